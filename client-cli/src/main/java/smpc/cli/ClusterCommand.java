@@ -1,0 +1,76 @@
+package smpc.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import smpc.sdk.ClusterConfig;
+import smpc.sdk.SmpcException;
+
+@Command(name = "cluster", description = "Start or stop a local cluster (dealer + one party-node per party) on 127.0.0.1.",
+    subcommands = {ClusterCommand.Up.class, ClusterCommand.Down.class})
+final class ClusterCommand {
+  @Command(name = "up", description = "Start the dealer (at the base port) and the parties (base+1, base+2, ...); wait until all are healthy.")
+  static final class Up implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--parties", split = ",", defaultValue = "alice,bob,carol", paramLabel = "P1,P2,...",
+        description = "Party names, in order (default: ${DEFAULT-VALUE}).")
+    List<String> parties;
+
+    @Option(names = "--base-port", defaultValue = "50050", description = "Dealer port; parties follow (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--frac-bits", defaultValue = "16", description = "Fixed-point fractional bits (default: ${DEFAULT-VALUE}).")
+    int fracBits;
+
+    @Override
+    public Integer call() throws Exception {
+      if (parties.size() < 2 || parties.stream().distinct().count() != parties.size()) {
+        throw SmpcException.usage("a cluster needs at least 2 distinct party names, got %s", parties);
+      }
+      if (basePort < 1 || basePort + parties.size() > 65535) throw SmpcException.usage("base port %d out of range", basePort);
+      Smpc root = Smpc.root(spec);
+      Path file = root.clusterFile();
+      ClusterConfig wanted = ClusterConfig.local(parties, basePort);
+      wanted = new ClusterConfig(wanted.dealer(), wanted.parties(), fracBits, null);
+      if (Files.exists(file)) {
+        ClusterConfig old = ClusterConfig.load(file);
+        if (!old.partyNames().equals(parties) || !old.dealer().address().equals(wanted.dealer().address())) {
+          throw SmpcException.usage("cluster file %s describes another cluster (%s); run `smpc cluster down` first",
+              file, String.join(",", old.partyNames()));
+        }
+        wanted = old; // restart only what died, on the same ports
+      }
+      Path logs = file.toAbsolutePath().getParent().resolve("logs");
+      ClusterConfig running = LocalCluster.up(wanted, logs);
+      running.save(file);
+      var out = spec.commandLine().getOut();
+      out.printf("dealer     %s%n", running.dealer().address());
+      running.parties().forEach(p -> out.printf("%-10s %s%n", p.name(), p.address()));
+      out.printf("cluster is up (cluster file %s, logs in %s)%n", file, logs);
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "down", description = "Stop exactly the processes `smpc cluster up` started.")
+  static final class Down implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Path file = Smpc.root(spec).clusterFile();
+      if (!Files.exists(file)) throw SmpcException.usage("no cluster file at %s: nothing to stop", file);
+      List<String> stopped = LocalCluster.down(ClusterConfig.load(file));
+      Files.delete(file);
+      spec.commandLine().getOut().println(stopped.isEmpty() ? "no process was running" : "stopped " + String.join(", ", stopped));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}

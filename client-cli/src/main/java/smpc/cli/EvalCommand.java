@@ -1,0 +1,102 @@
+package smpc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Expr;
+import smpc.core.expr.Parser;
+import smpc.sdk.Cluster;
+import smpc.sdk.Evaluation;
+import smpc.sdk.SmpcException;
+
+@Command(name = "eval", description = {
+    "Compute an expression on shares and reveal the result to one party (the seed's reconstruct).",
+    "Operators + - * and unary minus, integer literals, parentheses, stored names, sum(v), dot(u, v);"
+        + " elementwise on vectors with scalar broadcast. Private operands are shared automatically."})
+final class EvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "EXPR")
+  String expression;
+
+  @Option(names = "--reveal-to", paramLabel = "P", description = "The only party that learns the result.")
+  String revealTo;
+
+  @Option(names = "--name", paramLabel = "OUT", description = "Also keep the result, shared, under this name.")
+  String name;
+
+  @Option(names = "--parties", split = ",", paramLabel = "P1,P2", description = "Computing parties (default: all of the cluster).")
+  List<String> parties;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Option(names = "--stats", description = "Also print rounds, bytes and dealer material used.")
+  boolean stats;
+
+  @Override
+  public Integer call() throws Exception {
+    if (revealTo == null && name == null) throw SmpcException.usage("say where the result goes: --reveal-to P and/or --name OUT");
+    Expr expr;
+    try {
+      expr = Parser.parse(expression);
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw SmpcException.from(e, null);
+    }
+    try (Cluster c = Smpc.root(spec).connect()) {
+      List<String> computing = parties != null ? parties : c.parties();
+      Evaluation ev = c.evaluate(List.of(new Compiler.Output(expr, revealTo, null, name)), computing);
+      long[] values = revealTo != null ? ev.revealed().get(0) : null;
+      print(spec.commandLine().getOut(), values, ev, computing);
+      return 0;
+    }
+  }
+
+  private void print(PrintWriter out, long[] values, Evaluation ev, List<String> computing) throws Exception {
+    if (json) {
+      ObjectMapper m = new ObjectMapper();
+      ObjectNode o = m.createObjectNode();
+      o.put("name", name);
+      o.put("party", revealTo);
+      if (values != null) {
+        var arr = o.putArray("values");
+        for (long v : values) arr.add(v);
+      } else {
+        o.putNull("values");
+      }
+      if (stats) o.set("stats", statsJson(m, ev));
+      out.println(m.writeValueAsString(o));
+    } else {
+      if (values != null) for (long v : values) out.println(v);
+      if (values == null) out.printf("stored %s, shared among %s%n", name, String.join(", ", computing));
+      if (stats) {
+        out.flush();
+        var err = spec.commandLine().getErr();
+        err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d, triples %d%n", ev.rounds(), ev.bytesSent(),
+            ev.dealerBytes(), ev.stats().values().stream().mapToLong(s -> s.getTriples()).max().orElse(0));
+        err.flush();
+      }
+    }
+    out.flush();
+  }
+
+  static ObjectNode statsJson(ObjectMapper m, Evaluation ev) {
+    ObjectNode s = m.createObjectNode();
+    s.put("rounds", ev.rounds());
+    s.put("bytes_sent", ev.bytesSent());
+    s.put("dealer_bytes", ev.dealerBytes());
+    ObjectNode per = s.putObject("parties");
+    ev.stats().forEach((p, st) -> per.putObject(p).put("bytes_sent", st.getBytesSent())
+        .put("bytes_received", st.getBytesReceived()).put("dealer_bytes", st.getDealerBytes())
+        .put("triples", st.getTriples()).put("elapsed_ms", st.getElapsedUs() / 1000.0));
+    return s;
+  }
+}

@@ -1,0 +1,38 @@
+package smpc.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import smpc.proto.Kind;
+import smpc.proto.ValueInfo;
+import smpc.sdk.Cluster;
+
+@Command(name = "list", description = "List stored values (names and metadata only).")
+final class ListCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--party", paramLabel = "P", description = "Only the values stored on P.")
+  String party;
+
+  @Override
+  public Integer call() {
+    try (Cluster c = Smpc.root(spec).connect()) {
+      if (party != null) c.vm(party);
+      var out = spec.commandLine().getOut();
+      out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "LENGTH", "HELD BY");
+      c.catalog().all().forEach((name, entries) -> {
+        if (party != null && !entries.containsKey(party)) return;
+        if (name.startsWith("_sdk_")) return;
+        ValueInfo any = entries.values().iterator().next();
+        boolean priv = any.getKind() == Kind.PRIVATE;
+        String held = priv ? any.getOwner() : String.join(", ", any.getPartiesList());
+        out.printf("%-24s %-8s %-6s %10d  %s%n", name, priv ? "private" : "shared", any.getDtype().name().toLowerCase(),
+            any.getLength(), held);
+      });
+      out.flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package smpc.cli;
+
+import io.grpc.ManagedChannel;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import smpc.core.net.Grpc;
+import smpc.sdk.ClusterConfig;
+import smpc.sdk.ClusterConfig.Node;
+import smpc.sdk.SmpcException;
+
+/** Starts and stops a cluster as background processes on 127.0.0.1 (what `smpc cluster up/down` do). */
+public final class LocalCluster {
+  private LocalCluster() {}
+
+  /** The repository (or installation) root: -Dsmpc.home, $SMPC_HOME, or found from the CLI jar's location. */
+  static Path home() {
+    String h = System.getProperty("smpc.home", System.getenv("SMPC_HOME"));
+    if (h != null && !h.isBlank()) return Path.of(h);
+    try {
+      Path p = Path.of(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path d = p; d != null; d = d.getParent()) if (Files.exists(d.resolve("party-node"))) return d;
+    } catch (Exception ignored) {
+      // fall through to the working directory
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    return Files.exists(cwd.resolve("party-node")) ? cwd : cwd.getParent();
+  }
+
+  static Path jar(String module) {
+    Path dir = home().resolve(module).resolve("target");
+    try (var s = Files.list(dir)) {
+      return s.filter(f -> f.getFileName().toString().matches(module + "-.*-all\\.jar")).findFirst()
+          .orElseThrow(() -> SmpcException.failure("no %s jar in %s: build with `mvn -B -DskipTests package`", module, dir));
+    } catch (IOException e) {
+      throw SmpcException.failure("no %s jar in %s: build with `mvn -B -DskipTests package`", module, dir);
+    }
+  }
+
+  /**
+   * Starts every process of {@code config} that does not answer its health check (all of them on a new
+   * cluster, only the dead ones on an existing one), waits until all are healthy, and returns the
+   * config with the PIDs of the processes it started.
+   */
+  public static ClusterConfig up(ClusterConfig config, Path logDir) throws IOException, InterruptedException {
+    Files.createDirectories(logDir);
+    String peers = config.parties().stream().map(n -> n.name() + "=" + n.address()).collect(Collectors.joining(","));
+    List<Started> started = new ArrayList<>();
+    Node dealer = config.dealer();
+    if (!healthy(dealer.address())) {
+      started.add(start("dealer", dealer.address(), List.of("-jar", jar("dealer-service").toString(), "--port", port(dealer.address())), logDir));
+    }
+    for (Node p : config.parties()) {
+      if (healthy(p.address())) continue;
+      List<String> args = List.of("-jar", jar("party-node").toString(), "--name", p.name(), "--port", port(p.address()),
+          "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()));
+      started.add(start(p.name(), p.address(), args, logDir));
+    }
+    try {
+      for (Started s : started) awaitHealthy(s, logDir);
+    } catch (RuntimeException e) {
+      for (Started s : started) stop(s.process().pid());
+      throw e;
+    }
+    Node newDealer = withPid(dealer, started);
+    List<Node> parties = config.parties().stream().map(n -> withPid(n, started)).toList();
+    return new ClusterConfig(newDealer, parties, config.fracBits(), logDir.toString());
+  }
+
+  private record Started(String name, String address, Process process) {}
+
+  private static Node withPid(Node n, List<Started> started) {
+    return started.stream().filter(s -> s.name().equals(n.name())).findFirst()
+        .map(s -> new Node(n.name(), n.address(), s.process().pid())).orElse(n);
+  }
+
+  private static Started start(String name, String address, List<String> args, Path logDir) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-XX:+UseParallelGC");
+    cmd.addAll(args);
+    File log = logDir.resolve(name + ".log").toFile();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    return new Started(name, address, p);
+  }
+
+  private static void awaitHealthy(Started s, Path logDir) throws InterruptedException {
+    long until = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < until) {
+      if (!s.process().isAlive()) {
+        throw SmpcException.failure("%s exited with code %d at start; see %s", s.name(), s.process().exitValue(),
+            logDir.resolve(s.name() + ".log"));
+      }
+      if (healthy(s.address())) return;
+      Thread.sleep(100);
+    }
+    throw SmpcException.failure("%s did not become healthy at %s within 60 s; see %s", s.name(), s.address(),
+        logDir.resolve(s.name() + ".log"));
+  }
+
+  static boolean healthy(String address) {
+    ManagedChannel ch = Grpc.channel(address);
+    try {
+      return Grpc.healthy(ch, 1000);
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  /** Stops the processes this CLI started (those with a PID in the config); returns their names. */
+  public static List<String> down(ClusterConfig config) {
+    List<Node> all = new ArrayList<>(config.parties());
+    all.add(config.dealer());
+    List<String> stopped = new ArrayList<>();
+    for (Node n : all) if (n.pid() != null && stop(n.pid())) stopped.add(n.name());
+    return stopped;
+  }
+
+  /** Stops one of our processes: SIGTERM, then SIGKILL after 5 s. Only a java process running our jars is touched. */
+  static boolean stop(long pid) {
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isEmpty() || !h.get().isAlive()) return false;
+    String cmd = h.get().info().commandLine().orElse("");
+    if (!cmd.isEmpty() && !(cmd.contains("party-node") || cmd.contains("dealer-service"))) return false;
+    h.get().destroy();
+    try {
+      h.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      h.get().destroyForcibly();
+    }
+    return true;
+  }
+
+  private static String port(String address) {
+    return address.substring(address.lastIndexOf(':') + 1);
+  }
+}

@@ -1,0 +1,54 @@
+package smpc.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Expr;
+import smpc.proto.Kind;
+import smpc.proto.ValueInfo;
+import smpc.sdk.Catalog;
+import smpc.sdk.Cluster;
+import smpc.sdk.SmpcException;
+
+@Command(name = "reveal", description = "Reconstruct a shared value to one party only and print it.")
+final class RevealCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME")
+  String name;
+
+  @Option(names = "--to", required = true, paramLabel = "P")
+  String to;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Cluster c = Smpc.root(spec).connect()) {
+      c.vm(to);
+      Catalog cat = c.catalog();
+      ValueInfo v = cat.resolve(name);
+      if (v == null) throw SmpcException.usage("unknown value name '%s'", name);
+      if (v.getKind() != Kind.SHARED) throw SmpcException.usage("value '%s' is private to %s, not shared", name, v.getOwner());
+      long[] values = c.evaluate(List.of(Compiler.Output.reveal(new Expr.Ref(name), to)), v.getPartiesList()).revealed().get(0);
+      var out = spec.commandLine().getOut();
+      if (json) {
+        var m = new com.fasterxml.jackson.databind.ObjectMapper();
+        var o = m.createObjectNode().put("name", name).put("party", to);
+        var arr = o.putArray("values");
+        for (long x : values) arr.add(x);
+        out.println(m.writeValueAsString(o));
+      } else {
+        for (long x : values) out.println(x);
+      }
+      out.flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package smpc.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import smpc.sdk.Cluster;
+import smpc.sdk.SmpcException;
+
+@Command(name = "rm", description = "Delete a value (a private value, or every share of a shared one).")
+final class RmCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME")
+  String name;
+
+  @Override
+  public Integer call() {
+    try (Cluster c = Smpc.root(spec).connect()) {
+      List<String> from = c.delete(name);
+      if (from.isEmpty()) throw SmpcException.usage("unknown value name '%s'", name);
+      spec.commandLine().getOut().printf("removed %s from %s%n", name, String.join(", ", from));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package smpc.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import smpc.core.Version;
+import smpc.sdk.Cluster;
+import smpc.sdk.ClusterConfig;
+import smpc.sdk.SmpcException;
+
+/** {@code smpc}: the coordinator and the user's tool. */
+@Command(name = "smpc", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+    description = "Secure multi-party computation: parties compute on secret-shared data.",
+    subcommands = {ClusterCommand.class, StatusCommand.class, InputCommand.class, ShareCommand.class,
+        EvalCommand.class, RevealCommand.class, ListCommand.class, RmCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Smpc {
+  @Option(names = "--cluster", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Cluster file (default: $SMPC_CLUSTER or ~/.smpc/cluster.json; without one, the default"
+          + " endpoints 127.0.0.1:50050 (dealer) and 50051.. (alice, bob, carol)).")
+  Path clusterFile;
+
+  @Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SECONDS", defaultValue = "60",
+      description = "Deadline of each session and call (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  Path clusterFile() {
+    return clusterFile != null ? clusterFile : ClusterConfig.defaultFile();
+  }
+
+  ClusterConfig config() {
+    if (clusterFile != null && !clusterFile.toFile().exists()) throw SmpcException.usage("cluster file %s does not exist", clusterFile);
+    return ClusterConfig.loadOrDefaults(clusterFile());
+  }
+
+  Cluster connect() {
+    return Cluster.connect(config()).withTimeout(Duration.ofSeconds(timeoutSeconds));
+  }
+
+  static Smpc root(CommandLine.Model.CommandSpec spec) {
+    return (Smpc) spec.root().userObject();
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Smpc());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof SmpcException s) {
+        cmd.getErr().println("smpc: error: " + s.getMessage());
+        return s.isUsageError() ? 2 : 1;
+      }
+      cmd.getErr().println("smpc: error: " + smpc.core.Errors.describe(ex));
+      return 1;
+    });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,61 @@
+package smpc.sdk;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import smpc.proto.Kind;
+import smpc.proto.ValueInfo;
+
+/** What every party stores, by name (metadata only: the coordinator never sees data or shares). */
+public final class Catalog {
+  private final Map<String, Map<String, ValueInfo>> byName = new TreeMap<>(); // name -> party -> info
+
+  void add(String party, List<ValueInfo> values) {
+    for (ValueInfo v : values) byName.computeIfAbsent(v.getName(), n -> new LinkedHashMap<>()).put(party, v);
+  }
+
+  public boolean contains(String name) {
+    return byName.containsKey(name);
+  }
+
+  /** Parties holding an entry of that name. */
+  public List<String> holders(String name) {
+    return new ArrayList<>(byName.getOrDefault(name, Map.of()).keySet());
+  }
+
+  public Map<String, Map<String, ValueInfo>> all() {
+    return byName;
+  }
+
+  /**
+   * The value a name denotes: a private value (with its owner) or a complete shared value (with its
+   * parties), or null when no party has it.
+   */
+  public ValueInfo resolve(String name) {
+    Map<String, ValueInfo> entries = byName.get(name);
+    if (entries == null) return null;
+    List<ValueInfo> priv = entries.values().stream().filter(v -> v.getKind() == Kind.PRIVATE).toList();
+    List<ValueInfo> shared = entries.values().stream().filter(v -> v.getKind() == Kind.SHARED).toList();
+    if (priv.size() + (shared.isEmpty() ? 0 : 1) > 1) {
+      throw SmpcException.usage("name '%s' is ambiguous: it is held as %s; remove one with `smpc rm`", name, describe(entries));
+    }
+    if (!priv.isEmpty()) return priv.get(0);
+    ValueInfo s = shared.get(0);
+    for (String p : s.getPartiesList()) {
+      ValueInfo mine = entries.get(p);
+      if (mine == null || mine.getKind() != Kind.SHARED || !mine.getPartiesList().equals(s.getPartiesList())
+          || mine.getLength() != s.getLength()) {
+        throw SmpcException.failure("shared value '%s' is incomplete: party %s lacks its share", name, p);
+      }
+    }
+    return s;
+  }
+
+  private static String describe(Map<String, ValueInfo> entries) {
+    List<String> parts = new ArrayList<>();
+    entries.forEach((p, v) -> parts.add(v.getKind() == Kind.PRIVATE ? "private on " + p : "a share on " + p));
+    return String.join(", ", parts);
+  }
+}

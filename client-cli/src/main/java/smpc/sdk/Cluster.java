@@ -1,0 +1,392 @@
+package smpc.sdk;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import smpc.core.expr.Compiler;
+import smpc.core.net.Chunks;
+import smpc.core.net.Grpc;
+import smpc.core.protocol.Limits;
+import smpc.core.ring.Packing;
+import smpc.proto.AbortRequest;
+import smpc.proto.DType;
+import smpc.proto.DealerGrpc;
+import smpc.proto.ExecuteReply;
+import smpc.proto.ExecuteRequest;
+import smpc.proto.InputChunk;
+import smpc.proto.Instr;
+import smpc.proto.Kind;
+import smpc.proto.Op;
+import smpc.proto.ListRequest;
+import smpc.proto.NameRequest;
+import smpc.proto.PartyGrpc;
+import smpc.proto.Plan;
+import smpc.proto.Revealed;
+import smpc.proto.SessionStats;
+import smpc.proto.StatusReply;
+import smpc.proto.StatusRequest;
+import smpc.proto.ValueChunk;
+import smpc.proto.ValueInfo;
+
+/**
+ * A connection to a running cluster: the coordinator's side. It stores inputs on their owners,
+ * compiles computations into plans, runs sessions on the parties and collects what is revealed to
+ * the caller. It never receives a share: parties exchange openings among themselves.
+ */
+public final class Cluster implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ClusterConfig config;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> temporaries = new ConcurrentHashMap<>();
+  private Duration timeout = Duration.ofSeconds(60);
+
+  private Cluster(ClusterConfig config) {
+    this.config = config;
+  }
+
+  public static Cluster connect(ClusterConfig config) {
+    return new Cluster(config);
+  }
+
+  /** The cluster of $SMPC_CLUSTER or ~/.smpc/cluster.json, else the default local endpoints. */
+  public static Cluster connect() {
+    return connect(ClusterConfig.loadOrDefaults(ClusterConfig.defaultFile()));
+  }
+
+  /** Deadline of each session and call (default 60 s). */
+  public Cluster withTimeout(Duration timeout) {
+    this.timeout = timeout;
+    return this;
+  }
+
+  public ClusterConfig config() {
+    return config;
+  }
+
+  public List<String> parties() {
+    return config.partyNames();
+  }
+
+  public VirtualMachine vm(String name) {
+    address(name);
+    return new VirtualMachine(name, this);
+  }
+
+  String address(String party) {
+    return config.parties().stream().filter(n -> n.name().equals(party)).findFirst()
+        .map(ClusterConfig.Node::address)
+        .orElseThrow(() -> SmpcException.usage("unknown party '%s' (the cluster has %s)", party, String.join(", ", parties())));
+  }
+
+  private ManagedChannel channel(String party) {
+    String addr = party == null ? config.dealer().address() : address(party);
+    return channels.computeIfAbsent(addr, Grpc::channel);
+  }
+
+  private PartyGrpc.PartyBlockingStub party(String name) {
+    return PartyGrpc.newBlockingStub(channel(name)).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static String where(String party, String address) {
+    return "party " + party + " (" + address + ")";
+  }
+
+  // ------------------------------------------------------------------ store
+
+  /** Stores a private value on its owner. */
+  public ValueInfo input(String party, String name, long[] values) {
+    if (values.length == 0) throw SmpcException.usage("value '%s' is an empty vector", name);
+    if (values.length > Limits.MAX_LENGTH) throw SmpcException.usage("value '%s' has more than %d elements", name, Limits.MAX_LENGTH);
+    byte[] bytes = Packing.toBytes(values);
+    int chunk = Limits.CHUNK_BYTES;
+    Chunks.Upload<InputChunk, ValueInfo> up = Chunks.upload(Chunks.count(bytes.length, chunk), k -> {
+      InputChunk.Builder b = InputChunk.newBuilder()
+          .setData(UnsafeByteOperations.unsafeWrap(bytes, k * chunk, Math.min(chunk, bytes.length - k * chunk)));
+      if (k == 0) b.setName(name).setDtype(DType.INT).setLength(values.length);
+      return b.build();
+    });
+    PartyGrpc.newStub(channel(party)).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).input(up);
+    try {
+      return up.reply.join();
+    } catch (RuntimeException e) {
+      throw SmpcException.from(e.getCause() != null ? e.getCause() : e, where(party, address(party)));
+    }
+  }
+
+  /** A private value of {@code party} (the owner's or a result revealed to it). */
+  public long[] fetch(String party, String name) {
+    try {
+      Iterator<ValueChunk> it = party(party).getValue(NameRequest.newBuilder().setName(name).build());
+      ValueInfo info = null;
+      long[] out = null;
+      int pos = 0;
+      while (it.hasNext()) {
+        ValueChunk c = it.next();
+        if (c.hasInfo()) {
+          info = c.getInfo();
+          out = new long[Math.toIntExact(info.getLength())];
+        }
+        if (out == null) throw SmpcException.failure("%s sent data before metadata", where(party, address(party)));
+        long[] part = Packing.fromByteString(c.getData());
+        System.arraycopy(part, 0, out, pos, part.length);
+        pos += part.length;
+      }
+      if (out == null || pos != out.length) throw SmpcException.failure("%s sent an incomplete value", where(party, address(party)));
+      return out;
+    } catch (StatusRuntimeException e) {
+      throw SmpcException.from(e, where(party, address(party)));
+    }
+  }
+
+  /** What every party stores (metadata only). Fails naming the first party that does not answer. */
+  public Catalog catalog() {
+    Catalog c = new Catalog();
+    for (String p : parties()) {
+      try {
+        c.add(p, party(p).listValues(ListRequest.getDefaultInstance()).getValuesList());
+      } catch (StatusRuntimeException e) {
+        throw SmpcException.from(e, where(p, address(p)));
+      }
+    }
+    return c;
+  }
+
+  /** Deletes a name on every party holding it; returns those parties. */
+  public List<String> delete(String name) {
+    List<String> done = new ArrayList<>();
+    for (String p : parties()) {
+      try {
+        if (party(p).deleteValue(NameRequest.newBuilder().setName(name).build()).getDeleted()) done.add(p);
+      } catch (StatusRuntimeException e) {
+        throw SmpcException.from(e, where(p, address(p)));
+      }
+    }
+    temporaries.remove(name);
+    return done;
+  }
+
+  /** Status of the dealer (key "dealer") and every party; an unreachable process maps to its error. */
+  public Map<String, Object> status() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    long ms = Math.min(timeout.toMillis(), 3000);
+    try {
+      out.put("dealer", DealerGrpc.newBlockingStub(channel(null)).withDeadlineAfter(ms, TimeUnit.MILLISECONDS)
+          .status(StatusRequest.getDefaultInstance()));
+    } catch (StatusRuntimeException e) {
+      out.put("dealer", SmpcException.from(e, "dealer (" + config.dealer().address() + ")"));
+    }
+    for (String p : parties()) {
+      try {
+        out.put(p, PartyGrpc.newBlockingStub(channel(p)).withDeadlineAfter(ms, TimeUnit.MILLISECONDS)
+            .status(StatusRequest.getDefaultInstance()));
+      } catch (StatusRuntimeException e) {
+        out.put(p, SmpcException.from(e, where(p, address(p))));
+      }
+    }
+    return out;
+  }
+
+  /** True when every status answered. */
+  public static boolean allHealthy(Map<String, Object> status) {
+    return status.values().stream().allMatch(v -> v instanceof StatusReply);
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  /** Compiles and runs outputs on {@code parties}, resolving names through every party's catalog. */
+  public Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties) {
+    Catalog cat = catalog();
+    return evaluate(outputs, parties, cat::resolve, cat);
+  }
+
+  Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties, Function<String, ValueInfo> resolve, Catalog cat) {
+    for (String p : parties) address(p);
+    for (Compiler.Output o : outputs) {
+      if (o.storeAs() != null && cat != null && cat.contains(o.storeAs())) {
+        throw SmpcException.usage("value '%s' already exists (on %s)", o.storeAs(), String.join(", ", cat.holders(o.storeAs())));
+      }
+    }
+    Compiler.Compiled c;
+    try {
+      c = Compiler.compile(outputs, parties, resolve);
+    } catch (StatusRuntimeException e) {
+      throw SmpcException.from(e, null);
+    }
+    try {
+      return run(c.plan(), parties, c.rounds());
+    } catch (SmpcException e) {
+      for (Compiler.Output o : outputs) if (o.storeAs() != null) deleteQuietly(o.storeAs(), parties);
+      throw e;
+    }
+  }
+
+  /**
+   * The seed's share: splits the private value {@code name} among its owner and {@code with}, kept
+   * shared under {@code as} (by default the same name, which replaces the owner's private copy).
+   */
+  public List<String> share(String name, List<String> with, String as) {
+    Catalog cat = catalog();
+    ValueInfo v = cat.resolve(name);
+    if (v == null) throw SmpcException.usage("unknown value name '%s'", name);
+    if (v.getKind() != Kind.PRIVATE) throw SmpcException.usage("value '%s' is already shared among %s", name, v.getPartiesList());
+    String target = as != null ? as : name;
+    if (!target.equals(name) && cat.contains(target)) {
+      throw SmpcException.usage("value '%s' already exists (on %s)", target, String.join(", ", cat.holders(target)));
+    }
+    java.util.Set<String> holders = new java.util.HashSet<>(with);
+    holders.forEach(this::address);
+    holders.add(v.getOwner());
+    if (holders.size() < 2) throw SmpcException.usage("sharing needs at least one party besides the owner %s", v.getOwner());
+    List<String> parties = parties().stream().filter(holders::contains).toList();
+    Plan plan = Plan.newBuilder()
+        .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(v.getOwner()))
+        .addInstrs(Instr.newBuilder().setOp(Op.STORE).addSrc(0).setName(target).setDtype(v.getDtype())
+            .setReplace(target.equals(name)).setOwner(v.getOwner()))
+        .build();
+    run(plan, parties, 1);
+    return parties;
+  }
+
+  /** Runs a plan on every party at once; on the first failure aborts the others and reports the cause. */
+  public Evaluation run(Plan plan, List<String> parties, int plannedRounds) {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    ByteString sid = ByteString.copyFrom(id);
+    ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(sid).addAllParties(parties)
+        .setDeadlineUnixMs(System.currentTimeMillis() + timeout.toMillis()).setPlan(plan)
+        .setFracBits(config.fracBitsOrDefault()).build();
+    Map<String, CompletableFuture<ExecuteReply>> calls = new LinkedHashMap<>();
+    CompletableFuture<Void> firstFailure = new CompletableFuture<>();
+    for (String p : parties) {
+      CompletableFuture<ExecuteReply> f = new CompletableFuture<>();
+      f.whenComplete((r, e) -> { if (e != null) firstFailure.complete(null); });
+      calls.put(p, f);
+      PartyGrpc.newStub(channel(p)).withDeadlineAfter(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
+          .execute(req, observer(f));
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new));
+    CompletableFuture.anyOf(all, firstFailure).exceptionally(e -> null).join();
+    if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls, plannedRounds);
+    for (String p : parties) abort(p, sid, "a party failed");
+    try {
+      all.get(5, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // failures are inspected below; a party that never answers is covered by its deadline
+    }
+    throw cause(calls);
+  }
+
+  private Evaluation collect(Map<String, CompletableFuture<ExecuteReply>> calls, int plannedRounds) {
+    Map<String, SessionStats> stats = new LinkedHashMap<>();
+    List<Revealed> revealed = new ArrayList<>();
+    calls.forEach((p, f) -> {
+      ExecuteReply r = f.join();
+      stats.put(p, r.getStats());
+      revealed.addAll(r.getRevealedList());
+    });
+    revealed.sort(java.util.Comparator.comparingInt(Revealed::getOutput));
+    return new Evaluation(revealed.stream().map(r -> Packing.fromByteString(r.getData())).toList(), stats, plannedRounds);
+  }
+
+  /** The most telling failure: a party that could not be reached, else a refusal, else the first error. */
+  private SmpcException cause(Map<String, CompletableFuture<ExecuteReply>> calls) {
+    SmpcException best = null;
+    int bestRank = Integer.MAX_VALUE;
+    for (Map.Entry<String, CompletableFuture<ExecuteReply>> e : calls.entrySet()) {
+      if (!e.getValue().isCompletedExceptionally()) continue;
+      Throwable t = e.getValue().handle((r, x) -> x).join();
+      Status.Code code = Status.fromThrowable(t).getCode();
+      int rank = switch (code) {
+        case UNAVAILABLE -> 0;
+        case ABORTED, CANCELLED -> 3;
+        case DEADLINE_EXCEEDED -> 2;
+        default -> 1;
+      };
+      if (rank < bestRank) {
+        bestRank = rank;
+        best = SmpcException.from(t, where(e.getKey(), address(e.getKey())));
+      }
+    }
+    return best != null ? best : SmpcException.failure("session failed for an unknown reason");
+  }
+
+  private void abort(String party, ByteString sid, String reason) {
+    try {
+      PartyGrpc.newBlockingStub(channel(party)).withDeadlineAfter(2, TimeUnit.SECONDS)
+          .abort(AbortRequest.newBuilder().setSessionId(sid).setReason(reason).build());
+    } catch (StatusRuntimeException ignored) {
+      // an unreachable party is the likely cause of the failure itself
+    }
+  }
+
+  private void deleteQuietly(String name, List<String> parties) {
+    for (String p : parties) {
+      try {
+        party(p).deleteValue(NameRequest.newBuilder().setName(name).build());
+      } catch (StatusRuntimeException ignored) {
+        // best effort: the session failed, and the party may be the one that is down
+      }
+    }
+  }
+
+  private static <T> StreamObserver<T> observer(CompletableFuture<T> f) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        f.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        f.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+
+  // ------------------------------------------------------------------ SDK temporaries
+
+  /** A fresh name for an SDK value that is deleted when this connection closes. */
+  String temporary() {
+    String name = "_sdk_" + HexFormat.of().formatHex(randomBytes(6));
+    temporaries.put(name, Boolean.TRUE);
+    return name;
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  /** Deletes this connection's temporary values (intermediate inputs and results) and closes channels. */
+  @Override
+  public void close() {
+    for (String name : List.copyOf(temporaries.keySet())) {
+      try {
+        delete(name);
+      } catch (SmpcException ignored) {
+        // a party that is down keeps its copy until it is removed with `smpc rm`
+      }
+    }
+    channels.values().forEach(Grpc::close);
+  }
+}

@@ -1,0 +1,78 @@
+package smpc.sdk;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a cluster's processes listen (and, for a local cluster, their PIDs). Without a cluster file the
+ * defaults are those of `smpc cluster up` and of docker-compose.yml: dealer 50050, alice 50051,
+ * bob 50052, carol 50053 on 127.0.0.1.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir) {
+  public static final List<String> DEFAULT_PARTIES = List.of("alice", "bob", "carol");
+  public static final int DEFAULT_BASE_PORT = 50050;
+  public static final int DEFAULT_FRAC_BITS = 16;
+
+  /** One process: its name, host:port and, when this CLI started it, its PID. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Node(String name, String address, Long pid) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public static ClusterConfig local(List<String> names, int basePort) {
+    List<Node> parties = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) parties.add(new Node(names.get(i), "127.0.0.1:" + (basePort + 1 + i), null));
+    return new ClusterConfig(new Node("dealer", "127.0.0.1:" + basePort, null), parties, DEFAULT_FRAC_BITS, null);
+  }
+
+  public static ClusterConfig defaults() {
+    return local(DEFAULT_PARTIES, DEFAULT_BASE_PORT);
+  }
+
+  /** The cluster file named by --cluster, else $SMPC_CLUSTER, else ~/.smpc/cluster.json. */
+  public static Path defaultFile() {
+    String env = System.getenv("SMPC_CLUSTER");
+    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".smpc", "cluster.json");
+  }
+
+  /** The file's cluster, or the defaults when the file does not exist. */
+  public static ClusterConfig loadOrDefaults(Path file) {
+    return Files.exists(file) ? load(file) : defaults();
+  }
+
+  public static ClusterConfig load(Path file) {
+    try {
+      ClusterConfig c = JSON.readValue(file.toFile(), ClusterConfig.class);
+      if (c.dealer() == null || c.parties() == null || c.parties().isEmpty()) {
+        throw SmpcException.usage("cluster file %s lacks the dealer or the parties", file);
+      }
+      return c;
+    } catch (IOException e) {
+      throw SmpcException.usage("cannot read cluster file %s: %s", file, e.getMessage());
+    }
+  }
+
+  public void save(Path file) throws IOException {
+    if (file.getParent() != null) Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    JSON.writeValue(tmp.toFile(), this);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public List<String> partyNames() {
+    return parties.stream().map(Node::name).toList();
+  }
+
+  public int fracBitsOrDefault() {
+    return fracBits != null ? fracBits : DEFAULT_FRAC_BITS;
+  }
+}

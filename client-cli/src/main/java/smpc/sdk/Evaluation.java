@@ -1,0 +1,24 @@
+package smpc.sdk;
+
+import java.util.List;
+import java.util.Map;
+import smpc.proto.SessionStats;
+
+/**
+ * The result of one session: the revealed outputs (in the order of the outputs that had a reveal
+ * target) and each party's statistics.
+ */
+public record Evaluation(List<long[]> revealed, Map<String, SessionStats> stats, int plannedRounds) {
+  /** Rounds the parties actually ran (the same for all). */
+  public int rounds() {
+    return stats.values().stream().mapToInt(SessionStats::getRounds).max().orElse(0);
+  }
+
+  public long bytesSent() {
+    return stats.values().stream().mapToLong(SessionStats::getBytesSent).sum();
+  }
+
+  public long dealerBytes() {
+    return stats.values().stream().mapToLong(SessionStats::getDealerBytes).sum();
+  }
+}

@@ -1,0 +1,95 @@
+package smpc.sdk;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Expr;
+import smpc.proto.DType;
+import smpc.proto.Kind;
+import smpc.proto.ValueInfo;
+
+/**
+ * A value additively shared among a set of parties. Operations are lazy: they build an expression,
+ * and {@code reconstruct} or {@code store} compiles it into one session with the fewest rounds.
+ * Intermediate shares exist only inside that session and are dropped when it ends.
+ */
+public abstract class SharedValue<S extends SharedValue<S>> {
+  final Cluster cluster;
+  final List<String> parties;
+  final Expr expr;
+  final Map<String, ValueInfo> leaves;
+  final int length;
+
+  SharedValue(Cluster cluster, List<String> parties, Expr expr, Map<String, ValueInfo> leaves, int length) {
+    this.cluster = cluster;
+    this.parties = parties;
+    this.expr = expr;
+    this.leaves = leaves;
+    this.length = length;
+  }
+
+  SharedValue(Cluster cluster, List<String> parties, ValueInfo leaf) {
+    this(cluster, parties, new Expr.Ref(leaf.getName()), Map.of(leaf.getName(), leaf), (int) leaf.getLength());
+  }
+
+  abstract S make(Expr expr, Map<String, ValueInfo> leaves, int length);
+
+  /** The parties holding shares, in session order. */
+  public List<String> parties() {
+    return parties;
+  }
+
+  S combine(char op, SharedValue<?> o) {
+    if (o.cluster != cluster) throw SmpcException.usage("values from different cluster connections cannot be combined");
+    if (!new HashSet<>(o.parties).equals(new HashSet<>(parties))) {
+      throw SmpcException.usage("values shared among different parties cannot be combined: %s and %s", parties, o.parties);
+    }
+    if (length != o.length && length != 1 && o.length != 1) {
+      throw SmpcException.usage("vector lengths differ: %d and %d", length, o.length);
+    }
+    Map<String, ValueInfo> merged = new HashMap<>(leaves);
+    merged.putAll(o.leaves);
+    return make(new Expr.Bin(op, expr, o.expr), merged, Math.max(length, o.length));
+  }
+
+  S combine(char op, long c) {
+    return make(new Expr.Bin(op, expr, new Expr.Num(c)), leaves, length);
+  }
+
+  public S neg() {
+    return make(new Expr.Neg(expr), leaves, length);
+  }
+
+  /** Reveals the value to {@code vm} only, who keeps it as a private value; returns it. */
+  long[] reveal(VirtualMachine vm, String keepAs) {
+    Compiler.Output out = new Compiler.Output(expr, vm.name(), keepAs, null);
+    return cluster.evaluate(List.of(out), parties, leaves::get, null).revealed().get(0);
+  }
+
+  /** Keeps the value shared under {@code name} beyond this connection; returns a handle to it. */
+  public S store(String name) {
+    cluster.evaluate(List.of(Compiler.Output.store(expr, name)), parties, leaves::get, cluster.catalog());
+    ValueInfo info = ValueInfo.newBuilder().setName(name).setKind(Kind.SHARED).setDtype(DType.INT)
+        .setLength(length).addAllParties(parties).build();
+    return make(new Expr.Ref(name), Map.of(name, info), length);
+  }
+
+  static List<String> holders(VirtualMachine owner, VirtualMachine... others) {
+    Set<String> names = new HashSet<>();
+    names.add(owner.name());
+    for (VirtualMachine vm : others) {
+      if (vm.cluster != owner.cluster) throw SmpcException.usage("%s belongs to another cluster connection", vm);
+      names.add(vm.name());
+    }
+    if (names.size() < 2) throw SmpcException.usage("sharing needs at least one other party besides %s", owner.name());
+    return owner.cluster.parties().stream().filter(names::contains).toList();
+  }
+
+  static ValueInfo privateLeaf(String name, VirtualMachine owner, int length) {
+    return ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT).setLength(length)
+        .setOwner(owner.name()).build();
+  }
+}

@@ -1,0 +1,35 @@
+package smpc.core.expr;
+
+import java.util.List;
+
+/**
+ * An arithmetic expression over named values. Records compare structurally, so the compiler
+ * evaluates a repeated subexpression (or a name used twice) only once.
+ */
+public sealed interface Expr {
+  /** A public integer literal. */
+  record Num(long value) implements Expr {}
+
+  /** A stored value: shared among the computing parties, or private to one of them. */
+  record Ref(String name) implements Expr {}
+
+  record Neg(Expr x) implements Expr {}
+
+  /** {@code op} is one of {@code + - *}. */
+  record Bin(char op, Expr left, Expr right) implements Expr {}
+
+  /** A function call: {@code sum(v)}, {@code dot(u, v)}. */
+  record Call(String fn, List<Expr> args) implements Expr {}
+
+  static Expr add(Expr a, Expr b) {
+    return new Bin('+', a, b);
+  }
+
+  static Expr sub(Expr a, Expr b) {
+    return new Bin('-', a, b);
+  }
+
+  static Expr mul(Expr a, Expr b) {
+    return new Bin('*', a, b);
+  }
+}

@@ -1,0 +1,142 @@
+package smpc.core.expr;
+
+import static smpc.core.Errors.invalid;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recursive-descent parser for {@code + - *}, unary minus, parentheses, integer literals, value names
+ * and calls. Errors name the column and what was expected.
+ */
+public final class Parser {
+  private final String src;
+  private int pos;
+
+  private Parser(String src) {
+    this.src = src;
+  }
+
+  public static Expr parse(String text) {
+    if (text == null || text.isBlank()) throw invalid("malformed expression: it is empty");
+    Parser p = new Parser(text);
+    Expr e = p.sum();
+    p.skipSpace();
+    if (p.pos < text.length()) throw p.error("unexpected '" + text.charAt(p.pos) + "'");
+    return e;
+  }
+
+  private Expr sum() {
+    Expr e = product();
+    while (true) {
+      skipSpace();
+      if (eat('+')) e = Expr.add(e, product());
+      else if (eat('-')) e = Expr.sub(e, product());
+      else return e;
+    }
+  }
+
+  private Expr product() {
+    Expr e = unary();
+    while (true) {
+      skipSpace();
+      if (eat('*')) e = Expr.mul(e, unary());
+      else if (peek() == '/') throw error("division is not supported yet");
+      else return e;
+    }
+  }
+
+  private Expr unary() {
+    skipSpace();
+    if (eat('-')) {
+      Expr x = unary();
+      return x instanceof Expr.Num n ? new Expr.Num(-n.value()) : new Expr.Neg(x);
+    }
+    if (eat('+')) return unary();
+    return primary();
+  }
+
+  private Expr primary() {
+    skipSpace();
+    char c = peek();
+    if (eat('(')) {
+      Expr e = sum();
+      expect(')');
+      return e;
+    }
+    if (Character.isDigit(c)) return number();
+    if (Character.isLetter(c) || c == '_') {
+      String name = identifier();
+      skipSpace();
+      if (!eat('(')) return new Expr.Ref(name);
+      List<Expr> args = new ArrayList<>();
+      skipSpace();
+      if (!eat(')')) {
+        do args.add(sum()); while (eatSpaced(','));
+        expect(')');
+      }
+      return new Expr.Call(name, args);
+    }
+    if (c == 0) throw error("expected a value, a name or '(' but the expression ended");
+    throw error("expected a value, a name or '(' but found '" + c + "'");
+  }
+
+  private Expr number() {
+    int start = pos;
+    while (Character.isDigit(peek())) pos++;
+    if (peek() == '.' || peek() == 'e' || peek() == 'E') {
+      throw invalid("real numbers are not supported yet: '%s' at column %d (integers only)", token(start), start + 1);
+    }
+    String digits = src.substring(start, pos);
+    try {
+      return new Expr.Num(Long.parseLong(digits));
+    } catch (NumberFormatException e) {
+      throw invalid("integer literal %s at column %d is out of the 64-bit range", digits, start + 1);
+    }
+  }
+
+  private String token(int start) {
+    int end = start;
+    while (end < src.length() && (Character.isLetterOrDigit(src.charAt(end)) || src.charAt(end) == '.')) end++;
+    return src.substring(start, end);
+  }
+
+  private String identifier() {
+    int start = pos;
+    while (Character.isLetterOrDigit(peek()) || peek() == '_' || peek() == '.') pos++;
+    return src.substring(start, pos);
+  }
+
+  private void expect(char c) {
+    skipSpace();
+    if (!eat(c)) {
+      throw error(pos < src.length() ? "expected '" + c + "' but found '" + src.charAt(pos) + "'"
+          : "expected '" + c + "' but the expression ended");
+    }
+  }
+
+  private boolean eatSpaced(char c) {
+    skipSpace();
+    return eat(c);
+  }
+
+  private boolean eat(char c) {
+    if (peek() == c) {
+      pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private char peek() {
+    return pos < src.length() ? src.charAt(pos) : 0;
+  }
+
+  private void skipSpace() {
+    while (pos < src.length() && Character.isWhitespace(src.charAt(pos))) pos++;
+  }
+
+  private RuntimeException error(String what) {
+    return invalid("malformed expression at column %d: %s", pos + 1, what);
+  }
+}

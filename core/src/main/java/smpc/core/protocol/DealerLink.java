@@ -1,0 +1,13 @@
+package smpc.core.protocol;
+
+/** This party's view of the dealer for one session. */
+public interface DealerLink {
+  /** This party's own PRG seed for the session. */
+  byte[] seed();
+
+  /** The designated party's explicit corrections c_0 for triples [start, start + count). */
+  long[] corrections(long start, int count);
+
+  /** Bytes received from the dealer so far. */
+  long bytesReceived();
+}

@@ -1,0 +1,319 @@
+package smpc.core.protocol;
+
+import static smpc.core.Errors.invalid;
+import static smpc.core.Errors.notFound;
+import static smpc.core.Errors.precondition;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import smpc.core.ring.Packing;
+import smpc.core.ring.Prg;
+import smpc.core.ring.Ring;
+import smpc.proto.DType;
+import smpc.proto.Instr;
+import smpc.proto.Kind;
+import smpc.proto.Plan;
+import smpc.proto.Revealed;
+import smpc.proto.SessionStats;
+import smpc.proto.ValueInfo;
+
+/**
+ * Runs one party's side of a plan. Every party runs the same plan in the same order, so their
+ * dealer streams and message tags stay in lockstep without any coordination. Registers hold this
+ * party's shares; they live only as long as the runner (the session).
+ */
+public final class PlanRunner {
+  /** What a successful run leaves: values to store (committed by the caller), revealed outputs, stats. */
+  public record Outcome(List<Store> stores, List<Revealed> revealed, SessionStats stats) {}
+
+  /** A value to keep when the session succeeds; {@code replace} allows replacing the owner's private value. */
+  public record Store(StoredValue value, boolean replace) {}
+
+  /** Names the plan would store on party {@code me}, with their replace flags, so they can be checked up front. */
+  public static List<Store> plannedStores(Plan plan, String me) {
+    List<Store> out = new ArrayList<>();
+    for (Instr in : plan.getInstrsList()) {
+      boolean keep = in.getOp() == smpc.proto.Op.STORE
+          || (in.getOp() == smpc.proto.Op.REVEAL && !in.getName().isEmpty() && in.getParty().equals(me));
+      if (keep) {
+        ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).build();
+        out.add(new Store(new StoredValue(info, null), in.getReplace()));
+      }
+    }
+    return out;
+  }
+
+  private final int me;
+  private final List<String> parties;
+  private final Plan plan;
+  private final Transport net;
+  private final DealerLink dealer;
+  private final Function<String, StoredValue> store;
+
+  private final Map<Integer, long[]> regs = new HashMap<>();
+  private final Map<Integer, Runnable> pending = new HashMap<>(); // lazily received input shares
+  private final List<CompletableFuture<Void>> sends = new ArrayList<>();
+  private final List<Store> stores = new ArrayList<>();
+  private final List<Revealed> revealed = new ArrayList<>();
+  private long tripleCursor;
+  private int rounds;
+  private long bytesSent;
+  private long bytesReceived;
+  private int revealCount;
+
+  public PlanRunner(int me, List<String> parties, Plan plan, Transport net, DealerLink dealer,
+      Function<String, StoredValue> store) {
+    this.me = me;
+    this.parties = parties;
+    this.plan = plan;
+    this.net = net;
+    this.dealer = dealer;
+    this.store = store;
+  }
+
+  public Outcome run() {
+    long t0 = System.nanoTime();
+    Op prev = null;
+    for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
+      Instr in = plan.getInstrs(pc);
+      Op op = Op.of(in);
+      if (op.communicates && !(op == Op.SHARE && prev == Op.SHARE)) rounds++;
+      execute(pc, in, op);
+      prev = op;
+    }
+    for (Integer r : new ArrayList<>(pending.keySet())) reg(r); // every share sent to us is consumed
+    for (CompletableFuture<Void> s : sends) s.join();
+    SessionStats stats = SessionStats.newBuilder()
+        .setRounds(rounds).setBytesSent(bytesSent).setBytesReceived(bytesReceived)
+        .setDealerBytes(dealer.bytesReceived()).setTriples(tripleCursor)
+        .setElapsedUs((System.nanoTime() - t0) / 1000).build();
+    return new Outcome(stores, revealed, stats);
+  }
+
+  /** Instruction kinds, with the checks every party applies before touching anything. */
+  private enum Op {
+    LOAD(false), SHARE(true), CONST(false), ADD(false), SUB(false), NEG(false), MUL_PUBLIC(false),
+    MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false);
+
+    final boolean communicates;
+
+    Op(boolean communicates) {
+      this.communicates = communicates;
+    }
+
+    static Op of(Instr in) {
+      try {
+        return valueOf(in.getOp().name());
+      } catch (IllegalArgumentException e) {
+        throw invalid("plan has an unknown instruction %s", in.getOp());
+      }
+    }
+  }
+
+  private void execute(int pc, Instr in, Op op) {
+    switch (op) {
+      case LOAD -> set(in, 0, load(in.getName()));
+      case SHARE -> share(pc, in);
+      case CONST -> {
+        long[] c = constant(in);
+        set(in, 0, me == 0 ? c : new long[c.length]);
+      }
+      case ADD -> set(in, 0, Ring.add(src(in, 0), src(in, 1)));
+      case SUB -> set(in, 0, Ring.sub(src(in, 0), src(in, 1)));
+      case NEG -> set(in, 0, Ring.neg(src(in, 0)));
+      case MUL_PUBLIC -> set(in, 0, Ring.mul(src(in, 0), constant(in)));
+      case SUM -> set(in, 0, new long[] {Ring.sum(src(in, 0))});
+      case MUL -> multiply(pc, in);
+      case REVEAL -> reveal(pc, in);
+      case STORE -> stage(in);
+      case FREE -> in.getSrcList().forEach(r -> { regs.remove(r); pending.remove(r); });
+    }
+  }
+
+  private long[] load(String name) {
+    StoredValue v = store.apply(name);
+    if (v == null) throw notFound("value '%s' not found on %s", name, parties.get(me));
+    if (v.info().getKind() != Kind.SHARED) {
+      throw precondition("value '%s' on %s is private, not shared: share it first", name, parties.get(me));
+    }
+    if (!new HashSet<>(v.info().getPartiesList()).equals(new HashSet<>(parties))) {
+      throw precondition("value '%s' is shared among %s but this session runs on %s; values shared among"
+          + " different parties cannot be combined", name, v.info().getPartiesList(), parties);
+    }
+    return v.data();
+  }
+
+  /** The owner splits its private value: each other party gets a 16-byte PRG seed, the owner keeps x − Σ PRG(seed_j). */
+  private void share(int pc, Instr in) {
+    int owner = index(in.getParty());
+    String tag = "s/" + pc;
+    int dst = dst(in, 0);
+    if (owner == me) {
+      StoredValue v = store.apply(in.getName());
+      if (v == null || v.info().getKind() != Kind.PRIVATE) {
+        throw notFound("private value '%s' not found on %s", in.getName(), parties.get(me));
+      }
+      long[] mine = v.data().clone();
+      for (int j = 0; j < parties.size(); j++) {
+        if (j == me) continue;
+        byte[] seed = Prg.freshSeed();
+        Ring.subInPlace(mine, Streams.inputShare(seed, mine.length));
+        byte[] msg = ByteBuffer.allocate(Prg.SEED_BYTES + 8).put(seed).putLong(mine.length).array();
+        sendTo(j, tag, msg);
+      }
+      regs.put(dst, mine);
+    } else {
+      pending.put(dst, () -> {
+        ByteBuffer msg = ByteBuffer.wrap(receiveFrom(owner, tag));
+        if (msg.remaining() != Prg.SEED_BYTES + 8) throw invalid("malformed share message from %s", parties.get(owner));
+        byte[] seed = new byte[Prg.SEED_BYTES];
+        msg.get(seed);
+        long len = msg.getLong();
+        if (len < 0 || len > Limits.MAX_LENGTH) throw invalid("shared vector length %d out of range", len);
+        regs.put(dst, Streams.inputShare(seed, (int) len));
+      });
+    }
+  }
+
+  /** One Beaver round for every product of the instruction: open d = x − a and e = y − b together. */
+  private void multiply(int pc, Instr in) {
+    int pairs = in.getDstCount();
+    if (in.getSrcCount() != 2 * pairs || pairs == 0) throw invalid("MUL needs two sources per destination");
+    long[][] xs = new long[pairs][];
+    long[][] ys = new long[pairs][];
+    long total = 0;
+    for (int k = 0; k < pairs; k++) {
+      xs[k] = src(in, 2 * k);
+      ys[k] = src(in, 2 * k + 1);
+      total += Ring.broadcastLength(xs[k].length, ys[k].length);
+    }
+    if (total > Limits.MAX_LENGTH) throw invalid("one multiplication round of %d elements exceeds %d", total, Limits.MAX_LENGTH);
+    int n = (int) total;
+    boolean designated = me == 0;
+    long[][] abc = Streams.tripleShares(dealer.seed(), designated, tripleCursor, n);
+    long[] a = abc[0], b = abc[1], c = designated ? dealer.corrections(tripleCursor, n) : abc[2];
+    tripleCursor += n;
+    long[] de = new long[2 * n];
+    int off = 0;
+    for (int k = 0; k < pairs; k++) {
+      int len = Ring.broadcastLength(xs[k].length, ys[k].length);
+      long[] x = Ring.expand(xs[k], len), y = Ring.expand(ys[k], len);
+      for (int i = 0; i < len; i++) {
+        de[off + i] = x[i] - a[off + i];
+        de[n + off + i] = y[i] - b[off + i];
+      }
+      off += len;
+    }
+    String tag = "m/" + pc;
+    byte[] mine = Packing.toBytes(de);
+    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, mine);
+    for (int j = 0; j < parties.size(); j++) {
+      if (j == me) continue;
+      long[] theirs = Packing.fromBytes(receiveFrom(j, tag));
+      if (theirs.length != 2 * n) throw invalid("opening from %s has %d elements, expected %d", parties.get(j), theirs.length, 2 * n);
+      Ring.addInPlace(de, theirs);
+    }
+    off = 0;
+    for (int k = 0; k < pairs; k++) {
+      int len = Ring.broadcastLength(xs[k].length, ys[k].length);
+      long[] z = new long[len];
+      for (int i = 0; i < len; i++) {
+        int t = off + i;
+        long d = de[t], e = de[n + t];
+        z[i] = c[t] + d * b[t] + e * a[t] + (designated ? d * e : 0);
+      }
+      regs.put(dst(in, k), z);
+      off += len;
+    }
+  }
+
+  /** Every party sends its share to the target only; the target reconstructs. */
+  private void reveal(int pc, Instr in) {
+    int target = index(in.getParty());
+    long[] x = src(in, 0);
+    String tag = "r/" + pc;
+    int output = revealCount++;
+    if (target != me) {
+      sendTo(target, tag, Packing.toBytes(x));
+      return;
+    }
+    long[] sum = x.clone();
+    for (int j = 0; j < parties.size(); j++) {
+      if (j == me) continue;
+      long[] theirs = Packing.fromBytes(receiveFrom(j, tag));
+      if (theirs.length != sum.length) throw invalid("reveal share from %s has %d elements, expected %d", parties.get(j), theirs.length, sum.length);
+      Ring.addInPlace(sum, theirs);
+    }
+    Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setData(Packing.toByteString(sum));
+    if (!in.getName().isEmpty()) {
+      ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.PRIVATE).setDtype(dtypeOf(in))
+          .setLength(sum.length).setOwner(parties.get(me)).build();
+      stores.add(new Store(new StoredValue(info, sum), false));
+    }
+    revealed.add(r.build());
+  }
+
+  private void stage(Instr in) {
+    long[] x = src(in, 0);
+    ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.SHARED).setDtype(dtypeOf(in))
+        .setLength(x.length).setOwner(in.getOwner()).addAllParties(parties).build();
+    stores.add(new Store(new StoredValue(info, x), in.getReplace()));
+  }
+
+  private static DType dtypeOf(Instr in) {
+    return in.getDtype() == DType.DTYPE_UNSPECIFIED ? DType.INT : in.getDtype();
+  }
+
+  private void sendTo(int j, String tag, byte[] payload) {
+    bytesSent += payload.length;
+    sends.add(net.send(j, tag, payload));
+  }
+
+  private byte[] receiveFrom(int j, String tag) {
+    byte[] b = net.receive(j, tag);
+    bytesReceived += b.length;
+    return b;
+  }
+
+  private int index(String party) {
+    int i = parties.indexOf(party);
+    if (i < 0) throw invalid("party '%s' is not in this session %s", party, parties);
+    return i;
+  }
+
+  private long[] constant(Instr in) {
+    ByteBuffer b = in.getConstant().asReadOnlyByteBuffer();
+    if (b.remaining() == 0 || b.remaining() % 8 != 0) throw invalid("constant must be a non-empty packed int64 vector");
+    return Packing.fromBytes(b);
+  }
+
+  private int dst(Instr in, int k) {
+    if (in.getDstCount() <= k) throw invalid("%s lacks its destination register", in.getOp());
+    int r = in.getDst(k);
+    if (r < 0 || r >= Limits.MAX_REGISTERS) throw invalid("register %d out of range", r);
+    return r;
+  }
+
+  private void set(Instr in, int k, long[] v) {
+    regs.put(dst(in, k), v);
+  }
+
+  private long[] src(Instr in, int k) {
+    if (in.getSrcCount() <= k) throw invalid("%s lacks source operand %d", in.getOp(), k);
+    return reg(in.getSrc(k));
+  }
+
+  private long[] reg(int r) {
+    Runnable p = pending.remove(r);
+    if (p != null) p.run();
+    long[] v = regs.get(r);
+    if (v == null) throw invalid("plan reads register %d before setting it", r);
+    return v;
+  }
+}

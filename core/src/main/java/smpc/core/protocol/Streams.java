@@ -1,0 +1,55 @@
+package smpc.core.protocol;
+
+import smpc.core.ring.Prg;
+import smpc.core.ring.Ring;
+
+/**
+ * Correlated randomness expanded from per-party PRG seeds (the dealer model of CrypTen's TTP, with
+ * MP-SPDZ's one-correction-per-triple trick). Party i expands a_i, b_i, c_i itself; party 0's c_0 is
+ * the dealer's explicit correction c_0 = (Σa_i)(Σb_i) − Σ_{i≥1} c_i, so the dealer sends 8 bytes per
+ * triple whatever the number of parties.
+ */
+public final class Streams {
+  public static final int TRIPLE_A = 1;
+  public static final int TRIPLE_B = 2;
+  public static final int TRIPLE_C = 3;
+  /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
+  public static final int SHARE = 16;
+
+  private Streams() {}
+
+  /** One party's shares of triples [start, start+count): {a, b, c}; c is null for party 0. */
+  public static long[][] tripleShares(byte[] seed, boolean designated, long start, int count) {
+    Prg prg = new Prg(seed);
+    long[] a = prg.longs(TRIPLE_A, start, count);
+    long[] b = prg.longs(TRIPLE_B, start, count);
+    long[] c = designated ? null : prg.longs(TRIPLE_C, start, count);
+    return new long[][] {a, b, c};
+  }
+
+  /** The dealer's corrections c_0 for triples [start, start+count), given every party's seed in order. */
+  public static long[] corrections(byte[][] seeds, long start, int count) {
+    long[] a = new long[count];
+    long[] b = new long[count];
+    long[] cRest = new long[count];
+    long[] tmp = new long[count];
+    for (int i = 0; i < seeds.length; i++) {
+      Prg prg = new Prg(seeds[i]);
+      prg.fill(TRIPLE_A, start, tmp);
+      Ring.addInPlace(a, tmp);
+      prg.fill(TRIPLE_B, start, tmp);
+      Ring.addInPlace(b, tmp);
+      if (i > 0) {
+        prg.fill(TRIPLE_C, start, tmp);
+        Ring.addInPlace(cRest, tmp);
+      }
+    }
+    for (int k = 0; k < count; k++) a[k] = a[k] * b[k] - cRest[k];
+    return a;
+  }
+
+  /** A holder's share of an input, expanded from the seed the owner sent it. */
+  public static long[] inputShare(byte[] seed, int length) {
+    return new Prg(seed).longs(SHARE, 0, length);
+  }
+}

@@ -1,0 +1,48 @@
+package smpc.dealer;
+
+import io.grpc.Server;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import smpc.core.Version;
+import smpc.core.net.Grpc;
+import smpc.core.net.HealthCommand;
+
+/** The dealer-service process. */
+@Command(name = "dealer-service", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+    description = "Hands out PRG seeds and triple corrections to smpc parties.",
+    subcommands = HealthCommand.class)
+public final class DealerMain implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(DealerMain.class.getName());
+
+  @Option(names = "--port", defaultValue = "${env:DEALER_PORT:-50050}", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "${env:BIND_ADDRESS:-127.0.0.1}", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Override
+  public Integer call() throws Exception {
+    DealerService dealer = new DealerService();
+    Server server = Grpc.serve(bind, port, dealer);
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dealer-expiry");
+      t.setDaemon(true);
+      return t;
+    });
+    sweeper.scheduleAtFixedRate(dealer::expire, 5, 5, TimeUnit.SECONDS);
+    LOG.info("dealer " + Version.VERSION + " listening on " + bind + ":" + port);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
+    server.awaitTermination();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DealerMain()).execute(args));
+  }
+}

@@ -1,0 +1,140 @@
+package smpc.dealer;
+
+import static smpc.core.Errors.denied;
+import static smpc.core.Errors.invalid;
+import static smpc.core.Errors.notFound;
+import static smpc.core.Errors.precondition;
+
+import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import smpc.core.Version;
+import smpc.core.net.Chunks;
+import smpc.core.protocol.Limits;
+import smpc.core.protocol.Streams;
+import smpc.core.ring.Packing;
+import smpc.core.ring.Prg;
+import smpc.proto.CorrectionsChunk;
+import smpc.proto.CorrectionsRequest;
+import smpc.proto.DealerGrpc;
+import smpc.proto.ReleaseReply;
+import smpc.proto.ReleaseRequest;
+import smpc.proto.SeedReply;
+import smpc.proto.SeedRequest;
+import smpc.proto.StatusReply;
+import smpc.proto.StatusRequest;
+
+/**
+ * The dealer. Per session it draws one fresh seed per party and hands each party its own seed once;
+ * it never sees inputs, shares or results. The designated party (index 0) also receives the
+ * corrections c_0, 8 bytes per triple.
+ */
+final class DealerService extends DealerGrpc.DealerImplBase {
+  private static final Logger LOG = Logger.getLogger(DealerService.class.getName());
+  private static final long MAX_SESSION_MS = 3_600_000;
+  private static final int MAX_PARTIES = 64;
+
+  private record Session(List<String> parties, byte[][] seeds, boolean[] handedOut, long deadline) {}
+
+  private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
+  private final AtomicLong bytesSent = new AtomicLong();
+
+  @Override
+  public void seed(SeedRequest req, StreamObserver<SeedReply> resp) {
+    try {
+      sessionId(req.getSessionId());
+      List<String> parties = req.getPartiesList();
+      if (parties.size() < 2 || parties.size() > MAX_PARTIES || new HashSet<>(parties).size() != parties.size()) {
+        throw invalid("a session needs 2 to %d distinct parties, got %s", MAX_PARTIES, parties);
+      }
+      int me = parties.indexOf(req.getParty());
+      if (me < 0) throw invalid("party '%s' is not in the session's parties %s", req.getParty(), parties);
+      long now = System.currentTimeMillis();
+      if (req.getDeadlineUnixMs() <= now || req.getDeadlineUnixMs() > now + MAX_SESSION_MS) {
+        throw invalid("session deadline must be in the future and at most one hour away");
+      }
+      Session s = sessions.computeIfAbsent(req.getSessionId(), id -> newSession(parties, req.getDeadlineUnixMs()));
+      if (!s.parties().equals(parties)) {
+        throw precondition("session was opened with parties %s, not %s", s.parties(), parties);
+      }
+      synchronized (s) {
+        if (s.handedOut()[me]) throw denied("the seed of party '%s' for this session was already handed out", req.getParty());
+        s.handedOut()[me] = true;
+      }
+      bytesSent.addAndGet(Prg.SEED_BYTES);
+      resp.onNext(SeedReply.newBuilder().setSeed(ByteString.copyFrom(s.seeds()[me])).build());
+      resp.onCompleted();
+    } catch (StatusRuntimeException e) {
+      resp.onError(e);
+    }
+  }
+
+  private static Session newSession(List<String> parties, long deadline) {
+    byte[][] seeds = new byte[parties.size()][];
+    for (int i = 0; i < seeds.length; i++) seeds[i] = Prg.freshSeed();
+    return new Session(List.copyOf(parties), seeds, new boolean[parties.size()], deadline);
+  }
+
+  @Override
+  public void corrections(CorrectionsRequest req, StreamObserver<CorrectionsChunk> resp) {
+    try {
+      Session s = sessions.get(sessionId(req.getSessionId()));
+      if (s == null) throw notFound("unknown or expired dealer session");
+      if (!s.parties().get(0).equals(req.getParty())) {
+        throw denied("only the designated party '%s' receives corrections, not '%s'", s.parties().get(0), req.getParty());
+      }
+      if (req.getStart() < 0 || req.getCount() < 1 || req.getCount() > Limits.MAX_LENGTH) {
+        throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
+      }
+      int perChunk = Limits.CHUNK_BYTES / 8;
+      long count = req.getCount();
+      Chunks.download(resp, Chunks.count(count * 8, Limits.CHUNK_BYTES), k -> {
+        long from = (long) k * perChunk;
+        int n = (int) Math.min(perChunk, count - from);
+        byte[] chunk = Packing.toBytes(Streams.corrections(s.seeds(), req.getStart() + from, n));
+        bytesSent.addAndGet(chunk.length);
+        return CorrectionsChunk.newBuilder().setData(ByteString.copyFrom(chunk)).build();
+      });
+    } catch (StatusRuntimeException e) {
+      resp.onError(e);
+    }
+  }
+
+  @Override
+  public void release(ReleaseRequest req, StreamObserver<ReleaseReply> resp) {
+    sessions.remove(req.getSessionId());
+    resp.onNext(ReleaseReply.getDefaultInstance());
+    resp.onCompleted();
+  }
+
+  @Override
+  public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
+    resp.onNext(StatusReply.newBuilder().setRole("dealer").setName("dealer").setVersion(Version.VERSION)
+        .setActiveSessions(sessions.size()).build());
+    resp.onCompleted();
+  }
+
+  /** Drops sessions past their deadline; called periodically. */
+  void expire() {
+    long now = System.currentTimeMillis();
+    int before = sessions.size();
+    sessions.values().removeIf(s -> s.deadline() < now);
+    int dropped = before - sessions.size();
+    if (dropped > 0) LOG.fine(() -> "expired " + dropped + " dealer sessions");
+  }
+
+  long bytesSent() {
+    return bytesSent.get();
+  }
+
+  private static ByteString sessionId(ByteString id) {
+    if (id.size() != 16) throw invalid("session id must have 16 bytes, got %d", id.size());
+    return id;
+  }
+}

@@ -1,0 +1,118 @@
+package smpc.party;
+
+import static smpc.core.Errors.invalid;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import smpc.core.Errors;
+import smpc.core.protocol.DealerLink;
+import smpc.proto.CorrectionsChunk;
+import smpc.proto.CorrectionsRequest;
+import smpc.proto.DealerGrpc;
+import smpc.proto.ReleaseRequest;
+import smpc.proto.SeedRequest;
+
+/**
+ * This party's dealer material for one session, fetched as soon as the session starts so that it
+ * overlaps with input sharing: the seed, and for the designated party all of the plan's corrections.
+ */
+final class GrpcDealerLink implements DealerLink {
+  private final Session session;
+  private final Peers peers;
+  private final CompletableFuture<byte[]> seed;
+  private final CompletableFuture<long[]> corrections;
+  private final AtomicLong bytes = new AtomicLong();
+
+  GrpcDealerLink(Session session, Peers peers, long triples, ExecutorService io) {
+    this.session = session;
+    this.peers = peers;
+    if (triples <= 0) {
+      seed = CompletableFuture.failedFuture(invalid("plan uses triples it did not declare"));
+      corrections = seed.thenApply(s -> null);
+      return;
+    }
+    seed = CompletableFuture.supplyAsync(this::fetchSeed, io);
+    corrections = session.me == 0 ? CompletableFuture.supplyAsync(() -> fetchCorrections(triples), io)
+        : CompletableFuture.failedFuture(invalid("only the designated party receives corrections"));
+  }
+
+  private DealerGrpc.DealerBlockingStub stub() {
+    long wait = Math.max(1, session.deadline - System.currentTimeMillis());
+    return DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS);
+  }
+
+  private byte[] fetchSeed() {
+    try {
+      byte[] s = stub().seed(SeedRequest.newBuilder().setSessionId(session.id).setParty(peers.me)
+          .addAllParties(session.parties).setDeadlineUnixMs(session.deadline).build()).getSeed().toByteArray();
+      bytes.addAndGet(s.length);
+      return s;
+    } catch (StatusRuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  private long[] fetchCorrections(long triples) {
+    if (triples > Integer.MAX_VALUE) throw invalid("too many triples: %d", triples);
+    long[] out = new long[(int) triples];
+    try {
+      Iterator<CorrectionsChunk> it = stub().corrections(CorrectionsRequest.newBuilder().setSessionId(session.id)
+          .setParty(peers.me).setStart(0).setCount(triples).build());
+      int pos = 0;
+      while (it.hasNext()) {
+        var data = it.next().getData();
+        if (data.size() % 8 != 0 || pos + data.size() / 8 > out.length) throw invalid("dealer sent a malformed corrections chunk");
+        data.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out, pos, data.size() / 8);
+        pos += data.size() / 8;
+        bytes.addAndGet(data.size());
+      }
+      if (pos != out.length) throw invalid("dealer sent %d corrections, expected %d", pos, out.length);
+      return out;
+    } catch (StatusRuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  private StatusRuntimeException fail(StatusRuntimeException e) {
+    StatusRuntimeException d = e.getStatus().getCode() == Status.Code.UNAVAILABLE
+        ? Errors.unavailable("dealer (%s) is unreachable: %s", peers.dealer, Errors.describe(e))
+        : e.getStatus().withDescription("dealer: " + Errors.describe(e)).asRuntimeException();
+    session.fail(d);
+    return d;
+  }
+
+  @Override
+  public byte[] seed() {
+    return await(seed);
+  }
+
+  @Override
+  public long[] corrections(long start, int count) {
+    long[] all = await(corrections);
+    if (start < 0 || start + count > all.length) throw invalid("plan uses more triples than it declared");
+    return java.util.Arrays.copyOfRange(all, (int) start, (int) start + count);
+  }
+
+  @Override
+  public long bytesReceived() {
+    return bytes.get();
+  }
+
+  /** Tells the dealer to forget the session (the designated party, once every party has its material). */
+  void release() {
+    try {
+      stub().release(ReleaseRequest.newBuilder().setSessionId(session.id).build());
+    } catch (StatusRuntimeException ignored) {
+      // the dealer expires the session at its deadline anyway
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> f) {
+    return session.await(f, "the dealer");
+  }
+}

@@ -1,0 +1,63 @@
+package smpc.party;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import smpc.core.Errors;
+import smpc.core.net.Chunks;
+import smpc.core.protocol.Limits;
+import smpc.core.protocol.Transport;
+import smpc.proto.DeliverAck;
+import smpc.proto.Envelope;
+import smpc.proto.PeerGrpc;
+
+/** Sends a session's messages straight to each peer's open-value endpoint; receives from the mailbox. */
+final class GrpcTransport implements Transport {
+  private final Session session;
+  private final Peers peers;
+  private final Mailbox mailbox;
+
+  GrpcTransport(Session session, Peers peers, Mailbox mailbox) {
+    this.session = session;
+    this.peers = peers;
+    this.mailbox = mailbox;
+  }
+
+  @Override
+  public CompletableFuture<Void> send(int to, String tag, byte[] payload) {
+    String party = session.parties.get(to);
+    int chunk = Limits.CHUNK_BYTES;
+    Chunks.Upload<Envelope, DeliverAck> up = Chunks.upload(Chunks.count(payload.length, chunk), k -> {
+      int off = k * chunk;
+      return Envelope.newBuilder().setSessionId(session.id).setFrom(peers.me).setTag(tag)
+          .setTotalBytes(payload.length).setOffset(off)
+          .setData(UnsafeByteOperations.unsafeWrap(payload, off, Math.min(chunk, payload.length - off))).build();
+    });
+    long wait = Math.max(1, session.deadline - System.currentTimeMillis());
+    PeerGrpc.newStub(peers.channel(party)).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).deliver(up);
+    return up.reply.handle((ok, err) -> {
+      if (err == null) return null;
+      StatusRuntimeException e = describe(party, err);
+      session.fail(e);
+      throw e;
+    });
+  }
+
+  private StatusRuntimeException describe(String party, Throwable err) {
+    Status s = Status.fromThrowable(err);
+    if (s.getCode() == Status.Code.UNAVAILABLE) {
+      return Errors.unavailable("party %s (%s) is unreachable: %s", party, peers.address(party), Errors.describe(err));
+    }
+    if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      return Errors.deadline("session deadline passed while sending to party %s", party);
+    }
+    return s.withDescription("party " + party + " refused a message: " + Errors.describe(err)).asRuntimeException();
+  }
+
+  @Override
+  public byte[] receive(int from, String tag) {
+    return mailbox.take(session, session.parties.get(from), tag);
+  }
+}

@@ -1,0 +1,87 @@
+package smpc.party;
+
+import io.grpc.Server;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import smpc.core.Version;
+import smpc.core.net.Grpc;
+import smpc.core.net.HealthCommand;
+
+/** The party-node process: one VirtualMachine. */
+@Command(name = "party-node", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+    description = "An smpc party: stores values and shares, runs plans with its peers.",
+    subcommands = HealthCommand.class)
+public final class PartyMain implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(PartyMain.class.getName());
+
+  @Option(names = "--name", required = true, defaultValue = "${env:PARTY_NAME}", description = "This party's name.")
+  String name;
+
+  @Option(names = "--port", defaultValue = "${env:PARTY_PORT:-50051}", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "${env:BIND_ADDRESS:-127.0.0.1}", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--peers", defaultValue = "${env:PEERS:-}", split = ",",
+      description = "The other parties as name=host:port, comma-separated.")
+  String[] peers;
+
+  @Option(names = "--dealer", defaultValue = "${env:DEALER:-127.0.0.1:50050}", description = "The dealer's host:port (default: ${DEFAULT-VALUE}).")
+  String dealer;
+
+  @Option(names = "--frac-bits", defaultValue = "${env:FRAC_BITS:-16}", description = "Fixed-point fractional bits; all parties must agree (default: ${DEFAULT-VALUE}).")
+  int fracBits;
+
+  @Option(names = "--max-buffered-mb", defaultValue = "4096", description = "Cap on peer messages buffered in memory (default: ${DEFAULT-VALUE}).")
+  long maxBufferedMb;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> addresses = new LinkedHashMap<>();
+    for (String p : peers) {
+      if (p.isBlank()) continue;
+      String[] kv = p.split("=", 2);
+      if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--peers entry '" + p + "' is not name=host:port");
+      }
+      addresses.put(kv[0].trim(), kv[1].trim());
+    }
+    ValueStore.checkName(name);
+    ExecutorService io = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "party-io");
+      t.setDaemon(true);
+      return t;
+    });
+    Peers peerSet = new Peers(name, addresses, dealer);
+    Mailbox mailbox = new Mailbox(maxBufferedMb << 20);
+    PartyService party = new PartyService(peerSet, new ValueStore(name), mailbox, io, fracBits);
+    Server server = Grpc.serve(bind, port, party, new PeerService(mailbox));
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "party-sweep");
+      t.setDaemon(true);
+      return t;
+    });
+    sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
+    LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + ", peers " + addresses.keySet());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.shutdown();
+      peerSet.close();
+    }));
+    server.awaitTermination();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PartyMain()).execute(args));
+  }
+}

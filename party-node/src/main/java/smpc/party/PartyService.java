@@ -1,0 +1,236 @@
+package smpc.party;
+
+import static smpc.core.Errors.denied;
+import static smpc.core.Errors.exists;
+import static smpc.core.Errors.invalid;
+import static smpc.core.Errors.notFound;
+import static smpc.core.Errors.precondition;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import smpc.core.Version;
+import smpc.core.net.Chunks;
+import smpc.core.protocol.Limits;
+import smpc.core.protocol.PlanRunner;
+import smpc.core.protocol.StoredValue;
+import smpc.core.ring.Packing;
+import smpc.proto.AbortReply;
+import smpc.proto.AbortRequest;
+import smpc.proto.DType;
+import smpc.proto.DeleteReply;
+import smpc.proto.ExecuteReply;
+import smpc.proto.ExecuteRequest;
+import smpc.proto.InputChunk;
+import smpc.proto.Kind;
+import smpc.proto.ListReply;
+import smpc.proto.ListRequest;
+import smpc.proto.NameRequest;
+import smpc.proto.PartyGrpc;
+import smpc.proto.StatusReply;
+import smpc.proto.StatusRequest;
+import smpc.proto.ValueChunk;
+import smpc.proto.ValueInfo;
+
+/** The coordinator-facing service of a party: its store, and sessions it runs with its peers. */
+final class PartyService extends PartyGrpc.PartyImplBase {
+  private static final Logger LOG = Logger.getLogger(PartyService.class.getName());
+  private static final long MAX_SESSION_MS = 3_600_000;
+
+  private final Peers peers;
+  private final ValueStore store;
+  private final Mailbox mailbox;
+  private final ExecutorService io;
+  private final int fracBits;
+  private final Map<ByteString, Session> active = new ConcurrentHashMap<>();
+
+  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits) {
+    this.peers = peers;
+    this.store = store;
+    this.mailbox = mailbox;
+    this.io = io;
+    this.fracBits = fracBits;
+  }
+
+  boolean isActive(ByteString session) {
+    return active.containsKey(session);
+  }
+
+  @Override
+  public StreamObserver<InputChunk> input(StreamObserver<ValueInfo> resp) {
+    return new StreamObserver<>() {
+      private ValueInfo info;
+      private long[] data;
+      private int pos;
+      private boolean failed;
+
+      @Override
+      public void onNext(InputChunk c) {
+        if (failed) return;
+        try {
+          if (info == null) {
+            String name = ValueStore.checkName(c.getName());
+            if (c.getDtype() == DType.REAL) throw invalid("real numbers are not supported yet: '%s' must hold integers", name);
+            if (c.getLength() < 1) throw invalid("value '%s' is an empty vector", name);
+            if (c.getLength() > Limits.MAX_LENGTH) throw invalid("value '%s' has %d elements, more than %d", name, c.getLength(), Limits.MAX_LENGTH);
+            if (store.get(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
+            info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT)
+                .setLength(c.getLength()).setOwner(peers.me).build();
+            data = new long[(int) c.getLength()];
+          }
+          int n = c.getData().size();
+          if (n % 8 != 0 || pos + n / 8 > data.length) throw invalid("input '%s' has more data than its length %d", info.getName(), data.length);
+          c.getData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(data, pos, n / 8);
+          pos += n / 8;
+        } catch (StatusRuntimeException e) {
+          failed = true;
+          resp.onError(e);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        failed = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (failed) return;
+        try {
+          if (info == null) throw invalid("empty input stream");
+          if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
+          store.putNew(new StoredValue(info, data));
+          resp.onNext(info);
+          resp.onCompleted();
+        } catch (StatusRuntimeException e) {
+          resp.onError(e);
+        }
+      }
+    };
+  }
+
+  @Override
+  public void getValue(NameRequest req, StreamObserver<ValueChunk> resp) {
+    guard(resp, () -> {
+      StoredValue v = store.get(req.getName());
+      if (v == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me);
+      if (v.info().getKind() != Kind.PRIVATE) {
+        throw denied("value '%s' on %s is a share; shares never leave a party outside the protocol", req.getName(), peers.me);
+      }
+      byte[] bytes = Packing.toBytes(v.data());
+      int chunk = Limits.CHUNK_BYTES;
+      Chunks.download(resp, Chunks.count(bytes.length, chunk), k -> {
+        ValueChunk.Builder b = ValueChunk.newBuilder()
+            .setData(UnsafeByteOperations.unsafeWrap(bytes, k * chunk, Math.min(chunk, bytes.length - k * chunk)));
+        if (k == 0) b.setInfo(v.info());
+        return b.build();
+      });
+    });
+  }
+
+  @Override
+  public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
+    guard(resp, () -> reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName())).build()));
+  }
+
+  @Override
+  public void listValues(ListRequest req, StreamObserver<ListReply> resp) {
+    guard(resp, () -> reply(resp, ListReply.newBuilder().addAllValues(store.list()).build()));
+  }
+
+  @Override
+  public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
+    reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
+        .setStoredValues(store.size()).setActiveSessions(active.size()).setFracBits(fracBits).build());
+  }
+
+  @Override
+  public void abort(AbortRequest req, StreamObserver<AbortReply> resp) {
+    guard(resp, () -> {
+      Session s = active.get(req.getSessionId());
+      if (s != null) s.fail(Status.ABORTED.withDescription("session aborted: " + req.getReason()).asRuntimeException());
+      else mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
+      reply(resp, AbortReply.newBuilder().setWasRunning(s != null).build());
+    });
+  }
+
+  @Override
+  public void execute(ExecuteRequest req, StreamObserver<ExecuteReply> resp) {
+    guard(resp, () -> {
+      Session s = open(req);
+      GrpcDealerLink dealer = null;
+      long t0 = System.nanoTime();
+      try {
+        List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
+        store.checkCommit(planned);
+        dealer = new GrpcDealerLink(s, peers, req.getPlan().getTriples(), io);
+        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
+            dealer, store::get).run();
+        store.commit(out.stores());
+        if (s.me == 0 && req.getPlan().getTriples() > 0) dealer.release();
+        LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
+            req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
+        reply(resp, ExecuteReply.newBuilder().setStats(out.stats()).addAllRevealed(out.revealed()).build());
+      } catch (RuntimeException | OutOfMemoryError e) {
+        s.fail(e);
+        LOG.info(() -> s + " failed: " + smpc.core.Errors.describe(e));
+        throw e;
+      } finally {
+        active.remove(s.id);
+        mailbox.end(s.id);
+      }
+    });
+  }
+
+  private Session open(ExecuteRequest req) {
+    ByteString id = req.getSessionId();
+    if (id.size() != 16) throw invalid("session id must have 16 bytes, got %d", id.size());
+    List<String> parties = req.getPartiesList();
+    if (parties.size() < 2 || new HashSet<>(parties).size() != parties.size()) {
+      throw invalid("a session needs at least 2 distinct parties, got %s", parties);
+    }
+    int me = parties.indexOf(peers.me);
+    if (me < 0) throw precondition("this party is %s, which is not among the session's parties %s", peers.me, parties);
+    for (String p : parties) if (!p.equals(peers.me)) peers.address(p);
+    long now = System.currentTimeMillis();
+    if (req.getDeadlineUnixMs() <= now) throw Status.DEADLINE_EXCEEDED.withDescription("session deadline already passed").asRuntimeException();
+    if (req.getDeadlineUnixMs() > now + MAX_SESSION_MS) throw invalid("session deadline is more than an hour away");
+    if (req.getFracBits() != 0 && req.getFracBits() != fracBits) {
+      throw precondition("session uses %d fractional bits but %s is configured with %d", req.getFracBits(), peers.me, fracBits);
+    }
+    if (mailbox.isEnded(id)) throw Status.ABORTED.withDescription("session was aborted or already ran").asRuntimeException();
+    Session s = new Session(id, parties, me, req.getDeadlineUnixMs());
+    if (active.putIfAbsent(id, s) != null) throw exists("session is already running");
+    return s;
+  }
+
+  private static <T> void reply(StreamObserver<T> resp, T value) {
+    resp.onNext(value);
+    resp.onCompleted();
+  }
+
+  /** Runs a handler so that any failure becomes a clear status and never escapes to kill the process. */
+  static void guard(StreamObserver<?> resp, Runnable handler) {
+    try {
+      handler.run();
+    } catch (StatusRuntimeException e) {
+      resp.onError(e);
+    } catch (IllegalArgumentException e) {
+      resp.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    } catch (OutOfMemoryError e) {
+      resp.onError(Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this request").asRuntimeException());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "internal error", e);
+      resp.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package smpc.party;
+
+import static smpc.core.Errors.invalid;
+
+import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import smpc.core.protocol.Limits;
+import smpc.proto.DeliverAck;
+import smpc.proto.Envelope;
+import smpc.proto.PeerGrpc;
+
+/** The open-value endpoint: peers deliver their contributions to a session's steps here, in chunks. */
+final class PeerService extends PeerGrpc.PeerImplBase {
+  /** Largest message: one Beaver round opens two vectors. */
+  static final long MAX_MESSAGE = 16L * Limits.MAX_LENGTH;
+
+  private final Mailbox mailbox;
+
+  PeerService(Mailbox mailbox) {
+    this.mailbox = mailbox;
+  }
+
+  @Override
+  public StreamObserver<Envelope> deliver(StreamObserver<DeliverAck> resp) {
+    return new StreamObserver<>() {
+      private ByteString session;
+      private String from;
+      private String tag;
+      private byte[] buf;
+      private int pos;
+      private boolean failed;
+
+      @Override
+      public void onNext(Envelope e) {
+        if (failed) return;
+        try {
+          if (buf == null) start(e);
+          else if (!e.getSessionId().equals(session) || !e.getFrom().equals(from) || !e.getTag().equals(tag)) {
+            throw invalid("chunk headers changed within one message");
+          }
+          if (e.getOffset() != pos || e.getData().size() > buf.length - pos) {
+            throw invalid("chunk at offset %d with %d bytes does not continue a %d-byte message at %d",
+                e.getOffset(), e.getData().size(), buf.length, pos);
+          }
+          e.getData().copyTo(buf, pos);
+          pos += e.getData().size();
+        } catch (StatusRuntimeException ex) {
+          fail(ex);
+        }
+      }
+
+      private void start(Envelope e) {
+        if (e.getSessionId().size() != 16) throw invalid("session id must have 16 bytes, got %d", e.getSessionId().size());
+        if (e.getFrom().isEmpty() || e.getFrom().length() > 128) throw invalid("sender name missing or too long");
+        if (e.getTag().isEmpty() || e.getTag().length() > 64) throw invalid("message tag missing or too long");
+        if (e.getTotalBytes() < 0 || e.getTotalBytes() > MAX_MESSAGE) {
+          throw invalid("message size %d out of range [0, %d]", e.getTotalBytes(), MAX_MESSAGE);
+        }
+        mailbox.reserve(e.getSessionId(), e.getTotalBytes());
+        session = e.getSessionId();
+        from = e.getFrom();
+        tag = e.getTag();
+        buf = new byte[(int) e.getTotalBytes()];
+      }
+
+      private void fail(StatusRuntimeException ex) {
+        failed = true;
+        if (buf != null) mailbox.release(buf.length);
+        buf = null;
+        resp.onError(ex);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        if (buf != null && !failed) mailbox.release(buf.length);
+        failed = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (failed) return;
+        try {
+          if (buf == null) throw invalid("empty message stream");
+          if (pos != buf.length) throw invalid("message truncated: %d of %d bytes", pos, buf.length);
+          byte[] done = buf;
+          buf = null;
+          failed = true; // nothing more to release from here on
+          mailbox.deliver(session, from, tag, done);
+          resp.onNext(DeliverAck.getDefaultInstance());
+          resp.onCompleted();
+        } catch (StatusRuntimeException ex) {
+          resp.onError(ex);
+        }
+      }
+    };
+  }
+}

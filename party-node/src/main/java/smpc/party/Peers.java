@@ -1,0 +1,45 @@
+package smpc.party;
+
+import static smpc.core.Errors.precondition;
+
+import io.grpc.ManagedChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import smpc.core.net.Grpc;
+
+/** Addresses of this party's peers and the dealer, from its own configuration, with one channel each. */
+final class Peers implements AutoCloseable {
+  final String me;
+  private final Map<String, String> addresses;
+  final String dealer;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  Peers(String me, Map<String, String> addresses, String dealer) {
+    this.me = me;
+    this.addresses = Map.copyOf(addresses);
+    this.dealer = dealer;
+  }
+
+  boolean knows(String party) {
+    return party.equals(me) || addresses.containsKey(party);
+  }
+
+  String address(String party) {
+    String a = addresses.get(party);
+    if (a == null) throw precondition("party '%s' is not a known peer of %s (known: %s)", party, me, addresses.keySet());
+    return a;
+  }
+
+  ManagedChannel channel(String party) {
+    return channels.computeIfAbsent(party, p -> Grpc.channel(address(p)));
+  }
+
+  ManagedChannel dealerChannel() {
+    return channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer));
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(Grpc::close);
+  }
+}

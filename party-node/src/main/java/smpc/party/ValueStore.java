@@ -1,0 +1,74 @@
+package smpc.party;
+
+import static smpc.core.Errors.exists;
+import static smpc.core.Errors.invalid;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import smpc.core.protocol.PlanRunner;
+import smpc.core.protocol.StoredValue;
+import smpc.proto.Kind;
+import smpc.proto.ValueInfo;
+
+/** A party's named values: its private values and its shares of shared values. */
+final class ValueStore {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+
+  private final Map<String, StoredValue> values = new TreeMap<>();
+  private final String me;
+
+  ValueStore(String me) {
+    this.me = me;
+  }
+
+  static String checkName(String name) {
+    if (!NAME.matcher(name).matches()) {
+      throw invalid("invalid value name '%s': use a letter or '_' then letters, digits, '_', '.', '-' (at most 128)", name);
+    }
+    return name;
+  }
+
+  synchronized StoredValue get(String name) {
+    return values.get(name);
+  }
+
+  synchronized void putNew(StoredValue v) {
+    String name = checkName(v.info().getName());
+    if (values.containsKey(name)) throw exists("value '%s' already exists on %s", name, me);
+    values.put(name, v);
+  }
+
+  /** Checks that every value can be committed, before any session traffic. */
+  synchronized void checkCommit(List<PlanRunner.Store> batch) {
+    for (PlanRunner.Store s : batch) {
+      String name = checkName(s.value().info().getName());
+      StoredValue old = values.get(name);
+      if (old != null && !(s.replace() && replaceable(old))) throw exists("value '%s' already exists on %s", name, me);
+    }
+  }
+
+  /** Stores all values of a finished session at once, or none. */
+  synchronized void commit(List<PlanRunner.Store> batch) {
+    checkCommit(batch);
+    for (PlanRunner.Store s : batch) values.put(s.value().info().getName(), s.value());
+  }
+
+  /** Only this party's own private value may be replaced by its share (the seed's share()). */
+  private boolean replaceable(StoredValue old) {
+    return old.info().getKind() == Kind.PRIVATE && old.info().getOwner().equals(me);
+  }
+
+  synchronized boolean delete(String name) {
+    return values.remove(name) != null;
+  }
+
+  synchronized List<ValueInfo> list() {
+    return values.values().stream().map(StoredValue::info).toList();
+  }
+
+  synchronized int size() {
+    return values.size();
+  }
+}
