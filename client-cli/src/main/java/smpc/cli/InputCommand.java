@@ -74,7 +74,12 @@ final class InputCommand implements Callable<Integer> {
     }
 
     static List<String> fields(String line) {
-      return java.util.Arrays.stream(line.split(",", -1)).map(s -> s.trim().replaceAll("^\"|\"$", "")).toList();
+      return java.util.Arrays.stream(line.split(",", -1)).map(Csv::unquote).toList();
+    }
+
+    private static String unquote(String s) {
+      s = s.trim();
+      return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
     }
 
     static long integer(String text, String where) {

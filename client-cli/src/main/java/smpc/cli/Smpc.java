@@ -17,6 +17,9 @@ import smpc.sdk.SmpcException;
         EvalCommand.class, RevealCommand.class, ListCommand.class, RmCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Smpc {
+  /** gRPC logs connection noise at INFO; the CLI reports failures itself, as one line. Held so it is not collected. */
+  private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
   @Option(names = "--cluster", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
       description = "Cluster file (default: $SMPC_CLUSTER or ~/.smpc/cluster.json; without one, the default"
           + " endpoints 127.0.0.1:50050 (dealer) and 50051.. (alice, bob, carol)).")
@@ -57,6 +60,7 @@ public final class Smpc {
   }
 
   public static void main(String[] args) {
+    GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
     System.exit(commandLine().execute(args));
   }
 }

@@ -271,10 +271,10 @@ public final class Cluster implements AutoCloseable {
     ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(sid).addAllParties(parties)
         .setDeadlineUnixMs(System.currentTimeMillis() + timeout.toMillis()).setPlan(plan)
         .setFracBits(config.fracBitsOrDefault()).build();
-    Map<String, CompletableFuture<ExecuteReply>> calls = new LinkedHashMap<>();
+    Map<String, CompletableFuture<PartyResult>> calls = new LinkedHashMap<>();
     CompletableFuture<Void> firstFailure = new CompletableFuture<>();
     for (String p : parties) {
-      CompletableFuture<ExecuteReply> f = new CompletableFuture<>();
+      CompletableFuture<PartyResult> f = new CompletableFuture<>();
       f.whenComplete((r, e) -> { if (e != null) firstFailure.complete(null); });
       calls.put(p, f);
       PartyGrpc.newStub(channel(p)).withDeadlineAfter(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
@@ -292,23 +292,22 @@ public final class Cluster implements AutoCloseable {
     throw cause(calls);
   }
 
-  private Evaluation collect(Map<String, CompletableFuture<ExecuteReply>> calls, int plannedRounds) {
+  private Evaluation collect(Map<String, CompletableFuture<PartyResult>> calls, int plannedRounds) {
     Map<String, SessionStats> stats = new LinkedHashMap<>();
-    List<Revealed> revealed = new ArrayList<>();
+    Map<Integer, long[]> revealed = new java.util.TreeMap<>();
     calls.forEach((p, f) -> {
-      ExecuteReply r = f.join();
-      stats.put(p, r.getStats());
-      revealed.addAll(r.getRevealedList());
+      PartyResult r = f.join();
+      stats.put(p, r.stats());
+      revealed.putAll(r.revealed());
     });
-    revealed.sort(java.util.Comparator.comparingInt(Revealed::getOutput));
-    return new Evaluation(revealed.stream().map(r -> Packing.fromByteString(r.getData())).toList(), stats, plannedRounds);
+    return new Evaluation(List.copyOf(revealed.values()), stats, plannedRounds);
   }
 
   /** The most telling failure: a party that could not be reached, else a refusal, else the first error. */
-  private SmpcException cause(Map<String, CompletableFuture<ExecuteReply>> calls) {
+  private SmpcException cause(Map<String, CompletableFuture<PartyResult>> calls) {
     SmpcException best = null;
     int bestRank = Integer.MAX_VALUE;
-    for (Map.Entry<String, CompletableFuture<ExecuteReply>> e : calls.entrySet()) {
+    for (Map.Entry<String, CompletableFuture<PartyResult>> e : calls.entrySet()) {
       if (!e.getValue().isCompletedExceptionally()) continue;
       Throwable t = e.getValue().handle((r, x) -> x).join();
       Status.Code code = Status.fromThrowable(t).getCode();
@@ -345,11 +344,24 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  private static <T> StreamObserver<T> observer(CompletableFuture<T> f) {
+  /** What one party's Execute stream brings: its revealed outputs (reassembled from chunks) and its stats. */
+  private record PartyResult(Map<Integer, long[]> revealed, SessionStats stats) {}
+
+  private static StreamObserver<ExecuteReply> observer(CompletableFuture<PartyResult> f) {
     return new StreamObserver<>() {
+      private final Map<Integer, long[]> revealed = new java.util.TreeMap<>();
+      private SessionStats stats;
+
       @Override
-      public void onNext(T value) {
-        f.complete(value);
+      public void onNext(ExecuteReply r) {
+        if (r.hasStats()) {
+          stats = r.getStats();
+          return;
+        }
+        Revealed part = r.getRevealed();
+        long[] out = revealed.computeIfAbsent(part.getOutput(), k -> new long[Math.toIntExact(part.getLength())]);
+        long[] data = Packing.fromByteString(part.getData());
+        System.arraycopy(data, 0, out, Math.toIntExact(part.getOffset()), data.length);
       }
 
       @Override
@@ -358,7 +370,10 @@ public final class Cluster implements AutoCloseable {
       }
 
       @Override
-      public void onCompleted() {}
+      public void onCompleted() {
+        if (stats == null) f.completeExceptionally(SmpcException.failure("a party ended its reply without statistics"));
+        else f.complete(new PartyResult(revealed, stats));
+      }
     };
   }
 

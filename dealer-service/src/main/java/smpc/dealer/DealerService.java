@@ -2,7 +2,6 @@ package smpc.dealer;
 
 import static smpc.core.Errors.denied;
 import static smpc.core.Errors.invalid;
-import static smpc.core.Errors.notFound;
 import static smpc.core.Errors.precondition;
 
 import com.google.protobuf.ByteString;
@@ -48,21 +47,9 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void seed(SeedRequest req, StreamObserver<SeedReply> resp) {
     try {
-      sessionId(req.getSessionId());
-      List<String> parties = req.getPartiesList();
-      if (parties.size() < 2 || parties.size() > MAX_PARTIES || new HashSet<>(parties).size() != parties.size()) {
-        throw invalid("a session needs 2 to %d distinct parties, got %s", MAX_PARTIES, parties);
-      }
-      int me = parties.indexOf(req.getParty());
-      if (me < 0) throw invalid("party '%s' is not in the session's parties %s", req.getParty(), parties);
-      long now = System.currentTimeMillis();
-      if (req.getDeadlineUnixMs() <= now || req.getDeadlineUnixMs() > now + MAX_SESSION_MS) {
-        throw invalid("session deadline must be in the future and at most one hour away");
-      }
-      Session s = sessions.computeIfAbsent(req.getSessionId(), id -> newSession(parties, req.getDeadlineUnixMs()));
-      if (!s.parties().equals(parties)) {
-        throw precondition("session was opened with parties %s, not %s", s.parties(), parties);
-      }
+      Session s = open(req.getSessionId(), req.getPartiesList(), req.getDeadlineUnixMs());
+      int me = s.parties().indexOf(req.getParty());
+      if (me < 0) throw invalid("party '%s' is not in the session's parties %s", req.getParty(), s.parties());
       synchronized (s) {
         if (s.handedOut()[me]) throw denied("the seed of party '%s' for this session was already handed out", req.getParty());
         s.handedOut()[me] = true;
@@ -75,6 +62,21 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     }
   }
 
+  /** The session's state, created by whichever party asks first; every request must name the same parties. */
+  private Session open(ByteString id, List<String> parties, long deadline) {
+    sessionId(id);
+    if (parties.size() < 2 || parties.size() > MAX_PARTIES || new HashSet<>(parties).size() != parties.size()) {
+      throw invalid("a session needs 2 to %d distinct parties, got %s", MAX_PARTIES, parties);
+    }
+    long now = System.currentTimeMillis();
+    if (deadline <= now || deadline > now + MAX_SESSION_MS) {
+      throw invalid("session deadline must be in the future and at most one hour away");
+    }
+    Session s = sessions.computeIfAbsent(id, x -> newSession(parties, deadline));
+    if (!s.parties().equals(parties)) throw precondition("session was opened with parties %s, not %s", s.parties(), parties);
+    return s;
+  }
+
   private static Session newSession(List<String> parties, long deadline) {
     byte[][] seeds = new byte[parties.size()][];
     for (int i = 0; i < seeds.length; i++) seeds[i] = Prg.freshSeed();
@@ -84,8 +86,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void corrections(CorrectionsRequest req, StreamObserver<CorrectionsChunk> resp) {
     try {
-      Session s = sessions.get(sessionId(req.getSessionId()));
-      if (s == null) throw notFound("unknown or expired dealer session");
+      Session s = open(req.getSessionId(), req.getPartiesList(), req.getDeadlineUnixMs());
       if (!s.parties().get(0).equals(req.getParty())) {
         throw denied("only the designated party '%s' receives corrections, not '%s'", s.parties().get(0), req.getParty());
       }

@@ -62,7 +62,8 @@ final class GrpcDealerLink implements DealerLink {
     long[] out = new long[(int) triples];
     try {
       Iterator<CorrectionsChunk> it = stub().corrections(CorrectionsRequest.newBuilder().setSessionId(session.id)
-          .setParty(peers.me).setStart(0).setCount(triples).build());
+          .setParty(peers.me).setStart(0).setCount(triples).addAllParties(session.parties)
+          .setDeadlineUnixMs(session.deadline).build());
       int pos = 0;
       while (it.hasNext()) {
         var data = it.next().getData();

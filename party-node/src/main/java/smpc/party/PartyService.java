@@ -36,6 +36,7 @@ import smpc.proto.ListReply;
 import smpc.proto.ListRequest;
 import smpc.proto.NameRequest;
 import smpc.proto.PartyGrpc;
+import smpc.proto.Revealed;
 import smpc.proto.StatusReply;
 import smpc.proto.StatusRequest;
 import smpc.proto.ValueChunk;
@@ -179,7 +180,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (s.me == 0 && req.getPlan().getTriples() > 0) dealer.release();
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
             req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
-        reply(resp, ExecuteReply.newBuilder().setStats(out.stats()).addAllRevealed(out.revealed()).build());
+        List<ExecuteReply> parts = new java.util.ArrayList<>();
+        for (Revealed r : out.revealed()) parts.addAll(chunks(r));
+        parts.add(ExecuteReply.newBuilder().setStats(out.stats()).build());
+        Chunks.download(resp, parts.size(), parts::get);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
         LOG.info(() -> s + " failed: " + smpc.core.Errors.describe(e));
@@ -211,6 +215,18 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     Session s = new Session(id, parties, me, req.getDeadlineUnixMs());
     if (active.putIfAbsent(id, s) != null) throw exists("session is already running");
     return s;
+  }
+
+  /** A revealed output split into messages under gRPC's size limit (slices share the bytes). */
+  private static List<ExecuteReply> chunks(Revealed r) {
+    List<ExecuteReply> out = new java.util.ArrayList<>();
+    ByteString data = r.getData();
+    long length = data.size() / 8;
+    for (int off = 0; off == 0 || off < data.size(); off += Limits.CHUNK_BYTES) {
+      ByteString part = data.substring(off, Math.min(data.size(), off + Limits.CHUNK_BYTES));
+      out.add(ExecuteReply.newBuilder().setRevealed(r.toBuilder().setData(part).setLength(length).setOffset(off / 8)).build());
+    }
+    return out;
   }
 
   private static <T> void reply(StreamObserver<T> resp, T value) {

@@ -117,7 +117,7 @@ public final class Compiler {
         arity(call, 2);
         Node x = node(call.args().get(0)), y = node(call.args().get(1));
         if (x.len != y.len) throw invalid("dot needs vectors of equal length, got %d and %d in %s", x.len, y.len, Printer.show(e));
-        Node p = binary('*', x, y, e);
+        Node p = node(Expr.mul(call.args().get(0), call.args().get(1)));
         return p.kind == K.PUBLIC ? constant(new long[] {Ring.sum(p.value)}) : add(new Node(K.SUM, 1, p));
       }
       default -> throw invalid("unknown function '%s' (known: sum, dot)", call.fn());
