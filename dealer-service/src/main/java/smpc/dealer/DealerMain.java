@@ -1,16 +1,11 @@
 package smpc.dealer;
 
-import io.grpc.Server;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import smpc.core.Version;
-import smpc.core.net.Grpc;
 import smpc.core.net.HealthCommand;
 
 /** The dealer-service process. */
@@ -28,17 +23,10 @@ public final class DealerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DealerService dealer = new DealerService();
-    Server server = Grpc.serve(bind, port, dealer);
-    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "dealer-expiry");
-      t.setDaemon(true);
-      return t;
-    });
-    sweeper.scheduleAtFixedRate(dealer::expire, 5, 5, TimeUnit.SECONDS);
+    DealerNode node = DealerNode.start(bind, port);
     LOG.info("dealer " + Version.VERSION + " listening on " + bind + ":" + port);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
-    server.awaitTermination();
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+    node.awaitTermination();
     return 0;
   }
 

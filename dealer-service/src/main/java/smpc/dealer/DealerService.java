@@ -117,7 +117,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
     resp.onNext(StatusReply.newBuilder().setRole("dealer").setName("dealer").setVersion(Version.VERSION)
-        .setActiveSessions(sessions.size()).build());
+        .setActiveSessions(sessions.size()).setBytesSent(bytesSent.get()).build());
     resp.onCompleted();
   }
 
@@ -128,10 +128,6 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     sessions.values().removeIf(s -> s.deadline() < now);
     int dropped = before - sessions.size();
     if (dropped > 0) LOG.fine(() -> "expired " + dropped + " dealer sessions");
-  }
-
-  long bytesSent() {
-    return bytesSent.get();
   }
 
   private static ByteString sessionId(ByteString id) {

@@ -1,19 +1,13 @@
 package smpc.party;
 
-import io.grpc.Server;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import smpc.core.Version;
-import smpc.core.net.Grpc;
 import smpc.core.net.HealthCommand;
 
 /** The party-node process: one VirtualMachine. */
@@ -56,28 +50,10 @@ public final class PartyMain implements Callable<Integer> {
       }
       addresses.put(kv[0].trim(), kv[1].trim());
     }
-    ValueStore.checkName(name);
-    ExecutorService io = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "party-io");
-      t.setDaemon(true);
-      return t;
-    });
-    Peers peerSet = new Peers(name, addresses, dealer);
-    Mailbox mailbox = new Mailbox(maxBufferedMb << 20);
-    PartyService party = new PartyService(peerSet, new ValueStore(name), mailbox, io, fracBits);
-    Server server = Grpc.serve(bind, port, party, new PeerService(mailbox));
-    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "party-sweep");
-      t.setDaemon(true);
-      return t;
-    });
-    sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
+    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20);
     LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + ", peers " + addresses.keySet());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.shutdown();
-      peerSet.close();
-    }));
-    server.awaitTermination();
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+    node.awaitTermination();
     return 0;
   }
 

@@ -1,0 +1,51 @@
+package smpc.core.expr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ParserTest {
+  @Test
+  void precedenceAndAssociativity() {
+    assertThat(Parser.parse("a - b - c")).isEqualTo(Expr.sub(Expr.sub(ref("a"), ref("b")), ref("c")));
+    assertThat(Parser.parse("a + b * c")).isEqualTo(Expr.add(ref("a"), Expr.mul(ref("b"), ref("c"))));
+    assertThat(Parser.parse("(a*b) - 5*(a+b)"))
+        .isEqualTo(Expr.sub(Expr.mul(ref("a"), ref("b")), Expr.mul(new Expr.Num(5), Expr.add(ref("a"), ref("b")))));
+  }
+
+  @Test
+  void unaryMinusAndCalls() {
+    assertThat(Parser.parse("-x * -3")).isEqualTo(Expr.mul(new Expr.Neg(ref("x")), new Expr.Num(-3)));
+    assertThat(Parser.parse("dot(u, v) + sum(w)"))
+        .isEqualTo(Expr.add(new Expr.Call("dot", List.of(ref("u"), ref("v"))), new Expr.Call("sum", List.of(ref("w")))));
+    assertThat(Parser.parse("-9223372036854775807")).isEqualTo(new Expr.Num(-Long.MAX_VALUE));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "a +|malformed expression at column 4: expected a value, a name or '(' but the expression ended",
+      "(a * b|expected ')' but the expression ended",
+      "a b|column 3: unexpected 'b'",
+      "a $ b|unexpected '$'",
+      "2.5 * a|real numbers are not supported yet: '2.5'",
+      "99999999999999999999|out of the 64-bit range",
+      "a / b|division is not supported yet",
+      "'  '|it is empty"})
+  void malformedExpressionsGetOneClearMessage(String text, String message) {
+    assertThatThrownBy(() -> Parser.parse(text)).hasMessageContaining(message);
+  }
+
+  @Test
+  void printerRoundTrips() {
+    String text = "(a * b) - (5 * (a + b))";
+    assertThat(Printer.show(Parser.parse(text))).isEqualTo(text);
+  }
+
+  private static Expr ref(String n) {
+    return new Expr.Ref(n);
+  }
+}

@@ -1,0 +1,77 @@
+package smpc.core.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import smpc.core.ring.Prg;
+import smpc.proto.Plan;
+
+/**
+ * Runs the real PlanRunner for n parties in threads of one JVM, with an in-memory network and dealer,
+ * so protocols can be checked against plain computation without processes.
+ */
+public final class LocalProtocol {
+  private LocalProtocol() {}
+
+  /** Every message sent, for privacy checks: (from, to, tag, payload). */
+  public record Message(int from, int to, String tag, byte[] payload) {}
+
+  public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
+      List<Message> log) {
+    int n = parties.size();
+    byte[][] seeds = new byte[n][];
+    for (int i = 0; i < n; i++) seeds[i] = Prg.freshSeed();
+    Map<String, CompletableFuture<byte[]>> box = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<CompletableFuture<PlanRunner.Outcome>> results = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int me = i;
+        Transport net = new Transport() {
+          @Override
+          public CompletableFuture<Void> send(int to, String tag, byte[] payload) {
+            if (log != null) log.add(new Message(me, to, tag, payload.clone()));
+            box.computeIfAbsent(me + ">" + to + ":" + tag, k -> new CompletableFuture<>()).complete(payload);
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public byte[] receive(int from, String tag) {
+            try {
+              return box.computeIfAbsent(from + ">" + me + ":" + tag, k -> new CompletableFuture<>()).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException("no message " + tag + " from " + from, e);
+            }
+          }
+        };
+        DealerLink dealer = new DealerLink() {
+          @Override
+          public byte[] seed() {
+            return seeds[me];
+          }
+
+          @Override
+          public long[] corrections(long start, int count) {
+            return Streams.corrections(seeds, start, count);
+          }
+
+          @Override
+          public long bytesReceived() {
+            return 0;
+          }
+        };
+        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i));
+        results.add(CompletableFuture.supplyAsync(runner::run, pool));
+      }
+      return results.stream().map(CompletableFuture::join).toList();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

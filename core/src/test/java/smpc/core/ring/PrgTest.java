@@ -1,0 +1,41 @@
+package smpc.core.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class PrgTest {
+  private static final byte[] SEED = Prg.freshSeed();
+
+  @Property(tries = 200)
+  void anyPositionEqualsTheSameSliceOfTheWholeStream(@ForAll @IntRange(max = 100) int start, @ForAll @IntRange(max = 50) int n) {
+    Prg prg = new Prg(SEED);
+    long[] whole = prg.longs(3, 0, start + n);
+    assertThat(prg.longs(3, start, n)).containsExactly(Arrays.copyOfRange(whole, start, start + n));
+  }
+
+  @Test
+  void isDeterministicPerSeedAndSeparatedByDomainAndSeed() {
+    assertThat(new Prg(SEED).longs(1, 0, 8)).containsExactly(new Prg(SEED).longs(1, 0, 8));
+    assertThat(new Prg(SEED).longs(1, 0, 8)).doesNotContain(new Prg(SEED).longs(2, 0, 8));
+    assertThat(new Prg(Prg.freshSeed()).longs(1, 0, 8)).doesNotContain(new Prg(SEED).longs(1, 0, 8));
+  }
+
+  @Test
+  void bitsAreBalanced() {
+    long[] v = new Prg(SEED).longs(7, 0, 100_000);
+    long ones = Arrays.stream(v).map(Long::bitCount).sum();
+    double expected = 32.0 * v.length, sd = Math.sqrt(64.0 * v.length / 4);
+    assertThat(Math.abs(ones - expected)).isLessThan(6 * sd);
+  }
+
+  @Test
+  void rejectsBadSeeds() {
+    assertThatThrownBy(() -> new Prg(new byte[15])).hasMessageContaining("16 bytes");
+  }
+}

@@ -1,0 +1,45 @@
+package smpc.dealer;
+
+import io.grpc.Server;
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import smpc.core.net.Grpc;
+
+/** A running dealer: its gRPC server and the expiry of old sessions. */
+public final class DealerNode implements AutoCloseable {
+  private final Server server;
+  private final ScheduledExecutorService sweeper;
+
+  private DealerNode(Server server, ScheduledExecutorService sweeper) {
+    this.server = server;
+    this.sweeper = sweeper;
+  }
+
+  public static DealerNode start(String bind, int port) throws IOException {
+    DealerService dealer = new DealerService();
+    Server server = Grpc.serve(bind, port, dealer);
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dealer-expiry");
+      t.setDaemon(true);
+      return t;
+    });
+    sweeper.scheduleAtFixedRate(dealer::expire, 5, 5, TimeUnit.SECONDS);
+    return new DealerNode(server, sweeper);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    sweeper.shutdownNow();
+  }
+}

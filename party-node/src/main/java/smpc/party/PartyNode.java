@@ -1,0 +1,76 @@
+package smpc.party;
+
+import io.grpc.Server;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import smpc.core.net.Grpc;
+import smpc.core.protocol.StoredValue;
+
+/** A running party: its gRPC server (party, peer, health, reflection services) and its store. */
+public final class PartyNode implements AutoCloseable {
+  private final Server server;
+  private final Peers peers;
+  private final ValueStore store;
+  private final ExecutorService io;
+  private final ScheduledExecutorService sweeper;
+
+  private PartyNode(Server server, Peers peers, ValueStore store, ExecutorService io, ScheduledExecutorService sweeper) {
+    this.server = server;
+    this.peers = peers;
+    this.store = store;
+    this.io = io;
+    this.sweeper = sweeper;
+  }
+
+  /**
+   * @param peers the other parties' names and host:port
+   * @param maxBufferedBytes cap on peer messages held in memory before their session starts
+   */
+  public static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
+      int fracBits, long maxBufferedBytes) throws IOException {
+    ValueStore.checkName(name);
+    ExecutorService io = Executors.newCachedThreadPool(daemon("party-io"));
+    Peers peerSet = new Peers(name, peers, dealer);
+    Mailbox mailbox = new Mailbox(maxBufferedBytes);
+    ValueStore store = new ValueStore(name);
+    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits);
+    Server server = Grpc.serve(bind, port, party, new PeerService(mailbox));
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("party-sweep"));
+    sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
+    return new PartyNode(server, peerSet, store, io, sweeper);
+  }
+
+  static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** What this party stores under a name (its private value or its share), for embedding and tests. */
+  public StoredValue stored(String name) {
+    return store.get(name);
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    sweeper.shutdownNow();
+    io.shutdownNow();
+    peers.close();
+  }
+}
