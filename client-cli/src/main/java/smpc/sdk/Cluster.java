@@ -2,6 +2,7 @@ package smpc.sdk;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -56,12 +57,16 @@ public final class Cluster implements AutoCloseable {
   private final Map<String, Boolean> temporaries = new ConcurrentHashMap<>();
   private Duration timeout = Duration.ofSeconds(60);
 
-  private Cluster(ClusterConfig config) {
+  private final ClientInterceptor[] interceptors;
+
+  private Cluster(ClusterConfig config, ClientInterceptor[] interceptors) {
     this.config = config;
+    this.interceptors = interceptors;
   }
 
-  public static Cluster connect(ClusterConfig config) {
-    return new Cluster(config);
+  /** Connects to the cluster; interceptors see every call (auditing, metrics). */
+  public static Cluster connect(ClusterConfig config, ClientInterceptor... interceptors) {
+    return new Cluster(config, interceptors);
   }
 
   /** The cluster of $SMPC_CLUSTER or ~/.smpc/cluster.json, else the default local endpoints. */
@@ -96,7 +101,7 @@ public final class Cluster implements AutoCloseable {
 
   private ManagedChannel channel(String party) {
     String addr = party == null ? config.dealer().address() : address(party);
-    return channels.computeIfAbsent(addr, Grpc::channel);
+    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, interceptors));
   }
 
   private PartyGrpc.PartyBlockingStub party(String name) {

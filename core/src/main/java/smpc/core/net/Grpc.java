@@ -1,6 +1,7 @@
 package smpc.core.net;
 
 import io.grpc.BindableService;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class Grpc {
   private Grpc() {}
 
-  public static ManagedChannel channel(String address) {
-    return NettyChannelBuilder.forTarget(address).usePlaintext().build();
+  public static ManagedChannel channel(String address, ClientInterceptor... interceptors) {
+    return NettyChannelBuilder.forTarget(address).usePlaintext().intercept(interceptors).build();
   }
 
   /** Starts a server with the given services plus gRPC's standard health and reflection services. */

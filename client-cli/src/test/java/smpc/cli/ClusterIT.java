@@ -1,0 +1,145 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import smpc.sdk.Cluster;
+import smpc.sdk.PrivateScalar;
+import smpc.sdk.PrivateVector;
+import smpc.sdk.SharedScalar;
+import smpc.sdk.SharedVector;
+import smpc.sdk.VirtualMachine;
+
+/** Three real party processes and a dealer process, driven through the CLI and the SDK. */
+class ClusterIT {
+  static TestCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestCluster.start("alice", "bob", "carol");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) cluster.close();
+  }
+
+  @Test
+  void seedExampleThroughTheCli() {
+    cluster.ok("input", "--party", "alice", "--name", "a", "25");
+    cluster.ok("input", "--party", "bob", "--name", "b", "50");
+    assertThat(cluster.ok("eval", "(a*b) - 5*(a+b)", "--reveal-to", "alice")).isEqualTo("875\n");
+    assertThat(cluster.ok("status")).contains("alice").contains("SERVING").doesNotContain("DOWN");
+  }
+
+  @Test
+  void seedExampleThroughTheSdkReadsLikeTheSeed() {
+    try (Cluster c = cluster.sdk()) {
+      VirtualMachine alice = c.vm("alice"), bob = c.vm("bob"), charlie = c.vm("carol");
+      PrivateScalar a = new PrivateScalar(25, alice);
+      PrivateScalar b = new PrivateScalar(50, bob);
+      SharedScalar sa = a.share(bob, charlie);
+      SharedScalar sb = b.share(alice, charlie);
+      SharedScalar sc = sa.mul(sb).sub(sa.add(sb).mul(5));
+      PrivateScalar result = sc.reconstruct(alice);
+      assertThat(result.value()).isEqualTo(875);
+      assertThat(result).hasToString("PrivateScalar(875, 'alice')");
+    }
+    // closing the connection removed the SDK's intermediate inputs and results from every party
+    try (Cluster c = cluster.sdk()) {
+      assertThat(c.catalog().all().keySet()).noneMatch(n -> n.startsWith("_sdk_"));
+    }
+  }
+
+  @Test
+  void demoPrintsTheSeedResult() {
+    assertThat(cluster.ok("demo")).contains("PrivateScalar(875, 'alice')");
+  }
+
+  @Test
+  void sdkVectorsWithBroadcastSumAndDot() {
+    try (Cluster c = cluster.sdk()) {
+      VirtualMachine alice = c.vm("alice"), bob = c.vm("bob"), carol = c.vm("carol");
+      SharedVector u = new PrivateVector(new long[] {1, 2, 3}, alice).share(bob, carol);
+      SharedVector v = new PrivateVector(new long[] {4, -5, 6}, bob).share(alice, carol);
+      SharedScalar k = new PrivateScalar(10, carol).share(alice, bob);
+      assertThat(u.mul(v).add(k).reconstruct(carol).values()).containsExactly(14, 0, 28);
+      assertThat(u.dot(v).reconstruct(bob).value()).isEqualTo(12);
+      assertThat(u.sum().mul(k).reconstruct(alice).value()).isEqualTo(60);
+    }
+  }
+
+  @Test
+  void shareRevealListAndRemove() throws Exception {
+    cluster.ok("input", "--party", "carol", "--name", "s1", "7", "8", "9");
+    assertThat(cluster.ok("share", "s1", "--with", "alice,bob")).contains("s1 is now shared among alice, bob, carol");
+    assertThat(cluster.ok("list")).containsPattern("s1\\s+shared\\s+int\\s+3\\s+alice, bob, carol");
+    assertThat(cluster.ok("reveal", "s1", "--to", "bob")).isEqualTo("7\n8\n9\n");
+    assertThat(cluster.ok("eval", "s1 * 2 - 1", "--reveal-to", "alice", "--name", "s2")).isEqualTo("13\n15\n17\n");
+    JsonNode json = new ObjectMapper().readTree(cluster.ok("reveal", "s2", "--to", "carol", "--json"));
+    assertThat(json.get("values").toString()).isEqualTo("[13,15,17]");
+    assertThat(cluster.ok("rm", "s2")).contains("removed s2 from alice, bob, carol");
+    assertThat(cluster.cli("reveal", "s2", "--to", "carol").code()).isEqualTo(2);
+    // a value shared between two parties only is used on exactly those two
+    cluster.ok("input", "--party", "alice", "--name", "p2", "3");
+    cluster.ok("share", "p2", "--with", "bob");
+    assertThat(cluster.ok("eval", "p2 * p2", "--reveal-to", "bob", "--parties", "alice,bob")).isEqualTo("9\n");
+  }
+
+  @Test
+  void csvColumnInputAndJsonOutput() throws Exception {
+    Path csv = cluster.dir.resolve("salaries.csv");
+    Files.writeString(csv, "id,salary\n1,5000\n2,6100\n3,4800\n");
+    cluster.ok("input", "--party", "bob", "--name", "sal", "--csv", csv.toString(), "--column", "salary");
+    JsonNode j = new ObjectMapper().readTree(cluster.ok("eval", "sum(sal)", "--reveal-to", "carol", "--json", "--stats"));
+    assertThat(j.get("values").get(0).asLong()).isEqualTo(15900);
+    assertThat(j.get("party").asText()).isEqualTo("carol");
+    assertThat(j.get("stats").get("rounds").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void randomIntegerExpressionsEqualPlainLongEvaluation() {
+    Random rnd = new Random(42);
+    int n = 50;
+    long[] x = rnd.longs(n).toArray(), y = rnd.longs(n, -1000, 1000).toArray(), z = rnd.longs(n).toArray();
+    cluster.ok(input("alice", "rx", x));
+    cluster.ok(input("bob", "ry", y));
+    cluster.ok(input("carol", "rz", z));
+    long[] expected = new long[n];
+    for (int i = 0; i < n; i++) expected[i] = x[i] * y[i] - 3 * (z[i] + x[i]) * y[i] + -z[i] * z[i] * x[i];
+    String out = cluster.ok("eval", "rx*ry - 3*(rz + rx)*ry + -rz*rz*rx", "--reveal-to", "bob");
+    assertThat(out.lines().mapToLong(Long::parseLong).toArray()).containsExactly(expected);
+  }
+
+  @Test
+  void aMillionElementProductStreamsInChunks() {
+    try (Cluster c = cluster.sdk()) {
+      int n = 1_000_000;
+      long[] x = new Random(1).longs(n).toArray(), y = new Random(2).longs(n).toArray();
+      c.input("alice", "big_x", x);
+      c.input("bob", "big_y", y);
+      var ev = c.evaluate(java.util.List.of(smpc.core.expr.Compiler.Output.reveal(smpc.core.expr.Parser.parse("big_x * big_y"), "carol")),
+          c.parties());
+      long[] z = ev.revealed().get(0);
+      assertThat(z).hasSize(n);
+      for (int i = 0; i < n; i++) assertThat(z[i]).isEqualTo(x[i] * y[i]);
+      assertThat(ev.rounds()).isEqualTo(3);
+      c.delete("big_x");
+      c.delete("big_y");
+    }
+  }
+
+  /** `smpc input --party P --name N v1 v2 ...` (negative values included). */
+  static String[] input(String party, String name, long[] v) {
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of("input", "--party", party, "--name", name),
+        Arrays.stream(v).mapToObj(Long::toString)).toArray(String[]::new);
+  }
+}

@@ -1,0 +1,103 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import smpc.sdk.Cluster;
+import smpc.sdk.ClusterConfig;
+
+/**
+ * A real cluster for a test: started with `smpc cluster up` (dealer and party processes on loopback,
+ * on free ports) and stopped with `smpc cluster down` when closed, also when the test failed.
+ */
+final class TestCluster implements AutoCloseable {
+  record Result(int code, String out, String err) {}
+
+  final Path dir;
+  final Path file;
+  final List<String> parties;
+
+  private TestCluster(Path dir, List<String> parties) {
+    this.dir = dir;
+    this.file = dir.resolve("cluster.json");
+    this.parties = parties;
+  }
+
+  static TestCluster start(String... parties) throws IOException {
+    TestCluster c = new TestCluster(Files.createTempDirectory("smpc-it"), List.of(parties));
+    Result r = c.cli("cluster", "up", "--parties", String.join(",", parties), "--base-port",
+        Integer.toString(freeBasePort(parties.length + 1)));
+    if (r.code() != 0) {
+      c.close();
+      throw new IllegalStateException("cluster up failed: " + r.err());
+    }
+    return c;
+  }
+
+  /** A run of consecutive free loopback ports. */
+  static int freeBasePort(int n) throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+      if (allFree(base, n)) return base;
+    }
+    throw new IOException("no run of " + n + " free ports");
+  }
+
+  private static boolean allFree(int base, int n) {
+    for (int p = base; p < base + n; p++) {
+      try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(true);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Runs the CLI in this JVM against this cluster, capturing its output. */
+  Result cli(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--cluster");
+    all.add(file.toString());
+    int code = Smpc.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all.toArray(String[]::new));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  /** Runs the CLI and asserts success. */
+  String ok(String... args) {
+    Result r = cli(args);
+    assertThat(r.code()).as("smpc %s failed: %s", String.join(" ", args), r.err()).isZero();
+    return r.out();
+  }
+
+  ClusterConfig config() {
+    return ClusterConfig.load(file);
+  }
+
+  Cluster sdk() {
+    return Cluster.connect(config());
+  }
+
+  long pid(String name) {
+    return config().parties().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow().pid();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (Files.exists(file)) cli("cluster", "down");
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

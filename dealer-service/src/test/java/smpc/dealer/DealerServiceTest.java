@@ -1,0 +1,116 @@
+package smpc.dealer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.security.SecureRandom;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import smpc.core.net.Grpc;
+import smpc.core.protocol.Streams;
+import smpc.core.ring.Packing;
+import smpc.proto.CorrectionsChunk;
+import smpc.proto.CorrectionsRequest;
+import smpc.proto.DealerGrpc;
+import smpc.proto.SeedRequest;
+import smpc.proto.StatusRequest;
+
+/** The dealer over real gRPC on loopback. */
+class DealerServiceTest {
+  static final List<String> PARTIES = List.of("alice", "bob", "carol");
+  static DealerNode dealer;
+  static ManagedChannel channel;
+  static DealerGrpc.DealerBlockingStub stub;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dealer = DealerNode.start("127.0.0.1", 0);
+    channel = Grpc.channel("127.0.0.1:" + dealer.port());
+    stub = DealerGrpc.newBlockingStub(channel);
+  }
+
+  @AfterAll
+  static void stop() {
+    Grpc.close(channel);
+    dealer.close();
+  }
+
+  static ByteString newSession() {
+    byte[] id = new byte[16];
+    new SecureRandom().nextBytes(id);
+    return ByteString.copyFrom(id);
+  }
+
+  static byte[] seed(ByteString session, String party) {
+    return stub.seed(SeedRequest.newBuilder().setSessionId(session).setParty(party).addAllParties(PARTIES)
+        .setDeadlineUnixMs(System.currentTimeMillis() + 60_000).build()).getSeed().toByteArray();
+  }
+
+  static long[] corrections(ByteString session, String party, long start, long count) {
+    var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(session).setParty(party).setStart(start)
+        .setCount(count).addAllParties(PARTIES).setDeadlineUnixMs(System.currentTimeMillis() + 60_000).build());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while (it.hasNext()) {
+      CorrectionsChunk c = it.next();
+      out.writeBytes(c.getData().toByteArray());
+    }
+    return Packing.fromBytes(out.toByteArray());
+  }
+
+  @Test
+  void partiesExpandValidTriplesFromTheirOwnSeedsAndTheCorrections() {
+    ByteString s = newSession();
+    long[] c0 = corrections(s, "alice", 1000, 300_000); // spans several 1 MiB chunks
+    byte[][] seeds = {seed(s, "alice"), seed(s, "bob"), seed(s, "carol")};
+    assertThat(c0).hasSize(300_000);
+    long[][] sums = new long[3][300_000];
+    for (int i = 0; i < 3; i++) {
+      long[][] abc = Streams.tripleShares(seeds[i], i == 0, 1000, 300_000);
+      for (int k = 0; k < 300_000; k++) {
+        sums[0][k] += abc[0][k];
+        sums[1][k] += abc[1][k];
+        sums[2][k] += i == 0 ? c0[k] : abc[2][k];
+      }
+    }
+    for (int k = 0; k < 300_000; k += 997) assertThat(sums[2][k]).isEqualTo(sums[0][k] * sums[1][k]);
+  }
+
+  @Test
+  void aPartyCannotObtainAnotherPartysMaterial() {
+    ByteString s = newSession();
+    byte[] alice = seed(s, "alice");
+    assertThat(alice).hasSize(16);
+    // bob asking for alice's seed again (or alice asking twice) is refused: each seed is handed out once
+    assertThatThrownBy(() -> seed(s, "alice")).isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("already handed out");
+    // a stolen seed is detected: the victim's own request then fails and its session aborts
+    ByteString s2 = newSession();
+    seed(s2, "carol");
+    assertThatThrownBy(() -> seed(s2, "carol")).hasMessageContaining("PERMISSION_DENIED");
+    // only the designated party receives corrections
+    assertThatThrownBy(() -> corrections(s, "bob", 0, 10)).hasMessageContaining("PERMISSION_DENIED")
+        .hasMessageContaining("only the designated party 'alice'");
+    assertThat(seed(s, "bob")).isNotEqualTo(alice);
+  }
+
+  @Test
+  void badRequestsGetClearStatusesAndTheDealerStaysUp() {
+    ByteString s = newSession();
+    assertThatThrownBy(() -> stub.seed(SeedRequest.newBuilder().setSessionId(ByteString.copyFromUtf8("short"))
+        .setParty("alice").addAllParties(PARTIES).setDeadlineUnixMs(System.currentTimeMillis() + 1000).build()))
+        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("16 bytes");
+    assertThatThrownBy(() -> stub.seed(SeedRequest.newBuilder().setSessionId(s).setParty("dave").addAllParties(PARTIES)
+        .setDeadlineUnixMs(System.currentTimeMillis() + 1000).build())).hasMessageContaining("'dave' is not in the session");
+    assertThatThrownBy(() -> stub.seed(SeedRequest.newBuilder().setSessionId(s).setParty("alice")
+        .addAllParties(List.of("alice", "bob")).setDeadlineUnixMs(System.currentTimeMillis() + 1000).build()))
+        .hasMessageContaining("opened with parties");
+    assertThatThrownBy(() -> corrections(s, "alice", -1, 10)).hasMessageContaining("out of bounds");
+    assertThatThrownBy(() -> corrections(s, "alice", 0, 0)).hasMessageContaining("out of bounds");
+    assertThat(stub.status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
+  }
+}
