@@ -161,8 +161,13 @@ public final class Cluster implements AutoCloseable {
 
   /** What every party stores (metadata only). Fails naming the first party that does not answer. */
   public Catalog catalog() {
+    return catalog(parties());
+  }
+
+  /** What the given parties store (metadata only). */
+  public Catalog catalog(List<String> parties) {
     Catalog c = new Catalog();
-    for (String p : parties()) {
+    for (String p : parties) {
       try {
         c.add(p, party(p).listValues(ListRequest.getDefaultInstance()).getValuesList());
       } catch (StatusRuntimeException e) {
@@ -216,7 +221,7 @@ public final class Cluster implements AutoCloseable {
 
   /** Compiles and runs outputs on {@code parties}, resolving names through every party's catalog. */
   public Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties) {
-    Catalog cat = catalog();
+    Catalog cat = catalog(parties);
     return evaluate(outputs, parties, cat::resolve, cat);
   }
 

@@ -1,0 +1,95 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every bad command gets exit 2 (usage) or 1 (failure) and one clear line; nothing else changes. */
+class BadInputIT {
+  static TestCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestCluster.start("alice", "bob", "carol");
+    cluster.ok("input", "--party", "alice", "--name", "u", "1", "2", "3");
+    cluster.ok("input", "--party", "bob", "--name", "v", "4", "5");
+    cluster.ok("input", "--party", "carol", "--name", "w", "10");
+    cluster.ok("share", "w", "--with", "alice");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) cluster.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "eval|u * (v|--reveal-to|alice|2|malformed expression at column 7",
+      "eval|u +* v|--reveal-to|alice|2|malformed expression at column 4",
+      "eval|nosuch * 2|--reveal-to|alice|2|unknown value name 'nosuch'",
+      "eval|u * 2|--reveal-to|dave|2|cannot reveal to 'dave'",
+      "eval|u * v|--reveal-to|alice|2|vector lengths differ (3 and 2) in u * v",
+      "eval|u + w|--reveal-to|alice|2|values shared among different parties cannot be combined",
+      "eval|u * 2.5|--reveal-to|alice|2|real numbers are not supported yet",
+      "reveal|nosuch|--to|alice|2|unknown value name 'nosuch'",
+      "share|u|--with|zed|2|unknown party 'zed'"})
+  void rejected(String cmd, String a1, String a2, String a3, int code, String message) {
+    TestCluster.Result r = cluster.cli(cmd, a1, a2, a3);
+    assertThat(r.code()).as(r.err()).isEqualTo(code);
+    assertThat(r.err()).startsWith("smpc: error: ").contains(message);
+    assertThat(r.err().lines().count()).isEqualTo(1);
+    afterwardsEverythingIsIntact();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "input --party alice --name u 9|value 'u' already exists (on alice)",
+      "input --party dave --name x 1|unknown party 'dave'",
+      "input --party alice --name r 2.5|real numbers are not supported yet: '2.5'",
+      "input --party alice --name big 99999999999999999999|value out of range",
+      "input --party alice --name e|give at least one VALUE",
+      "input --party alice --name 9bad 1|invalid value name '9bad'",
+      "eval u|say where the result goes",
+      "eval u --reveal-to alice --name w|value 'w' already exists",
+      "rm nosuch|unknown value name 'nosuch'",
+      "share w --with bob|already shared"})
+  void rejectedToo(String line, String message) {
+    TestCluster.Result r = cluster.cli(line.split(" "));
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(message);
+    afterwardsEverythingIsIntact();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"eval", "input"})
+  void unknownOptionsAreUsageErrors(String cmd) {
+    assertThat(cluster.cli(cmd, "--bogus").code()).isEqualTo(2);
+  }
+
+  @org.junit.jupiter.api.Test
+  void emptyVectorsAreRefusedByTheSdkAndByTheParty() {
+    try (smpc.sdk.Cluster c = cluster.sdk()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.input("alice", "e", new long[0]))
+          .hasMessageContaining("value 'e' is an empty vector");
+    }
+    var ch = smpc.core.net.Grpc.channel(cluster.config().parties().get(0).address());
+    try {
+      var up = smpc.core.net.Chunks.<smpc.proto.InputChunk, smpc.proto.ValueInfo>upload(1,
+          k -> smpc.proto.InputChunk.newBuilder().setName("e").setLength(0).build());
+      smpc.proto.PartyGrpc.newStub(ch).input(up);
+      org.assertj.core.api.Assertions.assertThatThrownBy(up.reply::join).hasMessageContaining("value 'e' is an empty vector");
+    } finally {
+      smpc.core.net.Grpc.close(ch);
+    }
+    afterwardsEverythingIsIntact();
+  }
+
+  private void afterwardsEverythingIsIntact() {
+    assertThat(cluster.cli("status").code()).isZero();
+    assertThat(cluster.ok("eval", "u * 2", "--reveal-to", "alice")).isEqualTo("2\n4\n6\n");
+    assertThat(cluster.ok("reveal", "w", "--to", "alice")).isEqualTo("10\n");
+  }
+}

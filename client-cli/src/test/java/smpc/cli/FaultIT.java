@@ -1,0 +1,50 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import smpc.sdk.Cluster;
+
+/** A party dies in the middle of a session: the session fails fast naming it, nothing hangs, the rest go on. */
+class FaultIT {
+  @Test
+  void aPartyKilledMidSessionFailsTheSessionNamingIt() throws Exception {
+    try (TestCluster c = TestCluster.start("alice", "bob", "carol")) {
+      int n = 2_000_000;
+      try (Cluster sdk = c.sdk()) {
+        sdk.input("alice", "x", new Random(1).longs(n).toArray());
+        sdk.input("bob", "y", new Random(2).longs(n).toArray());
+      }
+      c.ok("input", "--party", "alice", "--name", "s", "6");
+      c.ok("input", "--party", "carol", "--name", "t", "7");
+
+      long t0 = System.nanoTime();
+      CompletableFuture<TestCluster.Result> eval = CompletableFuture.supplyAsync(
+          () -> c.cli("eval", "x*y*x*y*x*y*x*y", "--reveal-to", "alice", "--timeout", "30"));
+      Thread.sleep(1500);
+      assertThat(eval).as("the session is still running when bob is killed").isNotDone();
+      ProcessHandle.of(c.pid("bob")).orElseThrow().destroyForcibly();
+
+      TestCluster.Result r = eval.get(40, TimeUnit.SECONDS);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("bob").containsAnyOf("unreachable", "aborted");
+      assertThat(seconds).as("fails within the session deadline").isLessThan(30);
+
+      // the survivors serve the next session, and status names the dead party
+      assertThat(c.ok("eval", "s * t + 1", "--reveal-to", "carol", "--parties", "alice,carol")).isEqualTo("43\n");
+      TestCluster.Result status = c.cli("status");
+      assertThat(status.code()).isEqualTo(1);
+      assertThat(status.out()).containsPattern("bob .* DOWN");
+      // `cluster up` again restarts only bob, on its port
+      long alicePid = c.pid("alice");
+      c.ok("cluster", "up", "--parties", "alice,bob,carol", "--base-port",
+          c.config().dealer().address().replaceAll(".*:", ""));
+      assertThat(c.pid("alice")).isEqualTo(alicePid);
+      assertThat(c.cli("status").code()).isZero();
+    }
+  }
+}
