@@ -25,7 +25,7 @@ final class DemoCommand implements Callable<Integer> {
     ClusterConfig config = root.config();
     ClusterConfig started = null;
     Path tmp = null;
-    if (!Cluster.allHealthy(Cluster.connect(config).withTimeout(Duration.ofSeconds(3)).status())) {
+    if (!Cluster.isUp(config)) {
       out.println("No cluster answers; starting a local one (dealer, alice, bob, carol) ...");
       out.flush();
       tmp = Files.createTempDirectory("smpc-demo");

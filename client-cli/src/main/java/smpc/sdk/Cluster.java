@@ -212,6 +212,13 @@ public final class Cluster implements AutoCloseable {
     return out;
   }
 
+  /** True when the dealer and every party of {@code config} answer within a few seconds. */
+  public static boolean isUp(ClusterConfig config) {
+    try (Cluster c = connect(config).withTimeout(Duration.ofSeconds(3))) {
+      return allHealthy(c.status());
+    }
+  }
+
   /** True when every status answered. */
   public static boolean allHealthy(Map<String, Object> status) {
     return status.values().stream().allMatch(v -> v instanceof StatusReply);

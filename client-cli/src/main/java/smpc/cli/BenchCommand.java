@@ -1,0 +1,132 @@
+package smpc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Parser;
+import smpc.sdk.Cluster;
+import smpc.sdk.ClusterConfig;
+import smpc.sdk.Evaluation;
+import smpc.sdk.SmpcException;
+
+/** {@code smpc bench}: timed workloads against a cluster, each checked against plain computation. */
+@Command(name = "bench", description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
+    "W1: the seed expression (latency). W2: x*y elementwise on --size values."})
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--workload", split = ",", defaultValue = "W1,W2", description = "Workloads (default: ${DEFAULT-VALUE}).")
+  List<String> workloads;
+
+  @Option(names = "--size", defaultValue = "1000000", description = "Elements for W2 (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--repeat", defaultValue = "5", description = "Timed runs per workload (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--json", description = "One JSON object per line per workload.")
+  boolean json;
+
+  private record Run(double seconds, Evaluation ev, boolean correct) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Smpc root = Smpc.root(spec);
+    ClusterConfig config = root.config();
+    ClusterConfig started = null;
+    if (!Cluster.isUp(config)) {
+      started = LocalCluster.up(config, java.nio.file.Files.createTempDirectory("smpc-bench").resolve("logs"));
+      config = started;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (!json) out.printf("%-4s %8s %10s %10s %10s %14s %7s %16s %13s %s%n", "", "size", "median_s", "min_s", "max_s",
+        "ops_per_s", "rounds", "bytes_per_party", "dealer_bytes", "correct");
+    boolean allCorrect = true;
+    try (Cluster c = Cluster.connect(config).withTimeout(Duration.ofSeconds(root.timeoutSeconds))) {
+      for (String w : workloads) {
+        List<Run> runs = switch (w) {
+          case "W1" -> w1(c);
+          case "W2" -> w2(c);
+          default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2)", w);
+        };
+        allCorrect &= report(out, w, w.equals("W1") ? 1 : size, runs, c.parties().size());
+      }
+    } finally {
+      if (started != null) LocalCluster.down(started);
+    }
+    return allCorrect ? 0 : 1;
+  }
+
+  private List<Run> w1(Cluster c) {
+    List<String> p = c.parties();
+    c.input(p.get(0), "_bench_a", new long[] {25});
+    c.input(p.get(1), "_bench_b", new long[] {50});
+    try {
+      return time(c, "(_bench_a*_bench_b) - 5*(_bench_a+_bench_b)", new long[] {875});
+    } finally {
+      c.delete("_bench_a");
+      c.delete("_bench_b");
+    }
+  }
+
+  private List<Run> w2(Cluster c) {
+    List<String> p = c.parties();
+    long[] x = new Random(1).longs(size).toArray(), y = new Random(2).longs(size).toArray();
+    long[] want = new long[size];
+    for (int i = 0; i < size; i++) want[i] = x[i] * y[i];
+    c.input(p.get(0), "_bench_x", x);
+    c.input(p.get(1), "_bench_y", y);
+    try {
+      return time(c, "_bench_x * _bench_y", want);
+    } finally {
+      c.delete("_bench_x");
+      c.delete("_bench_y");
+    }
+  }
+
+  private List<Run> time(Cluster c, String expr, long[] want) {
+    List<Compiler.Output> out = List.of(Compiler.Output.reveal(Parser.parse(expr), c.parties().get(c.parties().size() - 1)));
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < warmup + repeat; i++) {
+      long t0 = System.nanoTime();
+      Evaluation ev = c.evaluate(out, c.parties());
+      double s = (System.nanoTime() - t0) / 1e9;
+      if (i >= warmup) runs.add(new Run(s, ev, Arrays.equals(ev.revealed().get(0), want)));
+    }
+    return runs;
+  }
+
+  private boolean report(PrintWriter out, String w, int n, List<Run> runs, int parties) throws Exception {
+    double[] s = runs.stream().mapToDouble(Run::seconds).sorted().toArray();
+    double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    Evaluation ev = runs.get(0).ev();
+    boolean correct = runs.stream().allMatch(Run::correct);
+    long perParty = ev.bytesSent() / parties;
+    if (json) {
+      ObjectNode o = new ObjectMapper().createObjectNode().put("workload", w).put("parties", parties).put("size", n)
+          .put("median_s", median).put("min_s", s[0]).put("max_s", s[s.length - 1]).put("ops_per_s", n / median)
+          .put("rounds", ev.rounds()).put("bytes_per_party", perParty).put("dealer_bytes", ev.dealerBytes())
+          .put("correct", correct);
+      out.println(new ObjectMapper().writeValueAsString(o));
+    } else {
+      out.printf("%-4s %8d %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %s%n", w, n, median, s[0], s[s.length - 1], n / median,
+          ev.rounds(), perParty, ev.dealerBytes(), correct);
+    }
+    out.flush();
+    return correct;
+  }
+}
