@@ -21,7 +21,7 @@ import smpc.sdk.Evaluation;
 import smpc.sdk.SmpcException;
 
 /** {@code smpc bench}: timed workloads against a cluster, each checked against plain computation. */
-@Command(name = "bench", description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
     "W1: the seed expression (latency). W2: x*y elementwise on --size values."})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -11,10 +11,10 @@ import picocli.CommandLine.Spec;
 import smpc.sdk.ClusterConfig;
 import smpc.sdk.SmpcException;
 
-@Command(name = "cluster", description = "Start or stop a local cluster (dealer + one party-node per party) on 127.0.0.1.",
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Start or stop a local cluster (dealer + one party-node per party) on 127.0.0.1.",
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Down.class})
 final class ClusterCommand {
-  @Command(name = "up", description = "Start the dealer (at the base port) and the parties (base+1, base+2, ...); wait until all are healthy.")
+  @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the dealer (at the base port) and the parties (base+1, base+2, ...); wait until all are healthy.")
   static final class Up implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -58,7 +58,7 @@ final class ClusterCommand {
     }
   }
 
-  @Command(name = "down", description = "Stop exactly the processes `smpc cluster up` started.")
+  @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop exactly the processes `smpc cluster up` started.")
   static final class Down implements Callable<Integer> {
     @Spec CommandSpec spec;
 

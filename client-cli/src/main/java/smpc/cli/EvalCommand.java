@@ -17,7 +17,7 @@ import smpc.sdk.Cluster;
 import smpc.sdk.Evaluation;
 import smpc.sdk.SmpcException;
 
-@Command(name = "eval", description = {
+@Command(name = "eval", mixinStandardHelpOptions = true, description = {
     "Compute an expression on shares and reveal the result to one party (the seed's reconstruct).",
     "Operators + - * and unary minus, integer literals, parentheses, stored names, sum(v), dot(u, v);"
         + " elementwise on vectors with scalar broadcast. Private operands are shared automatically."})

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import smpc.sdk.Cluster;
 import smpc.sdk.SmpcException;
 
-@Command(name = "input", description = "Store a private value on a party: one number is a scalar, several a vector.")
+@Command(name = "input", mixinStandardHelpOptions = true, description = "Store a private value on a party: one number is a scalar, several a vector.")
 final class InputCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -9,7 +9,7 @@ import smpc.proto.Kind;
 import smpc.proto.ValueInfo;
 import smpc.sdk.Cluster;
 
-@Command(name = "list", description = "List stored values (names and metadata only).")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List stored values (names and metadata only).")
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -15,7 +15,7 @@ import smpc.sdk.Catalog;
 import smpc.sdk.Cluster;
 import smpc.sdk.SmpcException;
 
-@Command(name = "reveal", description = "Reconstruct a shared value to one party only and print it.")
+@Command(name = "reveal", mixinStandardHelpOptions = true, description = "Reconstruct a shared value to one party only and print it.")
 final class RevealCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

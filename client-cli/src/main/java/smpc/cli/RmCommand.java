@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import smpc.sdk.Cluster;
 import smpc.sdk.SmpcException;
 
-@Command(name = "rm", description = "Delete a value (a private value, or every share of a shared one).")
+@Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a value (a private value, or every share of a shared one).")
 final class RmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 import smpc.proto.StatusReply;
 import smpc.sdk.Cluster;
 
-@Command(name = "status", description = "Health, version and stored values of every party and the dealer; exit 0 only when all are healthy.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Health, version and stored values of every party and the dealer; exit 0 only when all are healthy.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
