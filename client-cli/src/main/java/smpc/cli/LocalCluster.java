@@ -58,7 +58,8 @@ public final class LocalCluster {
     for (Node p : config.parties()) {
       if (healthy(p.address())) continue;
       List<String> args = List.of("-jar", jar("party-node").toString(), "--name", p.name(), "--port", port(p.address()),
-          "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()));
+          "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()),
+          "--data-dir", logDir.resolveSibling("data").resolve(p.name()).toString());
       started.add(start(p.name(), p.address(), args, logDir));
     }
     try {

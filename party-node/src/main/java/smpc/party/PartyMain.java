@@ -36,6 +36,10 @@ public final class PartyMain implements Callable<Integer> {
   @Option(names = "--frac-bits", defaultValue = "${env:FRAC_BITS:-16}", description = "Fixed-point fractional bits; all parties must agree (default: ${DEFAULT-VALUE}).")
   int fracBits;
 
+  @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR}",
+      description = "Directory where stored values survive restarts (default: memory only).")
+  java.nio.file.Path dataDir;
+
   @Option(names = "--max-buffered-mb", defaultValue = "4096", description = "Cap on peer messages buffered in memory (default: ${DEFAULT-VALUE}).")
   long maxBufferedMb;
 
@@ -50,7 +54,7 @@ public final class PartyMain implements Callable<Integer> {
       }
       addresses.put(kv[0].trim(), kv[1].trim());
     }
-    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20);
+    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20, dataDir);
     LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + ", peers " + addresses.keySet());
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));
     node.awaitTermination();

@@ -33,11 +33,17 @@ public final class PartyNode implements AutoCloseable {
    */
   public static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
       int fracBits, long maxBufferedBytes) throws IOException {
+    return start(name, bind, port, peers, dealer, fracBits, maxBufferedBytes, null);
+  }
+
+  /** @param dataDir where values are kept across restarts; null keeps them in memory only */
+  public static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
+      int fracBits, long maxBufferedBytes, java.nio.file.Path dataDir) throws IOException {
     ValueStore.checkName(name);
     ExecutorService io = Executors.newCachedThreadPool(daemon("party-io"));
     Peers peerSet = new Peers(name, peers, dealer);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
-    ValueStore store = new ValueStore(name);
+    ValueStore store = new ValueStore(name, dataDir);
     PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits);
     Server server = Grpc.serve(bind, port, party, new PeerService(mailbox));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("party-sweep"));

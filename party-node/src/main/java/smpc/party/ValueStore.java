@@ -18,9 +18,13 @@ final class ValueStore {
 
   private final Map<String, StoredValue> values = new TreeMap<>();
   private final String me;
+  private final ValueFiles files; // null: memory only
 
-  ValueStore(String me) {
+  /** A store that keeps its values in {@code dir} across restarts (or in memory only when dir is null). */
+  ValueStore(String me, java.nio.file.Path dir) throws java.io.IOException {
     this.me = me;
+    this.files = dir == null ? null : new ValueFiles(dir);
+    if (files != null) for (StoredValue v : files.readAll()) values.put(v.info().getName(), v);
   }
 
   static String checkName(String name) {
@@ -37,6 +41,7 @@ final class ValueStore {
   synchronized void putNew(StoredValue v) {
     String name = checkName(v.info().getName());
     if (values.containsKey(name)) throw exists("value '%s' already exists on %s", name, me);
+    if (files != null) files.write(v);
     values.put(name, v);
   }
 
@@ -52,7 +57,10 @@ final class ValueStore {
   /** Stores all values of a finished session at once, or none. */
   synchronized void commit(List<PlanRunner.Store> batch) {
     checkCommit(batch);
-    for (PlanRunner.Store s : batch) values.put(s.value().info().getName(), s.value());
+    for (PlanRunner.Store s : batch) {
+      if (files != null) files.write(s.value());
+      values.put(s.value().info().getName(), s.value());
+    }
   }
 
   /** Only this party's own private value may be replaced by its share (the seed's share()). */
@@ -61,7 +69,9 @@ final class ValueStore {
   }
 
   synchronized boolean delete(String name) {
-    return values.remove(name) != null;
+    boolean had = values.remove(name) != null;
+    if (had && files != null) files.delete(name);
+    return had;
   }
 
   synchronized List<ValueInfo> list() {
