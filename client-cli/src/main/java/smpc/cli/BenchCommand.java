@@ -45,6 +45,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (repeat < 1 || warmup < 0 || size < 1) throw SmpcException.usage("--repeat and --size must be positive, --warmup not negative");
     Smpc root = Smpc.root(spec);
     ClusterConfig config = root.config();
     ClusterConfig started = null;

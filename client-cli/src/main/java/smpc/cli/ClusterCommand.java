@@ -66,7 +66,10 @@ final class ClusterCommand {
     public Integer call() throws Exception {
       Path file = Smpc.root(spec).clusterFile();
       if (!Files.exists(file)) throw SmpcException.usage("no cluster file at %s: nothing to stop", file);
-      List<String> stopped = LocalCluster.down(ClusterConfig.load(file));
+      ClusterConfig config = ClusterConfig.load(file);
+      List<String> stopped = LocalCluster.down(config);
+      List<String> alive = LocalCluster.stillRunning(config);
+      if (!alive.isEmpty()) throw SmpcException.failure("could not stop %s; cluster file %s kept", String.join(", ", alive), file);
       Files.delete(file);
       spec.commandLine().getOut().println(stopped.isEmpty() ? "no process was running" : "stopped " + String.join(", ", stopped));
       spec.commandLine().getOut().flush();

@@ -58,7 +58,12 @@ final class InputCommand implements Callable<Integer> {
     static long[] column(Path file, String column) throws IOException {
       if (column == null) throw SmpcException.usage("--csv needs --column");
       if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
-      List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+      } catch (IOException e) {
+        throw SmpcException.usage("cannot read CSV file %s: %s", file, e.getClass().getSimpleName());
+      }
       if (lines.size() < 2) throw SmpcException.usage("CSV file %s has no data rows", file);
       List<String> header = fields(lines.get(0));
       int col = header.indexOf(column);

@@ -123,6 +123,14 @@ public final class LocalCluster {
     return stopped;
   }
 
+  /** Names of the config's processes that still run. */
+  static List<String> stillRunning(ClusterConfig config) {
+    List<Node> all = new ArrayList<>(config.parties());
+    all.add(config.dealer());
+    return all.stream().filter(n -> n.pid() != null && ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false))
+        .map(Node::name).toList();
+  }
+
   /** Stops one of our processes: SIGTERM, then SIGKILL after 5 s. Only a java process running our jars is touched. */
   static boolean stop(long pid) {
     Optional<ProcessHandle> h = ProcessHandle.of(pid);

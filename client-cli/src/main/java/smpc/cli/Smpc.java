@@ -39,6 +39,7 @@ public final class Smpc {
   }
 
   Cluster connect() {
+    if (timeoutSeconds < 1) throw SmpcException.usage("--timeout must be at least 1 second, got %d", timeoutSeconds);
     return Cluster.connect(config()).withTimeout(Duration.ofSeconds(timeoutSeconds));
   }
 
@@ -52,6 +53,10 @@ public final class Smpc {
       if (ex instanceof SmpcException s) {
         cmd.getErr().println("smpc: error: " + s.getMessage());
         return s.isUsageError() ? 2 : 1;
+      }
+      if (ex instanceof java.io.IOException io) {
+        cmd.getErr().println("smpc: error: " + io.getMessage());
+        return 2;
       }
       cmd.getErr().println("smpc: error: " + smpc.core.Errors.describe(ex));
       return 1;

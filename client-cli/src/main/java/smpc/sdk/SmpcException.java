@@ -39,7 +39,7 @@ public class SmpcException extends RuntimeException {
 
   static boolean isUsage(Status.Code code) {
     return switch (code) {
-      case INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, PERMISSION_DENIED, OUT_OF_RANGE -> true;
+      case INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, OUT_OF_RANGE -> true;
       default -> false;
     };
   }

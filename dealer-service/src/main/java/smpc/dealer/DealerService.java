@@ -39,6 +39,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final long MAX_SESSION_MS = 3_600_000;
   private static final int MAX_PARTIES = 64;
 
+  /** handedOut[i]: party i has its seed; the last slot: the corrections were handed out. */
   private record Session(List<String> parties, byte[][] seeds, boolean[] handedOut, long deadline) {}
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
@@ -80,7 +81,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static Session newSession(List<String> parties, long deadline) {
     byte[][] seeds = new byte[parties.size()][];
     for (int i = 0; i < seeds.length; i++) seeds[i] = Prg.freshSeed();
-    return new Session(List.copyOf(parties), seeds, new boolean[parties.size()], deadline);
+    return new Session(List.copyOf(parties), seeds, new boolean[parties.size() + 1], deadline);
   }
 
   @Override
@@ -90,8 +91,12 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       if (!s.parties().get(0).equals(req.getParty())) {
         throw denied("only the designated party '%s' receives corrections, not '%s'", s.parties().get(0), req.getParty());
       }
-      if (req.getStart() < 0 || req.getCount() < 1 || req.getCount() > Limits.MAX_LENGTH) {
+      if (req.getStart() < 0 || req.getStart() > Limits.MAX_LENGTH || req.getCount() < 1 || req.getCount() > Limits.MAX_LENGTH) {
         throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
+      }
+      synchronized (s) { // once per session, like a seed: a second request means someone else asked
+        if (s.handedOut()[s.parties().size()]) throw denied("the corrections for this session were already handed out");
+        s.handedOut()[s.parties().size()] = true;
       }
       int perChunk = Limits.CHUNK_BYTES / 8;
       long count = req.getCount();
@@ -109,6 +114,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
 
   @Override
   public void release(ReleaseRequest req, StreamObserver<ReleaseReply> resp) {
+    Session s = sessions.get(req.getSessionId());
+    if (s != null && !s.parties().get(0).equals(req.getParty())) {
+      resp.onError(denied("only the designated party '%s' may release the session", s.parties().get(0)));
+      return;
+    }
     sessions.remove(req.getSessionId());
     resp.onNext(ReleaseReply.getDefaultInstance());
     resp.onCompleted();

@@ -96,6 +96,11 @@ class DealerServiceTest {
     assertThatThrownBy(() -> corrections(s, "bob", 0, 10)).hasMessageContaining("PERMISSION_DENIED")
         .hasMessageContaining("only the designated party 'alice'");
     assertThat(seed(s, "bob")).isNotEqualTo(alice);
+    // the corrections, too, are handed out once: a second request (say, by party 1 of a 2-party session
+    // claiming to be party 0, to learn c = a*b) is refused, and the real party 0 would fail
+    ByteString s3 = newSession();
+    assertThat(corrections(s3, "alice", 0, 4)).hasSize(4);
+    assertThatThrownBy(() -> corrections(s3, "alice", 0, 4)).hasMessageContaining("already handed out");
   }
 
   @Test

@@ -58,7 +58,9 @@ final class GrpcDealerLink implements DealerLink {
   }
 
   private long[] fetchCorrections(long triples) {
-    if (triples > Integer.MAX_VALUE) throw invalid("too many triples: %d", triples);
+    if (triples > smpc.core.protocol.Limits.MAX_LENGTH) {
+      throw invalid("plan needs %d triples, more than the %d one session may use", triples, smpc.core.protocol.Limits.MAX_LENGTH);
+    }
     long[] out = new long[(int) triples];
     try {
       Iterator<CorrectionsChunk> it = stub().corrections(CorrectionsRequest.newBuilder().setSessionId(session.id)
@@ -107,7 +109,7 @@ final class GrpcDealerLink implements DealerLink {
   /** Tells the dealer to forget the session (the designated party, once every party has its material). */
   void release() {
     try {
-      stub().release(ReleaseRequest.newBuilder().setSessionId(session.id).build());
+      stub().release(ReleaseRequest.newBuilder().setSessionId(session.id).setParty(peers.me).build());
     } catch (StatusRuntimeException ignored) {
       // the dealer expires the session at its deadline anyway
     }

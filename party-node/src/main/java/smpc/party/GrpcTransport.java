@@ -53,7 +53,7 @@ final class GrpcTransport implements Transport {
     if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       return Errors.deadline("session deadline passed while sending to party %s", party);
     }
-    return s.withDescription("party " + party + " refused a message: " + Errors.describe(err)).asRuntimeException();
+    return Errors.aborted("party %s refused a message: %s", party, Errors.describe(err));
   }
 
   @Override

@@ -8,6 +8,7 @@ import static smpc.core.Errors.precondition;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -92,9 +93,12 @@ final class PartyService extends PartyGrpc.PartyImplBase {
           if (n % 8 != 0 || pos + n / 8 > data.length) throw invalid("input '%s' has more data than its length %d", info.getName(), data.length);
           c.getData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(data, pos, n / 8);
           pos += n / 8;
-        } catch (StatusRuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
           failed = true;
-          resp.onError(e);
+          data = null;
+          resp.onError(e instanceof StatusRuntimeException s ? s : e instanceof OutOfMemoryError
+              ? Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this input").asRuntimeException()
+              : Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
         }
       }
 
@@ -112,8 +116,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
           store.putNew(new StoredValue(info, data));
           resp.onNext(info);
           resp.onCompleted();
-        } catch (StatusRuntimeException e) {
-          resp.onError(e);
+        } catch (RuntimeException e) {
+          guard(resp, () -> { throw e; });
         }
       }
     };
@@ -176,6 +180,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         dealer = new GrpcDealerLink(s, peers, req.getPlan().getTriples(), io);
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
             dealer, store::get).run();
+        if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(out.stores());
         if (s.me == 0 && req.getPlan().getTriples() > 0) dealer.release();
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
@@ -189,8 +194,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         LOG.info(() -> s + " failed: " + smpc.core.Errors.describe(e));
         throw e;
       } finally {
-        active.remove(s.id);
         mailbox.end(s.id);
+        active.remove(s.id);
       }
     });
   }
@@ -214,6 +219,13 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     if (mailbox.isEnded(id)) throw Status.ABORTED.withDescription("session was aborted or already ran").asRuntimeException();
     Session s = new Session(id, parties, me, req.getDeadlineUnixMs());
     if (active.putIfAbsent(id, s) != null) throw exists("session is already running");
+    if (mailbox.isEnded(id)) { // an Abort raced with this start
+      active.remove(id);
+      throw Status.ABORTED.withDescription("session was aborted").asRuntimeException();
+    }
+    // the coordinator gave up on the call (cancelled, or its deadline passed): fail at once, not at our deadline
+    Context.current().addListener(ctx -> s.fail(Status.CANCELLED.withDescription("the coordinator cancelled the session")
+        .asRuntimeException()), Runnable::run);
     return s;
   }
 

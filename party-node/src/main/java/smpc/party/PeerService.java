@@ -58,10 +58,16 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           throw invalid("message size %d out of range [0, %d]", e.getTotalBytes(), MAX_MESSAGE);
         }
         mailbox.reserve(e.getSessionId(), e.getTotalBytes());
+        try {
+          buf = new byte[(int) e.getTotalBytes()];
+        } catch (OutOfMemoryError oom) {
+          mailbox.release(e.getTotalBytes());
+          throw io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("no memory for a message of " + e.getTotalBytes() + " bytes")
+              .asRuntimeException();
+        }
         session = e.getSessionId();
         from = e.getFrom();
         tag = e.getTag();
-        buf = new byte[(int) e.getTotalBytes()];
       }
 
       private void fail(StatusRuntimeException ex) {

@@ -57,10 +57,21 @@ final class ValueStore {
   /** Stores all values of a finished session at once, or none. */
   synchronized void commit(List<PlanRunner.Store> batch) {
     checkCommit(batch);
-    for (PlanRunner.Store s : batch) {
-      if (files != null) files.write(s.value());
-      values.put(s.value().info().getName(), s.value());
+    List<StoredValue> written = new java.util.ArrayList<>();
+    try {
+      for (PlanRunner.Store s : batch) {
+        if (files != null) files.write(s.value());
+        written.add(s.value());
+      }
+    } catch (RuntimeException e) { // all or nothing: put back what was there before
+      for (StoredValue w : written) {
+        StoredValue old = values.get(w.info().getName());
+        if (old != null) files.write(old);
+        else files.delete(w.info().getName());
+      }
+      throw e;
     }
+    for (StoredValue v : written) values.put(v.info().getName(), v);
   }
 
   /** Only this party's own private value may be replaced by its share (the seed's share()). */
@@ -69,9 +80,10 @@ final class ValueStore {
   }
 
   synchronized boolean delete(String name) {
-    boolean had = values.remove(name) != null;
-    if (had && files != null) files.delete(name);
-    return had;
+    if (!values.containsKey(name)) return false;
+    if (files != null) files.delete(name); // the file first: a failed delete must not resurrect the value later
+    values.remove(name);
+    return true;
   }
 
   synchronized List<ValueInfo> list() {

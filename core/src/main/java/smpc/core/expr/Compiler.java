@@ -249,6 +249,10 @@ public final class Compiler {
         plan.addInstrs(i);
       }
     }
+    if (triples > smpc.core.protocol.Limits.MAX_LENGTH) {
+      throw invalid("the computation needs %d multiplications, more than the %d one session may do; split it",
+          triples, smpc.core.protocol.Limits.MAX_LENGTH);
+    }
     plan.setTriples(triples);
     int rounds = (shares ? 1 : 0) + maxRound + (reveals ? 1 : 0);
     return new Compiled(plan.build(), rounds, lengths);

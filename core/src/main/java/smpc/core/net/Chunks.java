@@ -14,6 +14,13 @@ import java.util.function.IntFunction;
 public final class Chunks {
   private Chunks() {}
 
+  /** A failure as a gRPC status with a clear description (never UNKNOWN). */
+  static io.grpc.StatusRuntimeException status(RuntimeException e) {
+    if (e instanceof io.grpc.StatusRuntimeException s) return s;
+    io.grpc.Status code = e instanceof IllegalArgumentException ? io.grpc.Status.INVALID_ARGUMENT : io.grpc.Status.INTERNAL;
+    return code.withDescription(String.valueOf(e.getMessage())).asRuntimeException();
+  }
+
   /** Number of chunks for a payload of {@code bytes} bytes (at least one, so headers always travel). */
   public static int count(long bytes, int chunkBytes) {
     return (int) Math.max(1, (bytes + chunkBytes - 1) / chunkBytes);
@@ -52,8 +59,8 @@ public final class Chunks {
         }
       } catch (RuntimeException e) {
         next = count + 1;
-        out.onError(e);
-        reply.completeExceptionally(e);
+        out.onError(status(e));
+        reply.completeExceptionally(status(e));
       }
     }
 
@@ -87,7 +94,7 @@ public final class Chunks {
           }
         } catch (RuntimeException e) {
           next[0] = count + 1;
-          out.onError(e);
+          out.onError(status(e));
         }
       }
     };

@@ -88,12 +88,35 @@ public final class PlanRunner {
       prev = op;
     }
     for (Integer r : new ArrayList<>(pending.keySet())) reg(r); // every share sent to us is consumed
-    for (CompletableFuture<Void> s : sends) s.join();
+    if (storesAnywhere()) barrier();
+    for (CompletableFuture<Void> s : sends) {
+      try {
+        s.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
     SessionStats stats = SessionStats.newBuilder()
         .setRounds(rounds).setBytesSent(bytesSent).setBytesReceived(bytesReceived)
         .setDealerBytes(dealer.bytesReceived()).setTriples(tripleCursor)
         .setElapsedUs((System.nanoTime() - t0) / 1000).build();
     return new Outcome(stores, revealed, stats);
+  }
+
+  private boolean storesAnywhere() {
+    return plan.getInstrsList().stream().anyMatch(i -> i.getOp() == smpc.proto.Op.STORE
+        || (i.getOp() == smpc.proto.Op.REVEAL && !i.getName().isEmpty()));
+  }
+
+  /**
+   * Before a session keeps anything, every party confirms it got this far, so that a party failing
+   * late cannot leave values stored on some parties and not on others (or an owner's private value
+   * replaced by a share that its peers never stored).
+   */
+  private void barrier() {
+    rounds++;
+    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, "commit", new byte[0]);
+    for (int j = 0; j < parties.size(); j++) if (j != me) receiveFrom(j, "commit");
   }
 
   /** Instruction kinds, with the checks every party applies before touching anything. */
@@ -301,7 +324,9 @@ public final class PlanRunner {
   }
 
   private void set(Instr in, int k, long[] v) {
-    regs.put(dst(in, k), v);
+    int r = dst(in, k);
+    pending.remove(r);
+    regs.put(r, v);
   }
 
   private long[] src(Instr in, int k) {
