@@ -55,37 +55,27 @@ final class EvalCommand implements Callable<Integer> {
       List<String> computing = parties != null ? parties : c.parties();
       Evaluation ev = c.evaluate(List.of(new Compiler.Output(expr, revealTo, null, name)), computing);
       long[] values = revealTo != null ? ev.revealed().get(0) : null;
-      print(spec.commandLine().getOut(), values, ev, computing);
+      int scale = revealTo != null ? ev.scales().get(0) : 0;
+      int f = c.config().fracBitsOrDefault();
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode o = Results.json(name, revealTo, values, scale, f);
+        if (stats) o.set("stats", statsJson(Results.JSON, ev));
+        out.println(Results.JSON.writeValueAsString(o));
+      } else {
+        if (values != null) Results.print(out, values, scale, f);
+        else out.printf("stored %s, shared among %s%n", name, String.join(", ", computing));
+        if (stats) {
+          out.flush();
+          var err = spec.commandLine().getErr();
+          err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d, triples %d%n", ev.rounds(), ev.bytesSent(),
+              ev.dealerBytes(), ev.stats().values().stream().mapToLong(s -> s.getTriples()).max().orElse(0));
+          err.flush();
+        }
+      }
+      out.flush();
       return 0;
     }
-  }
-
-  private void print(PrintWriter out, long[] values, Evaluation ev, List<String> computing) throws Exception {
-    if (json) {
-      ObjectMapper m = new ObjectMapper();
-      ObjectNode o = m.createObjectNode();
-      o.put("name", name);
-      o.put("party", revealTo);
-      if (values != null) {
-        var arr = o.putArray("values");
-        for (long v : values) arr.add(v);
-      } else {
-        o.putNull("values");
-      }
-      if (stats) o.set("stats", statsJson(m, ev));
-      out.println(m.writeValueAsString(o));
-    } else {
-      if (values != null) for (long v : values) out.println(v);
-      if (values == null) out.printf("stored %s, shared among %s%n", name, String.join(", ", computing));
-      if (stats) {
-        out.flush();
-        var err = spec.commandLine().getErr();
-        err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d, triples %d%n", ev.rounds(), ev.bytesSent(),
-            ev.dealerBytes(), ev.stats().values().stream().mapToLong(s -> s.getTriples()).max().orElse(0));
-        err.flush();
-      }
-    }
-    out.flush();
   }
 
   static ObjectNode statsJson(ObjectMapper m, Evaluation ev) {

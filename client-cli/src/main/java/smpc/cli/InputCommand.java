@@ -3,6 +3,7 @@ package smpc.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
 import smpc.sdk.Cluster;
 import smpc.sdk.SmpcException;
 
-@Command(name = "input", mixinStandardHelpOptions = true, description = "Store a private value on a party: one number is a scalar, several a vector.")
+@Command(name = "input", mixinStandardHelpOptions = true, description = "Store a private value on a party: one number is a scalar, several a vector; a number with a decimal point (or exponent) makes it real.")
 final class InputCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -29,33 +30,47 @@ final class InputCommand implements Callable<Integer> {
   @Option(names = "--column", paramLabel = "COL", description = "The CSV column: a header name or a 1-based index.")
   String column;
 
-  @Parameters(arity = "0..*", paramLabel = "VALUE", description = "Integers.")
+  @Parameters(arity = "0..*", paramLabel = "VALUE", description = "Integers, or reals such as 2.5 or 1e-3.")
   List<String> values = List.of();
 
   @Override
   public Integer call() throws IOException {
-    long[] v = csv != null ? Csv.column(csv, column) : parse(values);
+    if (csv == null && values.isEmpty()) throw SmpcException.usage("give at least one VALUE, or --csv FILE --column COL");
+    if (csv != null && !values.isEmpty()) throw SmpcException.usage("give VALUEs or --csv, not both");
+    List<String> texts = csv != null ? Csv.column(csv, column) : values;
+    BigDecimal[] v = new BigDecimal[texts.size()];
+    boolean real = false;
+    for (int i = 0; i < v.length; i++) {
+      String where = csv != null ? csv.getFileName() + " row " + (i + 1) : "value " + (i + 1);
+      v[i] = Csv.number(texts.get(i), where);
+      real |= texts.get(i).contains(".") || texts.get(i).toLowerCase().contains("e");
+    }
     try (Cluster c = Smpc.root(spec).connect()) {
       c.vm(party);
       var cat = c.catalog();
       if (cat.contains(name)) throw SmpcException.usage("value '%s' already exists (on %s)", name, String.join(", ", cat.holders(name)));
-      c.input(party, name, v);
-      spec.commandLine().getOut().printf("stored %s on %s (%s)%n", name, party, v.length == 1 ? "scalar" : v.length + " elements");
+      if (real) {
+        c.inputReal(party, name, v);
+      } else {
+        long[] ints = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+          try {
+            ints[i] = v[i].longValueExact();
+          } catch (ArithmeticException e) {
+            throw SmpcException.usage("value out of range: '%s' (value %d) does not fit in 64 bits", texts.get(i), i + 1);
+          }
+        }
+        c.input(party, name, ints);
+      }
+      spec.commandLine().getOut().printf("stored %s on %s (%s%s)%n", name, party, real ? "real " : "",
+          v.length == 1 ? "scalar" : v.length + " elements");
       return 0;
     }
   }
 
-  private long[] parse(List<String> texts) {
-    if (csv == null && texts.isEmpty()) throw SmpcException.usage("give at least one VALUE, or --csv FILE --column COL");
-    if (csv != null && !texts.isEmpty()) throw SmpcException.usage("give VALUEs or --csv, not both");
-    long[] v = new long[texts.size()];
-    for (int i = 0; i < v.length; i++) v[i] = Csv.integer(texts.get(i), "value " + (i + 1));
-    return v;
-  }
-
   /** Minimal CSV reading: a header row, comma-separated fields, optional double quotes. */
   static final class Csv {
-    static long[] column(Path file, String column) throws IOException {
+    static List<String> column(Path file, String column) throws IOException {
       if (column == null) throw SmpcException.usage("--csv needs --column");
       if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
       List<String> lines;
@@ -69,11 +84,11 @@ final class InputCommand implements Callable<Integer> {
       int col = header.indexOf(column);
       if (col < 0 && column.matches("\\d+")) col = Integer.parseInt(column) - 1;
       if (col < 0 || col >= header.size()) throw SmpcException.usage("CSV file %s has no column '%s' (columns: %s)", file, column, header);
-      long[] v = new long[lines.size() - 1];
+      List<String> v = new java.util.ArrayList<>();
       for (int i = 1; i < lines.size(); i++) {
         List<String> f = fields(lines.get(i));
         if (col >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, i + 1, col + 1);
-        v[i - 1] = integer(f.get(col), file.getFileName() + " line " + (i + 1));
+        v.add(f.get(col));
       }
       return v;
     }
@@ -87,15 +102,11 @@ final class InputCommand implements Callable<Integer> {
       return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
     }
 
-    static long integer(String text, String where) {
+    static BigDecimal number(String text, String where) {
       try {
-        return Long.parseLong(text.trim());
+        return new BigDecimal(text.trim());
       } catch (NumberFormatException e) {
-        if (text.trim().matches("[-+]?\\d*\\.\\d*([eE][-+]?\\d+)?|[-+]?\\d+[eE][-+]?\\d+")) {
-          throw SmpcException.usage("real numbers are not supported yet: '%s' (%s); give integers", text, where);
-        }
-        if (text.trim().matches("[-+]?\\d+")) throw SmpcException.usage("value out of range: '%s' (%s) does not fit in 64 bits", text, where);
-        throw SmpcException.usage("not an integer: '%s' (%s)", text, where);
+        throw SmpcException.usage("not a number: '%s' (%s)", text, where);
       }
     }
   }

@@ -36,17 +36,12 @@ final class RevealCommand implements Callable<Integer> {
       ValueInfo v = cat.resolve(name);
       if (v == null) throw SmpcException.usage("unknown value name '%s'", name);
       if (v.getKind() != Kind.SHARED) throw SmpcException.usage("value '%s' is private to %s, not shared", name, v.getOwner());
-      long[] values = c.evaluate(List.of(Compiler.Output.reveal(new Expr.Ref(name), to)), v.getPartiesList()).revealed().get(0);
+      var ev = c.evaluate(List.of(Compiler.Output.reveal(new Expr.Ref(name), to)), v.getPartiesList());
+      long[] values = ev.revealed().get(0);
+      int f = c.config().fracBitsOrDefault();
       var out = spec.commandLine().getOut();
-      if (json) {
-        var m = new com.fasterxml.jackson.databind.ObjectMapper();
-        var o = m.createObjectNode().put("name", name).put("party", to);
-        var arr = o.putArray("values");
-        for (long x : values) arr.add(x);
-        out.println(m.writeValueAsString(o));
-      } else {
-        for (long x : values) out.println(x);
-      }
+      if (json) out.println(Results.JSON.writeValueAsString(Results.json(name, to, values, ev.scales().get(0), f)));
+      else Results.print(out, values, ev.scales().get(0), f);
       out.flush();
       return 0;
     }

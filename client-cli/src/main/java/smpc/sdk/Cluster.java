@@ -114,8 +114,26 @@ public final class Cluster implements AutoCloseable {
 
   // ------------------------------------------------------------------ store
 
-  /** Stores a private value on its owner. */
+  /** Stores a private integer value on its owner. */
   public ValueInfo input(String party, String name, long[] values) {
+    return input(party, name, values, DType.INT);
+  }
+
+  /** Stores a private real value on its owner, encoded with the cluster's fractional bits. */
+  public ValueInfo inputReal(String party, String name, java.math.BigDecimal[] values) {
+    int f = config.fracBitsOrDefault();
+    long[] enc = new long[values.length];
+    try {
+      for (int i = 0; i < values.length; i++) {
+        enc[i] = smpc.core.ring.FixedPoint.encode(values[i], f, values.length == 1 ? "'" + name + "'" : "element " + (i + 1) + " of '" + name + "'");
+      }
+    } catch (StatusRuntimeException e) {
+      throw SmpcException.from(e, null);
+    }
+    return input(party, name, enc, DType.REAL);
+  }
+
+  private ValueInfo input(String party, String name, long[] values, DType dtype) {
     if (values.length == 0) throw SmpcException.usage("value '%s' is an empty vector", name);
     if (values.length > Limits.MAX_LENGTH) throw SmpcException.usage("value '%s' has more than %d elements", name, Limits.MAX_LENGTH);
     byte[] bytes = Packing.toBytes(values);
@@ -123,7 +141,7 @@ public final class Cluster implements AutoCloseable {
     Chunks.Upload<InputChunk, ValueInfo> up = Chunks.upload(Chunks.count(bytes.length, chunk), k -> {
       InputChunk.Builder b = InputChunk.newBuilder()
           .setData(UnsafeByteOperations.unsafeWrap(bytes, k * chunk, Math.min(chunk, bytes.length - k * chunk)));
-      if (k == 0) b.setName(name).setDtype(DType.INT).setLength(values.length);
+      if (k == 0) b.setName(name).setDtype(dtype).setLength(values.length).setFracBits(dtype == DType.REAL ? config.fracBitsOrDefault() : 0);
       return b.build();
     });
     PartyGrpc.newStub(channel(party)).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).input(up);
@@ -241,7 +259,7 @@ public final class Cluster implements AutoCloseable {
     }
     Compiler.Compiled c;
     try {
-      c = Compiler.compile(outputs, parties, resolve);
+      c = Compiler.compile(outputs, parties, resolve, config.fracBitsOrDefault());
     } catch (StatusRuntimeException e) {
       throw SmpcException.from(e, null);
     }
@@ -312,12 +330,14 @@ public final class Cluster implements AutoCloseable {
   private Evaluation collect(Map<String, CompletableFuture<PartyResult>> calls, int plannedRounds) {
     Map<String, SessionStats> stats = new LinkedHashMap<>();
     Map<Integer, long[]> revealed = new java.util.TreeMap<>();
+    Map<Integer, Integer> scales = new java.util.TreeMap<>();
     calls.forEach((p, f) -> {
       PartyResult r = f.join();
       stats.put(p, r.stats());
       revealed.putAll(r.revealed());
+      scales.putAll(r.scales());
     });
-    return new Evaluation(List.copyOf(revealed.values()), stats, plannedRounds);
+    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats, plannedRounds);
   }
 
   /** The most telling failure: a party that could not be reached, else a refusal, else the first error. */
@@ -362,11 +382,12 @@ public final class Cluster implements AutoCloseable {
   }
 
   /** What one party's Execute stream brings: its revealed outputs (reassembled from chunks) and its stats. */
-  private record PartyResult(Map<Integer, long[]> revealed, SessionStats stats) {}
+  private record PartyResult(Map<Integer, long[]> revealed, Map<Integer, Integer> scales, SessionStats stats) {}
 
   private static StreamObserver<ExecuteReply> observer(CompletableFuture<PartyResult> f) {
     return new StreamObserver<>() {
       private final Map<Integer, long[]> revealed = new java.util.TreeMap<>();
+      private final Map<Integer, Integer> scales = new java.util.TreeMap<>();
       private SessionStats stats;
 
       @Override
@@ -376,6 +397,7 @@ public final class Cluster implements AutoCloseable {
           return;
         }
         Revealed part = r.getRevealed();
+        scales.put(part.getOutput(), part.getScale());
         long[] out = revealed.computeIfAbsent(part.getOutput(), k -> new long[Math.toIntExact(part.getLength())]);
         long[] data = Packing.fromByteString(part.getData());
         System.arraycopy(data, 0, out, Math.toIntExact(part.getOffset()), data.length);
@@ -389,7 +411,7 @@ public final class Cluster implements AutoCloseable {
       @Override
       public void onCompleted() {
         if (stats == null) f.completeExceptionally(SmpcException.failure("a party ended its reply without statistics"));
-        else f.complete(new PartyResult(revealed, stats));
+        else f.complete(new PartyResult(revealed, scales, stats));
       }
     };
   }

@@ -33,7 +33,7 @@ class BadInputIT {
       "eval|u * 2|--reveal-to|dave|2|cannot reveal to 'dave'",
       "eval|u * v|--reveal-to|alice|2|vector lengths differ (3 and 2) in u * v",
       "eval|u + w|--reveal-to|alice|2|values shared among different parties cannot be combined",
-      "eval|u * 2.5|--reveal-to|alice|2|real numbers are not supported yet",
+      "eval|u * 3e9|--reveal-to|alice|2|value out of range: literal 3000000000",
       "reveal|nosuch|--to|alice|2|unknown value name 'nosuch'",
       "share|u|--with|zed|2|unknown party 'zed'"})
   void rejected(String cmd, String a1, String a2, String a3, int code, String message) {
@@ -48,7 +48,8 @@ class BadInputIT {
   @CsvSource(delimiter = '|', value = {
       "input --party alice --name u 9|value 'u' already exists (on alice)",
       "input --party dave --name x 1|unknown party 'dave'",
-      "input --party alice --name r 2.5|real numbers are not supported yet: '2.5'",
+      "input --party alice --name r 2.5 5e9|value out of range: element 2 of 'r' is 5000000000",
+      "input --party alice --name r 2.5x|not a number: '2.5x'",
       "input --party alice --name big 99999999999999999999|value out of range",
       "input --party alice --name e|give at least one VALUE",
       "input --party alice --name 9bad 1|invalid value name '9bad'",

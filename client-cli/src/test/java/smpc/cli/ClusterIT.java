@@ -60,6 +60,31 @@ class ClusterIT {
   }
 
   @Test
+  void fixedPointRealsThroughTheCli() throws Exception {
+    cluster.ok("input", "--party", "alice", "--name", "ra", "2.5");
+    cluster.ok("input", "--party", "bob", "--name", "rb", "1.5");
+    cluster.ok("input", "--party", "carol", "--name", "ri", "2", "3");
+    assertThat(cluster.ok("eval", "ra * rb", "--reveal-to", "carol")).isEqualTo("3.75\n");
+    assertThat(cluster.ok("eval", "2.5 * 1.5", "--reveal-to", "carol")).isEqualTo("3.75\n");
+    assertThat(cluster.ok("eval", "ri * ra + 1", "--reveal-to", "alice")).isEqualTo("6\n8.5\n");
+    assertThat(cluster.ok("eval", "ra * rb * ra", "--reveal-to", "bob", "--name", "rab")).isEqualTo("9.375\n");
+    assertThat(cluster.ok("list")).containsPattern("rab\\s+shared\\s+real");
+    JsonNode j = new ObjectMapper().readTree(cluster.ok("reveal", "rab", "--to", "alice", "--json"));
+    assertThat(j.get("values").get(0).decimalValue()).isEqualByComparingTo("9.375");
+  }
+
+  @Test
+  void aFracBitsMismatchBetweenCoordinatorAndPartiesIsRefused() throws Exception {
+    cluster.ok("input", "--party", "alice", "--name", "fm", "3");
+    var c = cluster.config();
+    Path other = cluster.dir.resolve("f12.json");
+    new smpc.sdk.ClusterConfig(c.dealer(), c.parties(), 12, null).save(other);
+    TestCluster.Result r = cluster.cli("eval", "fm * fm", "--reveal-to", "alice", "--cluster", other.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("session uses 12 fractional bits but").contains("configured with 16");
+  }
+
+  @Test
   void demoPrintsTheSeedResult() {
     assertThat(cluster.ok("demo")).contains("PrivateScalar(875, 'alice')");
   }

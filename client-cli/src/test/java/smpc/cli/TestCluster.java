@@ -68,8 +68,10 @@ final class TestCluster implements AutoCloseable {
   Result cli(String... args) {
     StringWriter out = new StringWriter(), err = new StringWriter();
     List<String> all = new ArrayList<>(List.of(args));
-    all.add("--cluster");
-    all.add(file.toString());
+    if (!all.contains("--cluster")) {
+      all.add("--cluster");
+      all.add(file.toString());
+    }
     int code = Smpc.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }

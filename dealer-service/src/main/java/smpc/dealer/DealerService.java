@@ -19,6 +19,7 @@ import smpc.core.protocol.Limits;
 import smpc.core.protocol.Streams;
 import smpc.core.ring.Packing;
 import smpc.core.ring.Prg;
+import smpc.proto.CorrectionKind;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
@@ -39,7 +40,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final long MAX_SESSION_MS = 3_600_000;
   private static final int MAX_PARTIES = 64;
 
-  /** handedOut[i]: party i has its seed; the last slot: the corrections were handed out. */
+  /** handedOut[i]: party i has its seed; the last two slots: triple and truncation corrections handed out. */
   private record Session(List<String> parties, byte[][] seeds, boolean[] handedOut, long deadline) {}
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
@@ -81,7 +82,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static Session newSession(List<String> parties, long deadline) {
     byte[][] seeds = new byte[parties.size()][];
     for (int i = 0; i < seeds.length; i++) seeds[i] = Prg.freshSeed();
-    return new Session(List.copyOf(parties), seeds, new boolean[parties.size() + 1], deadline);
+    return new Session(List.copyOf(parties), seeds, new boolean[parties.size() + 2], deadline);
   }
 
   @Override
@@ -94,16 +95,31 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       if (req.getStart() < 0 || req.getStart() > Limits.MAX_LENGTH || req.getCount() < 1 || req.getCount() > Limits.MAX_LENGTH) {
         throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
       }
-      synchronized (s) { // once per session, like a seed: a second request means someone else asked
-        if (s.handedOut()[s.parties().size()]) throw denied("the corrections for this session were already handed out");
-        s.handedOut()[s.parties().size()] = true;
+      int kind = req.getKind() == CorrectionKind.TRUNC_CORRECTIONS ? 1 : 0;
+      if (kind == 1 && (req.getFracBits() < 1 || req.getFracBits() > 62)) throw invalid("fractional bits %d out of range", req.getFracBits());
+      synchronized (s) { // once per session and kind, like a seed: a second request means someone else asked
+        int slot = s.parties().size() + kind;
+        if (s.handedOut()[slot]) throw denied("the corrections for this session were already handed out");
+        s.handedOut()[slot] = true;
       }
-      int perChunk = Limits.CHUNK_BYTES / 8;
+      int per = kind == 1 ? 2 : 1;
+      int perChunk = Limits.CHUNK_BYTES / (8 * per);
       long count = req.getCount();
-      Chunks.download(resp, Chunks.count(count * 8, Limits.CHUNK_BYTES), k -> {
+      Chunks.download(resp, Chunks.count(count * 8 * per, Limits.CHUNK_BYTES), k -> {
         long from = (long) k * perChunk;
         int n = (int) Math.min(perChunk, count - from);
-        byte[] chunk = Packing.toBytes(Streams.corrections(s.seeds(), req.getStart() + from, n));
+        long[] out;
+        if (kind == 0) {
+          out = Streams.corrections(s.seeds(), req.getStart() + from, n);
+        } else {
+          long[][] hm = Streams.truncCorrections(s.seeds(), req.getFracBits(), req.getStart() + from, n);
+          out = new long[2 * n];
+          for (int i = 0; i < n; i++) {
+            out[2 * i] = hm[0][i];
+            out[2 * i + 1] = hm[1][i];
+          }
+        }
+        byte[] chunk = Packing.toBytes(out);
         bytesSent.addAndGet(chunk.length);
         return CorrectionsChunk.newBuilder().setData(ByteString.copyFrom(chunk)).build();
       });

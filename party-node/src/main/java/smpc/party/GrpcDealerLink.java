@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import smpc.core.Errors;
 import smpc.core.protocol.DealerLink;
+import smpc.proto.CorrectionKind;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
+import smpc.proto.Plan;
 import smpc.proto.ReleaseRequest;
 import smpc.proto.SeedRequest;
 
@@ -26,19 +28,26 @@ final class GrpcDealerLink implements DealerLink {
   private final Peers peers;
   private final CompletableFuture<byte[]> seed;
   private final CompletableFuture<long[]> corrections;
+  private final CompletableFuture<long[]> truncCorrections; // (r_hi_0, msb_0) interleaved
+  private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
 
-  GrpcDealerLink(Session session, Peers peers, long triples, ExecutorService io) {
+  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits, ExecutorService io) {
     this.session = session;
     this.peers = peers;
-    if (triples <= 0) {
-      seed = CompletableFuture.failedFuture(invalid("plan uses triples it did not declare"));
-      corrections = seed.thenApply(s -> null);
-      return;
-    }
-    seed = CompletableFuture.supplyAsync(this::fetchSeed, io);
-    corrections = session.me == 0 ? CompletableFuture.supplyAsync(() -> fetchCorrections(triples), io)
-        : CompletableFuture.failedFuture(invalid("only the designated party receives corrections"));
+    this.fracBits = fracBits;
+    long triples = plan.getTriples(), truncs = plan.getTruncPairs();
+    seed = triples > 0 || truncs > 0 ? CompletableFuture.supplyAsync(this::fetchSeed, io)
+        : CompletableFuture.failedFuture(invalid("plan uses dealer material it did not declare"));
+    boolean designated = session.me == 0;
+    corrections = designated && triples > 0
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1), io) : undeclared();
+    truncCorrections = designated && truncs > 0
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2), io) : undeclared();
+  }
+
+  private static CompletableFuture<long[]> undeclared() {
+    return CompletableFuture.failedFuture(invalid("plan uses dealer corrections it did not declare"));
   }
 
   private DealerGrpc.DealerBlockingStub stub() {
@@ -57,15 +66,16 @@ final class GrpcDealerLink implements DealerLink {
     }
   }
 
-  private long[] fetchCorrections(long triples) {
-    if (triples > smpc.core.protocol.Limits.MAX_LENGTH) {
-      throw invalid("plan needs %d triples, more than the %d one session may use", triples, smpc.core.protocol.Limits.MAX_LENGTH);
+  /** All of a kind's corrections for the session, {@code per} longs per item, streamed in chunks. */
+  private long[] fetch(CorrectionKind kind, long count, int per) {
+    if (count > smpc.core.protocol.Limits.MAX_LENGTH) {
+      throw invalid("plan needs %d dealer items, more than the %d one session may use", count, smpc.core.protocol.Limits.MAX_LENGTH);
     }
-    long[] out = new long[(int) triples];
+    long[] out = new long[(int) count * per];
     try {
       Iterator<CorrectionsChunk> it = stub().corrections(CorrectionsRequest.newBuilder().setSessionId(session.id)
-          .setParty(peers.me).setStart(0).setCount(triples).addAllParties(session.parties)
-          .setDeadlineUnixMs(session.deadline).build());
+          .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
+          .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits).build());
       int pos = 0;
       while (it.hasNext()) {
         var data = it.next().getData();
@@ -99,6 +109,18 @@ final class GrpcDealerLink implements DealerLink {
     long[] all = await(corrections);
     if (start < 0 || start + count > all.length) throw invalid("plan uses more triples than it declared");
     return java.util.Arrays.copyOfRange(all, (int) start, (int) start + count);
+  }
+
+  @Override
+  public long[][] truncCorrections(long start, int count) {
+    long[] all = await(truncCorrections);
+    if (start < 0 || 2 * (start + count) > all.length) throw invalid("plan uses more truncations than it declared");
+    long[] hi = new long[count], msb = new long[count];
+    for (int k = 0; k < count; k++) {
+      hi[k] = all[(int) (2 * (start + k))];
+      msb[k] = all[(int) (2 * (start + k)) + 1];
+    }
+    return new long[][] {hi, msb};
   }
 
   @Override

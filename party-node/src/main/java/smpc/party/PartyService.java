@@ -81,12 +81,16 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         try {
           if (info == null) {
             String name = ValueStore.checkName(c.getName());
-            if (c.getDtype() == DType.REAL) throw invalid("real numbers are not supported yet: '%s' must hold integers", name);
+            if (c.getDtype() == DType.REAL && c.getFracBits() != fracBits) {
+              throw precondition("real input '%s' is encoded with %d fractional bits but %s uses %d", name, c.getFracBits(),
+                  peers.me, fracBits);
+            }
             if (c.getLength() < 1) throw invalid("value '%s' is an empty vector", name);
             if (c.getLength() > Limits.MAX_LENGTH) throw invalid("value '%s' has %d elements, more than %d", name, c.getLength(), Limits.MAX_LENGTH);
             if (store.get(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
-            info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT)
-                .setLength(c.getLength()).setOwner(peers.me).build();
+            boolean real = c.getDtype() == DType.REAL;
+            info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
+                .setLength(c.getLength()).setOwner(peers.me).setFracBits(real ? fracBits : 0).build();
             data = new long[(int) c.getLength()];
           }
           int n = c.getData().size();
@@ -177,12 +181,12 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       try {
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
-        dealer = new GrpcDealerLink(s, peers, req.getPlan().getTriples(), io);
+        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits, io);
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
-            dealer, store::get).run();
+            dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(out.stores());
-        if (s.me == 0 && req.getPlan().getTriples() > 0) dealer.release();
+        if (s.me == 0 && (req.getPlan().getTriples() > 0 || req.getPlan().getTruncPairs() > 0)) dealer.release();
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
             req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
         List<ExecuteReply> parts = new java.util.ArrayList<>();

@@ -4,12 +4,15 @@ import static smpc.core.Errors.invalid;
 import static smpc.core.Errors.notFound;
 import static smpc.core.Errors.precondition;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import smpc.core.protocol.Limits;
+import smpc.core.protocol.PlanRunner;
 import smpc.core.ring.Packing;
 import smpc.core.ring.Ring;
 import smpc.proto.DType;
@@ -20,8 +23,12 @@ import smpc.proto.Plan;
 import smpc.proto.ValueInfo;
 
 /**
- * Compiles expressions into a plan with the fewest rounds: every multiplication whose inputs are
- * ready joins one Beaver round, public constants fold, and a value used twice is computed once.
+ * Compiles expressions into a plan with the fewest rounds: every multiplication (and every
+ * truncation) whose inputs are ready joins one round, public constants fold, and a value used twice
+ * is computed once. Reals are fixed point with f fractional bits; each value has a scale of 0
+ * (integer), f or 2f bits. A product of two reals stays at scale 2f until it must shrink (before
+ * another product, or to be stored), so a dot product or a revealed product costs no truncation at
+ * all, or one for the whole sum.
  */
 public final class Compiler {
   /**
@@ -38,53 +45,70 @@ public final class Compiler {
     }
   }
 
-  public record Compiled(Plan plan, int rounds, List<Integer> outputLengths) {}
+  /** The plan, its rounds, and each output's length and scale (fractional bits; 0 for integers). */
+  public record Compiled(Plan plan, int rounds, List<Integer> outputLengths, List<Integer> outputScales) {}
 
-  private enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM }
+  private enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC }
 
   private static final class Node {
     final K kind;
     final Node[] in;
     final int len;
+    final int scale;
     final int round;
     long[] value; // PUBLIC only
     ValueInfo info; // LOAD, SHARE only
     int reg = -1;
 
-    Node(K kind, int len, Node... in) {
+    Node(K kind, int len, int scale, Node... in) {
       this.kind = kind;
       this.in = in;
       this.len = len;
+      this.scale = scale;
       int r = 0;
       for (Node n : in) r = Math.max(r, n.round);
-      this.round = kind == K.MUL ? r + 1 : r;
+      this.round = kind == K.MUL || kind == K.TRUNC ? r + 1 : r;
     }
   }
 
   private final List<String> parties;
   private final Function<String, ValueInfo> catalog;
+  private final int f;
   private final Map<Expr, Node> memo = new HashMap<>();
+  private final Map<Node, Node> truncated = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
 
-  private Compiler(List<String> parties, Function<String, ValueInfo> catalog) {
+  private Compiler(List<String> parties, Function<String, ValueInfo> catalog, int fracBits) {
     this.parties = parties;
     this.catalog = catalog;
+    this.f = fracBits;
+  }
+
+  /** Integers only (no fixed-point reals): the default 16 fractional bits are never used. */
+  public static Compiled compile(List<Output> outputs, List<String> parties, Function<String, ValueInfo> catalog) {
+    return compile(outputs, parties, catalog, 16);
   }
 
   /**
    * @param parties the computing parties, in session order
    * @param catalog a value's metadata by name (SHARED with its parties, or PRIVATE with its owner), or null
+   * @param fracBits the cluster's fixed-point fractional bits
    */
-  public static Compiled compile(List<Output> outputs, List<String> parties, Function<String, ValueInfo> catalog) {
+  public static Compiled compile(List<Output> outputs, List<String> parties, Function<String, ValueInfo> catalog,
+      int fracBits) {
     if (parties.size() < 2) throw invalid("a computation needs at least 2 parties, got %s", parties);
     if (new HashSet<>(parties).size() != parties.size()) throw invalid("a party is listed twice in %s", parties);
-    Compiler c = new Compiler(parties, catalog);
+    if (fracBits < 1 || fracBits > 30) throw invalid("fractional bits must be in [1, 30], got %d", fracBits);
+    Compiler c = new Compiler(parties, catalog, fracBits);
     List<Node> roots = new ArrayList<>();
     for (Output o : outputs) {
       if (o.revealTo() != null && !parties.contains(o.revealTo())) {
         throw invalid("cannot reveal to '%s': not one of the computing parties %s", o.revealTo(), parties);
       }
-      roots.add(c.node(o.expr()));
+      Node root = c.node(o.expr());
+      // what is kept (shared or as a private value) is at scale 0 or f, like every stored value
+      if (o.storeAs() != null || o.keepAs() != null) root = c.shrink(root);
+      roots.add(root);
     }
     return c.emit(outputs, roots);
   }
@@ -99,11 +123,12 @@ public final class Compiler {
   }
 
   private Node build(Expr e) {
-    if (e instanceof Expr.Num num) return constant(new long[] {num.value()});
+    if (e instanceof Expr.Num num) return constant(new long[] {num.value()}, 0);
+    if (e instanceof Expr.Dec dec) return constant(new long[] {encode(dec.value(), e)}, f);
     if (e instanceof Expr.Ref ref) return leaf(ref.name());
     if (e instanceof Expr.Neg neg) {
       Node x = node(neg.x());
-      return x.kind == K.PUBLIC ? constant(Ring.neg(x.value)) : add(new Node(K.NEG, x.len, x));
+      return x.kind == K.PUBLIC ? constant(Ring.neg(x.value), x.scale) : add(new Node(K.NEG, x.len, x.scale, x));
     }
     if (e instanceof Expr.Bin bin) return binary(bin.op(), node(bin.left()), node(bin.right()), e);
     Expr.Call call = (Expr.Call) e;
@@ -111,17 +136,21 @@ public final class Compiler {
       case "sum" -> {
         arity(call, 1);
         Node x = node(call.args().get(0));
-        return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}) : add(new Node(K.SUM, 1, x));
+        return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}, x.scale) : add(new Node(K.SUM, 1, x.scale, x));
       }
       case "dot" -> {
         arity(call, 2);
         Node x = node(call.args().get(0)), y = node(call.args().get(1));
         if (x.len != y.len) throw invalid("dot needs vectors of equal length, got %d and %d in %s", x.len, y.len, Printer.show(e));
         Node p = node(Expr.mul(call.args().get(0), call.args().get(1)));
-        return p.kind == K.PUBLIC ? constant(new long[] {Ring.sum(p.value)}) : add(new Node(K.SUM, 1, p));
+        return p.kind == K.PUBLIC ? constant(new long[] {Ring.sum(p.value)}, p.scale) : add(new Node(K.SUM, 1, p.scale, p));
       }
       default -> throw invalid("unknown function '%s' (known: sum, dot)", call.fn());
     }
+  }
+
+  private long encode(BigDecimal x, Expr where) {
+    return smpc.core.ring.FixedPoint.encode(x, f, "literal " + Printer.show(where));
   }
 
   private static void arity(Expr.Call call, int n) {
@@ -137,26 +166,45 @@ public final class Compiler {
     } catch (IllegalArgumentException ex) {
       throw invalid("vector lengths differ (%d and %d) in %s", x.len, y.len, Printer.show(where));
     }
+    if (op == '*') return multiply(shrink(x), shrink(y), len);
+    int scale = Math.max(x.scale, y.scale);
+    x = rescale(x, scale);
+    y = rescale(y, scale);
     if (x.kind == K.PUBLIC && y.kind == K.PUBLIC) {
-      return constant(switch (op) {
-        case '+' -> Ring.add(x.value, y.value);
-        case '-' -> Ring.sub(x.value, y.value);
-        default -> Ring.mul(x.value, y.value);
-      });
+      return constant(op == '+' ? Ring.add(x.value, y.value) : Ring.sub(x.value, y.value), scale);
     }
-    return switch (op) {
-      case '+' -> add(new Node(K.ADD, len, x, y));
-      case '-' -> add(new Node(K.SUB, len, x, y));
-      default -> {
-        if (x.kind == K.PUBLIC) yield add(new Node(K.MULPUB, len, y, x));
-        if (y.kind == K.PUBLIC) yield add(new Node(K.MULPUB, len, x, y));
-        yield add(new Node(K.MUL, len, x, y));
-      }
-    };
+    return add(new Node(op == '+' ? K.ADD : K.SUB, len, scale, x, y));
   }
 
-  private Node constant(long[] v) {
-    Node n = new Node(K.PUBLIC, v.length);
+  private Node multiply(Node x, Node y, int len) {
+    int scale = x.scale + y.scale;
+    if (x.kind == K.PUBLIC && y.kind == K.PUBLIC) {
+      long[] p = Ring.mul(x.value, y.value);
+      if (scale <= f) return constant(p, scale);
+      for (int i = 0; i < p.length; i++) p[i] = Math.floorDiv(p[i] + (1L << (f - 1)), 1L << f); // exact public rounding
+      return constant(p, f);
+    }
+    if (x.kind == K.PUBLIC) return add(new Node(K.MULPUB, len, scale, y, x));
+    if (y.kind == K.PUBLIC) return add(new Node(K.MULPUB, len, scale, x, y));
+    return add(new Node(K.MUL, len, scale, x, y));
+  }
+
+  /** Brings a value at scale 2f down to f (one truncation per value, shared by all its uses). */
+  private Node shrink(Node x) {
+    if (x.scale <= f) return x;
+    return truncated.computeIfAbsent(x, v -> add(new Node(K.TRUNC, v.len, v.scale - f, v)));
+  }
+
+  /** Raises a value to a larger scale by a public power of two (local, exact). */
+  private Node rescale(Node x, int scale) {
+    if (x.scale == scale) return x;
+    long factor = 1L << (scale - x.scale);
+    if (x.kind == K.PUBLIC) return constant(Ring.mul(x.value, new long[] {factor}), scale);
+    return add(new Node(K.MULPUB, x.len, scale, x, constant(new long[] {factor}, 0)));
+  }
+
+  private Node constant(long[] v, int scale) {
+    Node n = new Node(K.PUBLIC, v.length, scale);
     n.value = v;
     return add(n);
   }
@@ -164,7 +212,13 @@ public final class Compiler {
   private Node leaf(String name) {
     ValueInfo info = catalog.apply(name);
     if (info == null) throw notFound("unknown value name '%s'", name);
-    if (info.getDtype() == DType.REAL) throw precondition("value '%s' is real; reals are not supported yet", name);
+    int scale = 0;
+    if (info.getDtype() == DType.REAL) {
+      if (info.getFracBits() != f) {
+        throw precondition("value '%s' is encoded with %d fractional bits but the cluster uses %d", name, info.getFracBits(), f);
+      }
+      scale = f;
+    }
     K kind;
     if (info.getKind() == Kind.SHARED) {
       if (!new HashSet<>(info.getPartiesList()).equals(new HashSet<>(parties))) {
@@ -180,7 +234,7 @@ public final class Compiler {
       kind = K.SHARE;
     }
     if (info.getLength() < 1) throw precondition("value '%s' is empty", name);
-    Node n = new Node(kind, Math.toIntExact(info.getLength()));
+    Node n = new Node(kind, Math.toIntExact(info.getLength()), scale);
     n.info = info;
     return add(n);
   }
@@ -191,78 +245,99 @@ public final class Compiler {
   }
 
   private Compiled emit(List<Output> outputs, List<Node> roots) {
-    Plan.Builder plan = Plan.newBuilder();
+    List<Instr.Builder> code = new ArrayList<>();
     int[] nextReg = {0};
     int maxRound = 0;
-    boolean shares = false;
     for (Node n : nodes) {
       maxRound = Math.max(maxRound, n.round);
       if (n.kind == K.LOAD || n.kind == K.SHARE) {
         n.reg = nextReg[0]++;
-        shares |= n.kind == K.SHARE;
         Instr.Builder i = Instr.newBuilder().setOp(n.kind == K.LOAD ? Op.LOAD : Op.SHARE).addDst(n.reg)
             .setName(n.info.getName());
         if (n.kind == K.SHARE) i.setParty(n.info.getOwner());
-        plan.addInstrs(i);
+        code.add(i);
       }
     }
-    long triples = 0;
+    long triples = 0, truncs = 0;
     for (int r = 0; r <= maxRound; r++) {
       Instr.Builder mul = Instr.newBuilder().setOp(Op.MUL);
+      Instr.Builder trunc = Instr.newBuilder().setOp(Op.TRUNC).setScale(f);
       for (Node n : nodes) {
-        if (n.kind != K.MUL || n.round != r) continue;
-        n.reg = nextReg[0]++;
-        mul.addDst(n.reg).addSrc(reg(n.in[0], plan, nextReg)).addSrc(reg(n.in[1], plan, nextReg));
-        triples += n.len;
+        if (n.round != r || n.reg >= 0) continue;
+        if (n.kind == K.MUL) {
+          n.reg = nextReg[0]++;
+          mul.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg)).addSrc(reg(n.in[1], code, nextReg));
+          triples += n.len;
+        } else if (n.kind == K.TRUNC) {
+          n.reg = nextReg[0]++;
+          trunc.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
+          truncs += n.len;
+        }
       }
-      if (mul.getDstCount() > 0) plan.addInstrs(mul);
+      if (mul.getDstCount() > 0) code.add(mul);
+      if (trunc.getDstCount() > 0) code.add(trunc);
       for (Node n : nodes) {
-        if (n.round != r || n.kind == K.MUL || n.kind == K.PUBLIC || n.reg >= 0) continue;
+        if (n.round != r || n.kind == K.MUL || n.kind == K.TRUNC || n.kind == K.PUBLIC || n.reg >= 0) continue;
         n.reg = nextReg[0]++;
-        Instr.Builder i = Instr.newBuilder().addDst(n.reg).addSrc(reg(n.in[0], plan, nextReg));
+        Instr.Builder i = Instr.newBuilder().addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
         switch (n.kind) {
-          case ADD -> i.setOp(Op.ADD).addSrc(reg(n.in[1], plan, nextReg));
-          case SUB -> i.setOp(Op.SUB).addSrc(reg(n.in[1], plan, nextReg));
+          case ADD -> i.setOp(Op.ADD).addSrc(reg(n.in[1], code, nextReg));
+          case SUB -> i.setOp(Op.SUB).addSrc(reg(n.in[1], code, nextReg));
           case NEG -> i.setOp(Op.NEG);
           case SUM -> i.setOp(Op.SUM);
           case MULPUB -> i.setOp(Op.MUL_PUBLIC).setConstant(Packing.toByteString(n.in[1].value));
           default -> throw new IllegalStateException(n.kind.toString());
         }
-        plan.addInstrs(i);
+        code.add(i);
       }
     }
-    List<Integer> lengths = new ArrayList<>();
-    boolean reveals = false;
+    List<Integer> lengths = new ArrayList<>(), scales = new ArrayList<>();
     for (int k = 0; k < outputs.size(); k++) {
       Output o = outputs.get(k);
       Node root = roots.get(k);
-      int reg = reg(root, plan, nextReg);
+      int reg = reg(root, code, nextReg);
       lengths.add(root.len);
+      scales.add(root.scale);
+      DType dtype = root.scale == 0 ? DType.INT : DType.REAL;
       if (o.storeAs() != null) {
-        plan.addInstrs(Instr.newBuilder().setOp(Op.STORE).addSrc(reg).setName(o.storeAs()).setDtype(DType.INT)
+        code.add(Instr.newBuilder().setOp(Op.STORE).addSrc(reg).setName(o.storeAs()).setDtype(dtype)
             .setOwner(o.revealTo() != null ? o.revealTo() : ""));
       }
       if (o.revealTo() != null) {
-        reveals = true;
-        Instr.Builder i = Instr.newBuilder().setOp(Op.REVEAL).addSrc(reg).setParty(o.revealTo()).setDtype(DType.INT);
+        Instr.Builder i = Instr.newBuilder().setOp(Op.REVEAL).addSrc(reg).setParty(o.revealTo()).setDtype(dtype)
+            .setScale(root.scale);
         if (o.keepAs() != null) i.setName(o.keepAs());
-        plan.addInstrs(i);
+        code.add(i);
       }
     }
-    if (triples > smpc.core.protocol.Limits.MAX_LENGTH) {
-      throw invalid("the computation needs %d multiplications, more than the %d one session may do; split it",
-          triples, smpc.core.protocol.Limits.MAX_LENGTH);
+    if (triples > Limits.MAX_LENGTH || truncs > Limits.MAX_LENGTH) {
+      throw invalid("the computation needs %d multiplications and %d truncations, more than the %d one session may do;"
+          + " split it", triples, truncs, Limits.MAX_LENGTH);
     }
-    plan.setTriples(triples);
-    int rounds = (shares ? 1 : 0) + maxRound + (reveals ? 1 : 0);
-    return new Compiled(plan.build(), rounds, lengths);
+    Plan plan = Plan.newBuilder().addAllInstrs(withFrees(code)).setTriples(triples).setTruncPairs(truncs).build();
+    return new Compiled(plan, PlanRunner.rounds(plan), lengths, scales);
+  }
+
+  /** Frees each register right after its last use, so long plans on big vectors keep memory low. */
+  private static List<Instr> withFrees(List<Instr.Builder> code) {
+    Map<Integer, Integer> lastUse = new HashMap<>();
+    for (int i = 0; i < code.size(); i++) for (int r : code.get(i).getSrcList()) lastUse.put(r, i);
+    List<Instr> out = new ArrayList<>();
+    for (int i = 0; i < code.size(); i++) {
+      Instr.Builder in = code.get(i);
+      out.add(in.build());
+      Instr.Builder free = Instr.newBuilder().setOp(Op.FREE);
+      for (int r : new HashSet<>(in.getSrcList())) if (lastUse.get(r) == i) free.addSrc(r);
+      if (free.getSrcCount() > 0) out.add(free.build());
+    }
+    return out;
   }
 
   /** The register of a node; a public constant gets a CONST instruction the first time it is needed. */
-  private static int reg(Node n, Plan.Builder plan, int[] nextReg) {
+  private static int reg(Node n, List<Instr.Builder> code, int[] nextReg) {
     if (n.reg < 0 && n.kind == K.PUBLIC) {
       n.reg = nextReg[0]++;
-      plan.addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(n.reg).setConstant(Packing.toByteString(n.value)));
+      code.add(Instr.newBuilder().setOp(Op.CONST).addDst(n.reg).setConstant(Packing.toByteString(n.value)));
     }
     return n.reg;
   }

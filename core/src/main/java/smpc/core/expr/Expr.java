@@ -10,6 +10,9 @@ public sealed interface Expr {
   /** A public integer literal. */
   record Num(long value) implements Expr {}
 
+  /** A public real literal (fixed point once compiled). */
+  record Dec(java.math.BigDecimal value) implements Expr {}
+
   /** A stored value: shared among the computing parties, or private to one of them. */
   record Ref(String name) implements Expr {}
 

@@ -50,7 +50,9 @@ public final class Parser {
     skipSpace();
     if (eat('-')) {
       Expr x = unary();
-      return x instanceof Expr.Num n ? new Expr.Num(-n.value()) : new Expr.Neg(x);
+      if (x instanceof Expr.Num n) return new Expr.Num(-n.value());
+      if (x instanceof Expr.Dec d) return new Expr.Dec(d.value().negate());
+      return new Expr.Neg(x);
     }
     if (eat('+')) return unary();
     return primary();
@@ -85,7 +87,14 @@ public final class Parser {
     int start = pos;
     while (Character.isDigit(peek())) pos++;
     if (peek() == '.' || peek() == 'e' || peek() == 'E') {
-      throw invalid("real numbers are not supported yet: '%s' at column %d (integers only)", token(start), start + 1);
+      if (eat('.')) while (Character.isDigit(peek())) pos++;
+      if (peek() == 'e' || peek() == 'E') {
+        pos++;
+        if (peek() == '+' || peek() == '-') pos++;
+        if (!Character.isDigit(peek())) throw error("malformed exponent in '" + src.substring(start, pos) + "'");
+        while (Character.isDigit(peek())) pos++;
+      }
+      return new Expr.Dec(new java.math.BigDecimal(src.substring(start, pos)));
     }
     String digits = src.substring(start, pos);
     try {
@@ -93,12 +102,6 @@ public final class Parser {
     } catch (NumberFormatException e) {
       throw invalid("integer literal %s at column %d is out of the 64-bit range", digits, start + 1);
     }
-  }
-
-  private String token(int start) {
-    int end = start;
-    while (end < src.length() && (Character.isLetterOrDigit(src.charAt(end)) || src.charAt(end) == '.')) end++;
-    return src.substring(start, end);
   }
 
   private String identifier() {

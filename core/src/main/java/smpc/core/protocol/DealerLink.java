@@ -8,6 +8,9 @@ public interface DealerLink {
   /** The designated party's explicit corrections c_0 for triples [start, start + count). */
   long[] corrections(long start, int count);
 
+  /** The designated party's shares {r_hi_0, msb_0} of truncation pairs [start, start + count). */
+  long[][] truncCorrections(long start, int count);
+
   /** Bytes received from the dealer so far. */
   long bytesReceived();
 }

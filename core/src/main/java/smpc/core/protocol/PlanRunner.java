@@ -61,14 +61,18 @@ public final class PlanRunner {
   private final List<CompletableFuture<Void>> sends = new ArrayList<>();
   private final List<Store> stores = new ArrayList<>();
   private final List<Revealed> revealed = new ArrayList<>();
+  private final int fracBits;
   private long tripleCursor;
+  private long truncCursor;
   private int rounds;
   private long bytesSent;
   private long bytesReceived;
   private int revealCount;
 
+  /** @param fracBits the session's fixed-point fractional bits (what a TRUNC drops) */
   public PlanRunner(int me, List<String> parties, Plan plan, Transport net, DealerLink dealer,
-      Function<String, StoredValue> store) {
+      Function<String, StoredValue> store, int fracBits) {
+    this.fracBits = fracBits;
     this.me = me;
     this.parties = parties;
     this.plan = plan;
@@ -83,7 +87,7 @@ public final class PlanRunner {
     for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
       Instr in = plan.getInstrs(pc);
       Op op = Op.of(in);
-      if (op.communicates && !(op == Op.SHARE && prev == Op.SHARE)) rounds++;
+      if (startsRound(op, prev)) rounds++;
       execute(pc, in, op);
       prev = op;
     }
@@ -103,7 +107,28 @@ public final class PlanRunner {
     return new Outcome(stores, revealed, stats);
   }
 
+  /** Consecutive input sharings travel together; every other communicating step is a round. */
+  private static boolean startsRound(Op op, Op prev) {
+    return op.communicates && !(op == Op.SHARE && prev == Op.SHARE);
+  }
+
+  /** The rounds a plan takes (what every party's statistics will report). */
+  public static int rounds(Plan plan) {
+    int rounds = 0;
+    Op prev = null;
+    for (Instr in : plan.getInstrsList()) {
+      Op op = Op.of(in);
+      if (startsRound(op, prev)) rounds++;
+      prev = op;
+    }
+    return rounds + (storesAnywhere(plan) ? 1 : 0);
+  }
+
   private boolean storesAnywhere() {
+    return storesAnywhere(plan);
+  }
+
+  private static boolean storesAnywhere(Plan plan) {
     return plan.getInstrsList().stream().anyMatch(i -> i.getOp() == smpc.proto.Op.STORE
         || (i.getOp() == smpc.proto.Op.REVEAL && !i.getName().isEmpty()));
   }
@@ -122,7 +147,7 @@ public final class PlanRunner {
   /** Instruction kinds, with the checks every party applies before touching anything. */
   private enum Op {
     LOAD(false), SHARE(true), CONST(false), ADD(false), SUB(false), NEG(false), MUL_PUBLIC(false),
-    MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false);
+    MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false), TRUNC(true);
 
     final boolean communicates;
 
@@ -153,6 +178,7 @@ public final class PlanRunner {
       case MUL_PUBLIC -> set(in, 0, Ring.mul(src(in, 0), constant(in)));
       case SUM -> set(in, 0, new long[] {Ring.sum(src(in, 0))});
       case MUL -> multiply(pc, in);
+      case TRUNC -> truncate(pc, in);
       case REVEAL -> reveal(pc, in);
       case STORE -> stage(in);
       case FREE -> in.getSrcList().forEach(r -> { regs.remove(r); pending.remove(r); });
@@ -256,6 +282,64 @@ public final class PlanRunner {
     }
   }
 
+  /**
+   * Fixed-point truncation x / 2^f in one round with a dealer pair (r, r >>> f, msb(r)), r uniform.
+   * With x' = x + 2^62 in [0, 2^63) the parties open c = x' + r (uniform, so it hides x); the
+   * wrap-around of that sum happened exactly when msb(r) = 1 and msb(c) = 0, a linear function of the
+   * shared msb(r). Then x' >>> f = (c >>> f) - (r >>> f) + wrap * 2^(64-f) - borrow, where the dropped
+   * borrow (0 or 1) makes the rounding stochastic and unbiased: the error is below one unit of 2^-f,
+   * for every x with |x| < 2^62 (no probabilistic large failure, unlike plain share-wise truncation).
+   */
+  private void truncate(int pc, Instr in) {
+    if (in.getScale() != fracBits || fracBits < 1 || fracBits > 62) {
+      throw invalid("TRUNC drops %d bits but the session uses %d fractional bits", in.getScale(), fracBits);
+    }
+    if (in.getSrcCount() != in.getDstCount() || in.getSrcCount() == 0) throw invalid("TRUNC needs one source per destination");
+    long[][] xs = new long[in.getSrcCount()][];
+    long total = 0;
+    for (int k = 0; k < xs.length; k++) total += (xs[k] = src(in, k)).length;
+    if (truncCursor + total > Limits.MAX_LENGTH) throw invalid("too many truncations in one session");
+    int n = (int) total;
+    boolean designated = me == 0;
+    long[][] pair = Streams.truncShares(dealer.seed(), designated, truncCursor, n);
+    long[] r = pair[0], hi = pair[1], msb = pair[2];
+    if (designated) {
+      long[][] corr = dealer.truncCorrections(truncCursor, n);
+      hi = corr[0];
+      msb = corr[1];
+    }
+    truncCursor += n;
+    long offset = designated ? 1L << 62 : 0;
+    long[] c = new long[n];
+    int off = 0;
+    for (long[] x : xs) {
+      for (int i = 0; i < x.length; i++) c[off + i] = x[i] + offset + r[off + i];
+      off += x.length;
+    }
+    String tag = "t/" + pc;
+    byte[] mine = Packing.toBytes(c);
+    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, mine);
+    for (int j = 0; j < parties.size(); j++) {
+      if (j == me) continue;
+      long[] theirs = Packing.fromBytes(receiveFrom(j, tag));
+      if (theirs.length != n) throw invalid("truncation opening from %s has %d elements, expected %d", parties.get(j), theirs.length, n);
+      Ring.addInPlace(c, theirs);
+    }
+    int wrapShift = 64 - fracBits;
+    long unoffset = designated ? 1L << (62 - fracBits) : 0;
+    off = 0;
+    for (int k = 0; k < xs.length; k++) {
+      long[] z = new long[xs[k].length];
+      for (int i = 0; i < z.length; i++) {
+        int t = off + i;
+        long wrap = c[t] < 0 ? 0 : msb[t]; // msb(c) = 0 and msb(r) = 1
+        z[i] = (designated ? c[t] >>> fracBits : 0) - hi[t] + (wrap << wrapShift) - unoffset;
+      }
+      set(in, k, z);
+      off += z.length;
+    }
+  }
+
   /** Every party sends its share to the target only; the target reconstructs. */
   private void reveal(int pc, Instr in) {
     int target = index(in.getParty());
@@ -273,10 +357,11 @@ public final class PlanRunner {
       if (theirs.length != sum.length) throw invalid("reveal share from %s has %d elements, expected %d", parties.get(j), theirs.length, sum.length);
       Ring.addInPlace(sum, theirs);
     }
-    Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setData(Packing.toByteString(sum));
+    Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setScale(in.getScale())
+        .setData(Packing.toByteString(sum));
     if (!in.getName().isEmpty()) {
       ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.PRIVATE).setDtype(dtypeOf(in))
-          .setLength(sum.length).setOwner(parties.get(me)).build();
+          .setLength(sum.length).setOwner(parties.get(me)).setFracBits(in.getScale()).build();
       stores.add(new Store(new StoredValue(info, sum), false));
     }
     revealed.add(r.build());
@@ -285,7 +370,8 @@ public final class PlanRunner {
   private void stage(Instr in) {
     long[] x = src(in, 0);
     ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.SHARED).setDtype(dtypeOf(in))
-        .setLength(x.length).setOwner(in.getOwner()).addAllParties(parties).build();
+        .setLength(x.length).setOwner(in.getOwner()).addAllParties(parties)
+        .setFracBits(dtypeOf(in) == DType.REAL ? fracBits : 0).build();
     stores.add(new Store(new StoredValue(info, x), in.getReplace()));
   }
 

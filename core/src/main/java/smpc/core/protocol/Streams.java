@@ -13,6 +13,9 @@ public final class Streams {
   public static final int TRIPLE_A = 1;
   public static final int TRIPLE_B = 2;
   public static final int TRIPLE_C = 3;
+  public static final int TRUNC_R = 4;
+  public static final int TRUNC_HI = 5;
+  public static final int TRUNC_MSB = 6;
   /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
   public static final int SHARE = 16;
 
@@ -46,6 +49,39 @@ public final class Streams {
     }
     for (int k = 0; k < count; k++) a[k] = a[k] * b[k] - cRest[k];
     return a;
+  }
+
+  /**
+   * One party's shares of truncation pairs [start, start+count): {r, r_hi, msb} where r is uniform,
+   * r_hi = r >>> f and msb = r >>> 63 (both as ring elements); r_hi and msb are null for party 0,
+   * whose shares come from the dealer.
+   */
+  public static long[][] truncShares(byte[] seed, boolean designated, long start, int count) {
+    Prg prg = new Prg(seed);
+    long[] r = prg.longs(TRUNC_R, start, count);
+    if (designated) return new long[][] {r, null, null};
+    return new long[][] {r, prg.longs(TRUNC_HI, start, count), prg.longs(TRUNC_MSB, start, count)};
+  }
+
+  /** The dealer's corrections for truncation pairs: party 0's shares {r_hi_0, msb_0}. */
+  public static long[][] truncCorrections(byte[][] seeds, int fracBits, long start, int count) {
+    long[] r = new long[count], hi = new long[count], msb = new long[count], tmp = new long[count];
+    for (int i = 0; i < seeds.length; i++) {
+      Prg prg = new Prg(seeds[i]);
+      prg.fill(TRUNC_R, start, tmp);
+      Ring.addInPlace(r, tmp);
+      if (i > 0) {
+        prg.fill(TRUNC_HI, start, tmp);
+        Ring.addInPlace(hi, tmp);
+        prg.fill(TRUNC_MSB, start, tmp);
+        Ring.addInPlace(msb, tmp);
+      }
+    }
+    for (int k = 0; k < count; k++) {
+      hi[k] = (r[k] >>> fracBits) - hi[k];
+      msb[k] = (r[k] >>> 63) - msb[k];
+    }
+    return new long[][] {hi, msb};
   }
 
   /** A holder's share of an input, expanded from the seed the owner sent it. */

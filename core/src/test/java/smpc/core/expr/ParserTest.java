@@ -23,6 +23,8 @@ class ParserTest {
     assertThat(Parser.parse("dot(u, v) + sum(w)"))
         .isEqualTo(Expr.add(new Expr.Call("dot", List.of(ref("u"), ref("v"))), new Expr.Call("sum", List.of(ref("w")))));
     assertThat(Parser.parse("-9223372036854775807")).isEqualTo(new Expr.Num(-Long.MAX_VALUE));
+    assertThat(Parser.parse("-2.5 * x")).isEqualTo(Expr.mul(new Expr.Dec(new java.math.BigDecimal("-2.5")), ref("x")));
+    assertThat(Parser.parse("1e-3")).isEqualTo(new Expr.Dec(new java.math.BigDecimal("1e-3")));
   }
 
   @ParameterizedTest
@@ -31,7 +33,7 @@ class ParserTest {
       "(a * b|expected ')' but the expression ended",
       "a b|column 3: unexpected 'b'",
       "a $ b|unexpected '$'",
-      "2.5 * a|real numbers are not supported yet: '2.5'",
+      "2.5e * a|malformed exponent in '2.5e'",
       "99999999999999999999|out of the 64-bit range",
       "a / b|division is not supported yet",
       "'  '|it is empty"})

@@ -22,6 +22,8 @@ public final class LocalProtocol {
   /** Every message sent, for privacy checks: (from, to, tag, payload). */
   public record Message(int from, int to, String tag, byte[] payload) {}
 
+  public static final int FRAC_BITS = 16;
+
   public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
       List<Message> log) {
     int n = parties.size();
@@ -62,11 +64,16 @@ public final class LocalProtocol {
           }
 
           @Override
+          public long[][] truncCorrections(long start, int count) {
+            return Streams.truncCorrections(seeds, FRAC_BITS, start, count);
+          }
+
+          @Override
           public long bytesReceived() {
             return 0;
           }
         };
-        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i));
+        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i), FRAC_BITS);
         results.add(CompletableFuture.supplyAsync(runner::run, pool));
       }
       return results.stream().map(CompletableFuture::join).toList();
