@@ -40,8 +40,18 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final long MAX_SESSION_MS = 3_600_000;
   private static final int MAX_PARTIES = 64;
 
-  /** handedOut[i]: party i has its seed; the last two slots: triple and truncation corrections handed out. */
-  private record Session(List<String> parties, byte[][] seeds, boolean[] handedOut, long deadline) {}
+  /**
+   * handedOut[i]: party i has its seed; slot parties + k: corrections of kind k were handed out. {@code own}
+   * is the dealer's own seed (the secret bits of daBits), never sent.
+   */
+  private record Session(List<String> parties, byte[][] seeds, byte[] own, boolean[] handedOut, long deadline) {}
+
+  private static long[] interleave(long[][] parts) {
+    int n = parts[0].length;
+    long[] out = new long[n * parts.length];
+    for (int k = 0; k < n; k++) for (int j = 0; j < parts.length; j++) out[k * parts.length + j] = parts[j][k];
+    return out;
+  }
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
   private final AtomicLong bytesSent = new AtomicLong();
@@ -82,7 +92,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static Session newSession(List<String> parties, long deadline) {
     byte[][] seeds = new byte[parties.size()][];
     for (int i = 0; i < seeds.length; i++) seeds[i] = Prg.freshSeed();
-    return new Session(List.copyOf(parties), seeds, new boolean[parties.size() + 2], deadline);
+    return new Session(List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[parties.size() + CorrectionKind.values().length],
+        deadline);
   }
 
   @Override
@@ -95,30 +106,32 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       if (req.getStart() < 0 || req.getStart() > Limits.MAX_LENGTH || req.getCount() < 1 || req.getCount() > Limits.MAX_LENGTH) {
         throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
       }
-      int kind = req.getKind() == CorrectionKind.TRUNC_CORRECTIONS ? 1 : 0;
-      if (kind == 1 && (req.getFracBits() < 1 || req.getFracBits() > 62)) throw invalid("fractional bits %d out of range", req.getFracBits());
+      CorrectionKind kind = req.getKind();
+      if (kind == CorrectionKind.UNRECOGNIZED) throw invalid("unknown correction kind");
+      if (kind == CorrectionKind.TRUNC_CORRECTIONS && (req.getFracBits() < 1 || req.getFracBits() > 62)) {
+        throw invalid("fractional bits %d out of range", req.getFracBits());
+      }
       synchronized (s) { // once per session and kind, like a seed: a second request means someone else asked
-        int slot = s.parties().size() + kind;
-        if (s.handedOut()[slot]) throw denied("the corrections for this session were already handed out");
+        int slot = s.parties().size() + kind.getNumber();
+        if (s.handedOut()[slot]) throw denied("the %s for this session were already handed out", kind);
         s.handedOut()[slot] = true;
       }
-      int per = kind == 1 ? 2 : 1;
+      int per = switch (kind) {
+        case TRUNC_CORRECTIONS -> 2;
+        case BITS_CORRECTIONS -> 3;
+        default -> 1;
+      };
       int perChunk = Limits.CHUNK_BYTES / (8 * per);
       long count = req.getCount();
-      Chunks.download(resp, Chunks.count(count * 8 * per, Limits.CHUNK_BYTES), k -> {
-        long from = (long) k * perChunk;
-        int n = (int) Math.min(perChunk, count - from);
-        long[] out;
-        if (kind == 0) {
-          out = Streams.corrections(s.seeds(), req.getStart() + from, n);
-        } else {
-          long[][] hm = Streams.truncCorrections(s.seeds(), req.getFracBits(), req.getStart() + from, n);
-          out = new long[2 * n];
-          for (int i = 0; i < n; i++) {
-            out[2 * i] = hm[0][i];
-            out[2 * i + 1] = hm[1][i];
-          }
-        }
+      Chunks.download(resp, Chunks.count(count, perChunk), k -> {
+        long from = req.getStart() + (long) k * perChunk;
+        int n = (int) Math.min(perChunk, count - (long) k * perChunk);
+        long[] out = switch (kind) {
+          case TRUNC_CORRECTIONS -> interleave(Streams.truncCorrections(s.seeds(), req.getFracBits(), from, n));
+          case BITS_CORRECTIONS -> interleave(Streams.bitsCorrections(s.seeds(), s.own(), from, n));
+          case AND_CORRECTIONS -> Streams.andCorrections(s.seeds(), from, n);
+          default -> Streams.corrections(s.seeds(), from, n);
+        };
         byte[] chunk = Packing.toBytes(out);
         bytesSent.addAndGet(chunk.length);
         return CorrectionsChunk.newBuilder().setData(ByteString.copyFrom(chunk)).build();

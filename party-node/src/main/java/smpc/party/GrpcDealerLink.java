@@ -29,6 +29,8 @@ final class GrpcDealerLink implements DealerLink {
   private final CompletableFuture<byte[]> seed;
   private final CompletableFuture<long[]> corrections;
   private final CompletableFuture<long[]> truncCorrections; // (r_hi_0, msb_0) interleaved
+  private final CompletableFuture<long[]> bitsCorrections; // (r_bits_0, b_bool_0, b_arith_0) interleaved
+  private final CompletableFuture<long[]> andCorrections;
   private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
 
@@ -36,14 +38,18 @@ final class GrpcDealerLink implements DealerLink {
     this.session = session;
     this.peers = peers;
     this.fracBits = fracBits;
-    long triples = plan.getTriples(), truncs = plan.getTruncPairs();
-    seed = triples > 0 || truncs > 0 ? CompletableFuture.supplyAsync(this::fetchSeed, io)
+    long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
+    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 ? CompletableFuture.supplyAsync(this::fetchSeed, io)
         : CompletableFuture.failedFuture(invalid("plan uses dealer material it did not declare"));
     boolean designated = session.me == 0;
     corrections = designated && triples > 0
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1), io) : undeclared();
     truncCorrections = designated && truncs > 0
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2), io) : undeclared();
+    bitsCorrections = designated && compares > 0
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3), io) : undeclared();
+    andCorrections = designated && ands > 0
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_CORRECTIONS, ands, 1), io) : undeclared();
   }
 
   private static CompletableFuture<long[]> undeclared() {
@@ -106,26 +112,40 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public long[] corrections(long start, int count) {
-    long[] all = await(corrections);
-    if (start < 0 || start + count > all.length) throw invalid("plan uses more triples than it declared");
-    return java.util.Arrays.copyOfRange(all, (int) start, (int) start + count);
+    return deinterleave(await(corrections), 1, start, count, "triples")[0];
   }
 
   @Override
   public long[][] truncCorrections(long start, int count) {
-    long[] all = await(truncCorrections);
-    if (start < 0 || 2 * (start + count) > all.length) throw invalid("plan uses more truncations than it declared");
-    long[] hi = new long[count], msb = new long[count];
-    for (int k = 0; k < count; k++) {
-      hi[k] = all[(int) (2 * (start + k))];
-      msb[k] = all[(int) (2 * (start + k)) + 1];
-    }
-    return new long[][] {hi, msb};
+    return deinterleave(await(truncCorrections), 2, start, count, "truncations");
+  }
+
+  @Override
+  public long[][] bitsCorrections(long start, int count) {
+    return deinterleave(await(bitsCorrections), 3, start, count, "comparisons");
+  }
+
+  @Override
+  public long[] andCorrections(long start, int count) {
+    return deinterleave(await(andCorrections), 1, start, count, "AND triples")[0];
+  }
+
+  /** Items [start, start+count) of a stream of {@code per} interleaved longs, one array per component. */
+  private static long[][] deinterleave(long[] all, int per, long start, int count, String what) {
+    if (start < 0 || per * (start + count) > all.length) throw invalid("plan uses more %s than it declared", what);
+    long[][] out = new long[per][count];
+    for (int k = 0; k < count; k++) for (int j = 0; j < per; j++) out[j][k] = all[(int) (per * (start + k)) + j];
+    return out;
   }
 
   @Override
   public long bytesReceived() {
     return bytes.get();
+  }
+
+  /** True when the plan asked the dealer for anything. */
+  boolean used() {
+    return !seed.isCompletedExceptionally();
   }
 
   /** Tells the dealer to forget the session (the designated party, once every party has its material). */

@@ -186,7 +186,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(out.stores());
-        if (s.me == 0 && (req.getPlan().getTriples() > 0 || req.getPlan().getTruncPairs() > 0)) dealer.release();
+        if (s.me == 0 && dealer.used()) dealer.release();
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
             req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
         List<ExecuteReply> parts = new java.util.ArrayList<>();

@@ -48,7 +48,7 @@ public final class Compiler {
   /** The plan, its rounds, and each output's length and scale (fractional bits; 0 for integers). */
   public record Compiled(Plan plan, int rounds, List<Integer> outputLengths, List<Integer> outputScales) {}
 
-  private enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC }
+  private enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC, LTZ, EQZ }
 
   private static final class Node {
     final K kind;
@@ -67,7 +67,7 @@ public final class Compiler {
       this.scale = scale;
       int r = 0;
       for (Node n : in) r = Math.max(r, n.round);
-      this.round = kind == K.MUL || kind == K.TRUNC ? r + 1 : r;
+      this.round = kind == K.MUL || kind == K.TRUNC || kind == K.LTZ || kind == K.EQZ ? r + 1 : r;
     }
   }
 
@@ -76,6 +76,8 @@ public final class Compiler {
   private final int f;
   private final Map<Expr, Node> memo = new HashMap<>();
   private final Map<Node, Node> truncated = new HashMap<>();
+  private final Map<Node, Node> ltz = new HashMap<>();
+  private final Map<Node, Node> eqz = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
 
   private Compiler(List<String> parties, Function<String, ValueInfo> catalog, int fracBits) {
@@ -130,7 +132,10 @@ public final class Compiler {
       Node x = node(neg.x());
       return x.kind == K.PUBLIC ? constant(Ring.neg(x.value), x.scale) : add(new Node(K.NEG, x.len, x.scale, x));
     }
-    if (e instanceof Expr.Bin bin) return binary(bin.op(), node(bin.left()), node(bin.right()), e);
+    if (e instanceof Expr.Bin bin) {
+      Node l = node(bin.left()), r = node(bin.right());
+      return "+-*".indexOf(bin.op()) >= 0 ? binary(bin.op(), l, r, e) : compare(bin.op(), l, r, e);
+    }
     Expr.Call call = (Expr.Call) e;
     switch (call.fn()) {
       case "sum" -> {
@@ -145,8 +150,78 @@ public final class Compiler {
         Node p = node(Expr.mul(call.args().get(0), call.args().get(1)));
         return p.kind == K.PUBLIC ? constant(new long[] {Ring.sum(p.value)}, p.scale) : add(new Node(K.SUM, 1, p.scale, p));
       }
-      default -> throw invalid("unknown function '%s' (known: sum, dot)", call.fn());
+      case "abs" -> { // x * (1 - 2 [x < 0])
+        arity(call, 1);
+        Node x = node(call.args().get(0));
+        return binary('*', x, oneMinus(twice(less(x))), e);
+      }
+      case "sign" -> { // (1 - [x == 0]) - 2 [x < 0]: both comparisons in the same rounds
+        arity(call, 1);
+        Node x = node(call.args().get(0));
+        return binary('-', oneMinus(zero(x)), twice(less(x)), e);
+      }
+      case "relu" -> { // x - [x < 0] * x
+        arity(call, 1);
+        Node x = node(call.args().get(0));
+        return binary('-', x, binary('*', less(x), x, e), e);
+      }
+      case "min", "max" -> { // min = b + [a < b](a - b), max = a - [a < b](a - b)
+        arity(call, 2);
+        Node a = node(call.args().get(0)), b = node(call.args().get(1));
+        Node d = binary('-', a, b, e);
+        Node pick = binary('*', less(d), d, e);
+        return call.fn().equals("min") ? binary('+', b, pick, e) : binary('-', a, pick, e);
+      }
+      case "where" -> { // b + c (a - b), c a secret 0/1
+        arity(call, 3);
+        Node c = node(call.args().get(0)), a = node(call.args().get(1)), b = node(call.args().get(2));
+        if (c.scale != 0) throw invalid("where's condition must be an integer 0/1, e.g. a comparison, in %s", Printer.show(e));
+        return binary('+', b, binary('*', c, binary('-', a, b, e), e), e);
+      }
+      default -> throw invalid("unknown function '%s' (known: sum, dot, abs, sign, relu, min, max, where)", call.fn());
     }
+  }
+
+  /** A comparison of two values: their difference compared with zero (exact; 0/1, an integer). */
+  private Node compare(char op, Node x, Node y, Expr where) {
+    Node d = switch (op) {
+      case '<', 'g', '=', '!' -> binary('-', x, y, where);
+      default -> binary('-', y, x, where); // >, <=
+    };
+    return switch (op) {
+      case '<', '>' -> less(d);
+      case 'l', 'g' -> oneMinus(less(d));
+      case '=' -> zero(d);
+      default -> oneMinus(zero(d));
+    };
+  }
+
+  /** [x < 0] as a secret 0/1; one comparison per value, shared by all its uses. */
+  private Node less(Node x) {
+    if (x.kind == K.PUBLIC) {
+      long[] v = new long[x.len];
+      for (int i = 0; i < v.length; i++) v[i] = x.value[i] < 0 ? 1 : 0;
+      return constant(v, 0);
+    }
+    return ltz.computeIfAbsent(x, v -> add(new Node(K.LTZ, v.len, 0, v)));
+  }
+
+  /** [x == 0] as a secret 0/1. */
+  private Node zero(Node x) {
+    if (x.kind == K.PUBLIC) {
+      long[] v = new long[x.len];
+      for (int i = 0; i < v.length; i++) v[i] = x.value[i] == 0 ? 1 : 0;
+      return constant(v, 0);
+    }
+    return eqz.computeIfAbsent(x, v -> add(new Node(K.EQZ, v.len, 0, v)));
+  }
+
+  private Node oneMinus(Node b) {
+    return binary('-', constant(new long[] {1}, 0), b, null);
+  }
+
+  private Node twice(Node b) {
+    return binary('*', constant(new long[] {2}, 0), b, null);
   }
 
   private long encode(BigDecimal x, Expr where) {
@@ -258,10 +333,12 @@ public final class Compiler {
         code.add(i);
       }
     }
-    long triples = 0, truncs = 0;
+    long triples = 0, truncs = 0, compares = 0;
     for (int r = 0; r <= maxRound; r++) {
       Instr.Builder mul = Instr.newBuilder().setOp(Op.MUL);
       Instr.Builder trunc = Instr.newBuilder().setOp(Op.TRUNC).setScale(f);
+      Instr.Builder cmp = Instr.newBuilder().setOp(Op.COMPARE);
+      java.io.ByteArrayOutputStream modes = new java.io.ByteArrayOutputStream();
       for (Node n : nodes) {
         if (n.round != r || n.reg >= 0) continue;
         if (n.kind == K.MUL) {
@@ -272,12 +349,19 @@ public final class Compiler {
           n.reg = nextReg[0]++;
           trunc.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
           truncs += n.len;
+        } else if (n.kind == K.LTZ || n.kind == K.EQZ) {
+          n.reg = nextReg[0]++;
+          cmp.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
+          modes.write(n.kind == K.LTZ ? 0 : 1);
+          compares += n.len;
         }
       }
       if (mul.getDstCount() > 0) code.add(mul);
       if (trunc.getDstCount() > 0) code.add(trunc);
+      if (cmp.getDstCount() > 0) code.add(cmp.setModes(com.google.protobuf.ByteString.copyFrom(modes.toByteArray())));
       for (Node n : nodes) {
-        if (n.round != r || n.kind == K.MUL || n.kind == K.TRUNC || n.kind == K.PUBLIC || n.reg >= 0) continue;
+        if (n.round != r || n.kind == K.MUL || n.kind == K.TRUNC || n.kind == K.LTZ || n.kind == K.EQZ
+            || n.kind == K.PUBLIC || n.reg >= 0) continue;
         n.reg = nextReg[0]++;
         Instr.Builder i = Instr.newBuilder().addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
         switch (n.kind) {
@@ -310,11 +394,13 @@ public final class Compiler {
         code.add(i);
       }
     }
-    if (triples > Limits.MAX_LENGTH || truncs > Limits.MAX_LENGTH) {
-      throw invalid("the computation needs %d multiplications and %d truncations, more than the %d one session may do;"
-          + " split it", triples, truncs, Limits.MAX_LENGTH);
+    if (triples > Limits.MAX_LENGTH || truncs > Limits.MAX_LENGTH || compares * PlanRunner.ANDS_PER_COMPARE > Limits.MAX_LENGTH) {
+      throw invalid("the computation needs %d multiplications, %d truncations and %d comparisons, more than one session"
+          + " may do (%d each, %d comparisons); split it", triples, truncs, compares, Limits.MAX_LENGTH,
+          Limits.MAX_LENGTH / PlanRunner.ANDS_PER_COMPARE);
     }
-    Plan plan = Plan.newBuilder().addAllInstrs(withFrees(code)).setTriples(triples).setTruncPairs(truncs).build();
+    Plan plan = Plan.newBuilder().addAllInstrs(withFrees(code)).setTriples(triples).setTruncPairs(truncs)
+        .setCompares(compares).setAndTriples(compares * PlanRunner.ANDS_PER_COMPARE).build();
     return new Compiled(plan, PlanRunner.rounds(plan), lengths, scales);
   }
 

@@ -20,10 +20,34 @@ public final class Parser {
   public static Expr parse(String text) {
     if (text == null || text.isBlank()) throw invalid("malformed expression: it is empty");
     Parser p = new Parser(text);
-    Expr e = p.sum();
+    Expr e = p.comparison();
     p.skipSpace();
     if (p.pos < text.length()) throw p.error("unexpected '" + text.charAt(p.pos) + "'");
     return e;
+  }
+
+  /** A comparison (not associative: `a < b < c` is an error); yields a secret 0/1. */
+  private Expr comparison() {
+    Expr left = sum();
+    skipSpace();
+    char op;
+    if (eat('<')) op = eat('=') ? 'l' : '<';
+    else if (eat('>')) op = eat('=') ? 'g' : '>';
+    else if (eat('=')) {
+      if (!eat('=')) throw error("'=' is not an operator; compare with '=='");
+      op = '=';
+    } else if (eat('!')) {
+      if (!eat('=')) throw error("expected '!='");
+      op = '!';
+    } else {
+      return left;
+    }
+    Expr right = sum();
+    skipSpace();
+    if (peek() == '<' || peek() == '>' || peek() == '=' || peek() == '!') {
+      throw error("comparisons do not chain; use parentheses, e.g. (a < b) * (b < c)");
+    }
+    return new Expr.Bin(op, left, right);
   }
 
   private Expr sum() {
@@ -62,7 +86,7 @@ public final class Parser {
     skipSpace();
     char c = peek();
     if (eat('(')) {
-      Expr e = sum();
+      Expr e = comparison();
       expect(')');
       return e;
     }
@@ -74,7 +98,7 @@ public final class Parser {
       List<Expr> args = new ArrayList<>();
       skipSpace();
       if (!eat(')')) {
-        do args.add(sum()); while (eatSpaced(','));
+        do args.add(comparison()); while (eatSpaced(','));
         expect(')');
       }
       return new Expr.Call(name, args);

@@ -11,6 +11,12 @@ public interface DealerLink {
   /** The designated party's shares {r_hi_0, msb_0} of truncation pairs [start, start + count). */
   long[][] truncCorrections(long start, int count);
 
+  /** Party 0's {r_bits_0, b_bool_0, b_arith_0} of comparison material [start, start + count). */
+  long[][] bitsCorrections(long start, int count);
+
+  /** Party 0's c_0 of AND triples [start, start + count). */
+  long[] andCorrections(long start, int count);
+
   /** Bytes received from the dealer so far. */
   long bytesReceived();
 }

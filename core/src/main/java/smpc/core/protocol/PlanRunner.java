@@ -64,6 +64,8 @@ public final class PlanRunner {
   private final int fracBits;
   private long tripleCursor;
   private long truncCursor;
+  private long compareCursor;
+  private long andCursor;
   private int rounds;
   private long bytesSent;
   private long bytesReceived;
@@ -87,7 +89,7 @@ public final class PlanRunner {
     for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
       Instr in = plan.getInstrs(pc);
       Op op = Op.of(in);
-      if (startsRound(op, prev)) rounds++;
+      rounds += roundsOf(op, prev);
       execute(pc, in, op);
       prev = op;
     }
@@ -107,10 +109,16 @@ public final class PlanRunner {
     return new Outcome(stores, revealed, stats);
   }
 
-  /** Consecutive input sharings travel together; every other communicating step is a round. */
-  private static boolean startsRound(Op op, Op prev) {
-    return op.communicates && !(op == Op.SHARE && prev == Op.SHARE);
+  /** Consecutive input sharings travel together; a comparison takes 8 rounds; other communicating steps 1. */
+  private static int roundsOf(Op op, Op prev) {
+    if (op == Op.COMPARE) return COMPARE_ROUNDS;
+    return op.communicates && !(op == Op.SHARE && prev == Op.SHARE) ? 1 : 0;
   }
+
+  /** Open x + r, six Kogge-Stone levels of ANDs, one daBit conversion. */
+  public static final int COMPARE_ROUNDS = 8;
+  /** AND triples per compared element: two word ANDs per Kogge-Stone level, six levels. */
+  public static final int ANDS_PER_COMPARE = 12;
 
   /** The rounds a plan takes (what every party's statistics will report). */
   public static int rounds(Plan plan) {
@@ -118,7 +126,7 @@ public final class PlanRunner {
     Op prev = null;
     for (Instr in : plan.getInstrsList()) {
       Op op = Op.of(in);
-      if (startsRound(op, prev)) rounds++;
+      rounds += roundsOf(op, prev);
       prev = op;
     }
     return rounds + (storesAnywhere(plan) ? 1 : 0);
@@ -147,7 +155,7 @@ public final class PlanRunner {
   /** Instruction kinds, with the checks every party applies before touching anything. */
   private enum Op {
     LOAD(false), SHARE(true), CONST(false), ADD(false), SUB(false), NEG(false), MUL_PUBLIC(false),
-    MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false), TRUNC(true);
+    MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false), TRUNC(true), COMPARE(true);
 
     final boolean communicates;
 
@@ -179,6 +187,7 @@ public final class PlanRunner {
       case SUM -> set(in, 0, new long[] {Ring.sum(src(in, 0))});
       case MUL -> multiply(pc, in);
       case TRUNC -> truncate(pc, in);
+      case COMPARE -> compare(pc, in);
       case REVEAL -> reveal(pc, in);
       case STORE -> stage(in);
       case FREE -> in.getSrcList().forEach(r -> { regs.remove(r); pending.remove(r); });
@@ -259,15 +268,7 @@ public final class PlanRunner {
       }
       off += len;
     }
-    String tag = "m/" + pc;
-    byte[] mine = Packing.toBytes(de);
-    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, mine);
-    for (int j = 0; j < parties.size(); j++) {
-      if (j == me) continue;
-      long[] theirs = Packing.fromBytes(receiveFrom(j, tag));
-      if (theirs.length != 2 * n) throw invalid("opening from %s has %d elements, expected %d", parties.get(j), theirs.length, 2 * n);
-      Ring.addInPlace(de, theirs);
-    }
+    de = open("m/" + pc, de, false);
     off = 0;
     for (int k = 0; k < pairs; k++) {
       int len = Ring.broadcastLength(xs[k].length, ys[k].length);
@@ -316,15 +317,7 @@ public final class PlanRunner {
       for (int i = 0; i < x.length; i++) c[off + i] = x[i] + offset + r[off + i];
       off += x.length;
     }
-    String tag = "t/" + pc;
-    byte[] mine = Packing.toBytes(c);
-    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, mine);
-    for (int j = 0; j < parties.size(); j++) {
-      if (j == me) continue;
-      long[] theirs = Packing.fromBytes(receiveFrom(j, tag));
-      if (theirs.length != n) throw invalid("truncation opening from %s has %d elements, expected %d", parties.get(j), theirs.length, n);
-      Ring.addInPlace(c, theirs);
-    }
+    c = open("t/" + pc, c, false);
     int wrapShift = 64 - fracBits;
     long unoffset = designated ? 1L << (62 - fracBits) : 0;
     off = 0;
@@ -338,6 +331,131 @@ public final class PlanRunner {
       set(in, k, z);
       off += z.length;
     }
+  }
+
+  /**
+   * Exact comparison with zero, for every element of every source in the same 8 rounds (Escudero et
+   * al., CRYPTO 2020, with a Kogge-Stone carry circuit on packed 64-bit words). With an edaBit r
+   * (additive shares of r and XOR shares of its bits) the parties open c = x + r, uniform. Then
+   * x = c - r, and c - r is computed bitwise: the borrow into bit 63 is a prefix over
+   * generate = ~c & r and propagate = ~(c ^ r), six levels of word ANDs (binary Beaver triples).
+   * x < 0 is bit 63 of c - r = c63 ^ r63 ^ borrow; x == 0 is "every bit of c equals r's". The
+   * resulting XOR-shared bit becomes an additive 0/1 share with a daBit. Exact for every x in Z_2^64.
+   */
+  private void compare(int pc, Instr in) {
+    int count = in.getSrcCount();
+    if (count == 0 || in.getDstCount() != count || in.getModes().size() != count) {
+      throw invalid("COMPARE needs one destination and one mode per source");
+    }
+    long[][] xs = new long[count][];
+    long total = 0;
+    for (int k = 0; k < count; k++) {
+      total += (xs[k] = src(in, k)).length;
+      if (in.getModes().byteAt(k) > 1) throw invalid("COMPARE mode %d unknown", in.getModes().byteAt(k));
+    }
+    if (compareCursor + total > Limits.MAX_LENGTH) throw invalid("too many comparisons in one session");
+    int n = (int) total;
+    boolean designated = me == 0;
+    long[][] bits = Streams.bitsShares(dealer.seed(), designated, compareCursor, n);
+    long[] ra = bits[0], rb = bits[1], bb = bits[2], ba = bits[3];
+    if (designated) {
+      long[][] corr = dealer.bitsCorrections(compareCursor, n);
+      rb = corr[0];
+      bb = corr[1];
+      ba = corr[2];
+    }
+    compareCursor += n;
+    // round 1: open c = x + r
+    long[] c = new long[n];
+    int off = 0;
+    for (long[] x : xs) {
+      for (int i = 0; i < x.length; i++) c[off + i] = x[i] + ra[off + i];
+      off += x.length;
+    }
+    c = open("c/" + pc, c, false);
+    // generate and propagate words of c - r; c is public, so both are local
+    long[] g = new long[n], p = new long[n];
+    for (int t = 0; t < n; t++) {
+      g[t] = ~c[t] & rb[t];
+      p[t] = designated ? ~c[t] ^ rb[t] : rb[t];
+    }
+    // rounds 2-7: Kogge-Stone prefix; G_i becomes the borrow out of bits 0..i, P_i "bits 0..i all equal"
+    for (int d = 1; d < 64; d <<= 1) {
+      long[] x = new long[2 * n], y = new long[2 * n];
+      for (int t = 0; t < n; t++) {
+        x[t] = p[t];
+        y[t] = g[t] << d;
+        x[n + t] = p[t];
+        y[n + t] = p[t] << d;
+      }
+      long[] z = and("a" + d + "/" + pc, x, y);
+      for (int t = 0; t < n; t++) {
+        g[t] ^= z[t];
+        p[t] = z[n + t];
+      }
+    }
+    // the XOR-shared result bit of each element
+    long[] bit = new long[n];
+    off = 0;
+    for (int k = 0; k < count; k++) {
+      boolean ltz = in.getModes().byteAt(k) == 0;
+      for (int i = 0; i < xs[k].length; i++) {
+        int t = off + i;
+        bit[t] = ltz ? ((designated ? c[t] >>> 63 : 0) ^ (rb[t] >>> 63) ^ (g[t] >>> 62)) & 1 : (p[t] >>> 63) & 1;
+      }
+      off += xs[k].length;
+    }
+    // round 8: daBit conversion: open e = bit ^ b, then [bit] = e + [b] - 2e[b]
+    long[] e = new long[n];
+    for (int t = 0; t < n; t++) e[t] = bit[t] ^ bb[t];
+    e = open("e/" + pc, e, true);
+    off = 0;
+    for (int k = 0; k < count; k++) {
+      long[] z = new long[xs[k].length];
+      for (int i = 0; i < z.length; i++) {
+        int t = off + i;
+        long et = e[t] & 1;
+        z[i] = (designated ? et : 0) + (1 - 2 * et) * ba[t];
+      }
+      set(in, k, z);
+      off += z.length;
+    }
+  }
+
+  /** Word ANDs of XOR-shared x and y with binary Beaver triples, all in one round. */
+  private long[] and(String tag, long[] x, long[] y) {
+    int n = x.length;
+    boolean designated = me == 0;
+    long[][] abc = Streams.andShares(dealer.seed(), designated, andCursor, n);
+    long[] a = abc[0], b = abc[1], c = designated ? dealer.andCorrections(andCursor, n) : abc[2];
+    andCursor += n;
+    long[] de = new long[2 * n];
+    for (int t = 0; t < n; t++) {
+      de[t] = x[t] ^ a[t];
+      de[n + t] = y[t] ^ b[t];
+    }
+    de = open(tag, de, true);
+    long[] z = new long[n];
+    for (int t = 0; t < n; t++) {
+      long d = de[t], e = de[n + t];
+      z[t] = c[t] ^ (d & b[t]) ^ (e & a[t]) ^ (designated ? d & e : 0);
+    }
+    return z;
+  }
+
+  /** Opens a vector: every party sends its share to every other and combines them (sum, or XOR). */
+  private long[] open(String tag, long[] mine, boolean xor) {
+    byte[] bytes = Packing.toBytes(mine);
+    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, bytes);
+    long[] out = mine.clone();
+    for (int j = 0; j < parties.size(); j++) {
+      if (j == me) continue;
+      long[] theirs = Packing.fromBytes(receiveFrom(j, tag));
+      if (theirs.length != out.length) throw invalid("opening %s from %s has %d elements, expected %d", tag, parties.get(j), theirs.length, out.length);
+      if (xor) for (int t = 0; t < out.length; t++) out[t] ^= theirs[t];
+      else Ring.addInPlace(out, theirs);
+    }
+    return out;
   }
 
   /** Every party sends its share to the target only; the target reconstructs. */

@@ -16,6 +16,15 @@ public final class Streams {
   public static final int TRUNC_R = 4;
   public static final int TRUNC_HI = 5;
   public static final int TRUNC_MSB = 6;
+  public static final int EDA_A = 7;
+  public static final int EDA_B = 8;
+  public static final int DA_B = 9;
+  public static final int DA_A = 10;
+  public static final int AND_A = 11;
+  public static final int AND_B = 12;
+  public static final int AND_C = 13;
+  /** The dealer's own stream (never a party's): the secret bits of daBits. */
+  public static final int DA_BIT = 14;
   /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
   public static final int SHARE = 16;
 
@@ -82,6 +91,66 @@ public final class Streams {
       msb[k] = (r[k] >>> 63) - msb[k];
     }
     return new long[][] {hi, msb};
+  }
+
+  /**
+   * One party's shares of comparison material [start, start+count): {r_arith, r_bits, b_bool, b_arith}
+   * for an edaBit r (arithmetic shares summing to r, XOR shares of its 64 bits) and a daBit b (a
+   * random bit, XOR-shared and additively shared). Party 0's last three come from the dealer (null).
+   */
+  public static long[][] bitsShares(byte[] seed, boolean designated, long start, int count) {
+    Prg prg = new Prg(seed);
+    long[] ra = prg.longs(EDA_A, start, count);
+    if (designated) return new long[][] {ra, null, null, null};
+    long[] bb = prg.longs(DA_B, start, count);
+    for (int k = 0; k < count; k++) bb[k] &= 1;
+    return new long[][] {ra, prg.longs(EDA_B, start, count), bb, prg.longs(DA_A, start, count)};
+  }
+
+  /** Party 0's {r_bits_0, b_bool_0, b_arith_0}; the daBits' bits come from the dealer's own seed. */
+  public static long[][] bitsCorrections(byte[][] seeds, byte[] dealerSeed, long start, int count) {
+    long[] r = new long[count], rb = new long[count], bb = new long[count], ba = new long[count];
+    for (int i = 0; i < seeds.length; i++) {
+      long[][] s = bitsShares(seeds[i], false, start, count);
+      for (int k = 0; k < count; k++) {
+        r[k] += s[0][k];
+        if (i > 0) {
+          rb[k] ^= s[1][k];
+          bb[k] ^= s[2][k];
+          ba[k] += s[3][k];
+        }
+      }
+    }
+    long[] b = new Prg(dealerSeed).longs(DA_BIT, start, count);
+    for (int k = 0; k < count; k++) {
+      long bit = b[k] & 1;
+      rb[k] ^= r[k];
+      bb[k] ^= bit;
+      ba[k] = bit - ba[k];
+    }
+    return new long[][] {rb, bb, ba};
+  }
+
+  /** One party's shares of AND triples on 64-bit words: {a, b, c}, c null for party 0. */
+  public static long[][] andShares(byte[] seed, boolean designated, long start, int count) {
+    Prg prg = new Prg(seed);
+    return new long[][] {prg.longs(AND_A, start, count), prg.longs(AND_B, start, count),
+        designated ? null : prg.longs(AND_C, start, count)};
+  }
+
+  /** Party 0's c_0 = (XOR a_i) AND (XOR b_i) XOR (XOR_{i>=1} c_i) for AND triples. */
+  public static long[] andCorrections(byte[][] seeds, long start, int count) {
+    long[] a = new long[count], b = new long[count], c = new long[count];
+    for (int i = 0; i < seeds.length; i++) {
+      long[][] s = andShares(seeds[i], i == 0, start, count);
+      for (int k = 0; k < count; k++) {
+        a[k] ^= s[0][k];
+        b[k] ^= s[1][k];
+        if (i > 0) c[k] ^= s[2][k];
+      }
+    }
+    for (int k = 0; k < count; k++) c[k] ^= a[k] & b[k];
+    return c;
   }
 
   /** A holder's share of an input, expanded from the seed the owner sent it. */

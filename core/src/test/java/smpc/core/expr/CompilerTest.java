@@ -58,6 +58,14 @@ class CompilerTest {
   }
 
   @Test
+  void allComparisonsOfAVectorShareOneComparisonStep() {
+    Compiler.Compiled c = compile("(u < v) + (u == v) + sign(u) + abs(v)");
+    assertThat(count(c, Op.COMPARE)).isEqualTo(1);
+    assertThat(c.plan().getCompares()).isEqualTo(20); // u-v: < and ==; u: < and == (sign); v: < (abs); 4 elements each
+    assertThat(c.rounds()).isEqualTo(1 + 8 + 1 + 1); // sharing, comparison, abs's product, reveal
+  }
+
+  @Test
   void publicConstantsFold() {
     Compiler.Compiled c = compile("2 * 3 * u + (1 - 1)");
     Instr mulPub = c.plan().getInstrsList().stream().filter(i -> i.getOp() == Op.MUL_PUBLIC).findFirst().orElseThrow();
@@ -77,7 +85,9 @@ class CompilerTest {
     assertThatThrownBy(() -> compile("u * w")).hasMessageContaining("vector lengths differ (4 and 3) in u * w");
     assertThatThrownBy(() -> compile("t + u")).hasMessageContaining("shared among [alice, bob] but the computation runs on");
     assertThatThrownBy(() -> compile("dot(u, a)")).hasMessageContaining("dot needs vectors of equal length");
-    assertThatThrownBy(() -> compile("max(u)")).hasMessageContaining("unknown function 'max'");
+    assertThatThrownBy(() -> compile("foo(u)")).hasMessageContaining("unknown function 'foo'");
+    assertThatThrownBy(() -> compile("max(u)")).hasMessageContaining("max takes 2 arguments, got 1");
+    assertThatThrownBy(() -> compile("u < w")).hasMessageContaining("vector lengths differ (4 and 3) in u < w");
     assertThatThrownBy(() -> compile("sum(u, v)")).hasMessageContaining("sum takes 1 argument, got 2");
     assertThatThrownBy(() -> Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse("a"), "dave")), ABC, CATALOG::get))
         .hasMessageContaining("cannot reveal to 'dave'");

@@ -36,9 +36,18 @@ class ParserTest {
       "2.5e * a|malformed exponent in '2.5e'",
       "99999999999999999999|out of the 64-bit range",
       "a / b|division is not supported yet",
-      "'  '|it is empty"})
+      "'  '|it is empty",
+      "a < b < c|comparisons do not chain",
+      "a = b|'=' is not an operator; compare with '=='"})
   void malformedExpressionsGetOneClearMessage(String text, String message) {
     assertThatThrownBy(() -> Parser.parse(text)).hasMessageContaining(message);
+  }
+
+  @Test
+  void comparisonsBindLooserThanArithmetic() {
+    assertThat(Parser.parse("a + 1 <= b * 2")).isEqualTo(new Expr.Bin('l', Expr.add(ref("a"), new Expr.Num(1)),
+        Expr.mul(ref("b"), new Expr.Num(2))));
+    assertThat(Printer.show(Parser.parse("(x > y) * x + (x != y)"))).isEqualTo("((x > y) * x) + (x != y)");
   }
 
   @Test

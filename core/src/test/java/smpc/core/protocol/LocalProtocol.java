@@ -29,6 +29,7 @@ public final class LocalProtocol {
     int n = parties.size();
     byte[][] seeds = new byte[n][];
     for (int i = 0; i < n; i++) seeds[i] = Prg.freshSeed();
+    byte[] dealerSeed = Prg.freshSeed();
     Map<String, CompletableFuture<byte[]>> box = new ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
@@ -66,6 +67,16 @@ public final class LocalProtocol {
           @Override
           public long[][] truncCorrections(long start, int count) {
             return Streams.truncCorrections(seeds, FRAC_BITS, start, count);
+          }
+
+          @Override
+          public long[][] bitsCorrections(long start, int count) {
+            return Streams.bitsCorrections(seeds, dealerSeed, start, count);
+          }
+
+          @Override
+          public long[] andCorrections(long start, int count) {
+            return Streams.andCorrections(seeds, start, count);
           }
 
           @Override
