@@ -22,15 +22,16 @@ import smpc.sdk.SmpcException;
 
 /** {@code smpc bench}: timed workloads against a cluster, each checked against plain computation. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
-    "W1: the seed expression (latency). W2: x*y elementwise on --size values."})
+    "W1: the seed expression (latency). W2: x*y on 1,000,000 integers. W3: x < y on 100,000 32-bit integers.",
+    "W4a: x*y on 100,000 reals. --size changes W2-W4a's size."})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--workload", split = ",", defaultValue = "W1,W2", description = "Workloads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--workload", split = ",", defaultValue = "W1,W2,W3,W4a", description = "Workloads (default: ${DEFAULT-VALUE}).")
   List<String> workloads;
 
-  @Option(names = "--size", defaultValue = "1000000", description = "Elements for W2 (default: ${DEFAULT-VALUE}).")
-  int size;
+  @Option(names = "--size", description = "Elements for W2-W4a (default: 1,000,000 for W2, 100,000 for W3 and W4a).")
+  Integer size;
 
   @Option(names = "--repeat", defaultValue = "5", description = "Timed runs per workload (default: ${DEFAULT-VALUE}).")
   int repeat;
@@ -45,7 +46,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (repeat < 1 || warmup < 0 || size < 1) throw SmpcException.usage("--repeat and --size must be positive, --warmup not negative");
+    if (repeat < 1 || warmup < 0 || (size != null && size < 1)) {
+      throw SmpcException.usage("--repeat and --size must be positive, --warmup not negative");
+    }
     Smpc root = Smpc.root(spec);
     ClusterConfig config = root.config();
     ClusterConfig started = null;
@@ -59,12 +62,15 @@ final class BenchCommand implements Callable<Integer> {
     boolean allCorrect = true;
     try (Cluster c = Cluster.connect(config).withTimeout(Duration.ofSeconds(root.timeoutSeconds))) {
       for (String w : workloads) {
+        int n = w.equals("W1") ? 1 : size != null ? size : w.equals("W2") ? 1_000_000 : 100_000;
         List<Run> runs = switch (w) {
           case "W1" -> w1(c);
-          case "W2" -> w2(c);
-          default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2)", w);
+          case "W2" -> binary(c, n, "_bench_x * _bench_y", false, (a, b) -> a * b, 64);
+          case "W3" -> binary(c, n, "_bench_x < _bench_y", false, (a, b) -> a < b ? 1 : 0, 32);
+          case "W4a" -> binary(c, n, "_bench_x * _bench_y", true, null, 0);
+          default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2, W3, W4a)", w);
         };
-        allCorrect &= report(out, w, w.equals("W1") ? 1 : size, runs, c.parties().size());
+        allCorrect &= report(out, w, n, runs, c.parties().size());
       }
     } finally {
       if (started != null) LocalCluster.down(started);
@@ -77,36 +83,55 @@ final class BenchCommand implements Callable<Integer> {
     c.input(p.get(0), "_bench_a", new long[] {25});
     c.input(p.get(1), "_bench_b", new long[] {50});
     try {
-      return time(c, "(_bench_a*_bench_b) - 5*(_bench_a+_bench_b)", new long[] {875});
+      return time(c, "(_bench_a*_bench_b) - 5*(_bench_a+_bench_b)", (got, scale) -> got[0] == 875);
     } finally {
       c.delete("_bench_a");
       c.delete("_bench_b");
     }
   }
 
-  private List<Run> w2(Cluster c) {
+  /**
+   * x op y on n values: integers of {@code bits} bits checked exactly against {@code plain}, or reals in
+   * [-100, 100) checked against double products to within 2^-14.
+   */
+  private List<Run> binary(Cluster c, int n, String expr, boolean real, java.util.function.LongBinaryOperator plain, int bits) {
     List<String> p = c.parties();
-    long[] x = new Random(1).longs(size).toArray(), y = new Random(2).longs(size).toArray();
-    long[] want = new long[size];
-    for (int i = 0; i < size; i++) want[i] = x[i] * y[i];
-    c.input(p.get(0), "_bench_x", x);
-    c.input(p.get(1), "_bench_y", y);
+    Random rnd = new Random(n);
     try {
-      return time(c, "_bench_x * _bench_y", want);
+      if (real) {
+        double[] x = rnd.doubles(n, -100, 100).toArray(), y = rnd.doubles(n, -100, 100).toArray();
+        c.inputReal(p.get(0), "_bench_x", Arrays.stream(x).mapToObj(java.math.BigDecimal::valueOf).toArray(java.math.BigDecimal[]::new));
+        c.inputReal(p.get(1), "_bench_y", Arrays.stream(y).mapToObj(java.math.BigDecimal::valueOf).toArray(java.math.BigDecimal[]::new));
+        return time(c, expr, (got, scale) -> {
+          for (int i = 0; i < n; i++) {
+            if (Math.abs(smpc.core.ring.FixedPoint.decode(got[i], scale).doubleValue() - x[i] * y[i]) > 0x1p-14 * (1 + Math.abs(x[i]) + Math.abs(y[i]))) {
+              return false;
+            }
+          }
+          return true;
+        });
+      }
+      long[] x = bits == 64 ? rnd.longs(n).toArray() : rnd.longs(n, -(1L << (bits - 1)), 1L << (bits - 1)).toArray();
+      long[] y = bits == 64 ? rnd.longs(n).toArray() : rnd.longs(n, -(1L << (bits - 1)), 1L << (bits - 1)).toArray();
+      long[] want = new long[n];
+      for (int i = 0; i < n; i++) want[i] = plain.applyAsLong(x[i], y[i]);
+      c.input(p.get(0), "_bench_x", x);
+      c.input(p.get(1), "_bench_y", y);
+      return time(c, expr, (got, scale) -> Arrays.equals(got, want));
     } finally {
       c.delete("_bench_x");
       c.delete("_bench_y");
     }
   }
 
-  private List<Run> time(Cluster c, String expr, long[] want) {
+  private List<Run> time(Cluster c, String expr, java.util.function.BiPredicate<long[], Integer> check) {
     List<Compiler.Output> out = List.of(Compiler.Output.reveal(Parser.parse(expr), c.parties().get(c.parties().size() - 1)));
     List<Run> runs = new ArrayList<>();
     for (int i = 0; i < warmup + repeat; i++) {
       long t0 = System.nanoTime();
       Evaluation ev = c.evaluate(out, c.parties());
       double s = (System.nanoTime() - t0) / 1e9;
-      if (i >= warmup) runs.add(new Run(s, ev, Arrays.equals(ev.revealed().get(0), want)));
+      if (i >= warmup) runs.add(new Run(s, ev, check.test(ev.revealed().get(0), ev.scales().get(0))));
     }
     return runs;
   }

@@ -19,7 +19,8 @@ import smpc.sdk.SmpcException;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
     "Compute an expression on shares and reveal the result to one party (the seed's reconstruct).",
-    "Operators + - * and unary minus, integer literals, parentheses, stored names, sum(v), dot(u, v);"
+    "Operators + - * and unary minus, comparisons < <= > >= == != (secret 0/1), integer and real literals,"
+        + " parentheses, stored names; sum(v), dot(u, v), abs, sign, relu, min(a, b), max(a, b), where(c, a, b);"
         + " elementwise on vectors with scalar broadcast. Private operands are shared automatically."})
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -68,8 +69,9 @@ final class EvalCommand implements Callable<Integer> {
         if (stats) {
           out.flush();
           var err = spec.commandLine().getErr();
-          err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d, triples %d%n", ev.rounds(), ev.bytesSent(),
-              ev.dealerBytes(), ev.stats().values().stream().mapToLong(s -> s.getTriples()).max().orElse(0));
+          var s0 = ev.stats().values().iterator().next();
+          err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d, triples %d, truncations %d, comparisons %d%n",
+              ev.rounds(), ev.bytesSent(), ev.dealerBytes(), s0.getTriples(), s0.getTruncPairs(), s0.getCompares());
           err.flush();
         }
       }
@@ -86,7 +88,8 @@ final class EvalCommand implements Callable<Integer> {
     ObjectNode per = s.putObject("parties");
     ev.stats().forEach((p, st) -> per.putObject(p).put("bytes_sent", st.getBytesSent())
         .put("bytes_received", st.getBytesReceived()).put("dealer_bytes", st.getDealerBytes())
-        .put("triples", st.getTriples()).put("elapsed_ms", st.getElapsedUs() / 1000.0));
+        .put("triples", st.getTriples()).put("trunc_pairs", st.getTruncPairs()).put("compares", st.getCompares())
+        .put("elapsed_ms", st.getElapsedUs() / 1000.0));
     return s;
   }
 }

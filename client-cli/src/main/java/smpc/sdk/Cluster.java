@@ -119,6 +119,15 @@ public final class Cluster implements AutoCloseable {
     return input(party, name, values, DType.INT);
   }
 
+  /** round(x * 2^f) with the cluster's fractional bits, or a usage error naming what is out of range. */
+  long encode(double x, String what) {
+    try {
+      return smpc.core.ring.FixedPoint.encode(new java.math.BigDecimal(Double.toString(x)), config.fracBitsOrDefault(), what);
+    } catch (StatusRuntimeException e) {
+      throw SmpcException.from(e, null);
+    }
+  }
+
   /** Stores a private real value on its owner, encoded with the cluster's fractional bits. */
   public ValueInfo inputReal(String party, String name, java.math.BigDecimal[] values) {
     int f = config.fracBitsOrDefault();

@@ -44,6 +44,18 @@ public final class SharedScalar extends SharedValue<SharedScalar> {
     return combine('*', c);
   }
 
+  public SharedScalar add(double c) {
+    return combine('+', c);
+  }
+
+  public SharedScalar sub(double c) {
+    return combine('-', c);
+  }
+
+  public SharedScalar mul(double c) {
+    return combine('*', c);
+  }
+
   /** Scalar times vector, elementwise. */
   public SharedVector mul(SharedVector v) {
     return v.mul(this);
@@ -52,7 +64,8 @@ public final class SharedScalar extends SharedValue<SharedScalar> {
   /** Reveals the value to {@code vm} only (the seed's reconstruct): it becomes vm's private value. */
   public PrivateScalar reconstruct(VirtualMachine vm) {
     String name = cluster.temporary();
-    return new PrivateScalar(reveal(vm, name)[0], vm, name);
+    Revealed r = reveal(vm, name);
+    return new PrivateScalar(r.raw()[0], r.scale(), vm, name);
   }
 
   @Override

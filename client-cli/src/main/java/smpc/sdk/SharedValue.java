@@ -59,21 +59,91 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     return make(new Expr.Bin(op, expr, new Expr.Num(c)), leaves, length);
   }
 
+  S combine(char op, double c) {
+    return make(new Expr.Bin(op, expr, new Expr.Dec(new java.math.BigDecimal(Double.toString(c)))), leaves, length);
+  }
+
+  S call(String fn, SharedValue<?>... others) {
+    List<Expr> args = new java.util.ArrayList<>(List.of(expr));
+    Map<String, ValueInfo> merged = new HashMap<>(leaves);
+    int len = length;
+    for (SharedValue<?> o : others) {
+      S checked = combine('+', o); // same cluster, same parties, compatible lengths
+      args.add(o.expr);
+      merged.putAll(o.leaves);
+      len = checked.length;
+    }
+    return make(new Expr.Call(fn, args), merged, len);
+  }
+
   public S neg() {
     return make(new Expr.Neg(expr), leaves, length);
   }
 
+  /** Secret 0/1: this &lt; o (exact; likewise le, gt, ge, eq, ne). */
+  public S lt(SharedValue<?> o) {
+    return combine('<', o);
+  }
+
+  public S le(SharedValue<?> o) {
+    return combine('l', o);
+  }
+
+  public S gt(SharedValue<?> o) {
+    return combine('>', o);
+  }
+
+  public S ge(SharedValue<?> o) {
+    return combine('g', o);
+  }
+
+  public S eq(SharedValue<?> o) {
+    return combine('=', o);
+  }
+
+  public S ne(SharedValue<?> o) {
+    return combine('!', o);
+  }
+
+  public S abs() {
+    return call("abs");
+  }
+
+  public S sign() {
+    return call("sign");
+  }
+
+  public S relu() {
+    return call("relu");
+  }
+
+  public S min(SharedValue<?> o) {
+    return call("min", o);
+  }
+
+  public S max(SharedValue<?> o) {
+    return call("max", o);
+  }
+
+  /** this (a secret 0/1) ? a : b, elementwise. */
+  public S where(SharedValue<?> a, SharedValue<?> b) {
+    return call("where", a, b);
+  }
+
+  /** A revealed value: raw ring elements and their scale (fractional bits; 0 for integers). */
+  record Revealed(long[] raw, int scale) {}
+
   /** Reveals the value to {@code vm} only, who keeps it as a private value; returns it. */
-  long[] reveal(VirtualMachine vm, String keepAs) {
+  Revealed reveal(VirtualMachine vm, String keepAs) {
     Compiler.Output out = new Compiler.Output(expr, vm.name(), keepAs, null);
-    return cluster.evaluate(List.of(out), parties, leaves::get, null).revealed().get(0);
+    Evaluation ev = cluster.evaluate(List.of(out), parties, leaves::get, null);
+    return new Revealed(ev.revealed().get(0), ev.scales().get(0));
   }
 
   /** Keeps the value shared under {@code name} beyond this connection; returns a handle to it. */
   public S store(String name) {
     cluster.evaluate(List.of(Compiler.Output.store(expr, name)), parties, leaves::get, cluster.catalog());
-    ValueInfo info = ValueInfo.newBuilder().setName(name).setKind(Kind.SHARED).setDtype(DType.INT)
-        .setLength(length).addAllParties(parties).build();
+    ValueInfo info = cluster.catalog(parties).resolve(name);
     return make(new Expr.Ref(name), Map.of(name, info), length);
   }
 
@@ -88,8 +158,8 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     return owner.cluster.parties().stream().filter(names::contains).toList();
   }
 
-  static ValueInfo privateLeaf(String name, VirtualMachine owner, int length) {
-    return ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT).setLength(length)
-        .setOwner(owner.name()).build();
+  static ValueInfo privateLeaf(String name, VirtualMachine owner, int length, boolean real) {
+    return ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
+        .setLength(length).setOwner(owner.name()).setFracBits(real ? owner.cluster.config().fracBitsOrDefault() : 0).build();
   }
 }

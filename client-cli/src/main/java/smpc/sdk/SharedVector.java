@@ -48,6 +48,18 @@ public final class SharedVector extends SharedValue<SharedVector> {
     return combine('*', c);
   }
 
+  public SharedVector add(double c) {
+    return combine('+', c);
+  }
+
+  public SharedVector sub(double c) {
+    return combine('-', c);
+  }
+
+  public SharedVector mul(double c) {
+    return combine('*', c);
+  }
+
   /** Sum of the elements. */
   public SharedScalar sum() {
     return new SharedScalar(cluster, parties, new Expr.Call("sum", List.of(expr)), leaves);
@@ -62,7 +74,8 @@ public final class SharedVector extends SharedValue<SharedVector> {
   /** Reveals the vector to {@code vm} only: it becomes vm's private value. */
   public PrivateVector reconstruct(VirtualMachine vm) {
     String name = cluster.temporary();
-    return new PrivateVector(reveal(vm, name), vm, name);
+    Revealed r = reveal(vm, name);
+    return new PrivateVector(r.raw(), r.scale(), vm, name);
   }
 
   @Override

@@ -17,13 +17,13 @@ public final class VirtualMachine {
   /** Stores a private scalar on this party under a name that outlives the connection. */
   public PrivateScalar input(String valueName, long value) {
     cluster.input(name, valueName, new long[] {value});
-    return new PrivateScalar(value, this, valueName);
+    return new PrivateScalar(value, 0, this, valueName);
   }
 
   /** Stores a private vector on this party under a name that outlives the connection. */
   public PrivateVector input(String valueName, long[] values) {
     cluster.input(name, valueName, values);
-    return new PrivateVector(values.clone(), this, valueName);
+    return new PrivateVector(values.clone(), 0, this, valueName);
   }
 
   @Override

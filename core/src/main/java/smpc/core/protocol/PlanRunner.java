@@ -104,7 +104,7 @@ public final class PlanRunner {
     }
     SessionStats stats = SessionStats.newBuilder()
         .setRounds(rounds).setBytesSent(bytesSent).setBytesReceived(bytesReceived)
-        .setDealerBytes(dealer.bytesReceived()).setTriples(tripleCursor)
+        .setDealerBytes(dealer.bytesReceived()).setTriples(tripleCursor).setTruncPairs(truncCursor).setCompares(compareCursor)
         .setElapsedUs((System.nanoTime() - t0) / 1000).build();
     return new Outcome(stores, revealed, stats);
   }
