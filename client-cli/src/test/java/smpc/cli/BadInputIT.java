@@ -32,6 +32,8 @@ class BadInputIT {
       "eval|nosuch * 2|--reveal-to|alice|2|unknown value name 'nosuch'",
       "eval|u * 2|--reveal-to|dave|2|cannot reveal to 'dave'",
       "eval|u * v|--reveal-to|alice|2|vector lengths differ (3 and 2) in u * v",
+      "eval|u < v|--reveal-to|alice|2|vector lengths differ (3 and 2) in u < v",
+      "eval|u < v < u|--reveal-to|alice|2|comparisons do not chain",
       "eval|u + w|--reveal-to|alice|2|values shared among different parties cannot be combined",
       "eval|u * 3e9|--reveal-to|alice|2|value out of range: literal 3000000000",
       "reveal|nosuch|--to|alice|2|unknown value name 'nosuch'",

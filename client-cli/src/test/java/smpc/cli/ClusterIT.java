@@ -74,6 +74,29 @@ class ClusterIT {
   }
 
   @Test
+  void comparisonsThroughTheCliAndTheSdk() {
+    cluster.ok("input", "--party", "alice", "--name", "cx", "5", "-3", "0", "7");
+    cluster.ok("input", "--party", "bob", "--name", "cy", "5", "2", "0", "-7");
+    assertThat(cluster.ok("eval", "cx < cy", "--reveal-to", "carol")).isEqualTo("0\n1\n0\n0\n");
+    assertThat(cluster.ok("eval", "(cx > cy) * cx + (cx <= cy) * cy", "--reveal-to", "carol"))
+        .isEqualTo(cluster.ok("eval", "max(cx, cy)", "--reveal-to", "carol")).isEqualTo("5\n2\n0\n7\n");
+    try (Cluster c = cluster.sdk()) {
+      VirtualMachine alice = c.vm("alice"), bob = c.vm("bob"), carol = c.vm("carol");
+      SharedVector x = new PrivateVector(new double[] {2.5, -1.25, 0.5}, alice).share(bob, carol);
+      SharedVector y = new PrivateVector(new double[] {1.5, -1.25, 3}, bob).share(alice, carol);
+      PrivateVector prod = x.mul(y).reconstruct(carol);
+      assertThat(prod.doubleValues()).containsExactly(3.75, 1.5625, 1.5);
+      assertThat(x.ge(y).reconstruct(alice).values()).containsExactly(1, 1, 0);
+      assertThat(x.min(y).reconstruct(alice).doubleValues()).containsExactly(1.5, -1.25, 0.5);
+      assertThat(x.lt(y).where(x, y).reconstruct(alice).doubleValues()).containsExactly(1.5, -1.25, 0.5);
+      PrivateScalar p = new PrivateScalar(2.5, alice).share(bob, carol).mul(new PrivateScalar(1.5, bob).share(alice, carol))
+          .reconstruct(alice);
+      assertThat(p).hasToString("PrivateScalar(3.75, 'alice')");
+      assertThat(p.doubleValue()).isEqualTo(3.75);
+    }
+  }
+
+  @Test
   void aFracBitsMismatchBetweenCoordinatorAndPartiesIsRefused() throws Exception {
     cluster.ok("input", "--party", "alice", "--name", "fm", "3");
     var c = cluster.config();

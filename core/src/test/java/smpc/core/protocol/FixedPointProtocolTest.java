@@ -81,6 +81,36 @@ class FixedPointProtocolTest {
     }
   }
 
+  @Property(tries = 20)
+  void sumsDifferencesAndMixedIntegerRealArithmetic(@ForAll @IntRange(min = 2, max = 5) int n, @ForAll long seed) {
+    Random rnd = new Random(seed);
+    double[] a = rnd.doubles(30, -1e6, 1e6).toArray(), b = rnd.doubles(30, -1e3, 1e3).toArray();
+    double[] got = eval("x0 + x1 - 2.5 * x1 + 3", n, new double[][] {a, b}).values();
+    for (int i = 0; i < a.length; i++) {
+      double want = enc(a[i]) + enc(b[i]) - 2.5 * enc(b[i]) + 3; // additions are exact in fixed point
+      assertThat(got[i]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-9 * Math.abs(want) + ULP));
+    }
+    // an integer input mixes with reals by promotion (x1 is integer-valued but a real here; x0 * 3 an int literal)
+    double[] mixed = eval("x0 * 3 - x1 * x0", n, new double[][] {a, b}).values();
+    for (int i = 0; i < a.length; i++) {
+      double want = 3 * enc(a[i]) - enc(b[i]) * enc(a[i]);
+      assertThat(mixed[i]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-9 * Math.abs(want) + 2 * ULP));
+    }
+  }
+
+  @Test
+  void realComparisonsAreExactDownToOneUnit() {
+    double u = ULP;
+    double[] x = {1.5, 1.5, 1.5 + u, -2.25, 0, 0, -u, 1e6, -1e6};
+    double[] y = {1.5, 1.5 + u, 1.5, -2.25 + u, 0, u, 0, 1e6 - u, -1e6};
+    double[] lt = eval("x0 < x1", 3, new double[][] {x, y}).values();
+    double[] eq = eval("x0 == x1", 3, new double[][] {x, y}).values();
+    for (int i = 0; i < x.length; i++) {
+      assertThat(lt[i]).as("%s < %s", x[i], y[i]).isEqualTo(x[i] < y[i] ? 1.0 : 0.0);
+      assertThat(eq[i]).as("%s == %s", x[i], y[i]).isEqualTo(x[i] == y[i] ? 1.0 : 0.0);
+    }
+  }
+
   @Test
   void truncationIsExactToOneUnitAtTheEndsOfTheRange() {
     double big = (1L << 30) - 1; // the largest real magnitude, squared: about 2^60 at 2f bits
