@@ -20,11 +20,7 @@ public final class DealerNode implements AutoCloseable {
   public static DealerNode start(String bind, int port) throws IOException {
     DealerService dealer = new DealerService();
     Server server = Grpc.serve(bind, port, dealer);
-    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "dealer-expiry");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("dealer-expiry"));
     sweeper.scheduleAtFixedRate(dealer::expire, 5, 5, TimeUnit.SECONDS);
     return new DealerNode(server, sweeper);
   }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import smpc.core.net.Grpc;
 import smpc.core.protocol.StoredValue;
@@ -40,23 +39,15 @@ public final class PartyNode implements AutoCloseable {
   public static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
       int fracBits, long maxBufferedBytes, java.nio.file.Path dataDir) throws IOException {
     ValueStore.checkName(name);
-    ExecutorService io = Executors.newCachedThreadPool(daemon("party-io"));
+    ExecutorService io = Executors.newCachedThreadPool(Grpc.daemonThreads("party-io"));
     Peers peerSet = new Peers(name, peers, dealer);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
     PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits);
     Server server = Grpc.serve(bind, port, party, new PeerService(mailbox));
-    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("party-sweep"));
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
     return new PartyNode(server, peerSet, store, io, sweeper);
-  }
-
-  static ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   public int port() {

@@ -44,6 +44,15 @@ public final class Grpc {
     }
   }
 
+  /** Daemon threads named {@code name}, for a process's background pools. */
+  public static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
   /** Closes a channel, waiting briefly for calls in flight. */
   public static void close(ManagedChannel channel) {
     channel.shutdown();
