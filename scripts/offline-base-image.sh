@@ -22,5 +22,5 @@ rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
 tar -C "$ROOTFS" -c . | docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV LANG=C.UTF-8' - "$TAG" >/dev/null
-docker run --rm --pull=never "$TAG" java -version 2>&1 | head -n 1
+docker run --rm --pull=never "$TAG" java -version 2>&1 | sed -n 1p
 echo "built $TAG"
