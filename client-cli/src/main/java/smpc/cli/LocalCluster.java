@@ -43,21 +43,39 @@ public final class LocalCluster {
   }
 
   /**
+   * A private copy of a module's jar for the processes of this cluster, named by the build's size and
+   * time, so that rebuilding the project never swaps classes under a running party.
+   */
+  static Path installedJar(String module, Path libDir) throws IOException {
+    Path built = jar(module);
+    String stamp = Long.toHexString(Files.size(built)) + "-" + Long.toHexString(Files.getLastModifiedTime(built).toMillis());
+    Path copy = Files.createDirectories(libDir).resolve(module + "-" + stamp + ".jar");
+    if (!Files.exists(copy)) {
+      Path tmp = libDir.resolve(copy.getFileName() + ".tmp");
+      Files.copy(built, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return copy;
+  }
+
+  /**
    * Starts every process of {@code config} that does not answer its health check (all of them on a new
    * cluster, only the dead ones on an existing one), waits until all are healthy, and returns the
    * config with the PIDs of the processes it started.
    */
   public static ClusterConfig up(ClusterConfig config, Path logDir) throws IOException, InterruptedException {
     Files.createDirectories(logDir);
+    Path lib = logDir.resolveSibling("lib");
     String peers = config.parties().stream().map(n -> n.name() + "=" + n.address()).collect(Collectors.joining(","));
     List<Started> started = new ArrayList<>();
     Node dealer = config.dealer();
     if (!healthy(dealer.address())) {
-      started.add(start("dealer", dealer.address(), List.of("-jar", jar("dealer-service").toString(), "--port", port(dealer.address())), logDir));
+      started.add(start("dealer", dealer.address(), List.of("-jar", installedJar("dealer-service", lib).toString(), "--port",
+          port(dealer.address())), logDir));
     }
     for (Node p : config.parties()) {
       if (healthy(p.address())) continue;
-      List<String> args = List.of("-jar", jar("party-node").toString(), "--name", p.name(), "--port", port(p.address()),
+      List<String> args = List.of("-jar", installedJar("party-node", lib).toString(), "--name", p.name(), "--port", port(p.address()),
           "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()),
           "--data-dir", logDir.resolveSibling("data").resolve(p.name()).toString());
       started.add(start(p.name(), p.address(), args, logDir));
