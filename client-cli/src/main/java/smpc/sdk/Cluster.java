@@ -273,7 +273,7 @@ public final class Cluster implements AutoCloseable {
       throw SmpcException.from(e, null);
     }
     try {
-      return run(c.plan(), parties, c.rounds());
+      return run(c.plan(), parties);
     } catch (SmpcException e) {
       for (Compiler.Output o : outputs) if (o.storeAs() != null) deleteQuietly(o.storeAs(), parties);
       throw e;
@@ -303,12 +303,12 @@ public final class Cluster implements AutoCloseable {
         .addInstrs(Instr.newBuilder().setOp(Op.STORE).addSrc(0).setName(target).setDtype(v.getDtype())
             .setReplace(target.equals(name)).setOwner(v.getOwner()))
         .build();
-    run(plan, parties, 1);
+    run(plan, parties);
     return parties;
   }
 
   /** Runs a plan on every party at once; on the first failure aborts the others and reports the cause. */
-  public Evaluation run(Plan plan, List<String> parties, int plannedRounds) {
+  public Evaluation run(Plan plan, List<String> parties) {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
     ByteString sid = ByteString.copyFrom(id);
@@ -326,7 +326,7 @@ public final class Cluster implements AutoCloseable {
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new));
     CompletableFuture.anyOf(all, firstFailure).exceptionally(e -> null).join();
-    if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls, plannedRounds);
+    if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls);
     for (String p : parties) abort(p, sid, "a party failed");
     try {
       all.get(5, TimeUnit.SECONDS);
@@ -336,7 +336,7 @@ public final class Cluster implements AutoCloseable {
     throw cause(calls);
   }
 
-  private Evaluation collect(Map<String, CompletableFuture<PartyResult>> calls, int plannedRounds) {
+  private Evaluation collect(Map<String, CompletableFuture<PartyResult>> calls) {
     Map<String, SessionStats> stats = new LinkedHashMap<>();
     Map<Integer, long[]> revealed = new java.util.TreeMap<>();
     Map<Integer, Integer> scales = new java.util.TreeMap<>();
@@ -346,7 +346,7 @@ public final class Cluster implements AutoCloseable {
       revealed.putAll(r.revealed());
       scales.putAll(r.scales());
     });
-    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats, plannedRounds);
+    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats);
   }
 
   /** The most telling failure: a party that could not be reached, else a refusal, else the first error. */

@@ -34,7 +34,15 @@ class FaultIT {
       assertThat(r.err()).contains("bob").containsAnyOf("unreachable", "aborted");
       assertThat(seconds).as("fails within the session deadline").isLessThan(30);
 
-      // the survivors serve the next session, and status names the dead party
+      // the survivors dropped everything of the failed session, and serve the next one
+      try (Cluster sdk = c.sdk()) {
+        for (String p : java.util.List.of("alice", "carol")) {
+          var s = (smpc.proto.StatusReply) sdk.status().get(p);
+          assertThat(s.getActiveSessions()).isZero();
+          assertThat(s.getPendingMessages()).as("message slots left on %s", p).isZero();
+          assertThat(s.getBufferedBytes()).isZero();
+        }
+      }
       assertThat(c.ok("eval", "s * t + 1", "--reveal-to", "carol", "--parties", "alice,carol")).isEqualTo("43\n");
       TestCluster.Result status = c.cli("status");
       assertThat(status.code()).isEqualTo(1);

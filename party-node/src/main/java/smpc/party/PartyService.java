@@ -159,7 +159,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
     reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
-        .setStoredValues(store.size()).setActiveSessions(active.size()).setFracBits(fracBits).build());
+        .setStoredValues(store.size()).setActiveSessions(active.size()).setFracBits(fracBits)
+        .setBufferedBytes(mailbox.bufferedBytes()).setPendingMessages(mailbox.slotCount()).build());
   }
 
   @Override
