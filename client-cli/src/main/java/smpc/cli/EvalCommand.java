@@ -20,7 +20,8 @@ import smpc.sdk.SmpcException;
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
     "Compute an expression on shares and reveal the result to one party (the seed's reconstruct).",
     "Operators + - * and unary minus, comparisons < <= > >= == != (secret 0/1), integer and real literals,"
-        + " parentheses, stored names; sum(v), dot(u, v), abs, sign, relu, min(a, b), max(a, b), where(c, a, b);"
+        + " parentheses, stored names; sum(v), dot(u, v), abs, sign, relu, min(a, b), max(a, b), where(c, a, b),"
+        + " max(v), min(v), argmax(v), argmin(v);"
         + " elementwise on vectors with scalar broadcast. Private operands are shared automatically."})
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

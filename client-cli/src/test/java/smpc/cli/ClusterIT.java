@@ -80,6 +80,8 @@ class ClusterIT {
     assertThat(cluster.ok("eval", "cx < cy", "--reveal-to", "carol")).isEqualTo("0\n1\n0\n0\n");
     assertThat(cluster.ok("eval", "(cx > cy) * cx + (cx <= cy) * cy", "--reveal-to", "carol"))
         .isEqualTo(cluster.ok("eval", "max(cx, cy)", "--reveal-to", "carol")).isEqualTo("5\n2\n0\n7\n");
+    assertThat(cluster.ok("eval", "max(cx)", "--reveal-to", "carol")).isEqualTo("7\n");
+    assertThat(cluster.ok("eval", "argmin(cy)", "--reveal-to", "carol")).isEqualTo("3\n");
     try (Cluster c = cluster.sdk()) {
       VirtualMachine alice = c.vm("alice"), bob = c.vm("bob"), carol = c.vm("carol");
       SharedVector x = new PrivateVector(new double[] {2.5, -1.25, 0.5}, alice).share(bob, carol);

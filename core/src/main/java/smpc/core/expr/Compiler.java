@@ -48,7 +48,7 @@ public final class Compiler {
   /** The plan, its rounds, and each output's length and scale (fractional bits; 0 for integers). */
   public record Compiled(Plan plan, int rounds, List<Integer> outputLengths, List<Integer> outputScales) {}
 
-  private enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC, LTZ, EQZ }
+  private enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC, LTZ, EQZ, SLICE, CONCAT }
 
   private static final class Node {
     final K kind;
@@ -58,6 +58,7 @@ public final class Compiler {
     final int round;
     long[] value; // PUBLIC only
     ValueInfo info; // LOAD, SHARE only
+    int offset; // SLICE only
     int reg = -1;
 
     Node(K kind, int len, int scale, Node... in) {
@@ -166,6 +167,7 @@ public final class Compiler {
         return binary('-', x, binary('*', less(x), x, e), e);
       }
       case "min", "max" -> { // min = b + [a < b](a - b), max = a - [a < b](a - b)
+        if (call.args().size() == 1) return reduce(node(call.args().get(0)), call.fn().equals("max"), false, e);
         arity(call, 2);
         Node a = node(call.args().get(0)), b = node(call.args().get(1));
         Node d = binary('-', a, b, e);
@@ -178,8 +180,57 @@ public final class Compiler {
         if (c.scale != 0) throw invalid("where's condition must be an integer 0/1, e.g. a comparison, in %s", Printer.show(e));
         return binary('+', b, binary('*', c, binary('-', a, b, e), e), e);
       }
-      default -> throw invalid("unknown function '%s' (known: sum, dot, abs, sign, relu, min, max, where)", call.fn());
+      case "argmax", "argmin" -> {
+        arity(call, 1);
+        return reduce(node(call.args().get(0)), call.fn().equals("argmax"), true, e);
+      }
+      default -> throw invalid("unknown function '%s' (known: sum, dot, abs, sign, relu, min, max, argmax, argmin, where)",
+          call.fn());
     }
+  }
+
+  /**
+   * The largest (or smallest) element of a vector, or its index (a secret integer; the first index
+   * among equal extremes), by a tournament: each level compares the two halves elementwise in one
+   * comparison step and selects with one multiplication round, ceil(log2 n) levels.
+   */
+  private Node reduce(Node v, boolean max, boolean index, Expr where) {
+    if (v.kind == K.PUBLIC) throw invalid("%s of a public vector: compute it in the clear", Printer.show(where));
+    long[] positions = new long[v.len];
+    for (int i = 0; i < positions.length; i++) positions[i] = i;
+    Node vals = v, idx = constant(positions, 0);
+    while (vals.len > 1) {
+      int h = vals.len / 2;
+      Node a = slice(vals, 0, h), b = slice(vals, h, h), ia = slice(idx, 0, h), ib = slice(idx, h, h);
+      // take b where it wins strictly, so ties keep the earlier index
+      Node takeB = less(max ? binary('-', a, b, where) : binary('-', b, a, where));
+      Node nv = binary('+', a, binary('*', takeB, binary('-', b, a, where), where), where);
+      Node ni = binary('+', ia, binary('*', takeB, binary('-', ib, ia, where), where), where);
+      if (vals.len % 2 == 1) {
+        nv = concat(nv, slice(vals, 2 * h, 1));
+        ni = concat(ni, slice(idx, 2 * h, 1));
+      }
+      vals = nv;
+      idx = ni;
+    }
+    return index ? idx : vals;
+  }
+
+  private Node slice(Node x, int offset, int len) {
+    if (x.kind == K.PUBLIC) return constant(java.util.Arrays.copyOfRange(x.value, offset, offset + len), x.scale);
+    Node n = new Node(K.SLICE, len, x.scale, x);
+    n.offset = offset;
+    return add(n);
+  }
+
+  private Node concat(Node a, Node b) {
+    if (a.scale != b.scale) throw new IllegalStateException("concat of different scales");
+    if (a.kind == K.PUBLIC && b.kind == K.PUBLIC) {
+      long[] v = java.util.Arrays.copyOf(a.value, a.len + b.len);
+      System.arraycopy(b.value, 0, v, a.len, b.len);
+      return constant(v, a.scale);
+    }
+    return add(new Node(K.CONCAT, a.len + b.len, a.scale, a, b));
   }
 
   /** A comparison of two values: their difference compared with zero (exact; 0/1, an integer). */
@@ -370,6 +421,8 @@ public final class Compiler {
           case NEG -> i.setOp(Op.NEG);
           case SUM -> i.setOp(Op.SUM);
           case MULPUB -> i.setOp(Op.MUL_PUBLIC).setConstant(Packing.toByteString(n.in[1].value));
+          case SLICE -> i.setOp(Op.SLICE).setOffset(n.offset).setLength(n.len);
+          case CONCAT -> i.setOp(Op.CONCAT).addSrc(reg(n.in[1], code, nextReg));
           default -> throw new IllegalStateException(n.kind.toString());
         }
         code.add(i);

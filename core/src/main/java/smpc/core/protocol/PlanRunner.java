@@ -155,7 +155,8 @@ public final class PlanRunner {
   /** Instruction kinds, with the checks every party applies before touching anything. */
   private enum Op {
     LOAD(false), SHARE(true), CONST(false), ADD(false), SUB(false), NEG(false), MUL_PUBLIC(false),
-    MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false), TRUNC(true), COMPARE(true);
+    MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false), TRUNC(true), COMPARE(true), SLICE(false),
+    CONCAT(false);
 
     final boolean communicates;
 
@@ -188,6 +189,26 @@ public final class PlanRunner {
       case MUL -> multiply(pc, in);
       case TRUNC -> truncate(pc, in);
       case COMPARE -> compare(pc, in);
+      case SLICE -> {
+        long[] x = src(in, 0);
+        if (in.getOffset() < 0 || in.getLength() < 1 || in.getOffset() + in.getLength() > x.length) {
+          throw invalid("SLICE [%d, +%d) outside a vector of %d", in.getOffset(), in.getLength(), x.length);
+        }
+        set(in, 0, java.util.Arrays.copyOfRange(x, (int) in.getOffset(), (int) (in.getOffset() + in.getLength())));
+      }
+      case CONCAT -> {
+        long total = 0;
+        for (int k = 0; k < in.getSrcCount(); k++) total += src(in, k).length;
+        if (total < 1 || total > Limits.MAX_LENGTH) throw invalid("CONCAT of %d elements", total);
+        long[] z = new long[(int) total];
+        int off = 0;
+        for (int k = 0; k < in.getSrcCount(); k++) {
+          long[] x = src(in, k);
+          System.arraycopy(x, 0, z, off, x.length);
+          off += x.length;
+        }
+        set(in, 0, z);
+      }
       case REVEAL -> reveal(pc, in);
       case STORE -> stage(in);
       case FREE -> in.getSrcList().forEach(r -> { regs.remove(r); pending.remove(r); });

@@ -86,7 +86,8 @@ class CompilerTest {
     assertThatThrownBy(() -> compile("t + u")).hasMessageContaining("shared among [alice, bob] but the computation runs on");
     assertThatThrownBy(() -> compile("dot(u, a)")).hasMessageContaining("dot needs vectors of equal length");
     assertThatThrownBy(() -> compile("foo(u)")).hasMessageContaining("unknown function 'foo'");
-    assertThatThrownBy(() -> compile("max(u)")).hasMessageContaining("max takes 2 arguments, got 1");
+    assertThatThrownBy(() -> compile("max(u, v, w)")).hasMessageContaining("max takes 2 arguments, got 3");
+    assertThatThrownBy(() -> compile("argmax(u, v)")).hasMessageContaining("argmax takes 1 argument, got 2");
     assertThatThrownBy(() -> compile("u < w")).hasMessageContaining("vector lengths differ (4 and 3) in u < w");
     assertThatThrownBy(() -> compile("sum(u, v)")).hasMessageContaining("sum takes 1 argument, got 2");
     assertThatThrownBy(() -> Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse("a"), "dave")), ABC, CATALOG::get))

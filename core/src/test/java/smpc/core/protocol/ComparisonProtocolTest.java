@@ -76,6 +76,24 @@ class ComparisonProtocolTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 16, 33})
+  void vectorMaximumMinimumAndTheirIndex(int len) {
+    Random rnd = new Random(len);
+    long[] v = rnd.longs(len, -50, 50).toArray(); // small range: ties happen
+    if (len > 3) v[len - 1] = v[1]; // a tie with an earlier element
+    for (int n : new int[] {2, 3}) {
+      long[] got = eval("max(x0) + 1000 * min(x0) + 1000000 * argmax(x0) + 100000000 * argmin(x0)", n, v, new long[] {0});
+      long max = Arrays.stream(v).max().orElseThrow(), min = Arrays.stream(v).min().orElseThrow();
+      int argmax = 0, argmin = 0;
+      for (int i = 0; i < len; i++) {
+        if (v[i] > v[argmax]) argmax = i;
+        if (v[i] < v[argmin]) argmin = i;
+      }
+      assertThat(got).containsExactly(max + 1000 * min + 1000000L * argmax + 100000000L * argmin);
+    }
+  }
+
   @Test
   void theSignOfASingleValueIsExactOnTheWholeRing() {
     long[] x = {Long.MIN_VALUE, Long.MAX_VALUE, -1, 0, 1, Long.MIN_VALUE + 1};
