@@ -26,6 +26,17 @@ class PrgTest {
     assertThat(new Prg(Prg.freshSeed()).longs(1, 0, 8)).doesNotContain(new Prg(SEED).longs(1, 0, 8));
   }
 
+  /** The stream is exactly AES-128-CTR with counter block (domain, 0, position / 2): checked against the JDK's CTR mode. */
+  @Test
+  void equalsTheJdksCounterMode() throws Exception {
+    javax.crypto.Cipher ctr = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+    byte[] iv = java.nio.ByteBuffer.allocate(16).putInt(5).putInt(0).putLong(1000).array();
+    ctr.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(SEED, "AES"), new javax.crypto.spec.IvParameterSpec(iv));
+    byte[] ks = ctr.doFinal(new byte[8 * 64]);
+    assertThat(new Prg(SEED).longs(5, 2000, 64)).containsExactly(Packing.fromBytes(ks));
+    assertThat(new Prg(SEED).longs(5, 2001, 63)).containsExactly(Arrays.copyOfRange(Packing.fromBytes(ks), 1, 64));
+  }
+
   @Test
   void bitsAreBalanced() {
     long[] v = new Prg(SEED).longs(7, 0, 100_000);
