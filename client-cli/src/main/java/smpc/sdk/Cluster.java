@@ -191,14 +191,22 @@ public final class Cluster implements AutoCloseable {
     return catalog(parties());
   }
 
-  /** What the given parties store (metadata only). */
+  /** What the given parties store (metadata only), asked of all of them at once. */
   public Catalog catalog(List<String> parties) {
-    Catalog c = new Catalog();
+    Map<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> calls = new LinkedHashMap<>();
     for (String p : parties) {
+      calls.put(p, PartyGrpc.newFutureStub(channel(p)).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .listValues(ListRequest.getDefaultInstance()));
+    }
+    Catalog c = new Catalog();
+    for (Map.Entry<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> e : calls.entrySet()) {
       try {
-        c.add(p, party(p).listValues(ListRequest.getDefaultInstance()).getValuesList());
-      } catch (StatusRuntimeException e) {
-        throw SmpcException.from(e, where(p, address(p)));
+        c.add(e.getKey(), e.getValue().get().getValuesList());
+      } catch (java.util.concurrent.ExecutionException ex) {
+        throw SmpcException.from(ex.getCause(), where(e.getKey(), address(e.getKey())));
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw SmpcException.failure("interrupted");
       }
     }
     return c;
