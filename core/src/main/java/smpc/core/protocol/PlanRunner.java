@@ -28,7 +28,7 @@ import smpc.proto.ValueInfo;
  * dealer streams and message tags stay in lockstep without any coordination. Registers hold this
  * party's shares; they live only as long as the runner (the session).
  */
-public final class PlanRunner {
+public final class PlanRunner implements SessionView {
   /** What a successful run leaves: values to store (committed by the caller), revealed outputs, stats. */
   public record Outcome(List<Store> stores, List<Revealed> revealed, SessionStats stats) {}
 
@@ -115,10 +115,8 @@ public final class PlanRunner {
     return op.communicates && !(op == Op.SHARE && prev == Op.SHARE) ? 1 : 0;
   }
 
-  /** Open x + r, six Kogge-Stone levels of ANDs, one daBit conversion. */
-  public static final int COMPARE_ROUNDS = 8;
-  /** AND triples per compared element: two word ANDs per Kogge-Stone level, six levels. */
-  public static final int ANDS_PER_COMPARE = 12;
+  public static final int COMPARE_ROUNDS = Comparison.ROUNDS;
+  public static final int ANDS_PER_COMPARE = Comparison.ANDS;
 
   /** The rounds a plan takes (what every party's statistics will report). */
   public static int rounds(Plan plan) {
@@ -260,212 +258,106 @@ public final class PlanRunner {
     }
   }
 
-  /** One Beaver round for every product of the instruction: open d = x − a and e = y − b together. */
+  /** One Beaver round for every product of the instruction (scalars broadcast first). */
   private void multiply(int pc, Instr in) {
     int pairs = in.getDstCount();
     if (in.getSrcCount() != 2 * pairs || pairs == 0) throw invalid("MUL needs two sources per destination");
-    long[][] xs = new long[pairs][];
-    long[][] ys = new long[pairs][];
-    long total = 0;
+    long[][] xs = new long[pairs][], ys = new long[pairs][];
     for (int k = 0; k < pairs; k++) {
-      xs[k] = src(in, 2 * k);
-      ys[k] = src(in, 2 * k + 1);
-      total += Ring.broadcastLength(xs[k].length, ys[k].length);
+      int len = Ring.broadcastLength(src(in, 2 * k).length, src(in, 2 * k + 1).length);
+      xs[k] = Ring.expand(src(in, 2 * k), len);
+      ys[k] = Ring.expand(src(in, 2 * k + 1), len);
     }
-    if (total > Limits.MAX_LENGTH) throw invalid("one multiplication round of %d elements exceeds %d", total, Limits.MAX_LENGTH);
-    int n = (int) total;
-    boolean designated = me == 0;
-    long[][] abc = Streams.tripleShares(dealer.seed(), designated, tripleCursor, n);
-    long[] a = abc[0], b = abc[1], c = designated ? dealer.corrections(tripleCursor, n) : abc[2];
-    tripleCursor += n;
-    long[] de = new long[2 * n];
-    int off = 0;
-    for (int k = 0; k < pairs; k++) {
-      int len = Ring.broadcastLength(xs[k].length, ys[k].length);
-      long[] x = Ring.expand(xs[k], len), y = Ring.expand(ys[k], len);
-      for (int i = 0; i < len; i++) {
-        de[off + i] = x[i] - a[off + i];
-        de[n + off + i] = y[i] - b[off + i];
-      }
-      off += len;
-    }
-    de = open("m/" + pc, de, false);
-    off = 0;
-    for (int k = 0; k < pairs; k++) {
-      int len = Ring.broadcastLength(xs[k].length, ys[k].length);
-      long[] z = new long[len];
-      for (int i = 0; i < len; i++) {
-        int t = off + i;
-        long d = de[t], e = de[n + t];
-        z[i] = c[t] + d * b[t] + e * a[t] + (designated ? d * e : 0);
-      }
-      regs.put(dst(in, k), z);
-      off += len;
-    }
+    scatter(in, Beaver.multiply(this, "m/" + pc, flatten(xs), flatten(ys)), xs);
   }
 
-  /**
-   * Fixed-point truncation x / 2^f in one round with a dealer pair (r, r >>> f, msb(r)), r uniform.
-   * With x' = x + 2^62 in [0, 2^63) the parties open c = x' + r (uniform, so it hides x); the
-   * wrap-around of that sum happened exactly when msb(r) = 1 and msb(c) = 0, a linear function of the
-   * shared msb(r). Then x' >>> f = (c >>> f) - (r >>> f) + wrap * 2^(64-f) - borrow, where the dropped
-   * borrow (0 or 1) makes the rounding stochastic and unbiased: the error is below one unit of 2^-f,
-   * for every x with |x| < 2^62 (no probabilistic large failure, unlike plain share-wise truncation).
-   */
   private void truncate(int pc, Instr in) {
     if (in.getScale() != fracBits || fracBits < 1 || fracBits > 62) {
       throw invalid("TRUNC drops %d bits but the session uses %d fractional bits", in.getScale(), fracBits);
     }
-    if (in.getSrcCount() != in.getDstCount() || in.getSrcCount() == 0) throw invalid("TRUNC needs one source per destination");
-    long[][] xs = new long[in.getSrcCount()][];
-    long total = 0;
-    for (int k = 0; k < xs.length; k++) total += (xs[k] = src(in, k)).length;
-    if (truncCursor + total > Limits.MAX_LENGTH) throw invalid("too many truncations in one session");
-    int n = (int) total;
-    boolean designated = me == 0;
-    long[][] pair = Streams.truncShares(dealer.seed(), designated, truncCursor, n);
-    long[] r = pair[0], hi = pair[1], msb = pair[2];
-    if (designated) {
-      long[][] corr = dealer.truncCorrections(truncCursor, n);
-      hi = corr[0];
-      msb = corr[1];
-    }
-    truncCursor += n;
-    long offset = designated ? 1L << 62 : 0;
-    long[] c = new long[n];
-    int off = 0;
-    for (long[] x : xs) {
-      for (int i = 0; i < x.length; i++) c[off + i] = x[i] + offset + r[off + i];
-      off += x.length;
-    }
-    c = open("t/" + pc, c, false);
-    int wrapShift = 64 - fracBits;
-    long unoffset = designated ? 1L << (62 - fracBits) : 0;
-    off = 0;
-    for (int k = 0; k < xs.length; k++) {
-      long[] z = new long[xs[k].length];
-      for (int i = 0; i < z.length; i++) {
-        int t = off + i;
-        long wrap = c[t] < 0 ? 0 : msb[t]; // msb(c) = 0 and msb(r) = 1
-        z[i] = (designated ? c[t] >>> fracBits : 0) - hi[t] + (wrap << wrapShift) - unoffset;
-      }
-      set(in, k, z);
-      off += z.length;
-    }
+    long[][] xs = sources(in);
+    scatter(in, Truncation.truncate(this, "t/" + pc, flatten(xs)), xs);
   }
 
-  /**
-   * Exact comparison with zero, for every element of every source in the same 8 rounds (Escudero et
-   * al., CRYPTO 2020, with a Kogge-Stone carry circuit on packed 64-bit words). With an edaBit r
-   * (additive shares of r and XOR shares of its bits) the parties open c = x + r, uniform. Then
-   * x = c - r, and c - r is computed bitwise: the borrow into bit 63 is a prefix over
-   * generate = ~c & r and propagate = ~(c ^ r), six levels of word ANDs (binary Beaver triples).
-   * x < 0 is bit 63 of c - r = c63 ^ r63 ^ borrow; x == 0 is "every bit of c equals r's". The
-   * resulting XOR-shared bit becomes an additive 0/1 share with a daBit. Exact for every x in Z_2^64.
-   */
   private void compare(int pc, Instr in) {
-    int count = in.getSrcCount();
-    if (count == 0 || in.getDstCount() != count || in.getModes().size() != count) {
-      throw invalid("COMPARE needs one destination and one mode per source");
-    }
-    long[][] xs = new long[count][];
-    long total = 0;
-    for (int k = 0; k < count; k++) {
-      total += (xs[k] = src(in, k)).length;
-      if (in.getModes().byteAt(k) > 1) throw invalid("COMPARE mode %d unknown", in.getModes().byteAt(k));
-    }
-    if (compareCursor + total > Limits.MAX_LENGTH) throw invalid("too many comparisons in one session");
-    int n = (int) total;
-    boolean designated = me == 0;
-    long[][] bits = Streams.bitsShares(dealer.seed(), designated, compareCursor, n);
-    long[] ra = bits[0], rb = bits[1], bb = bits[2], ba = bits[3];
-    if (designated) {
-      long[][] corr = dealer.bitsCorrections(compareCursor, n);
-      rb = corr[0];
-      bb = corr[1];
-      ba = corr[2];
-    }
-    compareCursor += n;
-    // round 1: open c = x + r
-    long[] c = new long[n];
+    long[][] xs = sources(in);
+    if (in.getModes().size() != xs.length) throw invalid("COMPARE needs one mode per source");
+    long[] x = flatten(xs);
+    boolean[] ltz = new boolean[x.length];
     int off = 0;
-    for (long[] x : xs) {
-      for (int i = 0; i < x.length; i++) c[off + i] = x[i] + ra[off + i];
-      off += x.length;
-    }
-    c = open("c/" + pc, c, false);
-    // generate and propagate words of c - r; c is public, so both are local
-    long[] g = new long[n], p = new long[n];
-    for (int t = 0; t < n; t++) {
-      g[t] = ~c[t] & rb[t];
-      p[t] = designated ? ~c[t] ^ rb[t] : rb[t];
-    }
-    // rounds 2-7: Kogge-Stone prefix; G_i becomes the borrow out of bits 0..i, P_i "bits 0..i all equal"
-    for (int d = 1; d < 64; d <<= 1) {
-      long[] x = new long[2 * n], y = new long[2 * n];
-      for (int t = 0; t < n; t++) {
-        x[t] = p[t];
-        y[t] = g[t] << d;
-        x[n + t] = p[t];
-        y[n + t] = p[t] << d;
-      }
-      long[] z = and("a" + d + "/" + pc, x, y);
-      for (int t = 0; t < n; t++) {
-        g[t] ^= z[t];
-        p[t] = z[n + t];
-      }
-    }
-    // the XOR-shared result bit of each element
-    long[] bit = new long[n];
-    off = 0;
-    for (int k = 0; k < count; k++) {
-      boolean ltz = in.getModes().byteAt(k) == 0;
-      for (int i = 0; i < xs[k].length; i++) {
-        int t = off + i;
-        bit[t] = ltz ? ((designated ? c[t] >>> 63 : 0) ^ (rb[t] >>> 63) ^ (g[t] >>> 62)) & 1 : (p[t] >>> 63) & 1;
-      }
+    for (int k = 0; k < xs.length; k++) {
+      byte mode = in.getModes().byteAt(k);
+      if (mode != 0 && mode != 1) throw invalid("COMPARE mode %d unknown", mode);
+      java.util.Arrays.fill(ltz, off, off + xs[k].length, mode == 0);
       off += xs[k].length;
     }
-    // round 8: daBit conversion: open e = bit ^ b, then [bit] = e + [b] - 2e[b]
-    long[] e = new long[n];
-    for (int t = 0; t < n; t++) e[t] = bit[t] ^ bb[t];
-    e = open("e/" + pc, e, true);
-    off = 0;
-    for (int k = 0; k < count; k++) {
-      long[] z = new long[xs[k].length];
-      for (int i = 0; i < z.length; i++) {
-        int t = off + i;
-        long et = e[t] & 1;
-        z[i] = (designated ? et : 0) + (1 - 2 * et) * ba[t];
-      }
-      set(in, k, z);
-      off += z.length;
+    scatter(in, Comparison.compare(this, "" + pc, x, ltz), xs);
+  }
+
+  /** The sources of a one-destination-per-source instruction. */
+  private long[][] sources(Instr in) {
+    if (in.getSrcCount() != in.getDstCount() || in.getSrcCount() == 0) {
+      throw invalid("%s needs one destination per source", in.getOp());
+    }
+    long[][] xs = new long[in.getSrcCount()][];
+    for (int k = 0; k < xs.length; k++) xs[k] = src(in, k);
+    return xs;
+  }
+
+  /** All vectors one after the other: a batch of operations is one vector operation, one message. */
+  private static long[] flatten(long[][] xs) {
+    long total = 0;
+    for (long[] x : xs) total += x.length;
+    if (total > Limits.MAX_LENGTH) throw invalid("one step of %d elements exceeds %d", total, Limits.MAX_LENGTH);
+    long[] out = new long[(int) total];
+    int off = 0;
+    for (long[] x : xs) {
+      System.arraycopy(x, 0, out, off, x.length);
+      off += x.length;
+    }
+    return out;
+  }
+
+  /** Splits a batch result back into the instruction's destinations, shaped like {@code like}. */
+  private void scatter(Instr in, long[] z, long[][] like) {
+    int off = 0;
+    for (int k = 0; k < like.length; k++) {
+      set(in, k, java.util.Arrays.copyOfRange(z, off, off + like[k].length));
+      off += like[k].length;
     }
   }
 
-  /** Word ANDs of XOR-shared x and y with binary Beaver triples, all in one round. */
-  private long[] and(String tag, long[] x, long[] y) {
-    int n = x.length;
-    boolean designated = me == 0;
-    long[][] abc = Streams.andShares(dealer.seed(), designated, andCursor, n);
-    long[] a = abc[0], b = abc[1], c = designated ? dealer.andCorrections(andCursor, n) : abc[2];
-    andCursor += n;
-    long[] de = new long[2 * n];
-    for (int t = 0; t < n; t++) {
-      de[t] = x[t] ^ a[t];
-      de[n + t] = y[t] ^ b[t];
+  @Override
+  public boolean designated() {
+    return me == 0;
+  }
+
+  @Override
+  public DealerLink dealer() {
+    return dealer;
+  }
+
+  @Override
+  public int fracBits() {
+    return fracBits;
+  }
+
+  @Override
+  public long take(Material kind, int n) {
+    long start;
+    switch (kind) {
+      case TRIPLE -> { start = tripleCursor; tripleCursor += n; }
+      case TRUNC -> { start = truncCursor; truncCursor += n; }
+      case COMPARE -> { start = compareCursor; compareCursor += n; }
+      default -> { start = andCursor; andCursor += n; }
     }
-    de = open(tag, de, true);
-    long[] z = new long[n];
-    for (int t = 0; t < n; t++) {
-      long d = de[t], e = de[n + t];
-      z[t] = c[t] ^ (d & b[t]) ^ (e & a[t]) ^ (designated ? d & e : 0);
-    }
-    return z;
+    if (start + n > Limits.MAX_LENGTH) throw invalid("a session may use at most %d items of %s material", Limits.MAX_LENGTH, kind);
+    return start;
   }
 
   /** Opens a vector: every party sends its share to every other and combines them (sum, or XOR). */
-  private long[] open(String tag, long[] mine, boolean xor) {
+  @Override
+  public long[] open(String tag, long[] mine, boolean xor) {
     byte[] bytes = Packing.toBytes(mine);
     for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, bytes);
     long[] out = mine.clone();

@@ -1,0 +1,29 @@
+package smpc.core.protocol;
+
+/**
+ * Beaver multiplication of additively shared vectors (Beaver, CRYPTO 1991) with PRG-seeded dealer
+ * triples: open d = x − a and e = y − b together, then z = c + d·b + e·a (+ d·e on the designated party).
+ */
+final class Beaver {
+  private Beaver() {}
+
+  static long[] multiply(SessionView s, String tag, long[] x, long[] y) {
+    int n = x.length;
+    boolean designated = s.designated();
+    long start = s.take(SessionView.Material.TRIPLE, n);
+    long[][] abc = Streams.tripleShares(s.dealer().seed(), designated, start, n);
+    long[] a = abc[0], b = abc[1], c = designated ? s.dealer().corrections(start, n) : abc[2];
+    long[] de = new long[2 * n];
+    for (int i = 0; i < n; i++) {
+      de[i] = x[i] - a[i];
+      de[n + i] = y[i] - b[i];
+    }
+    de = s.open(tag, de, false);
+    long[] z = new long[n];
+    for (int i = 0; i < n; i++) {
+      long d = de[i], e = de[n + i];
+      z[i] = c[i] + d * b[i] + e * a[i] + (designated ? d * e : 0);
+    }
+    return z;
+  }
+}

@@ -1,0 +1,37 @@
+package smpc.core.protocol;
+
+/**
+ * Fixed-point truncation x / 2^f in one round with a dealer pair (r, r >>> f, msb(r)), r uniform.
+ * With x' = x + 2^62 in [0, 2^63) the parties open c = x' + r (uniform, so it hides x); the wrap-around
+ * of that sum happened exactly when msb(r) = 1 and msb(c) = 0, a linear function of the shared msb(r).
+ * Then x' >>> f = (c >>> f) - (r >>> f) + wrap * 2^(64-f) - borrow, where the dropped borrow (0 or 1)
+ * makes the rounding stochastic and unbiased: the error is below one unit of 2^-f for every x with
+ * |x| < 2^62 (no probabilistic large failure, unlike plain share-wise truncation).
+ */
+final class Truncation {
+  private Truncation() {}
+
+  static long[] truncate(SessionView s, String tag, long[] x) {
+    int n = x.length, f = s.fracBits();
+    boolean designated = s.designated();
+    long start = s.take(SessionView.Material.TRUNC, n);
+    long[][] pair = Streams.truncShares(s.dealer().seed(), designated, start, n);
+    long[] r = pair[0], hi = pair[1], msb = pair[2];
+    if (designated) {
+      long[][] corr = s.dealer().truncCorrections(start, n);
+      hi = corr[0];
+      msb = corr[1];
+    }
+    long offset = designated ? 1L << 62 : 0;
+    long[] c = new long[n];
+    for (int i = 0; i < n; i++) c[i] = x[i] + offset + r[i];
+    c = s.open(tag, c, false);
+    long unoffset = designated ? 1L << (62 - f) : 0;
+    long[] z = new long[n];
+    for (int i = 0; i < n; i++) {
+      long wrap = c[i] < 0 ? 0 : msb[i]; // msb(c) = 0 and msb(r) = 1
+      z[i] = (designated ? c[i] >>> f : 0) - hi[i] + (wrap << (64 - f)) - unoffset;
+    }
+    return z;
+  }
+}
