@@ -357,27 +357,40 @@ public final class Cluster implements AutoCloseable {
     return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats);
   }
 
-  /** The most telling failure: a party that could not be reached, else a refusal, else the first error. */
+  /**
+   * The most telling failure: a party that could not be reached, then a refusal (a usage error), then a
+   * party whose call never finished or ended otherwise; aborts this coordinator sent are consequences.
+   */
   private SmpcException cause(Map<String, CompletableFuture<PartyResult>> calls) {
     SmpcException best = null;
     int bestRank = Integer.MAX_VALUE;
     for (Map.Entry<String, CompletableFuture<PartyResult>> e : calls.entrySet()) {
-      if (!e.getValue().isCompletedExceptionally()) continue;
-      Throwable t = e.getValue().handle((r, x) -> x).join();
-      Status.Code code = Status.fromThrowable(t).getCode();
-      int rank = switch (code) {
-        case UNAVAILABLE -> 0;
-        case ABORTED, CANCELLED -> 3;
-        case DEADLINE_EXCEEDED -> 2;
-        default -> 1;
-      };
+      String party = e.getKey(), where = where(party, address(party));
+      int rank;
+      SmpcException ex;
+      if (!e.getValue().isDone()) {
+        rank = 2;
+        ex = SmpcException.failure("%s did not answer before the session failed (stopped or unreachable)", where);
+      } else if (e.getValue().isCompletedExceptionally()) {
+        Throwable t = e.getValue().handle((r, x) -> x).join();
+        Status s = Status.fromThrowable(t);
+        boolean ourAbort = s.getCode() == Status.Code.ABORTED && String.valueOf(s.getDescription()).startsWith(ABORTED_PREFIX);
+        rank = ourAbort ? 9 : s.getCode() == Status.Code.UNAVAILABLE ? 0 : SmpcException.isUsage(s.getCode()) ? 1 : 3;
+        ex = SmpcException.from(t, where);
+        if (rank == 3 && !ex.getMessage().contains(party)) ex = new SmpcException(where + ": " + ex.getMessage(), false);
+      } else {
+        continue;
+      }
       if (rank < bestRank) {
         bestRank = rank;
-        best = SmpcException.from(t, where(e.getKey(), address(e.getKey())));
+        best = ex;
       }
     }
     return best != null ? best : SmpcException.failure("session failed for an unknown reason");
   }
+
+  /** How parties describe an abort this coordinator asked for (see PartyService.abort). */
+  private static final String ABORTED_PREFIX = "session aborted: ";
 
   private void abort(String party, ByteString sid, String reason) {
     try {

@@ -37,6 +37,7 @@ final class GrpcTransport implements Transport {
     });
     long wait = Math.max(1, session.deadline - System.currentTimeMillis());
     PeerGrpc.newStub(peers.channel(party)).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).deliver(up);
+    up.start();
     return up.reply.handle((ok, err) -> {
       if (err == null) return null;
       StatusRuntimeException e = describe(party, err);

@@ -50,6 +50,25 @@ public final class Chunks {
       out.setOnReadyHandler(this::pump);
     }
 
+    /**
+     * Sends the first chunk at once, without waiting for the transport's first ready signal (one thread
+     * hand-off less per message: most session messages are a single chunk); call right after starting
+     * the call. The rest follows flow control.
+     */
+    public synchronized void start() {
+      if (next == 0 && count > 0) {
+        try {
+          out.onNext(chunk.apply(next++));
+        } catch (RuntimeException e) {
+          next = count + 1;
+          out.onError(status(e));
+          reply.completeExceptionally(status(e));
+          return;
+        }
+      }
+      pump();
+    }
+
     private synchronized void pump() {
       try {
         while (next < count && out.isReady()) out.onNext(chunk.apply(next++));
