@@ -31,7 +31,7 @@ class FaultIT {
       TestCluster.Result r = eval.get(40, TimeUnit.SECONDS);
       double seconds = (System.nanoTime() - t0) / 1e9;
       assertThat(r.code()).isEqualTo(1);
-      assertThat(r.err()).contains("bob").containsAnyOf("unreachable", "aborted");
+      assertThat(r.err()).contains("party bob").containsAnyOf("unreachable", "did not answer");
       assertThat(seconds).as("fails within the session deadline").isLessThan(30);
 
       // the survivors dropped everything of the failed session, and serve the next one
