@@ -52,8 +52,10 @@ final class BenchCommand implements Callable<Integer> {
     Smpc root = Smpc.root(spec);
     ClusterConfig config = root.config();
     ClusterConfig started = null;
+    java.nio.file.Path tmp = null;
     if (!Cluster.isUp(config)) {
-      started = LocalCluster.up(config, java.nio.file.Files.createTempDirectory("smpc-bench").resolve("logs"));
+      tmp = java.nio.file.Files.createTempDirectory("smpc-bench");
+      started = LocalCluster.up(config, tmp.resolve("logs"));
       config = started;
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -73,7 +75,10 @@ final class BenchCommand implements Callable<Integer> {
         allCorrect &= report(out, w, n, runs, c.parties().size());
       }
     } finally {
-      if (started != null) LocalCluster.down(started);
+      if (started != null) {
+        LocalCluster.down(started);
+        LocalCluster.deleteTree(tmp);
+      }
     }
     return allCorrect ? 0 : 1;
   }

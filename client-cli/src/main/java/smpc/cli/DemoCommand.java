@@ -64,6 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     } finally {
       if (started != null) {
         LocalCluster.down(started);
+        LocalCluster.deleteTree(tmp);
         out.println("Stopped the local cluster the demo started.");
         out.flush();
       }

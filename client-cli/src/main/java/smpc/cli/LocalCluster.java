@@ -141,6 +141,15 @@ public final class LocalCluster {
     return stopped;
   }
 
+  /** Deletes a directory tree this CLI made for a temporary cluster (logs, data, jar copies). */
+  static void deleteTree(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort: it is a temporary directory
+    }
+  }
+
   /** Names of the config's processes that still run. */
   static List<String> stillRunning(ClusterConfig config) {
     List<Node> all = new ArrayList<>(config.parties());

@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import smpc.sdk.Cluster;
@@ -98,8 +97,6 @@ final class TestCluster implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (Files.exists(file)) cli("cluster", "down");
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    LocalCluster.deleteTree(dir);
   }
 }

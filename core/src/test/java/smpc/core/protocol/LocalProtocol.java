@@ -39,7 +39,11 @@ public final class LocalProtocol {
         Transport net = new Transport() {
           @Override
           public CompletableFuture<Void> send(int to, String tag, byte[] payload) {
-            if (log != null) log.add(new Message(me, to, tag, payload.clone()));
+            if (log != null) {
+              synchronized (log) { // parties run in threads of their own
+                log.add(new Message(me, to, tag, payload.clone()));
+              }
+            }
             box.computeIfAbsent(me + ">" + to + ":" + tag, k -> new CompletableFuture<>()).complete(payload);
             return CompletableFuture.completedFuture(null);
           }
