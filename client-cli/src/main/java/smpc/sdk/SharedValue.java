@@ -42,7 +42,8 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     return parties;
   }
 
-  S combine(char op, SharedValue<?> o) {
+  /** The length of a result combining this with o; refuses values from elsewhere or of clashing lengths. */
+  private int compatibleLength(SharedValue<?> o) {
     if (o.cluster != cluster) throw SmpcException.usage("values from different cluster connections cannot be combined");
     if (!new HashSet<>(o.parties).equals(new HashSet<>(parties))) {
       throw SmpcException.usage("values shared among different parties cannot be combined: %s and %s", parties, o.parties);
@@ -50,9 +51,14 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     if (length != o.length && length != 1 && o.length != 1) {
       throw SmpcException.usage("vector lengths differ: %d and %d", length, o.length);
     }
+    return Math.max(length, o.length);
+  }
+
+  S combine(char op, SharedValue<?> o) {
+    int len = compatibleLength(o);
     Map<String, ValueInfo> merged = new HashMap<>(leaves);
     merged.putAll(o.leaves);
-    return make(new Expr.Bin(op, expr, o.expr), merged, Math.max(length, o.length));
+    return make(new Expr.Bin(op, expr, o.expr), merged, len);
   }
 
   S combine(char op, long c) {
@@ -68,10 +74,9 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     Map<String, ValueInfo> merged = new HashMap<>(leaves);
     int len = length;
     for (SharedValue<?> o : others) {
-      S checked = combine('+', o); // same cluster, same parties, compatible lengths
+      len = Math.max(len, compatibleLength(o));
       args.add(o.expr);
       merged.putAll(o.leaves);
-      len = checked.length;
     }
     return make(new Expr.Call(fn, args), merged, len);
   }
