@@ -17,6 +17,7 @@ import smpc.core.Version;
 import smpc.core.net.Chunks;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.Streams;
+import smpc.core.protocol.TruncSchedule;
 import smpc.core.ring.Packing;
 import smpc.core.ring.Prg;
 import smpc.proto.CorrectionKind;
@@ -108,16 +109,15 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       }
       CorrectionKind kind = req.getKind();
       if (kind == CorrectionKind.UNRECOGNIZED) throw invalid("unknown correction kind");
-      if (kind == CorrectionKind.TRUNC_CORRECTIONS && (req.getFracBits() < 1 || req.getFracBits() > 62)) {
-        throw invalid("fractional bits %d out of range", req.getFracBits());
-      }
+      TruncSchedule schedule = kind == CorrectionKind.TRUNC_CORRECTIONS
+          ? TruncSchedule.of(req.getTruncRunsList(), req.getFracBits()) : null;
       synchronized (s) { // once per session and kind, like a seed: a second request means someone else asked
         int slot = s.parties().size() + kind.getNumber();
         if (s.handedOut()[slot]) throw denied("the %s for this session were already handed out", kind);
         s.handedOut()[slot] = true;
       }
       int per = switch (kind) {
-        case TRUNC_CORRECTIONS -> 2;
+        case TRUNC_CORRECTIONS, DABIT_CORRECTIONS -> 2;
         case BITS_CORRECTIONS -> 3;
         default -> 1;
       };
@@ -127,7 +127,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
         long from = req.getStart() + (long) k * perChunk;
         int n = (int) Math.min(perChunk, count - (long) k * perChunk);
         long[] out = switch (kind) {
-          case TRUNC_CORRECTIONS -> interleave(Streams.truncCorrections(s.seeds(), req.getFracBits(), from, n));
+          case TRUNC_CORRECTIONS -> interleave(Streams.truncCorrections(s.seeds(), schedule, from, n));
+          case DABIT_CORRECTIONS -> interleave(Streams.dabitCorrections(s.seeds(), s.own(), from, n));
           case BITS_CORRECTIONS -> interleave(Streams.bitsCorrections(s.seeds(), s.own(), from, n));
           case AND_CORRECTIONS -> Streams.andCorrections(s.seeds(), from, n);
           default -> Streams.corrections(s.seeds(), from, n);

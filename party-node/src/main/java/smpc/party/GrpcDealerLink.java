@@ -31,6 +31,8 @@ final class GrpcDealerLink implements DealerLink {
   private final CompletableFuture<long[]> truncCorrections; // (r_hi_0, msb_0) interleaved
   private final CompletableFuture<long[]> bitsCorrections; // (r_bits_0, b_bool_0, b_arith_0) interleaved
   private final CompletableFuture<long[]> andCorrections;
+  private final CompletableFuture<long[]> dabitCorrections; // (b_bool_0, b_arith_0) interleaved
+  private final Plan plan;
   private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
 
@@ -38,8 +40,10 @@ final class GrpcDealerLink implements DealerLink {
     this.session = session;
     this.peers = peers;
     this.fracBits = fracBits;
+    this.plan = plan;
+    long dabits = plan.getDabits();
     long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
-    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 ? CompletableFuture.supplyAsync(this::fetchSeed, io)
+    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || dabits > 0 ? CompletableFuture.supplyAsync(this::fetchSeed, io)
         : CompletableFuture.failedFuture(invalid("plan uses dealer material it did not declare"));
     boolean designated = session.me == 0;
     corrections = designated && triples > 0
@@ -50,6 +54,8 @@ final class GrpcDealerLink implements DealerLink {
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3), io) : undeclared();
     andCorrections = designated && ands > 0
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_CORRECTIONS, ands, 1), io) : undeclared();
+    dabitCorrections = designated && dabits > 0
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2), io) : undeclared();
   }
 
   private static CompletableFuture<long[]> undeclared() {
@@ -81,7 +87,8 @@ final class GrpcDealerLink implements DealerLink {
     try {
       Iterator<CorrectionsChunk> it = stub().corrections(CorrectionsRequest.newBuilder().setSessionId(session.id)
           .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
-          .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits).build());
+          .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits)
+          .addAllTruncRuns(kind == CorrectionKind.TRUNC_CORRECTIONS ? plan.getTruncRunsList() : java.util.List.of()).build());
       int pos = 0;
       while (it.hasNext()) {
         var data = it.next().getData();
@@ -136,6 +143,11 @@ final class GrpcDealerLink implements DealerLink {
     long[][] out = new long[per][count];
     for (int k = 0; k < count; k++) for (int j = 0; j < per; j++) out[j][k] = all[(int) (per * (start + k)) + j];
     return out;
+  }
+
+  @Override
+  public long[][] dabitCorrections(long start, int count) {
+    return deinterleave(await(dabitCorrections), 2, start, count, "daBits");
   }
 
   @Override

@@ -20,6 +20,7 @@ import smpc.proto.Instr;
 import smpc.proto.Kind;
 import smpc.proto.Op;
 import smpc.proto.Plan;
+import smpc.proto.TruncRun;
 import smpc.proto.ValueInfo;
 
 /**
@@ -48,9 +49,9 @@ public final class Compiler {
   /** The plan, its rounds, and each output's length and scale (fractional bits; 0 for integers). */
   public record Compiled(Plan plan, int rounds, List<Integer> outputLengths, List<Integer> outputScales) {}
 
-  private enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC, LTZ, EQZ, SLICE, CONCAT }
+  enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC, LTZ, EQZ, SLICE, CONCAT, NORM, LOOKUP }
 
-  private static final class Node {
+  static final class Node {
     final K kind;
     final Node[] in;
     final int len;
@@ -58,7 +59,8 @@ public final class Compiler {
     final int round;
     long[] value; // PUBLIC only
     ValueInfo info; // LOAD, SHARE only
-    int offset; // SLICE only
+    int offset; // SLICE only; NORM: the bits examined
+    long[] table; // LOOKUP only
     int reg = -1;
 
     Node(K kind, int len, int scale, Node... in) {
@@ -68,15 +70,17 @@ public final class Compiler {
       this.scale = scale;
       int r = 0;
       for (Node n : in) r = Math.max(r, n.round);
-      this.round = kind == K.MUL || kind == K.TRUNC || kind == K.LTZ || kind == K.EQZ ? r + 1 : r;
+      this.round = kind == K.MUL || kind == K.TRUNC || kind == K.LTZ || kind == K.EQZ || kind == K.NORM ? r + 1 : r;
     }
   }
 
   private final List<String> parties;
   private final Function<String, ValueInfo> catalog;
-  private final int f;
+  final int f;
+  private final Functions functions;
   private final Map<Expr, Node> memo = new HashMap<>();
-  private final Map<Node, Node> truncated = new HashMap<>();
+  private final Map<List<Object>, Node> truncated = new HashMap<>();
+  private final Map<Node, Node> norms = new HashMap<>();
   private final Map<Node, Node> ltz = new HashMap<>();
   private final Map<Node, Node> eqz = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
@@ -85,6 +89,7 @@ public final class Compiler {
     this.parties = parties;
     this.catalog = catalog;
     this.f = fracBits;
+    this.functions = new Functions(this);
   }
 
   /** Integers only (no fixed-point reals): the default 16 fractional bits are never used. */
@@ -135,6 +140,7 @@ public final class Compiler {
     }
     if (e instanceof Expr.Bin bin) {
       Node l = node(bin.left()), r = node(bin.right());
+      if (bin.op() == '/') return functions.divide(l, r, e);
       return "+-*".indexOf(bin.op()) >= 0 ? binary(bin.op(), l, r, e) : compare(bin.op(), l, r, e);
     }
     Expr.Call call = (Expr.Call) e;
@@ -184,8 +190,14 @@ public final class Compiler {
         arity(call, 1);
         return reduce(node(call.args().get(0)), call.fn().equals("argmax"), true, e);
       }
-      default -> throw invalid("unknown function '%s' (known: sum, dot, abs, sign, relu, min, max, argmax, argmin, where)",
-          call.fn());
+      default -> {
+        if (Functions.UNARY.contains(call.fn())) {
+          arity(call, 1);
+          return functions.call(call.fn(), node(call.args().get(0)), e);
+        }
+        throw invalid("unknown function '%s' (known: sum, dot, abs, sign, relu, min, max, argmax, argmin, where, %s)",
+            call.fn(), String.join(", ", Functions.UNARY));
+      }
     }
   }
 
@@ -194,7 +206,7 @@ public final class Compiler {
    * among equal extremes), by a tournament: each level compares the two halves elementwise in one
    * comparison step and selects with one multiplication round, ceil(log2 n) levels.
    */
-  private Node reduce(Node v, boolean max, boolean index, Expr where) {
+  Node reduce(Node v, boolean max, boolean index, Expr where) {
     if (v.kind == K.PUBLIC) throw invalid("%s of a public vector: compute it in the clear", Printer.show(where));
     long[] positions = new long[v.len];
     for (int i = 0; i < positions.length; i++) positions[i] = i;
@@ -216,7 +228,7 @@ public final class Compiler {
     return index ? idx : vals;
   }
 
-  private Node slice(Node x, int offset, int len) {
+  Node slice(Node x, int offset, int len) {
     if (x.kind == K.PUBLIC) return constant(java.util.Arrays.copyOfRange(x.value, offset, offset + len), x.scale);
     Node n = new Node(K.SLICE, len, x.scale, x);
     n.offset = offset;
@@ -248,7 +260,7 @@ public final class Compiler {
   }
 
   /** [x < 0] as a secret 0/1; one comparison per value, shared by all its uses. */
-  private Node less(Node x) {
+  Node less(Node x) {
     if (x.kind == K.PUBLIC) {
       long[] v = new long[x.len];
       for (int i = 0; i < v.length; i++) v[i] = x.value[i] < 0 ? 1 : 0;
@@ -267,7 +279,7 @@ public final class Compiler {
     return eqz.computeIfAbsent(x, v -> add(new Node(K.EQZ, v.len, 0, v)));
   }
 
-  private Node oneMinus(Node b) {
+  Node oneMinus(Node b) {
     return binary('-', constant(new long[] {1}, 0), b, null);
   }
 
@@ -285,7 +297,7 @@ public final class Compiler {
     }
   }
 
-  private Node binary(char op, Node x, Node y, Expr where) {
+  Node binary(char op, Node x, Node y, Expr where) {
     int len;
     try {
       len = Ring.broadcastLength(x.len, y.len);
@@ -302,6 +314,18 @@ public final class Compiler {
     return add(new Node(op == '+' ? K.ADD : K.SUB, len, scale, x, y));
   }
 
+  /** x * y at scale x.scale + y.scale, without truncating either first (the caller bounds magnitudes). */
+  Node mulRaw(Node x, Node y, Expr where) {
+    int len;
+    try {
+      len = Ring.broadcastLength(x.len, y.len);
+    } catch (IllegalArgumentException ex) {
+      throw invalid("vector lengths differ (%d and %d) in %s", x.len, y.len, Printer.show(where));
+    }
+    if (x.kind == K.PUBLIC && y.kind == K.PUBLIC) return constant(Ring.mul(x.value, y.value), x.scale + y.scale);
+    return multiply(x, y, len);
+  }
+
   private Node multiply(Node x, Node y, int len) {
     int scale = x.scale + y.scale;
     if (x.kind == K.PUBLIC && y.kind == K.PUBLIC) {
@@ -315,10 +339,62 @@ public final class Compiler {
     return add(new Node(K.MUL, len, scale, x, y));
   }
 
-  /** Brings a value at scale 2f down to f (one truncation per value, shared by all its uses). */
-  private Node shrink(Node x) {
-    if (x.scale <= f) return x;
-    return truncated.computeIfAbsent(x, v -> add(new Node(K.TRUNC, v.len, v.scale - f, v)));
+  /** Brings a value above scale f down to f (one truncation per value, shared by all its uses). */
+  Node shrink(Node x) {
+    return x.scale <= f ? x : trunc(x, x.scale - f);
+  }
+
+  /** x / 2^bits: a truncation (public values exactly rounded); the scale drops by {@code bits}. */
+  Node trunc(Node x, int bits) {
+    if (bits == 0) return x;
+    if (x.kind == K.PUBLIC) {
+      long[] p = x.value.clone();
+      for (int i = 0; i < p.length; i++) p[i] = Math.floorDiv(p[i] + (1L << (bits - 1)), 1L << bits);
+      return constant(p, x.scale - bits);
+    }
+    return truncated.computeIfAbsent(List.of(x, bits), k -> add(new Node(K.TRUNC, x.len, x.scale - bits, x)));
+  }
+
+  /** x at exactly {@code scale} fractional bits: raised exactly, or truncated. */
+  Node toScale(Node x, int scale) {
+    return x.scale <= scale ? rescale(x, scale) : trunc(x, x.scale - scale);
+  }
+
+  /** The same ring elements read at another scale: x * 2^(scale - x.scale), free. */
+  Node relabel(Node x, int scale) {
+    if (x.kind == K.PUBLIC) return constant(x.value, scale);
+    Node n = add(new Node(K.MULPUB, x.len, scale, x, constant(new long[] {1}, 0)));
+    return n;
+  }
+
+  /** For each element of x (|x| < 2^bits): the one-hot position of the top bit of |x| and [x < 0] (NORM). */
+  Node norm(Node x, int bits) {
+    return norms.computeIfAbsent(x, v -> {
+      Node n = add(new Node(K.NORM, v.len * (bits + 1), 0, v));
+      n.offset = bits;
+      return n;
+    });
+  }
+
+  /** Per element, the sum of a NORM's bits times a public table (local), at {@code scale}. */
+  Node lookup(Node norm, long[] table, int scale) {
+    Node n = add(new Node(K.LOOKUP, norm.len / table.length, scale, norm));
+    n.table = table;
+    return n;
+  }
+
+  /** The sum of a vector's elements (local). */
+  Node sum(Node x) {
+    return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}, x.scale) : add(new Node(K.SUM, 1, x.scale, x));
+  }
+
+  /** A public constant vector, encoded at {@code scale} fractional bits. */
+  Node real(double v, int scale) {
+    return constant(new long[] {Math.round(Math.scalb(v, scale))}, scale);
+  }
+
+  Node integer(long v) {
+    return constant(new long[] {v}, 0);
   }
 
   /** Raises a value to a larger scale by a public power of two (local, exact). */
@@ -329,7 +405,7 @@ public final class Compiler {
     return add(new Node(K.MULPUB, x.len, scale, x, constant(new long[] {factor}, 0)));
   }
 
-  private Node constant(long[] v, int scale) {
+  Node constant(long[] v, int scale) {
     Node n = new Node(K.PUBLIC, v.length, scale);
     n.value = v;
     return add(n);
@@ -384,10 +460,13 @@ public final class Compiler {
         code.add(i);
       }
     }
-    long triples = 0, truncs = 0, compares = 0;
+    long triples = 0, truncs = 0, compares = 0, ands = 0, dabits = 0;
+    List<TruncRun> runs = new ArrayList<>();
     for (int r = 0; r <= maxRound; r++) {
       Instr.Builder mul = Instr.newBuilder().setOp(Op.MUL);
-      Instr.Builder trunc = Instr.newBuilder().setOp(Op.TRUNC).setScale(f);
+      Map<Integer, Instr.Builder> truncsByBits = new java.util.TreeMap<>(); // one instruction per bits dropped
+      Map<Integer, Long> truncLengths = new HashMap<>();
+      Map<Integer, Instr.Builder> normsByBits = new java.util.TreeMap<>();
       Instr.Builder cmp = Instr.newBuilder().setOp(Op.COMPARE);
       java.io.ByteArrayOutputStream modes = new java.io.ByteArrayOutputStream();
       for (Node n : nodes) {
@@ -398,21 +477,36 @@ public final class Compiler {
           triples += n.len;
         } else if (n.kind == K.TRUNC) {
           n.reg = nextReg[0]++;
-          trunc.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
+          int bits = n.in[0].scale - n.scale;
+          truncsByBits.computeIfAbsent(bits, b -> Instr.newBuilder().setOp(Op.TRUNC).setScale(b))
+              .addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
+          truncLengths.merge(bits, (long) n.len, Long::sum);
           truncs += n.len;
         } else if (n.kind == K.LTZ || n.kind == K.EQZ) {
           n.reg = nextReg[0]++;
           cmp.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
           modes.write(n.kind == K.LTZ ? 0 : 1);
           compares += n.len;
+          ands += (long) n.len * PlanRunner.ANDS_PER_COMPARE;
+        } else if (n.kind == K.NORM) {
+          n.reg = nextReg[0]++;
+          normsByBits.computeIfAbsent(n.offset, b -> Instr.newBuilder().setOp(Op.NORM).setLength(b))
+              .addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
+          compares += n.in[0].len;
+          ands += (long) n.in[0].len * PlanRunner.andsPerNorm(n.offset);
+          dabits += n.len;
         }
       }
       if (mul.getDstCount() > 0) code.add(mul);
-      if (trunc.getDstCount() > 0) code.add(trunc);
+      for (var t : truncsByBits.entrySet()) {
+        code.add(t.getValue());
+        runs.add(TruncRun.newBuilder().setBits(t.getKey()).setCount(truncLengths.get(t.getKey())).build());
+      }
       if (cmp.getDstCount() > 0) code.add(cmp.setModes(com.google.protobuf.ByteString.copyFrom(modes.toByteArray())));
+      code.addAll(normsByBits.values());
       for (Node n : nodes) {
         if (n.round != r || n.kind == K.MUL || n.kind == K.TRUNC || n.kind == K.LTZ || n.kind == K.EQZ
-            || n.kind == K.PUBLIC || n.reg >= 0) continue;
+            || n.kind == K.NORM || n.kind == K.PUBLIC || n.reg >= 0) continue;
         n.reg = nextReg[0]++;
         Instr.Builder i = Instr.newBuilder().addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
         switch (n.kind) {
@@ -423,6 +517,7 @@ public final class Compiler {
           case MULPUB -> i.setOp(Op.MUL_PUBLIC).setConstant(Packing.toByteString(n.in[1].value));
           case SLICE -> i.setOp(Op.SLICE).setOffset(n.offset).setLength(n.len);
           case CONCAT -> i.setOp(Op.CONCAT).addSrc(reg(n.in[1], code, nextReg));
+          case LOOKUP -> i.setOp(Op.LOOKUP).setConstant(Packing.toByteString(n.table));
           default -> throw new IllegalStateException(n.kind.toString());
         }
         code.add(i);
@@ -447,13 +542,12 @@ public final class Compiler {
         code.add(i);
       }
     }
-    if (triples > Limits.MAX_LENGTH || truncs > Limits.MAX_LENGTH || compares * PlanRunner.ANDS_PER_COMPARE > Limits.MAX_LENGTH) {
-      throw invalid("the computation needs %d multiplications, %d truncations and %d comparisons, more than one session"
-          + " may do (%d each, %d comparisons); split it", triples, truncs, compares, Limits.MAX_LENGTH,
-          Limits.MAX_LENGTH / PlanRunner.ANDS_PER_COMPARE);
+    if (triples > Limits.MAX_LENGTH || truncs > Limits.MAX_LENGTH || ands > Limits.MAX_LENGTH || dabits > Limits.MAX_LENGTH) {
+      throw invalid("the computation needs %d multiplications, %d truncations, %d binary ANDs and %d bit conversions,"
+          + " more than one session may do (%d each); split it", triples, truncs, ands, dabits, Limits.MAX_LENGTH);
     }
     Plan plan = Plan.newBuilder().addAllInstrs(withFrees(code)).setTriples(triples).setTruncPairs(truncs)
-        .setCompares(compares).setAndTriples(compares * PlanRunner.ANDS_PER_COMPARE).build();
+        .setCompares(compares).setAndTriples(ands).setDabits(dabits).addAllTruncRuns(runs).build();
     return new Compiled(plan, PlanRunner.rounds(plan), lengths, scales);
   }
 

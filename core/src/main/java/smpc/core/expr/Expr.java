@@ -18,7 +18,7 @@ public sealed interface Expr {
 
   record Neg(Expr x) implements Expr {}
 
-  /** {@code op} is one of {@code + - *}, or a comparison {@code < > l g = !} (l, g: <=, >=; =, !: ==, !=). */
+  /** {@code op} is one of {@code + - * /}, or a comparison {@code < > l g = !} (l, g: <=, >=; =, !: ==, !=). */
   record Bin(char op, Expr left, Expr right) implements Expr {}
 
   /** A function call: {@code sum(v)}, {@code dot(u, v)}. */

@@ -65,7 +65,7 @@ public final class Parser {
     while (true) {
       skipSpace();
       if (eat('*')) e = Expr.mul(e, unary());
-      else if (peek() == '/') throw error("division is not supported yet");
+      else if (eat('/')) e = new Expr.Bin('/', e, unary());
       else return e;
     }
   }

@@ -32,6 +32,29 @@ final class Comparison {
     long[] c = new long[n];
     for (int t = 0; t < n; t++) c[t] = x[t] + ra[t];
     c = s.open("c/" + tag, c, false);
+    long[][] gp = borrows(s, tag, c, rb);
+    long[] g = gp[0], p = gp[1];
+    long[] e = new long[n];
+    for (int t = 0; t < n; t++) {
+      long bit = ltz[t] ? (designated ? c[t] >>> 63 : 0) ^ (rb[t] >>> 63) ^ (g[t] >>> 62) : p[t] >>> 63;
+      e[t] = (bit ^ bb[t]) & 1;
+    }
+    e = s.open("e/" + tag, e, true); // bit ^ b, with b the daBit
+    long[] z = new long[n];
+    for (int t = 0; t < n; t++) {
+      long et = e[t] & 1;
+      z[t] = (designated ? et : 0) + (1 - 2 * et) * ba[t]; // e + [b] - 2e[b]
+    }
+    return z;
+  }
+
+  /**
+   * For x = c - r with c public and r XOR-shared in rb: {G, P} where bit i of G is the borrow out of
+   * bits 0..i and bit i of P says bits 0..i of c and r are all equal. Six levels of word ANDs.
+   */
+  static long[][] borrows(SessionView s, String tag, long[] c, long[] rb) {
+    int n = c.length;
+    boolean designated = s.designated();
     long[] g = new long[n], p = new long[n];
     for (int t = 0; t < n; t++) {
       g[t] = ~c[t] & rb[t];
@@ -52,22 +75,11 @@ final class Comparison {
         p[t] = z[n + t];
       }
     }
-    long[] e = new long[n];
-    for (int t = 0; t < n; t++) {
-      long bit = ltz[t] ? (designated ? c[t] >>> 63 : 0) ^ (rb[t] >>> 63) ^ (g[t] >>> 62) : p[t] >>> 63;
-      e[t] = (bit ^ bb[t]) & 1;
-    }
-    e = s.open("e/" + tag, e, true); // bit ^ b, with b the daBit
-    long[] z = new long[n];
-    for (int t = 0; t < n; t++) {
-      long et = e[t] & 1;
-      z[t] = (designated ? et : 0) + (1 - 2 * et) * ba[t]; // e + [b] - 2e[b]
-    }
-    return z;
+    return new long[][] {g, p};
   }
 
   /** Word ANDs of XOR-shared u and v with binary Beaver triples, all in one round. */
-  private static long[] and(SessionView s, String tag, long[] u, long[] v) {
+  static long[] and(SessionView s, String tag, long[] u, long[] v) {
     int n = u.length;
     boolean designated = s.designated();
     long start = s.take(SessionView.Material.AND, n);

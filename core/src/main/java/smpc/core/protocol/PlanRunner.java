@@ -66,6 +66,8 @@ public final class PlanRunner implements SessionView {
   private long truncCursor;
   private long compareCursor;
   private long andCursor;
+  private long dabitCursor;
+  private final TruncSchedule truncSchedule;
   private int rounds;
   private long bytesSent;
   private long bytesReceived;
@@ -81,6 +83,7 @@ public final class PlanRunner implements SessionView {
     this.net = net;
     this.dealer = dealer;
     this.store = store;
+    this.truncSchedule = TruncSchedule.of(plan.getTruncRunsList(), fracBits);
   }
 
   public Outcome run() {
@@ -89,7 +92,7 @@ public final class PlanRunner implements SessionView {
     for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
       Instr in = plan.getInstrs(pc);
       Op op = Op.of(in);
-      rounds += roundsOf(op, prev);
+      rounds += roundsOf(in, op, prev);
       execute(pc, in, op);
       prev = op;
     }
@@ -104,19 +107,30 @@ public final class PlanRunner implements SessionView {
     }
     SessionStats stats = SessionStats.newBuilder()
         .setRounds(rounds).setBytesSent(bytesSent).setBytesReceived(bytesReceived)
-        .setDealerBytes(dealer.bytesReceived()).setTriples(tripleCursor).setTruncPairs(truncCursor).setCompares(compareCursor)
+        .setDealerBytes(dealer.bytesReceived()).setTriples(tripleCursor).setTruncPairs(truncCursor).setCompares(compareCursor).setDabits(dabitCursor)
         .setElapsedUs((System.nanoTime() - t0) / 1000).build();
     return new Outcome(stores, revealed, stats);
   }
 
-  /** Consecutive input sharings travel together; a comparison takes 8 rounds; other communicating steps 1. */
-  private static int roundsOf(Op op, Op prev) {
+  /** Consecutive input sharings travel together; comparisons and NORM take several; other communicating steps 1. */
+  private static int roundsOf(Instr in, Op op, Op prev) {
     if (op == Op.COMPARE) return COMPARE_ROUNDS;
+    if (op == Op.NORM) return Normalization.rounds(normBits(in));
     return op.communicates && !(op == Op.SHARE && prev == Op.SHARE) ? 1 : 0;
   }
 
   public static final int COMPARE_ROUNDS = Comparison.ROUNDS;
   public static final int ANDS_PER_COMPARE = Comparison.ANDS;
+
+  /** Word AND triples one NORM element over {@code bits} bits uses (it also takes one comparison's edaBit). */
+  public static int andsPerNorm(int bits) {
+    return Normalization.ands(bits);
+  }
+
+  private static int normBits(Instr in) {
+    if (in.getLength() < 2 || in.getLength() > 62) throw invalid("NORM examines 2 to 62 bits, not %d", in.getLength());
+    return (int) in.getLength();
+  }
 
   /** The rounds a plan takes (what every party's statistics will report). */
   public static int rounds(Plan plan) {
@@ -124,7 +138,7 @@ public final class PlanRunner implements SessionView {
     Op prev = null;
     for (Instr in : plan.getInstrsList()) {
       Op op = Op.of(in);
-      rounds += roundsOf(op, prev);
+      rounds += roundsOf(in, op, prev);
       prev = op;
     }
     return rounds + (storesAnywhere(plan) ? 1 : 0);
@@ -154,7 +168,7 @@ public final class PlanRunner implements SessionView {
   private enum Op {
     LOAD(false), SHARE(true), CONST(false), ADD(false), SUB(false), NEG(false), MUL_PUBLIC(false),
     MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false), TRUNC(true), COMPARE(true), SLICE(false),
-    CONCAT(false);
+    CONCAT(false), NORM(true), LOOKUP(false);
 
     final boolean communicates;
 
@@ -187,6 +201,33 @@ public final class PlanRunner implements SessionView {
       case MUL -> multiply(pc, in);
       case TRUNC -> truncate(pc, in);
       case COMPARE -> compare(pc, in);
+      case NORM -> {
+        int bits = normBits(in);
+        long[][] xs = sources(in);
+        long[] x = flatten(xs);
+        if ((long) x.length * (bits + 1) > Limits.MAX_LENGTH) {
+          throw invalid("NORM of %d elements over %d bits exceeds %d", x.length, bits, Limits.MAX_LENGTH);
+        }
+        long[] z = Normalization.onehot(this, "" + pc, x, bits);
+        int off = 0;
+        for (int k = 0; k < xs.length; k++) {
+          int len = xs[k].length * (bits + 1);
+          set(in, k, java.util.Arrays.copyOfRange(z, off, off + len));
+          off += len;
+        }
+      }
+      case LOOKUP -> {
+        long[] x = src(in, 0), table = constant(in);
+        int m = table.length;
+        if (x.length % m != 0) throw invalid("LOOKUP of a vector of %d with a table of %d", x.length, m);
+        long[] z = new long[x.length / m];
+        for (int t = 0; t < z.length; t++) {
+          long acc = 0;
+          for (int i = 0; i < m; i++) acc += x[t * m + i] * table[i];
+          z[t] = acc;
+        }
+        set(in, 0, z);
+      }
       case SLICE -> {
         long[] x = src(in, 0);
         if (in.getOffset() < 0 || in.getLength() < 1 || in.getOffset() + in.getLength() > x.length) {
@@ -272,11 +313,13 @@ public final class PlanRunner implements SessionView {
   }
 
   private void truncate(int pc, Instr in) {
-    if (in.getScale() != fracBits || fracBits < 1 || fracBits > 62) {
-      throw invalid("TRUNC drops %d bits but the session uses %d fractional bits", in.getScale(), fracBits);
-    }
     long[][] xs = sources(in);
-    scatter(in, Truncation.truncate(this, "t/" + pc, flatten(xs)), xs);
+    long[] x = flatten(xs);
+    int bits = in.getScale();
+    if (x.length > 0 && (truncSchedule.bitsAt(truncCursor) != bits || truncSchedule.bitsAt(truncCursor + x.length - 1) != bits)) {
+      throw invalid("TRUNC drops %d bits but the plan's truncation schedule says otherwise", bits);
+    }
+    scatter(in, Truncation.truncate(this, "t/" + pc, x, bits), xs);
   }
 
   private void compare(int pc, Instr in) {
@@ -349,6 +392,7 @@ public final class PlanRunner implements SessionView {
       case TRIPLE -> { start = tripleCursor; tripleCursor += n; }
       case TRUNC -> { start = truncCursor; truncCursor += n; }
       case COMPARE -> { start = compareCursor; compareCursor += n; }
+      case DABIT -> { start = dabitCursor; dabitCursor += n; }
       default -> { start = andCursor; andCursor += n; }
     }
     if (start + n > Limits.MAX_LENGTH) throw invalid("a session may use at most %d items of %s material", Limits.MAX_LENGTH, kind);

@@ -25,6 +25,11 @@ public final class Streams {
   public static final int AND_C = 13;
   /** The dealer's own stream (never a party's): the secret bits of daBits. */
   public static final int DA_BIT = 14;
+  /** daBits on their own (bit decomposition): the XOR-shared bit and its additive shares. */
+  public static final int DB_B = 17;
+  public static final int DB_A = 18;
+  /** The dealer's own stream: the secret bits of standalone daBits. */
+  public static final int DB_BIT = 19;
   /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
   public static final int SHARE = 16;
 
@@ -74,6 +79,11 @@ public final class Streams {
 
   /** The dealer's corrections for truncation pairs: party 0's shares {r_hi_0, msb_0}. */
   public static long[][] truncCorrections(byte[][] seeds, int fracBits, long start, int count) {
+    return truncCorrections(seeds, TruncSchedule.uniform(fracBits), start, count);
+  }
+
+  /** As above, with the bits each pair drops given by the plan's schedule. */
+  public static long[][] truncCorrections(byte[][] seeds, TruncSchedule schedule, long start, int count) {
     long[] r = new long[count], hi = new long[count], msb = new long[count], tmp = new long[count];
     for (int i = 0; i < seeds.length; i++) {
       Prg prg = new Prg(seeds[i]);
@@ -87,7 +97,7 @@ public final class Streams {
       }
     }
     for (int k = 0; k < count; k++) {
-      hi[k] = (r[k] >>> fracBits) - hi[k];
+      hi[k] = (r[k] >>> schedule.bitsAt(start + k)) - hi[k];
       msb[k] = (r[k] >>> 63) - msb[k];
     }
     return new long[][] {hi, msb};
@@ -151,6 +161,34 @@ public final class Streams {
     }
     for (int k = 0; k < count; k++) c[k] ^= a[k] & b[k];
     return c;
+  }
+
+  /** One party's standalone daBits [start, start+count): {b_bool (0/1), b_arith}; null for party 0. */
+  public static long[][] dabitShares(byte[] seed, boolean designated, long start, int count) {
+    if (designated) return new long[][] {null, null};
+    Prg prg = new Prg(seed);
+    long[] bb = prg.longs(DB_B, start, count);
+    for (int k = 0; k < count; k++) bb[k] &= 1;
+    return new long[][] {bb, prg.longs(DB_A, start, count)};
+  }
+
+  /** Party 0's {b_bool_0, b_arith_0}; the bits come from the dealer's own seed. */
+  public static long[][] dabitCorrections(byte[][] seeds, byte[] dealerSeed, long start, int count) {
+    long[] bb = new long[count], ba = new long[count];
+    for (int i = 1; i < seeds.length; i++) {
+      long[][] s = dabitShares(seeds[i], false, start, count);
+      for (int k = 0; k < count; k++) {
+        bb[k] ^= s[0][k];
+        ba[k] += s[1][k];
+      }
+    }
+    long[] b = new Prg(dealerSeed).longs(DB_BIT, start, count);
+    for (int k = 0; k < count; k++) {
+      long bit = b[k] & 1;
+      bb[k] ^= bit;
+      ba[k] = bit - ba[k];
+    }
+    return new long[][] {bb, ba};
   }
 
   /** A holder's share of an input, expanded from the seed the owner sent it. */

@@ -1,7 +1,7 @@
 package smpc.core.protocol;
 
 /**
- * Fixed-point truncation x / 2^f in one round with a dealer pair (r, r >>> f, msb(r)), r uniform.
+ * Truncation x / 2^f (f any of 1..62, per the plan's schedule) in one round with a dealer pair (r, r >>> f, msb(r)), r uniform.
  * With x' = x + 2^62 in [0, 2^63) the parties open c = x' + r (uniform, so it hides x); the wrap-around
  * of that sum happened exactly when msb(r) = 1 and msb(c) = 0, a linear function of the shared msb(r).
  * Then x' >>> f = (c >>> f) - (r >>> f) + wrap * 2^(64-f) - borrow, where the dropped borrow (0 or 1)
@@ -11,8 +11,8 @@ package smpc.core.protocol;
 final class Truncation {
   private Truncation() {}
 
-  static long[] truncate(SessionView s, String tag, long[] x) {
-    int n = x.length, f = s.fracBits();
+  static long[] truncate(SessionView s, String tag, long[] x, int f) {
+    int n = x.length;
     boolean designated = s.designated();
     long start = s.take(SessionView.Material.TRUNC, n);
     long[][] pair = Streams.truncShares(s.dealer().seed(), designated, start, n);

@@ -25,6 +25,7 @@ class ParserTest {
     assertThat(Parser.parse("-9223372036854775807")).isEqualTo(new Expr.Num(-Long.MAX_VALUE));
     assertThat(Parser.parse("-2.5 * x")).isEqualTo(Expr.mul(new Expr.Dec(new java.math.BigDecimal("-2.5")), ref("x")));
     assertThat(Parser.parse("1e-3")).isEqualTo(new Expr.Dec(new java.math.BigDecimal("1e-3")));
+    assertThat(Parser.parse("a / b * c")).isEqualTo(Expr.mul(new Expr.Bin('/', ref("a"), ref("b")), ref("c")));
   }
 
   @ParameterizedTest
@@ -35,7 +36,7 @@ class ParserTest {
       "a $ b|unexpected '$'",
       "2.5e * a|malformed exponent in '2.5e'",
       "99999999999999999999|out of the 64-bit range",
-      "a / b|division is not supported yet",
+      "a / / b|column 5: expected a value",
       "'  '|it is empty",
       "a < b < c|comparisons do not chain",
       "a = b|'=' is not an operator; compare with '=='"})

@@ -70,7 +70,7 @@ public final class LocalProtocol {
 
           @Override
           public long[][] truncCorrections(long start, int count) {
-            return Streams.truncCorrections(seeds, FRAC_BITS, start, count);
+            return Streams.truncCorrections(seeds, TruncSchedule.of(plan.getTruncRunsList(), FRAC_BITS), start, count);
           }
 
           @Override
@@ -81,6 +81,11 @@ public final class LocalProtocol {
           @Override
           public long[] andCorrections(long start, int count) {
             return Streams.andCorrections(seeds, start, count);
+          }
+
+          @Override
+          public long[][] dabitCorrections(long start, int count) {
+            return Streams.dabitCorrections(seeds, dealerSeed, start, count);
           }
 
           @Override

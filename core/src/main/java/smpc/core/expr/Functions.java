@@ -1,0 +1,339 @@
+package smpc.core.expr;
+
+import static smpc.core.Errors.invalid;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import smpc.core.expr.Compiler.K;
+import smpc.core.expr.Compiler.Node;
+import smpc.core.ring.FixedPoint;
+
+/**
+ * Division and the nonlinear functions, built from the compiler's primitives (products, truncations by
+ * any number of bits, comparisons, NORM and table lookups). Each result is a real at scale f.
+ *
+ * <p>Numerics, chosen so one method converges over the whole range: reciprocal, division, sqrt, rsqrt
+ * and log first normalise the input with NORM (w = |x| * 2^-e in [0.5, 1], e secret, from the top bit),
+ * work on w, and apply 2^-e (or 2^(e/2), or e ln 2) through public tables indexed by the same one-hot
+ * bits. Reciprocal is Newton's iteration from the minimax line 48/17 - 32/17 w (relative error 1/17,
+ * squared by each of two iterations). exp(x) = exp(x/32)^32 with a Chebyshev polynomial on [-1, 1].
+ * sigmoid and tanh are an odd Chebyshev polynomial on [-8, 8] (tanh on [-4, 4]) and exact 0/1 (-1/1)
+ * beyond it. Polynomials are evaluated in the Chebyshev basis (T_2k = 2T_k^2 - 1, T_a+b = 2 T_a T_b -
+ * T_a-b), whose values stay in [-1, 1]: the monomial basis would multiply rounding errors by
+ * coefficients in the thousands. Internal precision is 24 fractional bits.
+ */
+final class Functions {
+  /** The one-argument functions this class provides (besides division). */
+  static final List<String> UNARY = List.of("reciprocal", "exp", "log", "sqrt", "rsqrt", "sigmoid", "tanh", "softmax");
+
+  /** Internal fractional bits of polynomial evaluation and of its coefficients. */
+  private static final int S = 24;
+  private static final int SC = 24;
+  /** exp saturates at exp(EXP_MAX) above EXP_MAX and returns 0 below -EXP_MIN_ABS (true value < 1.3e-14). */
+  static final double EXP_MAX = 13.5;
+  static final double EXP_MIN_ABS = 32;
+
+  private static final double[] EXP = chebyshev(t -> Math.exp(t), 9, false);
+  private static final double[] LOG = chebyshev(t -> Math.log(0.75 + t / 4), 8, false);
+  private static final double[] SQRT = chebyshev(t -> Math.sqrt(0.75 + t / 4), 7, false);
+  private static final double[] RSQRT = chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), 8, false);
+  /** sigmoid(8t) - 1/2 on [-1, 1]: odd. */
+  private static final double[] SIGMOID = chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, 21, true);
+  /** tanh(4t) = 2 sigmoid(8t) - 1. */
+  private static final double[] TANH = scaled(SIGMOID, 2);
+
+  private final Compiler c;
+  private final int f;
+  private final int bits; // NORM examines every bit a value in range can have
+
+  Functions(Compiler c) {
+    this.c = c;
+    this.f = c.f;
+    this.bits = 62 - f;
+  }
+
+  Node call(String fn, Node x, Expr where) {
+    if (x.kind == K.PUBLIC && !fn.equals("softmax")) return publicCall(fn, x, where);
+    requireFracBits(fn);
+    Node r = real(x);
+    return switch (fn) {
+      case "reciprocal" -> reciprocal(r, where);
+      case "exp" -> exp(r, true, where);
+      case "log" -> log(r, where);
+      case "sqrt" -> root(r, false, where);
+      case "rsqrt" -> root(r, true, where);
+      case "sigmoid" -> saturated(r, 3, SIGMOID, 0.5, 0, 1, where);
+      case "tanh" -> saturated(r, 2, TANH, 0, -1, 1, where);
+      case "softmax" -> softmax(r, where);
+      default -> throw new IllegalStateException(fn);
+    };
+  }
+
+  /** x / y: exact floor division for integers by a public integer, else a real quotient. */
+  Node divide(Node x, Node y, Expr where) {
+    if (y.kind == K.PUBLIC) {
+      for (long v : y.value) if (v == 0) throw invalid("division by zero in %s", Printer.show(where));
+      if (x.kind == K.PUBLIC) return publicDivide(x, y);
+      if (x.scale == 0 && y.scale == 0) return floorDivide(x, y, where);
+      return byPublic(x, y, where);
+    }
+    requireFracBits("division");
+    Node yr = real(y), xr = x.scale > f ? c.shrink(x) : x;
+    Node nm = c.norm(yr, bits);
+    Node sf = signFactor(nm);
+    Node rw = newton(normalised(yr, nm, sf, where), where);
+    // x/y = x * 2^-e * (1/w), e = p + 1 - f. For e <= 0, x * 2^-e is exact (an integer table) and one
+    // truncation follows. For e > 0, q = x/w is truncated first and then shifted right in two table steps,
+    // so every product stays below 2^62 for results in range and q's rounding shrinks with the shift.
+    int g1 = 62 - 3 * f, g2 = f;
+    long[] up = new long[bits + 1], t1 = new long[bits + 1], t2 = new long[bits + 1];
+    for (int p = 0; p < bits; p++) {
+      int e = p + 1 - f;
+      if (e <= 0) {
+        up[p] = 1L << -e;
+      } else {
+        t1[p] = 1L << (g1 - Math.min(e, g1));
+        t2[p] = 1L << (g2 - Math.max(e - g1, 0));
+      }
+    }
+    Node left = c.toScale(c.mulRaw(c.mulRaw(xr, c.mulRaw(c.lookup(nm, up, 0), sf, where), where), rw, where), f);
+    Node q = c.toScale(c.mulRaw(xr, rw, where), f);
+    Node q1 = c.trunc(c.mulRaw(q, c.mulRaw(c.lookup(nm, t1, g1), sf, where), where), g1);
+    Node right = c.trunc(c.mulRaw(q1, c.lookup(nm, t2, g2), where), g2);
+    return c.binary('+', left, right, where);
+  }
+
+  private Node reciprocal(Node y, Expr where) {
+    Node nm = c.norm(y, bits);
+    Node sf = signFactor(nm);
+    Node rw = newton(normalised(y, nm, sf, where), where);
+    int g = 61 - 2 * f; // 1/y = (1/w) * 2^(f-1-p); rw < 2^(f+1) times the table < 2^(g+f-1) stays below 2^61
+    long[] t = new long[bits + 1];
+    for (int p = 0; p < bits; p++) t[p] = g + f - 1 - p >= 0 ? 1L << (g + f - 1 - p) : 0;
+    return c.trunc(c.mulRaw(rw, c.mulRaw(c.lookup(nm, t, g), sf, where), where), g);
+  }
+
+  /** |y| * 2^(f-1-p) at scale f, in [0.5, 1] for y != 0 (p the top bit of |y|'s encoding). */
+  private Node normalised(Node y, Node nm, Node sf, Expr where) {
+    Node signed = c.trunc(c.mulRaw(y, c.lookup(nm, scaleTable(), bits - f), where), bits - f);
+    return sf == null ? signed : c.mulRaw(signed, sf, where);
+  }
+
+  /** 2^(f-1-p) at scale bits - f: y * table < 2^bits for every p. */
+  private long[] scaleTable() {
+    long[] t = new long[bits + 1];
+    for (int p = 0; p < bits; p++) t[p] = 1L << (bits - 1 - p);
+    return t;
+  }
+
+  /** 1 - 2[y < 0], an integer, from the NORM's sign bit. */
+  private Node signFactor(Node nm) {
+    long[] t = new long[bits + 1];
+    t[bits] = -2;
+    return c.binary('+', c.integer(1), c.lookup(nm, t, 0), null);
+  }
+
+  /** 1/w for w in [0.5, 1]: the minimax line, then two Newton steps x(2 - wx) at scale f. */
+  private Node newton(Node w, Expr where) {
+    Node x = c.trunc(c.binary('-', c.real(48.0 / 17, 2 * f), c.mulRaw(w, c.real(32.0 / 17, f), where), where), f);
+    for (int i = 0; i < 2; i++) {
+      Node e = c.binary('-', c.real(2, 2 * f), c.mulRaw(w, x, where), where);
+      x = c.trunc(c.mulRaw(x, e, where), 2 * f);
+    }
+    return x;
+  }
+
+  /** log x = log w + (p + 1 - f) ln 2. */
+  private Node log(Node x, Expr where) {
+    Node nm = c.norm(x, bits);
+    Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), LOG, where);
+    long[] t = new long[bits + 1];
+    for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb((p + 1 - f) * Math.log(2), S + SC));
+    return c.toScale(c.binary('+', v, c.lookup(nm, t, S + SC), where), f);
+  }
+
+  /** sqrt x = sqrt(w) 2^(e/2) and rsqrt x = rsqrt(w) 2^(-e/2), e = p + 1 - f, by a table at scale g. */
+  private Node root(Node x, boolean inverse, Expr where) {
+    Node nm = c.norm(x, bits);
+    Node v = c.toScale(chebyshevSum(quarterOffset(normalised(x, nm, null, where)), inverse ? RSQRT : SQRT, where), S);
+    int g = inverse ? 36 - (f) / 2 : f + 6; // v * table < 2^61 for every p
+    long[] t = new long[bits + 1];
+    for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb(Math.pow(2, (inverse ? -1 : 1) * (p + 1 - f) / 2.0), g));
+    return c.trunc(c.mulRaw(v, c.lookup(nm, t, g), where), S + g - f);
+  }
+
+  /** t = 4 (w - 0.75) at scale S, in [-1, 1] for w in [0.5, 1]. */
+  private Node quarterOffset(Node w) {
+    return c.toScale(c.relabel(c.binary('-', w, c.real(0.75, f), null), f - 2), S);
+  }
+
+  /** exp(x) = exp(x/32)^32, saturating as documented. */
+  private Node exp(Node x, boolean saturateHigh, Expr where) {
+    Node y = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + 5), S), EXP, where), S);
+    for (int i = 0; i < 3; i++) y = c.trunc(c.mulRaw(y, y, where), S);
+    y = c.trunc(c.mulRaw(y, y, where), 2 * S - 21); // exp(x/2) at scale 21: its square stays below 2^62 up to x = 13.8
+    y = c.trunc(c.mulRaw(y, y, where), 42 - f);
+    Node low = c.less(c.binary('+', x, c.real(EXP_MIN_ABS, f), where));
+    if (!saturateHigh) return c.mulRaw(c.oneMinus(low), y, where);
+    Node high = c.less(c.binary('-', c.real(EXP_MAX, f), x, where));
+    Node mid = c.binary('-', c.oneMinus(low), high, where);
+    return c.binary('+', c.mulRaw(mid, y, where), c.mulRaw(high, c.real(Math.exp(EXP_MAX), f), where), where);
+  }
+
+  /**
+   * An odd polynomial in t = x / 2^shift on [-1, 1] plus {@code center}, and exactly {@code low} / {@code high}
+   * beyond it (x < -2^shift, x > 2^shift): both comparisons in one step.
+   */
+  private Node saturated(Node x, int shift, double[] coeffs, double center, double low, double high, Expr where) {
+    double[] k = coeffs.clone();
+    k[0] = center;
+    Node p = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + shift), S), k, where), f);
+    Node lo = c.less(c.binary('+', x, c.real(1 << shift, f), where));
+    Node hi = c.less(c.binary('-', c.real(1 << shift, f), x, where));
+    Node mid = c.binary('-', c.oneMinus(lo), hi, where);
+    Node out = c.mulRaw(mid, p, where);
+    if (high != 0) out = c.binary('+', out, c.mulRaw(hi, c.real(high, f), where), where);
+    if (low != 0) out = c.binary('+', out, c.mulRaw(lo, c.real(low, f), where), where);
+    return out;
+  }
+
+  /** exp(v - max v) / sum: every entry of the shifted vector is at most 0. */
+  private Node softmax(Node v, Expr where) {
+    if (v.len < 2) throw invalid("softmax needs a vector of at least 2 values in %s", Printer.show(where));
+    Node e = c.shrink(exp(c.binary('-', v, c.reduce(v, true, false, where), where), false, where));
+    Node total = c.sum(e);
+    return c.trunc(c.mulRaw(e, reciprocal(total, where), where), f);
+  }
+
+  /** sum_k coeffs[k] T_k(t) at scale S + SC, for t at scale S with |t| <= 1. */
+  private Node chebyshevSum(Node t, double[] coeffs, Expr where) {
+    Map<Integer, Node> tk = new HashMap<>();
+    tk.put(1, t);
+    Node sum = c.real(coeffs[0], S + SC);
+    for (int k = 1; k < coeffs.length; k++) {
+      if (coeffs[k] == 0) continue;
+      sum = c.binary('+', sum, c.mulRaw(chebyshevT(k, tk, where), c.real(coeffs[k], SC), where), where);
+    }
+    return sum;
+  }
+
+  /** T_k(t) at scale S, with T_k = 2 T_a T_b - T_(a-b), a the largest power of two below k: depth ceil(log2 k). */
+  private Node chebyshevT(int k, Map<Integer, Node> tk, Expr where) {
+    Node known = tk.get(k);
+    if (known != null) return known;
+    int a = Integer.highestOneBit(k - 1), b = k - a;
+    Node twice = c.relabel(c.trunc(c.mulRaw(chebyshevT(a, tk, where), chebyshevT(b, tk, where), where), S - 1), S);
+    Node r = c.binary('-', twice, a == b ? c.real(1, S) : chebyshevT(a - b, tk, where), where);
+    tk.put(k, r);
+    return r;
+  }
+
+  /** Chebyshev interpolation of fn on [-1, 1] at 64 nodes, truncated to {@code degree}; odd keeps odd terms. */
+  static double[] chebyshev(DoubleUnaryOperator fn, int degree, boolean odd) {
+    int n = 64;
+    double[] out = new double[degree + 1];
+    for (int j = 0; j < n; j++) {
+      double theta = Math.PI * (j + 0.5) / n, v = fn.applyAsDouble(Math.cos(theta));
+      for (int k = 0; k <= degree; k++) out[k] += 2.0 / n * v * Math.cos(k * theta);
+    }
+    out[0] /= 2;
+    if (odd) for (int k = 0; k <= degree; k += 2) out[k] = 0;
+    return out;
+  }
+
+  private static double[] scaled(double[] v, double by) {
+    double[] out = v.clone();
+    for (int i = 0; i < out.length; i++) out[i] *= by;
+    return out;
+  }
+
+  /** An integer becomes a real at scale f; a product is brought down to f. */
+  private Node real(Node x) {
+    return c.toScale(x, f);
+  }
+
+  /** x / c for a public real or integer divisor: one multiplication by 1/c with 14 to 15 significant bits. */
+  private Node byPublic(Node x, Node y, Expr where) {
+    double min = Double.MAX_VALUE;
+    double[] inv = new double[y.len];
+    for (int i = 0; i < y.len; i++) {
+      double d = FixedPoint.decode(y.value[i], y.scale).doubleValue();
+      min = Math.min(min, Math.abs(d));
+      inv[i] = 1 / d;
+    }
+    int s = Math.max(0, 15 + Math.getExponent(min)); // 2^s / |c| in (2^14, 2^15]
+    long[] k = new long[inv.length];
+    for (int i = 0; i < k.length; i++) k[i] = Math.round(Math.scalb(inv[i], s));
+    Node xr = x.scale > f ? c.shrink(x) : x;
+    return c.toScale(c.mulRaw(xr, c.constant(k, s), where), f);
+  }
+
+  /**
+   * floor(x / d) for a secret integer x (|x| < 2^30) and public integers d, exactly: q0 = x * ceil(2^30/|d|) / 2^30
+   * is within 2 of the quotient, and the remainder x - q0 d, compared with 0, -|d| and |d| in one step, fixes it.
+   */
+  private Node floorDivide(Node x, Node d, Expr where) {
+    boolean unit = true;
+    for (long v : d.value) unit &= Math.abs(v) == 1;
+    if (unit) return c.mulRaw(x, d, where);
+    int k = 30;
+    long[] m = new long[d.len], ad = new long[d.len], sign = new long[d.len];
+    for (int i = 0; i < d.len; i++) {
+      ad[i] = Math.abs(d.value[i]);
+      sign[i] = Long.signum(d.value[i]);
+      m[i] = Math.floorDiv((1L << k) + ad[i] - 1, ad[i]);
+    }
+    Node xs = c.mulRaw(x, c.constant(sign, 0), where); // floor(x / -d) = floor(-x / d)
+    Node q0 = c.trunc(c.mulRaw(xs, c.constant(m, k), where), k);
+    Node absD = c.constant(ad, 0);
+    Node r = c.binary('-', xs, c.mulRaw(q0, absD, where), where);
+    Node tooBig = c.oneMinus(c.less(c.binary('-', r, absD, where))); // r >= |d|
+    Node neg = c.less(r), veryNeg = c.less(c.binary('+', r, absD, where));
+    return c.binary('-', c.binary('+', q0, tooBig, where), c.binary('+', neg, veryNeg, where), where);
+  }
+
+  private Node publicDivide(Node x, Node y) {
+    int len = Math.max(x.len, y.len);
+    if (x.scale == 0 && y.scale == 0) {
+      long[] q = new long[len];
+      for (int i = 0; i < len; i++) q[i] = Math.floorDiv(x.value[x.len == 1 ? 0 : i], y.value[y.len == 1 ? 0 : i]);
+      return c.constant(q, 0);
+    }
+    long[] q = new long[len];
+    for (int i = 0; i < len; i++) {
+      double a = FixedPoint.decode(x.value[x.len == 1 ? 0 : i], x.scale).doubleValue();
+      double b = FixedPoint.decode(y.value[y.len == 1 ? 0 : i], y.scale).doubleValue();
+      q[i] = Math.round(Math.scalb(a / b, f));
+    }
+    return c.constant(q, f);
+  }
+
+  private Node publicCall(String fn, Node x, Expr where) {
+    long[] out = new long[x.len];
+    for (int i = 0; i < out.length; i++) {
+      double v = FixedPoint.decode(x.value[i], x.scale).doubleValue();
+      double r = switch (fn) {
+        case "reciprocal" -> 1 / v;
+        case "exp" -> Math.exp(v);
+        case "log" -> Math.log(v);
+        case "sqrt" -> Math.sqrt(v);
+        case "rsqrt" -> 1 / Math.sqrt(v);
+        case "sigmoid" -> 1 / (1 + Math.exp(-v));
+        case "tanh" -> Math.tanh(v);
+        default -> throw new IllegalStateException(fn);
+      };
+      if (!Double.isFinite(r)) throw invalid("%s is undefined for the constant %s in %s", fn, v, Printer.show(where));
+      out[i] = Math.round(Math.scalb(r, f));
+    }
+    return c.constant(out, f);
+  }
+
+  private void requireFracBits(String what) {
+    if (f < 16 || f > 20) {
+      throw invalid("%s needs 16 to 20 fractional bits (its range reduction keeps products below 2^62); the cluster uses %d",
+          what, f);
+    }
+  }
+}
