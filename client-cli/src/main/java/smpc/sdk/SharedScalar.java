@@ -44,6 +44,20 @@ public final class SharedScalar extends SharedValue<SharedScalar> {
     return combine('*', c);
   }
 
+  /** this / o: a real quotient (integers divided by a public integer floor exactly, see {@link #div(long)}). */
+  public SharedScalar div(SharedScalar o) {
+    return combine('/', o);
+  }
+
+  /** An integer divided by a public integer is exact floor division (|this| < 2^30); a real is divided as a real. */
+  public SharedScalar div(long c) {
+    return combine('/', c);
+  }
+
+  public SharedScalar div(double c) {
+    return combine('/', c);
+  }
+
   public SharedScalar add(double c) {
     return combine('+', c);
   }

@@ -130,6 +130,39 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     return call("max", o);
   }
 
+  /** 1 / this (0 where this is 0); accurate for 0.001 ≤ |x| ≤ 100000, see the README's accuracy table. */
+  public S reciprocal() {
+    return call("reciprocal");
+  }
+
+  /** e^this; 0 below -32, saturates at e^13.5 above 13.5. */
+  public S exp() {
+    return call("exp");
+  }
+
+  /** Natural logarithm, for positive values. */
+  public S log() {
+    return call("log");
+  }
+
+  /** Square root, for non-negative values. */
+  public S sqrt() {
+    return call("sqrt");
+  }
+
+  /** 1 / sqrt(this), for positive values. */
+  public S rsqrt() {
+    return call("rsqrt");
+  }
+
+  public S sigmoid() {
+    return call("sigmoid");
+  }
+
+  public S tanh() {
+    return call("tanh");
+  }
+
   /** this (a secret 0/1) ? a : b, elementwise. */
   public S where(SharedValue<?> a, SharedValue<?> b) {
     return call("where", a, b);

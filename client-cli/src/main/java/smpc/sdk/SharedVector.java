@@ -48,6 +48,39 @@ public final class SharedVector extends SharedValue<SharedVector> {
     return combine('*', c);
   }
 
+  /** Elementwise this / o (o a vector of the same length, or a scalar): a real quotient. */
+  public SharedVector div(SharedValue<?> o) {
+    return combine('/', o);
+  }
+
+  /** An integer vector divided by a public integer is exact floor division (|x| < 2^30). */
+  public SharedVector div(long c) {
+    return combine('/', c);
+  }
+
+  public SharedVector div(double c) {
+    return combine('/', c);
+  }
+
+  /** exp(v_i - max v) / sum: entries in [0, 1] summing to 1. */
+  public SharedVector softmax() {
+    return call("softmax");
+  }
+
+  /** The largest entry, a scalar (likewise min). */
+  public SharedScalar max() {
+    return new SharedScalar(cluster, parties, new Expr.Call("max", List.of(expr)), leaves);
+  }
+
+  public SharedScalar min() {
+    return new SharedScalar(cluster, parties, new Expr.Call("min", List.of(expr)), leaves);
+  }
+
+  /** The index of the largest entry (the first among equals), a secret integer. */
+  public SharedScalar argmax() {
+    return new SharedScalar(cluster, parties, new Expr.Call("argmax", List.of(expr)), leaves);
+  }
+
   public SharedVector add(double c) {
     return combine('+', c);
   }

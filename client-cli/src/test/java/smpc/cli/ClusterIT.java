@@ -98,6 +98,40 @@ class ClusterIT {
     }
   }
 
+  static double[] numbers(String out) {
+    return Arrays.stream(out.trim().split("\n")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  @Test
+  void divisionAndFunctionsThroughTheCliAndTheSdk() {
+    cluster.ok("input", "--party", "alice", "--name", "fx", "1.5", "-2", "100", "0.25");
+    cluster.ok("input", "--party", "bob", "--name", "fy", "3", "0.5", "-8", "0.004");
+    assertThat(numbers(cluster.ok("eval", "fx / fy", "--reveal-to", "carol")))
+        .usingElementComparator((a, b) -> Math.abs(a - b) <= 1e-3 * Math.abs(b) + 1e-4 ? 0 : 1)
+        .containsExactly(0.5, -4, -12.5, 62.5);
+    assertThat(numbers(cluster.ok("eval", "sigmoid(fx)", "--reveal-to", "alice")))
+        .usingElementComparator((a, b) -> Math.abs(a - b) <= 1e-3 ? 0 : 1)
+        .containsExactly(1 / (1 + Math.exp(-1.5)), 1 / (1 + Math.exp(2)), 1, 1 / (1 + Math.exp(-0.25)));
+    assertThat(numbers(cluster.ok("eval", "sqrt(fy * fy) + exp(0 - fy * fy)", "--reveal-to", "bob")))
+        .usingElementComparator((a, b) -> Math.abs(a - b) <= 1e-3 * Math.abs(b) + 1e-4 ? 0 : 1)
+        .containsExactly(3 + Math.exp(-9), 0.5 + Math.exp(-0.25), 8, 0.004 + 1);
+    cluster.ok("input", "--party", "carol", "--name", "ix", "17", "-17", "0", "1000000");
+    assertThat(cluster.ok("eval", "ix / 5", "--reveal-to", "carol")).isEqualTo("3\n-4\n0\n200000\n");
+    try (Cluster c = cluster.sdk()) {
+      VirtualMachine alice = c.vm("alice"), bob = c.vm("bob"), carol = c.vm("carol");
+      SharedVector x = new PrivateVector(new double[] {2, -1, 0.5}, alice).share(bob, carol);
+      SharedVector y = new PrivateVector(new double[] {8, 4, -0.25}, bob).share(alice, carol);
+      assertThat(x.div(y).reconstruct(carol).doubleValues())
+          .usingElementComparator((a, b) -> Math.abs(a - b) <= 1e-3 * Math.abs(b) ? 0 : 1).containsExactly(0.25, -0.25, -2.0);
+      double[] soft = x.softmax().reconstruct(alice).doubleValues();
+      double z = Math.exp(2) + Math.exp(-1) + Math.exp(0.5);
+      assertThat(soft).usingElementComparator((a, b) -> Math.abs(a - b) <= 2e-3 ? 0 : 1)
+          .containsExactly(Math.exp(2) / z, Math.exp(-1) / z, Math.exp(0.5) / z);
+      assertThat(y.log().reconstruct(bob).doubleValues()[0]).isCloseTo(Math.log(8), org.assertj.core.data.Offset.offset(2e-3));
+      assertThat(x.argmax().reconstruct(bob).value()).isEqualTo(0);
+    }
+  }
+
   @Test
   void aFracBitsMismatchBetweenCoordinatorAndPartiesIsRefused() throws Exception {
     cluster.ok("input", "--party", "alice", "--name", "fm", "3");
