@@ -23,14 +23,15 @@ import smpc.sdk.SmpcException;
 /** {@code smpc bench}: timed workloads against a cluster, each checked against plain computation. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
     "W1: the seed expression (latency). W2: x*y on 1,000,000 integers. W3: x < y on 100,000 32-bit integers.",
-    "W4a: x*y on 100,000 reals. --size changes W2-W4a's size."})
+    "W4a: x*y on 100,000 reals. W4b: sigmoid(x) on 100,000 reals. W4c: x / y on 100,000 reals.",
+    "--size changes the size of all but W1."})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--workload", split = ",", defaultValue = "W1,W2,W3,W4a", description = "Workloads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--workload", split = ",", defaultValue = "W1,W2,W3,W4a,W4b,W4c", description = "Workloads (default: ${DEFAULT-VALUE}).")
   List<String> workloads;
 
-  @Option(names = "--size", description = "Elements for W2-W4a (default: 1,000,000 for W2, 100,000 for W3 and W4a).")
+  @Option(names = "--size", description = "Elements for W2-W4c (default: 1,000,000 for W2, 100,000 for the others).")
   Integer size;
 
   @Option(names = "--repeat", defaultValue = "5", description = "Timed runs per workload (default: ${DEFAULT-VALUE}).")
@@ -67,10 +68,16 @@ final class BenchCommand implements Callable<Integer> {
         int n = w.equals("W1") ? 1 : size != null ? size : w.equals("W2") ? 1_000_000 : 100_000;
         List<Run> runs = switch (w) {
           case "W1" -> w1(c);
-          case "W2" -> binary(c, n, "_bench_x * _bench_y", false, (a, b) -> a * b, 64);
-          case "W3" -> binary(c, n, "_bench_x < _bench_y", false, (a, b) -> a < b ? 1 : 0, 32);
-          case "W4a" -> binary(c, n, "_bench_x * _bench_y", true, null, 0);
-          default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2, W3, W4a)", w);
+          case "W2" -> binary(c, n, "_bench_x * _bench_y", (a, b) -> a * b, 64);
+          case "W3" -> binary(c, n, "_bench_x < _bench_y", (a, b) -> a < b ? 1 : 0, 32);
+          case "W4a" -> reals(c, n, "_bench_x * _bench_y", r -> r.nextDouble(-100, 100), r -> r.nextDouble(-100, 100),
+              (x, y) -> x * y, (x, y) -> 0x1p-14 * (1 + Math.abs(x) + Math.abs(y)));
+          case "W4b" -> reals(c, n, "sigmoid(_bench_x)", r -> r.nextDouble(-10, 10), null, (x, y) -> 1 / (1 + Math.exp(-x)),
+              (x, y) -> 1e-3);
+          case "W4c" -> reals(c, n, "_bench_x / _bench_y", r -> r.nextDouble(-100, 100),
+              r -> (r.nextBoolean() ? 1 : -1) * Math.pow(10, r.nextDouble(-2, 3)), (x, y) -> x / y,
+              (x, y) -> Math.max(1e-3 * Math.abs(x / y), 0x1p-14));
+          default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2, W3, W4a, W4b, W4c)", w);
         };
         allCorrect &= report(out, w, n, runs, c.parties().size());
       }
@@ -95,27 +102,11 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * x op y on n values: integers of {@code bits} bits checked exactly against {@code plain}, or reals in
-   * [-100, 100) checked against double products to within 2^-14.
-   */
-  private List<Run> binary(Cluster c, int n, String expr, boolean real, java.util.function.LongBinaryOperator plain, int bits) {
+  /** x op y on n integers of {@code bits} bits, checked exactly against {@code plain}. */
+  private List<Run> binary(Cluster c, int n, String expr, java.util.function.LongBinaryOperator plain, int bits) {
     List<String> p = c.parties();
     Random rnd = new Random(n);
     try {
-      if (real) {
-        double[] x = rnd.doubles(n, -100, 100).toArray(), y = rnd.doubles(n, -100, 100).toArray();
-        c.inputReal(p.get(0), "_bench_x", Arrays.stream(x).mapToObj(java.math.BigDecimal::valueOf).toArray(java.math.BigDecimal[]::new));
-        c.inputReal(p.get(1), "_bench_y", Arrays.stream(y).mapToObj(java.math.BigDecimal::valueOf).toArray(java.math.BigDecimal[]::new));
-        return time(c, expr, (got, scale) -> {
-          for (int i = 0; i < n; i++) {
-            if (Math.abs(smpc.core.ring.FixedPoint.decode(got[i], scale).doubleValue() - x[i] * y[i]) > 0x1p-14 * (1 + Math.abs(x[i]) + Math.abs(y[i]))) {
-              return false;
-            }
-          }
-          return true;
-        });
-      }
       long[] x = bits == 64 ? rnd.longs(n).toArray() : rnd.longs(n, -(1L << (bits - 1)), 1L << (bits - 1)).toArray();
       long[] y = bits == 64 ? rnd.longs(n).toArray() : rnd.longs(n, -(1L << (bits - 1)), 1L << (bits - 1)).toArray();
       long[] want = new long[n];
@@ -126,6 +117,41 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       c.delete("_bench_x");
       c.delete("_bench_y");
+    }
+  }
+
+  /**
+   * A real expression of x (alice's) and y (bob's, when {@code ys} is given) on n values, each checked
+   * against {@code exact} on the inputs as encoded, to within {@code tolerance}.
+   */
+  private List<Run> reals(Cluster c, int n, String expr, java.util.function.ToDoubleFunction<Random> xs,
+      java.util.function.ToDoubleFunction<Random> ys, java.util.function.DoubleBinaryOperator exact,
+      java.util.function.DoubleBinaryOperator tolerance) {
+    List<String> p = c.parties();
+    Random rnd = new Random(n);
+    int f = c.fracBits();
+    double[] x = new double[n], y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = Math.scalb(Math.rint(Math.scalb(xs.applyAsDouble(rnd), f)), -f); // exactly what the parties hold
+      if (ys != null) y[i] = Math.scalb(Math.rint(Math.scalb(ys.applyAsDouble(rnd), f)), -f);
+    }
+    try {
+      c.inputReal(p.get(0), "_bench_x", Arrays.stream(x).mapToObj(java.math.BigDecimal::valueOf).toArray(java.math.BigDecimal[]::new));
+      if (ys != null) {
+        c.inputReal(p.get(1), "_bench_y", Arrays.stream(y).mapToObj(java.math.BigDecimal::valueOf).toArray(java.math.BigDecimal[]::new));
+      }
+      return time(c, expr, (got, scale) -> {
+        for (int i = 0; i < n; i++) {
+          double want = exact.applyAsDouble(x[i], y[i]);
+          if (Math.abs(smpc.core.ring.FixedPoint.decode(got[i], scale).doubleValue() - want) > tolerance.applyAsDouble(x[i], y[i])) {
+            return false;
+          }
+        }
+        return true;
+      });
+    } finally {
+      c.delete("_bench_x");
+      if (ys != null) c.delete("_bench_y");
     }
   }
 

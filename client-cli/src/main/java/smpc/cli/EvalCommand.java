@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Expr;
+import smpc.core.expr.Numerics;
 import smpc.core.expr.Parser;
 import smpc.sdk.Cluster;
 import smpc.sdk.Evaluation;
@@ -44,16 +45,23 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--stats", description = "Also print rounds, bytes and dealer material used.")
   boolean stats;
 
+  @Option(names = "--numeric", split = ",", paramLabel = "KEY=VALUE", description = {
+      "Numeric settings of division and the functions: newton (2), exp-degree (9), log-degree (8),",
+      "root-degree (8), sigmoid-degree (21, odd). See the README's accuracy table."})
+  List<String> numeric = List.of();
+
   @Override
   public Integer call() throws Exception {
     if (revealTo == null && name == null) throw SmpcException.usage("say where the result goes: --reveal-to P and/or --name OUT");
     Expr expr;
+    Numerics numerics;
     try {
+      numerics = Numerics.parse(numeric);
       expr = Parser.parse(expression);
     } catch (io.grpc.StatusRuntimeException e) {
       throw SmpcException.from(e, null);
     }
-    try (Cluster c = Smpc.root(spec).connect()) {
+    try (Cluster c = Smpc.root(spec).connect().withNumerics(numerics)) {
       List<String> computing = parties != null ? parties : c.parties();
       Evaluation ev = c.evaluate(List.of(new Compiler.Output(expr, revealTo, null, name)), computing);
       long[] values = revealTo != null ? ev.revealed().get(0) : null;

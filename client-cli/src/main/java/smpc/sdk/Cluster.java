@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import smpc.core.expr.Compiler;
+import smpc.core.expr.Numerics;
 import smpc.core.net.Chunks;
 import smpc.core.net.Grpc;
 import smpc.core.protocol.Limits;
@@ -56,6 +57,7 @@ public final class Cluster implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final Map<String, Boolean> temporaries = new ConcurrentHashMap<>();
   private Duration timeout = Duration.ofSeconds(60);
+  private Numerics numerics = Numerics.DEFAULT;
 
   private final ClientInterceptor[] interceptors;
 
@@ -80,8 +82,19 @@ public final class Cluster implements AutoCloseable {
     return this;
   }
 
+  /** Numeric settings of division and the nonlinear functions (default {@link Numerics#DEFAULT}). */
+  public Cluster withNumerics(Numerics numerics) {
+    this.numerics = numerics;
+    return this;
+  }
+
   public ClusterConfig config() {
     return config;
+  }
+
+  /** The fixed-point fractional bits reals are encoded with. */
+  public int fracBits() {
+    return config.fracBitsOrDefault();
   }
 
   public List<String> parties() {
@@ -276,7 +289,7 @@ public final class Cluster implements AutoCloseable {
     }
     Compiler.Compiled c;
     try {
-      c = Compiler.compile(outputs, parties, resolve, config.fracBitsOrDefault());
+      c = Compiler.compile(outputs, parties, resolve, config.fracBitsOrDefault(), numerics);
     } catch (StatusRuntimeException e) {
       throw SmpcException.from(e, null);
     }

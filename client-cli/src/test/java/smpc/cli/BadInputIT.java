@@ -36,6 +36,9 @@ class BadInputIT {
       "eval|u < v < u|--reveal-to|alice|2|comparisons do not chain",
       "eval|u + w|--reveal-to|alice|2|values shared among different parties cannot be combined",
       "eval|u * 3e9|--reveal-to|alice|2|value out of range: literal 3000000000",
+      "eval|u / (2 - 2)|--reveal-to|alice|2|division by zero in u / (2 - 2)",
+      "eval|sqrt(u, u)|--reveal-to|alice|2|sqrt takes 1 argument, got 2",
+      "eval|sinh(u)|--reveal-to|alice|2|unknown function 'sinh'",
       "reveal|nosuch|--to|alice|2|unknown value name 'nosuch'",
       "share|u|--with|zed|2|unknown party 'zed'"})
   void rejected(String cmd, String a1, String a2, String a3, int code, String message) {
@@ -56,6 +59,9 @@ class BadInputIT {
       "input --party alice --name e|give at least one VALUE",
       "input --party alice --name 9bad 1|invalid value name '9bad'",
       "eval u|say where the result goes",
+      "eval u --reveal-to alice --numeric speed=3|unknown numeric setting 'speed=3'",
+      "eval u --reveal-to alice --numeric sigmoid-degree=20|sigmoid-degree must be odd",
+      "eval u --reveal-to alice --numeric newton=x|numeric setting newton needs an integer",
       "eval u --reveal-to alice --name w|value 'w' already exists",
       "rm nosuch|unknown value name 'nosuch'",
       "share w --with bob|already shared"})

@@ -85,11 +85,11 @@ public final class Compiler {
   private final Map<Node, Node> eqz = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
 
-  private Compiler(List<String> parties, Function<String, ValueInfo> catalog, int fracBits) {
+  private Compiler(List<String> parties, Function<String, ValueInfo> catalog, int fracBits, Numerics numerics) {
     this.parties = parties;
     this.catalog = catalog;
     this.f = fracBits;
-    this.functions = new Functions(this);
+    this.functions = new Functions(this, numerics);
   }
 
   /** Integers only (no fixed-point reals): the default 16 fractional bits are never used. */
@@ -104,10 +104,16 @@ public final class Compiler {
    */
   public static Compiled compile(List<Output> outputs, List<String> parties, Function<String, ValueInfo> catalog,
       int fracBits) {
+    return compile(outputs, parties, catalog, fracBits, Numerics.DEFAULT);
+  }
+
+  /** As above, with the numeric settings of division and the nonlinear functions. */
+  public static Compiled compile(List<Output> outputs, List<String> parties, Function<String, ValueInfo> catalog,
+      int fracBits, Numerics numerics) {
     if (parties.size() < 2) throw invalid("a computation needs at least 2 parties, got %s", parties);
     if (new HashSet<>(parties).size() != parties.size()) throw invalid("a party is listed twice in %s", parties);
     if (fracBits < 1 || fracBits > 30) throw invalid("fractional bits must be in [1, 30], got %d", fracBits);
-    Compiler c = new Compiler(parties, catalog, fracBits);
+    Compiler c = new Compiler(parties, catalog, fracBits, numerics);
     List<Node> roots = new ArrayList<>();
     for (Output o : outputs) {
       if (o.revealTo() != null && !parties.contains(o.revealTo())) {

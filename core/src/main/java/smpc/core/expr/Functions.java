@@ -18,7 +18,7 @@ import smpc.core.ring.FixedPoint;
  * and log first normalise the input with NORM (w = |x| * 2^-e in [0.5, 1], e secret, from the top bit),
  * work on w, and apply 2^-e (or 2^(e/2), or e ln 2) through public tables indexed by the same one-hot
  * bits. Reciprocal is Newton's iteration from the minimax line 48/17 - 32/17 w (relative error 1/17,
- * squared by each of two iterations). exp(x) = exp(x/32)^32 with a Chebyshev polynomial on [-1, 1].
+ * squared by each iteration). exp(x) = exp(x/32)^32 with a Chebyshev polynomial on [-1, 1].
  * sigmoid and tanh are an odd Chebyshev polynomial on [-8, 8] (tanh on [-4, 4]) and exact 0/1 (-1/1)
  * beyond it. Polynomials are evaluated in the Chebyshev basis (T_2k = 2T_k^2 - 1, T_a+b = 2 T_a T_b -
  * T_a-b), whose values stay in [-1, 1]: the monomial basis would multiply rounding errors by
@@ -35,23 +35,24 @@ final class Functions {
   static final double EXP_MAX = 13.5;
   static final double EXP_MIN_ABS = 32;
 
-  private static final double[] EXP = chebyshev(t -> Math.exp(t), 9, false);
-  private static final double[] LOG = chebyshev(t -> Math.log(0.75 + t / 4), 8, false);
-  private static final double[] SQRT = chebyshev(t -> Math.sqrt(0.75 + t / 4), 7, false);
-  private static final double[] RSQRT = chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), 8, false);
-  /** sigmoid(8t) - 1/2 on [-1, 1]: odd. */
-  private static final double[] SIGMOID = chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, 21, true);
-  /** tanh(4t) = 2 sigmoid(8t) - 1. */
-  private static final double[] TANH = scaled(SIGMOID, 2);
+  private final double[] expCoeffs, logCoeffs, sqrtCoeffs, rsqrtCoeffs, sigmoidCoeffs, tanhCoeffs;
+  private final int newtonIterations;
 
   private final Compiler c;
   private final int f;
   private final int bits; // NORM examines every bit a value in range can have
 
-  Functions(Compiler c) {
+  Functions(Compiler c, Numerics n) {
     this.c = c;
     this.f = c.f;
     this.bits = 62 - f;
+    this.newtonIterations = n.newtonIterations();
+    expCoeffs = chebyshev(t -> Math.exp(t), n.expDegree(), false);
+    logCoeffs = chebyshev(t -> Math.log(0.75 + t / 4), n.logDegree(), false);
+    sqrtCoeffs = chebyshev(t -> Math.sqrt(0.75 + t / 4), n.rootDegree(), false);
+    rsqrtCoeffs = chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), n.rootDegree(), false);
+    sigmoidCoeffs = chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, n.sigmoidDegree(), true); // sigmoid(8t) - 1/2
+    tanhCoeffs = scaled(sigmoidCoeffs, 2); // tanh(4t) = 2 sigmoid(8t) - 1
   }
 
   Node call(String fn, Node x, Expr where) {
@@ -64,8 +65,8 @@ final class Functions {
       case "log" -> log(r, where);
       case "sqrt" -> root(r, false, where);
       case "rsqrt" -> root(r, true, where);
-      case "sigmoid" -> saturated(r, 3, SIGMOID, 0.5, 0, 1, where);
-      case "tanh" -> saturated(r, 2, TANH, 0, -1, 1, where);
+      case "sigmoid" -> saturated(r, 3, sigmoidCoeffs, 0.5, 0, 1, where);
+      case "tanh" -> saturated(r, 2, tanhCoeffs, 0, -1, 1, where);
       case "softmax" -> softmax(r, where);
       default -> throw new IllegalStateException(fn);
     };
@@ -135,10 +136,10 @@ final class Functions {
     return c.binary('+', c.integer(1), c.lookup(nm, t, 0), null);
   }
 
-  /** 1/w for w in [0.5, 1]: the minimax line, then two Newton steps x(2 - wx) at scale f. */
+  /** 1/w for w in [0.5, 1]: the minimax line, then Newton steps x(2 - wx) at scale f. */
   private Node newton(Node w, Expr where) {
     Node x = c.trunc(c.binary('-', c.real(48.0 / 17, 2 * f), c.mulRaw(w, c.real(32.0 / 17, f), where), where), f);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < newtonIterations; i++) {
       Node e = c.binary('-', c.real(2, 2 * f), c.mulRaw(w, x, where), where);
       x = c.trunc(c.mulRaw(x, e, where), 2 * f);
     }
@@ -148,7 +149,7 @@ final class Functions {
   /** log x = log w + (p + 1 - f) ln 2. */
   private Node log(Node x, Expr where) {
     Node nm = c.norm(x, bits);
-    Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), LOG, where);
+    Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), logCoeffs, where);
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb((p + 1 - f) * Math.log(2), S + SC));
     return c.toScale(c.binary('+', v, c.lookup(nm, t, S + SC), where), f);
@@ -157,7 +158,7 @@ final class Functions {
   /** sqrt x = sqrt(w) 2^(e/2) and rsqrt x = rsqrt(w) 2^(-e/2), e = p + 1 - f, by a table at scale g. */
   private Node root(Node x, boolean inverse, Expr where) {
     Node nm = c.norm(x, bits);
-    Node v = c.toScale(chebyshevSum(quarterOffset(normalised(x, nm, null, where)), inverse ? RSQRT : SQRT, where), S);
+    Node v = c.toScale(chebyshevSum(quarterOffset(normalised(x, nm, null, where)), inverse ? rsqrtCoeffs : sqrtCoeffs, where), S);
     int g = inverse ? 36 - (f) / 2 : f + 6; // v * table < 2^61 for every p
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb(Math.pow(2, (inverse ? -1 : 1) * (p + 1 - f) / 2.0), g));
@@ -171,7 +172,7 @@ final class Functions {
 
   /** exp(x) = exp(x/32)^32, saturating as documented. */
   private Node exp(Node x, boolean saturateHigh, Expr where) {
-    Node y = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + 5), S), EXP, where), S);
+    Node y = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + 5), S), expCoeffs, where), S);
     for (int i = 0; i < 3; i++) y = c.trunc(c.mulRaw(y, y, where), S);
     y = c.trunc(c.mulRaw(y, y, where), 2 * S - 21); // exp(x/2) at scale 21: its square stays below 2^62 up to x = 13.8
     y = c.trunc(c.mulRaw(y, y, where), 42 - f);
