@@ -39,8 +39,8 @@ class FunctionAccuracyTest {
 
   static Spec[] specs() {
     return new Spec[] {
-        unary("reciprocal", "reciprocal(x0)", "0.001 ≤ |y| ≤ 100000", signed(logUniform(0.001, 100000)), x -> 1 / x, 1e-3, ATOL),
-        new Spec("division", "x0 / x1", "0.001 ≤ |y| ≤ 100000, |x| ≤ 1000", (rnd, n) -> new double[][] {
+        unary("reciprocal", "reciprocal(x0)", "0.001 ≤ abs(y) ≤ 100000", signed(logUniform(0.001, 100000)), x -> 1 / x, 1e-3, ATOL),
+        new Spec("division", "x0 / x1", "0.001 ≤ abs(y) ≤ 100000, abs(x) ≤ 1000", (rnd, n) -> new double[][] {
             signed(logUniform(0.001, 1000)).draw(rnd, n)[0], signed(logUniform(0.001, 100000)).draw(rnd, n)[0]},
             (x, y) -> x / y, 1e-3, ATOL),
         unary("exp", "exp(x0)", "−16 ≤ x ≤ 10", uniform(-16, 10), Math::exp, 1e-3, ATOL),
@@ -135,6 +135,7 @@ class FunctionAccuracyTest {
       }
     }
     if (parties == 3) {
+      checkReadme(spec.name(), spec.domain(), bound(spec), r.compiled().rounds());
       REPORT.add(String.format("| %s | %s | %s | %.2e | %s | %.2f | %d |", spec.name(), spec.domain(), bound(spec), worstAbs,
           spec.rtol() > 0 ? String.format("%.2e", worstRel) : "", worstRatio, r.compiled().rounds()));
     }
@@ -158,9 +159,27 @@ class FunctionAccuracyTest {
         assertThat(r.values()[i]).as("entry %d", i).isCloseTo(exact[i] / sum, org.assertj.core.data.Offset.offset(2e-3));
       }
       if (parties == 3) {
+        checkReadme("softmax", "12 entries within [−30, 30]", "absolute 0.002", r.compiled().rounds());
         REPORT.add(String.format("| softmax | 12 entries within [−30, 30] | absolute 0.002 | %.2e | | %.2f | %d |", worst, worst / 2e-3,
             r.compiled().rounds()));
       }
+    }
+  }
+
+  @Test
+  void reluMaxAndArgmaxAreExact() {
+    Random rnd = new Random(11);
+    for (int parties : new int[] {2, 3}) {
+      double[] v = new double[37];
+      for (int i = 0; i < v.length; i++) v[i] = FixedPointProtocolTest.enc(2000 * rnd.nextDouble() - 1000);
+      FixedPointProtocolTest.Result relu = FixedPointProtocolTest.eval("relu(x0)", parties, new double[][] {v});
+      for (int i = 0; i < v.length; i++) assertThat(relu.values()[i]).isEqualTo(Math.max(v[i], 0));
+      double max = java.util.Arrays.stream(v).max().getAsDouble();
+      assertThat(FixedPointProtocolTest.eval("max(x0)", parties, new double[][] {v}).values()).containsExactly(max);
+      FixedPointProtocolTest.Result arg = FixedPointProtocolTest.eval("argmax(x0)", parties, new double[][] {v});
+      assertThat(v[(int) arg.values()[0]]).isEqualTo(max);
+      assertThat(arg.compiled().rounds()).isEqualTo(2 + 9 * 6); // ceil(log2 37) levels
+      if (parties == 3) checkReadme("relu", "all", "exact", relu.compiled().rounds());
     }
   }
 
@@ -186,6 +205,22 @@ class FunctionAccuracyTest {
     for (double v : r.values()) assertThat(Math.abs(v)).isLessThanOrEqualTo(ATOL);
     r = FixedPointProtocolTest.eval("reciprocal(x0)", 2, new double[][] {zero});
     for (double v : r.values()) assertThat(Math.abs(v)).isLessThanOrEqualTo(ATOL);
+  }
+
+  /** The README's accuracy table states this function's domain, bound and rounds as measured here. */
+  static void checkReadme(String name, String domain, String bound, int rounds) {
+    List<String> readme;
+    try {
+      readme = Files.readAllLines(Path.of("..", "README.md"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String row = readme.stream().filter(l -> l.startsWith("| " + name + " |")).findFirst().orElse(null);
+    assertThat(row).as("README accuracy table row for %s", name).isNotNull();
+    String[] cells = row.split("\\|");
+    assertThat(cells[2].trim()).as("%s domain in README", name).isEqualTo(domain);
+    assertThat(cells[3].trim()).as("%s bound in README", name).isEqualTo(bound);
+    assertThat(cells[cells.length - 1].trim()).as("%s rounds in README", name).isEqualTo(Integer.toString(rounds));
   }
 
   static String bound(Spec s) {
