@@ -115,6 +115,9 @@ class ClusterIT {
     assertThat(numbers(cluster.ok("eval", "sqrt(fy * fy) + exp(0 - fy * fy)", "--reveal-to", "bob")))
         .usingElementComparator((a, b) -> Math.abs(a - b) <= 1e-3 * Math.abs(b) + 1e-4 ? 0 : 1)
         .containsExactly(3 + Math.exp(-9), 0.5 + Math.exp(-0.25), 8, 0.004 + 1);
+    // division by a secret zero: 0, and every process stays up
+    assertThat(Arrays.stream(numbers(cluster.ok("eval", "fx / (fy - fy)", "--reveal-to", "carol")))).allMatch(v -> Math.abs(v) <= 1e-4);
+    assertThat(cluster.ok("status")).doesNotContain("DOWN");
     cluster.ok("input", "--party", "carol", "--name", "ix", "17", "-17", "0", "1000000");
     assertThat(cluster.ok("eval", "ix / 5", "--reveal-to", "carol")).isEqualTo("3\n-4\n0\n200000\n");
     try (Cluster c = cluster.sdk()) {
@@ -130,6 +133,19 @@ class ClusterIT {
       assertThat(y.log().reconstruct(bob).doubleValues()[0]).isCloseTo(Math.log(8), org.assertj.core.data.Offset.offset(2e-3));
       assertThat(x.argmax().reconstruct(bob).value()).isEqualTo(0);
     }
+  }
+
+  @Test
+  void statisticsOverSalariesHeldByThreeParties() {
+    cluster.ok("input", "--party", "alice", "--name", "sal_a", "52000", "61000", "58500");
+    cluster.ok("input", "--party", "bob", "--name", "sal_b", "49000", "75000");
+    cluster.ok("input", "--party", "carol", "--name", "sal_c", "66000", "70500", "55000", "61000");
+    assertThat(numbers(cluster.ok("eval", "mean(sal_a, sal_b, sal_c)", "--reveal-to", "alice"))[0])
+        .isCloseTo(548000 / 9.0, org.assertj.core.data.Offset.offset(0.5));
+    assertThat(cluster.ok("eval", "median(sal_a, sal_b, sal_c)", "--reveal-to", "bob")).isEqualTo("61000\n");
+    assertThat(cluster.ok("eval", "histogram(sal_a, sal_b, sal_c, 40000, 60000, 80000)", "--reveal-to", "carol"))
+        .isEqualTo("4\n5\n");
+    assertThat(cluster.ok("eval", "isin(sal_a, sal_c)", "--reveal-to", "alice")).isEqualTo("0\n1\n0\n");
   }
 
   @Test

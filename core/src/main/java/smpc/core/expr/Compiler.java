@@ -49,7 +49,7 @@ public final class Compiler {
   /** The plan, its rounds, and each output's length and scale (fractional bits; 0 for integers). */
   public record Compiled(Plan plan, int rounds, List<Integer> outputLengths, List<Integer> outputScales) {}
 
-  enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC, LTZ, EQZ, SLICE, CONCAT, NORM, LOOKUP }
+  enum K { LOAD, SHARE, PUBLIC, ADD, SUB, NEG, MULPUB, MUL, SUM, TRUNC, LTZ, EQZ, SLICE, CONCAT, NORM, LOOKUP, GATHER }
 
   static final class Node {
     final K kind;
@@ -60,7 +60,7 @@ public final class Compiler {
     long[] value; // PUBLIC only
     ValueInfo info; // LOAD, SHARE only
     int offset; // SLICE only; NORM: the bits examined
-    long[] table; // LOOKUP only
+    long[] table; // LOOKUP: the table; GATHER: the indices
     int reg = -1;
 
     Node(K kind, int len, int scale, Node... in) {
@@ -78,6 +78,7 @@ public final class Compiler {
   private final Function<String, ValueInfo> catalog;
   final int f;
   private final Functions functions;
+  private final Statistics statistics;
   private final Map<Expr, Node> memo = new HashMap<>();
   private final Map<List<Object>, Node> truncated = new HashMap<>();
   private final Map<Node, Node> norms = new HashMap<>();
@@ -90,6 +91,7 @@ public final class Compiler {
     this.catalog = catalog;
     this.f = fracBits;
     this.functions = new Functions(this, numerics);
+    this.statistics = new Statistics(this, functions);
   }
 
   /** Integers only (no fixed-point reals): the default 16 fractional bits are never used. */
@@ -152,6 +154,7 @@ public final class Compiler {
     Expr.Call call = (Expr.Call) e;
     switch (call.fn()) {
       case "sum" -> {
+        if (call.args().size() > 1) return sum(statistics.call("concat", args(call), e));
         arity(call, 1);
         Node x = node(call.args().get(0));
         return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}, x.scale) : add(new Node(K.SUM, 1, x.scale, x));
@@ -197,12 +200,13 @@ public final class Compiler {
         return reduce(node(call.args().get(0)), call.fn().equals("argmax"), true, e);
       }
       default -> {
+        if (Statistics.NAMES.contains(call.fn())) return statistics.call(call.fn(), args(call), e);
         if (Functions.UNARY.contains(call.fn())) {
           arity(call, 1);
           return functions.call(call.fn(), node(call.args().get(0)), e);
         }
-        throw invalid("unknown function '%s' (known: sum, dot, abs, sign, relu, min, max, argmax, argmin, where, %s)",
-            call.fn(), String.join(", ", Functions.UNARY));
+        throw invalid("unknown function '%s' (known: sum, dot, abs, sign, relu, min, max, argmax, argmin, where, %s, %s)",
+            call.fn(), String.join(", ", Functions.UNARY), String.join(", ", Statistics.NAMES));
       }
     }
   }
@@ -241,7 +245,7 @@ public final class Compiler {
     return add(n);
   }
 
-  private Node concat(Node a, Node b) {
+  Node concat(Node a, Node b) {
     if (a.scale != b.scale) throw new IllegalStateException("concat of different scales");
     if (a.kind == K.PUBLIC && b.kind == K.PUBLIC) {
       long[] v = java.util.Arrays.copyOf(a.value, a.len + b.len);
@@ -276,7 +280,7 @@ public final class Compiler {
   }
 
   /** [x == 0] as a secret 0/1. */
-  private Node zero(Node x) {
+  Node zero(Node x) {
     if (x.kind == K.PUBLIC) {
       long[] v = new long[x.len];
       for (int i = 0; i < v.length; i++) v[i] = x.value[i] == 0 ? 1 : 0;
@@ -295,6 +299,12 @@ public final class Compiler {
 
   private long encode(BigDecimal x, Expr where) {
     return smpc.core.ring.FixedPoint.encode(x, f, "literal " + Printer.show(where));
+  }
+
+  private List<Node> args(Expr.Call call) {
+    List<Node> out = new ArrayList<>();
+    for (Expr a : call.args()) out.add(node(a));
+    return out;
   }
 
   private static void arity(Expr.Call call, int n) {
@@ -392,6 +402,41 @@ public final class Compiler {
   /** The sum of a vector's elements (local). */
   Node sum(Node x) {
     return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}, x.scale) : add(new Node(K.SUM, 1, x.scale, x));
+  }
+
+  /** x[idx[0]], x[idx[1]], ...: tiles, repeats and permutations (local). */
+  Node gather(Node x, long[] idx) {
+    if (x.kind == K.PUBLIC) {
+      long[] v = new long[idx.length];
+      for (int k = 0; k < v.length; k++) v[k] = x.value[(int) idx[k]];
+      return constant(v, x.scale);
+    }
+    Node n = add(new Node(K.GATHER, idx.length, x.scale, x));
+    n.table = idx;
+    return n;
+  }
+
+  /** Sums of consecutive groups of {@code group} elements (local). */
+  Node groupSums(Node x, int group) {
+    long[] ones = new long[group];
+    java.util.Arrays.fill(ones, 1);
+    if (x.kind == K.PUBLIC) {
+      long[] v = new long[x.len / group];
+      for (int t = 0; t < v.length; t++) for (int i = 0; i < group; i++) v[t] += x.value[t * group + i];
+      return constant(v, x.scale);
+    }
+    return lookup(x, ones, x.scale);
+  }
+
+  /** All the vectors one after the other. */
+  Node concatAll(List<Node> xs) {
+    Node out = xs.get(0);
+    for (int k = 1; k < xs.size(); k++) {
+      Node a = out, b = xs.get(k);
+      int s = Math.max(a.scale, b.scale);
+      out = concat(toScale(a, s), toScale(b, s));
+    }
+    return out;
   }
 
   /** A public constant vector, encoded at {@code scale} fractional bits. */
@@ -524,6 +569,7 @@ public final class Compiler {
           case SLICE -> i.setOp(Op.SLICE).setOffset(n.offset).setLength(n.len);
           case CONCAT -> i.setOp(Op.CONCAT).addSrc(reg(n.in[1], code, nextReg));
           case LOOKUP -> i.setOp(Op.LOOKUP).setConstant(Packing.toByteString(n.table));
+          case GATHER -> i.setOp(Op.GATHER).setConstant(Packing.toByteString(n.table));
           default -> throw new IllegalStateException(n.kind.toString());
         }
         code.add(i);

@@ -256,7 +256,7 @@ final class Functions {
   }
 
   /** x / c for a public real or integer divisor: one multiplication by 1/c with 14 to 15 significant bits. */
-  private Node byPublic(Node x, Node y, Expr where) {
+  Node byPublic(Node x, Node y, Expr where) {
     double min = Double.MAX_VALUE;
     double[] inv = new double[y.len];
     for (int i = 0; i < y.len; i++) {

@@ -168,7 +168,7 @@ public final class PlanRunner implements SessionView {
   private enum Op {
     LOAD(false), SHARE(true), CONST(false), ADD(false), SUB(false), NEG(false), MUL_PUBLIC(false),
     MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false), TRUNC(true), COMPARE(true), SLICE(false),
-    CONCAT(false), NORM(true), LOOKUP(false);
+    CONCAT(false), NORM(true), LOOKUP(false), GATHER(false);
 
     final boolean communicates;
 
@@ -245,6 +245,15 @@ public final class PlanRunner implements SessionView {
           long[] x = src(in, k);
           System.arraycopy(x, 0, z, off, x.length);
           off += x.length;
+        }
+        set(in, 0, z);
+      }
+      case GATHER -> {
+        long[] x = src(in, 0), idx = constant(in);
+        long[] z = new long[idx.length];
+        for (int k = 0; k < z.length; k++) {
+          if (idx[k] < 0 || idx[k] >= x.length) throw invalid("GATHER index %d outside a vector of %d", idx[k], x.length);
+          z[k] = x[(int) idx[k]];
         }
         set(in, 0, z);
       }
