@@ -44,14 +44,19 @@ public abstract class SharedValue<S extends SharedValue<S>> {
 
   /** The length of a result combining this with o; refuses values from elsewhere or of clashing lengths. */
   private int compatibleLength(SharedValue<?> o) {
-    if (o.cluster != cluster) throw SmpcException.usage("values from different cluster connections cannot be combined");
-    if (!new HashSet<>(o.parties).equals(new HashSet<>(parties))) {
-      throw SmpcException.usage("values shared among different parties cannot be combined: %s and %s", parties, o.parties);
-    }
+    sameGroup(o);
     if (length != o.length && length != 1 && o.length != 1) {
       throw SmpcException.usage("vector lengths differ: %d and %d", length, o.length);
     }
     return Math.max(length, o.length);
+  }
+
+  /** Refuses values from another connection or shared among other parties. */
+  void sameGroup(SharedValue<?> o) {
+    if (o.cluster != cluster) throw SmpcException.usage("values from different cluster connections cannot be combined");
+    if (!new HashSet<>(o.parties).equals(new HashSet<>(parties))) {
+      throw SmpcException.usage("values shared among different parties cannot be combined: %s and %s", parties, o.parties);
+    }
   }
 
   S combine(char op, SharedValue<?> o) {

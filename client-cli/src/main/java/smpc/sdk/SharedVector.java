@@ -76,6 +76,63 @@ public final class SharedVector extends SharedValue<SharedVector> {
     return new SharedScalar(cluster, parties, new Expr.Call("min", List.of(expr)), leaves);
   }
 
+  /** The mean of the elements, a real scalar (likewise variance: population; stdev; median). */
+  public SharedScalar mean() {
+    return stat("mean");
+  }
+
+  public SharedScalar variance() {
+    return stat("variance");
+  }
+
+  public SharedScalar stdev() {
+    return stat("stdev");
+  }
+
+  /** The middle element (mean of the two middle ones for an even count); compares every pair: up to 2000 elements. */
+  public SharedScalar median() {
+    return stat("median");
+  }
+
+  /** Pearson's correlation with another vector of the same length. */
+  public SharedScalar corr(SharedVector o) {
+    SharedVector c = call("corr", o);
+    return new SharedScalar(cluster, parties, c.expr, c.leaves);
+  }
+
+  /** Counts per bin between consecutive public edges ([e_k, e_k+1), the last bin closed), a vector of edges.length - 1. */
+  public SharedVector histogram(double... edges) {
+    List<Expr> args = new java.util.ArrayList<>(List.of(expr));
+    for (double e : edges) args.add(new Expr.Dec(new java.math.BigDecimal(Double.toString(e))));
+    return new SharedVector(cluster, parties, new Expr.Call("histogram", args), leaves, Math.max(0, edges.length - 1));
+  }
+
+  /** For each element, a secret 1 if it occurs in {@code o}, else 0 (private matching). */
+  public SharedVector isin(SharedVector o) {
+    sameGroup(o);
+    Map<String, ValueInfo> merged = new java.util.HashMap<>(leaves);
+    merged.putAll(o.leaves);
+    return new SharedVector(cluster, parties, new Expr.Call("isin", List.of(expr, o.expr)), merged, length);
+  }
+
+  /** This vector followed by the others, as one vector (for statistics over several parties' data). */
+  public SharedVector concat(SharedVector... others) {
+    List<Expr> args = new java.util.ArrayList<>(List.of(expr));
+    Map<String, ValueInfo> merged = new java.util.HashMap<>(leaves);
+    int len = length;
+    for (SharedVector o : others) {
+      sameGroup(o);
+      args.add(o.expr);
+      merged.putAll(o.leaves);
+      len += o.length;
+    }
+    return new SharedVector(cluster, parties, new Expr.Call("concat", args), merged, len);
+  }
+
+  private SharedScalar stat(String fn) {
+    return new SharedScalar(cluster, parties, new Expr.Call(fn, List.of(expr)), leaves);
+  }
+
   /** The index of the largest entry (the first among equals), a secret integer. */
   public SharedScalar argmax() {
     return new SharedScalar(cluster, parties, new Expr.Call("argmax", List.of(expr)), leaves);

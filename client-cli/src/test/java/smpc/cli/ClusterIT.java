@@ -146,6 +146,17 @@ class ClusterIT {
     assertThat(cluster.ok("eval", "histogram(sal_a, sal_b, sal_c, 40000, 60000, 80000)", "--reveal-to", "carol"))
         .isEqualTo("4\n5\n");
     assertThat(cluster.ok("eval", "isin(sal_a, sal_c)", "--reveal-to", "alice")).isEqualTo("0\n1\n0\n");
+    try (Cluster c = cluster.sdk()) {
+      VirtualMachine alice = c.vm("alice"), bob = c.vm("bob"), carol = c.vm("carol");
+      SharedVector a = new PrivateVector(new long[] {52, 61, 58}, alice).share(bob, carol);
+      SharedVector b = new PrivateVector(new long[] {49, 75}, bob).share(alice, carol);
+      SharedVector all = a.concat(b);
+      assertThat(all.mean().reconstruct(alice).doubleValue()).isCloseTo(59, org.assertj.core.data.Offset.offset(1e-3));
+      assertThat(all.median().reconstruct(bob).value()).isEqualTo(58);
+      assertThat(all.histogram(40, 60, 80).reconstruct(carol).values()).containsExactly(3, 2);
+      assertThat(a.isin(b.add(3)).reconstruct(alice).values()).containsExactly(1, 0, 0);
+      assertThat(all.stdev().reconstruct(alice).doubleValue()).isCloseTo(Math.sqrt(82), org.assertj.core.data.Offset.offset(1e-2));
+    }
   }
 
   @Test
