@@ -79,6 +79,7 @@ public final class Compiler {
   final int f;
   private final Functions functions;
   private final Statistics statistics;
+  private final Matrices matrices;
   private final Map<Expr, Node> memo = new HashMap<>();
   private final Map<List<Object>, Node> truncated = new HashMap<>();
   private final Map<Node, Node> norms = new HashMap<>();
@@ -92,6 +93,7 @@ public final class Compiler {
     this.f = fracBits;
     this.functions = new Functions(this, numerics);
     this.statistics = new Statistics(this, functions);
+    this.matrices = new Matrices(this, functions, statistics);
   }
 
   /** Integers only (no fixed-point reals): the default 16 fractional bits are never used. */
@@ -201,12 +203,13 @@ public final class Compiler {
       }
       default -> {
         if (Statistics.NAMES.contains(call.fn())) return statistics.call(call.fn(), args(call), e);
+        if (Matrices.NAMES.contains(call.fn())) return matrices.call(call.fn(), args(call), e);
         if (Functions.UNARY.contains(call.fn())) {
           arity(call, 1);
           return functions.call(call.fn(), node(call.args().get(0)), e);
         }
         throw invalid("unknown function '%s' (known: sum, dot, abs, sign, relu, min, max, argmax, argmin, where, %s, %s)",
-            call.fn(), String.join(", ", Functions.UNARY), String.join(", ", Statistics.NAMES));
+            call.fn(), String.join(", ", Functions.UNARY), String.join(", ", Statistics.NAMES) + ", " + String.join(", ", Matrices.NAMES));
       }
     }
   }

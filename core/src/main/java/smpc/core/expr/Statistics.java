@@ -60,6 +60,11 @@ final class Statistics {
     return byCount(c.sum(v), v.len, where);
   }
 
+  /** Sums divided by a public count: means. */
+  Node meanOfSums(Node sums, int n, Expr where) {
+    return byCount(sums, n, where);
+  }
+
   private Node byCount(Node s, int n, Expr where) {
     if (s.scale > 0) {
       s = c.shrink(s);

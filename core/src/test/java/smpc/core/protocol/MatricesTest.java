@@ -1,0 +1,51 @@
+package smpc.core.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Matrix helpers through the plan runner against plain computation. */
+class MatricesTest {
+  static double q(double v) {
+    return Math.scalb(Math.rint(Math.scalb(v, 16)), -16);
+  }
+
+  @Test
+  void productsSlicesAndTiles() {
+    double[] x = {1, 2, 3, 4, 5, 6}; // 2 x 3
+    double[] w = {0.5, -1, 2};
+    assertThat(StatisticsTest.eval("matvec(x0, x1)", 3, x, w)).containsExactly(4.5, 9);
+    assertThat(StatisticsTest.eval("vecmat(x1, x0)", 2, x, new double[] {1, -2})).containsExactly(-7, -8, -9);
+    assertThat(StatisticsTest.eval("slice(x0, 2, 3)", 2, (Object) x)).containsExactly(3, 4, 5);
+    assertThat(StatisticsTest.eval("tile(x0, 2)", 2, (Object) w)).containsExactly(0.5, -1, 2, 0.5, -1, 2);
+    assertThatThrownBy(() -> StatisticsTest.eval("matvec(x0, x1)", 2, x, new double[] {1, 2, 3, 4}))
+        .hasMessageContaining("a matrix of 6 elements does not have rows of 4");
+    assertThatThrownBy(() -> StatisticsTest.eval("slice(x0, 5, 3)", 2, (Object) x)).hasMessageContaining("outside a vector of 6");
+  }
+
+  @Test
+  void columnStatisticsAndStandardisation() {
+    Random rnd = new Random(4);
+    int n = 50, d = 3;
+    double[] x = new double[n * d];
+    double[] scale = {0.007, 1, 600};
+    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i * d + j] = q(scale[j] * (3 + rnd.nextGaussian()));
+    double[] mu = new double[d], sd = new double[d];
+    for (int j = 0; j < d; j++) {
+      for (int i = 0; i < n; i++) mu[j] += x[i * d + j] / n;
+      for (int i = 0; i < n; i++) sd[j] += (x[i * d + j] - mu[j]) * (x[i * d + j] - mu[j]) / n;
+      sd[j] = Math.sqrt(sd[j]);
+    }
+    double[] gotMu = StatisticsTest.eval("colmean(x0, 3)", 3, (Object) x);
+    double[] gotSd = StatisticsTest.eval("colstdev(x0, 3)", 3, (Object) x);
+    for (int j = 0; j < d; j++) {
+      assertThat(gotMu[j]).isCloseTo(mu[j], offset(1e-3 * Math.abs(mu[j]) + 1e-4));
+      assertThat(gotSd[j]).isCloseTo(sd[j], offset(2e-3 * sd[j] + 1e-4));
+    }
+    double[] z = StatisticsTest.eval("standardize(x0, 3)", 2, (Object) x);
+    for (int k = 0; k < z.length; k++) assertThat(z[k]).isCloseTo((x[k] - mu[k % d]) / sd[k % d], offset(0.02));
+  }
+}
