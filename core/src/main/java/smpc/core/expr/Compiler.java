@@ -34,9 +34,19 @@ import smpc.proto.ValueInfo;
 public final class Compiler {
   /**
    * One result: revealed to {@code revealTo} (who also keeps it as its private value {@code keepAs}
-   * when that is set), kept shared under {@code storeAs}, or both.
+   * when that is set), kept shared under {@code storeAs}, or both; or, with {@code letAs}, a name that the
+   * later outputs' expressions may use for this one (a step of an iteration), which is neither revealed
+   * nor kept.
    */
-  public record Output(Expr expr, String revealTo, String keepAs, String storeAs) {
+  public record Output(Expr expr, String revealTo, String keepAs, String storeAs, String letAs) {
+    public Output(Expr expr, String revealTo, String keepAs, String storeAs) {
+      this(expr, revealTo, keepAs, storeAs, null);
+    }
+
+    public static Output let(String name, Expr expr) {
+      return new Output(expr, null, null, null, name);
+    }
+
     public static Output reveal(Expr expr, String party) {
       return new Output(expr, party, null, null);
     }
@@ -83,6 +93,7 @@ public final class Compiler {
   private final Map<Expr, Node> memo = new HashMap<>();
   private final Map<List<Object>, Node> truncated = new HashMap<>();
   private final Map<Node, Node> norms = new HashMap<>();
+  private final Map<String, Node> lets = new HashMap<>();
   private final Map<Node, Node> ltz = new HashMap<>();
   private final Map<Node, Node> eqz = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
@@ -127,6 +138,10 @@ public final class Compiler {
       // what is kept (shared or as a private value) is at scale 0 or f, like every stored value
       if (o.storeAs() != null || o.keepAs() != null) root = c.shrink(root);
       roots.add(root);
+      if (o.letAs() != null) {
+        if (c.lets.containsKey(o.letAs())) throw invalid("'%s' is defined twice", o.letAs());
+        c.lets.put(o.letAs(), root);
+      }
     }
     return c.emit(outputs, roots);
   }
@@ -143,7 +158,7 @@ public final class Compiler {
   private Node build(Expr e) {
     if (e instanceof Expr.Num num) return constant(new long[] {num.value()}, 0);
     if (e instanceof Expr.Dec dec) return constant(new long[] {encode(dec.value(), e)}, f);
-    if (e instanceof Expr.Ref ref) return leaf(ref.name());
+    if (e instanceof Expr.Ref ref) return lets.containsKey(ref.name()) ? lets.get(ref.name()) : leaf(ref.name());
     if (e instanceof Expr.Neg neg) {
       Node x = node(neg.x());
       return x.kind == K.PUBLIC ? constant(Ring.neg(x.value), x.scale) : add(new Node(K.NEG, x.len, x.scale, x));
@@ -582,9 +597,10 @@ public final class Compiler {
     for (int k = 0; k < outputs.size(); k++) {
       Output o = outputs.get(k);
       Node root = roots.get(k);
-      int reg = reg(root, code, nextReg);
       lengths.add(root.len);
       scales.add(root.scale);
+      if (o.letAs() != null) continue;
+      int reg = reg(root, code, nextReg);
       DType dtype = root.scale == 0 ? DType.INT : DType.REAL;
       if (o.storeAs() != null) {
         code.add(Instr.newBuilder().setOp(Op.STORE).addSrc(reg).setName(o.storeAs()).setDtype(dtype)

@@ -1,0 +1,102 @@
+package smpc.core.ml;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import smpc.core.expr.Compiler.Output;
+import smpc.core.expr.Expr;
+
+/**
+ * Logistic regression on secret-shared data, as expressions for the compiler: mini-batch gradient
+ * descent on standardised features, one session per epoch (its steps chained with let-outputs, so one
+ * plan holds them all). A model is one shared vector: weights w (d), intercept b, then the training
+ * data's column means (d) and standard deviations (d), so predictions standardise new rows the same way.
+ */
+public final class LogisticRegression {
+  /** Training settings; the reference schedule is 10 epochs, batches of 32, learning rate 0.5. */
+  public record Schedule(int epochs, int batchSize, double learningRate) {
+    public Schedule {
+      if (epochs < 1 || epochs > 1000) throw new IllegalArgumentException("epochs must be in [1, 1000], got " + epochs);
+      if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+      if (!(learningRate > 0 && learningRate <= 100)) throw new IllegalArgumentException("learning rate must be in (0, 100], got " + learningRate);
+    }
+  }
+
+  private LogisticRegression() {}
+
+  /** The model's statistics part: column means and standard deviations of the features x (n rows of d). */
+  public static Expr stats(String x, int d) {
+    return call("concat", call("colmean", ref(x), num(d)), call("colstdev", ref(x), num(d)));
+  }
+
+  /** x standardised with the statistics of a model or of {@link #stats}. */
+  public static Expr standardized(String x, Expr stats, int d) {
+    return call("standardize", ref(x), call("slice", stats, num(0), num(d)), call("slice", stats, num(d), num(d)));
+  }
+
+  /** Zero weights and intercept. */
+  public static Expr zeros(int d) {
+    return call("tile", new Expr.Dec(BigDecimal.ZERO), num(d + 1));
+  }
+
+  /**
+   * One epoch over standardised rows xs (n of d) and labels y from the weights {@code model} ([w, b]):
+   * lets for every step, and the new [w, b] as the last let, named {@code out}.
+   */
+  public static List<Output> epoch(Expr model, String xs, String y, int n, int d, Schedule s, String out) {
+    List<Output> steps = new ArrayList<>();
+    Expr w = call("slice", model, num(0), num(d)), b = call("slice", model, num(d), num(1));
+    int step = 0;
+    for (int start = 0; start < n; start += s.batchSize(), step++) {
+      int nb = Math.min(s.batchSize(), n - start);
+      Expr xb = call("slice", ref(xs), num((long) start * d), num((long) nb * d));
+      Expr yb = call("slice", ref(y), num(start), num(nb));
+      Expr z = new Expr.Bin('+', call("matvec", xb, w), b);
+      Expr e = new Expr.Bin('-', call("sigmoid", z), yb);
+      Expr rate = new Expr.Dec(BigDecimal.valueOf(s.learningRate()).divide(BigDecimal.valueOf(nb), java.math.MathContext.DECIMAL64));
+      String wn = out + "_w" + step, bn = out + "_b" + step;
+      steps.add(Output.let(wn, new Expr.Bin('-', w, new Expr.Bin('*', rate, call("vecmat", e, xb)))));
+      steps.add(Output.let(bn, new Expr.Bin('-', b, new Expr.Bin('*', rate, call("sum", e)))));
+      w = ref(wn);
+      b = ref(bn);
+    }
+    steps.add(Output.let(out, call("concat", w, b)));
+    return steps;
+  }
+
+  /** Mean log-loss log(1 + e^z) - y z of the weights [w, b] on standardised rows xs. */
+  public static Expr loss(Expr model, String xs, String y, int d) {
+    Expr z = logit(model, ref(xs), d);
+    return call("mean", new Expr.Bin('-', call("log", new Expr.Bin('+', num(1), call("exp", z))), new Expr.Bin('*', ref(y), z)));
+  }
+
+  /** The number of rows whose predicted class ([z >= 0]) equals the label. */
+  public static Expr correct(Expr model, String xs, String y, int d) {
+    Expr g = new Expr.Bin('g', logit(model, ref(xs), d), num(0));
+    Expr agree = new Expr.Bin('=', g, ref(y));
+    return call("sum", agree);
+  }
+
+  /** Probabilities for rows x (raw features) with a full model [w, b, means, deviations]. */
+  public static Expr predict(String model, String x, int d) {
+    Expr stats = call("slice", ref(model), num(d + 1), num(2L * d));
+    return call("sigmoid", logit(ref(model), standardized(x, stats, d), d));
+  }
+
+  /** w . x + b per row. */
+  public static Expr logit(Expr model, Expr xs, int d) {
+    return new Expr.Bin('+', call("matvec", xs, call("slice", model, num(0), num(d))), call("slice", model, num(d), num(1)));
+  }
+
+  private static Expr call(String fn, Expr... args) {
+    return new Expr.Call(fn, List.of(args));
+  }
+
+  private static Expr ref(String name) {
+    return new Expr.Ref(name);
+  }
+
+  private static Expr num(long v) {
+    return new Expr.Num(v);
+  }
+}
