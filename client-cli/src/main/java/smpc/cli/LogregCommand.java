@@ -1,0 +1,371 @@
+package smpc.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Expr;
+import smpc.core.ml.LogisticRegression;
+import smpc.core.ring.FixedPoint;
+import smpc.proto.ValueInfo;
+import smpc.sdk.Cluster;
+import smpc.sdk.Evaluation;
+import smpc.sdk.SmpcException;
+
+/**
+ * {@code smpc logreg}: logistic regression trained on secret-shared data. Each party's rows are read
+ * from its CSV file by this CLI and stored on that party as a private value (run it where the files
+ * may be read: in a deployment, at the data's owner), then every step runs on shares.
+ */
+@Command(name = "logreg", mixinStandardHelpOptions = true, description = "Logistic regression on secret-shared data.",
+    subcommands = {LogregCommand.Train.class, LogregCommand.Predict.class})
+final class LogregCommand {
+  @Spec CommandSpec spec;
+
+  Smpc root() {
+    return Smpc.root(spec);
+  }
+
+  /** A party's CSV file: P:FILE (features or rows) or P:FILE:COLUMN (labels). */
+  record Source(String party, Path file, String column) {
+    static Source parse(String text, boolean withColumn) {
+      String[] p = text.split(":", withColumn ? 3 : 2);
+      if (p.length != (withColumn ? 3 : 2) || p[0].isBlank() || p[1].isBlank() || (withColumn && p[2].isBlank())) {
+        throw SmpcException.usage("expected %s, got '%s'", withColumn ? "PARTY:FILE.csv:COLUMN" : "PARTY:FILE.csv", text);
+      }
+      return new Source(p[0], Path.of(p[1]), withColumn ? p[2] : null);
+    }
+  }
+
+  /** A CSV table: its header and rows of numbers. */
+  record Table(List<String> header, double[][] rows) {
+    static Table read(Path file) {
+      if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+      } catch (IOException e) {
+        throw SmpcException.usage("cannot read CSV file %s: %s", file, e.getClass().getSimpleName());
+      }
+      if (lines.size() < 2) throw SmpcException.usage("CSV file %s has no data rows", file);
+      List<String> header = InputCommand.Csv.fields(lines.get(0));
+      double[][] rows = new double[lines.size() - 1][];
+      for (int i = 1; i < lines.size(); i++) {
+        List<String> f = InputCommand.Csv.fields(lines.get(i));
+        if (f.size() != header.size()) {
+          throw SmpcException.usage("%s line %d has %d fields, the header %d", file, i + 1, f.size(), header.size());
+        }
+        rows[i - 1] = new double[f.size()];
+        for (int j = 0; j < f.size(); j++) {
+          rows[i - 1][j] = InputCommand.Csv.number(f.get(j), file.getFileName() + " line " + (i + 1)).doubleValue();
+        }
+      }
+      return new Table(header, rows);
+    }
+
+    int column(String name, Path file) {
+      int col = header.indexOf(name);
+      if (col < 0 && name.matches("\\d+")) col = Integer.parseInt(name) - 1;
+      if (col < 0 || col >= header.size()) throw SmpcException.usage("CSV file %s has no column '%s' (columns: %s)", file, name, header);
+      return col;
+    }
+
+    /** The columns except {@code skip} (-1 for none), row-major. */
+    double[] features(int skip) {
+      int d = header.size() - (skip >= 0 ? 1 : 0);
+      double[] out = new double[rows.length * d];
+      for (int i = 0; i < rows.length; i++) {
+        int k = 0;
+        for (int j = 0; j < header.size(); j++) if (j != skip) out[i * d + k++] = rows[i][j];
+      }
+      return out;
+    }
+
+    long[] labels(int col, Path file) {
+      long[] y = new long[rows.length];
+      for (int i = 0; i < y.length; i++) {
+        double v = rows[i][col];
+        if (v != 0 && v != 1) throw SmpcException.usage("labels must be 0 or 1: %s line %d has %s", file, i + 2, v);
+        y[i] = (long) v;
+      }
+      return y;
+    }
+  }
+
+  static BigDecimal[] decimals(double[] v) {
+    BigDecimal[] out = new BigDecimal[v.length];
+    for (int i = 0; i < v.length; i++) out[i] = BigDecimal.valueOf(v[i]);
+    return out;
+  }
+
+  static String temp(String what) {
+    return "_logreg_" + Long.toHexString(System.nanoTime()) + "_" + what;
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true, description = {
+      "Train on secret-shared data: vertically split (--features P:FILE.csv --labels Q:FILE.csv:COLUMN) or",
+      "horizontally split (--rows P:FILE.csv --rows Q:FILE.csv --label COLUMN). Feature CSVs have a header row",
+      "and every column is a feature. Standardisation (training mean and deviation per column) is computed on",
+      "shares. Prints a progress bar with the loss per epoch (to stderr) and the training accuracy."})
+  static final class Train implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @ParentCommand LogregCommand parent;
+
+    @Option(names = "--features", paramLabel = "P:FILE.csv", description = "Every column of FILE is a feature; P holds them.")
+    String features;
+
+    @Option(names = "--labels", paramLabel = "Q:FILE.csv:COLUMN", description = "The 0/1 labels, held by Q.")
+    String labels;
+
+    @Option(names = "--rows", paramLabel = "P:FILE.csv", description = "Rows held by P: features and the --label column (repeat per party).")
+    List<String> rows = List.of();
+
+    @Option(names = "--label", paramLabel = "COLUMN", description = "With --rows: the label column (name or 1-based index).")
+    String label;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Rows per step, in file order (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.5", description = "Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--name", paramLabel = "MODEL", description = "Keep the model shared under this name (for predict).")
+    String name;
+
+    @Option(names = "--reveal-to", paramLabel = "P", description = "Reveal the weights and intercept (standardised features) to P.")
+    String revealTo;
+
+    @Option(names = "--report-to", paramLabel = "P", description = "Who learns the loss per epoch and the accuracy (default: --reveal-to, else the labels' holder).")
+    String reportTo;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      if (name == null && revealTo == null) throw SmpcException.usage("say where the model goes: --name MODEL and/or --reveal-to P");
+      LogisticRegression.Schedule schedule;
+      try {
+        schedule = new LogisticRegression.Schedule(epochs, batchSize, learningRate);
+      } catch (IllegalArgumentException e) {
+        throw SmpcException.usage("%s", e.getMessage());
+      }
+      List<String> created = new ArrayList<>();
+      try (Cluster c = parent.root().connect().withTimeout(Duration.ofSeconds(Math.max(parent.root().timeoutSeconds, 600)))) {
+        if (name != null && c.catalog().contains(name)) throw SmpcException.usage("value '%s' already exists", name);
+        List<Compiler.Output> setup = new ArrayList<>();
+        int d, n;
+        String labelOwner;
+        String x = temp("x"), y = temp("y");
+        if (features != null || labels != null) {
+          if (features == null || labels == null || !rows.isEmpty()) {
+            throw SmpcException.usage("vertically split training needs --features and --labels (and no --rows)");
+          }
+          Source fs = Source.parse(features, false), ls = Source.parse(labels, true);
+          c.vm(fs.party());
+          c.vm(ls.party());
+          Table ft = Table.read(fs.file()), lt = Table.read(ls.file());
+          if (ft.rows().length != lt.rows().length) {
+            throw SmpcException.usage("%s has %d rows but %s has %d", fs.file(), ft.rows().length, ls.file(), lt.rows().length);
+          }
+          long[] yv = lt.labels(lt.column(ls.column(), ls.file()), ls.file());
+          d = ft.header().size();
+          n = ft.rows().length;
+          c.inputReal(fs.party(), x, decimals(ft.features(-1)));
+          created.add(x);
+          c.input(ls.party(), y, yv);
+          created.add(y);
+          labelOwner = ls.party();
+        } else {
+          if (rows.isEmpty() || label == null) {
+            throw SmpcException.usage("give --features P:FILE.csv --labels Q:FILE.csv:COLUMN, or --rows P:FILE.csv ... --label COLUMN");
+          }
+          List<Expr> xs = new ArrayList<>(), ys = new ArrayList<>();
+          d = -1;
+          n = 0;
+          for (String r : rows) {
+            Source s = Source.parse(r, false);
+            c.vm(s.party());
+            Table t = Table.read(s.file());
+            int col = t.column(label, s.file());
+            if (d >= 0 && t.header().size() - 1 != d) throw SmpcException.usage("%s has %d features, the others %d", s.file(), t.header().size() - 1, d);
+            d = t.header().size() - 1;
+            n += t.rows().length;
+            String xp = temp("x" + xs.size()), yp = temp("y" + ys.size());
+            c.inputReal(s.party(), xp, decimals(t.features(col)));
+            created.add(xp);
+            c.input(s.party(), yp, t.labels(col, s.file()));
+            created.add(yp);
+            xs.add(new Expr.Ref(xp));
+            ys.add(new Expr.Ref(yp));
+          }
+          setup.add(Compiler.Output.let(x, xs.size() == 1 ? xs.get(0) : new Expr.Call("concat", xs)));
+          setup.add(Compiler.Output.let(y, ys.size() == 1 ? ys.get(0) : new Expr.Call("concat", ys)));
+          labelOwner = Source.parse(rows.get(0), false).party();
+        }
+        if (d < 1) throw SmpcException.usage("the features have no columns");
+        String report = reportTo != null ? reportTo : revealTo != null ? revealTo : labelOwner;
+        c.vm(report);
+        List<String> parties = c.parties();
+        long t0 = System.nanoTime();
+
+        // standardise once: the statistics and the standardised rows stay shared for the epochs
+        String stats = temp("stats"), xs = temp("xs"), ys = temp("ys");
+        setup.add(Compiler.Output.let("_stats", LogisticRegression.stats(x, d)));
+        setup.add(Compiler.Output.store(new Expr.Ref("_stats"), stats));
+        setup.add(Compiler.Output.store(LogisticRegression.standardized(x, new Expr.Ref("_stats"), d), xs));
+        setup.add(Compiler.Output.store(new Expr.Ref(y), ys));
+        created.addAll(List.of(stats, xs, ys));
+        c.evaluate(setup, parties);
+
+        Expr model = LogisticRegression.zeros(d);
+        String previous = null;
+        PrintWriter err = spec.commandLine().getErr();
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(epochs)
+            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {
+              err.print('\r' + line);
+              err.flush();
+            }, 100))
+            .continuousUpdate().build()) {
+          for (int e = 1; e <= epochs; e++) {
+            String out = temp("m" + e);
+            List<Compiler.Output> outs = new ArrayList<>(LogisticRegression.epoch(model, xs, ys, n, d, schedule, "_m"));
+            outs.add(Compiler.Output.store(new Expr.Ref("_m"), out));
+            outs.add(Compiler.Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), xs, ys, d), report));
+            created.add(out);
+            Evaluation ev = c.evaluate(outs, parties);
+            if (previous != null) {
+              c.delete(previous);
+              created.remove(previous);
+            }
+            previous = out;
+            model = new Expr.Ref(out);
+            double loss = FixedPoint.decode(ev.revealed().get(0)[0], ev.scales().get(0)).doubleValue();
+            bar.step();
+            bar.setExtraMessage(String.format("loss %.4f", loss));
+          }
+        }
+        err.println();
+        err.flush();
+        List<Compiler.Output> fin = new ArrayList<>();
+        fin.add(Compiler.Output.reveal(LogisticRegression.correct(model, xs, ys, d), report));
+        if (revealTo != null) fin.add(Compiler.Output.reveal(model, revealTo));
+        if (name != null) fin.add(Compiler.Output.store(new Expr.Call("concat", List.of(model, new Expr.Ref(stats))), name));
+        Evaluation ev = c.evaluate(fin, parties);
+        long correct = ev.revealed().get(0)[0];
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        PrintWriter out = spec.commandLine().getOut();
+        double[] weights = null;
+        if (revealTo != null) {
+          long[] raw = ev.revealed().get(1);
+          weights = new double[raw.length];
+          for (int i = 0; i < raw.length; i++) weights[i] = FixedPoint.decode(raw[i], ev.scales().get(1)).doubleValue();
+        }
+        if (json) {
+          ObjectNode o = Results.JSON.createObjectNode().put("rows", n).put("features", d).put("epochs", epochs)
+              .put("train_accuracy", (double) correct / n).put("seconds", seconds);
+          if (name != null) o.put("model", name);
+          if (weights != null) {
+            var a = o.putArray("weights");
+            for (int i = 0; i < d; i++) a.add(weights[i]);
+            o.put("intercept", weights[d]);
+          }
+          out.println(Results.JSON.valueToTree(o));
+        } else {
+          if (weights != null) {
+            for (int i = 0; i < d; i++) out.printf("w%d %.4f%n", i + 1, weights[i]);
+            out.printf("intercept %.4f%n", weights[d]);
+          }
+          out.printf("training accuracy %.2f%% (%d of %d rows), %d epochs in %.1f s%s%n", 100.0 * correct / n, correct, n, epochs, seconds,
+              name != null ? ", model kept shared as " + name : "");
+        }
+        if (previous != null) created.add(previous);
+        return 0;
+      } finally {
+        if (!created.isEmpty()) {
+          try (Cluster c = parent.root().connect()) {
+            for (String v : created) {
+              try {
+                c.delete(v);
+              } catch (RuntimeException ignored) {
+                // already gone
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Command(name = "predict", mixinStandardHelpOptions = true, description = {
+      "Probabilities of class 1 for new rows, computed on shares with a model kept by train --name;",
+      "revealed to one party only. Prints one probability per line (--json: one object)."})
+  static final class Predict implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @ParentCommand LogregCommand parent;
+
+    @Option(names = "--model", required = true, description = "The model's name.")
+    String model;
+
+    @Option(names = "--features", required = true, paramLabel = "P:FILE.csv", description = "The rows, held by P.")
+    String features;
+
+    @Option(names = "--reveal-to", required = true, paramLabel = "P", description = "The only party that learns the probabilities.")
+    String revealTo;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      Source fs = Source.parse(features, false);
+      Table t = Table.read(fs.file());
+      int d = t.header().size();
+      String x = temp("px");
+      try (Cluster c = parent.root().connect()) {
+        c.vm(fs.party());
+        c.vm(revealTo);
+        ValueInfo info = c.catalog().resolve(model);
+        if (info.getLength() != 3L * d + 1) {
+          throw SmpcException.usage("model '%s' has %d values; rows of %d features need a model of %d (weights, intercept, means,"
+              + " deviations)", model, info.getLength(), d, 3 * d + 1);
+        }
+        c.inputReal(fs.party(), x, decimals(t.features(-1)));
+        try {
+          Evaluation ev = c.evaluate(List.of(Compiler.Output.reveal(LogisticRegression.predict(model, x, d), revealTo)), info.getPartiesList());
+          long[] raw = ev.revealed().get(0);
+          PrintWriter out = spec.commandLine().getOut();
+          if (json) {
+            ObjectNode o = Results.JSON.createObjectNode().put("model", model).put("party", revealTo);
+            var a = o.putArray("probabilities");
+            for (long v : raw) a.add(FixedPoint.decode(v, ev.scales().get(0)).doubleValue());
+            out.println(Results.JSON.valueToTree(o));
+          } else {
+            for (long v : raw) out.printf("%.4f%n", FixedPoint.decode(v, ev.scales().get(0)).doubleValue());
+          }
+          return 0;
+        } finally {
+          c.delete(x);
+        }
+      }
+    }
+  }
+}
