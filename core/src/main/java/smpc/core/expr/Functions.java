@@ -270,7 +270,12 @@ final class Functions {
     return c.toScale(x, f);
   }
 
-  /** x / c for a public real or integer divisor: one multiplication by 1/c with 14 to 15 significant bits. */
+  /**
+   * x / c for a public real or integer divisor (|x| below 2^46 units of its scale). One multiplication by
+   * 1/c would keep only 15 significant bits of 1/c (x already uses 46 of the 62 bits a product may have), so
+   * x is split first: its top part H = x / 2^16 (one truncation, 30 bits) and the exact rest L = x - 2^16 H
+   * (17 bits) are each multiplied by 1/c with as many bits as their own size allows (31 and 44).
+   */
   Node byPublic(Node x, Node y, Expr where) {
     double min = Double.MAX_VALUE;
     double[] inv = new double[y.len];
@@ -279,11 +284,18 @@ final class Functions {
       min = Math.min(min, Math.abs(d));
       inv[i] = 1 / d;
     }
-    int s = Math.max(0, 15 + Math.getExponent(min)); // 2^s / |c| in (2^14, 2^15]
+    Node xr = x.scale > f ? c.shrink(x) : x;
+    Node high = c.trunc(xr, 16);
+    Node low = c.binary('-', xr, high, where); // exact, at xr's scale (high is raised back by 2^16)
+    return c.binary('+', timesInverse(high, 30, inv, min, where), timesInverse(low, 17, inv, min, where), where);
+  }
+
+  /** p * (1/c) at scale f, for |p| below 2^bits units of its scale: 1/c with 61 - bits bits. */
+  private Node timesInverse(Node p, int bits, double[] inv, double minAbs, Expr where) {
+    int s = 61 - bits + Math.getExponent(minAbs); // 2^s / |c| <= 2^(61 - bits)
     long[] k = new long[inv.length];
     for (int i = 0; i < k.length; i++) k[i] = Math.round(Math.scalb(inv[i], s));
-    Node xr = x.scale > f ? c.shrink(x) : x;
-    return c.toScale(c.mulRaw(xr, c.constant(k, s), where), f);
+    return c.toScale(c.mulRaw(p, c.constant(k, s), where), f);
   }
 
   /**

@@ -84,7 +84,7 @@ final class Matrices {
   /** sqrt(S_j) / sqrt(n) with S_j the column's sum of squared deviations (its significant bits kept). */
   private Node colstdev(Node x, Node mu, int n, int d, Expr where) {
     Node dev = c.shrink(c.binary('-', c.toScale(c.gather(x, columnMajor(n, d)), c.f), c.gather(mu, repeat(d, n)), where));
-    Node s = c.groupSums(c.trunc(c.mulRaw(dev, dev, where), c.f), n);
+    Node s = c.trunc(c.groupSums(c.mulRaw(dev, dev, where), n), c.f);
     return fn.byPublic(fn.call("sqrt", s, where), c.real(Math.sqrt(n), c.f), where);
   }
 

@@ -121,7 +121,7 @@ final class Statistics {
   }
 
   private Node fine(Node du, Node dv, Expr where) {
-    return c.sum(c.trunc(c.mulRaw(du, dv, where), f));
+    return c.trunc(c.sum(c.mulRaw(du, dv, where)), f); // one truncation of the sum, not one per tiny square
   }
 
   private Node coarse(Node du, Node dv, Expr where) {
