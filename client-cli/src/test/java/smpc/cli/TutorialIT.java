@@ -1,0 +1,104 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs every command of TUTORIAL.md, in order, against real party processes and checks the output
+ * shown under it: exact lines, except that "..." matches any text (a line of only "..." any number of
+ * lines), and a number may differ by 2 in its last shown decimal (fixed-point results round randomly in
+ * their last bit). `cluster up` and `cluster down` are what this test's harness does itself.
+ */
+class TutorialIT {
+  record Step(String command, List<String> expected) {}
+
+  static List<Step> steps(Path tutorial) throws Exception {
+    List<Step> steps = new ArrayList<>();
+    boolean inBlock = false;
+    for (String line : Files.readAllLines(tutorial)) {
+      if (line.startsWith("```")) {
+        inBlock = line.equals("```console");
+        continue;
+      }
+      if (!inBlock) continue;
+      if (line.startsWith("$ ")) steps.add(new Step(line.substring(2), new ArrayList<>()));
+      else if (!steps.isEmpty()) steps.get(steps.size() - 1).expected().add(line);
+    }
+    return steps;
+  }
+
+  /** Shell-like words: spaces separate, single quotes group. */
+  static List<String> words(String command) {
+    List<String> out = new ArrayList<>();
+    StringBuilder w = new StringBuilder();
+    boolean quoted = false, any = false;
+    for (char ch : command.toCharArray()) {
+      if (ch == '\'') {
+        quoted = !quoted;
+        any = true;
+      } else if (ch == ' ' && !quoted) {
+        if (any) out.add(w.toString());
+        w.setLength(0);
+        any = false;
+      } else {
+        w.append(ch);
+        any = true;
+      }
+    }
+    if (any) out.add(w.toString());
+    return out;
+  }
+
+  static boolean lineMatches(String expected, String actual) {
+    if (expected.contains("...")) {
+      String[] parts = expected.split(Pattern.quote("..."), -1);
+      StringBuilder re = new StringBuilder();
+      for (int i = 0; i < parts.length; i++) re.append(i > 0 ? ".*" : "").append(Pattern.quote(parts[i]));
+      return actual.matches(re.toString());
+    }
+    if (expected.equals(actual)) return true;
+    try {
+      double e = Double.parseDouble(expected), a = Double.parseDouble(actual);
+      int dot = expected.indexOf('.');
+      int decimals = dot < 0 ? 0 : expected.length() - dot - 1;
+      return Math.abs(e - a) <= 2 * Math.pow(10, -Math.max(decimals, 4)) + 1e-12;
+    } catch (NumberFormatException ex) {
+      return false;
+    }
+  }
+
+  static boolean matches(List<String> expected, int i, List<String> actual, int j) {
+    if (i == expected.size()) return j == actual.size();
+    if (expected.get(i).equals("...")) {
+      for (int k = j; k <= actual.size(); k++) if (matches(expected, i + 1, actual, k)) return true;
+      return false;
+    }
+    return j < actual.size() && lineMatches(expected.get(i), actual.get(j)) && matches(expected, i + 1, actual, j + 1);
+  }
+
+  @Test
+  void everyCommandOfTheTutorialPrintsWhatItShows() throws Exception {
+    List<Step> steps = steps(Path.of("..", "TUTORIAL.md"));
+    assertThat(steps).hasSizeGreaterThan(20);
+    try (TestCluster cluster = TestCluster.start("alice", "bob", "carol")) {
+      for (Step s : steps) {
+        List<String> w = words(s.command());
+        assertThat(w.get(0)).as(s.command()).isEqualTo("./smpc");
+        List<String> args = new ArrayList<>();
+        for (String a : w.subList(1, w.size())) args.add(a.replace("examples/", "../examples/")); // the test runs in client-cli/
+        if (args.get(0).equals("cluster")) continue;
+        TestCluster.Result r = cluster.cli(args.toArray(String[]::new));
+        assertThat(r.code()).as("%s: %s", s.command(), r.err()).isZero();
+        List<String> actual = r.out().lines().toList();
+        assertThat(matches(s.expected(), 0, actual, 0)).as("%s printed%n%s%nbut the tutorial shows%n%s", s.command(),
+            String.join("\n", actual), String.join("\n", s.expected())).isTrue();
+      }
+    }
+  }
+}
