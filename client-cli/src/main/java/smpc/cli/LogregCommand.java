@@ -18,13 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import smpc.core.expr.Compiler;
 import smpc.core.expr.Expr;
 import smpc.core.ml.LogisticRegression;
-import smpc.core.ring.FixedPoint;
-import smpc.proto.ValueInfo;
 import smpc.sdk.Cluster;
-import smpc.sdk.Evaluation;
+import smpc.sdk.Logreg;
 import smpc.sdk.SmpcException;
 
 /**
@@ -171,9 +168,9 @@ final class LogregCommand {
       List<String> created = new ArrayList<>();
       try (Cluster c = parent.root().connect().withTimeout(Duration.ofSeconds(Math.max(parent.root().timeoutSeconds, 600)))) {
         if (name != null && c.catalog().contains(name)) throw SmpcException.usage("value '%s' already exists", name);
-        List<Compiler.Output> setup = new ArrayList<>();
         int d, n;
         String labelOwner;
+        Expr xExpr, yExpr;
         String x = temp("x"), y = temp("y");
         if (features != null || labels != null) {
           if (features == null || labels == null || !rows.isEmpty()) {
@@ -194,6 +191,8 @@ final class LogregCommand {
           c.input(ls.party(), y, yv);
           created.add(y);
           labelOwner = ls.party();
+          xExpr = new Expr.Ref(x);
+          yExpr = new Expr.Ref(y);
         } else {
           if (rows.isEmpty() || label == null) {
             throw SmpcException.usage("give --features P:FILE.csv --labels Q:FILE.csv:COLUMN, or --rows P:FILE.csv ... --label COLUMN");
@@ -217,71 +216,32 @@ final class LogregCommand {
             xs.add(new Expr.Ref(xp));
             ys.add(new Expr.Ref(yp));
           }
-          setup.add(Compiler.Output.let(x, xs.size() == 1 ? xs.get(0) : new Expr.Call("concat", xs)));
-          setup.add(Compiler.Output.let(y, ys.size() == 1 ? ys.get(0) : new Expr.Call("concat", ys)));
+          xExpr = xs.size() == 1 ? xs.get(0) : new Expr.Call("concat", xs);
+          yExpr = ys.size() == 1 ? ys.get(0) : new Expr.Call("concat", ys);
           labelOwner = Source.parse(rows.get(0), false).party();
         }
         if (d < 1) throw SmpcException.usage("the features have no columns");
         String report = reportTo != null ? reportTo : revealTo != null ? revealTo : labelOwner;
         c.vm(report);
-        List<String> parties = c.parties();
-        long t0 = System.nanoTime();
-
-        // standardise once: the statistics and the standardised rows stay shared for the epochs
-        String stats = temp("stats"), xs = temp("xs"), ys = temp("ys");
-        setup.add(Compiler.Output.let("_stats", LogisticRegression.stats(x, d)));
-        setup.add(Compiler.Output.store(new Expr.Ref("_stats"), stats));
-        setup.add(Compiler.Output.store(LogisticRegression.standardized(x, new Expr.Ref("_stats"), d), xs));
-        setup.add(Compiler.Output.store(new Expr.Ref(y), ys));
-        created.addAll(List.of(stats, xs, ys));
-        c.evaluate(setup, parties);
-
-        Expr model = LogisticRegression.zeros(d);
-        String previous = null;
         PrintWriter err = spec.commandLine().getErr();
+        Logreg.Result result;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(epochs)
             .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {
               err.print('\r' + line);
               err.flush();
-            }, 100))
-            .continuousUpdate().build()) {
-          for (int e = 1; e <= epochs; e++) {
-            String out = temp("m" + e);
-            List<Compiler.Output> outs = new ArrayList<>(LogisticRegression.epoch(model, xs, ys, n, d, schedule, "_m"));
-            outs.add(Compiler.Output.store(new Expr.Ref("_m"), out));
-            outs.add(Compiler.Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), xs, ys, d), report));
-            created.add(out);
-            Evaluation ev = c.evaluate(outs, parties);
-            if (previous != null) {
-              c.delete(previous);
-              created.remove(previous);
-            }
-            previous = out;
-            model = new Expr.Ref(out);
-            double loss = FixedPoint.decode(ev.revealed().get(0)[0], ev.scales().get(0)).doubleValue();
+            }, 100)).continuousUpdate().build()) {
+          result = Logreg.train(c, xExpr, yExpr, n, d, schedule, name, revealTo, report, (epoch, loss) -> {
             bar.step();
             bar.setExtraMessage(String.format("loss %.4f", loss));
-          }
+          });
         }
         err.println();
         err.flush();
-        List<Compiler.Output> fin = new ArrayList<>();
-        fin.add(Compiler.Output.reveal(LogisticRegression.correct(model, xs, ys, d), report));
-        if (revealTo != null) fin.add(Compiler.Output.reveal(model, revealTo));
-        if (name != null) fin.add(Compiler.Output.store(new Expr.Call("concat", List.of(model, new Expr.Ref(stats))), name));
-        Evaluation ev = c.evaluate(fin, parties);
-        long correct = ev.revealed().get(0)[0];
-        double seconds = (System.nanoTime() - t0) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
-        double[] weights = null;
-        if (revealTo != null) {
-          long[] raw = ev.revealed().get(1);
-          weights = new double[raw.length];
-          for (int i = 0; i < raw.length; i++) weights[i] = FixedPoint.decode(raw[i], ev.scales().get(1)).doubleValue();
-        }
+        double[] weights = result.weights();
         if (json) {
           ObjectNode o = Results.JSON.createObjectNode().put("rows", n).put("features", d).put("epochs", epochs)
-              .put("train_accuracy", (double) correct / n).put("seconds", seconds);
+              .put("train_accuracy", (double) result.correct() / n).put("seconds", result.seconds());
           if (name != null) o.put("model", name);
           if (weights != null) {
             var a = o.putArray("weights");
@@ -294,10 +254,9 @@ final class LogregCommand {
             for (int i = 0; i < d; i++) out.printf("w%d %.4f%n", i + 1, weights[i]);
             out.printf("intercept %.4f%n", weights[d]);
           }
-          out.printf("training accuracy %.2f%% (%d of %d rows), %d epochs in %.1f s%s%n", 100.0 * correct / n, correct, n, epochs, seconds,
-              name != null ? ", model kept shared as " + name : "");
+          out.printf("training accuracy %.2f%% (%d of %d rows), %d epochs in %.1f s%s%n", 100.0 * result.correct() / n,
+              result.correct(), n, epochs, result.seconds(), name != null ? ", model kept shared as " + name : "");
         }
-        if (previous != null) created.add(previous);
         return 0;
       } finally {
         if (!created.isEmpty()) {
@@ -343,23 +302,18 @@ final class LogregCommand {
       try (Cluster c = parent.root().connect()) {
         c.vm(fs.party());
         c.vm(revealTo);
-        ValueInfo info = c.catalog().resolve(model);
-        if (info.getLength() != 3L * d + 1) {
-          throw SmpcException.usage("model '%s' has %d values; rows of %d features need a model of %d (weights, intercept, means,"
-              + " deviations)", model, info.getLength(), d, 3 * d + 1);
-        }
+        c.catalog().resolve(model);
         c.inputReal(fs.party(), x, decimals(t.features(-1)));
         try {
-          Evaluation ev = c.evaluate(List.of(Compiler.Output.reveal(LogisticRegression.predict(model, x, d), revealTo)), info.getPartiesList());
-          long[] raw = ev.revealed().get(0);
+          double[] p = Logreg.predict(c, model, x, d, revealTo);
           PrintWriter out = spec.commandLine().getOut();
           if (json) {
             ObjectNode o = Results.JSON.createObjectNode().put("model", model).put("party", revealTo);
             var a = o.putArray("probabilities");
-            for (long v : raw) a.add(FixedPoint.decode(v, ev.scales().get(0)).doubleValue());
+            for (double v : p) a.add(v);
             out.println(Results.JSON.valueToTree(o));
           } else {
-            for (long v : raw) out.printf("%.4f%n", FixedPoint.decode(v, ev.scales().get(0)).doubleValue());
+            for (double v : p) out.printf("%.4f%n", v);
           }
           return 0;
         } finally {

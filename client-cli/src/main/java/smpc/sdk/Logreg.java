@@ -1,0 +1,105 @@
+package smpc.sdk;
+
+import java.util.ArrayList;
+import java.util.List;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Expr;
+import smpc.core.ml.LogisticRegression;
+import smpc.core.ring.FixedPoint;
+import smpc.proto.ValueInfo;
+
+/**
+ * Logistic regression trained and applied on secret-shared data: the features (n rows of d, row-major)
+ * and the 0/1 labels are stored values, private to their holders or shared; nothing but the loss per
+ * epoch, the accuracy and what is asked for is revealed, each to one party. One session standardises
+ * the features, then one session per epoch; temporaries are deleted when training ends, also on failure.
+ */
+public final class Logreg {
+  /** The training's outcome: correct predictions on the training rows, the weights and intercept when revealed. */
+  public record Result(long correct, int rows, double[] weights, double seconds) {}
+
+  /** Called after every epoch with the mean log-loss on the training rows. */
+  public interface Progress {
+    void epoch(int epoch, double loss);
+  }
+
+  private Logreg() {}
+
+  /**
+   * @param x the features: an expression over stored values (a name, or the concatenation of several parties' rows)
+   * @param y the labels, likewise
+   * @param keepAs keep the model shared under this name (weights, intercept, column means and deviations), or null
+   * @param revealTo reveal the weights and intercept to this party, or null
+   * @param reportTo the party that learns the loss and the accuracy
+   */
+  public static Result train(Cluster c, Expr x, Expr y, int n, int d, LogisticRegression.Schedule s, String keepAs,
+      String revealTo, String reportTo, Progress progress) {
+    List<String> parties = c.parties();
+    String id = "_logreg_" + Long.toHexString(System.nanoTime()) + "_";
+    String stats = id + "stats", xs = id + "xs", ys = id + "ys";
+    List<String> created = new ArrayList<>();
+    long t0 = System.nanoTime();
+    try {
+      List<Compiler.Output> setup = new ArrayList<>();
+      setup.add(Compiler.Output.let("_x", x));
+      setup.add(Compiler.Output.let("_stats", LogisticRegression.stats("_x", d)));
+      setup.add(Compiler.Output.store(new Expr.Ref("_stats"), stats));
+      setup.add(Compiler.Output.store(LogisticRegression.standardized("_x", new Expr.Ref("_stats"), d), xs));
+      setup.add(Compiler.Output.store(y, ys));
+      created.addAll(List.of(stats, xs, ys));
+      c.evaluate(setup, parties);
+
+      Expr model = LogisticRegression.zeros(d);
+      String previous = null;
+      for (int e = 1; e <= s.epochs(); e++) {
+        String out = id + "m" + e;
+        List<Compiler.Output> outs = new ArrayList<>(LogisticRegression.epoch(model, xs, ys, n, d, s, "_m"));
+        outs.add(Compiler.Output.store(new Expr.Ref("_m"), out));
+        outs.add(Compiler.Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), xs, ys, d), reportTo));
+        created.add(out);
+        Evaluation ev = c.evaluate(outs, parties);
+        if (previous != null) {
+          c.delete(previous);
+          created.remove(previous);
+        }
+        previous = out;
+        model = new Expr.Ref(out);
+        if (progress != null) progress.epoch(e, FixedPoint.decode(ev.revealed().get(0)[0], ev.scales().get(0)).doubleValue());
+      }
+      List<Compiler.Output> fin = new ArrayList<>();
+      fin.add(Compiler.Output.reveal(LogisticRegression.correct(model, xs, ys, d), reportTo));
+      if (revealTo != null) fin.add(Compiler.Output.reveal(model, revealTo));
+      if (keepAs != null) fin.add(Compiler.Output.store(new Expr.Call("concat", List.of(model, new Expr.Ref(stats))), keepAs));
+      Evaluation ev = c.evaluate(fin, parties);
+      double[] weights = revealTo != null ? decode(ev, 1) : null;
+      return new Result(ev.revealed().get(0)[0], n, weights, (System.nanoTime() - t0) / 1e9);
+    } finally {
+      for (String v : created) {
+        try {
+          c.delete(v);
+        } catch (RuntimeException ignored) {
+          // already gone, or the cluster is unreachable: nothing more to do here
+        }
+      }
+    }
+  }
+
+  /** Probabilities of class 1 for the rows of the stored value {@code x} (d features each), revealed to one party. */
+  public static double[] predict(Cluster c, String model, String x, int d, String revealTo) {
+    ValueInfo info = c.catalog().resolve(model);
+    if (info.getLength() != 3L * d + 1) {
+      throw SmpcException.usage("model '%s' has %d values; rows of %d features need a model of %d (weights, intercept, means,"
+          + " deviations)", model, info.getLength(), d, 3 * d + 1);
+    }
+    Evaluation ev = c.evaluate(List.of(Compiler.Output.reveal(LogisticRegression.predict(model, x, d), revealTo)),
+        info.getPartiesList());
+    return decode(ev, 0);
+  }
+
+  private static double[] decode(Evaluation ev, int output) {
+    long[] raw = ev.revealed().get(output);
+    double[] out = new double[raw.length];
+    for (int i = 0; i < raw.length; i++) out[i] = FixedPoint.decode(raw[i], ev.scales().get(output)).doubleValue();
+    return out;
+  }
+}
