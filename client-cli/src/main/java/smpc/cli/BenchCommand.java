@@ -24,7 +24,8 @@ import smpc.sdk.SmpcException;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
     "W1: the seed expression (latency). W2: x*y on 1,000,000 integers. W3: x < y on 100,000 32-bit integers.",
     "W4a: x*y on 100,000 reals. W4b: sigmoid(x) on 100,000 reals. W4c: x / y on 100,000 reals.",
-    "--size changes the size of all but W1."})
+    "W5: logistic regression on the breast cancer data (10 epochs; needs examples/breast-cancer). W6: mean and",
+    "variance of 3 x 100,000 values. --size changes the size of all but W1 and W5."})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -43,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per line per workload.")
   boolean json;
 
-  private record Run(double seconds, Evaluation ev, boolean correct) {}
+  private record Run(double seconds, long rounds, long bytesSent, long dealerBytes, boolean correct) {}
 
   @Override
   public Integer call() throws Exception {
@@ -65,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean allCorrect = true;
     try (Cluster c = Cluster.connect(config).withTimeout(Duration.ofSeconds(root.timeoutSeconds))) {
       for (String w : workloads) {
-        int n = w.equals("W1") ? 1 : size != null ? size : w.equals("W2") ? 1_000_000 : 100_000;
+        int n = w.equals("W1") ? 1 : w.equals("W5") ? 456 : size != null ? size : w.equals("W2") ? 1_000_000 : 100_000;
         List<Run> runs = switch (w) {
           case "W1" -> w1(c);
           case "W2" -> binary(c, n, "_bench_x * _bench_y", (a, b) -> a * b, 64);
@@ -77,7 +78,9 @@ final class BenchCommand implements Callable<Integer> {
           case "W4c" -> reals(c, n, "_bench_x / _bench_y", r -> r.nextDouble(-100, 100),
               r -> (r.nextBoolean() ? 1 : -1) * Math.pow(10, r.nextDouble(-2, 3)), (x, y) -> x / y,
               (x, y) -> Math.max(1e-3 * Math.abs(x / y), 0x1p-14));
-          default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2, W3, W4a, W4b, W4c)", w);
+          case "W5" -> w5(c);
+          case "W6" -> w6(c, n);
+          default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2, W3, W4a, W4b, W4c, W5, W6)", w);
         };
         allCorrect &= report(out, w, n, runs, c.parties().size());
       }
@@ -88,6 +91,76 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return allCorrect ? 0 : 1;
+  }
+
+  /**
+   * Logistic regression on the breast cancer data (examples/breast-cancer under the working directory),
+   * the reference schedule; correct when the test accuracy is within 1 point of plain training's.
+   */
+  private List<Run> w5(Cluster c) throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("examples", "breast-cancer");
+    if (!java.nio.file.Files.isDirectory(dir)) throw SmpcException.usage("W5 needs %s (run from the project root)", dir.toAbsolutePath());
+    double[][] x = rows(dir.resolve("train_features.csv")), xt = rows(dir.resolve("test_features.csv"));
+    double[] y = Arrays.stream(rows(dir.resolve("train_labels.csv"))).mapToDouble(r -> r[0]).toArray();
+    double[] yt = Arrays.stream(rows(dir.resolve("test_labels.csv"))).mapToDouble(r -> r[0]).toArray();
+    var schedule = new smpc.core.ml.LogisticRegression.Schedule(10, 32, 0.5);
+    var plain = new smpc.core.ml.PlainLogisticRegression(x, y, schedule);
+    List<String> p = c.parties();
+    c.inputReal(p.get(0), "_bench_lx", Arrays.stream(x).flatMapToDouble(Arrays::stream).mapToObj(java.math.BigDecimal::valueOf)
+        .toArray(java.math.BigDecimal[]::new));
+    c.input(p.get(1), "_bench_ly", Arrays.stream(y).mapToLong(v -> (long) v).toArray());
+    c.inputReal(p.get(0), "_bench_lt", Arrays.stream(xt).flatMapToDouble(Arrays::stream).mapToObj(java.math.BigDecimal::valueOf)
+        .toArray(java.math.BigDecimal[]::new));
+    List<Run> runs = new ArrayList<>();
+    try {
+      for (int i = 0; i < warmup + repeat; i++) {
+        smpc.sdk.Logreg.Result r = smpc.sdk.Logreg.train(c, new smpc.core.expr.Expr.Ref("_bench_lx"), new smpc.core.expr.Expr.Ref("_bench_ly"),
+            x.length, x[0].length, schedule, "_bench_model", null, p.get(1), null);
+        double[] prob = smpc.sdk.Logreg.predict(c, "_bench_model", "_bench_lt", x[0].length, p.get(0));
+        c.delete("_bench_model");
+        int right = 0, plainRight = 0;
+        for (int k = 0; k < prob.length; k++) {
+          right += (prob[k] >= 0.5 ? 1 : 0) == yt[k] ? 1 : 0;
+          plainRight += (plain.predict(xt[k]) >= 0.5 ? 1 : 0) == yt[k] ? 1 : 0;
+        }
+        boolean ok = Math.abs(right - plainRight) * 100.0 / prob.length <= 1.0;
+        if (i >= warmup) runs.add(new Run(r.seconds(), r.rounds(), r.bytesSent(), r.dealerBytes(), ok));
+      }
+      return runs;
+    } finally {
+      for (String v : List.of("_bench_lx", "_bench_ly", "_bench_lt", "_bench_model")) {
+        if (c.catalog().contains(v)) c.delete(v);
+      }
+    }
+  }
+
+  private static double[][] rows(java.nio.file.Path csv) throws java.io.IOException {
+    return java.nio.file.Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank())
+        .map(l -> Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray()).toArray(double[][]::new);
+  }
+
+  /** Mean and variance of three parties' n values each (integers in [0, 1000)), in one session. */
+  private List<Run> w6(Cluster c, int n) {
+    List<String> p = c.parties();
+    Random rnd = new Random(n);
+    long[][] v = new long[3][];
+    double sum = 0, sq = 0;
+    for (int k = 0; k < 3; k++) {
+      v[k] = rnd.longs(n, 0, 1000).toArray();
+      for (long x : v[k]) sum += x;
+      c.input(p.get(k % p.size()), "_bench_s" + k, v[k]);
+    }
+    double mean = sum / (3.0 * n);
+    for (long[] vk : v) for (long x : vk) sq += (x - mean) * (x - mean);
+    double var = sq / (3.0 * n);
+    try {
+      return time(c, "concat(mean(_bench_s0, _bench_s1, _bench_s2), variance(_bench_s0, _bench_s1, _bench_s2))", (got, scale) -> {
+        double m = smpc.core.ring.FixedPoint.decode(got[0], scale).doubleValue(), s2 = smpc.core.ring.FixedPoint.decode(got[1], scale).doubleValue();
+        return Math.abs(m - mean) <= 1e-3 && Math.abs(s2 - var) <= 1e-3 * var;
+      });
+    } finally {
+      for (int k = 0; k < 3; k++) c.delete("_bench_s" + k);
+    }
   }
 
   private List<Run> w1(Cluster c) {
@@ -162,7 +235,7 @@ final class BenchCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       Evaluation ev = c.evaluate(out, c.parties());
       double s = (System.nanoTime() - t0) / 1e9;
-      if (i >= warmup) runs.add(new Run(s, ev, check.test(ev.revealed().get(0), ev.scales().get(0))));
+      if (i >= warmup) runs.add(new Run(s, ev.rounds(), ev.bytesSent(), ev.dealerBytes(), check.test(ev.revealed().get(0), ev.scales().get(0))));
     }
     return runs;
   }
@@ -170,18 +243,18 @@ final class BenchCommand implements Callable<Integer> {
   private boolean report(PrintWriter out, String w, int n, List<Run> runs, int parties) throws Exception {
     double[] s = runs.stream().mapToDouble(Run::seconds).sorted().toArray();
     double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    Evaluation ev = runs.get(0).ev();
+    Run first = runs.get(0);
     boolean correct = runs.stream().allMatch(Run::correct);
-    long perParty = ev.bytesSent() / parties;
+    long perParty = first.bytesSent() / parties;
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode().put("workload", w).put("parties", parties).put("size", n)
           .put("median_s", median).put("min_s", s[0]).put("max_s", s[s.length - 1]).put("ops_per_s", n / median)
-          .put("rounds", ev.rounds()).put("bytes_per_party", perParty).put("dealer_bytes", ev.dealerBytes())
+          .put("rounds", first.rounds()).put("bytes_per_party", perParty).put("dealer_bytes", first.dealerBytes())
           .put("correct", correct);
       out.println(new ObjectMapper().writeValueAsString(o));
     } else {
       out.printf("%-4s %8d %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %s%n", w, n, median, s[0], s[s.length - 1], n / median,
-          ev.rounds(), perParty, ev.dealerBytes(), correct);
+          first.rounds(), perParty, first.dealerBytes(), correct);
     }
     out.flush();
     return correct;

@@ -16,7 +16,7 @@ import smpc.proto.ValueInfo;
  */
 public final class Logreg {
   /** The training's outcome: correct predictions on the training rows, the weights and intercept when revealed. */
-  public record Result(long correct, int rows, double[] weights, double seconds) {}
+  public record Result(long correct, int rows, double[] weights, double seconds, long rounds, long bytesSent, long dealerBytes) {}
 
   /** Called after every epoch with the mean log-loss on the training rows. */
   public interface Progress {
@@ -47,7 +47,8 @@ public final class Logreg {
       setup.add(Compiler.Output.store(LogisticRegression.standardized("_x", new Expr.Ref("_stats"), d), xs));
       setup.add(Compiler.Output.store(y, ys));
       created.addAll(List.of(stats, xs, ys));
-      c.evaluate(setup, parties);
+      long[] totals = new long[3];
+      count(totals, c.evaluate(setup, parties));
 
       Expr model = LogisticRegression.zeros(d);
       String previous = null;
@@ -58,6 +59,7 @@ public final class Logreg {
         outs.add(Compiler.Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), xs, ys, d), reportTo));
         created.add(out);
         Evaluation ev = c.evaluate(outs, parties);
+        count(totals, ev);
         if (previous != null) {
           c.delete(previous);
           created.remove(previous);
@@ -71,8 +73,9 @@ public final class Logreg {
       if (revealTo != null) fin.add(Compiler.Output.reveal(model, revealTo));
       if (keepAs != null) fin.add(Compiler.Output.store(new Expr.Call("concat", List.of(model, new Expr.Ref(stats))), keepAs));
       Evaluation ev = c.evaluate(fin, parties);
+      count(totals, ev);
       double[] weights = revealTo != null ? decode(ev, 1) : null;
-      return new Result(ev.revealed().get(0)[0], n, weights, (System.nanoTime() - t0) / 1e9);
+      return new Result(ev.revealed().get(0)[0], n, weights, (System.nanoTime() - t0) / 1e9, totals[0], totals[1], totals[2]);
     } finally {
       for (String v : created) {
         try {
@@ -94,6 +97,12 @@ public final class Logreg {
     Evaluation ev = c.evaluate(List.of(Compiler.Output.reveal(LogisticRegression.predict(model, x, d), revealTo)),
         info.getPartiesList());
     return decode(ev, 0);
+  }
+
+  private static void count(long[] totals, Evaluation ev) {
+    totals[0] += ev.rounds();
+    totals[1] += ev.bytesSent();
+    totals[2] += ev.dealerBytes();
   }
 
   private static double[] decode(Evaluation ev, int output) {
