@@ -69,26 +69,30 @@ public final class LocalCluster {
     String peers = config.parties().stream().map(n -> n.name() + "=" + n.address()).collect(Collectors.joining(","));
     List<Started> started = new ArrayList<>();
     Node dealer = config.dealer();
-    if (!healthy(dealer.address())) {
-      started.add(start("dealer", dealer.address(), List.of("-jar", installedJar("dealer-service", lib).toString(), "--port",
-          port(dealer.address())), logDir));
+    smpc.core.net.Tls tls = config.identity();
+    List<String> security = config.tls() != null ? List.of("--tls-dir", config.tls().dir()) : List.of("--insecure");
+    if (!healthy(dealer.address(), tls)) {
+      List<String> args = new ArrayList<>(List.of("-jar", installedJar("dealer-service", lib).toString(), "--port", port(dealer.address())));
+      args.addAll(security);
+      started.add(start("dealer", dealer.address(), args, logDir));
     }
     for (Node p : config.parties()) {
-      if (healthy(p.address())) continue;
-      List<String> args = List.of("-jar", installedJar("party-node", lib).toString(), "--name", p.name(), "--port", port(p.address()),
-          "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()),
-          "--data-dir", logDir.resolveSibling("data").resolve(p.name()).toString());
+      if (healthy(p.address(), tls)) continue;
+      List<String> args = new ArrayList<>(List.of("-jar", installedJar("party-node", lib).toString(), "--name", p.name(), "--port",
+          port(p.address()), "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()),
+          "--data-dir", logDir.resolveSibling("data").resolve(p.name()).toString()));
+      args.addAll(security);
       started.add(start(p.name(), p.address(), args, logDir));
     }
     try {
-      for (Started s : started) awaitHealthy(s, logDir);
+      for (Started s : started) awaitHealthy(s, logDir, tls);
     } catch (RuntimeException e) {
       for (Started s : started) stop(s.process().pid());
       throw e;
     }
     Node newDealer = withPid(dealer, started);
     List<Node> parties = config.parties().stream().map(n -> withPid(n, started)).toList();
-    return new ClusterConfig(newDealer, parties, config.fracBits(), logDir.toString());
+    return new ClusterConfig(newDealer, parties, config.fracBits(), logDir.toString(), config.tls());
   }
 
   private record Started(String name, String address, Process process) {}
@@ -109,22 +113,22 @@ public final class LocalCluster {
     return new Started(name, address, p);
   }
 
-  private static void awaitHealthy(Started s, Path logDir) throws InterruptedException {
+  private static void awaitHealthy(Started s, Path logDir, smpc.core.net.Tls tls) throws InterruptedException {
     long until = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < until) {
       if (!s.process().isAlive()) {
         throw SmpcException.failure("%s exited with code %d at start; see %s", s.name(), s.process().exitValue(),
             logDir.resolve(s.name() + ".log"));
       }
-      if (healthy(s.address())) return;
+      if (healthy(s.address(), tls)) return;
       Thread.sleep(100);
     }
     throw SmpcException.failure("%s did not become healthy at %s within 60 s; see %s", s.name(), s.address(),
         logDir.resolve(s.name() + ".log"));
   }
 
-  static boolean healthy(String address) {
-    ManagedChannel ch = Grpc.channel(address);
+  static boolean healthy(String address, smpc.core.net.Tls tls) {
+    ManagedChannel ch = Grpc.channel(address, tls);
     try {
       return Grpc.healthy(ch, 1000);
     } finally {

@@ -14,7 +14,7 @@ import smpc.sdk.SmpcException;
 @Command(name = "smpc", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
     description = "Secure multi-party computation: parties compute on secret-shared data.",
     subcommands = {ClusterCommand.class, StatusCommand.class, InputCommand.class, ShareCommand.class,
-        EvalCommand.class, RevealCommand.class, ListCommand.class, RmCommand.class, DemoCommand.class, BenchCommand.class, LogregCommand.class,
+        EvalCommand.class, RevealCommand.class, ListCommand.class, RmCommand.class, DemoCommand.class, BenchCommand.class, LogregCommand.class, CertsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Smpc {
   /** gRPC logs connection noise at INFO; the CLI reports failures itself, as one line. Held so it is not collected. */

@@ -60,10 +60,12 @@ public final class Cluster implements AutoCloseable {
   private Numerics numerics = Numerics.DEFAULT;
 
   private final ClientInterceptor[] interceptors;
+  private final smpc.core.net.Tls identity;
 
   private Cluster(ClusterConfig config, ClientInterceptor[] interceptors) {
     this.config = config;
     this.interceptors = interceptors;
+    this.identity = config.identity();
   }
 
   /** Connects to the cluster; interceptors see every call (auditing, metrics). */
@@ -114,7 +116,7 @@ public final class Cluster implements AutoCloseable {
 
   private ManagedChannel channel(String party) {
     String addr = party == null ? config.dealer().address() : address(party);
-    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, interceptors));
+    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors));
   }
 
   private PartyGrpc.PartyBlockingStub party(String name) {

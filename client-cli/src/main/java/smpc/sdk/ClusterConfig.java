@@ -16,7 +16,28 @@ import java.util.List;
  * bob 50052, carol 50053 on 127.0.0.1.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir) {
+public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir, TlsConfig tls) {
+  public ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir) {
+    this(dealer, parties, fracBits, dataDir, null);
+  }
+
+  /** Mutual TLS: the certificates' directory and the principal this client presents (admin, or client-NAME). */
+  public record TlsConfig(String dir, String principal) {}
+
+  /** This client's TLS identity, or null for a plaintext (development) cluster. */
+  public smpc.core.net.Tls identity() {
+    if (tls == null) return null;
+    try {
+      return new smpc.core.net.Tls(Path.of(tls.dir()), tls.principal() != null ? tls.principal() : "admin");
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw SmpcException.usage("%s", e.getStatus().getDescription());
+    }
+  }
+
+  public ClusterConfig withTls(TlsConfig t) {
+    return new ClusterConfig(dealer, parties, fracBits, dataDir, t);
+  }
+
   public static final List<String> DEFAULT_PARTIES = List.of("alice", "bob", "carol");
   public static final int DEFAULT_BASE_PORT = 50050;
   public static final int DEFAULT_FRAC_BITS = 16;

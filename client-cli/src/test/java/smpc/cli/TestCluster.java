@@ -33,9 +33,16 @@ final class TestCluster implements AutoCloseable {
   }
 
   static TestCluster start(String... parties) throws IOException {
+    return start(false, parties);
+  }
+
+  /** With {@code tls}: mutual TLS everywhere, certificates in dir/certs, the CLI presenting admin's. */
+  static TestCluster start(boolean tls, String... parties) throws IOException {
     TestCluster c = new TestCluster(Files.createTempDirectory("smpc-it"), List.of(parties));
-    Result r = c.cli("cluster", "up", "--parties", String.join(",", parties), "--base-port",
-        Integer.toString(freeBasePort(parties.length + 1)));
+    List<String> args = new ArrayList<>(List.of("cluster", "up", "--parties", String.join(",", parties), "--base-port",
+        Integer.toString(freeBasePort(parties.length + 1))));
+    if (tls) args.add("--tls");
+    Result r = c.cli(args.toArray(String[]::new));
     if (r.code() != 0) {
       c.close();
       throw new IllegalStateException("cluster up failed: " + r.err());

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import smpc.core.Version;
 import smpc.core.net.HealthCommand;
+import smpc.core.net.TlsOptions;
 
 /** The dealer-service process. */
 @Command(name = "dealer-service", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
@@ -14,6 +15,8 @@ import smpc.core.net.HealthCommand;
     subcommands = HealthCommand.class)
 public final class DealerMain implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(DealerMain.class.getName());
+
+  @CommandLine.Mixin TlsOptions tls = new TlsOptions();
 
   @Option(names = "--port", defaultValue = "${env:DEALER_PORT:-50050}", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
   int port;
@@ -23,8 +26,9 @@ public final class DealerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DealerNode node = DealerNode.start(bind, port);
-    LOG.info("dealer " + Version.VERSION + " listening on " + bind + ":" + port);
+    smpc.core.net.Tls identity = tls.resolve(smpc.core.net.Tls.DEALER_NAME, "dealer");
+    DealerNode node = DealerNode.start(bind, port, identity);
+    LOG.info("dealer " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)"));
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));
     node.awaitTermination();
     return 0;

@@ -18,8 +18,13 @@ public final class DealerNode implements AutoCloseable {
   }
 
   public static DealerNode start(String bind, int port) throws IOException {
+    return start(bind, port, null);
+  }
+
+  /** @param tls the dealer's certificate and the cluster CA, or null for plaintext */
+  public static DealerNode start(String bind, int port, smpc.core.net.Tls tls) throws IOException {
     DealerService dealer = new DealerService();
-    Server server = Grpc.serve(bind, port, dealer);
+    Server server = Grpc.serve(bind, port, tls, dealer);
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("dealer-expiry"));
     sweeper.scheduleAtFixedRate(dealer::expire, 5, 5, TimeUnit.SECONDS);
     return new DealerNode(server, sweeper);

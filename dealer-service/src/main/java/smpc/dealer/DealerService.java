@@ -60,6 +60,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void seed(SeedRequest req, StreamObserver<SeedReply> resp) {
     try {
+      ownMaterial(req.getParty());
       Session s = open(req.getSessionId(), req.getPartiesList(), req.getDeadlineUnixMs());
       int me = s.parties().indexOf(req.getParty());
       if (me < 0) throw invalid("party '%s' is not in the session's parties %s", req.getParty(), s.parties());
@@ -100,6 +101,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void corrections(CorrectionsRequest req, StreamObserver<CorrectionsChunk> resp) {
     try {
+      ownMaterial(req.getParty());
       Session s = open(req.getSessionId(), req.getPartiesList(), req.getDeadlineUnixMs());
       if (!s.parties().get(0).equals(req.getParty())) {
         throw denied("only the designated party '%s' receives corrections, not '%s'", s.parties().get(0), req.getParty());
@@ -142,8 +144,20 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     }
   }
 
+  /** With TLS, a party receives only its own material: the caller's certificate must name req's party. */
+  private static void ownMaterial(String party) {
+    smpc.core.net.Tls.require(smpc.core.net.Tls.PARTY.equals(smpc.core.net.Tls.callerRole()) && party.equals(smpc.core.net.Tls.caller()),
+        "receive the dealer material of party '%s' (only that party may)", party);
+  }
+
   @Override
   public void release(ReleaseRequest req, StreamObserver<ReleaseReply> resp) {
+    try {
+      ownMaterial(req.getParty());
+    } catch (StatusRuntimeException e) {
+      resp.onError(e);
+      return;
+    }
     Session s = sessions.get(req.getSessionId());
     if (s != null && !s.parties().get(0).equals(req.getParty())) {
       resp.onError(denied("only the designated party '%s' may release the session", s.parties().get(0)));

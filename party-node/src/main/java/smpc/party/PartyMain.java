@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import smpc.core.Version;
 import smpc.core.net.HealthCommand;
+import smpc.core.net.TlsOptions;
 
 /** The party-node process: one VirtualMachine. */
 @Command(name = "party-node", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
@@ -16,6 +17,8 @@ import smpc.core.net.HealthCommand;
     subcommands = HealthCommand.class)
 public final class PartyMain implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(PartyMain.class.getName());
+
+  @CommandLine.Mixin TlsOptions tls = new TlsOptions();
 
   @Option(names = "--name", required = true, defaultValue = "${env:PARTY_NAME}", description = "This party's name.")
   String name;
@@ -54,8 +57,10 @@ public final class PartyMain implements Callable<Integer> {
       }
       addresses.put(kv[0].trim(), kv[1].trim());
     }
-    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20, dataDir);
-    LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + ", peers " + addresses.keySet());
+    smpc.core.net.Tls identity = tls.resolve(name, "party " + name);
+    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20, dataDir, identity);
+    LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)")
+        + ", peers " + addresses.keySet());
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));
     node.awaitTermination();
     return 0;

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import smpc.core.net.Grpc;
+import smpc.core.net.Tls;
 import smpc.core.protocol.StoredValue;
 
 /** A running party: its gRPC server (party, peer, health, reflection services) and its store. */
@@ -38,13 +39,19 @@ public final class PartyNode implements AutoCloseable {
   /** @param dataDir where values are kept across restarts; null keeps them in memory only */
   public static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
       int fracBits, long maxBufferedBytes, java.nio.file.Path dataDir) throws IOException {
+    return start(name, bind, port, peers, dealer, fracBits, maxBufferedBytes, dataDir, null);
+  }
+
+  /** @param tls this party's certificate and the cluster CA (mutual TLS everywhere), or null for plaintext */
+  public static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
+      int fracBits, long maxBufferedBytes, java.nio.file.Path dataDir, Tls tls) throws IOException {
     ValueStore.checkName(name);
     ExecutorService io = Executors.newCachedThreadPool(Grpc.daemonThreads("party-io"));
-    Peers peerSet = new Peers(name, peers, dealer);
+    Peers peerSet = new Peers(name, peers, dealer, tls);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
     PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits);
-    Server server = Grpc.serve(bind, port, party, new PeerService(mailbox));
+    Server server = Grpc.serve(bind, port, tls, party, new PeerService(mailbox, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
     return new PartyNode(server, peerSet, store, io, sweeper);

@@ -21,6 +21,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import smpc.core.Version;
 import smpc.core.net.Chunks;
+import smpc.core.net.Tls;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.PlanRunner;
 import smpc.core.protocol.StoredValue;
@@ -67,8 +68,27 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     return active.containsKey(session);
   }
 
+  /** With TLS: the caller is this party's own client principal (client-NAME) or admin. */
+  private boolean ownClient() {
+    String c = Tls.caller(), role = Tls.callerRole();
+    return c == null || (Tls.ADMIN.equals(role) && c.equals(Tls.ADMIN_NAME))
+        || (Tls.CLIENT.equals(role) && c.equals(Tls.CLIENT_PREFIX + peers.me));
+  }
+
+  private void requireOwnClient(String what, Object... args) {
+    Tls.require(ownClient(), what + " (needs %s or %s)", concat(args, Tls.CLIENT_PREFIX + peers.me, Tls.ADMIN_NAME));
+  }
+
+  private static Object[] concat(Object[] a, Object... b) {
+    Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Override
   public StreamObserver<InputChunk> input(StreamObserver<ValueInfo> resp) {
+    boolean allowed = ownClient();
+    String caller = Tls.caller(), role = Tls.callerRole();
     return new StreamObserver<>() {
       private ValueInfo info;
       private long[] data;
@@ -81,6 +101,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         try {
           if (info == null) {
             String name = ValueStore.checkName(c.getName());
+            if (!allowed) {
+              throw denied("%s '%s' may not store values on %s (needs %s%s or %s)", role, caller, peers.me, Tls.CLIENT_PREFIX, peers.me,
+                  Tls.ADMIN_NAME);
+            }
             if (c.getDtype() == DType.REAL && c.getFracBits() != fracBits) {
               throw precondition("real input '%s' is encoded with %d fractional bits but %s uses %d", name, c.getFracBits(),
                   peers.me, fracBits);
@@ -135,6 +159,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       if (v.info().getKind() != Kind.PRIVATE) {
         throw denied("value '%s' on %s is a share; shares never leave a party outside the protocol", req.getName(), peers.me);
       }
+      requireOwnClient("read %s's private value '%s'", peers.me, req.getName());
       byte[] bytes = Packing.toBytes(v.data());
       int chunk = Limits.CHUNK_BYTES;
       Chunks.download(resp, Chunks.count(bytes.length, chunk), k -> {
@@ -148,7 +173,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
-    guard(resp, () -> reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName())).build()));
+    guard(resp, () -> {
+      requireOwnClient("delete values on %s", peers.me);
+      reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName())).build());
+    });
   }
 
   @Override
@@ -166,6 +194,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void abort(AbortRequest req, StreamObserver<AbortReply> resp) {
     guard(resp, () -> {
+      Tls.require(!Tls.DEALER.equals(Tls.callerRole()), "abort sessions");
       Session s = active.get(req.getSessionId());
       if (s != null) s.fail(Status.ABORTED.withDescription("session aborted: " + req.getReason()).asRuntimeException());
       else mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
@@ -176,6 +205,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void execute(ExecuteRequest req, StreamObserver<ExecuteReply> resp) {
     guard(resp, () -> {
+      Tls.require(Tls.CLIENT.equals(Tls.callerRole()) || Tls.ADMIN.equals(Tls.callerRole()), "run sessions (clients and admin do)");
+      boolean revealsHere = req.getPlan().getInstrsList().stream()
+          .anyMatch(i -> i.getOp() == smpc.proto.Op.REVEAL && i.getParty().equals(peers.me));
+      if (revealsHere) requireOwnClient("receive results revealed to %s", peers.me);
+      // a party's private values enter only sessions its own client (or admin) runs; sharing a value is that consent
+      for (smpc.proto.Instr i : req.getPlan().getInstrsList()) {
+        if (i.getOp() == smpc.proto.Op.SHARE && i.getParty().equals(peers.me)) requireOwnClient("use %s's private value '%s'", peers.me, i.getName());
+      }
       Session s = open(req);
       GrpcDealerLink dealer = null;
       long t0 = System.nanoTime();

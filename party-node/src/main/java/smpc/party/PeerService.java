@@ -5,6 +5,8 @@ import static smpc.core.Errors.invalid;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import smpc.core.Errors;
+import smpc.core.net.Tls;
 import smpc.core.protocol.Limits;
 import smpc.proto.DeliverAck;
 import smpc.proto.Envelope;
@@ -16,13 +18,16 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   static final long MAX_MESSAGE = 16L * Limits.MAX_LENGTH;
 
   private final Mailbox mailbox;
+  private final Peers peers;
 
-  PeerService(Mailbox mailbox) {
+  PeerService(Mailbox mailbox, Peers peers) {
     this.mailbox = mailbox;
+    this.peers = peers;
   }
 
   @Override
   public StreamObserver<Envelope> deliver(StreamObserver<DeliverAck> resp) {
+    String caller = Tls.caller(), role = Tls.callerRole();
     return new StreamObserver<>() {
       private ByteString session;
       private String from;
@@ -53,6 +58,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       private void start(Envelope e) {
         if (e.getSessionId().size() != 16) throw invalid("session id must have 16 bytes, got %d", e.getSessionId().size());
         if (e.getFrom().isEmpty() || e.getFrom().length() > 128) throw invalid("sender name missing or too long");
+        if (caller != null && !(Tls.PARTY.equals(role) && caller.equals(e.getFrom()) && peers.isPeer(caller))) {
+          throw Errors.denied("%s '%s' may not deliver messages as '%s': only that party, a peer of %s, may", role, caller,
+              e.getFrom(), peers.me);
+        }
         if (e.getTag().isEmpty() || e.getTag().length() > 64) throw invalid("message tag missing or too long");
         if (e.getTotalBytes() < 0 || e.getTotalBytes() > MAX_MESSAGE) {
           throw invalid("message size %d out of range [0, %d]", e.getTotalBytes(), MAX_MESSAGE);

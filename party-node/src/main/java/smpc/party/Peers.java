@@ -6,18 +6,26 @@ import io.grpc.ManagedChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import smpc.core.net.Grpc;
+import smpc.core.net.Tls;
 
 /** Addresses of this party's peers and the dealer, from its own configuration, with one channel each. */
 final class Peers implements AutoCloseable {
   final String me;
   private final Map<String, String> addresses;
   final String dealer;
+  private final Tls tls;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-  Peers(String me, Map<String, String> addresses, String dealer) {
+  Peers(String me, Map<String, String> addresses, String dealer, Tls tls) {
     this.me = me;
     this.addresses = Map.copyOf(addresses);
     this.dealer = dealer;
+    this.tls = tls;
+  }
+
+  /** A peer of this party (not itself). */
+  boolean isPeer(String party) {
+    return addresses.containsKey(party);
   }
 
   boolean knows(String party) {
@@ -31,11 +39,11 @@ final class Peers implements AutoCloseable {
   }
 
   ManagedChannel channel(String party) {
-    return channels.computeIfAbsent(party, p -> Grpc.channel(address(p)));
+    return channels.computeIfAbsent(party, p -> Grpc.channel(address(p), tls));
   }
 
   ManagedChannel dealerChannel() {
-    return channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer));
+    return channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer, tls));
   }
 
   @Override

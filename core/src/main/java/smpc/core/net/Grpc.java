@@ -19,13 +19,31 @@ import java.util.concurrent.TimeUnit;
 public final class Grpc {
   private Grpc() {}
 
+  /** A plaintext channel (development mode). */
   public static ManagedChannel channel(String address, ClientInterceptor... interceptors) {
-    return NettyChannelBuilder.forTarget(address).usePlaintext().intercept(interceptors).build();
+    return channel(address, null, interceptors);
   }
 
-  /** Starts a server with the given services plus gRPC's standard health and reflection services. */
+  /** A channel presenting {@code tls}'s certificate and trusting only its CA; plaintext when tls is null. */
+  public static ManagedChannel channel(String address, Tls tls, ClientInterceptor... interceptors) {
+    NettyChannelBuilder b = NettyChannelBuilder.forTarget(address).intercept(interceptors);
+    if (tls == null) b.usePlaintext();
+    else b.sslContext(tls.client());
+    return b.build();
+  }
+
+  /** A plaintext server (development mode). */
   public static Server serve(String bind, int port, BindableService... services) throws IOException {
+    return serve(bind, port, null, services);
+  }
+
+  /**
+   * Starts a server with the given services plus gRPC's standard health and reflection services; with
+   * {@code tls}, every caller must present a certificate of the cluster CA, whose principal the handlers see.
+   */
+  public static Server serve(String bind, int port, Tls tls, BindableService... services) throws IOException {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port));
+    if (tls != null) b.sslContext(tls.server()).intercept(Tls.identity());
     for (BindableService s : services) b.addService(s);
     HealthStatusManager health = new HealthStatusManager();
     b.addService(health.getHealthService()).addService(ProtoReflectionServiceV1.newInstance());

@@ -14,9 +14,15 @@ public final class HealthCommand implements Callable<Integer> {
   @Option(names = "--timeout-ms", defaultValue = "2000")
   long timeoutMs;
 
+  @Option(names = "--tls-dir", defaultValue = "${env:TLS_DIR}", description = "Check over mutual TLS with these certificates.")
+  java.nio.file.Path tlsDir;
+
+  @Option(names = "--principal", defaultValue = "${env:PARTY_NAME:-dealer}", description = "Whose certificate to present (default: ${DEFAULT-VALUE}).")
+  String principal;
+
   @Override
   public Integer call() {
-    ManagedChannel ch = Grpc.channel(target);
+    ManagedChannel ch = Grpc.channel(target, tlsDir != null ? new Tls(tlsDir, principal) : null);
     try {
       boolean ok = Grpc.healthy(ch, timeoutMs);
       System.out.println(ok ? "SERVING" : "NOT SERVING");

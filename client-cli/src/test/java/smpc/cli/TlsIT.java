@@ -1,0 +1,165 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import smpc.core.net.Grpc;
+import smpc.core.net.Tls;
+import smpc.proto.DealerGrpc;
+import smpc.proto.DeliverAck;
+import smpc.proto.Envelope;
+import smpc.proto.NameRequest;
+import smpc.proto.PartyGrpc;
+import smpc.proto.PeerGrpc;
+import smpc.proto.SeedRequest;
+import smpc.sdk.ClusterConfig;
+
+/** Mutual TLS everywhere (`cluster up --tls`), and every authorisation rule tried with a wrong certificate. */
+class TlsIT {
+  static TestCluster cluster;
+  static Path certs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestCluster.start(true, "alice", "bob", "carol");
+    certs = cluster.dir.resolve("certs");
+    cluster.ok("input", "--party", "alice", "--name", "a", "25");
+    cluster.ok("input", "--party", "bob", "--name", "b", "50");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) cluster.close();
+  }
+
+  /** The CLI presenting another principal's certificate. */
+  static TestCluster.Result as(String principal, String... args) throws Exception {
+    ClusterConfig c = cluster.config();
+    Path file = cluster.dir.resolve(principal + ".json");
+    c.withTls(new ClusterConfig.TlsConfig(certs.toString(), principal)).save(file);
+    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--cluster", file.toString()))
+        .toArray(String[]::new);
+    return cluster.cli(all);
+  }
+
+  static String address(String name) {
+    ClusterConfig c = cluster.config();
+    return name.equals("dealer") ? c.dealer().address()
+        : c.parties().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow().address();
+  }
+
+  @Test
+  void theSeedExampleRunsOverMutualTls() throws Exception {
+    assertThat(cluster.ok("eval", "(a*b) - 5*(a+b)", "--reveal-to", "alice")).isEqualTo("875\n");
+    assertThat(Files.readString(cluster.dir.resolve("logs").resolve("alice.log"))).contains("(mutual TLS)").doesNotContain("WITHOUT TLS");
+  }
+
+  @Test
+  void aClientActsOnlyForItsOwnParty() throws Exception {
+    TestCluster.Result r = as("client-bob", "input", "--party", "alice", "--name", "z", "1");
+    assertThat(r.err()).contains("client 'client-bob' may not store values on alice (needs client-alice or admin)");
+    assertThat(as("client-bob", "eval", "b * 2", "--reveal-to", "alice").err())
+        .contains("client 'client-bob' may not receive results revealed to alice");
+    assertThat(as("client-bob", "eval", "a + b", "--reveal-to", "bob").err())
+        .contains("client 'client-bob' may not use alice's private value 'a'");
+    assertThat(as("client-bob", "rm", "a").err()).contains("client 'client-bob' may not delete values on alice");
+    // its own party's data and results are its own
+    assertThat(as("client-bob", "eval", "b * 2", "--reveal-to", "bob").out()).isEqualTo("100\n");
+    assertThat(as("client-alice", "eval", "a + 1", "--reveal-to", "alice").out()).isEqualTo("26\n");
+    assertThat(cluster.ok("list")).contains("a ").doesNotContain(" z ");
+  }
+
+  @Test
+  void privateValuesAreReadOnlyByTheirOwnersClient() throws Exception {
+    try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(certs, "client-bob")))) {
+      assertDenied(() -> PartyGrpc.newBlockingStub(ch.c).getValue(NameRequest.newBuilder().setName("a").build()).next(),
+          "client 'client-bob' may not read alice's private value 'a'");
+    }
+    try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(certs, "client-alice")))) {
+      assertThat(PartyGrpc.newBlockingStub(ch.c).getValue(NameRequest.newBuilder().setName("a").build()).next().getInfo().getName())
+          .isEqualTo("a");
+    }
+  }
+
+  @Test
+  void partiesRunNoSessionsAndOnlyPeersDeliverAsThemselves() throws Exception {
+    assertThat(as("carol", "eval", "a * 2", "--reveal-to", "alice").err()).contains("party 'carol' may not run sessions");
+    for (String[] who : new String[][] {{"admin", "bob"}, {"carol", "bob"}}) {
+      try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(certs, who[0])))) {
+        CompletableFuture<Throwable> done = new CompletableFuture<>();
+        StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).deliver(new StreamObserver<DeliverAck>() {
+          public void onNext(DeliverAck v) {}
+
+          public void onError(Throwable t) {
+            done.complete(t);
+          }
+
+          public void onCompleted() {
+            done.complete(null);
+          }
+        });
+        up.onNext(Envelope.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setFrom(who[1]).setTag("m/1").setTotalBytes(8)
+            .setData(ByteString.copyFrom(new byte[8])).build());
+        up.onCompleted();
+        Throwable t = done.get(10, TimeUnit.SECONDS);
+        assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Status.fromThrowable(t).getDescription()).contains("may not deliver messages as 'bob'");
+      }
+    }
+  }
+
+  @Test
+  void theDealerGivesAPartyOnlyItsOwnMaterial() throws Exception {
+    SeedRequest req = SeedRequest.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setParty("alice")
+        .addAllParties(List.of("alice", "bob", "carol")).setDeadlineUnixMs(System.currentTimeMillis() + 10_000).build();
+    for (String thief : List.of("carol", "admin", "client-alice")) {
+      try (var ch = new Closing(Grpc.channel(address("dealer"), new Tls(certs, thief)))) {
+        assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).seed(req), "may not receive the dealer material of party 'alice'");
+      }
+    }
+  }
+
+  @Test
+  void strangersAndPlaintextAreTurnedAway() throws Exception {
+    Path other = cluster.dir.resolve("other-ca");
+    CertsCommand.Init.create(other, List.of("alice", "bob", "carol"), List.of(), 1);
+    try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(other, "admin")))) {
+      assertThatThrownBy(() -> PartyGrpc.newBlockingStub(ch.c).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .listValues(smpc.proto.ListRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class)
+          .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+    try (var ch = new Closing(Grpc.channel(address("alice")))) {
+      assertThatThrownBy(() -> PartyGrpc.newBlockingStub(ch.c).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .listValues(smpc.proto.ListRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class);
+    }
+    assertThat(cluster.ok("status")).doesNotContain("DOWN");
+  }
+
+  static void assertDenied(Runnable call, String message) {
+    assertThatThrownBy(call::run).isInstanceOf(StatusRuntimeException.class).satisfies(e -> {
+      Status s = ((StatusRuntimeException) e).getStatus();
+      assertThat(s.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(s.getDescription()).contains(message);
+    });
+  }
+
+  record Closing(ManagedChannel c) implements AutoCloseable {
+    @Override
+    public void close() {
+      Grpc.close(c);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package smpc.core.net;
+
+import static smpc.core.Errors.invalid;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Mutual TLS: a process presents the certificate of its principal ({@code dir/NAME.pem}, {@code dir/NAME.key})
+ * and trusts only the cluster CA ({@code dir/ca.pem}). A server learns each caller's principal (the
+ * certificate's common name) and role (its organisational unit) and exposes them to handlers.
+ */
+public record Tls(Path dir, String principal) {
+  public static final String PARTY = "party";
+  public static final String DEALER = "dealer";
+  public static final String CLIENT = "client";
+  public static final String ADMIN = "admin";
+  public static final String DEALER_NAME = "dealer";
+  public static final String ADMIN_NAME = "admin";
+  public static final String CLIENT_PREFIX = "client-";
+
+  private static final Context.Key<String> CALLER = Context.key("smpc-principal");
+  private static final Context.Key<String> ROLE = Context.key("smpc-role");
+
+  public Tls {
+    for (String f : new String[] {"ca.pem", principal + ".pem", principal + ".key"}) {
+      if (!Files.isReadable(dir.resolve(f))) throw invalid("TLS: cannot read %s (create the files with `smpc certs init`)", dir.resolve(f));
+    }
+  }
+
+  /** Party names may not collide with the other principals. */
+  public static void checkPartyName(String name) {
+    if (name.equals(DEALER_NAME) || name.equals(ADMIN_NAME) || name.startsWith(CLIENT_PREFIX) || !name.matches("[A-Za-z][A-Za-z0-9_.-]{0,63}")) {
+      throw invalid("'%s' cannot be a party name (letters, digits, _ . -; not dealer, admin or client-...)", name);
+    }
+  }
+
+  SslContext server() {
+    try {
+      return GrpcSslContexts.forServer(file(principal + ".pem"), file(principal + ".key"))
+          .trustManager(file("ca.pem")).clientAuth(ClientAuth.REQUIRE).build();
+    } catch (Exception e) {
+      throw invalid("TLS: cannot load the certificate of %s from %s: %s", principal, dir, e.getMessage());
+    }
+  }
+
+  SslContext client() {
+    try {
+      return GrpcSslContexts.forClient().keyManager(file(principal + ".pem"), file(principal + ".key"))
+          .trustManager(file("ca.pem")).build();
+    } catch (Exception e) {
+      throw invalid("TLS: cannot load the certificate of %s from %s: %s", principal, dir, e.getMessage());
+    }
+  }
+
+  private File file(String name) {
+    return dir.resolve(name).toFile();
+  }
+
+  /** The caller's principal in a handler of a TLS server, or null on a plaintext (development) server. */
+  public static String caller() {
+    return CALLER.get();
+  }
+
+  /** The caller's role (party, dealer, client, admin), or null on a plaintext server. */
+  public static String callerRole() {
+    return ROLE.get();
+  }
+
+  /** Fails with PERMISSION_DENIED naming what was refused, unless the check passed or the server is plaintext. */
+  public static void require(boolean allowed, String refused, Object... args) {
+    if (caller() != null && !allowed) {
+      throw new StatusRuntimeException(Status.PERMISSION_DENIED.withDescription(
+          String.format("%s '%s' may not ", callerRole(), caller()) + String.format(refused, args)));
+    }
+  }
+
+  /** Puts the verified peer certificate's principal and role in the call's context. */
+  static ServerInterceptor identity() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        SSLSession ssl = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        if (ssl == null) {
+          call.close(Status.UNAUTHENTICATED.withDescription("this server requires mutual TLS"), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        try {
+          Certificate[] chain = ssl.getPeerCertificates();
+          String cn = null, ou = null;
+          for (Rdn rdn : new LdapName(((X509Certificate) chain[0]).getSubjectX500Principal().getName()).getRdns()) {
+            if (rdn.getType().equalsIgnoreCase("CN")) cn = rdn.getValue().toString();
+            if (rdn.getType().equalsIgnoreCase("OU")) ou = rdn.getValue().toString();
+          }
+          if (cn == null || ou == null) throw new SSLPeerUnverifiedException("certificate without CN or OU");
+          Context ctx = Context.current().withValue(CALLER, cn).withValue(ROLE, ou);
+          return Contexts.interceptCall(ctx, call, headers, next);
+        } catch (Exception e) {
+          call.close(Status.UNAUTHENTICATED.withDescription("no usable client certificate: " + e.getMessage()), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+      }
+    };
+  }
+}
