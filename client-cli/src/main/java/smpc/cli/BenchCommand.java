@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     java.nio.file.Path tmp = null;
     if (!Cluster.isUp(config)) {
       tmp = java.nio.file.Files.createTempDirectory("smpc-bench");
-      started = LocalCluster.up(config, tmp.resolve("logs"));
+      started = LocalCluster.up(LocalCluster.withCertificates(config, tmp.resolve("certs")), tmp.resolve("logs"));
       config = started;
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -28,9 +28,10 @@ final class ClusterCommand {
     @Option(names = "--frac-bits", defaultValue = "16", description = "Fixed-point fractional bits (default: ${DEFAULT-VALUE}).")
     int fracBits;
 
-    @Option(names = "--tls", description = {"Mutual TLS everywhere: certificates are created in certs/ beside the cluster file",
-        "(`smpc certs init`) and this CLI presents admin's."})
-    boolean tls;
+    @Option(names = "--insecure", description = {"Plaintext gRPC without authentication (development only; every process warns at",
+        "start). By default every connection is mutual TLS with certificates created in certs/ beside the cluster file",
+        "(`smpc certs init`), this CLI presenting admin's."})
+    boolean insecure;
 
     @Override
     public Integer call() throws Exception {
@@ -42,11 +43,7 @@ final class ClusterCommand {
       Path file = root.clusterFile();
       ClusterConfig wanted = ClusterConfig.local(parties, basePort);
       wanted = new ClusterConfig(wanted.dealer(), wanted.parties(), fracBits, null);
-      if (tls) {
-        Path certs = file.toAbsolutePath().getParent().resolve("certs");
-        if (!Files.exists(certs.resolve("ca.pem"))) CertsCommand.Init.create(certs, parties, List.of(), 365);
-        wanted = wanted.withTls(new ClusterConfig.TlsConfig(certs.toString(), "admin"));
-      }
+      if (!insecure) wanted = LocalCluster.withCertificates(wanted, file.toAbsolutePath().getParent().resolve("certs"));
       if (Files.exists(file)) {
         ClusterConfig old = ClusterConfig.load(file);
         if (!old.partyNames().equals(parties) || !old.dealer().address().equals(wanted.dealer().address())) {

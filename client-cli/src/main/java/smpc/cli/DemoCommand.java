@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println("No cluster answers; starting a local one (dealer, alice, bob, carol) ...");
       out.flush();
       tmp = Files.createTempDirectory("smpc-demo");
-      started = LocalCluster.up(ClusterConfig.defaults(), tmp.resolve("logs"));
+      started = LocalCluster.up(LocalCluster.withCertificates(ClusterConfig.defaults(), tmp.resolve("certs")), tmp.resolve("logs"));
       config = started;
     }
     try (Cluster cluster = Cluster.connect(config).withTimeout(Duration.ofSeconds(root.timeoutSeconds))) {

@@ -58,6 +58,12 @@ public final class LocalCluster {
     return copy;
   }
 
+  /** The config with mutual TLS, using (or first creating) the certificates in {@code certs}; the CLI presents admin's. */
+  static ClusterConfig withCertificates(ClusterConfig config, Path certs) throws Exception {
+    if (!Files.exists(certs.resolve("ca.pem"))) CertsCommand.Init.create(certs, config.partyNames(), List.of(), 365);
+    return config.withTls(new ClusterConfig.TlsConfig(certs.toString(), "admin"));
+  }
+
   /**
    * Starts every process of {@code config} that does not answer its health check (all of them on a new
    * cluster, only the dead ones on an existing one), waits until all are healthy, and returns the

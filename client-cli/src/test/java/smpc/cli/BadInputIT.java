@@ -84,7 +84,7 @@ class BadInputIT {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.input("alice", "e", new long[0]))
           .hasMessageContaining("value 'e' is an empty vector");
     }
-    var ch = smpc.core.net.Grpc.channel(cluster.config().parties().get(0).address());
+    var ch = smpc.core.net.Grpc.channel(cluster.config().parties().get(0).address(), cluster.config().identity());
     try {
       var up = smpc.core.net.Chunks.<smpc.proto.InputChunk, smpc.proto.ValueInfo>upload(1,
           k -> smpc.proto.InputChunk.newBuilder().setName("e").setLength(0).build());

@@ -164,7 +164,7 @@ class ClusterIT {
     cluster.ok("input", "--party", "alice", "--name", "fm", "3");
     var c = cluster.config();
     Path other = cluster.dir.resolve("f12.json");
-    new smpc.sdk.ClusterConfig(c.dealer(), c.parties(), 12, null).save(other);
+    new smpc.sdk.ClusterConfig(c.dealer(), c.parties(), 12, null, c.tls()).save(other);
     TestCluster.Result r = cluster.cli("eval", "fm * fm", "--reveal-to", "alice", "--cluster", other.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("session uses 12 fractional bits but").contains("configured with 16");

@@ -32,16 +32,17 @@ final class TestCluster implements AutoCloseable {
     this.parties = parties;
   }
 
+  /** Mutual TLS everywhere (the default of `cluster up`): certificates in dir/certs, the CLI presenting admin's. */
   static TestCluster start(String... parties) throws IOException {
-    return start(false, parties);
+    return start(true, parties);
   }
 
-  /** With {@code tls}: mutual TLS everywhere, certificates in dir/certs, the CLI presenting admin's. */
+  /** {@code tls} false: a plaintext (--insecure) cluster. */
   static TestCluster start(boolean tls, String... parties) throws IOException {
     TestCluster c = new TestCluster(Files.createTempDirectory("smpc-it"), List.of(parties));
     List<String> args = new ArrayList<>(List.of("cluster", "up", "--parties", String.join(",", parties), "--base-port",
         Integer.toString(freeBasePort(parties.length + 1))));
-    if (tls) args.add("--tls");
+    if (!tls) args.add("--insecure");
     Result r = c.cli(args.toArray(String[]::new));
     if (r.code() != 0) {
       c.close();
