@@ -234,6 +234,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
         LOG.info(() -> s + " failed: " + smpc.core.Errors.describe(e));
+        if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
         throw e;
       } finally {
         mailbox.end(s.id);
