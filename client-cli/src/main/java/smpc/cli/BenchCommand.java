@@ -41,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--parties", split = ",", paramLabel = "P1,P2,...", description = "Computing parties (default: all; W5 always uses all).")
+  List<String> partyNames;
+
   @Option(names = "--json", description = "One JSON object per line per workload.")
   boolean json;
 
@@ -82,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
           case "W6" -> w6(c, n);
           default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2, W3, W4a, W4b, W4c, W5, W6)", w);
         };
-        allCorrect &= report(out, w, n, runs, c.parties().size());
+        allCorrect &= report(out, w, n, runs, ps(c).size());
       }
     } finally {
       if (started != null) {
@@ -105,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
     double[] yt = Arrays.stream(rows(dir.resolve("test_labels.csv"))).mapToDouble(r -> r[0]).toArray();
     var schedule = new smpc.core.ml.LogisticRegression.Schedule(10, 32, 0.5);
     var plain = new smpc.core.ml.PlainLogisticRegression(x, y, schedule);
-    List<String> p = c.parties();
+    List<String> p = ps(c);
     c.inputReal(p.get(0), "_bench_lx", Arrays.stream(x).flatMapToDouble(Arrays::stream).mapToObj(java.math.BigDecimal::valueOf)
         .toArray(java.math.BigDecimal[]::new));
     c.input(p.get(1), "_bench_ly", Arrays.stream(y).mapToLong(v -> (long) v).toArray());
@@ -141,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Mean and variance of three parties' n values each (integers in [0, 1000)), in one session. */
   private List<Run> w6(Cluster c, int n) {
-    List<String> p = c.parties();
+    List<String> p = ps(c);
     Random rnd = new Random(n);
     long[][] v = new long[3][];
     double sum = 0, sq = 0;
@@ -163,8 +166,15 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private List<String> ps(Cluster c) {
+    if (partyNames == null) return c.parties();
+    for (String p : partyNames) c.vm(p);
+    if (partyNames.size() < 2) throw SmpcException.usage("--parties needs at least 2 parties");
+    return partyNames;
+  }
+
   private List<Run> w1(Cluster c) {
-    List<String> p = c.parties();
+    List<String> p = ps(c);
     c.input(p.get(0), "_bench_a", new long[] {25});
     c.input(p.get(1), "_bench_b", new long[] {50});
     try {
@@ -177,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** x op y on n integers of {@code bits} bits, checked exactly against {@code plain}. */
   private List<Run> binary(Cluster c, int n, String expr, java.util.function.LongBinaryOperator plain, int bits) {
-    List<String> p = c.parties();
+    List<String> p = ps(c);
     Random rnd = new Random(n);
     try {
       long[] x = bits == 64 ? rnd.longs(n).toArray() : rnd.longs(n, -(1L << (bits - 1)), 1L << (bits - 1)).toArray();
@@ -200,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
   private List<Run> reals(Cluster c, int n, String expr, java.util.function.ToDoubleFunction<Random> xs,
       java.util.function.ToDoubleFunction<Random> ys, java.util.function.DoubleBinaryOperator exact,
       java.util.function.DoubleBinaryOperator tolerance) {
-    List<String> p = c.parties();
+    List<String> p = ps(c);
     Random rnd = new Random(n);
     int f = c.fracBits();
     double[] x = new double[n], y = new double[n];
@@ -229,11 +239,11 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private List<Run> time(Cluster c, String expr, java.util.function.BiPredicate<long[], Integer> check) {
-    List<Compiler.Output> out = List.of(Compiler.Output.reveal(Parser.parse(expr), c.parties().get(c.parties().size() - 1)));
+    List<Compiler.Output> out = List.of(Compiler.Output.reveal(Parser.parse(expr), ps(c).get(ps(c).size() - 1)));
     List<Run> runs = new ArrayList<>();
     for (int i = 0; i < warmup + repeat; i++) {
       long t0 = System.nanoTime();
-      Evaluation ev = c.evaluate(out, c.parties());
+      Evaluation ev = c.evaluate(out, ps(c));
       double s = (System.nanoTime() - t0) / 1e9;
       if (i >= warmup) runs.add(new Run(s, ev.rounds(), ev.bytesSent(), ev.dealerBytes(), check.test(ev.revealed().get(0), ev.scales().get(0))));
     }
