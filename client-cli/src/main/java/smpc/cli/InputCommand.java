@@ -72,6 +72,19 @@ final class InputCommand implements Callable<Integer> {
   static final class Csv {
     static List<String> column(Path file, String column) throws IOException {
       if (column == null) throw SmpcException.usage("--csv needs --column");
+      List<String> lines = lines(file);
+      int col = index(fields(lines.get(0)), column, file);
+      List<String> v = new java.util.ArrayList<>();
+      for (int i = 1; i < lines.size(); i++) {
+        List<String> f = fields(lines.get(i));
+        if (col >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, i + 1, col + 1);
+        v.add(f.get(col));
+      }
+      return v;
+    }
+
+    /** The file's non-blank lines: a header and at least one data row. */
+    static List<String> lines(Path file) {
       if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
       List<String> lines;
       try {
@@ -80,17 +93,15 @@ final class InputCommand implements Callable<Integer> {
         throw SmpcException.usage("cannot read CSV file %s: %s", file, e.getClass().getSimpleName());
       }
       if (lines.size() < 2) throw SmpcException.usage("CSV file %s has no data rows", file);
-      List<String> header = fields(lines.get(0));
+      return lines;
+    }
+
+    /** A column by header name or 1-based index. */
+    static int index(List<String> header, String column, Path file) {
       int col = header.indexOf(column);
       if (col < 0 && column.matches("\\d+")) col = Integer.parseInt(column) - 1;
       if (col < 0 || col >= header.size()) throw SmpcException.usage("CSV file %s has no column '%s' (columns: %s)", file, column, header);
-      List<String> v = new java.util.ArrayList<>();
-      for (int i = 1; i < lines.size(); i++) {
-        List<String> f = fields(lines.get(i));
-        if (col >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, i + 1, col + 1);
-        v.add(f.get(col));
-      }
-      return v;
+      return col;
     }
 
     static List<String> fields(String line) {

@@ -1,10 +1,8 @@
 package smpc.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,14 +50,7 @@ final class LogregCommand {
   /** A CSV table: its header and rows of numbers. */
   record Table(List<String> header, double[][] rows) {
     static Table read(Path file) {
-      if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
-      List<String> lines;
-      try {
-        lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
-      } catch (IOException e) {
-        throw SmpcException.usage("cannot read CSV file %s: %s", file, e.getClass().getSimpleName());
-      }
-      if (lines.size() < 2) throw SmpcException.usage("CSV file %s has no data rows", file);
+      List<String> lines = InputCommand.Csv.lines(file);
       List<String> header = InputCommand.Csv.fields(lines.get(0));
       double[][] rows = new double[lines.size() - 1][];
       for (int i = 1; i < lines.size(); i++) {
@@ -76,10 +67,7 @@ final class LogregCommand {
     }
 
     int column(String name, Path file) {
-      int col = header.indexOf(name);
-      if (col < 0 && name.matches("\\d+")) col = Integer.parseInt(name) - 1;
-      if (col < 0 || col >= header.size()) throw SmpcException.usage("CSV file %s has no column '%s' (columns: %s)", file, name, header);
-      return col;
+      return InputCommand.Csv.index(header, name, file);
     }
 
     /** The columns except {@code skip} (-1 for none), row-major. */
