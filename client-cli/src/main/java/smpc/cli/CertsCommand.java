@@ -71,9 +71,13 @@ final class CertsCommand {
     @Option(names = "--days", defaultValue = "365", description = "Validity (default: ${DEFAULT-VALUE} days).")
     int days;
 
+    @Option(names = "--readable-keys", description = {"Make the private keys readable by every user (0644, not 0600): for containers",
+        "on this machine that mount the directory and run as another user (docker-compose.yml)."})
+    boolean readableKeys;
+
     @Override
     public Integer call() throws Exception {
-      List<String> names = create(out, parties, sans, days);
+      List<String> names = create(out, parties, sans, days, readableKeys);
       spec.commandLine().getOut().printf("created a CA and %d certificates in %s (principals: %s)%n", names.size(), out,
           String.join(", ", names));
       return 0;
@@ -81,6 +85,10 @@ final class CertsCommand {
 
     /** Creates the CA and the certificates in {@code out}; returns the principals. */
     static List<String> create(Path out, List<String> parties, List<String> sans, int days) throws Exception {
+      return create(out, parties, sans, days, false);
+    }
+
+    static List<String> create(Path out, List<String> parties, List<String> sans, int days, boolean readableKeys) throws Exception {
       for (String p : parties) {
         try {
           Tls.checkPartyName(p);
@@ -95,8 +103,8 @@ final class CertsCommand {
       KeyPair ca = keyPair();
       X500Name caName = name("smpc cluster CA", "ca");
       X509Certificate caCert = sign(caName, ca.getPublic(), caName, ca, now, true, List.of(), days);
-      write(out.resolve("ca.pem"), caCert);
-      write(out.resolve("ca.key"), ca.getPrivate());
+      write(out.resolve("ca.pem"), caCert, false);
+      write(out.resolve("ca.key"), ca.getPrivate(), false);
       List<String[]> principals = new ArrayList<>();
       for (String p : parties) principals.add(new String[] {p, Tls.PARTY});
       principals.add(new String[] {Tls.DEALER_NAME, Tls.DEALER});
@@ -106,8 +114,8 @@ final class CertsCommand {
         KeyPair k = keyPair();
         List<String> hosts = new ArrayList<>(List.of(pr[0], "localhost", "127.0.0.1"));
         hosts.addAll(sans);
-        write(out.resolve(pr[0] + ".pem"), sign(name(pr[0], pr[1]), k.getPublic(), caName, ca, now, false, hosts, days));
-        write(out.resolve(pr[0] + ".key"), k.getPrivate());
+        write(out.resolve(pr[0] + ".pem"), sign(name(pr[0], pr[1]), k.getPublic(), caName, ca, now, false, hosts, days), false);
+        write(out.resolve(pr[0] + ".key"), k.getPrivate(), readableKeys);
       }
       return principals.stream().map(p -> p[0]).toList();
     }
@@ -145,7 +153,7 @@ final class CertsCommand {
       return new JcaX509CertificateConverter().getCertificate(h);
     }
 
-    private static void write(Path file, Object o) throws IOException {
+    private static void write(Path file, Object o, boolean readable) throws IOException {
       StringWriter s = new StringWriter();
       try (JcaPEMWriter w = new JcaPEMWriter(s)) {
         w.writeObject(o instanceof PrivateKey k ? new JcaPKCS8Generator(k, null) : o);
@@ -153,7 +161,7 @@ final class CertsCommand {
       Files.writeString(file, s.toString());
       if (o instanceof PrivateKey) {
         try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(readable ? "rw-r--r--" : "rw-------"));
         } catch (UnsupportedOperationException ignored) {
           // not a POSIX file system
         }

@@ -55,8 +55,19 @@ public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, S
     return new ClusterConfig(new Node("dealer", "127.0.0.1:" + basePort, null), parties, DEFAULT_FRAC_BITS, null);
   }
 
+  /**
+   * The default endpoints; mutual TLS with the certificates in $SMPC_TLS_DIR, else in ./certs when it holds
+   * admin's (what docker-compose.yml mounts), presenting $SMPC_PRINCIPAL's (default admin).
+   */
   public static ClusterConfig defaults() {
-    return local(DEFAULT_PARTIES, DEFAULT_BASE_PORT);
+    ClusterConfig c = local(DEFAULT_PARTIES, DEFAULT_BASE_PORT);
+    String env = System.getenv("SMPC_TLS_DIR");
+    String principal = System.getenv("SMPC_PRINCIPAL") != null ? System.getenv("SMPC_PRINCIPAL") : "admin";
+    Path dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("certs");
+    if (env != null && !env.isBlank() || Files.exists(dir.resolve(principal + ".pem"))) {
+      c = c.withTls(new TlsConfig(dir.toAbsolutePath().toString(), principal));
+    }
+    return c;
   }
 
   /** The cluster file named by --cluster, else $SMPC_CLUSTER, else ~/.smpc/cluster.json. */

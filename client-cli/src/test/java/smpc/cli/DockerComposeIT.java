@@ -38,8 +38,11 @@ class DockerComposeIT {
   static void start() throws Exception {
     Docker.require();
     int base = TestCluster.freeBasePort(4);
+    java.nio.file.Path certs = java.nio.file.Files.createTempDirectory("smpc-compose-certs");
+    CertsCommand.Init.create(certs, List.of("alice", "bob", "carol"), List.of(), 1, true); // the containers' user reads them
     Map<String, String> env = Map.of("BASE_IMAGE", Docker.baseImage(), "DEALER_PORT", Integer.toString(base),
-        "ALICE_PORT", Integer.toString(base + 1), "BOB_PORT", Integer.toString(base + 2), "CAROL_PORT", Integer.toString(base + 3));
+        "ALICE_PORT", Integer.toString(base + 1), "BOB_PORT", Integer.toString(base + 2), "CAROL_PORT", Integer.toString(base + 3),
+        "SMPC_CERTS", certs.toString());
     stack = new DockerComposeContainer<>(new File(Docker.root().toFile(), "docker-compose.yml"))
         .withEnv(env).withBuild(true).withPull(false).withRemoveVolumes(true)
         .waitingFor("dealer", Wait.forHealthcheck())
@@ -47,7 +50,7 @@ class DockerComposeIT {
         .waitingFor("carol", Wait.forHealthcheck())
         .withStartupTimeout(Duration.ofMinutes(3));
     stack.start();
-    config = ClusterConfig.local(List.of("alice", "bob", "carol"), base);
+    config = ClusterConfig.local(List.of("alice", "bob", "carol"), base).withTls(new ClusterConfig.TlsConfig(certs.toString(), "admin"));
   }
 
   @AfterAll

@@ -17,12 +17,15 @@ public final class HealthCommand implements Callable<Integer> {
   @Option(names = "--tls-dir", defaultValue = "${env:TLS_DIR}", description = "Check over mutual TLS with these certificates.")
   java.nio.file.Path tlsDir;
 
+  @Option(names = "--insecure", defaultValue = "${env:INSECURE:-false}", description = "Check over plaintext.")
+  boolean insecure;
+
   @Option(names = "--principal", defaultValue = "${env:PARTY_NAME:-dealer}", description = "Whose certificate to present (default: ${DEFAULT-VALUE}).")
   String principal;
 
   @Override
   public Integer call() {
-    ManagedChannel ch = Grpc.channel(target, tlsDir != null ? new Tls(tlsDir, principal) : null);
+    ManagedChannel ch = Grpc.channel(target, tlsDir != null && !insecure ? new Tls(tlsDir, principal) : null);
     try {
       boolean ok = Grpc.healthy(ch, timeoutMs);
       System.out.println(ok ? "SERVING" : "NOT SERVING");
