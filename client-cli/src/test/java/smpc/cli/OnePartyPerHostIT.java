@@ -23,12 +23,15 @@ class OnePartyPerHostIT {
     int base = TestCluster.freeBasePort(4);
     List<String> names = List.of("alice", "bob", "carol");
     List<String[]> stacks = new ArrayList<>(); // project, file
+    java.nio.file.Path certs = java.nio.file.Files.createTempDirectory("smpc-onehost-certs");
+    java.nio.file.Files.setPosixFilePermissions(certs, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    CertsCommand.Init.create(certs, names, List.of(), 1, true); // every host mounts the directory here (one machine)
     try {
       Docker.run(List.of("docker", "network", "create", network), Map.of(), true);
       String dealerProject = "smpc-dealer-" + tag;
       stacks.add(new String[] {dealerProject, "deploy/dealer.compose.yml"});
       Docker.run(Docker.compose(dealerProject, "deploy/dealer.compose.yml", "up", "-d", "--build"),
-          Map.of("BASE_IMAGE", Docker.baseImage(), "DEALER_PORT", Integer.toString(base)), true);
+          Map.of("BASE_IMAGE", Docker.baseImage(), "DEALER_PORT", Integer.toString(base), "SMPC_CERTS", certs.toString()), true);
       connect(network, dealerProject, "dealer", "dealer");
       for (int i = 0; i < 3; i++) {
         String me = names.get(i);
@@ -38,10 +41,10 @@ class OnePartyPerHostIT {
         stacks.add(new String[] {project, "deploy/party.compose.yml"});
         Docker.run(Docker.compose(project, "deploy/party.compose.yml", "up", "-d", "--build"), Map.of(
             "BASE_IMAGE", Docker.baseImage(), "PARTY_NAME", me, "PEERS", String.join(",", peers),
-            "DEALER", "dealer:50050", "PARTY_PORT", Integer.toString(base + 1 + i)), true);
+            "DEALER", "dealer:50050", "PARTY_PORT", Integer.toString(base + 1 + i), "SMPC_CERTS", certs.toString()), true);
         connect(network, project, "party", me);
       }
-      ClusterConfig config = ClusterConfig.local(names, base);
+      ClusterConfig config = ClusterConfig.local(names, base).withTls(new ClusterConfig.TlsConfig(certs.toString(), "admin"));
       long until = System.currentTimeMillis() + 120_000;
       while (!Cluster.isUp(config) && System.currentTimeMillis() < until) Thread.sleep(500);
       try (Cluster c = Cluster.connect(config)) {
@@ -52,7 +55,10 @@ class OnePartyPerHostIT {
         assertThat(r).containsExactly(875);
       }
     } finally {
-      for (String[] s : stacks) Docker.run(Docker.compose(s[0], s[1], "down", "-v"), Map.of("PARTY_NAME", "x", "PEERS", "x", "DEALER", "x"), false);
+      for (String[] s : stacks) {
+        Docker.run(Docker.compose(s[0], s[1], "down", "-v"), Map.of("PARTY_NAME", "x", "PEERS", "x", "DEALER", "x",
+            "SMPC_CERTS", certs.toString()), false);
+      }
       Docker.run(List.of("docker", "network", "rm", network), Map.of(), false);
     }
   }
