@@ -70,7 +70,7 @@ final class InputCommand implements Callable<Integer> {
 
   /** Minimal CSV reading: a header row, comma-separated fields, optional double quotes. */
   static final class Csv {
-    static List<String> column(Path file, String column) throws IOException {
+    static List<String> column(Path file, String column) {
       if (column == null) throw SmpcException.usage("--csv needs --column");
       List<String> lines = lines(file);
       int col = index(fields(lines.get(0)), column, file);
