@@ -64,7 +64,7 @@ class StatisticsTest {
       long[] a = rnd.longs(300, 20_000, 250_000).toArray(), b = rnd.longs(200, 20_000, 250_000).toArray(),
           c = rnd.longs(100, 20_000, 250_000).toArray();
       double m = mean(d(a), d(b), d(c)), var = variance(d(a), d(b), d(c));
-      assertThat(eval("mean(x0, x1, x2)", parties, a, b, c)[0]).isCloseTo(m, offset(1e-4)); // public division keeps ~30 bits
+      assertThat(eval("mean(x0, x1, x2)", parties, a, b, c)[0]).isCloseTo(m, offset(5e-4)); // public division keeps ~30 bits
       assertThat(eval("count(x0, x1, x2)", parties, a, b, c)[0]).isEqualTo(600);
       assertThat(eval("sum(x0, x1, x2)", parties, a, b, c)[0]).isEqualTo(m * 600, offset(0.5));
       // the variance of salaries in dollars (4e9) is beyond the range 2^30: in thousands it is not
