@@ -206,12 +206,12 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void execute(ExecuteRequest req, StreamObserver<ExecuteReply> resp) {
     guard(resp, () -> {
       Tls.require(Tls.CLIENT.equals(Tls.callerRole()) || Tls.ADMIN.equals(Tls.callerRole()), "run sessions (clients and admin do)");
-      boolean revealsHere = req.getPlan().getInstrsList().stream()
-          .anyMatch(i -> i.getOp() == smpc.proto.Op.REVEAL && i.getParty().equals(peers.me));
-      if (revealsHere) requireOwnClient("receive results revealed to %s", peers.me);
-      // a party's private values enter only sessions its own client (or admin) runs; sharing a value is that consent
+      // results revealed here go to this party's client; its private values enter only sessions its own
+      // client (or admin) runs: sharing a value is that consent
       for (smpc.proto.Instr i : req.getPlan().getInstrsList()) {
-        if (i.getOp() == smpc.proto.Op.SHARE && i.getParty().equals(peers.me)) requireOwnClient("use %s's private value '%s'", peers.me, i.getName());
+        if (!i.getParty().equals(peers.me)) continue;
+        if (i.getOp() == smpc.proto.Op.REVEAL) requireOwnClient("receive results revealed to %s", peers.me);
+        if (i.getOp() == smpc.proto.Op.SHARE) requireOwnClient("use %s's private value '%s'", peers.me, i.getName());
       }
       Session s = open(req);
       GrpcDealerLink dealer = null;

@@ -35,8 +35,10 @@ final class Functions {
   static final double EXP_MAX = 13.5;
   static final double EXP_MIN_ABS = 32;
 
-  private final double[] expCoeffs, logCoeffs, sqrtCoeffs, rsqrtCoeffs, sigmoidCoeffs, tanhCoeffs;
-  private final int newtonIterations;
+  /** Chebyshev fits by function and degree, made once per JVM when first used (not at every compile). */
+  private static final Map<String, double[]> FITS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Numerics numerics;
 
   private final Compiler c;
   private final int f;
@@ -46,13 +48,29 @@ final class Functions {
     this.c = c;
     this.f = c.f;
     this.bits = 62 - f;
-    this.newtonIterations = n.newtonIterations();
-    expCoeffs = chebyshev(t -> Math.exp(t), n.expDegree(), false);
-    logCoeffs = chebyshev(t -> Math.log(0.75 + t / 4), n.logDegree(), false);
-    sqrtCoeffs = chebyshev(t -> Math.sqrt(0.75 + t / 4), n.rootDegree(), false);
-    rsqrtCoeffs = chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), n.rootDegree(), false);
-    sigmoidCoeffs = chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, n.sigmoidDegree(), true); // sigmoid(8t) - 1/2
-    tanhCoeffs = scaled(sigmoidCoeffs, 2); // tanh(4t) = 2 sigmoid(8t) - 1
+    this.numerics = n;
+  }
+
+  /** The Chebyshev coefficients of one of the approximated functions at the configured degree. */
+  private double[] fit(String fn) {
+    int degree = switch (fn) {
+      case "exp" -> numerics.expDegree();
+      case "log" -> numerics.logDegree();
+      case "sqrt", "rsqrt" -> numerics.rootDegree();
+      default -> numerics.sigmoidDegree();
+    };
+    if (fn.equals("tanh")) {
+      double[] sigmoid = fit("sigmoid"); // outside computeIfAbsent: the map must not be updated recursively
+      return FITS.computeIfAbsent(fn + degree, k -> scaled(sigmoid, 2)); // tanh(4t) = 2 sigmoid(8t) - 1
+    }
+    return FITS.computeIfAbsent(fn + degree, k -> switch (fn) {
+      case "exp" -> chebyshev(Math::exp, degree, false);
+      case "log" -> chebyshev(t -> Math.log(0.75 + t / 4), degree, false);
+      case "sqrt" -> chebyshev(t -> Math.sqrt(0.75 + t / 4), degree, false);
+      case "rsqrt" -> chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), degree, false);
+      case "sigmoid" -> chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, degree, true); // sigmoid(8t) - 1/2
+      default -> throw new IllegalStateException(fn);
+    });
   }
 
   Node call(String fn, Node x, Expr where) {
@@ -65,8 +83,8 @@ final class Functions {
       case "log" -> log(r, where);
       case "sqrt" -> root(r, false, where);
       case "rsqrt" -> root(r, true, where);
-      case "sigmoid" -> saturated(r, 3, sigmoidCoeffs, 0.5, 0, 1, where);
-      case "tanh" -> saturated(r, 2, tanhCoeffs, 0, -1, 1, where);
+      case "sigmoid" -> saturated(r, 3, fit("sigmoid"), 0.5, 0, 1, where);
+      case "tanh" -> saturated(r, 2, fit("tanh"), 0, -1, 1, where);
       case "softmax" -> softmax(r, where);
       default -> throw new IllegalStateException(fn);
     };
@@ -154,7 +172,7 @@ final class Functions {
   /** 1/w for w in [0.5, 1]: the minimax line, then Newton steps x(2 - wx) at scale f. */
   private Node newton(Node w, Expr where) {
     Node x = c.trunc(c.binary('-', c.real(48.0 / 17, 2 * f), c.mulRaw(w, c.real(32.0 / 17, f), where), where), f);
-    for (int i = 0; i < newtonIterations; i++) {
+    for (int i = 0; i < numerics.newtonIterations(); i++) {
       Node e = c.binary('-', c.real(2, 2 * f), c.mulRaw(w, x, where), where);
       x = c.trunc(c.mulRaw(x, e, where), 2 * f);
     }
@@ -164,7 +182,7 @@ final class Functions {
   /** log x = log w + (p + 1 - f) ln 2. */
   private Node log(Node x, Expr where) {
     Node nm = c.norm(x, bits);
-    Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), logCoeffs, where);
+    Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit("log"), where);
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb((p + 1 - f) * Math.log(2), S + SC));
     return c.toScale(c.binary('+', v, c.lookup(nm, t, S + SC), where), f);
@@ -173,7 +191,7 @@ final class Functions {
   /** sqrt x = sqrt(w) 2^(e/2) and rsqrt x = rsqrt(w) 2^(-e/2), e = p + 1 - f, by a table at scale g. */
   private Node root(Node x, boolean inverse, Expr where) {
     Node nm = c.norm(x, bits);
-    Node v = c.toScale(chebyshevSum(quarterOffset(normalised(x, nm, null, where)), inverse ? rsqrtCoeffs : sqrtCoeffs, where), S);
+    Node v = c.toScale(chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit(inverse ? "rsqrt" : "sqrt"), where), S);
     int g = inverse ? 36 - (f) / 2 : f + 6; // v * table < 2^61 for every p
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb(Math.pow(2, (inverse ? -1 : 1) * (p + 1 - f) / 2.0), g));
@@ -187,7 +205,7 @@ final class Functions {
 
   /** exp(x) = exp(x/32)^32, saturating as documented. */
   private Node exp(Node x, boolean saturateHigh, Expr where) {
-    Node y = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + 5), S), expCoeffs, where), S);
+    Node y = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + 5), S), fit("exp"), where), S);
     for (int i = 0; i < 3; i++) y = c.trunc(c.mulRaw(y, y, where), S);
     y = c.trunc(c.mulRaw(y, y, where), 2 * S - 21); // exp(x/2) at scale 21: its square stays below 2^62 up to x = 13.8
     y = c.trunc(c.mulRaw(y, y, where), 42 - f);
