@@ -76,5 +76,6 @@ public final class PartyNode implements AutoCloseable {
     sweeper.shutdownNow();
     io.shutdownNow();
     peers.close();
+    store.close();
   }
 }

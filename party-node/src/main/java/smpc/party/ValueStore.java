@@ -12,19 +12,22 @@ import smpc.core.protocol.StoredValue;
 import smpc.proto.Kind;
 import smpc.proto.ValueInfo;
 
-/** A party's named values: its private values and its shares of shared values. */
-final class ValueStore {
+/**
+ * A party's named values: its private values and its shares of shared values. The infos are kept in
+ * memory; the data is read from the database when a session or a client needs it.
+ */
+final class ValueStore implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
 
-  private final Map<String, StoredValue> values = new TreeMap<>();
+  private final Map<String, ValueInfo> infos = new TreeMap<>();
   private final String me;
-  private final ValueFiles files; // null: memory only
+  private final ValueDb db;
 
   /** A store that keeps its values in {@code dir} across restarts (or in memory only when dir is null). */
   ValueStore(String me, java.nio.file.Path dir) throws java.io.IOException {
     this.me = me;
-    this.files = dir == null ? null : new ValueFiles(dir);
-    if (files != null) for (StoredValue v : files.readAll()) values.put(v.info().getName(), v);
+    this.db = new ValueDb(dir);
+    for (ValueInfo i : db.infos()) infos.put(i.getName(), i);
   }
 
   static String checkName(String name) {
@@ -34,63 +37,69 @@ final class ValueStore {
     return name;
   }
 
-  synchronized StoredValue get(String name) {
-    return values.get(name);
+  /** The value stored under {@code name}, or null. */
+  StoredValue get(String name) {
+    ValueInfo info;
+    synchronized (this) {
+      info = infos.get(name);
+    }
+    if (info == null) return null;
+    try {
+      return new StoredValue(info, db.data(info)); // outside the lock: a large read does not stall other calls
+    } catch (IllegalStateException e) {
+      synchronized (this) {
+        if (infos.get(name) != info) return get(name); // deleted or replaced meanwhile
+      }
+      throw e;
+    }
   }
 
   synchronized void putNew(StoredValue v) {
     String name = checkName(v.info().getName());
-    if (values.containsKey(name)) throw exists("value '%s' already exists on %s", name, me);
-    if (files != null) files.write(v);
-    values.put(name, v);
+    if (infos.containsKey(name)) throw exists("value '%s' already exists on %s", name, me);
+    db.write(List.of(v), List.of());
+    infos.put(name, v.info());
   }
 
   /** Checks that every value can be committed, before any session traffic. */
   synchronized void checkCommit(List<PlanRunner.Store> batch) {
     for (PlanRunner.Store s : batch) {
       String name = checkName(s.value().info().getName());
-      StoredValue old = values.get(name);
+      ValueInfo old = infos.get(name);
       if (old != null && !(s.replace() && replaceable(old))) throw exists("value '%s' already exists on %s", name, me);
     }
   }
 
-  /** Stores all values of a finished session at once, or none. */
+  /** Stores all values of a finished session at once (one database batch), or none. */
   synchronized void commit(List<PlanRunner.Store> batch) {
     checkCommit(batch);
-    List<StoredValue> written = new java.util.ArrayList<>();
-    try {
-      for (PlanRunner.Store s : batch) {
-        if (files != null) files.write(s.value());
-        written.add(s.value());
-      }
-    } catch (RuntimeException e) { // all or nothing: put back what was there before
-      for (StoredValue w : written) {
-        StoredValue old = values.get(w.info().getName());
-        if (old != null) files.write(old);
-        else files.delete(w.info().getName());
-      }
-      throw e;
-    }
-    for (StoredValue v : written) values.put(v.info().getName(), v);
+    List<StoredValue> values = batch.stream().map(PlanRunner.Store::value).toList();
+    db.write(values, List.of());
+    for (StoredValue v : values) infos.put(v.info().getName(), v.info());
   }
 
   /** Only this party's own private value may be replaced by its share (the seed's share()). */
-  private boolean replaceable(StoredValue old) {
-    return old.info().getKind() == Kind.PRIVATE && old.info().getOwner().equals(me);
+  private boolean replaceable(ValueInfo old) {
+    return old.getKind() == Kind.PRIVATE && old.getOwner().equals(me);
   }
 
   synchronized boolean delete(String name) {
-    if (!values.containsKey(name)) return false;
-    if (files != null) files.delete(name); // the file first: a failed delete must not resurrect the value later
-    values.remove(name);
+    if (!infos.containsKey(name)) return false;
+    db.write(List.of(), List.of(name)); // the database first: a failed delete must not resurrect the value later
+    infos.remove(name);
     return true;
   }
 
   synchronized List<ValueInfo> list() {
-    return values.values().stream().map(StoredValue::info).toList();
+    return List.copyOf(infos.values());
   }
 
   synchronized int size() {
-    return values.size();
+    return infos.size();
+  }
+
+  @Override
+  public synchronized void close() {
+    db.close();
   }
 }
