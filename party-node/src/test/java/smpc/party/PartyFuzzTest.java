@@ -75,6 +75,30 @@ class PartyFuzzTest {
     assertThat(PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getName()).isEqualTo("alice");
   }
 
+  @net.jqwik.api.Example
+  void aReplayedPeerMessageIsRefusedAndNotBufferedTwice() throws Exception {
+    byte[] id = new byte[16];
+    new Random().nextBytes(id);
+    ByteString session = ByteString.copyFrom(id);
+    long before = PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+    for (int attempt = 0; attempt < 2; attempt++) {
+      Chunks.Upload<Envelope, DeliverAck> up = Chunks.upload(1, k -> Envelope.newBuilder().setSessionId(session).setFrom("bob")
+          .setTag("m/7").setTotalBytes(8).setOffset(0).setData(ByteString.copyFrom(new byte[8])).build());
+      PeerGrpc.newStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).deliver(up);
+      up.start();
+      if (attempt == 0) {
+        up.reply.get(10, TimeUnit.SECONDS);
+      } else {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> up.reply.get(10, TimeUnit.SECONDS));
+        Status st = Status.fromThrowable(t.getCause());
+        assertThat(st.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(st.getDescription()).contains("duplicate message m/7 from bob");
+      }
+    }
+    long after = PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+    assertThat(after - before).as("the replay is not buffered").isEqualTo(8);
+  }
+
   @Property(tries = 200)
   void inputsAndSessionRequestsWithBadFields(@ForAll long seed) {
     Random rnd = new Random(seed);

@@ -1,0 +1,99 @@
+package smpc.dealer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import smpc.core.net.Grpc;
+import smpc.proto.CorrectionKind;
+import smpc.proto.CorrectionsRequest;
+import smpc.proto.DealerGrpc;
+import smpc.proto.ReleaseRequest;
+import smpc.proto.SeedRequest;
+import smpc.proto.StatusRequest;
+import smpc.proto.TruncRun;
+
+/**
+ * Random and malformed dealer requests over gRPC on loopback (bad session ids, unknown parties, negative
+ * or huge counts, wrong truncation runs, expired deadlines): each ends normally or with a clear status,
+ * never UNKNOWN or INTERNAL, and the dealer keeps serving valid sessions.
+ */
+class DealerFuzzTest {
+  static DealerNode dealer;
+  static ManagedChannel channel;
+
+  @BeforeContainer
+  static void start() throws Exception {
+    dealer = DealerNode.start("127.0.0.1", 0);
+    channel = Grpc.channel("127.0.0.1:" + dealer.port());
+  }
+
+  @AfterContainer
+  static void stop() {
+    Grpc.close(channel);
+    dealer.close();
+  }
+
+  private static void clean(RuntimeException e) {
+    assertThat(Status.fromThrowable(e).getCode()).as("%s", e).isNotIn(Status.Code.UNKNOWN, Status.Code.INTERNAL);
+    assertThat(Status.fromThrowable(e).getDescription()).as("a refusal names its reason").isNotBlank();
+  }
+
+  @Property(tries = 300)
+  void badRequestsGetClearStatuses(@ForAll long seed) {
+    Random rnd = new Random(seed);
+    DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    byte[] id = new byte[rnd.nextBoolean() ? 16 : rnd.nextInt(40)];
+    if (rnd.nextBoolean()) rnd.nextBytes(id);
+    ByteString session = ByteString.copyFrom(id);
+    List<String> parties = switch (rnd.nextInt(4)) {
+      case 0 -> List.of();
+      case 1 -> List.of("alice", "alice");
+      case 2 -> List.of("alice", "bob", "x".repeat(rnd.nextInt(300)));
+      default -> List.of("alice", "bob", "carol");
+    };
+    String party = rnd.nextBoolean() ? "alice" : rnd.nextBoolean() ? "" : "mallory";
+    long deadline = System.currentTimeMillis() + (rnd.nextBoolean() ? 60_000 : -rnd.nextInt(10_000));
+    try {
+      switch (rnd.nextInt(3)) {
+        case 0 -> stub.seed(SeedRequest.newBuilder().setSessionId(session).setParty(party).addAllParties(parties)
+            .setDeadlineUnixMs(deadline).build());
+        case 1 -> {
+          long start = switch (rnd.nextInt(3)) { case 0 -> -rnd.nextInt(100); case 1 -> Long.MAX_VALUE - rnd.nextInt(3); default -> rnd.nextInt(100); };
+          long count = switch (rnd.nextInt(4)) { case 0 -> -rnd.nextInt(100); case 1 -> 1L << (31 + rnd.nextInt(32)); default -> rnd.nextInt(2000); };
+          CorrectionsRequest.Builder r = CorrectionsRequest.newBuilder().setSessionId(session).setParty(party).addAllParties(parties)
+              .setStart(start).setCount(count).setDeadlineUnixMs(deadline).setKindValue(rnd.nextInt(7))
+              .setFracBits(rnd.nextInt(80) - 8);
+          for (int k = rnd.nextInt(3); k > 0; k--) {
+            r.addTruncRuns(TruncRun.newBuilder().setCount(rnd.nextInt(3) == 0 ? -5 : rnd.nextInt(1000)).setBits(rnd.nextInt(80) - 8));
+          }
+          stub.corrections(r.build()).forEachRemaining(c -> {});
+        }
+        default -> stub.release(ReleaseRequest.newBuilder().setSessionId(session).setParty(party).build());
+      }
+    } catch (RuntimeException e) {
+      clean(e);
+    }
+    assertThat(DealerGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
+  }
+
+  @Property(tries = 20)
+  void validSessionsStillWorkAfterwards(@ForAll long seed) {
+    ByteString s = DealerServiceTest.newSession();
+    DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(s).setParty("alice").setStart(0).setCount(8)
+        .addAllParties(List.of("alice", "bob")).setKind(CorrectionKind.TRIPLE_CORRECTIONS)
+        .setDeadlineUnixMs(System.currentTimeMillis() + 60_000).build());
+    long bytes = 0;
+    while (it.hasNext()) bytes += it.next().getData().size();
+    assertThat(bytes).isEqualTo(8 * 8);
+  }
+}
