@@ -168,7 +168,8 @@ public final class Cluster implements AutoCloseable {
       if (k == 0) b.setName(name).setDtype(dtype).setLength(values.length).setFracBits(dtype == DType.REAL ? config.fracBitsOrDefault() : 0);
       return b.build();
     });
-    PartyGrpc.newStub(channel(party)).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).input(up);
+    PartyGrpc.newStub(channel(party)).withOnReadyThreshold(Grpc.QUEUED).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .input(up);
     try {
       return up.reply.join();
     } catch (RuntimeException e) {

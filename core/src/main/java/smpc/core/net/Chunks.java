@@ -26,7 +26,10 @@ public final class Chunks {
     return (int) Math.max(1, (bytes + chunkBytes - 1) / chunkBytes);
   }
 
-  /** Client streaming: returns an observer to pass to the async stub and the future of the reply. */
+  /**
+   * Client streaming: returns an observer to pass to the async stub (made with
+   * {@code withOnReadyThreshold(Grpc.QUEUED)}, so several chunks travel at once) and the future of the reply.
+   */
   public static <Q, R> Upload<Q, R> upload(int count, IntFunction<Q> chunk) {
     return new Upload<>(count, chunk);
   }
@@ -117,6 +120,7 @@ public final class Chunks {
         }
       }
     };
+    out.setOnReadyThreshold(Grpc.QUEUED);
     out.setOnCancelHandler(() -> { synchronized (next) { next[0] = count + 1; } });
     out.setOnReadyHandler(pump);
     pump.run();

@@ -19,6 +19,16 @@ import java.util.concurrent.TimeUnit;
 public final class Grpc {
   private Grpc() {}
 
+  /**
+   * HTTP/2 flow-control window of every connection. With gRPC's default (1 MiB) a sender stalls after each
+   * 1 MiB chunk until the receiver has read it, so a 16 MB opening crawls in lockstep; a wide window lets
+   * it stream. Receivers hold whole messages anyway (the mailbox caps what they buffer).
+   */
+  public static final int WINDOW = 16 << 20;
+
+  /** Bytes a chunked sender may queue before waiting for onReady (gRPC's default is 32 KiB: one chunk at a time). */
+  public static final int QUEUED = 4 << 20;
+
   /** A plaintext channel (development mode). */
   public static ManagedChannel channel(String address, ClientInterceptor... interceptors) {
     return channel(address, null, interceptors);
@@ -26,7 +36,7 @@ public final class Grpc {
 
   /** A channel presenting {@code tls}'s certificate and trusting only its CA; plaintext when tls is null. */
   public static ManagedChannel channel(String address, Tls tls, ClientInterceptor... interceptors) {
-    NettyChannelBuilder b = NettyChannelBuilder.forTarget(address).intercept(interceptors);
+    NettyChannelBuilder b = NettyChannelBuilder.forTarget(address).flowControlWindow(WINDOW).intercept(interceptors);
     if (tls == null) b.usePlaintext();
     else b.sslContext(tls.client());
     return b.build();
@@ -42,7 +52,7 @@ public final class Grpc {
    * {@code tls}, every caller must present a certificate of the cluster CA, whose principal the handlers see.
    */
   public static Server serve(String bind, int port, Tls tls, BindableService... services) throws IOException {
-    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port));
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)).flowControlWindow(WINDOW);
     if (tls != null) b.sslContext(tls.server()).intercept(Tls.identity());
     for (BindableService s : services) b.addService(s);
     HealthStatusManager health = new HealthStatusManager();
