@@ -60,6 +60,11 @@ final class GrpcTransport implements Transport {
 
   @Override
   public byte[] receive(int from, String tag) {
-    return mailbox.take(session, session.parties.get(from), tag);
+    return mailbox.take(session, session.parties.get(from), tag).toByteArray();
+  }
+
+  @Override
+  public long[] receiveLongs(int from, String tag) {
+    return smpc.core.ring.Packing.fromByteString(mailbox.take(session, session.parties.get(from), tag));
   }
 }
