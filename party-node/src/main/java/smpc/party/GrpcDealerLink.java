@@ -43,7 +43,7 @@ final class GrpcDealerLink implements DealerLink {
     this.plan = plan;
     long dabits = plan.getDabits();
     long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
-    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || dabits > 0 ? CompletableFuture.supplyAsync(this::fetchSeed, io)
+    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || dabits > 0 ? fetchSeed()
         : CompletableFuture.failedFuture(invalid("plan uses dealer material it did not declare"));
     boolean designated = session.me == 0;
     corrections = designated && triples > 0
@@ -67,15 +67,31 @@ final class GrpcDealerLink implements DealerLink {
     return DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS);
   }
 
-  private byte[] fetchSeed() {
-    try {
-      byte[] s = stub().seed(SeedRequest.newBuilder().setSessionId(session.id).setParty(peers.me)
-          .addAllParties(session.parties).setDeadlineUnixMs(session.deadline).build()).getSeed().toByteArray();
-      bytes.addAndGet(s.length);
-      return s;
-    } catch (StatusRuntimeException e) {
-      throw fail(e);
-    }
+  /** Asks for the seed without a thread of its own: the reply completes the future on the transport thread. */
+  private CompletableFuture<byte[]> fetchSeed() {
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    long wait = Math.max(1, session.deadline - System.currentTimeMillis());
+    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).seed(SeedRequest.newBuilder()
+        .setSessionId(session.id).setParty(peers.me).addAllParties(session.parties).setDeadlineUnixMs(session.deadline).build(),
+        new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(smpc.proto.SeedReply r) {
+            byte[] s = r.getSeed().toByteArray();
+            bytes.addAndGet(s.length);
+            f.complete(s);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            f.completeExceptionally(fail(Status.fromThrowable(t).asRuntimeException()));
+          }
+
+          @Override
+          public void onCompleted() {
+            if (!f.isDone()) f.completeExceptionally(fail(Status.INTERNAL.withDescription("no seed in the reply").asRuntimeException()));
+          }
+        });
+    return f;
   }
 
   /** All of a kind's corrections for the session, {@code per} longs per item, streamed in chunks. */

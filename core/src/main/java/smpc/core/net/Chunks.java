@@ -104,25 +104,48 @@ public final class Chunks {
 
   /** Server streaming: sends {@code count} chunks as the client is ready for them, then completes. */
   public static <T> void download(StreamObserver<T> response, int count, IntFunction<T> chunk) {
-    ServerCallStreamObserver<T> out = (ServerCallStreamObserver<T>) response;
-    int[] next = {0};
-    Runnable pump = () -> {
-      synchronized (next) {
-        try {
-          while (next[0] < count && out.isReady() && !out.isCancelled()) out.onNext(chunk.apply(next[0]++));
-          if (next[0] == count) {
-            next[0]++;
-            out.onCompleted();
-          }
-        } catch (RuntimeException e) {
-          next[0] = count + 1;
-          out.onError(status(e));
+    download(response).start(count, chunk);
+  }
+
+  /**
+   * A server stream whose chunks come later (from another thread): gRPC takes its handlers only while the
+   * service method is first called, so the handler prepares the download at once and starts it when ready.
+   */
+  public static <T> Download<T> download(StreamObserver<T> response) {
+    return new Download<>((ServerCallStreamObserver<T>) response);
+  }
+
+  public static final class Download<T> {
+    private final ServerCallStreamObserver<T> out;
+    private IntFunction<T> chunk;
+    private int count;
+    private int next;
+
+    Download(ServerCallStreamObserver<T> out) {
+      this.out = out;
+      out.setOnReadyThreshold(Grpc.QUEUED); // several chunks on their way at once, not one
+      out.setOnCancelHandler(() -> {}); // a cancelled call just stops (pump checks), without exceptions
+      out.setOnReadyHandler(this::pump);
+    }
+
+    public synchronized void start(int count, IntFunction<T> chunk) {
+      this.count = count;
+      this.chunk = chunk;
+      pump();
+    }
+
+    private synchronized void pump() {
+      if (chunk == null || out.isCancelled()) return; // ready before there is anything to send, or the client left
+      try {
+        while (next < count && out.isReady() && !out.isCancelled()) out.onNext(chunk.apply(next++));
+        if (next == count) {
+          next++;
+          out.onCompleted();
         }
+      } catch (RuntimeException e) {
+        next = count + 1;
+        out.onError(status(e));
       }
-    };
-    out.setOnReadyThreshold(Grpc.QUEUED);
-    out.setOnCancelHandler(() -> { synchronized (next) { next[0] = count + 1; } });
-    out.setOnReadyHandler(pump);
-    pump.run();
+    }
   }
 }
