@@ -116,7 +116,9 @@ public final class Cluster implements AutoCloseable {
 
   private ManagedChannel channel(String party) {
     String addr = party == null ? config.dealer().address() : address(party);
-    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors));
+    // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
+    // (one hand-off less per call), unless a caller's interceptors might block
+    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors.length == 0, interceptors));
   }
 
   private PartyGrpc.PartyBlockingStub party(String name) {
