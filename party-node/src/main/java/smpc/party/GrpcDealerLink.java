@@ -44,22 +44,24 @@ final class GrpcDealerLink implements DealerLink {
     long dabits = plan.getDabits();
     long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
     seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || dabits > 0 ? fetchSeed()
-        : CompletableFuture.failedFuture(invalid("plan uses dealer material it did not declare"));
+        : null;
     boolean designated = session.me == 0;
     corrections = designated && triples > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1), io) : null;
     truncCorrections = designated && truncs > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2), io) : null;
     bitsCorrections = designated && compares > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3), io) : null;
     andCorrections = designated && ands > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_CORRECTIONS, ands, 1), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_CORRECTIONS, ands, 1), io) : null;
     dabitCorrections = designated && dabits > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2), io) : null;
   }
 
-  private static CompletableFuture<long[]> undeclared() {
-    return CompletableFuture.failedFuture(invalid("plan uses dealer corrections it did not declare"));
+  /** A future of material the plan declared; null (not a failed future: an exception per session costs) when it did not. */
+  private <T> T await(CompletableFuture<T> f, String what) {
+    if (f == null) throw invalid("plan uses dealer %s it did not declare", what);
+    return session.await(f, "the dealer");
   }
 
   private DealerGrpc.DealerBlockingStub stub() {
@@ -130,27 +132,27 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public byte[] seed() {
-    return await(seed);
+    return await(seed, "material");
   }
 
   @Override
   public long[] corrections(long start, int count) {
-    return deinterleave(await(corrections), 1, start, count, "triples")[0];
+    return deinterleave(await(corrections, "triples"), 1, start, count, "triples")[0];
   }
 
   @Override
   public long[][] truncCorrections(long start, int count) {
-    return deinterleave(await(truncCorrections), 2, start, count, "truncations");
+    return deinterleave(await(truncCorrections, "truncation pairs"), 2, start, count, "truncations");
   }
 
   @Override
   public long[][] bitsCorrections(long start, int count) {
-    return deinterleave(await(bitsCorrections), 3, start, count, "comparisons");
+    return deinterleave(await(bitsCorrections, "comparisons"), 3, start, count, "comparisons");
   }
 
   @Override
   public long[] andCorrections(long start, int count) {
-    return deinterleave(await(andCorrections), 1, start, count, "AND triples")[0];
+    return deinterleave(await(andCorrections, "AND triples"), 1, start, count, "AND triples")[0];
   }
 
   /** Items [start, start+count) of a stream of {@code per} interleaved longs, one array per component. */
@@ -163,7 +165,7 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public long[][] dabitCorrections(long start, int count) {
-    return deinterleave(await(dabitCorrections), 2, start, count, "daBits");
+    return deinterleave(await(dabitCorrections, "daBits"), 2, start, count, "daBits");
   }
 
   @Override
@@ -173,7 +175,7 @@ final class GrpcDealerLink implements DealerLink {
 
   /** True when the plan asked the dealer for anything. */
   boolean used() {
-    return !seed.isCompletedExceptionally();
+    return seed != null;
   }
 
   /** Tells the dealer to forget the session (the designated party, once every party has its material). */
@@ -185,7 +187,4 @@ final class GrpcDealerLink implements DealerLink {
     }
   }
 
-  private <T> T await(CompletableFuture<T> f) {
-    return session.await(f, "the dealer");
-  }
 }
