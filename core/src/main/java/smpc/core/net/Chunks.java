@@ -112,26 +112,35 @@ public final class Chunks {
    * service method is first called, so the handler prepares the download at once and starts it when ready.
    */
   public static <T> Download<T> download(StreamObserver<T> response) {
-    return new Download<>((ServerCallStreamObserver<T>) response);
+    return download(response, Runnable::run);
+  }
+
+  /** As {@link #download(StreamObserver)}, making and sending chunks on {@code pumpOn} (not on the thread that signals readiness). */
+  public static <T> Download<T> download(StreamObserver<T> response, java.util.concurrent.Executor pumpOn) {
+    return new Download<>((ServerCallStreamObserver<T>) response, pumpOn);
   }
 
   public static final class Download<T> {
     private final ServerCallStreamObserver<T> out;
+    private final java.util.concurrent.Executor pumpOn;
     private IntFunction<T> chunk;
     private int count;
     private int next;
 
-    Download(ServerCallStreamObserver<T> out) {
+    Download(ServerCallStreamObserver<T> out, java.util.concurrent.Executor pumpOn) {
       this.out = out;
+      this.pumpOn = pumpOn;
       out.setOnReadyThreshold(Grpc.QUEUED); // several chunks on their way at once, not one
       out.setOnCancelHandler(() -> {}); // a cancelled call just stops (pump checks), without exceptions
-      out.setOnReadyHandler(this::pump);
+      out.setOnReadyHandler(() -> pumpOn.execute(this::pump));
     }
 
-    public synchronized void start(int count, IntFunction<T> chunk) {
-      this.count = count;
-      this.chunk = chunk;
-      pump();
+    public void start(int count, IntFunction<T> chunk) {
+      synchronized (this) {
+        this.count = count;
+        this.chunk = chunk;
+      }
+      pumpOn.execute(this::pump);
     }
 
     private synchronized void pump() {
