@@ -116,7 +116,9 @@ public final class Cluster implements AutoCloseable {
 
   private ManagedChannel channel(String party) {
     String addr = party == null ? config.dealer().address() : address(party);
-    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors));
+    // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
+    // (one hand-off less per call), unless a caller's interceptors might block
+    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors.length == 0, interceptors));
   }
 
   private PartyGrpc.PartyBlockingStub party(String name) {
@@ -168,7 +170,8 @@ public final class Cluster implements AutoCloseable {
       if (k == 0) b.setName(name).setDtype(dtype).setLength(values.length).setFracBits(dtype == DType.REAL ? config.fracBitsOrDefault() : 0);
       return b.build();
     });
-    PartyGrpc.newStub(channel(party)).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).input(up);
+    PartyGrpc.newStub(channel(party)).withOnReadyThreshold(Grpc.QUEUED).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .input(up);
     try {
       return up.reply.join();
     } catch (RuntimeException e) {

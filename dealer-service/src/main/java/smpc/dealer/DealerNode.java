@@ -11,10 +11,12 @@ import smpc.core.net.Grpc;
 public final class DealerNode implements AutoCloseable {
   private final Server server;
   private final ScheduledExecutorService sweeper;
+  private final java.util.concurrent.ExecutorService compute;
 
-  private DealerNode(Server server, ScheduledExecutorService sweeper) {
+  private DealerNode(Server server, ScheduledExecutorService sweeper, java.util.concurrent.ExecutorService compute) {
     this.server = server;
     this.sweeper = sweeper;
+    this.compute = compute;
   }
 
   public static DealerNode start(String bind, int port) throws IOException {
@@ -23,11 +25,13 @@ public final class DealerNode implements AutoCloseable {
 
   /** @param tls the dealer's certificate and the cluster CA, or null for plaintext */
   public static DealerNode start(String bind, int port, smpc.core.net.Tls tls) throws IOException {
-    DealerService dealer = new DealerService();
-    Server server = Grpc.serve(bind, port, tls, dealer);
+    java.util.concurrent.ExecutorService compute = Executors.newCachedThreadPool(Grpc.daemonThreads("dealer-compute"));
+    DealerService dealer = new DealerService(compute);
+    // seeds are handed out on the transport thread (one hand-off less on every session's critical path)
+    Server server = Grpc.serve(bind, port, tls, true, dealer);
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("dealer-expiry"));
     sweeper.scheduleAtFixedRate(dealer::expire, 5, 5, TimeUnit.SECONDS);
-    return new DealerNode(server, sweeper);
+    return new DealerNode(server, sweeper, compute);
   }
 
   public int port() {
@@ -42,5 +46,6 @@ public final class DealerNode implements AutoCloseable {
   public void close() {
     server.shutdownNow();
     sweeper.shutdownNow();
+    compute.shutdownNow();
   }
 }

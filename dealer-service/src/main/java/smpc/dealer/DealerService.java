@@ -55,6 +55,12 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
+  /** Where corrections are computed: handlers run on the transport threads, which must stay free for seeds. */
+  private final java.util.concurrent.Executor compute;
+
+  DealerService(java.util.concurrent.Executor compute) {
+    this.compute = compute;
+  }
   private final AtomicLong bytesSent = new AtomicLong();
 
   @Override
@@ -125,7 +131,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       };
       int perChunk = Limits.CHUNK_BYTES / (8 * per);
       long count = req.getCount();
-      Chunks.download(resp, Chunks.count(count, perChunk), k -> {
+      Chunks.download(resp, compute).start(Chunks.count(count, perChunk), k -> {
         long from = req.getStart() + (long) k * perChunk;
         int n = (int) Math.min(perChunk, count - (long) k * perChunk);
         long[] out = switch (kind) {

@@ -43,23 +43,25 @@ final class GrpcDealerLink implements DealerLink {
     this.plan = plan;
     long dabits = plan.getDabits();
     long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
-    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || dabits > 0 ? CompletableFuture.supplyAsync(this::fetchSeed, io)
-        : CompletableFuture.failedFuture(invalid("plan uses dealer material it did not declare"));
+    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || dabits > 0 ? fetchSeed()
+        : null;
     boolean designated = session.me == 0;
     corrections = designated && triples > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1), io) : null;
     truncCorrections = designated && truncs > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2), io) : null;
     bitsCorrections = designated && compares > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3), io) : null;
     andCorrections = designated && ands > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_CORRECTIONS, ands, 1), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_CORRECTIONS, ands, 1), io) : null;
     dabitCorrections = designated && dabits > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2), io) : undeclared();
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2), io) : null;
   }
 
-  private static CompletableFuture<long[]> undeclared() {
-    return CompletableFuture.failedFuture(invalid("plan uses dealer corrections it did not declare"));
+  /** A future of material the plan declared; null (not a failed future: an exception per session costs) when it did not. */
+  private <T> T await(CompletableFuture<T> f, String what) {
+    if (f == null) throw invalid("plan uses dealer %s it did not declare", what);
+    return session.await(f, "the dealer");
   }
 
   private DealerGrpc.DealerBlockingStub stub() {
@@ -67,15 +69,31 @@ final class GrpcDealerLink implements DealerLink {
     return DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS);
   }
 
-  private byte[] fetchSeed() {
-    try {
-      byte[] s = stub().seed(SeedRequest.newBuilder().setSessionId(session.id).setParty(peers.me)
-          .addAllParties(session.parties).setDeadlineUnixMs(session.deadline).build()).getSeed().toByteArray();
-      bytes.addAndGet(s.length);
-      return s;
-    } catch (StatusRuntimeException e) {
-      throw fail(e);
-    }
+  /** Asks for the seed without a thread of its own: the reply completes the future on the transport thread. */
+  private CompletableFuture<byte[]> fetchSeed() {
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    long wait = Math.max(1, session.deadline - System.currentTimeMillis());
+    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).seed(SeedRequest.newBuilder()
+        .setSessionId(session.id).setParty(peers.me).addAllParties(session.parties).setDeadlineUnixMs(session.deadline).build(),
+        new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(smpc.proto.SeedReply r) {
+            byte[] s = r.getSeed().toByteArray();
+            bytes.addAndGet(s.length);
+            f.complete(s);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            f.completeExceptionally(fail(Status.fromThrowable(t).asRuntimeException()));
+          }
+
+          @Override
+          public void onCompleted() {
+            if (!f.isDone()) f.completeExceptionally(fail(Status.INTERNAL.withDescription("no seed in the reply").asRuntimeException()));
+          }
+        });
+    return f;
   }
 
   /** All of a kind's corrections for the session, {@code per} longs per item, streamed in chunks. */
@@ -114,27 +132,27 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public byte[] seed() {
-    return await(seed);
+    return await(seed, "material");
   }
 
   @Override
   public long[] corrections(long start, int count) {
-    return deinterleave(await(corrections), 1, start, count, "triples")[0];
+    return deinterleave(await(corrections, "triples"), 1, start, count, "triples")[0];
   }
 
   @Override
   public long[][] truncCorrections(long start, int count) {
-    return deinterleave(await(truncCorrections), 2, start, count, "truncations");
+    return deinterleave(await(truncCorrections, "truncation pairs"), 2, start, count, "truncations");
   }
 
   @Override
   public long[][] bitsCorrections(long start, int count) {
-    return deinterleave(await(bitsCorrections), 3, start, count, "comparisons");
+    return deinterleave(await(bitsCorrections, "comparisons"), 3, start, count, "comparisons");
   }
 
   @Override
   public long[] andCorrections(long start, int count) {
-    return deinterleave(await(andCorrections), 1, start, count, "AND triples")[0];
+    return deinterleave(await(andCorrections, "AND triples"), 1, start, count, "AND triples")[0];
   }
 
   /** Items [start, start+count) of a stream of {@code per} interleaved longs, one array per component. */
@@ -147,7 +165,7 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public long[][] dabitCorrections(long start, int count) {
-    return deinterleave(await(dabitCorrections), 2, start, count, "daBits");
+    return deinterleave(await(dabitCorrections, "daBits"), 2, start, count, "daBits");
   }
 
   @Override
@@ -157,7 +175,7 @@ final class GrpcDealerLink implements DealerLink {
 
   /** True when the plan asked the dealer for anything. */
   boolean used() {
-    return !seed.isCompletedExceptionally();
+    return seed != null;
   }
 
   /** Tells the dealer to forget the session (the designated party, once every party has its material). */
@@ -169,7 +187,4 @@ final class GrpcDealerLink implements DealerLink {
     }
   }
 
-  private <T> T await(CompletableFuture<T> f) {
-    return session.await(f, "the dealer");
-  }
 }

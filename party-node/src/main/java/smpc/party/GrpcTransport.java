@@ -36,7 +36,8 @@ final class GrpcTransport implements Transport {
           .setData(UnsafeByteOperations.unsafeWrap(payload, off, Math.min(chunk, payload.length - off))).build();
     });
     long wait = Math.max(1, session.deadline - System.currentTimeMillis());
-    PeerGrpc.newStub(peers.channel(party)).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).deliver(up);
+    PeerGrpc.newStub(peers.channel(party)).withOnReadyThreshold(smpc.core.net.Grpc.QUEUED)
+        .withDeadlineAfter(wait, TimeUnit.MILLISECONDS).deliver(up);
     up.start();
     return up.reply.handle((ok, err) -> {
       if (err == null) return null;
@@ -59,6 +60,11 @@ final class GrpcTransport implements Transport {
 
   @Override
   public byte[] receive(int from, String tag) {
-    return mailbox.take(session, session.parties.get(from), tag);
+    return mailbox.take(session, session.parties.get(from), tag).toByteArray();
+  }
+
+  @Override
+  public long[] receiveLongs(int from, String tag) {
+    return smpc.core.ring.Packing.fromByteString(mailbox.take(session, session.parties.get(from), tag));
   }
 }

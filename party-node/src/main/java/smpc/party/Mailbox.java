@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * ends, or after a grace period for sessions that never start here.
  */
 final class Mailbox {
-  private static final byte[] CONSUMED = new byte[0];
+  private static final ByteString CONSUMED = ByteString.EMPTY;
   private static final long ORPHAN_MS = 120_000;
   private static final long ENDED_MS = 600_000;
 
   private record Key(ByteString session, String from, String tag) {}
 
-  private record Slot(CompletableFuture<byte[]> message, long created) {}
+  private record Slot(CompletableFuture<ByteString> message, long created) {}
 
   private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
   private final Map<ByteString, Long> ended = new ConcurrentHashMap<>(); // id -> forget after
@@ -51,23 +51,23 @@ final class Mailbox {
   }
 
   /** Files a complete message (its bytes were reserved). A second message for the same step is refused. */
-  void deliver(ByteString session, String from, String tag, byte[] payload) {
+  void deliver(ByteString session, String from, String tag, ByteString payload) {
     if (ended.containsKey(session)) {
-      release(payload.length);
+      release(payload.size());
       throw precondition("session %s is over", Session.shortId(session));
     }
     if (!slot(new Key(session, from, tag)).message().complete(payload)) {
-      release(payload.length);
+      release(payload.size());
       throw exists("duplicate message %s from %s in session %s", tag, from, Session.shortId(session));
     }
   }
 
   /** Waits for a message until the session's deadline or failure. */
-  byte[] take(Session s, String from, String tag) {
+  ByteString take(Session s, String from, String tag) {
     Key k = new Key(s.id, from, tag);
-    byte[] m = s.await(slot(k).message(), "party " + from + " (step " + tag + ")");
+    ByteString m = s.await(slot(k).message(), "party " + from + " (step " + tag + ")");
     slots.put(k, new Slot(CompletableFuture.completedFuture(CONSUMED), System.currentTimeMillis()));
-    release(m.length);
+    release(m.size());
     return m;
   }
 
@@ -101,8 +101,8 @@ final class Mailbox {
   }
 
   private void releaseSlot(Slot s) {
-    byte[] m = s.message().getNow(null);
-    if (m != null) release(m.length);
+    ByteString m = s.message().getNow(null);
+    if (m != null) release(m.size());
   }
 
   long bufferedBytes() {

@@ -51,7 +51,8 @@ public final class PartyNode implements AutoCloseable {
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
     PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits);
-    Server server = Grpc.serve(bind, port, tls, party, new PeerService(mailbox, peerSet));
+    // peer messages are filed on the transport thread; PartyService hands its blocking work to `io` itself
+    Server server = Grpc.serve(bind, port, tls, true, party, new PeerService(mailbox, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
     return new PartyNode(server, peerSet, store, io, sweeper);

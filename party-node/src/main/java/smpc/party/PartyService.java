@@ -138,22 +138,21 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       @Override
       public void onCompleted() {
         if (failed) return;
-        try {
+        offload(resp, () -> { // storing may write to disk
           if (info == null) throw invalid("empty input stream");
           if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
           store.putNew(new StoredValue(info, data));
           resp.onNext(info);
           resp.onCompleted();
-        } catch (RuntimeException e) {
-          guard(resp, () -> { throw e; });
-        }
+        });
       }
     };
   }
 
   @Override
   public void getValue(NameRequest req, StreamObserver<ValueChunk> resp) {
-    guard(resp, () -> {
+    Chunks.Download<ValueChunk> download = Chunks.download(resp);
+    offload(resp, () -> {
       StoredValue v = store.get(req.getName());
       if (v == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me);
       if (v.info().getKind() != Kind.PRIVATE) {
@@ -162,7 +161,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       requireOwnClient("read %s's private value '%s'", peers.me, req.getName());
       byte[] bytes = Packing.toBytes(v.data());
       int chunk = Limits.CHUNK_BYTES;
-      Chunks.download(resp, Chunks.count(bytes.length, chunk), k -> {
+      download.start(Chunks.count(bytes.length, chunk), k -> {
         ValueChunk.Builder b = ValueChunk.newBuilder()
             .setData(UnsafeByteOperations.unsafeWrap(bytes, k * chunk, Math.min(chunk, bytes.length - k * chunk)));
         if (k == 0) b.setInfo(v.info());
@@ -173,7 +172,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
-    guard(resp, () -> {
+    offload(resp, () -> {
       requireOwnClient("delete values on %s", peers.me);
       reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName())).build());
     });
@@ -181,7 +180,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void listValues(ListRequest req, StreamObserver<ListReply> resp) {
-    guard(resp, () -> reply(resp, ListReply.newBuilder().addAllValues(store.list()).build()));
+    offload(resp, () -> reply(resp, ListReply.newBuilder().addAllValues(store.list()).build()));
   }
 
   @Override
@@ -204,7 +203,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void execute(ExecuteRequest req, StreamObserver<ExecuteReply> resp) {
-    guard(resp, () -> {
+    Chunks.Download<ExecuteReply> download = Chunks.download(resp);
+    offload(resp, () -> {
       Tls.require(Tls.CLIENT.equals(Tls.callerRole()) || Tls.ADMIN.equals(Tls.callerRole()), "run sessions (clients and admin do)");
       // results revealed here go to this party's client; its private values enter only sessions its own
       // client (or admin) runs: sharing a value is that consent
@@ -230,7 +230,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         List<ExecuteReply> parts = new java.util.ArrayList<>();
         for (Revealed r : out.revealed()) parts.addAll(chunks(r));
         parts.add(ExecuteReply.newBuilder().setStats(out.stats()).build());
-        Chunks.download(resp, parts.size(), parts::get);
+        download.start(parts.size(), parts::get);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
         LOG.info(() -> s + " failed: " + smpc.core.Errors.describe(e));
@@ -287,6 +287,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private static <T> void reply(StreamObserver<T> resp, T value) {
     resp.onNext(value);
     resp.onCompleted();
+  }
+
+  /**
+   * Runs a handler on the io pool (the server calls handlers on its transport threads, which must never
+   * block: sessions wait for peers, the store may touch the disk), so that any failure becomes a clear status.
+   */
+  private void offload(StreamObserver<?> resp, Runnable handler) {
+    io.execute(Context.current().wrap(() -> guard(resp, handler)));
   }
 
   /** Runs a handler so that any failure becomes a clear status and never escapes to kill the process. */

@@ -32,24 +32,23 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       private ByteString session;
       private String from;
       private String tag;
-      private byte[] buf;
-      private int pos;
+      private long total = -1; // bytes of the whole message, once its first chunk came
+      private ByteString data = ByteString.EMPTY; // the chunks so far, joined without copying
       private boolean failed;
 
       @Override
       public void onNext(Envelope e) {
         if (failed) return;
         try {
-          if (buf == null) start(e);
+          if (total < 0) start(e);
           else if (!e.getSessionId().equals(session) || !e.getFrom().equals(from) || !e.getTag().equals(tag)) {
             throw invalid("chunk headers changed within one message");
           }
-          if (e.getOffset() != pos || e.getData().size() > buf.length - pos) {
+          if (e.getOffset() != data.size() || e.getData().size() > total - data.size()) {
             throw invalid("chunk at offset %d with %d bytes does not continue a %d-byte message at %d",
-                e.getOffset(), e.getData().size(), buf.length, pos);
+                e.getOffset(), e.getData().size(), total, data.size());
           }
-          e.getData().copyTo(buf, pos);
-          pos += e.getData().size();
+          data = data.concat(e.getData());
         } catch (StatusRuntimeException ex) {
           fail(ex);
         }
@@ -67,13 +66,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           throw invalid("message size %d out of range [0, %d]", e.getTotalBytes(), MAX_MESSAGE);
         }
         mailbox.reserve(e.getSessionId(), e.getTotalBytes());
-        try {
-          buf = new byte[(int) e.getTotalBytes()];
-        } catch (OutOfMemoryError oom) {
-          mailbox.release(e.getTotalBytes());
-          throw io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("no memory for a message of " + e.getTotalBytes() + " bytes")
-              .asRuntimeException();
-        }
+        total = e.getTotalBytes();
         session = e.getSessionId();
         from = e.getFrom();
         tag = e.getTag();
@@ -81,25 +74,26 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
       private void fail(StatusRuntimeException ex) {
         failed = true;
-        if (buf != null) mailbox.release(buf.length);
-        buf = null;
+        if (total >= 0) mailbox.release(total);
+        data = null;
         resp.onError(ex);
       }
 
       @Override
       public void onError(Throwable t) {
-        if (buf != null && !failed) mailbox.release(buf.length);
+        if (total >= 0 && !failed) mailbox.release(total);
         failed = true;
+        data = null;
       }
 
       @Override
       public void onCompleted() {
         if (failed) return;
         try {
-          if (buf == null) throw invalid("empty message stream");
-          if (pos != buf.length) throw invalid("message truncated: %d of %d bytes", pos, buf.length);
-          byte[] done = buf;
-          buf = null;
+          if (total < 0) throw invalid("empty message stream");
+          if (data.size() != total) throw invalid("message truncated: %d of %d bytes", data.size(), total);
+          ByteString done = data;
+          data = null;
           failed = true; // nothing more to release from here on
           mailbox.deliver(session, from, tag, done);
           resp.onNext(DeliverAck.getDefaultInstance());

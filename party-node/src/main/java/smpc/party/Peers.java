@@ -38,12 +38,14 @@ final class Peers implements AutoCloseable {
     return a;
   }
 
+  /** Callbacks of peer calls only complete futures and send the next chunk, so they run on the transport thread. */
   ManagedChannel channel(String party) {
-    return channels.computeIfAbsent(party, p -> Grpc.channel(address(p), tls));
+    return channels.computeIfAbsent(party, p -> Grpc.channel(address(p), tls, true));
   }
 
+  /** Direct too: the seed call completes a future; blocking calls (corrections) run callbacks on their own thread. */
   ManagedChannel dealerChannel() {
-    return channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer, tls));
+    return channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer, tls, true));
   }
 
   @Override

@@ -26,7 +26,10 @@ public final class Chunks {
     return (int) Math.max(1, (bytes + chunkBytes - 1) / chunkBytes);
   }
 
-  /** Client streaming: returns an observer to pass to the async stub and the future of the reply. */
+  /**
+   * Client streaming: returns an observer to pass to the async stub (made with
+   * {@code withOnReadyThreshold(Grpc.QUEUED)}, so several chunks travel at once) and the future of the reply.
+   */
   public static <Q, R> Upload<Q, R> upload(int count, IntFunction<Q> chunk) {
     return new Upload<>(count, chunk);
   }
@@ -101,24 +104,57 @@ public final class Chunks {
 
   /** Server streaming: sends {@code count} chunks as the client is ready for them, then completes. */
   public static <T> void download(StreamObserver<T> response, int count, IntFunction<T> chunk) {
-    ServerCallStreamObserver<T> out = (ServerCallStreamObserver<T>) response;
-    int[] next = {0};
-    Runnable pump = () -> {
-      synchronized (next) {
-        try {
-          while (next[0] < count && out.isReady() && !out.isCancelled()) out.onNext(chunk.apply(next[0]++));
-          if (next[0] == count) {
-            next[0]++;
-            out.onCompleted();
-          }
-        } catch (RuntimeException e) {
-          next[0] = count + 1;
-          out.onError(status(e));
-        }
+    download(response).start(count, chunk);
+  }
+
+  /**
+   * A server stream whose chunks come later (from another thread): gRPC takes its handlers only while the
+   * service method is first called, so the handler prepares the download at once and starts it when ready.
+   */
+  public static <T> Download<T> download(StreamObserver<T> response) {
+    return download(response, Runnable::run);
+  }
+
+  /** As {@link #download(StreamObserver)}, making and sending chunks on {@code pumpOn} (not on the thread that signals readiness). */
+  public static <T> Download<T> download(StreamObserver<T> response, java.util.concurrent.Executor pumpOn) {
+    return new Download<>((ServerCallStreamObserver<T>) response, pumpOn);
+  }
+
+  public static final class Download<T> {
+    private final ServerCallStreamObserver<T> out;
+    private final java.util.concurrent.Executor pumpOn;
+    private IntFunction<T> chunk;
+    private int count;
+    private int next;
+
+    Download(ServerCallStreamObserver<T> out, java.util.concurrent.Executor pumpOn) {
+      this.out = out;
+      this.pumpOn = pumpOn;
+      out.setOnReadyThreshold(Grpc.QUEUED); // several chunks on their way at once, not one
+      out.setOnCancelHandler(() -> {}); // a cancelled call just stops (pump checks), without exceptions
+      out.setOnReadyHandler(() -> pumpOn.execute(this::pump));
+    }
+
+    public void start(int count, IntFunction<T> chunk) {
+      synchronized (this) {
+        this.count = count;
+        this.chunk = chunk;
       }
-    };
-    out.setOnCancelHandler(() -> { synchronized (next) { next[0] = count + 1; } });
-    out.setOnReadyHandler(pump);
-    pump.run();
+      pumpOn.execute(this::pump);
+    }
+
+    private synchronized void pump() {
+      if (chunk == null || out.isCancelled()) return; // ready before there is anything to send, or the client left
+      try {
+        while (next < count && out.isReady() && !out.isCancelled()) out.onNext(chunk.apply(next++));
+        if (next == count) {
+          next++;
+          out.onCompleted();
+        }
+      } catch (RuntimeException e) {
+        next = count + 1;
+        out.onError(status(e));
+      }
+    }
   }
 }

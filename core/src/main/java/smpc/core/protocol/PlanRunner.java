@@ -416,7 +416,7 @@ public final class PlanRunner implements SessionView {
     long[] out = mine.clone();
     for (int j = 0; j < parties.size(); j++) {
       if (j == me) continue;
-      long[] theirs = Packing.fromBytes(receiveFrom(j, tag));
+      long[] theirs = receiveLongs(j, tag);
       if (theirs.length != out.length) throw invalid("opening %s from %s has %d elements, expected %d", tag, parties.get(j), theirs.length, out.length);
       if (xor) for (int t = 0; t < out.length; t++) out[t] ^= theirs[t];
       else Ring.addInPlace(out, theirs);
@@ -437,7 +437,7 @@ public final class PlanRunner implements SessionView {
     long[] sum = x.clone();
     for (int j = 0; j < parties.size(); j++) {
       if (j == me) continue;
-      long[] theirs = Packing.fromBytes(receiveFrom(j, tag));
+      long[] theirs = receiveLongs(j, tag);
       if (theirs.length != sum.length) throw invalid("reveal share from %s has %d elements, expected %d", parties.get(j), theirs.length, sum.length);
       Ring.addInPlace(sum, theirs);
     }
@@ -472,6 +472,12 @@ public final class PlanRunner implements SessionView {
     byte[] b = net.receive(j, tag);
     bytesReceived += b.length;
     return b;
+  }
+
+  private long[] receiveLongs(int j, String tag) {
+    long[] v = net.receiveLongs(j, tag);
+    bytesReceived += 8L * v.length;
+    return v;
   }
 
   private int index(String party) {

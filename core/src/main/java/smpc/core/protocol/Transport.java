@@ -9,4 +9,9 @@ public interface Transport {
 
   /** The message {@code tag} from party {@code from}; throws a status at the deadline or on abort. */
   byte[] receive(int from, String tag);
+
+  /** A message that is a packed vector, decoded (a transport holding it in pieces decodes without joining them). */
+  default long[] receiveLongs(int from, String tag) {
+    return smpc.core.ring.Packing.fromBytes(receive(from, tag));
+  }
 }

@@ -31,7 +31,17 @@ public final class Packing {
     return ByteString.copyFrom(toBytes(v));
   }
 
+  /** Decodes piece by piece when {@code b} is a concatenation (of received chunks), never joining it first. */
   public static long[] fromByteString(ByteString b) {
-    return fromBytes(b.asReadOnlyByteBuffer());
+    if (b.size() % 8 != 0) throw new IllegalArgumentException("packed vector has " + b.size() + " bytes, not a multiple of 8");
+    long[] v = new long[b.size() / 8];
+    int pos = 0;
+    for (ByteBuffer piece : b.asReadOnlyByteBufferList()) {
+      if (piece.remaining() % 8 != 0) return fromBytes(b.toByteArray()); // an element spans pieces
+      int n = piece.remaining() / 8;
+      piece.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v, pos, n);
+      pos += n;
+    }
+    return v;
   }
 }

@@ -39,24 +39,37 @@ public final class Prg {
     return out;
   }
 
+  /**
+   * Keystream bytes per AES call. Working piecewise keeps the counter and keystream buffers in cache and
+   * never allocates vector-sized temporaries; separate input and output buffers matter too: the JDK copies
+   * (and afterwards zeroes) the whole input when a cipher works in place.
+   */
+  private static final int PIECE = 1 << 15;
+
   public void fill(int domain, long start, long[] out) {
     if (start < 0) throw new IllegalArgumentException("negative stream position " + start);
     int n = out.length;
     if (n == 0) return;
-    long firstBlock = start >>> 1;
-    int skip = (int) (start & 1) * 8;
-    int bytes = skip + n * 8;
-    byte[] ks = new byte[(bytes + 15) & ~15];
-    ByteBuffer counters = ByteBuffer.wrap(ks); // block j = (domain, 0, firstBlock + j), big-endian
+    long first = start & ~1L; // keystream long where the first block starts
+    long end = start + n; // keystream longs [first, end) are needed
+    byte[] counters = new byte[PIECE], ks = new byte[PIECE];
+    ByteBuffer ctr = ByteBuffer.wrap(counters); // block j = (domain, 0, j), big-endian
+    java.nio.LongBuffer keys = ByteBuffer.wrap(ks).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
     long high = (long) domain << 32;
-    for (int j = 0, blocks = ks.length / 16; j < blocks; j++) counters.putLong(high).putLong(firstBlock + j);
     try {
       Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
       aes.init(Cipher.ENCRYPT_MODE, key);
-      aes.doFinal(ks, 0, ks.length, ks, 0); // E(counter) for every block: the CTR keystream
+      for (long pos = first; pos < end; pos += PIECE / 8) {
+        int longs = (int) Math.min(PIECE / 8, end - pos), bytes = (longs * 8 + 15) & ~15;
+        ctr.clear();
+        for (long block = pos >>> 1, last = block + bytes / 16; block < last; block++) ctr.putLong(high).putLong(block);
+        aes.update(counters, 0, bytes, ks, 0); // E(counter) for every block: the CTR keystream
+        int skip = (int) Math.max(0, start - pos); // only in the first piece: an odd start drops one long
+        keys.position(skip);
+        keys.get(out, (int) (pos + skip - start), longs - skip);
+      }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES unavailable", e);
     }
-    ByteBuffer.wrap(ks, skip, n * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
   }
 }

@@ -37,6 +37,21 @@ class PrgTest {
     assertThat(new Prg(SEED).longs(5, 2001, 63)).containsExactly(Arrays.copyOfRange(Packing.fromBytes(ks), 1, 64));
   }
 
+  /** Long vectors are produced piece by piece; the pieces join into the same stream, from odd or even starts. */
+  @Test
+  void longVectorsEqualTheJdksCounterMode() throws Exception {
+    javax.crypto.Cipher ctr = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+    byte[] iv = java.nio.ByteBuffer.allocate(16).putInt(2).putInt(0).putLong(7).array();
+    ctr.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(SEED, "AES"), new javax.crypto.spec.IvParameterSpec(iv));
+    long[] want = Packing.fromBytes(ctr.doFinal(new byte[8 * 20_000]));
+    for (int skip : new int[] {0, 1, 4095, 4096, 4097}) {
+      for (int n : new int[] {1, 4096, 4097, 8191, 12_000, 20_000 - skip}) {
+        if (skip + n > want.length) continue;
+        assertThat(new Prg(SEED).longs(2, 14 + skip, n)).containsExactly(Arrays.copyOfRange(want, skip, skip + n));
+      }
+    }
+  }
+
   @Test
   void bitsAreBalanced() {
     long[] v = new Prg(SEED).longs(7, 0, 100_000);
