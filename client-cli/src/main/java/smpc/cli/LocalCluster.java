@@ -170,17 +170,23 @@ public final class LocalCluster {
 
   /** Stops one of our processes: SIGTERM, then SIGKILL after 5 s. Only a java process running our jars is touched. */
   static boolean stop(long pid) {
+    if (!ours(pid)) return false;
+    ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+    h.destroy();
+    try {
+      h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      h.destroyForcibly();
+    }
+    return true;
+  }
+
+  /** Whether a PID (say from a cluster file) is alive and, as far as we can see, runs our party or dealer jar, not a reused PID. */
+  static boolean ours(long pid) {
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
     if (h.isEmpty() || !h.get().isAlive()) return false;
     String cmd = h.get().info().commandLine().orElse("");
-    if (!cmd.isEmpty() && !(cmd.contains("party-node") || cmd.contains("dealer-service"))) return false;
-    h.get().destroy();
-    try {
-      h.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (Exception e) {
-      h.get().destroyForcibly();
-    }
-    return true;
+    return cmd.isEmpty() || cmd.contains("party-node") || cmd.contains("dealer-service");
   }
 
   private static String port(String address) {
