@@ -273,7 +273,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Resets the process's peak resident set to its current one (Linux; elsewhere VmHWM is not read either). */
-  private static void resetPeak(long pid) {
+  static void resetPeak(long pid) {
     try {
       Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5");
     } catch (java.io.IOException | UnsupportedOperationException e) {
@@ -282,7 +282,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The process's peak resident set since the last reset, in MiB (VmHWM), or null where /proc does not tell. */
-  private static Long peakMb(long pid) {
+  static Long peakMb(long pid) {
     try (var lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
       return lines.filter(l -> l.startsWith("VmHWM:")).findFirst().map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024).orElse(null);
     } catch (java.io.IOException | RuntimeException e) {
