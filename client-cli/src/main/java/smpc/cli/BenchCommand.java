@@ -3,10 +3,13 @@ package smpc.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +28,10 @@ import smpc.sdk.SmpcException;
     "W1: the seed expression (latency). W2: x*y on 1,000,000 integers. W3: x < y on 100,000 32-bit integers.",
     "W4a: x*y on 100,000 reals. W4b: sigmoid(x) on 100,000 reals. W4c: x / y on 100,000 reals.",
     "W5: logistic regression on the breast cancer data (10 epochs; needs examples/breast-cancer). W6: mean and",
-    "variance of 3 x 100,000 values. --size changes the size of all but W1 and W5."})
+    "variance of 3 x 100,000 values. --size changes the size of all but W1 and W5.",
+    "peak_rss_mb: the largest peak resident memory (VmHWM, MiB) of the computing parties during the workload, inputs",
+    "included; dealer_rss_mb the dealer's. Linux only, and only when the PIDs are known (a cluster this bench or",
+    "`smpc cluster up` started); \"-\" otherwise."})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -64,11 +70,13 @@ final class BenchCommand implements Callable<Integer> {
       config = started;
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (!json) out.printf("%-4s %8s %10s %10s %10s %14s %7s %16s %13s %s%n", "", "size", "median_s", "min_s", "max_s",
-        "ops_per_s", "rounds", "bytes_per_party", "dealer_bytes", "correct");
+    if (!json) out.printf("%-4s %8s %10s %10s %10s %14s %7s %16s %13s %11s %13s %s%n", "", "size", "median_s", "min_s", "max_s",
+        "ops_per_s", "rounds", "bytes_per_party", "dealer_bytes", "peak_rss_mb", "dealer_rss_mb", "correct");
     boolean allCorrect = true;
     try (Cluster c = Cluster.connect(config).withTimeout(Duration.ofSeconds(root.timeoutSeconds))) {
       for (String w : workloads) {
+        Map<String, Long> pids = pids(config);
+        pids.values().forEach(BenchCommand::resetPeak);
         int n = w.equals("W1") ? 1 : w.equals("W5") ? 456 : size != null ? size : w.equals("W2") ? 1_000_000 : 100_000;
         List<Run> runs = switch (w) {
           case "W1" -> w1(c);
@@ -85,7 +93,9 @@ final class BenchCommand implements Callable<Integer> {
           case "W6" -> w6(c, n);
           default -> throw SmpcException.usage("unknown workload '%s' (known: W1, W2, W3, W4a, W4b, W4c, W5, W6)", w);
         };
-        allCorrect &= report(out, w, n, runs, ps(c).size());
+        Map<String, Long> peaks = new java.util.TreeMap<>();
+        pids.forEach((name, pid) -> { Long mb = peakMb(pid); if (mb != null) peaks.put(name, mb); });
+        allCorrect &= report(out, w, n, runs, ps(c), peaks);
       }
     } finally {
       if (started != null) {
@@ -250,21 +260,57 @@ final class BenchCommand implements Callable<Integer> {
     return runs;
   }
 
-  private boolean report(PrintWriter out, String w, int n, List<Run> runs, int parties) throws Exception {
+  /**
+   * The PIDs of the dealer and parties when this bench started them or the cluster file records them (`smpc cluster
+   * up`), only those still running our jars; empty for a remote cluster, whose memory we cannot see.
+   */
+  private static Map<String, Long> pids(ClusterConfig config) {
+    Map<String, Long> pids = new java.util.LinkedHashMap<>();
+    List<ClusterConfig.Node> all = new ArrayList<>(config.parties());
+    all.add(config.dealer());
+    for (ClusterConfig.Node node : all) if (node.pid() != null && LocalCluster.ours(node.pid())) pids.put(node.name(), node.pid());
+    return pids;
+  }
+
+  /** Resets the process's peak resident set to its current one (Linux; elsewhere VmHWM is not read either). */
+  static void resetPeak(long pid) {
+    try {
+      Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5");
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      // not Linux, or not permitted: peakMb then reports the peak since the process started, or nothing
+    }
+  }
+
+  /** The process's peak resident set since the last reset, in MiB (VmHWM), or null where /proc does not tell. */
+  static Long peakMb(long pid) {
+    try (var lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
+      return lines.filter(l -> l.startsWith("VmHWM:")).findFirst().map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024).orElse(null);
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private boolean report(PrintWriter out, String w, int n, List<Run> runs, List<String> parties, Map<String, Long> peaks)
+      throws Exception {
     double[] s = runs.stream().mapToDouble(Run::seconds).sorted().toArray();
     double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     Run first = runs.get(0);
     boolean correct = runs.stream().allMatch(Run::correct);
-    long perParty = first.bytesSent() / parties;
+    long perParty = first.bytesSent() / parties.size();
+    // the peak over the computing parties (with --parties, the others idle); null when their PIDs are unknown
+    Long peak = parties.stream().map(peaks::get).filter(java.util.Objects::nonNull).max(Long::compare).orElse(null);
+    Long dealer = peaks.get("dealer");
     if (json) {
-      ObjectNode o = new ObjectMapper().createObjectNode().put("workload", w).put("parties", parties).put("size", n)
+      ObjectNode o = new ObjectMapper().createObjectNode().put("workload", w).put("parties", parties.size()).put("size", n)
           .put("median_s", median).put("min_s", s[0]).put("max_s", s[s.length - 1]).put("ops_per_s", n / median)
           .put("rounds", first.rounds()).put("bytes_per_party", perParty).put("dealer_bytes", first.dealerBytes())
-          .put("correct", correct);
+          .put("peak_rss_mb", peak).put("dealer_peak_rss_mb", dealer).put("correct", correct);
+      ObjectNode each = o.putObject("party_peak_rss_mb");
+      parties.forEach(p -> each.put(p, peaks.get(p)));
       out.println(new ObjectMapper().writeValueAsString(o));
     } else {
-      out.printf("%-4s %8d %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %s%n", w, n, median, s[0], s[s.length - 1], n / median,
-          first.rounds(), perParty, first.dealerBytes(), correct);
+      out.printf("%-4s %8d %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %11s %13s %s%n", w, n, median, s[0], s[s.length - 1], n / median,
+          first.rounds(), perParty, first.dealerBytes(), peak != null ? peak : "-", dealer != null ? dealer : "-", correct);
     }
     out.flush();
     return correct;

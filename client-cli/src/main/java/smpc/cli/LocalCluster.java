@@ -80,7 +80,7 @@ public final class LocalCluster {
     if (!healthy(dealer.address(), tls)) {
       List<String> args = new ArrayList<>(List.of("-jar", installedJar("dealer-service", lib).toString(), "--port", port(dealer.address())));
       args.addAll(security);
-      started.add(start("dealer", dealer.address(), args, logDir));
+      started.add(start("dealer", dealer.address(), args, logDir, config.parties().size() + 1));
     }
     for (Node p : config.parties()) {
       if (healthy(p.address(), tls)) continue;
@@ -88,7 +88,7 @@ public final class LocalCluster {
           port(p.address()), "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()),
           "--data-dir", logDir.resolveSibling("data").resolve(p.name()).toString()));
       args.addAll(security);
-      started.add(start(p.name(), p.address(), args, logDir));
+      started.add(start(p.name(), p.address(), args, logDir, config.parties().size() + 1));
     }
     try {
       for (Started s : started) awaitHealthy(s, logDir, tls);
@@ -108,10 +108,16 @@ public final class LocalCluster {
         .map(s -> new Node(n.name(), n.address(), s.process().pid())).orElse(n);
   }
 
-  private static Started start(String name, String address, List<String> args, Path logDir) throws IOException {
+  /**
+   * Starts one of the cluster's {@code processes} JVMs. They share this machine: left to the JVM's default
+   * (1/4 of RAM each), 5 parties and the dealer could grow to 150 % of RAM, and the kernel's OOM killer would
+   * end some process (perhaps not ours) instead of a clean OutOfMemoryError. So together their heaps get 3/4.
+   */
+  private static Started start(String name, String address, List<String> args, Path logDir, int processes) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-XX:+UseParallelGC");
+    cmd.add(String.format(java.util.Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", Math.min(25.0, 75.0 / processes)));
     cmd.addAll(args);
     File log = logDir.resolve(name + ".log").toFile();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
@@ -170,17 +176,23 @@ public final class LocalCluster {
 
   /** Stops one of our processes: SIGTERM, then SIGKILL after 5 s. Only a java process running our jars is touched. */
   static boolean stop(long pid) {
+    if (!ours(pid)) return false;
+    ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+    h.destroy();
+    try {
+      h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      h.destroyForcibly();
+    }
+    return true;
+  }
+
+  /** Whether a PID (say from a cluster file) is alive and, as far as we can see, runs our party or dealer jar, not a reused PID. */
+  static boolean ours(long pid) {
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
     if (h.isEmpty() || !h.get().isAlive()) return false;
     String cmd = h.get().info().commandLine().orElse("");
-    if (!cmd.isEmpty() && !(cmd.contains("party-node") || cmd.contains("dealer-service"))) return false;
-    h.get().destroy();
-    try {
-      h.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (Exception e) {
-      h.get().destroyForcibly();
-    }
-    return true;
+    return cmd.isEmpty() || cmd.contains("party-node") || cmd.contains("dealer-service");
   }
 
   private static String port(String address) {
