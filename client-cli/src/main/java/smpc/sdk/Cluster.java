@@ -115,6 +115,11 @@ public final class Cluster implements AutoCloseable {
   }
 
   private ManagedChannel channel(String party) {
+    // a channel left failing by a process that has since restarted reconnects at once (callers' threads only)
+    return Grpc.revive(channelAsIs(party), 3_000);
+  }
+
+  private ManagedChannel channelAsIs(String party) {
     String addr = party == null ? config.dealer().address() : address(party);
     // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
     // (one hand-off less per call), unless a caller's interceptors might block
@@ -412,7 +417,7 @@ public final class Cluster implements AutoCloseable {
 
   private void abort(String party, ByteString sid, String reason) {
     try {
-      PartyGrpc.newBlockingStub(channel(party)).withDeadlineAfter(2, TimeUnit.SECONDS)
+      PartyGrpc.newBlockingStub(channelAsIs(party)).withDeadlineAfter(2, TimeUnit.SECONDS) // no wait for a dead party
           .abort(AbortRequest.newBuilder().setSessionId(sid).setReason(reason).build());
     } catch (StatusRuntimeException ignored) {
       // an unreachable party is the likely cause of the failure itself

@@ -38,14 +38,20 @@ final class Peers implements AutoCloseable {
     return a;
   }
 
-  /** Callbacks of peer calls only complete futures and send the next chunk, so they run on the transport thread. */
+  /** Waiting for a restarted peer's channel (only after a failure): well inside any session's deadline. */
+  private static final long REVIVE_MS = 3_000;
+
+  /**
+   * Callbacks of peer calls only complete futures and send the next chunk, so they run on the transport
+   * thread. Called from session threads, which may wait for a channel to reconnect after a peer restarted.
+   */
   ManagedChannel channel(String party) {
-    return channels.computeIfAbsent(party, p -> Grpc.channel(address(p), tls, true));
+    return Grpc.revive(channels.computeIfAbsent(party, p -> Grpc.channel(address(p), tls, true)), REVIVE_MS);
   }
 
   /** Direct too: the seed call completes a future; blocking calls (corrections) run callbacks on their own thread. */
   ManagedChannel dealerChannel() {
-    return channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer, tls, true));
+    return Grpc.revive(channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer, tls, true)), REVIVE_MS);
   }
 
   @Override

@@ -87,6 +87,31 @@ public final class Grpc {
     return server;
   }
 
+  /**
+   * A channel an earlier failure left in TRANSIENT_FAILURE fails every call at once until its backoff (up to
+   * two minutes) ends, even when the peer is back: pick-first keeps reporting the failure until it
+   * reconnects. So such a channel is asked to reconnect now and given up to {@code maxWaitMs} to get ready;
+   * a restarted process is then usable at once, and a dead one costs that wait at most. Call it only
+   * where blocking is allowed (never on a transport thread).
+   */
+  public static ManagedChannel revive(ManagedChannel channel, long maxWaitMs) {
+    if (channel.getState(false) != io.grpc.ConnectivityState.TRANSIENT_FAILURE) return channel;
+    channel.resetConnectBackoff();
+    long end = System.nanoTime() + maxWaitMs * 1_000_000;
+    io.grpc.ConnectivityState state;
+    while ((state = channel.getState(false)) != io.grpc.ConnectivityState.READY && System.nanoTime() < end) {
+      java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      try {
+        changed.await(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return channel;
+  }
+
   /** True when the process at {@code address} answers its health check within the timeout. */
   public static boolean healthy(ManagedChannel channel, long timeoutMs) {
     try {
