@@ -125,7 +125,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
         s.handedOut()[slot] = true;
       }
       int per = switch (kind) {
-        case TRUNC_CORRECTIONS, DABIT_CORRECTIONS -> 2;
+        case TRUNC_CORRECTIONS, DABIT_CORRECTIONS, AND_PAIR_CORRECTIONS -> 2;
         case BITS_CORRECTIONS -> 3;
         default -> 1;
       };
@@ -139,6 +139,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
           case DABIT_CORRECTIONS -> interleave(Streams.dabitCorrections(s.seeds(), s.own(), from, n));
           case BITS_CORRECTIONS -> interleave(Streams.bitsCorrections(s.seeds(), s.own(), from, n));
           case AND_CORRECTIONS -> Streams.andCorrections(s.seeds(), from, n);
+          case AND_PAIR_CORRECTIONS -> interleave(Streams.andPairCorrections(s.seeds(), from, n));
           default -> Streams.corrections(s.seeds(), from, n);
         };
         byte[] chunk = Packing.toBytes(out);

@@ -31,6 +31,7 @@ final class GrpcDealerLink implements DealerLink {
   private final CompletableFuture<long[]> truncCorrections; // (r_hi_0, msb_0) interleaved
   private final CompletableFuture<long[]> bitsCorrections; // (r_bits_0, b_bool_0, b_arith_0) interleaved
   private final CompletableFuture<long[]> andCorrections;
+  private final CompletableFuture<long[]> andPairCorrections; // (c1_0, c2_0) interleaved
   private final CompletableFuture<long[]> dabitCorrections; // (b_bool_0, b_arith_0) interleaved
   private final Plan plan;
   private final int fracBits;
@@ -41,9 +42,9 @@ final class GrpcDealerLink implements DealerLink {
     this.peers = peers;
     this.fracBits = fracBits;
     this.plan = plan;
-    long dabits = plan.getDabits();
+    long dabits = plan.getDabits(), pairs = plan.getAndPairs();
     long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
-    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || dabits > 0 ? fetchSeed()
+    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || pairs > 0 || dabits > 0 ? fetchSeed()
         : null;
     boolean designated = session.me == 0;
     corrections = designated && triples > 0
@@ -54,6 +55,8 @@ final class GrpcDealerLink implements DealerLink {
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3), io) : null;
     andCorrections = designated && ands > 0
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_CORRECTIONS, ands, 1), io) : null;
+    andPairCorrections = designated && pairs > 0
+        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_PAIR_CORRECTIONS, pairs, 2), io) : null;
     dabitCorrections = designated && dabits > 0
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2), io) : null;
   }
@@ -153,6 +156,11 @@ final class GrpcDealerLink implements DealerLink {
   @Override
   public long[] andCorrections(long start, int count) {
     return deinterleave(await(andCorrections, "AND triples"), 1, start, count, "AND triples")[0];
+  }
+
+  @Override
+  public long[][] andPairCorrections(long start, int count) {
+    return deinterleave(await(andPairCorrections, "AND pairs"), 2, start, count, "AND pairs");
   }
 
   /** Items [start, start+count) of a stream of {@code per} interleaved longs, one array per component. */

@@ -529,7 +529,7 @@ public final class Compiler {
         code.add(i);
       }
     }
-    long triples = 0, truncs = 0, compares = 0, ands = 0, dabits = 0;
+    long triples = 0, truncs = 0, compares = 0, ands = 0, pairs = 0, dabits = 0;
     List<TruncRun> runs = new ArrayList<>();
     for (int r = 0; r <= maxRound; r++) {
       Instr.Builder mul = Instr.newBuilder().setOp(Op.MUL);
@@ -556,13 +556,14 @@ public final class Compiler {
           cmp.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
           modes.write(n.kind == K.LTZ ? 0 : 1);
           compares += n.len;
-          ands += (long) n.len * PlanRunner.ANDS_PER_COMPARE;
+          pairs += (long) n.len * PlanRunner.AND_PAIRS_PER_COMPARE;
         } else if (n.kind == K.NORM) {
           n.reg = nextReg[0]++;
           normsByBits.computeIfAbsent(n.offset, b -> Instr.newBuilder().setOp(Op.NORM).setLength(b))
               .addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
           compares += n.in[0].len;
           ands += (long) n.in[0].len * PlanRunner.andsPerNorm(n.offset);
+          pairs += (long) n.in[0].len * PlanRunner.AND_PAIRS_PER_NORM;
           dabits += n.len;
         }
       }
@@ -613,12 +614,13 @@ public final class Compiler {
         code.add(i);
       }
     }
-    if (triples > Limits.MAX_LENGTH || truncs > Limits.MAX_LENGTH || ands > Limits.MAX_LENGTH || dabits > Limits.MAX_LENGTH) {
-      throw invalid("the computation needs %d multiplications, %d truncations, %d binary ANDs and %d bit conversions,"
-          + " more than one session may do (%d each); split it", triples, truncs, ands, dabits, Limits.MAX_LENGTH);
+    if (triples > Limits.MAX_LENGTH || truncs > Limits.MAX_LENGTH || ands > Limits.MAX_LENGTH || pairs > Limits.MAX_LENGTH
+        || dabits > Limits.MAX_LENGTH) {
+      throw invalid("the computation needs %d multiplications, %d truncations, %d binary ANDs, %d binary AND pairs and %d bit"
+          + " conversions, more than one session may do (%d each); split it", triples, truncs, ands, pairs, dabits, Limits.MAX_LENGTH);
     }
     Plan plan = Plan.newBuilder().addAllInstrs(withFrees(code)).setTriples(triples).setTruncPairs(truncs)
-        .setCompares(compares).setAndTriples(ands).setDabits(dabits).addAllTruncRuns(runs).build();
+        .setCompares(compares).setAndTriples(ands).setAndPairs(pairs).setDabits(dabits).addAllTruncRuns(runs).build();
     return new Compiled(plan, PlanRunner.rounds(plan), lengths, scales);
   }
 

@@ -5,14 +5,15 @@ package smpc.core.protocol;
  * Kogge-Stone carry circuit on packed 64-bit words). With an edaBit r (additive shares of r and XOR
  * shares of its bits) the parties open c = x + r, uniform. Then x = c - r, computed bitwise: the borrow
  * into bit 63 is a prefix over generate = ~c & r and propagate = ~(c ^ r) (local, c is public), six
- * levels of word ANDs with binary Beaver triples. x < 0 is c63 ^ r63 ^ borrow; x == 0 is "every bit of c
+ * levels of word ANDs with binary Beaver triples (both ANDs of a level share p, so one "AND pair" triple
+ * serves them: 3 opened words per element and level, not 4). x < 0 is c63 ^ r63 ^ borrow; x == 0 is "every bit of c
  * equals r's". The XOR-shared bit becomes an additive 0/1 share with a daBit. Exact for every x in Z_2^64.
  */
 final class Comparison {
   /** Open x + r, six Kogge-Stone levels, one daBit conversion. */
   static final int ROUNDS = 8;
-  /** AND triples per compared element: two word ANDs per level, six levels. */
-  static final int ANDS = 12;
+  /** AND pairs per compared element: one per level (p AND g<<d, p AND p<<d), six levels. */
+  static final int AND_PAIRS = 6;
 
   private Comparison() {}
 
@@ -50,7 +51,7 @@ final class Comparison {
 
   /**
    * For x = c - r with c public and r XOR-shared in rb: {G, P} where bit i of G is the borrow out of
-   * bits 0..i and bit i of P says bits 0..i of c and r are all equal. Six levels of word ANDs.
+   * bits 0..i and bit i of P says bits 0..i of c and r are all equal. Six levels of paired word ANDs.
    */
   static long[][] borrows(SessionView s, String tag, long[] c, long[] rb) {
     int n = c.length;
@@ -62,20 +63,47 @@ final class Comparison {
     }
     // G_i becomes the borrow out of bits 0..i, P_i "bits 0..i all equal"
     for (int d = 1; d < 64; d <<= 1) {
-      long[] u = new long[2 * n], v = new long[2 * n];
+      long[] v1 = new long[n], v2 = new long[n];
       for (int t = 0; t < n; t++) {
-        u[t] = p[t];
-        v[t] = g[t] << d;
-        u[n + t] = p[t];
-        v[n + t] = p[t] << d;
+        v1[t] = g[t] << d;
+        v2[t] = p[t] << d;
       }
-      long[] z = and(s, "a" + d + "/" + tag, u, v);
-      for (int t = 0; t < n; t++) {
-        g[t] ^= z[t];
-        p[t] = z[n + t];
-      }
+      long[][] z = andPair(s, "a" + d + "/" + tag, p, v1, v2);
+      for (int t = 0; t < n; t++) g[t] ^= z[0][t];
+      p = z[1];
     }
     return new long[][] {g, p};
+  }
+
+  /**
+   * {u AND v1, u AND v2} of XOR-shared words in one round with AND pairs (a, b1, b2, a&b1, a&b2): u ^ a is
+   * opened once for both, each opened word masked by its own fresh uniform word.
+   */
+  static long[][] andPair(SessionView s, String tag, long[] u, long[] v1, long[] v2) {
+    int n = u.length;
+    boolean designated = s.designated();
+    long start = s.take(SessionView.Material.AND_PAIR, n);
+    long[][] m = Streams.andPairShares(s.dealer().seed(), designated, start, n);
+    long[] a = m[0], b1 = m[1], b2 = m[2], c1 = m[3], c2 = m[4];
+    if (designated) {
+      long[][] corr = s.dealer().andPairCorrections(start, n);
+      c1 = corr[0];
+      c2 = corr[1];
+    }
+    long[] de = new long[3 * n];
+    for (int t = 0; t < n; t++) {
+      de[t] = u[t] ^ a[t];
+      de[n + t] = v1[t] ^ b1[t];
+      de[2 * n + t] = v2[t] ^ b2[t];
+    }
+    de = s.open(tag, de, true);
+    long[] z1 = new long[n], z2 = new long[n];
+    for (int t = 0; t < n; t++) {
+      long d = de[t], e1 = de[n + t], e2 = de[2 * n + t];
+      z1[t] = c1[t] ^ (d & b1[t]) ^ (e1 & a[t]) ^ (designated ? d & e1 : 0);
+      z2[t] = c2[t] ^ (d & b2[t]) ^ (e2 & a[t]) ^ (designated ? d & e2 : 0);
+    }
+    return new long[][] {z1, z2};
   }
 
   /** Word ANDs of XOR-shared u and v with binary Beaver triples, all in one round. */

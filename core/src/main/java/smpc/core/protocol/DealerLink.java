@@ -17,6 +17,9 @@ public interface DealerLink {
   /** Party 0's c_0 of AND triples [start, start + count). */
   long[] andCorrections(long start, int count);
 
+  /** Party 0's {c1_0, c2_0} of AND pairs [start, start + count). */
+  long[][] andPairCorrections(long start, int count);
+
   /** Party 0's {b_bool_0, b_arith_0} of standalone daBits [start, start + count). */
   long[][] dabitCorrections(long start, int count);
 

@@ -20,9 +20,9 @@ final class Normalization {
     return 1 + 6 + orLevels(bits) + 1;
   }
 
-  /** Word AND triples per element. */
+  /** Single word AND triples per element, one per OR level (the borrows take Comparison.AND_PAIRS pairs). */
   static int ands(int bits) {
-    return Comparison.ANDS + orLevels(bits);
+    return orLevels(bits);
   }
 
   /** For each x (|x| < 2^bits): bits + 1 shares, the one-hot of msb(|x|) (of ~x when x < 0), then [x < 0]. */

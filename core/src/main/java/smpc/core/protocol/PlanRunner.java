@@ -66,6 +66,7 @@ public final class PlanRunner implements SessionView {
   private long truncCursor;
   private long compareCursor;
   private long andCursor;
+  private long andPairCursor;
   private long dabitCursor;
   private final TruncSchedule truncSchedule;
   private int rounds;
@@ -120,12 +121,16 @@ public final class PlanRunner implements SessionView {
   }
 
   public static final int COMPARE_ROUNDS = Comparison.ROUNDS;
-  public static final int ANDS_PER_COMPARE = Comparison.ANDS;
+  /** AND pairs per compared element (a comparison uses no single AND triples). */
+  public static final int AND_PAIRS_PER_COMPARE = Comparison.AND_PAIRS;
 
-  /** Word AND triples one NORM element over {@code bits} bits uses (it also takes one comparison's edaBit). */
+  /** Single word AND triples one NORM element over {@code bits} bits uses (its prefix OR). */
   public static int andsPerNorm(int bits) {
     return Normalization.ands(bits);
   }
+
+  /** AND pairs one NORM element uses (its borrows, as a comparison's; it also takes one comparison's edaBit). */
+  public static final int AND_PAIRS_PER_NORM = Comparison.AND_PAIRS;
 
   private static int normBits(Instr in) {
     if (in.getLength() < 2 || in.getLength() > 62) throw invalid("NORM examines 2 to 62 bits, not %d", in.getLength());
@@ -402,6 +407,7 @@ public final class PlanRunner implements SessionView {
       case TRUNC -> { start = truncCursor; truncCursor += n; }
       case COMPARE -> { start = compareCursor; compareCursor += n; }
       case DABIT -> { start = dabitCursor; dabitCursor += n; }
+      case AND_PAIR -> { start = andPairCursor; andPairCursor += n; }
       default -> { start = andCursor; andCursor += n; }
     }
     if (start + n > Limits.MAX_LENGTH) throw invalid("a session may use at most %d items of %s material", Limits.MAX_LENGTH, kind);

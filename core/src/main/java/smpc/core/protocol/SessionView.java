@@ -15,5 +15,5 @@ interface SessionView {
   /** Reserves n items of a kind of dealer material; returns the position of the first. */
   long take(Material kind, int n);
 
-  enum Material { TRIPLE, TRUNC, COMPARE, AND, DABIT }
+  enum Material { TRIPLE, TRUNC, COMPARE, AND, AND_PAIR, DABIT }
 }

@@ -30,6 +30,12 @@ public final class Streams {
   public static final int DB_A = 18;
   /** The dealer's own stream: the secret bits of standalone daBits. */
   public static final int DB_BIT = 19;
+  /** AND pairs ("one x, two y" AND triples): a, b1, b2, c1 = a&b1, c2 = a&b2. */
+  public static final int PAIR_A = 20;
+  public static final int PAIR_B1 = 21;
+  public static final int PAIR_B2 = 22;
+  public static final int PAIR_C1 = 23;
+  public static final int PAIR_C2 = 24;
   /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
   public static final int SHARE = 16;
 
@@ -161,6 +167,38 @@ public final class Streams {
     }
     for (int k = 0; k < count; k++) c[k] ^= a[k] & b[k];
     return c;
+  }
+
+  /**
+   * One party's shares of AND pairs on 64-bit words [start, start+count): {a, b1, b2, c1, c2} with
+   * c1 = a&b1 and c2 = a&b2 once XORed over the parties; c1 and c2 null for party 0.
+   */
+  public static long[][] andPairShares(byte[] seed, boolean designated, long start, int count) {
+    Prg prg = new Prg(seed);
+    return new long[][] {prg.longs(PAIR_A, start, count), prg.longs(PAIR_B1, start, count), prg.longs(PAIR_B2, start, count),
+        designated ? null : prg.longs(PAIR_C1, start, count), designated ? null : prg.longs(PAIR_C2, start, count)};
+  }
+
+  /** Party 0's {c1_0, c2_0} for AND pairs: a&b1 and a&b2 XOR the other parties' c shares. */
+  public static long[][] andPairCorrections(byte[][] seeds, long start, int count) {
+    long[] a = new long[count], b1 = new long[count], b2 = new long[count], c1 = new long[count], c2 = new long[count];
+    for (int i = 0; i < seeds.length; i++) {
+      long[][] s = andPairShares(seeds[i], i == 0, start, count);
+      for (int k = 0; k < count; k++) {
+        a[k] ^= s[0][k];
+        b1[k] ^= s[1][k];
+        b2[k] ^= s[2][k];
+        if (i > 0) {
+          c1[k] ^= s[3][k];
+          c2[k] ^= s[4][k];
+        }
+      }
+    }
+    for (int k = 0; k < count; k++) {
+      c1[k] ^= a[k] & b1[k];
+      c2[k] ^= a[k] & b2[k];
+    }
+    return new long[][] {c1, c2};
   }
 
   /** One party's standalone daBits [start, start+count): {b_bool (0/1), b_arith}; null for party 0. */

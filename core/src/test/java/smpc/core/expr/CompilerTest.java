@@ -62,6 +62,8 @@ class CompilerTest {
     Compiler.Compiled c = compile("(u < v) + (u == v) + sign(u) + abs(v)");
     assertThat(count(c, Op.COMPARE)).isEqualTo(1);
     assertThat(c.plan().getCompares()).isEqualTo(20); // u-v: < and ==; u: < and == (sign); v: < (abs); 4 elements each
+    assertThat(c.plan().getAndPairs()).isEqualTo(20 * 6); // one AND pair per Kogge-Stone level
+    assertThat(c.plan().getAndTriples()).isZero();
     assertThat(c.rounds()).isEqualTo(1 + 8 + 1 + 1); // sharing, comparison, abs's product, reveal
   }
 

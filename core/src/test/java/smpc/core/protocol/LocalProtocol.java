@@ -84,6 +84,11 @@ public final class LocalProtocol {
           }
 
           @Override
+          public long[][] andPairCorrections(long start, int count) {
+            return Streams.andPairCorrections(seeds, start, count);
+          }
+
+          @Override
           public long[][] dabitCorrections(long start, int count) {
             return Streams.dabitCorrections(seeds, dealerSeed, start, count);
           }
