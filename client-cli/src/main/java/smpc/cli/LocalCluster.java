@@ -176,8 +176,8 @@ public final class LocalCluster {
 
   /** Stops one of our processes: SIGTERM, then SIGKILL after 5 s. Only a java process running our jars is touched. */
   static boolean stop(long pid) {
-    if (!ours(pid)) return false;
-    ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+    ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+    if (h == null || !ours(pid)) return false;
     h.destroy();
     try {
       h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);

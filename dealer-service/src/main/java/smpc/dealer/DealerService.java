@@ -57,11 +57,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
   /** Where corrections are computed: handlers run on the transport threads, which must stay free for seeds. */
   private final java.util.concurrent.Executor compute;
+  private final AtomicLong bytesSent = new AtomicLong();
 
   DealerService(java.util.concurrent.Executor compute) {
     this.compute = compute;
   }
-  private final AtomicLong bytesSent = new AtomicLong();
 
   @Override
   public void seed(SeedRequest req, StreamObserver<SeedReply> resp) {

@@ -111,7 +111,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             }
             if (c.getLength() < 1) throw invalid("value '%s' is an empty vector", name);
             if (c.getLength() > Limits.MAX_LENGTH) throw invalid("value '%s' has %d elements, more than %d", name, c.getLength(), Limits.MAX_LENGTH);
-            if (store.get(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
+            if (store.info(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
             boolean real = c.getDtype() == DType.REAL;
             info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
                 .setLength(c.getLength()).setOwner(peers.me).setFracBits(real ? fracBits : 0).build();
@@ -153,12 +153,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void getValue(NameRequest req, StreamObserver<ValueChunk> resp) {
     Chunks.Download<ValueChunk> download = Chunks.download(resp);
     offload(resp, () -> {
-      StoredValue v = store.get(req.getName());
-      if (v == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me);
-      if (v.info().getKind() != Kind.PRIVATE) {
+      ValueInfo info = store.info(req.getName()); // checks first: the data is read only for an allowed caller
+      if (info == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me);
+      if (info.getKind() != Kind.PRIVATE) {
         throw denied("value '%s' on %s is a share; shares never leave a party outside the protocol", req.getName(), peers.me);
       }
       requireOwnClient("read %s's private value '%s'", peers.me, req.getName());
+      StoredValue v = store.get(req.getName());
+      if (v == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me); // deleted meanwhile
       byte[] bytes = Packing.toBytes(v.data());
       int chunk = Limits.CHUNK_BYTES;
       download.start(Chunks.count(bytes.length, chunk), k -> {

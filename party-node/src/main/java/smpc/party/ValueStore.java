@@ -37,19 +37,19 @@ final class ValueStore implements AutoCloseable {
     return name;
   }
 
+  /** What is stored under {@code name} (without reading its data), or null. */
+  synchronized ValueInfo info(String name) {
+    return infos.get(name);
+  }
+
   /** The value stored under {@code name}, or null. */
   StoredValue get(String name) {
-    ValueInfo info;
-    synchronized (this) {
-      info = infos.get(name);
-    }
+    ValueInfo info = info(name);
     if (info == null) return null;
     try {
       return new StoredValue(info, db.data(info)); // outside the lock: a large read does not stall other calls
     } catch (IllegalStateException e) {
-      synchronized (this) {
-        if (infos.get(name) != info) return get(name); // deleted or replaced meanwhile
-      }
+      if (info(name) != info) return get(name); // deleted or replaced meanwhile
       throw e;
     }
   }

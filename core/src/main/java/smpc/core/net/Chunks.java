@@ -63,9 +63,7 @@ public final class Chunks {
         try {
           out.onNext(chunk.apply(next++));
         } catch (RuntimeException e) {
-          next = count + 1;
-          out.onError(status(e));
-          reply.completeExceptionally(status(e));
+          fail(e);
           return;
         }
       }
@@ -80,10 +78,14 @@ public final class Chunks {
           out.onCompleted();
         }
       } catch (RuntimeException e) {
-        next = count + 1;
-        out.onError(status(e));
-        reply.completeExceptionally(status(e));
+        fail(e);
       }
+    }
+
+    private void fail(RuntimeException e) {
+      next = count + 1;
+      out.onError(status(e));
+      reply.completeExceptionally(status(e));
     }
 
     @Override
