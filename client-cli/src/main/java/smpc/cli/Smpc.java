@@ -12,10 +12,7 @@ import smpc.sdk.SmpcException;
 
 /** {@code smpc}: the coordinator and the user's tool. */
 @Command(name = "smpc", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-    description = "Secure multi-party computation: parties compute on secret-shared data.",
-    subcommands = {ClusterCommand.class, StatusCommand.class, InputCommand.class, ShareCommand.class,
-        EvalCommand.class, RevealCommand.class, ListCommand.class, RmCommand.class, DemoCommand.class, BenchCommand.class, LogregCommand.class, CertsCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "Secure multi-party computation: parties compute on secret-shared data.")
 public final class Smpc {
   /** gRPC logs connection noise at INFO; the CLI reports failures itself, as one line. Held so it is not collected. */
   private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
@@ -47,8 +44,48 @@ public final class Smpc {
     return (Smpc) spec.root().userObject();
   }
 
+  /** The subcommands, in help order; built by need, since picocli's model of all of them costs ~0.1 s at start. */
+  private static final java.util.LinkedHashMap<String, java.util.function.Supplier<Object>> COMMANDS = new java.util.LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("cluster", ClusterCommand::new);
+    COMMANDS.put("status", StatusCommand::new);
+    COMMANDS.put("input", InputCommand::new);
+    COMMANDS.put("share", ShareCommand::new);
+    COMMANDS.put("eval", EvalCommand::new);
+    COMMANDS.put("reveal", RevealCommand::new);
+    COMMANDS.put("list", ListCommand::new);
+    COMMANDS.put("rm", RmCommand::new);
+    COMMANDS.put("demo", DemoCommand::new);
+    COMMANDS.put("bench", BenchCommand::new);
+    COMMANDS.put("logreg", LogregCommand::new);
+    COMMANDS.put("certs", CertsCommand::new);
+    COMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
+
+  /** The whole command tree. */
   public static CommandLine commandLine() {
+    return commandLine(COMMANDS.keySet());
+  }
+
+  /**
+   * The tree for these arguments: only the named subcommand when the first word after the root options
+   * names one (help and usage errors then read the same as with the whole tree), else all of them.
+   */
+  static CommandLine commandLine(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--cluster") || a.equals("--timeout")) i++;
+      else if (!a.startsWith("-")) return commandLine(COMMANDS.containsKey(a) && !a.equals("help") ? java.util.Set.of(a) : COMMANDS.keySet());
+    }
+    return commandLine();
+  }
+
+  private static CommandLine commandLine(java.util.Set<String> names) {
     CommandLine cl = new CommandLine(new Smpc());
+    COMMANDS.forEach((name, make) -> {
+      if (names.contains(name)) cl.addSubcommand(make.get());
+    });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof SmpcException s) {
         cmd.getErr().println("smpc: error: " + s.getMessage());
@@ -66,6 +103,6 @@ public final class Smpc {
 
   public static void main(String[] args) {
     GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 }

@@ -21,6 +21,11 @@ public final class Grpc {
   private Grpc() {}
 
   static {
+    // Netty's buffer allocator emits JFR events when JFR is present: registering them loads the whole of JFR,
+    // ~0.1 s of every fresh JVM (the CLI's start-up). Off unless asked for.
+    if (System.getProperty("io.grpc.netty.shaded.io.netty.jfr.enabled") == null) {
+      System.setProperty("io.grpc.netty.shaded.io.netty.jfr.enabled", "false");
+    }
     // Netty's leak detector takes a stack trace of a sample of buffers: about 1% of a party's CPU on small
     // sessions. Off unless asked for (-Dio.grpc.netty.shaded.io.netty.leakDetection.level=simple).
     if (System.getProperty("io.grpc.netty.shaded.io.netty.leakDetection.level") == null

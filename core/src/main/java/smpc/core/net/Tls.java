@@ -13,10 +13,23 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.security.cert.X509Certificate;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -53,19 +66,39 @@ public record Tls(Path dir, String principal) {
     }
   }
 
+  /** SSL contexts by identity and file versions: one per process, not one per channel (each costs ~0.1 s cold). */
+  private static final ConcurrentHashMap<List<Object>, SslContext> CONTEXTS = new ConcurrentHashMap<>();
+
   SslContext server() {
-    try {
-      return GrpcSslContexts.forServer(file(principal + ".pem"), file(principal + ".key"))
-          .trustManager(file("ca.pem")).clientAuth(ClientAuth.REQUIRE).build();
-    } catch (Exception e) {
-      throw invalid("TLS: cannot load the certificate of %s from %s: %s", principal, dir, e.getMessage());
-    }
+    return context(true);
   }
 
   SslContext client() {
+    return context(false);
+  }
+
+  private SslContext context(boolean server) {
+    List<Object> key = new ArrayList<>(List.of(server, this));
+    for (String f : new String[] {"ca.pem", principal + ".pem", principal + ".key"}) key.add(dir.resolve(f).toFile().lastModified());
+    return CONTEXTS.computeIfAbsent(key, k -> build(server));
+  }
+
+  /**
+   * Reads a PKCS#8 key and the certificates with the JDK and hands them to Netty: Netty's own file loading
+   * registers BouncyCastle (on the CLI's class path) first. Netty then puts the key into a transient key
+   * store; the default type (PKCS12) would encrypt it with 10,000 PBKDF2 rounds, for a store that is never
+   * written anywhere. Both together cost about half a second of a fresh CLI JVM. Other key formats
+   * (SEC1 "EC PRIVATE KEY", PKCS#1) still go through Netty's loader.
+   */
+  private SslContext build(boolean server) {
     try {
-      return GrpcSslContexts.forClient().keyManager(file(principal + ".pem"), file(principal + ".key"))
-          .trustManager(file("ca.pem")).build();
+      X509Certificate[] chain = certificates(principal + ".pem"), ca = certificates("ca.pem");
+      PrivateKey key = pkcs8(principal + ".key", chain[0].getPublicKey().getAlgorithm());
+      SslContextBuilder b = server
+          ? key != null ? GrpcSslContexts.configure(SslContextBuilder.forServer(key, chain)) : GrpcSslContexts.forServer(file(principal + ".pem"), file(principal + ".key"))
+          : key != null ? GrpcSslContexts.forClient().keyManager(key, chain) : GrpcSslContexts.forClient().keyManager(file(principal + ".pem"), file(principal + ".key"));
+      if (server) b.clientAuth(ClientAuth.REQUIRE);
+      return b.trustManager(ca).keyStoreType("JKS").build();
     } catch (Exception e) {
       throw invalid("TLS: cannot load the certificate of %s from %s: %s", principal, dir, e.getMessage());
     }
@@ -73,6 +106,24 @@ public record Tls(Path dir, String principal) {
 
   private File file(String name) {
     return dir.resolve(name).toFile();
+  }
+
+  private X509Certificate[] certificates(String name) throws IOException, GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(dir.resolve(name))) {
+      X509Certificate[] certs = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new X509Certificate[0]);
+      if (certs.length == 0) throw new GeneralSecurityException(name + " holds no certificate");
+      return certs;
+    }
+  }
+
+  /** An unencrypted PKCS#8 PEM key ("BEGIN PRIVATE KEY", what `smpc certs init` writes), else null. */
+  private PrivateKey pkcs8(String name, String algorithm) throws IOException, GeneralSecurityException {
+    String pem = Files.readString(dir.resolve(name), StandardCharsets.US_ASCII);
+    String head = "-----BEGIN PRIVATE KEY-----";
+    int begin = pem.indexOf(head), end = pem.indexOf("-----END PRIVATE KEY-----");
+    if (begin < 0 || end < begin) return null;
+    byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + head.length(), end));
+    return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
   }
 
   /** The caller's principal in a handler of a TLS server, or null on a plaintext (development) server. */
