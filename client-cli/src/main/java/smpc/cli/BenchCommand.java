@@ -44,8 +44,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--repeat", defaultValue = "5", description = "Timed runs per workload (default: ${DEFAULT-VALUE}).")
   int repeat;
 
-  @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first, at least (default: ${DEFAULT-VALUE}).")
   int warmup;
+
+  @Option(names = "--warmup-seconds", defaultValue = "10", paramLabel = "S", description =
+      "Keep up the untimed runs of each workload for at least S seconds (default: ${DEFAULT-VALUE}): the parties'"
+          + " JIT compilers need hundreds of small sessions before a party runs at its steady speed.")
+  double warmupSeconds;
 
   @Option(names = "--parties", split = ",", paramLabel = "P1,P2,...", description = "Computing parties (default: all; W5 always uses all).")
   List<String> partyNames;
@@ -53,12 +58,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per line per workload.")
   boolean json;
 
+  /** Tests set this to change one element of every revealed result: the check must catch it. */
+  static volatile boolean corruptForTest;
+
   private record Run(double seconds, long rounds, long bytesSent, long dealerBytes, boolean correct) {}
 
   @Override
   public Integer call() throws Exception {
-    if (repeat < 1 || warmup < 0 || (size != null && size < 1)) {
-      throw SmpcException.usage("--repeat and --size must be positive, --warmup not negative");
+    if (repeat < 1 || warmup < 0 || warmupSeconds < 0 || (size != null && size < 1)) {
+      throw SmpcException.usage("--repeat and --size must be positive, --warmup and --warmup-seconds not negative");
     }
     Smpc root = Smpc.root(spec);
     ClusterConfig config = root.config();
@@ -124,9 +132,8 @@ final class BenchCommand implements Callable<Integer> {
     c.input(p.get(1), "_bench_ly", Arrays.stream(y).mapToLong(v -> (long) v).toArray());
     c.inputReal(p.get(0), "_bench_lt", Arrays.stream(xt).flatMapToDouble(Arrays::stream).mapToObj(java.math.BigDecimal::valueOf)
         .toArray(java.math.BigDecimal[]::new));
-    List<Run> runs = new ArrayList<>();
     try {
-      for (int i = 0; i < warmup + repeat; i++) {
+      return measure(() -> {
         smpc.sdk.Logreg.Result r = smpc.sdk.Logreg.train(c, new smpc.core.expr.Expr.Ref("_bench_lx"), new smpc.core.expr.Expr.Ref("_bench_ly"),
             x.length, x[0].length, schedule, "_bench_model", null, p.get(1), null);
         double[] prob = smpc.sdk.Logreg.predict(c, "_bench_model", "_bench_lt", x[0].length, p.get(0));
@@ -137,9 +144,8 @@ final class BenchCommand implements Callable<Integer> {
           plainRight += (plain.predict(xt[k]) >= 0.5 ? 1 : 0) == yt[k] ? 1 : 0;
         }
         boolean ok = Math.abs(right - plainRight) * 100.0 / prob.length <= 1.0;
-        if (i >= warmup) runs.add(new Run(r.seconds(), r.rounds(), r.bytesSent(), r.dealerBytes(), ok));
-      }
-      return runs;
+        return new Run(r.seconds(), r.rounds(), r.bytesSent(), r.dealerBytes(), ok);
+      });
     } finally {
       for (String v : List.of("_bench_lx", "_bench_ly", "_bench_lt", "_bench_model")) {
         if (c.catalog().contains(v)) c.delete(v);
@@ -250,12 +256,28 @@ final class BenchCommand implements Callable<Integer> {
 
   private List<Run> time(Cluster c, String expr, java.util.function.BiPredicate<long[], Integer> check) {
     List<Compiler.Output> out = List.of(Compiler.Output.reveal(Parser.parse(expr), ps(c).get(ps(c).size() - 1)));
-    List<Run> runs = new ArrayList<>();
-    for (int i = 0; i < warmup + repeat; i++) {
+    return measure(() -> {
       long t0 = System.nanoTime();
       Evaluation ev = c.evaluate(out, ps(c));
       double s = (System.nanoTime() - t0) / 1e9;
-      if (i >= warmup) runs.add(new Run(s, ev.rounds(), ev.bytesSent(), ev.dealerBytes(), check.test(ev.revealed().get(0), ev.scales().get(0))));
+      long[] result = ev.revealed().get(0);
+      if (corruptForTest) result[result.length / 2] += 1L << 40;
+      return new Run(s, ev.rounds(), ev.bytesSent(), ev.dealerBytes(), check.test(result, ev.scales().get(0)));
+    });
+  }
+
+  /**
+   * Untimed runs (at least --warmup of them, for at least --warmup-seconds), then --repeat timed ones. Every
+   * run's result is checked: a wrong warm-up run marks the timed runs incorrect too.
+   */
+  private List<Run> measure(java.util.function.Supplier<Run> run) {
+    long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
+    boolean warmCorrect = true;
+    for (int i = 0; i < warmup || System.nanoTime() < end; i++) warmCorrect &= run.get().correct();
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < repeat; i++) {
+      Run r = run.get();
+      runs.add(warmCorrect ? r : new Run(r.seconds(), r.rounds(), r.bytesSent(), r.dealerBytes(), false));
     }
     return runs;
   }

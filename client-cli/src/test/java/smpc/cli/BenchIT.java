@@ -1,0 +1,63 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** `smpc bench` on a real cluster, small sizes: every workload checked against plain computation, its counters sane. */
+class BenchIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void everyWorkloadReportsCheckedFiguresAndAWrongAnswerFailsLoudly() throws Exception {
+    try (TestCluster c = TestCluster.start("alice", "bob", "carol")) {
+      int n = 3000;
+      TestCluster.Result r = c.cli("bench", "--json", "--workload", "W1,W2,W3,W4a,W4b,W4c,W6", "--size", Integer.toString(n),
+          "--repeat", "2", "--warmup", "1", "--warmup-seconds", "0");
+      assertThat(r.code()).as(r.err()).isZero();
+      Map<String, JsonNode> byWorkload = new TreeMap<>();
+      for (String line : r.out().strip().split("\n")) {
+        JsonNode o = JSON.readTree(line);
+        byWorkload.put(o.get("workload").asText(), o);
+        for (String key : List.of("workload", "parties", "size", "median_s", "min_s", "max_s", "ops_per_s", "rounds",
+            "bytes_per_party", "dealer_bytes", "correct", "peak_rss_mb")) {
+          assertThat(o.has(key)).as("%s has %s: %s", o.get("workload"), key, line).isTrue();
+        }
+        assertThat(o.get("correct").asBoolean()).as(line).isTrue();
+        assertThat(o.get("parties").asInt()).isEqualTo(3);
+        assertThat(o.get("min_s").asDouble()).isPositive().isLessThanOrEqualTo(o.get("median_s").asDouble());
+        assertThat(o.get("max_s").asDouble()).isGreaterThanOrEqualTo(o.get("median_s").asDouble());
+        assertThat(o.get("rounds").asLong()).isPositive();
+        assertThat(o.get("bytes_per_party").asLong()).isPositive();
+        assertThat(o.get("peak_rss_mb").asLong()).as("the bench knows its cluster's PIDs").isPositive();
+      }
+      assertThat(byWorkload).containsOnlyKeys("W1", "W2", "W3", "W4a", "W4b", "W4c", "W6");
+      assertThat(byWorkload.get("W1").get("size").asInt()).isEqualTo(1);
+      // W2: each party opens its shares of d and e to the two others; the dealer sends 8 bytes per triple
+      // (one correction to one party) plus a seed per party, whatever the number of parties
+      JsonNode w2 = byWorkload.get("W2");
+      assertThat(w2.get("size").asInt()).isEqualTo(n);
+      assertThat(w2.get("bytes_per_party").asLong()).isBetween(2L * 2 * 8 * n, 2L * 2 * 8 * n + 8L * n + 4096);
+      assertThat(w2.get("dealer_bytes").asLong()).isBetween(8L * n, 8L * n + 1024);
+      assertThat(byWorkload.get("W3").get("rounds").asLong()).isLessThanOrEqualTo(10);
+
+      // one wrong element in a result (2^40 units more) must fail the run: exit 1, correct false
+      BenchCommand.corruptForTest = true;
+      try {
+        for (String w : List.of("W1", "W2", "W3", "W4b", "W6")) {
+          TestCluster.Result wrong = c.cli("bench", "--json", "--workload", w, "--size", "100", "--repeat", "1",
+              "--warmup", "0", "--warmup-seconds", "0");
+          assertThat(wrong.code()).as(w + ": " + wrong.out() + wrong.err()).isEqualTo(1);
+          assertThat(JSON.readTree(wrong.out().strip()).get("correct").asBoolean()).as(wrong.out()).isFalse();
+        }
+      } finally {
+        BenchCommand.corruptForTest = false;
+      }
+    }
+  }
+}
