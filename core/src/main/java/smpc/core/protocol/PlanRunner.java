@@ -121,8 +121,10 @@ public final class PlanRunner implements SessionView {
   }
 
   public static final int COMPARE_ROUNDS = Comparison.ROUNDS;
-  /** AND pairs per compared element (a comparison uses no single AND triples). */
-  public static final int AND_PAIRS_PER_COMPARE = Comparison.AND_PAIRS;
+  /** AND pairs one COMPARE instruction of {@code n} elements in all uses (a comparison uses no single AND triples). */
+  public static long andPairsPerCompare(long n) {
+    return Comparison.andPairs(n);
+  }
 
   /** Single word AND triples one NORM element over {@code bits} bits uses (its prefix OR). */
   public static int andsPerNorm(int bits) {
