@@ -1,5 +1,7 @@
 package smpc.core.protocol;
 
+import smpc.core.ring.Packing;
+
 /**
  * Exact comparison with zero in 8 rounds for a whole vector (Escudero et al., CRYPTO 2020, with a
  * carry circuit on packed 64-bit words). With an edaBit r (additive shares of r and XOR shares of its
@@ -33,9 +35,9 @@ final class Comparison {
       bb = corr[1];
       ba = corr[2];
     }
-    long[] c = new long[n];
-    for (int t = 0; t < n; t++) c[t] = x[t] + ra[t];
-    c = s.open("c/" + tag, c, false);
+    byte[] masked = Packing.allocate(n);
+    for (int t = 0; t < n; t++) Packing.put(masked, t, x[t] + ra[t]);
+    long[] c = s.openPacked("c/" + tag, masked, false);
     // generate and propagate; for x < 0 the borrow into bit 63 is wanted, out of 63 bits: they move up one
     // position above a neutral bit 0 (generate 0, propagate 1), so that the 64-bit tree's top yields it
     long[] g = new long[n], p = new long[n];
@@ -156,14 +158,14 @@ final class Comparison {
       c1 = corr[0];
       c2 = corr[1];
     }
-    long[] de = new long[3 * n];
+    byte[] mine = Packing.allocate(3 * n);
     for (int t = 0; t < n; t++) {
-      de[t] = u[t] ^ a[t];
-      de[n + t] = v1[t] ^ b1[t];
-      de[2 * n + t] = v2[t] ^ b2[t];
+      Packing.put(mine, t, u[t] ^ a[t]);
+      Packing.put(mine, n + t, v1[t] ^ b1[t]);
+      Packing.put(mine, 2 * n + t, v2[t] ^ b2[t]);
     }
-    de = s.open(tag, de, true);
-    long[] z1 = new long[n], z2 = new long[n];
+    long[] de = s.openPacked(tag, mine, true);
+    long[] z1 = b1, z2 = b2; // the PRG's fresh arrays take the results: b1[t], b2[t] are read before written
     for (int t = 0; t < n; t++) {
       long d = de[t], e1 = de[n + t], e2 = de[2 * n + t];
       z1[t] = c1[t] ^ (d & b1[t]) ^ (e1 & a[t]) ^ (designated ? d & e1 : 0);
