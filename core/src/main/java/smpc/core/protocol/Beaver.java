@@ -15,10 +15,14 @@ final class Beaver {
     long start = s.take(SessionView.Material.TRIPLE, n);
     long[][] abc = Streams.tripleShares(s.dealer().seed(), designated, start, n);
     long[] a = abc[0], b = abc[1], c = designated ? s.dealer().corrections(start, n) : abc[2];
-    byte[] mine = Packing.allocate(2 * n); // d and e masked straight into the message
-    for (int i = 0; i < n; i++) {
-      Packing.put(mine, i, x[i] - a[i]);
-      Packing.put(mine, n + i, y[i] - b[i]);
+    byte[] mine = Packing.allocate(2 * n); // d and e masked a block at a time straight into the message
+    long[] block = new long[Math.min(Packing.BLOCK, n)];
+    for (int i0 = 0; i0 < n; i0 += block.length) {
+      int len = Math.min(block.length, n - i0);
+      for (int k = 0; k < len; k++) block[k] = x[i0 + k] - a[i0 + k];
+      Packing.put(mine, i0, block, len);
+      for (int k = 0; k < len; k++) block[k] = y[i0 + k] - b[i0 + k];
+      Packing.put(mine, n + i0, block, len);
     }
     long[] de = s.openPacked(tag, mine, false);
     long[] z = a; // a's own array (fresh from the PRG) takes the product: a[i] is read before it is written

@@ -36,7 +36,12 @@ final class Comparison {
       ba = corr[2];
     }
     byte[] masked = Packing.allocate(n);
-    for (int t = 0; t < n; t++) Packing.put(masked, t, x[t] + ra[t]);
+    long[] block = new long[Math.min(Packing.BLOCK, n)];
+    for (int i0 = 0; i0 < n; i0 += block.length) {
+      int len = Math.min(block.length, n - i0);
+      for (int k = 0; k < len; k++) block[k] = x[i0 + k] + ra[i0 + k];
+      Packing.put(masked, i0, block, len);
+    }
     long[] c = s.openPacked("c/" + tag, masked, false);
     // generate and propagate; for x < 0 the borrow into bit 63 is wanted, out of 63 bits: they move up one
     // position above a neutral bit 0 (generate 0, propagate 1), so that the 64-bit tree's top yields it
@@ -159,10 +164,15 @@ final class Comparison {
       c2 = corr[1];
     }
     byte[] mine = Packing.allocate(3 * n);
-    for (int t = 0; t < n; t++) {
-      Packing.put(mine, t, u[t] ^ a[t]);
-      Packing.put(mine, n + t, v1[t] ^ b1[t]);
-      Packing.put(mine, 2 * n + t, v2[t] ^ b2[t]);
+    long[] block = new long[Math.min(Packing.BLOCK, n)];
+    for (int i0 = 0; i0 < n; i0 += block.length) {
+      int len = Math.min(block.length, n - i0);
+      for (int k = 0; k < len; k++) block[k] = u[i0 + k] ^ a[i0 + k];
+      Packing.put(mine, i0, block, len);
+      for (int k = 0; k < len; k++) block[k] = v1[i0 + k] ^ b1[i0 + k];
+      Packing.put(mine, n + i0, block, len);
+      for (int k = 0; k < len; k++) block[k] = v2[i0 + k] ^ b2[i0 + k];
+      Packing.put(mine, 2 * n + i0, block, len);
     }
     long[] de = s.openPacked(tag, mine, true);
     long[] z1 = b1, z2 = b2; // the PRG's fresh arrays take the results: b1[t], b2[t] are read before written

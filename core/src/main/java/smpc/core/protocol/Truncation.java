@@ -26,7 +26,12 @@ final class Truncation {
     }
     long offset = designated ? 1L << 62 : 0;
     byte[] masked = Packing.allocate(n);
-    for (int i = 0; i < n; i++) Packing.put(masked, i, x[i] + offset + r[i]);
+    long[] block = new long[Math.min(Packing.BLOCK, n)];
+    for (int i0 = 0; i0 < n; i0 += block.length) {
+      int len = Math.min(block.length, n - i0);
+      for (int k = 0; k < len; k++) block[k] = x[i0 + k] + offset + r[i0 + k];
+      Packing.put(masked, i0, block, len);
+    }
     long[] c = s.openPacked(tag, masked, false);
     long unoffset = designated ? 1L << (62 - f) : 0;
     long[] z = new long[n];

@@ -1,8 +1,6 @@
 package smpc.core.ring;
 
 import com.google.protobuf.ByteString;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -10,16 +8,15 @@ import java.nio.ByteOrder;
 public final class Packing {
   private Packing() {}
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /**
+   * Elements per block when a protocol masks its share a block at a time and packs each block with one bulk
+   * copy: no vector-sized temporary, and no per-element call that is slow until the JIT has compiled it.
+   */
+  public static final int BLOCK = 1024;
 
-  /** Writes element {@code index} of a packed vector: lets a protocol mask its share straight into the message. */
-  public static void put(byte[] packed, int index, long v) {
-    LONGS.set(packed, index << 3, v);
-  }
-
-  /** Element {@code index} of a packed vector. */
-  public static long get(byte[] packed, int index) {
-    return (long) LONGS.get(packed, index << 3);
+  /** Writes src[0, len) as elements [index, index + len) of a packed vector. */
+  public static void put(byte[] packed, int index, long[] src, int len) {
+    ByteBuffer.wrap(packed, index * 8, len * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(src, 0, len);
   }
 
   /** A packed vector of n elements (8n bytes, or an exception when that exceeds an array). */
@@ -44,21 +41,27 @@ public final class Packing {
       }
     }
     int pos = 0;
-    for (ByteBuffer piece : pieces) {
-      piece.order(ByteOrder.LITTLE_ENDIAN);
-      int base = piece.position(), k = piece.remaining() / 8;
-      if (xor) for (int i = 0; i < k; i++) acc[pos + i] ^= piece.getLong(base + 8 * i);
-      else for (int i = 0; i < k; i++) acc[pos + i] += piece.getLong(base + 8 * i);
-      pos += k;
-    }
+    long[] block = new long[(int) Math.min(BLOCK, n)];
+    for (ByteBuffer piece : pieces) pos = combine(piece.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer(), acc, pos, block, xor);
     return n;
+  }
+
+  /** Combines the longs of {@code from} into acc[pos, ...) a block at a time; returns the position after them. */
+  private static int combine(java.nio.LongBuffer from, long[] acc, int pos, long[] block, boolean xor) {
+    while (from.hasRemaining()) {
+      int m = Math.min(block.length, from.remaining());
+      from.get(block, 0, m);
+      if (xor) for (int i = 0; i < m; i++) acc[pos + i] ^= block[i];
+      else for (int i = 0; i < m; i++) acc[pos + i] += block[i];
+      pos += m;
+    }
+    return pos;
   }
 
   /** acc += b (or acc ^= b) for a packed b of acc's length. */
   public static void combine(byte[] b, long[] acc, boolean xor) {
     if (b.length != acc.length * 8L) throw new IllegalArgumentException("packed vector has " + b.length + " bytes, expected " + acc.length * 8L);
-    if (xor) for (int i = 0; i < acc.length; i++) acc[i] ^= get(b, i);
-    else for (int i = 0; i < acc.length; i++) acc[i] += get(b, i);
+    combine(ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer(), acc, 0, new long[Math.min(BLOCK, Math.max(1, acc.length))], xor);
   }
 
   public static byte[] toBytes(long[] v) {

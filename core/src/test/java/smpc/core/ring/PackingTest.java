@@ -29,11 +29,15 @@ class PackingTest {
   }
 
   @Property
-  void putWritesWhatToBytesWrites(@ForAll long[] v) {
-    byte[] b = Packing.allocate(v.length);
-    for (int i = 0; i < v.length; i++) Packing.put(b, i, v[i]);
-    assertThat(b).isEqualTo(Packing.toBytes(v));
-    for (int i = 0; i < v.length; i++) assertThat(Packing.get(b, i)).isEqualTo(v[i]);
+  void putWritesWhatToBytesWrites(@ForAll long[] v, @ForAll long[] before) {
+    byte[] b = Packing.allocate(before.length + v.length);
+    byte[] head = Packing.toBytes(before);
+    System.arraycopy(head, 0, b, 0, head.length);
+    long[] src = java.util.Arrays.copyOf(v, v.length + 3); // only the first len elements are written
+    Packing.put(b, before.length, src, v.length);
+    long[] all = java.util.Arrays.copyOf(before, before.length + v.length);
+    System.arraycopy(v, 0, all, before.length, v.length);
+    assertThat(b).isEqualTo(Packing.toBytes(all));
   }
 
   /** combine adds or XORs a packed vector held in pieces of any sizes, an element spanning pieces included. */
@@ -41,6 +45,10 @@ class PackingTest {
   void combineAddsOrXorsAcrossPieces(@ForAll long[] acc, @ForAll long seed, @ForAll boolean xor) {
     java.util.Random rnd = new java.util.Random(seed);
     long[] theirs = rnd.longs(acc.length).toArray();
+    if (rnd.nextBoolean() && acc.length > 0) { // longer than a block, so blocks repeat
+      acc = java.util.Arrays.copyOf(acc, 3 * Packing.BLOCK + acc.length);
+      theirs = rnd.longs(acc.length).toArray();
+    }
     byte[] packed = Packing.toBytes(theirs);
     com.google.protobuf.ByteString pieces = com.google.protobuf.ByteString.EMPTY;
     for (int off = 0; off < packed.length; ) {
