@@ -67,4 +67,9 @@ final class GrpcTransport implements Transport {
   public long[] receiveLongs(int from, String tag) {
     return smpc.core.ring.Packing.fromByteString(mailbox.take(session, session.parties.get(from), tag));
   }
+
+  @Override
+  public long receiveInto(int from, String tag, long[] acc, boolean xor) {
+    return smpc.core.ring.Packing.combine(mailbox.take(session, session.parties.get(from), tag), acc, xor);
+  }
 }

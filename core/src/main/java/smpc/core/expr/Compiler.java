@@ -537,6 +537,7 @@ public final class Compiler {
       Map<Integer, Long> truncLengths = new HashMap<>();
       Map<Integer, Instr.Builder> normsByBits = new java.util.TreeMap<>();
       Instr.Builder cmp = Instr.newBuilder().setOp(Op.COMPARE);
+      long compared = 0; // elements of this round's COMPARE instruction
       java.io.ByteArrayOutputStream modes = new java.io.ByteArrayOutputStream();
       for (Node n : nodes) {
         if (n.round != r || n.reg >= 0) continue;
@@ -556,7 +557,7 @@ public final class Compiler {
           cmp.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
           modes.write(n.kind == K.LTZ ? 0 : 1);
           compares += n.len;
-          pairs += (long) n.len * PlanRunner.AND_PAIRS_PER_COMPARE;
+          compared += n.len;
         } else if (n.kind == K.NORM) {
           n.reg = nextReg[0]++;
           normsByBits.computeIfAbsent(n.offset, b -> Instr.newBuilder().setOp(Op.NORM).setLength(b))
@@ -572,6 +573,7 @@ public final class Compiler {
         code.add(t.getValue());
         runs.add(TruncRun.newBuilder().setBits(t.getKey()).setCount(truncLengths.get(t.getKey())).build());
       }
+      pairs += PlanRunner.andPairsPerCompare(compared);
       if (cmp.getDstCount() > 0) code.add(cmp.setModes(com.google.protobuf.ByteString.copyFrom(modes.toByteArray())));
       code.addAll(normsByBits.values());
       for (Node n : nodes) {

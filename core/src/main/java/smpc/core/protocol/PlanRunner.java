@@ -121,8 +121,10 @@ public final class PlanRunner implements SessionView {
   }
 
   public static final int COMPARE_ROUNDS = Comparison.ROUNDS;
-  /** AND pairs per compared element (a comparison uses no single AND triples). */
-  public static final int AND_PAIRS_PER_COMPARE = Comparison.AND_PAIRS;
+  /** AND pairs one COMPARE instruction of {@code n} elements in all uses (a comparison uses no single AND triples). */
+  public static long andPairsPerCompare(long n) {
+    return Comparison.andPairs(n);
+  }
 
   /** Single word AND triples one NORM element over {@code bits} bits uses (its prefix OR). */
   public static int andsPerNorm(int bits) {
@@ -363,6 +365,7 @@ public final class PlanRunner implements SessionView {
 
   /** All vectors one after the other: a batch of operations is one vector operation, one message. */
   private static long[] flatten(long[][] xs) {
+    if (xs.length == 1) return xs[0]; // registers are never changed in place
     long total = 0;
     for (long[] x : xs) total += x.length;
     if (total > Limits.MAX_LENGTH) throw invalid("one step of %d elements exceeds %d", total, Limits.MAX_LENGTH);
@@ -377,6 +380,10 @@ public final class PlanRunner implements SessionView {
 
   /** Splits a batch result back into the instruction's destinations, shaped like {@code like}. */
   private void scatter(Instr in, long[] z, long[][] like) {
+    if (like.length == 1 && z.length == like[0].length) {
+      set(in, 0, z);
+      return;
+    }
     int off = 0;
     for (int k = 0; k < like.length; k++) {
       set(in, k, java.util.Arrays.copyOfRange(z, off, off + like[k].length));
@@ -417,17 +424,24 @@ public final class PlanRunner implements SessionView {
   /** Opens a vector: every party sends its share to every other and combines them (sum, or XOR). */
   @Override
   public long[] open(String tag, long[] mine, boolean xor) {
-    byte[] bytes = Packing.toBytes(mine);
-    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, bytes);
-    long[] out = mine.clone();
+    return openPacked(tag, Packing.toBytes(mine), xor);
+  }
+
+  @Override
+  public long[] openPacked(String tag, byte[] mine, boolean xor) {
+    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, mine);
+    long[] out = Packing.fromBytes(mine);
     for (int j = 0; j < parties.size(); j++) {
-      if (j == me) continue;
-      long[] theirs = receiveLongs(j, tag);
-      if (theirs.length != out.length) throw invalid("opening %s from %s has %d elements, expected %d", tag, parties.get(j), theirs.length, out.length);
-      if (xor) for (int t = 0; t < out.length; t++) out[t] ^= theirs[t];
-      else Ring.addInPlace(out, theirs);
+      if (j != me) receiveInto(j, tag, out, xor, "opening");
     }
     return out;
+  }
+
+  /** acc += (or ^=) the vector {@code tag} from party j, which must have acc's length. */
+  private void receiveInto(int j, String tag, long[] acc, boolean xor, String what) {
+    long len = net.receiveInto(j, tag, acc, xor);
+    if (len != acc.length) throw invalid("%s %s from %s has %d elements, expected %d", what, tag, parties.get(j), len, acc.length);
+    bytesReceived += 8L * len;
   }
 
   /** Every party sends its share to the target only; the target reconstructs. */
@@ -442,13 +456,10 @@ public final class PlanRunner implements SessionView {
     }
     long[] sum = x.clone();
     for (int j = 0; j < parties.size(); j++) {
-      if (j == me) continue;
-      long[] theirs = receiveLongs(j, tag);
-      if (theirs.length != sum.length) throw invalid("reveal share from %s has %d elements, expected %d", parties.get(j), theirs.length, sum.length);
-      Ring.addInPlace(sum, theirs);
+      if (j != me) receiveInto(j, tag, sum, false, "reveal share");
     }
     Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setScale(in.getScale())
-        .setData(Packing.toByteString(sum));
+        .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(Packing.toBytes(sum))); // a fresh array, never changed
     if (!in.getName().isEmpty()) {
       ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.PRIVATE).setDtype(dtypeOf(in))
           .setLength(sum.length).setOwner(parties.get(me)).setFracBits(in.getScale()).build();
@@ -478,12 +489,6 @@ public final class PlanRunner implements SessionView {
     byte[] b = net.receive(j, tag);
     bytesReceived += b.length;
     return b;
-  }
-
-  private long[] receiveLongs(int j, String tag) {
-    long[] v = net.receiveLongs(j, tag);
-    bytesReceived += 8L * v.length;
-    return v;
   }
 
   private int index(String party) {

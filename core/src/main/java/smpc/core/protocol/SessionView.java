@@ -12,6 +12,9 @@ interface SessionView {
   /** Every party sends its share to every other; returns the combined value (sum, or XOR). One round. */
   long[] open(String tag, long[] mine, boolean xor);
 
+  /** As {@link #open}, with this party's share already packed (a protocol masks straight into the message). */
+  long[] openPacked(String tag, byte[] mine, boolean xor);
+
   /** Reserves n items of a kind of dealer material; returns the position of the first. */
   long take(Material kind, int n);
 

@@ -14,4 +14,16 @@ public interface Transport {
   default long[] receiveLongs(int from, String tag) {
     return smpc.core.ring.Packing.fromBytes(receive(from, tag));
   }
+
+  /**
+   * Adds (or XORs) the packed vector {@code tag} from party {@code from} into {@code acc} without decoding it
+   * into an array of its own; returns its element count, and leaves acc as it was when that is not acc's length.
+   */
+  default long receiveInto(int from, String tag, long[] acc, boolean xor) {
+    long[] theirs = receiveLongs(from, tag);
+    if (theirs.length != acc.length) return theirs.length;
+    if (xor) for (int t = 0; t < acc.length; t++) acc[t] ^= theirs[t];
+    else for (int t = 0; t < acc.length; t++) acc[t] += theirs[t];
+    return theirs.length;
+  }
 }

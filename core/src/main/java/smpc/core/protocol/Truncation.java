@@ -1,5 +1,7 @@
 package smpc.core.protocol;
 
+import smpc.core.ring.Packing;
+
 /**
  * Truncation x / 2^f (f any of 1..62, per the plan's schedule) in one round with a dealer pair (r, r >>> f, msb(r)), r uniform.
  * With x' = x + 2^62 in [0, 2^63) the parties open c = x' + r (uniform, so it hides x); the wrap-around
@@ -23,9 +25,14 @@ final class Truncation {
       msb = corr[1];
     }
     long offset = designated ? 1L << 62 : 0;
-    long[] c = new long[n];
-    for (int i = 0; i < n; i++) c[i] = x[i] + offset + r[i];
-    c = s.open(tag, c, false);
+    byte[] masked = Packing.allocate(n);
+    long[] block = new long[Math.min(Packing.BLOCK, n)];
+    for (int i0 = 0; i0 < n; i0 += block.length) {
+      int len = Math.min(block.length, n - i0);
+      for (int k = 0; k < len; k++) block[k] = x[i0 + k] + offset + r[i0 + k];
+      Packing.put(masked, i0, block, len);
+    }
+    long[] c = s.openPacked(tag, masked, false);
     long unoffset = designated ? 1L << (62 - f) : 0;
     long[] z = new long[n];
     for (int i = 0; i < n; i++) {

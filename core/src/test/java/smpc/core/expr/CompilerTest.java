@@ -62,7 +62,7 @@ class CompilerTest {
     Compiler.Compiled c = compile("(u < v) + (u == v) + sign(u) + abs(v)");
     assertThat(count(c, Op.COMPARE)).isEqualTo(1);
     assertThat(c.plan().getCompares()).isEqualTo(20); // u-v: < and ==; u: < and == (sign); v: < (abs); 4 elements each
-    assertThat(c.plan().getAndPairs()).isEqualTo(20 * 6); // one AND pair per Kogge-Stone level
+    assertThat(c.plan().getAndPairs()).isEqualTo(10 + 5 + 3 + 2 + 1 + 1); // the tree's six levels, two words into one each
     assertThat(c.plan().getAndTriples()).isZero();
     assertThat(c.rounds()).isEqualTo(1 + 8 + 1 + 1); // sharing, comparison, abs's product, reveal
   }

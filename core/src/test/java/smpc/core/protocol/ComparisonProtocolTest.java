@@ -111,16 +111,17 @@ class ComparisonProtocolTest {
       Plan plan = Plan.newBuilder()
           .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName("x0").setParty(parties.get(0)))
           .addInstrs(Instr.newBuilder().setOp(Op.COMPARE).addDst(1).addSrc(0).setModes(com.google.protobuf.ByteString.copyFrom(new byte[] {0})))
-          .setCompares(256).setAndPairs(256 * PlanRunner.AND_PAIRS_PER_COMPARE).build();
+          .setCompares(256).setAndPairs(PlanRunner.andPairsPerCompare(256)).build();
       List<LocalProtocol.Message> log = new ArrayList<>();
       LocalProtocol.run(plan, parties, ProtocolTest.stores(parties, Map.of("x0", new ProtocolTest.Input(0, x))), log);
       long ones = 0, bits = 0, eOnes = 0, eCount = 0;
       for (LocalProtocol.Message m : log) {
         long[] words = Packing.fromBytes(m.payload());
-        if (m.tag().startsWith("e/")) { // one bit per element, masked by the daBit
+        if (m.tag().startsWith("e/")) { // one bit per element (64 to a word), masked by the daBit
+          assertThat(words).hasSize(256 / 64);
           for (long w : words) {
-            eOnes += w & 1;
-            eCount++;
+            eOnes += Long.bitCount(w);
+            eCount += 64;
           }
         } else if (m.tag().startsWith("c/") || m.tag().startsWith("a")) {
           for (long w : words) ones += Long.bitCount(w);
@@ -130,6 +131,41 @@ class ComparisonProtocolTest {
       assertThat(Math.abs(ones - bits / 2.0)).as("opened words for x=%d", v).isLessThan(6 * Math.sqrt(bits / 4.0));
       assertThat(Math.abs(eOnes - eCount / 2.0)).as("opened bits for x=%d", v).isLessThan(6 * Math.sqrt(eCount / 4.0));
     }
+  }
+
+  /** The packed tree on every length around its word boundaries, both modes, against plain long: the whole ring for x < 0. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 31, 63, 64, 65, 127, 128, 129, 200, 1000})
+  void comparisonsOfEveryLengthAreExact(int len) {
+    Random rnd = new Random(len);
+    long[] x = new long[len];
+    for (int i = 0; i < len; i++) {
+      x[i] = switch (rnd.nextInt(6)) {
+        case 0 -> 0;
+        case 1 -> rnd.nextInt(5) - 2;
+        case 2 -> rnd.nextBoolean() ? Long.MIN_VALUE + rnd.nextInt(3) : Long.MAX_VALUE - rnd.nextInt(3);
+        case 3 -> 1L << rnd.nextInt(64);
+        default -> rnd.nextLong() >> rnd.nextInt(64);
+      };
+    }
+    for (int n : new int[] {2, 3}) {
+      long[] got = eval("sign(x0) + 4 * (x0 == x1)", n, x, new long[] {0});
+      for (int i = 0; i < len; i++) {
+        assertThat(got[i]).as("x=%d (%d parties, %d elements)", x[i], n, len).isEqualTo(Long.signum(x[i]) + 4 * (x[i] == 0 ? 1 : 0));
+      }
+    }
+  }
+
+  @Test
+  void evenBitsAreGatheredInOrder() {
+    Random rnd = new Random(1);
+    for (int k = 0; k < 1000; k++) {
+      long w = rnd.nextLong(), want = 0;
+      for (int i = 0; i < 32; i++) want |= ((w >>> (2 * i)) & 1) << i;
+      assertThat(Comparison.even(w)).isEqualTo(want);
+    }
+    assertThat(Comparison.andPairs(1)).isEqualTo(6);
+    assertThat(Comparison.andPairs(100_000)).isEqualTo(50_000 + 25_000 + 12_500 + 6_250 + 3_125 + 1_563);
   }
 
   @Test

@@ -27,4 +27,44 @@ class PackingTest {
   void rejectsPartialElements() {
     assertThatThrownBy(() -> Packing.fromBytes(new byte[9])).hasMessageContaining("not a multiple of 8");
   }
+
+  @Property
+  void putWritesWhatToBytesWrites(@ForAll long[] v, @ForAll long[] before) {
+    byte[] b = Packing.allocate(before.length + v.length);
+    byte[] head = Packing.toBytes(before);
+    System.arraycopy(head, 0, b, 0, head.length);
+    long[] src = java.util.Arrays.copyOf(v, v.length + 3); // only the first len elements are written
+    Packing.put(b, before.length, src, v.length);
+    long[] all = java.util.Arrays.copyOf(before, before.length + v.length);
+    System.arraycopy(v, 0, all, before.length, v.length);
+    assertThat(b).isEqualTo(Packing.toBytes(all));
+  }
+
+  /** combine adds or XORs a packed vector held in pieces of any sizes, an element spanning pieces included. */
+  @Property
+  void combineAddsOrXorsAcrossPieces(@ForAll long[] acc, @ForAll long seed, @ForAll boolean xor) {
+    java.util.Random rnd = new java.util.Random(seed);
+    long[] theirs = rnd.longs(acc.length).toArray();
+    if (rnd.nextBoolean() && acc.length > 0) { // longer than a block, so blocks repeat
+      acc = java.util.Arrays.copyOf(acc, 3 * Packing.BLOCK + acc.length);
+      theirs = rnd.longs(acc.length).toArray();
+    }
+    byte[] packed = Packing.toBytes(theirs);
+    com.google.protobuf.ByteString pieces = com.google.protobuf.ByteString.EMPTY;
+    for (int off = 0; off < packed.length; ) {
+      int len = Math.min(packed.length - off, rnd.nextBoolean() ? 8 * (1 + rnd.nextInt(4)) : 1 + rnd.nextInt(20));
+      pieces = pieces.concat(com.google.protobuf.UnsafeByteOperations.unsafeWrap(
+          rnd.nextBoolean() ? java.nio.ByteBuffer.wrap(packed, off, len).slice() : java.nio.ByteBuffer.allocateDirect(len).put(packed, off, len).flip()));
+      off += len;
+    }
+    long[] want = acc.clone(), got = acc.clone(), got2 = acc.clone();
+    for (int i = 0; i < want.length; i++) want[i] = xor ? want[i] ^ theirs[i] : want[i] + theirs[i];
+    assertThat(Packing.combine(pieces, got, xor)).isEqualTo(acc.length);
+    assertThat(got).containsExactly(want);
+    Packing.combine(packed, got2, xor);
+    assertThat(got2).containsExactly(want);
+    long[] other = new long[acc.length + 1];
+    assertThat(Packing.combine(pieces, other, xor)).isEqualTo(acc.length);
+    assertThat(other).containsOnly(0L);
+  }
 }
