@@ -240,6 +240,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         throw e;
       } finally {
         mailbox.end(s.id);
+        peers.streams.ended(s);
         active.remove(s.id);
       }
     });

@@ -15,6 +15,8 @@ final class Peers implements AutoCloseable {
   final String dealer;
   private final Tls tls;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  /** One long-lived message stream to each peer. */
+  final PeerStreams streams = new PeerStreams(this);
 
   Peers(String me, Map<String, String> addresses, String dealer, Tls tls) {
     this.me = me;
@@ -56,6 +58,7 @@ final class Peers implements AutoCloseable {
 
   @Override
   public void close() {
+    streams.close();
     channels.values().forEach(Grpc::close);
   }
 }
