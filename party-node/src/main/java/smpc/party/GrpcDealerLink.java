@@ -44,9 +44,14 @@ final class GrpcDealerLink implements DealerLink {
     this.plan = plan;
     long dabits = plan.getDabits(), pairs = plan.getAndPairs();
     long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
-    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || pairs > 0 || dabits > 0 ? fetchSeed()
-        : null;
     boolean designated = session.me == 0;
+    kinds = (triples > 0 ? 1 : 0) + (truncs > 0 ? 1 : 0) + (compares > 0 ? 1 : 0) + (ands > 0 ? 1 : 0) + (pairs > 0 ? 1 : 0)
+        + (dabits > 0 ? 1 : 0);
+    // the designated party's seed comes with its first kind of corrections: one dealer call less
+    seedWith = !designated || kinds == 0 ? null : triples > 0 ? CorrectionKind.TRIPLE_CORRECTIONS
+        : truncs > 0 ? CorrectionKind.TRUNC_CORRECTIONS : compares > 0 ? CorrectionKind.BITS_CORRECTIONS
+        : ands > 0 ? CorrectionKind.AND_CORRECTIONS : pairs > 0 ? CorrectionKind.AND_PAIR_CORRECTIONS : CorrectionKind.DABIT_CORRECTIONS;
+    seed = kinds == 0 ? null : designated ? new CompletableFuture<>() : fetchSeed();
     corrections = designated && triples > 0
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1), io) : null;
     truncCorrections = designated && truncs > 0
@@ -60,6 +65,11 @@ final class GrpcDealerLink implements DealerLink {
     dabitCorrections = designated && dabits > 0
         ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2), io) : null;
   }
+
+  /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
+  private final int kinds;
+  /** The kind whose corrections bring the designated party's seed; null elsewhere. */
+  private final CorrectionKind seedWith;
 
   /** A future of material the plan declared; null (not a failed future: an exception per session costs) when it did not. */
   private <T> T await(CompletableFuture<T> f, String what) {
@@ -108,17 +118,24 @@ final class GrpcDealerLink implements DealerLink {
     try {
       Iterator<CorrectionsChunk> it = stub().corrections(CorrectionsRequest.newBuilder().setSessionId(session.id)
           .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
-          .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits)
+          .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits).setWithSeed(kind == seedWith).setKinds(kinds)
           .addAllTruncRuns(kind == CorrectionKind.TRUNC_CORRECTIONS ? plan.getTruncRunsList() : java.util.List.of()).build());
       int pos = 0;
       while (it.hasNext()) {
-        var data = it.next().getData();
+        CorrectionsChunk c = it.next();
+        if (kind == seedWith && !c.getSeed().isEmpty() && !seed.isDone()) {
+          if (c.getSeed().size() != smpc.core.ring.Prg.SEED_BYTES) throw invalid("dealer sent a malformed seed");
+          bytes.addAndGet(c.getSeed().size());
+          seed.complete(c.getSeed().toByteArray());
+        }
+        var data = c.getData();
         if (data.size() % 8 != 0 || pos + data.size() / 8 > out.length) throw invalid("dealer sent a malformed corrections chunk");
         data.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out, pos, data.size() / 8);
         pos += data.size() / 8;
         bytes.addAndGet(data.size());
       }
       if (pos != out.length) throw invalid("dealer sent %d corrections, expected %d", pos, out.length);
+      if (kind == seedWith && !seed.isDone()) throw invalid("dealer sent no seed with the corrections");
       return out;
     } catch (StatusRuntimeException e) {
       throw fail(e);
@@ -186,7 +203,10 @@ final class GrpcDealerLink implements DealerLink {
     return seed != null;
   }
 
-  /** Tells the dealer to forget the session (the designated party, once every party has its material). */
+  /**
+   * Tells the dealer to forget the session: for a session that failed (one that succeeded had every party
+   * take its material, and the dealer forgot it then).
+   */
   void release() {
     try {
       stub().release(ReleaseRequest.newBuilder().setSessionId(session.id).setParty(peers.me).build());

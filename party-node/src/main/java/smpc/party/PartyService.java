@@ -227,7 +227,6 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(out.stores());
-        if (s.me == 0 && dealer.used()) io.execute(dealer::release); // off the reply's path
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
             req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
         List<ExecuteReply> parts = new java.util.ArrayList<>();
