@@ -82,6 +82,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
+  /** Corrections up to this many longs (64 KiB) are computed on the transport thread: no hand-off for small sessions. */
+  private static final long SMALL_LONGS = 8192;
   /** Where corrections are computed: handlers run on the transport threads, which must stay free for seeds. */
   private final java.util.concurrent.Executor compute;
   private final AtomicLong bytesSent = new AtomicLong();
@@ -161,7 +163,9 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       };
       int perChunk = Limits.CHUNK_BYTES / (8 * per);
       long count = req.getCount();
-      Chunks.download(resp, compute).start(Chunks.count(count, perChunk), k -> {
+      // a session's few items are made at once on the transport thread; many on the compute pool, chunk by chunk
+      boolean small = count * per <= SMALL_LONGS;
+      Chunks.download(resp, small ? Runnable::run : compute).start(Chunks.count(count, perChunk), k -> {
         long from = req.getStart() + (long) k * perChunk;
         int n = (int) Math.min(perChunk, count - (long) k * perChunk);
         long[] out = switch (kind) {

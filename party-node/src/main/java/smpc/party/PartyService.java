@@ -222,7 +222,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         checkInputs(req.getPlan(), s);
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
-        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits, io);
+        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
             dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing

@@ -51,7 +51,7 @@ final class Peers implements AutoCloseable {
     return Grpc.revive(channels.computeIfAbsent(party, p -> Grpc.channel(address(p), tls, true)), REVIVE_MS);
   }
 
-  /** Direct too: the seed call completes a future; blocking calls (corrections) run callbacks on their own thread. */
+  /** Direct too: seeds and corrections are filed into futures on the transport thread; release's blocking call runs its own. */
   ManagedChannel dealerChannel() {
     return Grpc.revive(channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer, tls, true)), REVIVE_MS);
   }
