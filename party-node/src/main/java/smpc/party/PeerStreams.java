@@ -55,10 +55,11 @@ final class PeerStreams implements AutoCloseable {
       if (l != null && !l.dead) return l;
       ManagedChannel channel = peers.channel(party);
       Link fresh = new Link(party);
-      links.put(party, fresh);
       // not in the Execute call's context: the stream outlives the session that opens it
       Context.ROOT.run(() -> PeerGrpc.newStub(channel).withOnReadyThreshold(Grpc.QUEUED).stream(fresh));
-      return fresh.dead ? null : fresh;
+      if (fresh.dead) return null; // failed at once (the peer is down): this message goes by Deliver, which says so
+      links.put(party, fresh); // published only once started: a sender never sees it without its call
+      return fresh;
     }
   }
 
