@@ -181,6 +181,8 @@ public final class Cluster implements AutoCloseable {
       return up.reply.join();
     } catch (RuntimeException e) {
       throw SmpcException.from(e.getCause() != null ? e.getCause() : e, where(party, address(party)));
+    } finally {
+      changed();
     }
   }
 
@@ -246,6 +248,7 @@ public final class Cluster implements AutoCloseable {
       }
     }
     temporaries.remove(name);
+    changed();
     return done;
   }
 
@@ -284,10 +287,37 @@ public final class Cluster implements AutoCloseable {
 
   // ------------------------------------------------------------------ sessions
 
-  /** Compiles and runs outputs on {@code parties}, resolving names through every party's catalog. */
+  /**
+   * Compiles and runs outputs on {@code parties}, resolving names through the parties' catalog. An
+   * evaluation that stores nothing resolves them through the catalog this connection read last (one
+   * round trip less per evaluation): every party checks that the values it reads still are what the plan
+   * assumes, and any refusal (or a name the old catalog lacks) makes it read the catalog again and compile
+   * and run once more, so errors are those of a fresh catalog. One that stores reads it fresh, as before.
+   */
   public Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties) {
+    boolean stores = outputs.stream().anyMatch(o -> o.storeAs() != null || o.keepAs() != null);
+    Known known = this.known;
+    if (!stores && known != null && known.parties().equals(parties)) {
+      try {
+        return evaluate(outputs, parties, known.catalog()::resolve, known.catalog());
+      } catch (SmpcException e) {
+        if (!e.isUsageError()) throw e;
+        this.known = null; // perhaps stale: read it again
+      }
+    }
     Catalog cat = catalog(parties);
+    if (!stores) this.known = new Known(List.copyOf(parties), cat);
     return evaluate(outputs, parties, cat::resolve, cat);
+  }
+
+  /** The catalog of some parties as this connection last read it, for evaluations that store nothing. */
+  private record Known(List<String> parties, Catalog catalog) {}
+
+  private volatile Known known;
+
+  /** Forgets the catalog read last (this connection changed what the parties store). */
+  private void changed() {
+    known = null;
   }
 
   Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties, Function<String, ValueInfo> resolve, Catalog cat) {
@@ -340,6 +370,15 @@ public final class Cluster implements AutoCloseable {
 
   /** Runs a plan on every party at once; on the first failure aborts the others and reports the cause. */
   public Evaluation run(Plan plan, List<String> parties) {
+    boolean stores = plan.getInstrsList().stream().anyMatch(i -> i.getOp() == Op.STORE || (i.getOp() == Op.REVEAL && !i.getName().isEmpty()));
+    try {
+      return execute(plan, parties);
+    } finally {
+      if (stores) changed();
+    }
+  }
+
+  private Evaluation execute(Plan plan, List<String> parties) {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
     ByteString sid = ByteString.copyFrom(id);

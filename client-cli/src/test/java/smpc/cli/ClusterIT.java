@@ -216,6 +216,36 @@ class ClusterIT {
     assertThat(j.get("stats").get("rounds").asInt()).isEqualTo(2);
   }
 
+  /**
+   * An evaluation that stores nothing resolves names through the catalog the connection read before; when
+   * another client deleted or replaced a value since, the parties refuse the stale plan and the SDK reads
+   * the catalog again: an unknown name is named, a replaced value is used as it is now.
+   */
+  @Test
+  void aStaleCatalogGivesTheFreshResultOrNamesTheUnknownValue() {
+    cluster.ok("input", "--party", "alice", "--name", "st_a", "25");
+    cluster.ok("input", "--party", "bob", "--name", "st_b", "50");
+    java.util.List<smpc.core.expr.Compiler.Output> out = java.util.List.of(smpc.core.expr.Compiler.Output.reveal(
+        smpc.core.expr.Parser.parse("(st_a*st_b) - 5*(st_a+st_b)"), "alice"));
+    try (Cluster c = cluster.sdk()) {
+      for (int i = 0; i < 3; i++) assertThat(c.evaluate(out, c.parties()).revealed().get(0)).containsExactly(875);
+      // another client replaces st_b by a vector, then deletes st_a
+      cluster.ok("rm", "st_b");
+      cluster.ok("input", "--party", "bob", "--name", "st_b", "50", "2");
+      assertThat(c.evaluate(out, c.parties()).revealed().get(0)).containsExactly(875, -85);
+      cluster.ok("rm", "st_a");
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> c.evaluate(out, c.parties())))
+          .isInstanceOf(smpc.sdk.SmpcException.class).hasMessageContaining("unknown value name 'st_a'")
+          .matches(e -> ((smpc.sdk.SmpcException) e).isUsageError());
+      // and a name created since is found
+      cluster.ok("input", "--party", "carol", "--name", "st_a", "7");
+      assertThat(c.evaluate(out, c.parties()).revealed().get(0)).containsExactly(7 * 50 - 5 * 57, 7 * 2 - 5 * 9);
+    } finally {
+      cluster.cli("rm", "st_a");
+      cluster.cli("rm", "st_b");
+    }
+  }
+
   @Test
   void randomIntegerExpressionsEqualPlainLongEvaluation() {
     Random rnd = new Random(42);

@@ -121,6 +121,34 @@ class TlsIT {
     }
   }
 
+  /** The same rule on the long-lived peer stream: a message sent as another party closes the stream, refused. */
+  @Test
+  void onThePeerStreamOnlyPeersDeliverAsThemselves() throws Exception {
+    for (String[] who : new String[][] {{"admin", "bob"}, {"carol", "bob"}, {"client-bob", "bob"}}) {
+      try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(certs, who[0])))) {
+        CompletableFuture<Throwable> done = new CompletableFuture<>();
+        StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).stream(new StreamObserver<smpc.proto.Refusal>() {
+          public void onNext(smpc.proto.Refusal v) {
+            done.completeExceptionally(new AssertionError("a refusal instead of a closed stream: " + v));
+          }
+
+          public void onError(Throwable t) {
+            done.complete(t);
+          }
+
+          public void onCompleted() {
+            done.complete(null);
+          }
+        });
+        up.onNext(Envelope.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setFrom(who[1]).setTag("m/1").setTotalBytes(8)
+            .setData(ByteString.copyFrom(new byte[8])).build());
+        Throwable t = done.get(10, TimeUnit.SECONDS);
+        assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Status.fromThrowable(t).getDescription()).contains("may not deliver messages as 'bob'");
+      }
+    }
+  }
+
   @Test
   void theDealerGivesAPartyOnlyItsOwnMaterial() throws Exception {
     SeedRequest req = SeedRequest.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setParty("alice")

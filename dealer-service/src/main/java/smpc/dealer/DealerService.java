@@ -5,6 +5,7 @@ import static smpc.core.Errors.invalid;
 import static smpc.core.Errors.precondition;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
@@ -45,7 +46,33 @@ final class DealerService extends DealerGrpc.DealerImplBase {
    * handedOut[i]: party i has its seed; slot parties + k: corrections of kind k were handed out. {@code own}
    * is the dealer's own seed (the secret bits of daBits), never sent.
    */
-  private record Session(List<String> parties, byte[][] seeds, byte[] own, boolean[] handedOut, long deadline) {}
+  private record Session(ByteString id, List<String> parties, byte[][] seeds, byte[] own, boolean[] handedOut, long deadline,
+      int[] kinds) {
+    /**
+     * Marks an item handed out (false when it already was) and, once every seed and every kind of
+     * corrections the designated party announced went out, tells that nothing is left to hand out.
+     */
+    synchronized boolean handOut(int slot) {
+      if (handedOut[slot]) return false;
+      handedOut[slot] = true;
+      return true;
+    }
+
+    synchronized boolean done() {
+      if (kinds[0] <= 0) return false;
+      int given = 0;
+      for (int i = 0; i < handedOut.length; i++) {
+        if (i < parties.size() && !handedOut[i]) return false;
+        if (i >= parties.size() && handedOut[i]) given++;
+      }
+      return given >= kinds[0];
+    }
+  }
+
+  /** Forgets a session once everything was handed out: what a Release call did, without the call. */
+  private void forgetIfDone(Session s) {
+    if (s.done()) sessions.remove(s.id(), s);
+  }
 
   private static long[] interleave(long[][] parts) {
     int n = parts[0].length;
@@ -55,6 +82,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
+  /** Corrections up to this many longs (64 KiB) are computed on the transport thread: no hand-off for small sessions. */
+  private static final long SMALL_LONGS = 8192;
   /** Where corrections are computed: handlers run on the transport threads, which must stay free for seeds. */
   private final java.util.concurrent.Executor compute;
   private final AtomicLong bytesSent = new AtomicLong();
@@ -70,13 +99,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       Session s = open(req.getSessionId(), req.getPartiesList(), req.getDeadlineUnixMs());
       int me = s.parties().indexOf(req.getParty());
       if (me < 0) throw invalid("party '%s' is not in the session's parties %s", req.getParty(), s.parties());
-      synchronized (s) {
-        if (s.handedOut()[me]) throw denied("the seed of party '%s' for this session was already handed out", req.getParty());
-        s.handedOut()[me] = true;
-      }
+      if (!s.handOut(me)) throw denied("the seed of party '%s' for this session was already handed out", req.getParty());
       bytesSent.addAndGet(Prg.SEED_BYTES);
       resp.onNext(SeedReply.newBuilder().setSeed(ByteString.copyFrom(s.seeds()[me])).build());
       resp.onCompleted();
+      forgetIfDone(s);
     } catch (StatusRuntimeException e) {
       resp.onError(e);
     }
@@ -92,16 +119,16 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (deadline <= now || deadline > now + MAX_SESSION_MS) {
       throw invalid("session deadline must be in the future and at most one hour away");
     }
-    Session s = sessions.computeIfAbsent(id, x -> newSession(parties, deadline));
+    Session s = sessions.computeIfAbsent(id, x -> newSession(id, parties, deadline));
     if (!s.parties().equals(parties)) throw precondition("session was opened with parties %s, not %s", s.parties(), parties);
     return s;
   }
 
-  private static Session newSession(List<String> parties, long deadline) {
+  private static Session newSession(ByteString id, List<String> parties, long deadline) {
     byte[][] seeds = new byte[parties.size()][];
     for (int i = 0; i < seeds.length; i++) seeds[i] = Prg.freshSeed();
-    return new Session(List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[parties.size() + CorrectionKind.values().length],
-        deadline);
+    return new Session(id, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[parties.size() + CorrectionKind.values().length],
+        deadline, new int[1]);
   }
 
   @Override
@@ -119,10 +146,15 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       if (kind == CorrectionKind.UNRECOGNIZED) throw invalid("unknown correction kind");
       TruncSchedule schedule = kind == CorrectionKind.TRUNC_CORRECTIONS
           ? TruncSchedule.of(req.getTruncRunsList(), req.getFracBits()) : null;
-      synchronized (s) { // once per session and kind, like a seed: a second request means someone else asked
-        int slot = s.parties().size() + kind.getNumber();
-        if (s.handedOut()[slot]) throw denied("the %s for this session were already handed out", kind);
-        s.handedOut()[slot] = true;
+      if (req.getKinds() < 0 || req.getKinds() > CorrectionKind.values().length - 1) throw invalid("kinds %d out of range", req.getKinds());
+      // once per session and kind, like a seed: a second request means someone else asked
+      if (!s.handOut(s.parties().size() + kind.getNumber())) throw denied("the %s for this session were already handed out", kind);
+      boolean withSeed = req.getWithSeed();
+      if (withSeed && !s.handOut(0)) throw denied("the seed of party '%s' for this session was already handed out", req.getParty());
+      if (req.getKinds() > 0) {
+        synchronized (s) {
+          s.kinds()[0] = req.getKinds();
+        }
       }
       int per = switch (kind) {
         case TRUNC_CORRECTIONS, DABIT_CORRECTIONS, AND_PAIR_CORRECTIONS -> 2;
@@ -131,7 +163,9 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       };
       int perChunk = Limits.CHUNK_BYTES / (8 * per);
       long count = req.getCount();
-      Chunks.download(resp, compute).start(Chunks.count(count, perChunk), k -> {
+      // a session's few items are made at once on the transport thread; many on the compute pool, chunk by chunk
+      boolean small = count * per <= SMALL_LONGS;
+      Chunks.download(resp, small ? Runnable::run : compute).start(Chunks.count(count, perChunk), k -> {
         long from = req.getStart() + (long) k * perChunk;
         int n = (int) Math.min(perChunk, count - (long) k * perChunk);
         long[] out = switch (kind) {
@@ -143,9 +177,12 @@ final class DealerService extends DealerGrpc.DealerImplBase {
           default -> Streams.corrections(s.seeds(), from, n);
         };
         byte[] chunk = Packing.toBytes(out);
-        bytesSent.addAndGet(chunk.length);
-        return CorrectionsChunk.newBuilder().setData(ByteString.copyFrom(chunk)).build();
+        bytesSent.addAndGet(chunk.length + (k == 0 && withSeed ? Prg.SEED_BYTES : 0));
+        CorrectionsChunk.Builder b = CorrectionsChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk));
+        if (k == 0 && withSeed) b.setSeed(ByteString.copyFrom(s.seeds()[0]));
+        return b.build();
       });
+      forgetIfDone(s);
     } catch (StatusRuntimeException e) {
       resp.onError(e);
     }

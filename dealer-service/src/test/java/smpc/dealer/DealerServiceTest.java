@@ -62,6 +62,35 @@ class DealerServiceTest {
     return Packing.fromBytes(out.toByteArray());
   }
 
+  /**
+   * The designated party's seed can come with its corrections (one call instead of two), still only once;
+   * once every party has its seed and the announced kinds of corrections went out, the dealer forgets the
+   * session without a Release call.
+   */
+  @Test
+  void theSeedComesWithTheCorrectionsOnceAndTheSessionIsForgottenWhenAllIsHandedOut() {
+    ByteString s = newSession();
+    var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(s).setParty("alice").setStart(0).setCount(10)
+        .addAllParties(PARTIES).setDeadlineUnixMs(System.currentTimeMillis() + 60_000).setWithSeed(true).setKinds(1).build());
+    CorrectionsChunk first = it.next();
+    while (it.hasNext()) it.next();
+    byte[] aliceSeed = first.getSeed().toByteArray();
+    assertThat(aliceSeed).hasSize(smpc.core.ring.Prg.SEED_BYTES);
+    assertThat(Packing.fromBytes(first.getData().toByteArray())).hasSize(10);
+    assertThatThrownBy(() -> seed(s, "alice")).isInstanceOf(StatusRuntimeException.class).hasMessageContaining("already handed out");
+    int open = stub.status(StatusRequest.getDefaultInstance()).getActiveSessions();
+    byte[] bob = seed(s, "bob"), carol = seed(s, "carol");
+    assertThat(stub.status(StatusRequest.getDefaultInstance()).getActiveSessions()).isEqualTo(open - 1);
+    // the corrections match the seeds handed out
+    long[] c0 = Packing.fromBytes(first.getData().toByteArray());
+    long[][][] abc = {Streams.tripleShares(aliceSeed, true, 0, 10), Streams.tripleShares(bob, false, 0, 10),
+        Streams.tripleShares(carol, false, 0, 10)};
+    for (int k = 0; k < 10; k++) {
+      long a = abc[0][0][k] + abc[1][0][k] + abc[2][0][k], b = abc[0][1][k] + abc[1][1][k] + abc[2][1][k];
+      assertThat(c0[k] + abc[1][2][k] + abc[2][2][k]).isEqualTo(a * b);
+    }
+  }
+
   @Test
   void partiesExpandValidTriplesFromTheirOwnSeedsAndTheCorrections() {
     ByteString s = newSession();

@@ -4,9 +4,7 @@ import static smpc.core.Errors.invalid;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import smpc.core.Errors;
@@ -37,29 +35,39 @@ final class GrpcDealerLink implements DealerLink {
   private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
 
-  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits, ExecutorService io) {
+  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits) {
     this.session = session;
     this.peers = peers;
     this.fracBits = fracBits;
     this.plan = plan;
     long dabits = plan.getDabits(), pairs = plan.getAndPairs();
     long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
-    seed = triples > 0 || truncs > 0 || compares > 0 || ands > 0 || pairs > 0 || dabits > 0 ? fetchSeed()
-        : null;
     boolean designated = session.me == 0;
+    kinds = (triples > 0 ? 1 : 0) + (truncs > 0 ? 1 : 0) + (compares > 0 ? 1 : 0) + (ands > 0 ? 1 : 0) + (pairs > 0 ? 1 : 0)
+        + (dabits > 0 ? 1 : 0);
+    // the designated party's seed comes with its first kind of corrections: one dealer call less
+    seedWith = !designated || kinds == 0 ? null : triples > 0 ? CorrectionKind.TRIPLE_CORRECTIONS
+        : truncs > 0 ? CorrectionKind.TRUNC_CORRECTIONS : compares > 0 ? CorrectionKind.BITS_CORRECTIONS
+        : ands > 0 ? CorrectionKind.AND_CORRECTIONS : pairs > 0 ? CorrectionKind.AND_PAIR_CORRECTIONS : CorrectionKind.DABIT_CORRECTIONS;
+    seed = kinds == 0 ? null : designated ? new CompletableFuture<>() : fetchSeed();
     corrections = designated && triples > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1), io) : null;
+        ? fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1) : null;
     truncCorrections = designated && truncs > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2), io) : null;
+        ? fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2) : null;
     bitsCorrections = designated && compares > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3), io) : null;
+        ? fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3) : null;
     andCorrections = designated && ands > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_CORRECTIONS, ands, 1), io) : null;
+        ? fetch(CorrectionKind.AND_CORRECTIONS, ands, 1) : null;
     andPairCorrections = designated && pairs > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.AND_PAIR_CORRECTIONS, pairs, 2), io) : null;
+        ? fetch(CorrectionKind.AND_PAIR_CORRECTIONS, pairs, 2) : null;
     dabitCorrections = designated && dabits > 0
-        ? CompletableFuture.supplyAsync(() -> fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2), io) : null;
+        ? fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2) : null;
   }
+
+  /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
+  private final int kinds;
+  /** The kind whose corrections bring the designated party's seed; null elsewhere. */
+  private final CorrectionKind seedWith;
 
   /** A future of material the plan declared; null (not a failed future: an exception per session costs) when it did not. */
   private <T> T await(CompletableFuture<T> f, String what) {
@@ -99,30 +107,68 @@ final class GrpcDealerLink implements DealerLink {
     return f;
   }
 
-  /** All of a kind's corrections for the session, {@code per} longs per item, streamed in chunks. */
-  private long[] fetch(CorrectionKind kind, long count, int per) {
+  /**
+   * All of a kind's corrections for the session, {@code per} longs per item, streamed in chunks and filed
+   * as they come on the transport thread (no thread of its own, no hand-off before the call starts).
+   */
+  private CompletableFuture<long[]> fetch(CorrectionKind kind, long count, int per) {
+    CompletableFuture<long[]> f = new CompletableFuture<>();
     if (count > smpc.core.protocol.Limits.MAX_LENGTH) {
-      throw invalid("plan needs %d dealer items, more than the %d one session may use", count, smpc.core.protocol.Limits.MAX_LENGTH);
+      f.completeExceptionally(fail(invalid("plan needs %d dealer items, more than the %d one session may use", count,
+          smpc.core.protocol.Limits.MAX_LENGTH)));
+      return f;
     }
-    long[] out = new long[(int) count * per];
-    try {
-      Iterator<CorrectionsChunk> it = stub().corrections(CorrectionsRequest.newBuilder().setSessionId(session.id)
-          .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
-          .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits)
-          .addAllTruncRuns(kind == CorrectionKind.TRUNC_CORRECTIONS ? plan.getTruncRunsList() : java.util.List.of()).build());
-      int pos = 0;
-      while (it.hasNext()) {
-        var data = it.next().getData();
-        if (data.size() % 8 != 0 || pos + data.size() / 8 > out.length) throw invalid("dealer sent a malformed corrections chunk");
-        data.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out, pos, data.size() / 8);
-        pos += data.size() / 8;
-        bytes.addAndGet(data.size());
-      }
-      if (pos != out.length) throw invalid("dealer sent %d corrections, expected %d", pos, out.length);
-      return out;
-    } catch (StatusRuntimeException e) {
-      throw fail(e);
-    }
+    CorrectionsRequest req = CorrectionsRequest.newBuilder().setSessionId(session.id)
+        .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
+        .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits).setWithSeed(kind == seedWith).setKinds(kinds)
+        .addAllTruncRuns(kind == CorrectionKind.TRUNC_CORRECTIONS ? plan.getTruncRunsList() : java.util.List.of()).build();
+    long wait = Math.max(1, session.deadline - System.currentTimeMillis());
+    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).corrections(req,
+        new io.grpc.stub.StreamObserver<>() {
+          private final long[] out = new long[(int) count * per];
+          private int pos;
+          private boolean failed;
+
+          @Override
+          public void onNext(CorrectionsChunk c) {
+            if (failed) return;
+            try {
+              if (kind == seedWith && !c.getSeed().isEmpty() && !seed.isDone()) {
+                if (c.getSeed().size() != smpc.core.ring.Prg.SEED_BYTES) throw invalid("dealer sent a malformed seed");
+                bytes.addAndGet(c.getSeed().size());
+                seed.complete(c.getSeed().toByteArray());
+              }
+              var data = c.getData();
+              if (data.size() % 8 != 0 || pos + data.size() / 8 > out.length) throw invalid("dealer sent a malformed corrections chunk");
+              data.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out, pos, data.size() / 8);
+              pos += data.size() / 8;
+              bytes.addAndGet(data.size());
+            } catch (StatusRuntimeException e) {
+              failed = true;
+              f.completeExceptionally(fail(e));
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            if (failed) return;
+            failed = true;
+            f.completeExceptionally(fail(Status.fromThrowable(t).asRuntimeException()));
+          }
+
+          @Override
+          public void onCompleted() {
+            if (failed) return;
+            if (pos != out.length) {
+              f.completeExceptionally(fail(invalid("dealer sent %d corrections, expected %d", pos, out.length)));
+            } else if (kind == seedWith && !seed.isDone()) {
+              f.completeExceptionally(fail(invalid("dealer sent no seed with the corrections")));
+            } else {
+              f.complete(out);
+            }
+          }
+        });
+    return f;
   }
 
   private StatusRuntimeException fail(StatusRuntimeException e) {
@@ -186,7 +232,10 @@ final class GrpcDealerLink implements DealerLink {
     return seed != null;
   }
 
-  /** Tells the dealer to forget the session (the designated party, once every party has its material). */
+  /**
+   * Tells the dealer to forget the session: for a session that failed (one that succeeded had every party
+   * take its material, and the dealer forgot it then).
+   */
   void release() {
     try {
       stub().release(ReleaseRequest.newBuilder().setSessionId(session.id).setParty(peers.me).build());

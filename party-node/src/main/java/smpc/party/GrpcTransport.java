@@ -13,7 +13,11 @@ import smpc.proto.DeliverAck;
 import smpc.proto.Envelope;
 import smpc.proto.PeerGrpc;
 
-/** Sends a session's messages straight to each peer's open-value endpoint; receives from the mailbox. */
+/**
+ * Sends a session's messages straight to each peer's open-value endpoint (small ones on the stream shared
+ * with that peer, see {@link PeerStreams}; larger ones by a Deliver call of their own, in chunks under flow
+ * control); receives from the mailbox.
+ */
 final class GrpcTransport implements Transport {
   private final Session session;
   private final Peers peers;
@@ -29,6 +33,10 @@ final class GrpcTransport implements Transport {
   public CompletableFuture<Void> send(int to, String tag, byte[] payload) {
     String party = session.parties.get(to);
     int chunk = Limits.CHUNK_BYTES;
+    if (payload.length <= chunk && peers.streams.send(session, party, Envelope.newBuilder().setSessionId(session.id)
+        .setFrom(peers.me).setTag(tag).setTotalBytes(payload.length).setData(UnsafeByteOperations.unsafeWrap(payload)).build())) {
+      return DONE; // a refusal or a broken stream fails the session instead
+    }
     Chunks.Upload<Envelope, DeliverAck> up = Chunks.upload(Chunks.count(payload.length, chunk), k -> {
       int off = k * chunk;
       return Envelope.newBuilder().setSessionId(session.id).setFrom(peers.me).setTag(tag)
@@ -41,13 +49,16 @@ final class GrpcTransport implements Transport {
     up.start();
     return up.reply.handle((ok, err) -> {
       if (err == null) return null;
-      StatusRuntimeException e = describe(party, err);
+      StatusRuntimeException e = describe(peers, party, err);
       session.fail(e);
       throw e;
     });
   }
 
-  private StatusRuntimeException describe(String party, Throwable err) {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  /** A failure to send to {@code party} as the session reports it. */
+  static StatusRuntimeException describe(Peers peers, String party, Throwable err) {
     Status s = Status.fromThrowable(err);
     if (s.getCode() == Status.Code.UNAVAILABLE) {
       return Errors.unavailable("party %s (%s) is unreachable: %s", party, peers.address(party), Errors.describe(err));

@@ -219,14 +219,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       GrpcDealerLink dealer = null;
       long t0 = System.nanoTime();
       try {
+        checkInputs(req.getPlan(), s);
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
-        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits, io);
+        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
             dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(out.stores());
-        if (s.me == 0 && dealer.used()) io.execute(dealer::release); // off the reply's path
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
             req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
         List<ExecuteReply> parts = new java.util.ArrayList<>();
@@ -240,9 +240,34 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         throw e;
       } finally {
         mailbox.end(s.id);
+        peers.streams.ended(s);
         active.remove(s.id);
       }
     });
+  }
+
+  /**
+   * The stored values the plan reads here exist as the plan assumes (kind, length, type), checked before
+   * any traffic: a coordinator resolves names through a catalog it may have read earlier, so a value
+   * deleted or replaced since then fails the session at once with an error naming it.
+   */
+  private void checkInputs(smpc.proto.Plan plan, Session s) {
+    for (smpc.proto.Instr i : plan.getInstrsList()) {
+      boolean load = i.getOp() == smpc.proto.Op.LOAD, share = i.getOp() == smpc.proto.Op.SHARE && i.getParty().equals(peers.me);
+      if (!load && !share) continue;
+      ValueInfo v = store.info(i.getName());
+      if (share && (v == null || v.getKind() != Kind.PRIVATE)) throw notFound("private value '%s' not found on %s", i.getName(), peers.me);
+      if (load && v == null) throw notFound("value '%s' not found on %s", i.getName(), peers.me);
+      if (load && v.getKind() != Kind.SHARED) {
+        throw precondition("value '%s' on %s is private, not shared: share it first", i.getName(), peers.me);
+      }
+      boolean lengthDiffers = i.getLength() != 0 && i.getLength() != v.getLength();
+      boolean typeDiffers = i.getDtype() != DType.DTYPE_UNSPECIFIED && i.getDtype() != v.getDtype();
+      if (lengthDiffers || typeDiffers) {
+        throw precondition("value '%s' on %s has %d elements of type %s, not %d of type %s as the session expects (it changed"
+            + " since the coordinator read its metadata)", i.getName(), peers.me, v.getLength(), v.getDtype(), i.getLength(), i.getDtype());
+      }
+    }
   }
 
   private Session open(ExecuteRequest req) {

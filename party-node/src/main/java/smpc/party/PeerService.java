@@ -3,7 +3,9 @@ package smpc.party;
 import static smpc.core.Errors.invalid;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import smpc.core.Errors;
 import smpc.core.net.Tls;
@@ -11,6 +13,7 @@ import smpc.core.protocol.Limits;
 import smpc.proto.DeliverAck;
 import smpc.proto.Envelope;
 import smpc.proto.PeerGrpc;
+import smpc.proto.Refusal;
 
 /** The open-value endpoint: peers deliver their contributions to a session's steps here, in chunks. */
 final class PeerService extends PeerGrpc.PeerImplBase {
@@ -23,6 +26,69 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   PeerService(Mailbox mailbox, Peers peers) {
     this.mailbox = mailbox;
     this.peers = peers;
+  }
+
+  /** A message's first (or only) envelope: well-formed, and sent by the caller's own certificate as itself, a peer. */
+  private void check(Envelope e, String caller, String role) {
+    if (e.getSessionId().size() != 16) throw invalid("session id must have 16 bytes, got %d", e.getSessionId().size());
+    if (e.getFrom().isEmpty() || e.getFrom().length() > 128) throw invalid("sender name missing or too long");
+    if (caller != null && !(Tls.PARTY.equals(role) && caller.equals(e.getFrom()) && peers.isPeer(caller))) {
+      throw Errors.denied("%s '%s' may not deliver messages as '%s': only that party, a peer of %s, may", role, caller,
+          e.getFrom(), peers.me);
+    }
+    if (e.getTag().isEmpty() || e.getTag().length() > 64) throw invalid("message tag missing or too long");
+    if (e.getTotalBytes() < 0 || e.getTotalBytes() > MAX_MESSAGE) {
+      throw invalid("message size %d out of range [0, %d]", e.getTotalBytes(), MAX_MESSAGE);
+    }
+  }
+
+  /**
+   * A peer's long-lived stream: every envelope is a whole message, filed on the transport thread like a
+   * Deliver call's, with the same checks (sender authorised by its certificate, duplicates and messages of
+   * ended sessions refused, the buffer cap). A refusal goes back naming the message; a sender that is not
+   * who its certificate says loses the stream.
+   */
+  @Override
+  public StreamObserver<Envelope> stream(StreamObserver<Refusal> resp) {
+    String caller = Tls.caller(), role = Tls.callerRole();
+    ((ServerCallStreamObserver<Refusal>) resp).setOnCancelHandler(() -> {}); // a sender that left just stops
+    return new StreamObserver<>() {
+      private boolean closed;
+
+      @Override
+      public void onNext(Envelope e) {
+        if (closed) return;
+        try {
+          check(e, caller, role);
+          if (e.getOffset() != 0 || e.getTotalBytes() != e.getData().size() || e.getTotalBytes() > Limits.CHUNK_BYTES) {
+            throw invalid("a streamed message must be whole and at most %d bytes: %d bytes at offset %d of %d",
+                Limits.CHUNK_BYTES, e.getData().size(), e.getOffset(), e.getTotalBytes());
+          }
+          mailbox.reserve(e.getSessionId(), e.getTotalBytes());
+          mailbox.deliver(e.getSessionId(), e.getFrom(), e.getTag(), e.getData()); // releases what it refuses
+        } catch (StatusRuntimeException ex) {
+          if (ex.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+            closed = true;
+            resp.onError(ex);
+            return;
+          }
+          resp.onNext(Refusal.newBuilder().setSessionId(e.getSessionId()).setTag(e.getTag())
+              .setCode(ex.getStatus().getCode().value()).setDescription(String.valueOf(ex.getStatus().getDescription())).build());
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        closed = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (closed) return;
+        closed = true;
+        resp.onCompleted();
+      }
+    };
   }
 
   @Override
@@ -55,16 +121,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       }
 
       private void start(Envelope e) {
-        if (e.getSessionId().size() != 16) throw invalid("session id must have 16 bytes, got %d", e.getSessionId().size());
-        if (e.getFrom().isEmpty() || e.getFrom().length() > 128) throw invalid("sender name missing or too long");
-        if (caller != null && !(Tls.PARTY.equals(role) && caller.equals(e.getFrom()) && peers.isPeer(caller))) {
-          throw Errors.denied("%s '%s' may not deliver messages as '%s': only that party, a peer of %s, may", role, caller,
-              e.getFrom(), peers.me);
-        }
-        if (e.getTag().isEmpty() || e.getTag().length() > 64) throw invalid("message tag missing or too long");
-        if (e.getTotalBytes() < 0 || e.getTotalBytes() > MAX_MESSAGE) {
-          throw invalid("message size %d out of range [0, %d]", e.getTotalBytes(), MAX_MESSAGE);
-        }
+        check(e, caller, role);
         mailbox.reserve(e.getSessionId(), e.getTotalBytes());
         total = e.getTotalBytes();
         session = e.getSessionId();

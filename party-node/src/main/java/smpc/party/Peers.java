@@ -15,6 +15,8 @@ final class Peers implements AutoCloseable {
   final String dealer;
   private final Tls tls;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  /** One long-lived message stream to each peer. */
+  final PeerStreams streams = new PeerStreams(this);
 
   Peers(String me, Map<String, String> addresses, String dealer, Tls tls) {
     this.me = me;
@@ -49,13 +51,14 @@ final class Peers implements AutoCloseable {
     return Grpc.revive(channels.computeIfAbsent(party, p -> Grpc.channel(address(p), tls, true)), REVIVE_MS);
   }
 
-  /** Direct too: the seed call completes a future; blocking calls (corrections) run callbacks on their own thread. */
+  /** Direct too: seeds and corrections are filed into futures on the transport thread; release's blocking call runs its own. */
   ManagedChannel dealerChannel() {
     return Grpc.revive(channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer, tls, true)), REVIVE_MS);
   }
 
   @Override
   public void close() {
+    streams.close();
     channels.values().forEach(Grpc::close);
   }
 }

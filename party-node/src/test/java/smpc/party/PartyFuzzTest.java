@@ -99,6 +99,49 @@ class PartyFuzzTest {
     assertThat(after - before).as("the replay is not buffered").isEqualTo(8);
   }
 
+  /** The long-lived peer stream files whole messages as Deliver does, and refuses a replay (naming it) without buffering it. */
+  @net.jqwik.api.Example
+  void onThePeerStreamAReplayIsRefusedAndNotBufferedTwice() throws Exception {
+    byte[] id = new byte[16];
+    new Random().nextBytes(id);
+    ByteString session = ByteString.copyFrom(id);
+    long before = PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+    java.util.concurrent.BlockingQueue<Object> back = new java.util.concurrent.LinkedBlockingQueue<>();
+    io.grpc.stub.StreamObserver<Envelope> up = PeerGrpc.newStub(channel).stream(new io.grpc.stub.StreamObserver<smpc.proto.Refusal>() {
+      public void onNext(smpc.proto.Refusal r) {
+        back.add(r);
+      }
+
+      public void onError(Throwable t) {
+        back.add(t);
+      }
+
+      public void onCompleted() {
+        back.add("completed");
+      }
+    });
+    Envelope m = Envelope.newBuilder().setSessionId(session).setFrom("bob").setTag("m/7").setTotalBytes(8)
+        .setData(ByteString.copyFrom(new byte[8])).build();
+    up.onNext(m);
+    up.onNext(m); // the replay
+    up.onNext(m.toBuilder().setTag("m/8").setTotalBytes(16).build()); // not whole: refused, the stream goes on
+    up.onNext(m.toBuilder().setTag("m/9").build()); // filed
+    Object first = back.poll(10, TimeUnit.SECONDS), second = back.poll(10, TimeUnit.SECONDS);
+    assertThat(first).isInstanceOf(smpc.proto.Refusal.class);
+    smpc.proto.Refusal r = (smpc.proto.Refusal) first;
+    assertThat(r.getSessionId()).isEqualTo(session);
+    assertThat(r.getTag()).isEqualTo("m/7");
+    assertThat(r.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS.value());
+    assertThat(r.getDescription()).contains("duplicate message m/7 from bob");
+    assertThat(second).isInstanceOf(smpc.proto.Refusal.class);
+    assertThat(((smpc.proto.Refusal) second).getTag()).isEqualTo("m/8");
+    assertThat(((smpc.proto.Refusal) second).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+    up.onCompleted();
+    assertThat(back.poll(10, TimeUnit.SECONDS)).isEqualTo("completed");
+    long after = PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+    assertThat(after - before).as("m/7 once and m/9: the replay is not buffered").isEqualTo(16);
+  }
+
   @Property(tries = 200)
   void inputsAndSessionRequestsWithBadFields(@ForAll long seed) {
     Random rnd = new Random(seed);

@@ -524,7 +524,7 @@ public final class Compiler {
       if (n.kind == K.LOAD || n.kind == K.SHARE) {
         n.reg = nextReg[0]++;
         Instr.Builder i = Instr.newBuilder().setOp(n.kind == K.LOAD ? Op.LOAD : Op.SHARE).addDst(n.reg)
-            .setName(n.info.getName());
+            .setName(n.info.getName()).setLength(n.info.getLength()).setDtype(n.info.getDtype()); // what the plan assumes
         if (n.kind == K.SHARE) i.setParty(n.info.getOwner());
         code.add(i);
       }
