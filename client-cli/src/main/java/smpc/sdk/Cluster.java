@@ -61,6 +61,7 @@ public final class Cluster implements AutoCloseable {
 
   private final ClientInterceptor[] interceptors;
   private final smpc.core.net.Tls identity;
+  private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup loops = Grpc.clientLoops();
 
   private Cluster(ClusterConfig config, ClientInterceptor[] interceptors) {
     this.config = config;
@@ -123,7 +124,7 @@ public final class Cluster implements AutoCloseable {
     String addr = party == null ? config.dealer().address() : address(party);
     // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
     // (one hand-off less per call), unless a caller's interceptors might block
-    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors.length == 0, interceptors));
+    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors.length == 0, loops, interceptors));
   }
 
   private PartyGrpc.PartyBlockingStub party(String name) {
@@ -533,6 +534,7 @@ public final class Cluster implements AutoCloseable {
         // a party that is down keeps its copy until it is removed with `smpc rm`
       }
     }
-    channels.values().forEach(Grpc::close);
+    Grpc.close(channels.values());
+    Grpc.stop(loops);
   }
 }

@@ -59,6 +59,6 @@ final class Peers implements AutoCloseable {
   @Override
   public void close() {
     streams.close();
-    channels.values().forEach(Grpc::close);
+    Grpc.close(channels.values());
   }
 }
