@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import smpc.core.net.Grpc;
 import smpc.core.net.Tls;
 import smpc.proto.DealerGrpc;
-import smpc.proto.DeliverAck;
 import smpc.proto.Envelope;
 import smpc.proto.NameRequest;
 import smpc.proto.PartyGrpc;
@@ -100,17 +99,7 @@ class TlsIT {
     for (String[] who : new String[][] {{"admin", "bob"}, {"carol", "bob"}}) {
       try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(certs, who[0])))) {
         CompletableFuture<Throwable> done = new CompletableFuture<>();
-        StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).deliver(new StreamObserver<DeliverAck>() {
-          public void onNext(DeliverAck v) {}
-
-          public void onError(Throwable t) {
-            done.complete(t);
-          }
-
-          public void onCompleted() {
-            done.complete(null);
-          }
-        });
+        StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).deliver(ending(done, false));
         up.onNext(Envelope.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setFrom(who[1]).setTag("m/1").setTotalBytes(8)
             .setData(ByteString.copyFrom(new byte[8])).build());
         up.onCompleted();
@@ -121,25 +110,33 @@ class TlsIT {
     }
   }
 
+  /**
+   * Completes {@code done} with how the server ended the call (its error, or null); with {@code noReply},
+   * any reply fails it instead.
+   */
+  private static <T> StreamObserver<T> ending(CompletableFuture<Throwable> done, boolean noReply) {
+    return new StreamObserver<>() {
+      public void onNext(T v) {
+        if (noReply) done.completeExceptionally(new AssertionError("a refusal instead of a closed stream: " + v));
+      }
+
+      public void onError(Throwable t) {
+        done.complete(t);
+      }
+
+      public void onCompleted() {
+        done.complete(null);
+      }
+    };
+  }
+
   /** The same rule on the long-lived peer stream: a message sent as another party closes the stream, refused. */
   @Test
   void onThePeerStreamOnlyPeersDeliverAsThemselves() throws Exception {
     for (String[] who : new String[][] {{"admin", "bob"}, {"carol", "bob"}, {"client-bob", "bob"}}) {
       try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(certs, who[0])))) {
         CompletableFuture<Throwable> done = new CompletableFuture<>();
-        StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).stream(new StreamObserver<smpc.proto.Refusal>() {
-          public void onNext(smpc.proto.Refusal v) {
-            done.completeExceptionally(new AssertionError("a refusal instead of a closed stream: " + v));
-          }
-
-          public void onError(Throwable t) {
-            done.complete(t);
-          }
-
-          public void onCompleted() {
-            done.complete(null);
-          }
-        });
+        StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).stream(ending(done, true));
         up.onNext(Envelope.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setFrom(who[1]).setTag("m/1").setTotalBytes(8)
             .setData(ByteString.copyFrom(new byte[8])).build());
         Throwable t = done.get(10, TimeUnit.SECONDS);

@@ -34,6 +34,10 @@ final class GrpcDealerLink implements DealerLink {
   private final Plan plan;
   private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
+  /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
+  private final int kinds;
+  /** The kind whose corrections bring the designated party's seed; null elsewhere. */
+  private final CorrectionKind seedWith;
 
   GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits) {
     this.session = session;
@@ -64,27 +68,29 @@ final class GrpcDealerLink implements DealerLink {
         ? fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2) : null;
   }
 
-  /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
-  private final int kinds;
-  /** The kind whose corrections bring the designated party's seed; null elsewhere. */
-  private final CorrectionKind seedWith;
-
   /** A future of material the plan declared; null (not a failed future: an exception per session costs) when it did not. */
   private <T> T await(CompletableFuture<T> f, String what) {
     if (f == null) throw invalid("plan uses dealer %s it did not declare", what);
     return session.await(f, "the dealer");
   }
 
+  /** Calls end at the session's deadline. */
+  private long remainingMs() {
+    return Math.max(1, session.deadline - System.currentTimeMillis());
+  }
+
   private DealerGrpc.DealerBlockingStub stub() {
-    long wait = Math.max(1, session.deadline - System.currentTimeMillis());
-    return DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS);
+    return DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(remainingMs(), TimeUnit.MILLISECONDS);
+  }
+
+  private DealerGrpc.DealerStub asyncStub() {
+    return DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(remainingMs(), TimeUnit.MILLISECONDS);
   }
 
   /** Asks for the seed without a thread of its own: the reply completes the future on the transport thread. */
   private CompletableFuture<byte[]> fetchSeed() {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
-    long wait = Math.max(1, session.deadline - System.currentTimeMillis());
-    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).seed(SeedRequest.newBuilder()
+    asyncStub().seed(SeedRequest.newBuilder()
         .setSessionId(session.id).setParty(peers.me).addAllParties(session.parties).setDeadlineUnixMs(session.deadline).build(),
         new io.grpc.stub.StreamObserver<>() {
           @Override
@@ -122,8 +128,7 @@ final class GrpcDealerLink implements DealerLink {
         .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
         .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits).setWithSeed(kind == seedWith).setKinds(kinds)
         .addAllTruncRuns(kind == CorrectionKind.TRUNC_CORRECTIONS ? plan.getTruncRunsList() : java.util.List.of()).build();
-    long wait = Math.max(1, session.deadline - System.currentTimeMillis());
-    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).corrections(req,
+    asyncStub().corrections(req,
         new io.grpc.stub.StreamObserver<>() {
           private final long[] out = new long[(int) count * per];
           private int pos;

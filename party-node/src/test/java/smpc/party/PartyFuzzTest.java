@@ -75,12 +75,21 @@ class PartyFuzzTest {
     assertThat(PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getName()).isEqualTo("alice");
   }
 
-  @net.jqwik.api.Example
-  void aReplayedPeerMessageIsRefusedAndNotBufferedTwice() throws Exception {
+  private static ByteString freshSession() {
     byte[] id = new byte[16];
     new Random().nextBytes(id);
-    ByteString session = ByteString.copyFrom(id);
-    long before = PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+    return ByteString.copyFrom(id);
+  }
+
+  /** Bytes the party holds for messages of sessions not yet read. */
+  private long buffered() {
+    return PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+  }
+
+  @net.jqwik.api.Example
+  void aReplayedPeerMessageIsRefusedAndNotBufferedTwice() throws Exception {
+    ByteString session = freshSession();
+    long before = buffered();
     for (int attempt = 0; attempt < 2; attempt++) {
       Chunks.Upload<Envelope, DeliverAck> up = Chunks.upload(1, k -> Envelope.newBuilder().setSessionId(session).setFrom("bob")
           .setTag("m/7").setTotalBytes(8).setOffset(0).setData(ByteString.copyFrom(new byte[8])).build());
@@ -95,17 +104,15 @@ class PartyFuzzTest {
         assertThat(st.getDescription()).contains("duplicate message m/7 from bob");
       }
     }
-    long after = PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+    long after = buffered();
     assertThat(after - before).as("the replay is not buffered").isEqualTo(8);
   }
 
   /** The long-lived peer stream files whole messages as Deliver does, and refuses a replay (naming it) without buffering it. */
   @net.jqwik.api.Example
   void onThePeerStreamAReplayIsRefusedAndNotBufferedTwice() throws Exception {
-    byte[] id = new byte[16];
-    new Random().nextBytes(id);
-    ByteString session = ByteString.copyFrom(id);
-    long before = PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+    ByteString session = freshSession();
+    long before = buffered();
     java.util.concurrent.BlockingQueue<Object> back = new java.util.concurrent.LinkedBlockingQueue<>();
     io.grpc.stub.StreamObserver<Envelope> up = PeerGrpc.newStub(channel).stream(new io.grpc.stub.StreamObserver<smpc.proto.Refusal>() {
       public void onNext(smpc.proto.Refusal r) {
@@ -138,7 +145,7 @@ class PartyFuzzTest {
     assertThat(((smpc.proto.Refusal) second).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
     up.onCompleted();
     assertThat(back.poll(10, TimeUnit.SECONDS)).isEqualTo("completed");
-    long after = PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
+    long after = buffered();
     assertThat(after - before).as("m/7 once and m/9: the replay is not buffered").isEqualTo(16);
   }
 
