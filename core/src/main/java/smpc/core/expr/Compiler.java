@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import smpc.core.protocol.Limits;
-import smpc.core.protocol.PlanRunner;
+import smpc.core.protocol.Costs;
 import smpc.core.ring.Packing;
 import smpc.core.ring.Ring;
 import smpc.proto.DType;
@@ -563,8 +563,8 @@ public final class Compiler {
           normsByBits.computeIfAbsent(n.offset, b -> Instr.newBuilder().setOp(Op.NORM).setLength(b))
               .addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
           compares += n.in[0].len;
-          ands += (long) n.in[0].len * PlanRunner.andsPerNorm(n.offset);
-          pairs += (long) n.in[0].len * PlanRunner.AND_PAIRS_PER_NORM;
+          ands += (long) n.in[0].len * Costs.andsPerNorm(n.offset);
+          pairs += (long) n.in[0].len * Costs.AND_PAIRS_PER_NORM;
           dabits += n.len;
         }
       }
@@ -573,7 +573,7 @@ public final class Compiler {
         code.add(t.getValue());
         runs.add(TruncRun.newBuilder().setBits(t.getKey()).setCount(truncLengths.get(t.getKey())).build());
       }
-      pairs += PlanRunner.andPairsPerCompare(compared);
+      pairs += Costs.andPairsPerCompare(compared);
       if (cmp.getDstCount() > 0) code.add(cmp.setModes(com.google.protobuf.ByteString.copyFrom(modes.toByteArray())));
       code.addAll(normsByBits.values());
       for (Node n : nodes) {
@@ -623,7 +623,7 @@ public final class Compiler {
     }
     Plan plan = Plan.newBuilder().addAllInstrs(withFrees(code)).setTriples(triples).setTruncPairs(truncs)
         .setCompares(compares).setAndTriples(ands).setAndPairs(pairs).setDabits(dabits).addAllTruncRuns(runs).build();
-    return new Compiled(plan, PlanRunner.rounds(plan), lengths, scales);
+    return new Compiled(plan, Costs.rounds(plan), lengths, scales);
   }
 
   /** Frees each register right after its last use, so long plans on big vectors keep memory low. */

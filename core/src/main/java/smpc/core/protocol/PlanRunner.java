@@ -89,13 +89,13 @@ public final class PlanRunner implements SessionView {
 
   public Outcome run() {
     long t0 = System.nanoTime();
-    Op prev = null;
+    smpc.proto.Op prev = null;
     for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
       Instr in = plan.getInstrs(pc);
       Op op = Op.of(in);
-      rounds += roundsOf(in, op, prev);
+      rounds += Costs.rounds(in, prev);
       execute(pc, in, op);
-      prev = op;
+      prev = in.getOp();
     }
     for (Integer r : new ArrayList<>(pending.keySet())) reg(r); // every share sent to us is consumed
     if (storesAnywhere()) barrier();
@@ -113,49 +113,11 @@ public final class PlanRunner implements SessionView {
     return new Outcome(stores, revealed, stats);
   }
 
-  /** Consecutive input sharings travel together; comparisons and NORM take several; other communicating steps 1. */
-  private static int roundsOf(Instr in, Op op, Op prev) {
-    if (op == Op.COMPARE) return COMPARE_ROUNDS;
-    if (op == Op.NORM) return Normalization.rounds(normBits(in));
-    return op.communicates && !(op == Op.SHARE && prev == Op.SHARE) ? 1 : 0;
-  }
-
-  public static final int COMPARE_ROUNDS = Comparison.ROUNDS;
-  /** AND pairs one COMPARE instruction of {@code n} elements in all uses (a comparison uses no single AND triples). */
-  public static long andPairsPerCompare(long n) {
-    return Comparison.andPairs(n);
-  }
-
-  /** Single word AND triples one NORM element over {@code bits} bits uses (its prefix OR). */
-  public static int andsPerNorm(int bits) {
-    return Normalization.ands(bits);
-  }
-
-  /** AND pairs one NORM element uses (its borrows, as a comparison's; it also takes one comparison's edaBit). */
-  public static final int AND_PAIRS_PER_NORM = Comparison.AND_PAIRS;
-
-  private static int normBits(Instr in) {
-    if (in.getLength() < 2 || in.getLength() > 62) throw invalid("NORM examines 2 to 62 bits, not %d", in.getLength());
-    return (int) in.getLength();
-  }
-
-  /** The rounds a plan takes (what every party's statistics will report). */
-  public static int rounds(Plan plan) {
-    int rounds = 0;
-    Op prev = null;
-    for (Instr in : plan.getInstrsList()) {
-      Op op = Op.of(in);
-      rounds += roundsOf(in, op, prev);
-      prev = op;
-    }
-    return rounds + (storesAnywhere(plan) ? 1 : 0);
-  }
-
   private boolean storesAnywhere() {
     return storesAnywhere(plan);
   }
 
-  private static boolean storesAnywhere(Plan plan) {
+  static boolean storesAnywhere(Plan plan) {
     return plan.getInstrsList().stream().anyMatch(i -> i.getOp() == smpc.proto.Op.STORE
         || (i.getOp() == smpc.proto.Op.REVEAL && !i.getName().isEmpty()));
   }
@@ -173,15 +135,8 @@ public final class PlanRunner implements SessionView {
 
   /** Instruction kinds, with the checks every party applies before touching anything. */
   private enum Op {
-    LOAD(false), SHARE(true), CONST(false), ADD(false), SUB(false), NEG(false), MUL_PUBLIC(false),
-    MUL(true), SUM(false), REVEAL(true), STORE(false), FREE(false), TRUNC(true), COMPARE(true), SLICE(false),
-    CONCAT(false), NORM(true), LOOKUP(false), GATHER(false);
-
-    final boolean communicates;
-
-    Op(boolean communicates) {
-      this.communicates = communicates;
-    }
+    LOAD, SHARE, CONST, ADD, SUB, NEG, MUL_PUBLIC, MUL, SUM, REVEAL, STORE, FREE, TRUNC, COMPARE, SLICE, CONCAT, NORM, LOOKUP,
+    GATHER;
 
     static Op of(Instr in) {
       try {
@@ -209,7 +164,7 @@ public final class PlanRunner implements SessionView {
       case TRUNC -> truncate(pc, in);
       case COMPARE -> compare(pc, in);
       case NORM -> {
-        int bits = normBits(in);
+        int bits = Costs.normBits(in);
         long[][] xs = sources(in);
         long[] x = flatten(xs);
         if ((long) x.length * (bits + 1) > Limits.MAX_LENGTH) {
