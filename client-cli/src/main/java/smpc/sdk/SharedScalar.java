@@ -3,6 +3,7 @@ package smpc.sdk;
 import java.util.List;
 import java.util.Map;
 import smpc.core.expr.Expr;
+import smpc.core.expr.Operator;
 import smpc.proto.ValueInfo;
 
 /** A number additively shared among parties (the seed's SharedScalar). */
@@ -21,53 +22,53 @@ public final class SharedScalar extends SharedValue<SharedScalar> {
   }
 
   public SharedScalar add(SharedScalar o) {
-    return combine('+', o);
+    return combine(Operator.ADD, o);
   }
 
   public SharedScalar add(long c) {
-    return combine('+', c);
+    return combine(Operator.ADD, c);
   }
 
   public SharedScalar sub(SharedScalar o) {
-    return combine('-', o);
+    return combine(Operator.SUB, o);
   }
 
   public SharedScalar sub(long c) {
-    return combine('-', c);
+    return combine(Operator.SUB, c);
   }
 
   public SharedScalar mul(SharedScalar o) {
-    return combine('*', o);
+    return combine(Operator.MUL, o);
   }
 
   public SharedScalar mul(long c) {
-    return combine('*', c);
+    return combine(Operator.MUL, c);
   }
 
   /** this / o: a real quotient (integers divided by a public integer floor exactly, see {@link #div(long)}). */
   public SharedScalar div(SharedScalar o) {
-    return combine('/', o);
+    return combine(Operator.DIV, o);
   }
 
   /** An integer divided by a public integer is exact floor division (|this| < 2^30); a real is divided as a real. */
   public SharedScalar div(long c) {
-    return combine('/', c);
+    return combine(Operator.DIV, c);
   }
 
   public SharedScalar div(double c) {
-    return combine('/', c);
+    return combine(Operator.DIV, c);
   }
 
   public SharedScalar add(double c) {
-    return combine('+', c);
+    return combine(Operator.ADD, c);
   }
 
   public SharedScalar sub(double c) {
-    return combine('-', c);
+    return combine(Operator.SUB, c);
   }
 
   public SharedScalar mul(double c) {
-    return combine('*', c);
+    return combine(Operator.MUL, c);
   }
 
   /** Scalar times vector, elementwise. */

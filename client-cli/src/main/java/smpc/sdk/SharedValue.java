@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Expr;
+import smpc.core.expr.Operator;
 import smpc.proto.DType;
 import smpc.proto.Kind;
 import smpc.proto.ValueInfo;
@@ -59,18 +60,18 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     }
   }
 
-  S combine(char op, SharedValue<?> o) {
+  S combine(Operator op, SharedValue<?> o) {
     int len = compatibleLength(o);
     Map<String, ValueInfo> merged = new HashMap<>(leaves);
     merged.putAll(o.leaves);
     return make(new Expr.Bin(op, expr, o.expr), merged, len);
   }
 
-  S combine(char op, long c) {
+  S combine(Operator op, long c) {
     return make(new Expr.Bin(op, expr, new Expr.Num(c)), leaves, length);
   }
 
-  S combine(char op, double c) {
+  S combine(Operator op, double c) {
     return make(new Expr.Bin(op, expr, new Expr.Dec(new java.math.BigDecimal(Double.toString(c)))), leaves, length);
   }
 
@@ -92,27 +93,27 @@ public abstract class SharedValue<S extends SharedValue<S>> {
 
   /** Secret 0/1: this &lt; o (exact; likewise le, gt, ge, eq, ne). */
   public S lt(SharedValue<?> o) {
-    return combine('<', o);
+    return combine(Operator.LT, o);
   }
 
   public S le(SharedValue<?> o) {
-    return combine('l', o);
+    return combine(Operator.LE, o);
   }
 
   public S gt(SharedValue<?> o) {
-    return combine('>', o);
+    return combine(Operator.GT, o);
   }
 
   public S ge(SharedValue<?> o) {
-    return combine('g', o);
+    return combine(Operator.GE, o);
   }
 
   public S eq(SharedValue<?> o) {
-    return combine('=', o);
+    return combine(Operator.EQ, o);
   }
 
   public S ne(SharedValue<?> o) {
-    return combine('!', o);
+    return combine(Operator.NE, o);
   }
 
   public S abs() {

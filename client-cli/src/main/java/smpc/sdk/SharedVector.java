@@ -3,6 +3,7 @@ package smpc.sdk;
 import java.util.List;
 import java.util.Map;
 import smpc.core.expr.Expr;
+import smpc.core.expr.Operator;
 import smpc.proto.ValueInfo;
 
 /** A vector additively shared among parties. Operations are elementwise; a scalar operand broadcasts. */
@@ -25,41 +26,41 @@ public final class SharedVector extends SharedValue<SharedVector> {
   }
 
   public SharedVector add(SharedValue<?> o) {
-    return combine('+', o);
+    return combine(Operator.ADD, o);
   }
 
   public SharedVector add(long c) {
-    return combine('+', c);
+    return combine(Operator.ADD, c);
   }
 
   public SharedVector sub(SharedValue<?> o) {
-    return combine('-', o);
+    return combine(Operator.SUB, o);
   }
 
   public SharedVector sub(long c) {
-    return combine('-', c);
+    return combine(Operator.SUB, c);
   }
 
   public SharedVector mul(SharedValue<?> o) {
-    return combine('*', o);
+    return combine(Operator.MUL, o);
   }
 
   public SharedVector mul(long c) {
-    return combine('*', c);
+    return combine(Operator.MUL, c);
   }
 
   /** Elementwise this / o (o a vector of the same length, or a scalar): a real quotient. */
   public SharedVector div(SharedValue<?> o) {
-    return combine('/', o);
+    return combine(Operator.DIV, o);
   }
 
   /** An integer vector divided by a public integer is exact floor division (|x| < 2^30). */
   public SharedVector div(long c) {
-    return combine('/', c);
+    return combine(Operator.DIV, c);
   }
 
   public SharedVector div(double c) {
-    return combine('/', c);
+    return combine(Operator.DIV, c);
   }
 
   /** exp(v_i - max v) / sum: entries in [0, 1] summing to 1. */
@@ -139,15 +140,15 @@ public final class SharedVector extends SharedValue<SharedVector> {
   }
 
   public SharedVector add(double c) {
-    return combine('+', c);
+    return combine(Operator.ADD, c);
   }
 
   public SharedVector sub(double c) {
-    return combine('-', c);
+    return combine(Operator.SUB, c);
   }
 
   public SharedVector mul(double c) {
-    return combine('*', c);
+    return combine(Operator.MUL, c);
   }
 
   /** Sum of the elements. */
@@ -157,7 +158,7 @@ public final class SharedVector extends SharedValue<SharedVector> {
 
   /** Dot product with another vector of the same length. */
   public SharedScalar dot(SharedVector o) {
-    SharedVector p = combine('*', o);
+    SharedVector p = combine(Operator.MUL, o);
     return new SharedScalar(cluster, parties, new Expr.Call("sum", List.of(p.expr)), p.leaves);
   }
 

@@ -161,12 +161,15 @@ public final class Compiler {
     if (e instanceof Expr.Ref ref) return lets.containsKey(ref.name()) ? lets.get(ref.name()) : leaf(ref.name());
     if (e instanceof Expr.Neg neg) {
       Node x = node(neg.x());
-      return x.kind == K.PUBLIC ? constant(Ring.neg(x.value), x.scale) : add(new Node(K.NEG, x.len, x.scale, x));
+      return x.kind == K.PUBLIC ? constant(Ring.neg(x.value), x.scale) : keep(new Node(K.NEG, x.len, x.scale, x));
     }
     if (e instanceof Expr.Bin bin) {
       Node l = node(bin.left()), r = node(bin.right());
-      if (bin.op() == '/') return functions.divide(l, r, e);
-      return "+-*".indexOf(bin.op()) >= 0 ? binary(bin.op(), l, r, e) : compare(bin.op(), l, r, e);
+      return switch (bin.op()) {
+        case DIV -> functions.divide(l, r, e);
+        case ADD, SUB, MUL -> binary(bin.op(), l, r, e);
+        default -> compare(bin.op(), l, r, e);
+      };
     }
     Expr.Call call = (Expr.Call) e;
     switch (call.fn()) {
@@ -174,43 +177,43 @@ public final class Compiler {
         if (call.args().size() > 1) return sum(statistics.call("concat", args(call), e));
         arity(call, 1);
         Node x = node(call.args().get(0));
-        return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}, x.scale) : add(new Node(K.SUM, 1, x.scale, x));
+        return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}, x.scale) : keep(new Node(K.SUM, 1, x.scale, x));
       }
       case "dot" -> {
         arity(call, 2);
         Node x = node(call.args().get(0)), y = node(call.args().get(1));
         if (x.len != y.len) throw invalid("dot needs vectors of equal length, got %d and %d in %s", x.len, y.len, Printer.show(e));
         Node p = node(Expr.mul(call.args().get(0), call.args().get(1)));
-        return p.kind == K.PUBLIC ? constant(new long[] {Ring.sum(p.value)}, p.scale) : add(new Node(K.SUM, 1, p.scale, p));
+        return p.kind == K.PUBLIC ? constant(new long[] {Ring.sum(p.value)}, p.scale) : keep(new Node(K.SUM, 1, p.scale, p));
       }
       case "abs" -> { // x * (1 - 2 [x < 0])
         arity(call, 1);
         Node x = node(call.args().get(0));
-        return binary('*', x, oneMinus(twice(less(x))), e);
+        return mul(x, oneMinus(twice(less(x))), e);
       }
       case "sign" -> { // (1 - [x == 0]) - 2 [x < 0]: both comparisons in the same rounds
         arity(call, 1);
         Node x = node(call.args().get(0));
-        return binary('-', oneMinus(zero(x)), twice(less(x)), e);
+        return sub(oneMinus(zero(x)), twice(less(x)), e);
       }
       case "relu" -> { // x - [x < 0] * x
         arity(call, 1);
         Node x = node(call.args().get(0));
-        return binary('-', x, binary('*', less(x), x, e), e);
+        return sub(x, mul(less(x), x, e), e);
       }
       case "min", "max" -> { // min = b + [a < b](a - b), max = a - [a < b](a - b)
         if (call.args().size() == 1) return reduce(node(call.args().get(0)), call.fn().equals("max"), false, e);
         arity(call, 2);
         Node a = node(call.args().get(0)), b = node(call.args().get(1));
-        Node d = binary('-', a, b, e);
-        Node pick = binary('*', less(d), d, e);
-        return call.fn().equals("min") ? binary('+', b, pick, e) : binary('-', a, pick, e);
+        Node d = sub(a, b, e);
+        Node pick = mul(less(d), d, e);
+        return call.fn().equals("min") ? add(b, pick, e) : sub(a, pick, e);
       }
       case "where" -> { // b + c (a - b), c a secret 0/1
         arity(call, 3);
         Node c = node(call.args().get(0)), a = node(call.args().get(1)), b = node(call.args().get(2));
         if (c.scale != 0) throw invalid("where's condition must be an integer 0/1, e.g. a comparison, in %s", Printer.show(e));
-        return binary('+', b, binary('*', c, binary('-', a, b, e), e), e);
+        return add(b, mul(c, sub(a, b, e), e), e);
       }
       case "argmax", "argmin" -> {
         arity(call, 1);
@@ -243,9 +246,9 @@ public final class Compiler {
       int h = vals.len / 2;
       Node a = slice(vals, 0, h), b = slice(vals, h, h), ia = slice(idx, 0, h), ib = slice(idx, h, h);
       // take b where it wins strictly, so ties keep the earlier index
-      Node takeB = less(max ? binary('-', a, b, where) : binary('-', b, a, where));
-      Node nv = binary('+', a, binary('*', takeB, binary('-', b, a, where), where), where);
-      Node ni = binary('+', ia, binary('*', takeB, binary('-', ib, ia, where), where), where);
+      Node takeB = less(max ? sub(a, b, where) : sub(b, a, where));
+      Node nv = add(a, mul(takeB, sub(b, a, where), where), where);
+      Node ni = add(ia, mul(takeB, sub(ib, ia, where), where), where);
       if (vals.len % 2 == 1) {
         nv = concat(nv, slice(vals, 2 * h, 1));
         ni = concat(ni, slice(idx, 2 * h, 1));
@@ -260,7 +263,7 @@ public final class Compiler {
     if (x.kind == K.PUBLIC) return constant(java.util.Arrays.copyOfRange(x.value, offset, offset + len), x.scale);
     Node n = new Node(K.SLICE, len, x.scale, x);
     n.offset = offset;
-    return add(n);
+    return keep(n);
   }
 
   Node concat(Node a, Node b) {
@@ -270,19 +273,19 @@ public final class Compiler {
       System.arraycopy(b.value, 0, v, a.len, b.len);
       return constant(v, a.scale);
     }
-    return add(new Node(K.CONCAT, a.len + b.len, a.scale, a, b));
+    return keep(new Node(K.CONCAT, a.len + b.len, a.scale, a, b));
   }
 
   /** A comparison of two values: their difference compared with zero (exact; 0/1, an integer). */
-  private Node compare(char op, Node x, Node y, Expr where) {
+  private Node compare(Operator op, Node x, Node y, Expr where) {
     Node d = switch (op) {
-      case '<', 'g', '=', '!' -> binary('-', x, y, where);
-      default -> binary('-', y, x, where); // >, <=
+      case LT, GE, EQ, NE -> sub(x, y, where);
+      default -> sub(y, x, where); // >, <=
     };
     return switch (op) {
-      case '<', '>' -> less(d);
-      case 'l', 'g' -> oneMinus(less(d));
-      case '=' -> zero(d);
+      case LT, GT -> less(d);
+      case LE, GE -> oneMinus(less(d));
+      case EQ -> zero(d);
       default -> oneMinus(zero(d));
     };
   }
@@ -294,7 +297,7 @@ public final class Compiler {
       for (int i = 0; i < v.length; i++) v[i] = x.value[i] < 0 ? 1 : 0;
       return constant(v, 0);
     }
-    return ltz.computeIfAbsent(x, v -> add(new Node(K.LTZ, v.len, 0, v)));
+    return ltz.computeIfAbsent(x, v -> keep(new Node(K.LTZ, v.len, 0, v)));
   }
 
   /** [x == 0] as a secret 0/1. */
@@ -304,15 +307,15 @@ public final class Compiler {
       for (int i = 0; i < v.length; i++) v[i] = x.value[i] == 0 ? 1 : 0;
       return constant(v, 0);
     }
-    return eqz.computeIfAbsent(x, v -> add(new Node(K.EQZ, v.len, 0, v)));
+    return eqz.computeIfAbsent(x, v -> keep(new Node(K.EQZ, v.len, 0, v)));
   }
 
   Node oneMinus(Node b) {
-    return binary('-', constant(new long[] {1}, 0), b, null);
+    return sub(constant(new long[] {1}, 0), b, null);
   }
 
   private Node twice(Node b) {
-    return binary('*', constant(new long[] {2}, 0), b, null);
+    return mul(constant(new long[] {2}, 0), b, null);
   }
 
   private long encode(BigDecimal x, Expr where) {
@@ -331,21 +334,34 @@ public final class Compiler {
     }
   }
 
-  Node binary(char op, Node x, Node y, Expr where) {
+  Node add(Node x, Node y, Expr where) {
+    return binary(Operator.ADD, x, y, where);
+  }
+
+  Node sub(Node x, Node y, Expr where) {
+    return binary(Operator.SUB, x, y, where);
+  }
+
+  Node mul(Node x, Node y, Expr where) {
+    return binary(Operator.MUL, x, y, where);
+  }
+
+  /** x + y, x - y or x * y (a product of reals brought down to scale f first). */
+  private Node binary(Operator op, Node x, Node y, Expr where) {
     int len;
     try {
       len = Ring.broadcastLength(x.len, y.len);
     } catch (IllegalArgumentException ex) {
       throw invalid("vector lengths differ (%d and %d) in %s", x.len, y.len, Printer.show(where));
     }
-    if (op == '*') return multiply(shrink(x), shrink(y), len);
+    if (op == Operator.MUL) return multiply(shrink(x), shrink(y), len);
     int scale = Math.max(x.scale, y.scale);
     x = rescale(x, scale);
     y = rescale(y, scale);
     if (x.kind == K.PUBLIC && y.kind == K.PUBLIC) {
-      return constant(op == '+' ? Ring.add(x.value, y.value) : Ring.sub(x.value, y.value), scale);
+      return constant(op == Operator.ADD ? Ring.add(x.value, y.value) : Ring.sub(x.value, y.value), scale);
     }
-    return add(new Node(op == '+' ? K.ADD : K.SUB, len, scale, x, y));
+    return keep(new Node(op == Operator.ADD ? K.ADD : K.SUB, len, scale, x, y));
   }
 
   /** x * y at scale x.scale + y.scale, without truncating either first (the caller bounds magnitudes). */
@@ -368,9 +384,9 @@ public final class Compiler {
       for (int i = 0; i < p.length; i++) p[i] = Math.floorDiv(p[i] + (1L << (f - 1)), 1L << f); // exact public rounding
       return constant(p, f);
     }
-    if (x.kind == K.PUBLIC) return add(new Node(K.MULPUB, len, scale, y, x));
-    if (y.kind == K.PUBLIC) return add(new Node(K.MULPUB, len, scale, x, y));
-    return add(new Node(K.MUL, len, scale, x, y));
+    if (x.kind == K.PUBLIC) return keep(new Node(K.MULPUB, len, scale, y, x));
+    if (y.kind == K.PUBLIC) return keep(new Node(K.MULPUB, len, scale, x, y));
+    return keep(new Node(K.MUL, len, scale, x, y));
   }
 
   /** Brings a value above scale f down to f (one truncation per value, shared by all its uses). */
@@ -386,7 +402,7 @@ public final class Compiler {
       for (int i = 0; i < p.length; i++) p[i] = Math.floorDiv(p[i] + (1L << (bits - 1)), 1L << bits);
       return constant(p, x.scale - bits);
     }
-    return truncated.computeIfAbsent(List.of(x, bits), k -> add(new Node(K.TRUNC, x.len, x.scale - bits, x)));
+    return truncated.computeIfAbsent(List.of(x, bits), k -> keep(new Node(K.TRUNC, x.len, x.scale - bits, x)));
   }
 
   /** x at exactly {@code scale} fractional bits: raised exactly, or truncated. */
@@ -397,14 +413,14 @@ public final class Compiler {
   /** The same ring elements read at another scale: x * 2^(scale - x.scale), free. */
   Node relabel(Node x, int scale) {
     if (x.kind == K.PUBLIC) return constant(x.value, scale);
-    Node n = add(new Node(K.MULPUB, x.len, scale, x, constant(new long[] {1}, 0)));
+    Node n = keep(new Node(K.MULPUB, x.len, scale, x, constant(new long[] {1}, 0)));
     return n;
   }
 
   /** For each element of x (|x| < 2^bits): the one-hot position of the top bit of |x| and [x < 0] (NORM). */
   Node norm(Node x, int bits) {
     return norms.computeIfAbsent(x, v -> {
-      Node n = add(new Node(K.NORM, v.len * (bits + 1), 0, v));
+      Node n = keep(new Node(K.NORM, v.len * (bits + 1), 0, v));
       n.offset = bits;
       return n;
     });
@@ -412,14 +428,14 @@ public final class Compiler {
 
   /** Per element, the sum of a NORM's bits times a public table (local), at {@code scale}. */
   Node lookup(Node norm, long[] table, int scale) {
-    Node n = add(new Node(K.LOOKUP, norm.len / table.length, scale, norm));
+    Node n = keep(new Node(K.LOOKUP, norm.len / table.length, scale, norm));
     n.table = table;
     return n;
   }
 
   /** The sum of a vector's elements (local). */
   Node sum(Node x) {
-    return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}, x.scale) : add(new Node(K.SUM, 1, x.scale, x));
+    return x.kind == K.PUBLIC ? constant(new long[] {Ring.sum(x.value)}, x.scale) : keep(new Node(K.SUM, 1, x.scale, x));
   }
 
   /** x[idx[0]], x[idx[1]], ...: tiles, repeats and permutations (local). */
@@ -429,7 +445,7 @@ public final class Compiler {
       for (int k = 0; k < v.length; k++) v[k] = x.value[(int) idx[k]];
       return constant(v, x.scale);
     }
-    Node n = add(new Node(K.GATHER, idx.length, x.scale, x));
+    Node n = keep(new Node(K.GATHER, idx.length, x.scale, x));
     n.table = idx;
     return n;
   }
@@ -471,13 +487,13 @@ public final class Compiler {
     if (x.scale == scale) return x;
     long factor = 1L << (scale - x.scale);
     if (x.kind == K.PUBLIC) return constant(Ring.mul(x.value, new long[] {factor}), scale);
-    return add(new Node(K.MULPUB, x.len, scale, x, constant(new long[] {factor}, 0)));
+    return keep(new Node(K.MULPUB, x.len, scale, x, constant(new long[] {factor}, 0)));
   }
 
   Node constant(long[] v, int scale) {
     Node n = new Node(K.PUBLIC, v.length, scale);
     n.value = v;
-    return add(n);
+    return keep(n);
   }
 
   private Node leaf(String name) {
@@ -507,10 +523,10 @@ public final class Compiler {
     if (info.getLength() < 1) throw precondition("value '%s' is empty", name);
     Node n = new Node(kind, Math.toIntExact(info.getLength()), scale);
     n.info = info;
-    return add(n);
+    return keep(n);
   }
 
-  private Node add(Node n) {
+  private Node keep(Node n) {
     nodes.add(n);
     return n;
   }

@@ -18,21 +18,20 @@ public sealed interface Expr {
 
   record Neg(Expr x) implements Expr {}
 
-  /** {@code op} is one of {@code + - * /}, or a comparison {@code < > l g = !} (l, g: <=, >=; =, !: ==, !=). */
-  record Bin(char op, Expr left, Expr right) implements Expr {}
+  record Bin(Operator op, Expr left, Expr right) implements Expr {}
 
   /** A function call: {@code sum(v)}, {@code dot(u, v)}. */
   record Call(String fn, List<Expr> args) implements Expr {}
 
   static Expr add(Expr a, Expr b) {
-    return new Bin('+', a, b);
+    return new Bin(Operator.ADD, a, b);
   }
 
   static Expr sub(Expr a, Expr b) {
-    return new Bin('-', a, b);
+    return new Bin(Operator.SUB, a, b);
   }
 
   static Expr mul(Expr a, Expr b) {
-    return new Bin('*', a, b);
+    return new Bin(Operator.MUL, a, b);
   }
 }

@@ -132,7 +132,7 @@ final class Functions {
     Node q = c.toScale(c.mulRaw(xr, rwS, where), f);
     Node q1 = c.trunc(c.mulRaw(q, t1S, where), g1);
     Node right = c.trunc(c.mulRaw(q1, t2S, where), g2);
-    return c.binary('+', left, right, where);
+    return c.add(left, right, where);
   }
 
   private Node spread(Node v, long[] idx) {
@@ -166,14 +166,14 @@ final class Functions {
   private Node signFactor(Node nm) {
     long[] t = new long[bits + 1];
     t[bits] = -2;
-    return c.binary('+', c.integer(1), c.lookup(nm, t, 0), null);
+    return c.add(c.integer(1), c.lookup(nm, t, 0), null);
   }
 
   /** 1/w for w in [0.5, 1]: the minimax line, then Newton steps x(2 - wx) at scale f. */
   private Node newton(Node w, Expr where) {
-    Node x = c.trunc(c.binary('-', c.real(48.0 / 17, 2 * f), c.mulRaw(w, c.real(32.0 / 17, f), where), where), f);
+    Node x = c.trunc(c.sub(c.real(48.0 / 17, 2 * f), c.mulRaw(w, c.real(32.0 / 17, f), where), where), f);
     for (int i = 0; i < numerics.newtonIterations(); i++) {
-      Node e = c.binary('-', c.real(2, 2 * f), c.mulRaw(w, x, where), where);
+      Node e = c.sub(c.real(2, 2 * f), c.mulRaw(w, x, where), where);
       x = c.trunc(c.mulRaw(x, e, where), 2 * f);
     }
     return x;
@@ -185,7 +185,7 @@ final class Functions {
     Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit("log"), where);
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb((p + 1 - f) * Math.log(2), S + SC));
-    return c.toScale(c.binary('+', v, c.lookup(nm, t, S + SC), where), f);
+    return c.toScale(c.add(v, c.lookup(nm, t, S + SC), where), f);
   }
 
   /** sqrt x = sqrt(w) 2^(e/2) and rsqrt x = rsqrt(w) 2^(-e/2), e = p + 1 - f, by a table at scale g. */
@@ -200,7 +200,7 @@ final class Functions {
 
   /** t = 4 (w - 0.75) at scale S, in [-1, 1] for w in [0.5, 1]. */
   private Node quarterOffset(Node w) {
-    return c.toScale(c.relabel(c.binary('-', w, c.real(0.75, f), null), f - 2), S);
+    return c.toScale(c.relabel(c.sub(w, c.real(0.75, f), null), f - 2), S);
   }
 
   /** exp(x) = exp(x/32)^32, saturating as documented. */
@@ -209,11 +209,11 @@ final class Functions {
     for (int i = 0; i < 3; i++) y = c.trunc(c.mulRaw(y, y, where), S);
     y = c.trunc(c.mulRaw(y, y, where), 2 * S - 21); // exp(x/2) at scale 21: its square stays below 2^62 up to x = 13.8
     y = c.trunc(c.mulRaw(y, y, where), 42 - f);
-    Node low = c.less(c.binary('+', x, c.real(EXP_MIN_ABS, f), where));
+    Node low = c.less(c.add(x, c.real(EXP_MIN_ABS, f), where));
     if (!saturateHigh) return c.mulRaw(c.oneMinus(low), y, where);
-    Node high = c.less(c.binary('-', c.real(EXP_MAX, f), x, where));
-    Node mid = c.binary('-', c.oneMinus(low), high, where);
-    return c.binary('+', c.mulRaw(mid, y, where), c.mulRaw(high, c.real(Math.exp(EXP_MAX), f), where), where);
+    Node high = c.less(c.sub(c.real(EXP_MAX, f), x, where));
+    Node mid = c.sub(c.oneMinus(low), high, where);
+    return c.add(c.mulRaw(mid, y, where), c.mulRaw(high, c.real(Math.exp(EXP_MAX), f), where), where);
   }
 
   /**
@@ -224,19 +224,19 @@ final class Functions {
     double[] k = coeffs.clone();
     k[0] = center;
     Node p = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + shift), S), k, where), f);
-    Node lo = c.less(c.binary('+', x, c.real(1 << shift, f), where));
-    Node hi = c.less(c.binary('-', c.real(1 << shift, f), x, where));
-    Node mid = c.binary('-', c.oneMinus(lo), hi, where);
+    Node lo = c.less(c.add(x, c.real(1 << shift, f), where));
+    Node hi = c.less(c.sub(c.real(1 << shift, f), x, where));
+    Node mid = c.sub(c.oneMinus(lo), hi, where);
     Node out = c.mulRaw(mid, p, where);
-    if (high != 0) out = c.binary('+', out, c.mulRaw(hi, c.real(high, f), where), where);
-    if (low != 0) out = c.binary('+', out, c.mulRaw(lo, c.real(low, f), where), where);
+    if (high != 0) out = c.add(out, c.mulRaw(hi, c.real(high, f), where), where);
+    if (low != 0) out = c.add(out, c.mulRaw(lo, c.real(low, f), where), where);
     return out;
   }
 
   /** exp(v - max v) / sum: every entry of the shifted vector is at most 0. */
   private Node softmax(Node v, Expr where) {
     if (v.len < 2) throw invalid("softmax needs a vector of at least 2 values in %s", Printer.show(where));
-    Node e = c.shrink(exp(c.binary('-', v, c.reduce(v, true, false, where), where), false, where));
+    Node e = c.shrink(exp(c.sub(v, c.reduce(v, true, false, where), where), false, where));
     Node total = c.sum(e);
     return c.trunc(c.mulRaw(e, reciprocal(total, where), where), f);
   }
@@ -248,7 +248,7 @@ final class Functions {
     Node sum = c.real(coeffs[0], S + SC);
     for (int k = 1; k < coeffs.length; k++) {
       if (coeffs[k] == 0) continue;
-      sum = c.binary('+', sum, c.mulRaw(chebyshevT(k, tk, where), c.real(coeffs[k], SC), where), where);
+      sum = c.add(sum, c.mulRaw(chebyshevT(k, tk, where), c.real(coeffs[k], SC), where), where);
     }
     return sum;
   }
@@ -259,7 +259,7 @@ final class Functions {
     if (known != null) return known;
     int a = Integer.highestOneBit(k - 1), b = k - a;
     Node twice = c.relabel(c.trunc(c.mulRaw(chebyshevT(a, tk, where), chebyshevT(b, tk, where), where), S - 1), S);
-    Node r = c.binary('-', twice, a == b ? c.real(1, S) : chebyshevT(a - b, tk, where), where);
+    Node r = c.sub(twice, a == b ? c.real(1, S) : chebyshevT(a - b, tk, where), where);
     tk.put(k, r);
     return r;
   }
@@ -304,8 +304,8 @@ final class Functions {
     }
     Node xr = x.scale > f ? c.shrink(x) : x;
     Node high = c.trunc(xr, 16);
-    Node low = c.binary('-', xr, high, where); // exact, at xr's scale (high is raised back by 2^16)
-    return c.binary('+', timesInverse(high, 30, inv, min, where), timesInverse(low, 17, inv, min, where), where);
+    Node low = c.sub(xr, high, where); // exact, at xr's scale (high is raised back by 2^16)
+    return c.add(timesInverse(high, 30, inv, min, where), timesInverse(low, 17, inv, min, where), where);
   }
 
   /** p * (1/c) at scale f, for |p| below 2^bits units of its scale: 1/c with 61 - bits bits. */
@@ -334,10 +334,10 @@ final class Functions {
     Node xs = c.mulRaw(x, c.constant(sign, 0), where); // floor(x / -d) = floor(-x / d)
     Node q0 = c.trunc(c.mulRaw(xs, c.constant(m, k), where), k);
     Node absD = c.constant(ad, 0);
-    Node r = c.binary('-', xs, c.mulRaw(q0, absD, where), where);
-    Node tooBig = c.oneMinus(c.less(c.binary('-', r, absD, where))); // r >= |d|
-    Node neg = c.less(r), veryNeg = c.less(c.binary('+', r, absD, where));
-    return c.binary('-', c.binary('+', q0, tooBig, where), c.binary('+', neg, veryNeg, where), where);
+    Node r = c.sub(xs, c.mulRaw(q0, absD, where), where);
+    Node tooBig = c.oneMinus(c.less(c.sub(r, absD, where))); // r >= |d|
+    Node neg = c.less(r), veryNeg = c.less(c.add(r, absD, where));
+    return c.sub(c.add(q0, tooBig, where), c.add(neg, veryNeg, where), where);
   }
 
   private Node publicDivide(Node x, Node y) {

@@ -83,7 +83,7 @@ final class Matrices {
 
   /** sqrt(S_j) / sqrt(n) with S_j the column's sum of squared deviations (its significant bits kept). */
   private Node colstdev(Node x, Node mu, int n, int d, Expr where) {
-    Node dev = c.shrink(c.binary('-', c.toScale(c.gather(x, columnMajor(n, d)), c.f), c.gather(mu, repeat(d, n)), where));
+    Node dev = c.shrink(c.sub(c.toScale(c.gather(x, columnMajor(n, d)), c.f), c.gather(mu, repeat(d, n)), where));
     Node s = c.trunc(c.groupSums(c.mulRaw(dev, dev, where), n), c.f);
     return fn.byPublic(fn.call("sqrt", s, where), c.real(Math.sqrt(n), c.f), where);
   }
@@ -91,7 +91,7 @@ final class Matrices {
   private Node standardize(Node x, Node mu, Node sd, Expr where) {
     int d = mu.len, n = rows(x, d, where);
     long[] t = tile(d, n);
-    return fn.divide(c.shrink(c.binary('-', c.toScale(x, c.f), c.gather(mu, t), where)), sd, t, where);
+    return fn.divide(c.shrink(c.sub(c.toScale(x, c.f), c.gather(mu, t), where)), sd, t, where);
   }
 
   private static int rows(Node x, int d, Expr where) {

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Recursive-descent parser for {@code + - *}, unary minus, parentheses, integer literals, value names
+ * Recursive-descent parser for the {@link Operator}s, unary minus, parentheses, integer literals, value names
  * and calls. Errors name the column and what was expected.
  */
 public final class Parser {
@@ -29,17 +29,10 @@ public final class Parser {
   /** A comparison (not associative: `a < b < c` is an error); yields a secret 0/1. */
   private Expr comparison() {
     Expr left = sum();
-    skipSpace();
-    char op;
-    if (eat('<')) op = eat('=') ? 'l' : '<';
-    else if (eat('>')) op = eat('=') ? 'g' : '>';
-    else if (eat('=')) {
-      if (!eat('=')) throw error("'=' is not an operator; compare with '=='");
-      op = '=';
-    } else if (eat('!')) {
-      if (!eat('=')) throw error("expected '!='");
-      op = '!';
-    } else {
+    Operator op = operator(Operator.Level.COMPARISON);
+    if (op == null) {
+      if (eat('=')) throw error("'=' is not an operator; compare with '=='");
+      if (eat('!')) throw error("expected '!='");
       return left;
     }
     Expr right = sum();
@@ -52,22 +45,26 @@ public final class Parser {
 
   private Expr sum() {
     Expr e = product();
-    while (true) {
-      skipSpace();
-      if (eat('+')) e = Expr.add(e, product());
-      else if (eat('-')) e = Expr.sub(e, product());
-      else return e;
-    }
+    for (Operator op; (op = operator(Operator.Level.SUM)) != null; ) e = new Expr.Bin(op, e, product());
+    return e;
   }
 
   private Expr product() {
     Expr e = unary();
-    while (true) {
-      skipSpace();
-      if (eat('*')) e = Expr.mul(e, unary());
-      else if (eat('/')) e = new Expr.Bin('/', e, unary());
-      else return e;
+    for (Operator op; (op = operator(Operator.Level.PRODUCT)) != null; ) e = new Expr.Bin(op, e, unary());
+    return e;
+  }
+
+  /** The operator of this precedence level that the text continues with, consumed; or null. */
+  private Operator operator(Operator.Level level) {
+    skipSpace();
+    for (Operator op : Operator.BY_LENGTH) {
+      if (op.level() == level && src.startsWith(op.symbol(), pos)) {
+        pos += op.symbol().length();
+        return op;
+      }
     }
+    return null;
   }
 
   private Expr unary() {

@@ -117,7 +117,7 @@ final class Statistics {
   }
 
   private Node deviations(Node v, Expr where) {
-    return c.shrink(c.binary('-', real(v), mean(v, where), where));
+    return c.shrink(c.sub(real(v), mean(v, where), where));
   }
 
   private Node fine(Node du, Node dv, Expr where) {
@@ -130,12 +130,12 @@ final class Statistics {
 
   /** [coarse sum of squares < 2^30]: the full-precision sum is then in range. */
   private Node fits(Node coarse, Expr where) {
-    return c.less(c.binary('-', coarse, c.real(Math.scalb(1.0, 30), f), where));
+    return c.less(c.sub(coarse, c.real(Math.scalb(1.0, 30), f), where));
   }
 
   /** ok ? fine : coarse (fine may be meaningless when ok is 0: it is multiplied by 0 exactly). */
   private Node pick(Node ok, Node fine, Node coarse, Expr where) {
-    return c.binary('+', coarse, c.mulRaw(ok, c.binary('-', fine, coarse, where), where), where);
+    return c.add(coarse, c.mulRaw(ok, c.sub(fine, coarse, where), where), where);
   }
 
   /**
@@ -150,7 +150,7 @@ final class Statistics {
     long[] index = new long[n];
     for (int i = 0; i < n; i++) index[i] = i;
     v = c.shrink(v);
-    Node key = c.binary('+', c.mulRaw(c.relabel(v, 0), c.integer(n), where), c.constant(index, 0), where);
+    Node key = c.add(c.mulRaw(c.relabel(v, 0), c.integer(n), where), c.constant(index, 0), where);
     long[] rep = new long[n * n], tile = new long[n * n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
@@ -158,9 +158,9 @@ final class Statistics {
         tile[i * n + j] = j;
       }
     }
-    Node rank = c.groupSums(c.less(c.binary('-', c.gather(key, tile), c.gather(key, rep), where)), n);
-    Node pick = c.zero(c.binary('-', rank, c.integer((n - 1) / 2), where));
-    if (n % 2 == 0) pick = c.binary('+', pick, c.zero(c.binary('-', rank, c.integer(n / 2), where)), where);
+    Node rank = c.groupSums(c.less(c.sub(c.gather(key, tile), c.gather(key, rep), where)), n);
+    Node pick = c.zero(c.sub(rank, c.integer((n - 1) / 2), where));
+    if (n % 2 == 0) pick = c.add(pick, c.zero(c.sub(rank, c.integer(n / 2), where)), where);
     Node s = c.sum(c.mulRaw(pick, v, where));
     return n % 2 == 1 ? s : c.toScale(c.relabel(s, s.scale + 1), Math.max(s.scale, f));
   }
@@ -191,19 +191,19 @@ final class Statistics {
         sign[k * n + i] = k == e - 1 ? -1 : 1; // the last edge counts x > e instead of x < e
       }
     }
-    Node diff = c.mulRaw(c.binary('-', c.gather(x, tile), c.constant(edgeRep, scale), where), c.constant(sign, 0), where);
+    Node diff = c.mulRaw(c.sub(c.gather(x, tile), c.constant(edgeRep, scale), where), c.constant(sign, 0), where);
     Node below = c.groupSums(c.less(diff), n); // s_k = #{x < e_k}; last: #{x > e_last}
     long[] flip = new long[e], plus = new long[e];
     java.util.Arrays.fill(flip, 1);
     flip[e - 1] = -1;
     plus[e - 1] = n;
-    Node s = c.binary('+', c.mulRaw(below, c.constant(flip, 0), where), c.constant(plus, 0), where); // last: #{x <= e_last}
+    Node s = c.add(c.mulRaw(below, c.constant(flip, 0), where), c.constant(plus, 0), where); // last: #{x <= e_last}
     long[] next = new long[e - 1], cur = new long[e - 1];
     for (int k = 0; k < e - 1; k++) {
       next[k] = k + 1;
       cur[k] = k;
     }
-    return c.binary('-', c.gather(s, next), c.gather(s, cur), where);
+    return c.sub(c.gather(s, next), c.gather(s, cur), where);
   }
 
   /** For each element of a: 1 if it occurs in b, else 0 (every pair compared for equality in one step). */
@@ -218,7 +218,7 @@ final class Statistics {
         tile[i * b.len + j] = j;
       }
     }
-    Node eq = c.zero(c.binary('-', c.gather(a, rep), c.gather(b, tile), where));
+    Node eq = c.zero(c.sub(c.gather(a, rep), c.gather(b, tile), where));
     return c.oneMinus(c.zero(c.groupSums(eq, b.len)));
   }
 

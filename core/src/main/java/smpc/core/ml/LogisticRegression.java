@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import smpc.core.expr.Compiler.Output;
 import smpc.core.expr.Expr;
+import smpc.core.expr.Operator;
 
 /**
  * Logistic regression on secret-shared data, as expressions for the compiler: mini-batch gradient
@@ -51,12 +52,12 @@ public final class LogisticRegression {
       int nb = Math.min(s.batchSize(), n - start);
       Expr xb = call("slice", ref(xs), num((long) start * d), num((long) nb * d));
       Expr yb = call("slice", ref(y), num(start), num(nb));
-      Expr z = new Expr.Bin('+', call("matvec", xb, w), b);
-      Expr e = new Expr.Bin('-', call("sigmoid", z), yb);
+      Expr z = Expr.add(call("matvec", xb, w), b);
+      Expr e = Expr.sub(call("sigmoid", z), yb);
       Expr rate = new Expr.Dec(BigDecimal.valueOf(s.learningRate()).divide(BigDecimal.valueOf(nb), java.math.MathContext.DECIMAL64));
       String wn = out + "_w" + step, bn = out + "_b" + step;
-      steps.add(Output.let(wn, new Expr.Bin('-', w, new Expr.Bin('*', rate, call("vecmat", e, xb)))));
-      steps.add(Output.let(bn, new Expr.Bin('-', b, new Expr.Bin('*', rate, call("sum", e)))));
+      steps.add(Output.let(wn, Expr.sub(w, Expr.mul(rate, call("vecmat", e, xb)))));
+      steps.add(Output.let(bn, Expr.sub(b, Expr.mul(rate, call("sum", e)))));
       w = ref(wn);
       b = ref(bn);
     }
@@ -67,13 +68,13 @@ public final class LogisticRegression {
   /** Mean log-loss log(1 + e^z) - y z of the weights [w, b] on standardised rows xs. */
   public static Expr loss(Expr model, String xs, String y, int d) {
     Expr z = logit(model, ref(xs), d);
-    return call("mean", new Expr.Bin('-', call("log", new Expr.Bin('+', num(1), call("exp", z))), new Expr.Bin('*', ref(y), z)));
+    return call("mean", Expr.sub(call("log", Expr.add(num(1), call("exp", z))), Expr.mul(ref(y), z)));
   }
 
   /** The number of rows whose predicted class ([z >= 0]) equals the label. */
   public static Expr correct(Expr model, String xs, String y, int d) {
-    Expr g = new Expr.Bin('g', logit(model, ref(xs), d), num(0));
-    Expr agree = new Expr.Bin('=', g, ref(y));
+    Expr g = new Expr.Bin(Operator.GE, logit(model, ref(xs), d), num(0));
+    Expr agree = new Expr.Bin(Operator.EQ, g, ref(y));
     return call("sum", agree);
   }
 
@@ -85,7 +86,7 @@ public final class LogisticRegression {
 
   /** w . x + b per row. */
   public static Expr logit(Expr model, Expr xs, int d) {
-    return new Expr.Bin('+', call("matvec", xs, call("slice", model, num(0), num(d))), call("slice", model, num(d), num(1)));
+    return Expr.add(call("matvec", xs, call("slice", model, num(0), num(d))), call("slice", model, num(d), num(1)));
   }
 
   private static Expr call(String fn, Expr... args) {

@@ -25,7 +25,7 @@ class ParserTest {
     assertThat(Parser.parse("-9223372036854775807")).isEqualTo(new Expr.Num(-Long.MAX_VALUE));
     assertThat(Parser.parse("-2.5 * x")).isEqualTo(Expr.mul(new Expr.Dec(new java.math.BigDecimal("-2.5")), ref("x")));
     assertThat(Parser.parse("1e-3")).isEqualTo(new Expr.Dec(new java.math.BigDecimal("1e-3")));
-    assertThat(Parser.parse("a / b * c")).isEqualTo(Expr.mul(new Expr.Bin('/', ref("a"), ref("b")), ref("c")));
+    assertThat(Parser.parse("a / b * c")).isEqualTo(Expr.mul(new Expr.Bin(Operator.DIV, ref("a"), ref("b")), ref("c")));
   }
 
   @ParameterizedTest
@@ -46,7 +46,7 @@ class ParserTest {
 
   @Test
   void comparisonsBindLooserThanArithmetic() {
-    assertThat(Parser.parse("a + 1 <= b * 2")).isEqualTo(new Expr.Bin('l', Expr.add(ref("a"), new Expr.Num(1)),
+    assertThat(Parser.parse("a + 1 <= b * 2")).isEqualTo(new Expr.Bin(Operator.LE, Expr.add(ref("a"), new Expr.Num(1)),
         Expr.mul(ref("b"), new Expr.Num(2))));
     assertThat(Printer.show(Parser.parse("(x > y) * x + (x != y)"))).isEqualTo("((x > y) * x) + (x != y)");
   }

@@ -15,6 +15,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Expr;
+import smpc.core.expr.Operator;
 import smpc.core.expr.Parser;
 import smpc.core.ring.Ring;
 import smpc.proto.DType;
@@ -66,7 +67,7 @@ class ProtocolTest {
     if (e instanceof Expr.Neg ng) return Ring.neg(plain(ng.x(), inputs));
     if (e instanceof Expr.Bin b) {
       long[] x = plain(b.left(), inputs), y = plain(b.right(), inputs);
-      return b.op() == '+' ? Ring.add(x, y) : b.op() == '-' ? Ring.sub(x, y) : Ring.mul(x, y);
+      return b.op() == Operator.ADD ? Ring.add(x, y) : b.op() == Operator.SUB ? Ring.sub(x, y) : Ring.mul(x, y);
     }
     Expr.Call c = (Expr.Call) e;
     if (c.fn().equals("sum")) return new long[] {Ring.sum(plain(c.args().get(0), inputs))};
