@@ -3,11 +3,9 @@ package smpc.core.expr;
 import static smpc.core.Errors.invalid;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
-import smpc.core.expr.Compiler.K;
-import smpc.core.expr.Compiler.Node;
+import smpc.core.expr.Node.Const;
 import smpc.core.ring.FixedPoint;
 
 /**
@@ -25,9 +23,6 @@ import smpc.core.ring.FixedPoint;
  * coefficients in the thousands. Internal precision is 24 fractional bits.
  */
 final class Functions {
-  /** The one-argument functions this class provides (besides division). */
-  static final List<String> UNARY = List.of("reciprocal", "exp", "log", "sqrt", "rsqrt", "sigmoid", "tanh", "softmax");
-
   /** Internal fractional bits of polynomial evaluation and of its coefficients. */
   private static final int S = 24;
   private static final int SC = 24;
@@ -40,11 +35,11 @@ final class Functions {
 
   private final Numerics numerics;
 
-  private final Compiler c;
+  private final Builder c;
   private final int f;
   private final int bits; // NORM examines every bit a value in range can have
 
-  Functions(Compiler c, Numerics n) {
+  Functions(Builder c, Numerics n) {
     this.c = c;
     this.f = c.f;
     this.bits = 62 - f;
@@ -52,41 +47,42 @@ final class Functions {
   }
 
   /** The Chebyshev coefficients of one of the approximated functions at the configured degree. */
-  private double[] fit(String fn) {
+  private double[] fit(Builtin fn) {
     int degree = switch (fn) {
-      case "exp" -> numerics.expDegree();
-      case "log" -> numerics.logDegree();
-      case "sqrt", "rsqrt" -> numerics.rootDegree();
+      case EXP -> numerics.expDegree();
+      case LOG -> numerics.logDegree();
+      case SQRT, RSQRT -> numerics.rootDegree();
       default -> numerics.sigmoidDegree();
     };
-    if (fn.equals("tanh")) {
-      double[] sigmoid = fit("sigmoid"); // outside computeIfAbsent: the map must not be updated recursively
-      return FITS.computeIfAbsent(fn + degree, k -> scaled(sigmoid, 2)); // tanh(4t) = 2 sigmoid(8t) - 1
+    if (fn == Builtin.TANH) {
+      double[] sigmoid = fit(Builtin.SIGMOID); // outside computeIfAbsent: the map must not be updated recursively
+      return FITS.computeIfAbsent(fn.fn() + degree, k -> scaled(sigmoid, 2)); // tanh(4t) = 2 sigmoid(8t) - 1
     }
-    return FITS.computeIfAbsent(fn + degree, k -> switch (fn) {
-      case "exp" -> chebyshev(Math::exp, degree, false);
-      case "log" -> chebyshev(t -> Math.log(0.75 + t / 4), degree, false);
-      case "sqrt" -> chebyshev(t -> Math.sqrt(0.75 + t / 4), degree, false);
-      case "rsqrt" -> chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), degree, false);
-      case "sigmoid" -> chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, degree, true); // sigmoid(8t) - 1/2
-      default -> throw new IllegalStateException(fn);
+    return FITS.computeIfAbsent(fn.fn() + degree, k -> switch (fn) {
+      case EXP -> chebyshev(Math::exp, degree, false);
+      case LOG -> chebyshev(t -> Math.log(0.75 + t / 4), degree, false);
+      case SQRT -> chebyshev(t -> Math.sqrt(0.75 + t / 4), degree, false);
+      case RSQRT -> chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), degree, false);
+      case SIGMOID -> chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, degree, true); // sigmoid(8t) - 1/2
+      default -> throw new IllegalStateException(fn.fn());
     });
   }
 
-  Node call(String fn, Node x, Expr where) {
-    if (x.kind == K.PUBLIC && !fn.equals("softmax")) return publicCall(fn, x, where);
-    requireFracBits(fn);
+  /** One of the one-argument functions of {@link Builtin.Library#FUNCTIONS}. */
+  Node call(Builtin fn, Node x, Expr where) {
+    if (x instanceof Const k && fn != Builtin.SOFTMAX) return publicCall(fn, k, where);
+    requireFracBits(fn.fn());
     Node r = real(x);
     return switch (fn) {
-      case "reciprocal" -> reciprocal(r, where);
-      case "exp" -> exp(r, true, where);
-      case "log" -> log(r, where);
-      case "sqrt" -> root(r, false, where);
-      case "rsqrt" -> root(r, true, where);
-      case "sigmoid" -> saturated(r, 3, fit("sigmoid"), 0.5, 0, 1, where);
-      case "tanh" -> saturated(r, 2, fit("tanh"), 0, -1, 1, where);
-      case "softmax" -> softmax(r, where);
-      default -> throw new IllegalStateException(fn);
+      case RECIPROCAL -> reciprocal(r, where);
+      case EXP -> exp(r, true, where);
+      case LOG -> log(r, where);
+      case SQRT -> root(r, false, where);
+      case RSQRT -> root(r, true, where);
+      case SIGMOID -> saturated(r, 3, fit(Builtin.SIGMOID), 0.5, 0, 1, where);
+      case TANH -> saturated(r, 2, fit(Builtin.TANH), 0, -1, 1, where);
+      case SOFTMAX -> softmax(r, where);
+      default -> throw new IllegalStateException(fn.fn());
     };
   }
 
@@ -100,15 +96,15 @@ final class Functions {
    * depends on the divisor alone is computed once per divisor and spread afterwards.
    */
   Node divide(Node x, Node y, long[] spread, Expr where) {
-    if (y.kind == K.PUBLIC && spread != null) y = c.gather(y, spread);
-    if (y.kind == K.PUBLIC) {
-      for (long v : y.value) if (v == 0) throw invalid("division by zero in %s", Printer.show(where));
-      if (x.kind == K.PUBLIC) return publicDivide(x, y);
-      if (x.scale == 0 && y.scale == 0) return floorDivide(x, y, where);
-      return byPublic(x, y, where);
+    if (y instanceof Const && spread != null) y = c.gather(y, spread);
+    if (y instanceof Const k) {
+      for (long v : k.value()) if (v == 0) throw invalid("division by zero in %s", Printer.show(where));
+      if (x instanceof Const kx) return publicDivide(kx, k);
+      if (x.scale() == 0 && y.scale() == 0) return floorDivide(x, k, where);
+      return byPublic(x, k, where);
     }
     requireFracBits("division");
-    Node yr = real(y), xr = x.scale > f ? c.shrink(x) : x;
+    Node yr = real(y), xr = x.scale() > f ? c.shrink(x) : x;
     Node nm = c.norm(yr, bits);
     Node sf = signFactor(nm);
     Node rw = newton(normalised(yr, nm, sf, where), where);
@@ -182,7 +178,7 @@ final class Functions {
   /** log x = log w + (p + 1 - f) ln 2. */
   private Node log(Node x, Expr where) {
     Node nm = c.norm(x, bits);
-    Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit("log"), where);
+    Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit(Builtin.LOG), where);
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb((p + 1 - f) * Math.log(2), S + SC));
     return c.toScale(c.add(v, c.lookup(nm, t, S + SC), where), f);
@@ -191,7 +187,7 @@ final class Functions {
   /** sqrt x = sqrt(w) 2^(e/2) and rsqrt x = rsqrt(w) 2^(-e/2), e = p + 1 - f, by a table at scale g. */
   private Node root(Node x, boolean inverse, Expr where) {
     Node nm = c.norm(x, bits);
-    Node v = c.toScale(chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit(inverse ? "rsqrt" : "sqrt"), where), S);
+    Node v = c.toScale(chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit(inverse ? Builtin.RSQRT : Builtin.SQRT), where), S);
     int g = inverse ? 36 - (f) / 2 : f + 6; // v * table < 2^61 for every p
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb(Math.pow(2, (inverse ? -1 : 1) * (p + 1 - f) / 2.0), g));
@@ -205,7 +201,7 @@ final class Functions {
 
   /** exp(x) = exp(x/32)^32, saturating as documented. */
   private Node exp(Node x, boolean saturateHigh, Expr where) {
-    Node y = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + 5), S), fit("exp"), where), S);
+    Node y = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + 5), S), fit(Builtin.EXP), where), S);
     for (int i = 0; i < 3; i++) y = c.trunc(c.mulRaw(y, y, where), S);
     y = c.trunc(c.mulRaw(y, y, where), 2 * S - 21); // exp(x/2) at scale 21: its square stays below 2^62 up to x = 13.8
     y = c.trunc(c.mulRaw(y, y, where), 42 - f);
@@ -235,7 +231,7 @@ final class Functions {
 
   /** exp(v - max v) / sum: every entry of the shifted vector is at most 0. */
   private Node softmax(Node v, Expr where) {
-    if (v.len < 2) throw invalid("softmax needs a vector of at least 2 values in %s", Printer.show(where));
+    if (v.len() < 2) throw invalid("softmax needs a vector of at least 2 values in %s", Printer.show(where));
     Node e = c.shrink(exp(c.sub(v, c.reduce(v, true, false, where), where), false, where));
     Node total = c.sum(e);
     return c.trunc(c.mulRaw(e, reciprocal(total, where), where), f);
@@ -294,15 +290,15 @@ final class Functions {
    * x is split first: its top part H = x / 2^16 (one truncation, 30 bits) and the exact rest L = x - 2^16 H
    * (17 bits) are each multiplied by 1/c with as many bits as their own size allows (31 and 44).
    */
-  Node byPublic(Node x, Node y, Expr where) {
+  Node byPublic(Node x, Const y, Expr where) {
     double min = Double.MAX_VALUE;
-    double[] inv = new double[y.len];
-    for (int i = 0; i < y.len; i++) {
-      double d = FixedPoint.decode(y.value[i], y.scale).doubleValue();
+    double[] inv = new double[y.len()];
+    for (int i = 0; i < y.len(); i++) {
+      double d = FixedPoint.decode(y.value()[i], y.scale()).doubleValue();
       min = Math.min(min, Math.abs(d));
       inv[i] = 1 / d;
     }
-    Node xr = x.scale > f ? c.shrink(x) : x;
+    Node xr = x.scale() > f ? c.shrink(x) : x;
     Node high = c.trunc(xr, 16);
     Node low = c.sub(xr, high, where); // exact, at xr's scale (high is raised back by 2^16)
     return c.add(timesInverse(high, 30, inv, min, where), timesInverse(low, 17, inv, min, where), where);
@@ -320,15 +316,15 @@ final class Functions {
    * floor(x / d) for a secret integer x (|x| < 2^30) and public integers d, exactly: q0 = x * ceil(2^30/|d|) / 2^30
    * is within 2 of the quotient, and the remainder x - q0 d, compared with 0, -|d| and |d| in one step, fixes it.
    */
-  private Node floorDivide(Node x, Node d, Expr where) {
+  private Node floorDivide(Node x, Const d, Expr where) {
     boolean unit = true;
-    for (long v : d.value) unit &= Math.abs(v) == 1;
+    for (long v : d.value()) unit &= Math.abs(v) == 1;
     if (unit) return c.mulRaw(x, d, where);
     int k = 30;
-    long[] m = new long[d.len], ad = new long[d.len], sign = new long[d.len];
-    for (int i = 0; i < d.len; i++) {
-      ad[i] = Math.abs(d.value[i]);
-      sign[i] = Long.signum(d.value[i]);
+    long[] m = new long[d.len()], ad = new long[d.len()], sign = new long[d.len()];
+    for (int i = 0; i < d.len(); i++) {
+      ad[i] = Math.abs(d.value()[i]);
+      sign[i] = Long.signum(d.value()[i]);
       m[i] = Math.floorDiv((1L << k) + ad[i] - 1, ad[i]);
     }
     Node xs = c.mulRaw(x, c.constant(sign, 0), where); // floor(x / -d) = floor(-x / d)
@@ -340,37 +336,37 @@ final class Functions {
     return c.sub(c.add(q0, tooBig, where), c.add(neg, veryNeg, where), where);
   }
 
-  private Node publicDivide(Node x, Node y) {
-    int len = Math.max(x.len, y.len);
-    if (x.scale == 0 && y.scale == 0) {
+  private Node publicDivide(Const x, Const y) {
+    int len = Math.max(x.len(), y.len());
+    if (x.scale() == 0 && y.scale() == 0) {
       long[] q = new long[len];
-      for (int i = 0; i < len; i++) q[i] = Math.floorDiv(x.value[x.len == 1 ? 0 : i], y.value[y.len == 1 ? 0 : i]);
+      for (int i = 0; i < len; i++) q[i] = Math.floorDiv(x.value()[x.len() == 1 ? 0 : i], y.value()[y.len() == 1 ? 0 : i]);
       return c.constant(q, 0);
     }
     long[] q = new long[len];
     for (int i = 0; i < len; i++) {
-      double a = FixedPoint.decode(x.value[x.len == 1 ? 0 : i], x.scale).doubleValue();
-      double b = FixedPoint.decode(y.value[y.len == 1 ? 0 : i], y.scale).doubleValue();
+      double a = FixedPoint.decode(x.value()[x.len() == 1 ? 0 : i], x.scale()).doubleValue();
+      double b = FixedPoint.decode(y.value()[y.len() == 1 ? 0 : i], y.scale()).doubleValue();
       q[i] = Math.round(Math.scalb(a / b, f));
     }
     return c.constant(q, f);
   }
 
-  private Node publicCall(String fn, Node x, Expr where) {
-    long[] out = new long[x.len];
+  private Node publicCall(Builtin fn, Const x, Expr where) {
+    long[] out = new long[x.len()];
     for (int i = 0; i < out.length; i++) {
-      double v = FixedPoint.decode(x.value[i], x.scale).doubleValue();
+      double v = FixedPoint.decode(x.value()[i], x.scale()).doubleValue();
       double r = switch (fn) {
-        case "reciprocal" -> 1 / v;
-        case "exp" -> Math.exp(v);
-        case "log" -> Math.log(v);
-        case "sqrt" -> Math.sqrt(v);
-        case "rsqrt" -> 1 / Math.sqrt(v);
-        case "sigmoid" -> 1 / (1 + Math.exp(-v));
-        case "tanh" -> Math.tanh(v);
-        default -> throw new IllegalStateException(fn);
+        case RECIPROCAL -> 1 / v;
+        case EXP -> Math.exp(v);
+        case LOG -> Math.log(v);
+        case SQRT -> Math.sqrt(v);
+        case RSQRT -> 1 / Math.sqrt(v);
+        case SIGMOID -> 1 / (1 + Math.exp(-v));
+        case TANH -> Math.tanh(v);
+        default -> throw new IllegalStateException(fn.fn());
       };
-      if (!Double.isFinite(r)) throw invalid("%s is undefined for the constant %s in %s", fn, v, Printer.show(where));
+      if (!Double.isFinite(r)) throw invalid("%s is undefined for the constant %s in %s", fn.fn(), v, Printer.show(where));
       out[i] = Math.round(Math.scalb(r, f));
     }
     return c.constant(out, f);

@@ -3,77 +3,75 @@ package smpc.core.expr;
 import static smpc.core.Errors.invalid;
 
 import java.util.List;
-import smpc.core.expr.Compiler.K;
-import smpc.core.expr.Compiler.Node;
+import smpc.core.expr.Node.Const;
 
 /**
  * Row-major matrices as vectors: products with a vector, slices, column statistics and standardisation
  * (what logistic regression needs). Every reshaping is a local GATHER; every product is one round.
  */
 final class Matrices {
-  static final List<String> NAMES = List.of("matvec", "vecmat", "slice", "tile", "colmean", "colstdev", "standardize");
-
-  private final Compiler c;
+  private final Builder c;
   private final Functions fn;
   private final Statistics stats;
 
-  Matrices(Compiler c, Functions fn, Statistics stats) {
+  Matrices(Builder c, Functions fn, Statistics stats) {
     this.c = c;
     this.fn = fn;
     this.stats = stats;
   }
 
-  Node call(String name, List<Node> a, Expr where) {
+  /** One of the functions of {@link Builtin.Library#MATRICES}. */
+  Node call(Builtin name, List<Node> a, Expr where) {
     return switch (name) {
-      case "matvec" -> { // X (n rows of len(w)) times w: n values
+      case MATVEC -> { // X (n rows of len(w)) times w: n values
         arity(name, a, 2, where);
         Node x = a.get(0), w = a.get(1);
-        int d = w.len, n = rows(x, d, where);
+        int d = w.len(), n = rows(x, d, where);
         yield c.groupSums(c.mulRaw(c.shrink(x), c.shrink(c.gather(w, tile(d, n))), where), d);
       }
-      case "vecmat" -> { // e (n) times X (n rows): len(X)/n values
+      case VECMAT -> { // e (n) times X (n rows): len(X)/n values
         arity(name, a, 2, where);
         Node e = a.get(0), x = a.get(1);
-        int n = e.len, d = rows(x, n, where);
+        int n = e.len(), d = rows(x, n, where);
         yield c.groupSums(c.mulRaw(c.shrink(c.gather(x, columnMajor(n, d))), c.shrink(c.gather(e, tile(n, d))), where), n);
       }
-      case "slice" -> {
+      case SLICE -> {
         arity(name, a, 3, where);
         int off = integer(a.get(1), "slice's offset", where), len = integer(a.get(2), "slice's length", where);
-        if (off < 0 || len < 1 || (long) off + len > a.get(0).len) {
-          throw invalid("slice [%d, +%d) outside a vector of %d in %s", off, len, a.get(0).len, Printer.show(where));
+        if (off < 0 || len < 1 || (long) off + len > a.get(0).len()) {
+          throw invalid("slice [%d, +%d) outside a vector of %d in %s", off, len, a.get(0).len(), Printer.show(where));
         }
         yield c.slice(a.get(0), off, len);
       }
-      case "tile" -> {
+      case TILE -> {
         arity(name, a, 2, where);
         int k = integer(a.get(1), "tile's count", where);
-        if (k < 1 || (long) k * a.get(0).len > smpc.core.protocol.Limits.MAX_LENGTH) {
+        if (k < 1 || (long) k * a.get(0).len() > smpc.core.protocol.Limits.MAX_LENGTH) {
           throw invalid("tile count %d out of range in %s", k, Printer.show(where));
         }
-        yield c.gather(a.get(0), tile(a.get(0).len, k));
+        yield c.gather(a.get(0), tile(a.get(0).len(), k));
       }
-      case "colmean" -> {
+      case COLMEAN -> {
         arity(name, a, 2, where);
         int d = integer(a.get(1), "the number of columns", where), n = rows(a.get(0), d, where);
         yield stats.meanOfSums(c.groupSums(c.gather(a.get(0), columnMajor(n, d)), n), n, where);
       }
-      case "colstdev" -> {
+      case COLSTDEV -> {
         arity(name, a, 2, where);
         int d = integer(a.get(1), "the number of columns", where), n = rows(a.get(0), d, where);
         yield colstdev(a.get(0), colmean(a.get(0), d, n, where), n, d, where);
       }
-      case "standardize" -> { // (X - mean) / stdev per column: standardize(X, d), or with given statistics standardize(X, mu, sd)
+      case STANDARDIZE -> { // (X - mean) / stdev per column: standardize(X, d), or with given statistics standardize(X, mu, sd)
         if (a.size() == 2) {
           int d = integer(a.get(1), "the number of columns", where), n = rows(a.get(0), d, where);
           Node mu = colmean(a.get(0), d, n, where);
           yield standardize(a.get(0), mu, colstdev(a.get(0), mu, n, d, where), where);
         }
         arity(name, a, 3, where);
-        if (a.get(1).len != a.get(2).len) throw invalid("standardize needs as many means as deviations in %s", Printer.show(where));
+        if (a.get(1).len() != a.get(2).len()) throw invalid("standardize needs as many means as deviations in %s", Printer.show(where));
         yield standardize(a.get(0), a.get(1), a.get(2), where);
       }
-      default -> throw new IllegalStateException(name);
+      default -> throw new IllegalStateException(name.fn());
     };
   }
 
@@ -85,18 +83,18 @@ final class Matrices {
   private Node colstdev(Node x, Node mu, int n, int d, Expr where) {
     Node dev = c.shrink(c.sub(c.toScale(c.gather(x, columnMajor(n, d)), c.f), c.gather(mu, repeat(d, n)), where));
     Node s = c.trunc(c.groupSums(c.mulRaw(dev, dev, where), n), c.f);
-    return fn.byPublic(fn.call("sqrt", s, where), c.real(Math.sqrt(n), c.f), where);
+    return fn.byPublic(fn.call(Builtin.SQRT, s, where), c.real(Math.sqrt(n), c.f), where);
   }
 
   private Node standardize(Node x, Node mu, Node sd, Expr where) {
-    int d = mu.len, n = rows(x, d, where);
+    int d = mu.len(), n = rows(x, d, where);
     long[] t = tile(d, n);
     return fn.divide(c.shrink(c.sub(c.toScale(x, c.f), c.gather(mu, t), where)), sd, t, where);
   }
 
   private static int rows(Node x, int d, Expr where) {
-    if (d < 1 || x.len % d != 0) throw invalid("a matrix of %d elements does not have rows of %d in %s", x.len, d, Printer.show(where));
-    return x.len / d;
+    if (d < 1 || x.len() % d != 0) throw invalid("a matrix of %d elements does not have rows of %d in %s", x.len(), d, Printer.show(where));
+    return x.len() / d;
   }
 
   /** Indices of v (length len) repeated k times: 0..len-1, 0..len-1, ... */
@@ -121,12 +119,13 @@ final class Matrices {
   }
 
   private static int integer(Node v, String what, Expr where) {
-    if (v.kind != K.PUBLIC || v.len != 1 || v.scale != 0) throw invalid("%s must be an integer literal in %s", what, Printer.show(where));
-    if (v.value[0] < 0 || v.value[0] > Integer.MAX_VALUE) throw invalid("%s %d out of range in %s", what, v.value[0], Printer.show(where));
-    return (int) v.value[0];
+    if (!(v instanceof Const k) || v.len() != 1 || v.scale() != 0) throw invalid("%s must be an integer literal in %s", what, Printer.show(where));
+    long n = k.value()[0];
+    if (n < 0 || n > Integer.MAX_VALUE) throw invalid("%s %d out of range in %s", what, n, Printer.show(where));
+    return (int) n;
   }
 
-  private static void arity(String name, List<Node> a, int n, Expr where) {
-    if (a.size() != n) throw invalid("%s takes %d arguments, got %d in %s", name, n, a.size(), Printer.show(where));
+  private static void arity(Builtin name, List<Node> a, int n, Expr where) {
+    if (a.size() != n) throw invalid("%s takes %d arguments, got %d in %s", name.fn(), n, a.size(), Printer.show(where));
   }
 }

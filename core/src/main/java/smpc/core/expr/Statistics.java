@@ -3,8 +3,7 @@ package smpc.core.expr;
 import static smpc.core.Errors.invalid;
 
 import java.util.List;
-import smpc.core.expr.Compiler.K;
-import smpc.core.expr.Compiler.Node;
+import smpc.core.expr.Node.Const;
 import smpc.core.ring.FixedPoint;
 
 /**
@@ -13,51 +12,51 @@ import smpc.core.ring.FixedPoint;
  * elements stay secret. Counts are public: every value's length is.
  */
 final class Statistics {
-  static final List<String> NAMES = List.of("concat", "count", "mean", "variance", "stdev", "median", "histogram", "corr", "isin");
   /** Pairwise steps (median, isin) compare every pair: at most this many pairs per call. */
   static final int MAX_PAIRS = 4_000_000;
 
-  private final Compiler c;
+  private final Builder c;
   private final Functions fn;
   private final int f;
 
-  Statistics(Compiler c, Functions fn) {
+  Statistics(Builder c, Functions fn) {
     this.c = c;
     this.fn = fn;
     this.f = c.f;
   }
 
-  Node call(String name, List<Node> args, Expr where) {
-    if (args.isEmpty()) throw invalid("%s needs at least one argument", name);
+  /** One of the functions of {@link Builtin.Library#STATISTICS}. */
+  Node call(Builtin name, List<Node> args, Expr where) {
+    if (args.isEmpty()) throw invalid("%s needs at least one argument", name.fn());
     return switch (name) {
-      case "concat" -> c.concatAll(args);
-      case "count" -> c.integer(total(args));
-      case "mean" -> mean(c.concatAll(args), where);
-      case "variance" -> variance(c.concatAll(args), where);
-      case "stdev" -> stdev(c.concatAll(args), where);
-      case "median" -> median(c.concatAll(args), where);
-      case "histogram" -> histogram(args, where);
-      case "corr" -> {
+      case CONCAT -> c.concatAll(args);
+      case COUNT -> c.integer(total(args));
+      case MEAN -> mean(c.concatAll(args), where);
+      case VARIANCE -> variance(c.concatAll(args), where);
+      case STDEV -> stdev(c.concatAll(args), where);
+      case MEDIAN -> median(c.concatAll(args), where);
+      case HISTOGRAM -> histogram(args, where);
+      case CORR -> {
         if (args.size() != 2) throw invalid("corr takes 2 arguments, got %d", args.size());
         yield corr(args.get(0), args.get(1), where);
       }
-      case "isin" -> {
+      case ISIN -> {
         if (args.size() != 2) throw invalid("isin takes 2 arguments, got %d", args.size());
         yield isin(args.get(0), args.get(1), where);
       }
-      default -> throw new IllegalStateException(name);
+      default -> throw new IllegalStateException(name.fn());
     };
   }
 
   private static long total(List<Node> args) {
     long n = 0;
-    for (Node a : args) n += a.len;
+    for (Node a : args) n += a.len();
     return n;
   }
 
   /** sum / n as a real. A real sum is first shortened by log2(n) bits, which keeps the product in range. */
   private Node mean(Node v, Expr where) {
-    return byCount(c.sum(v), v.len, where);
+    return byCount(c.sum(v), v.len(), where);
   }
 
   /** Sums divided by a public count: means. */
@@ -66,9 +65,9 @@ final class Statistics {
   }
 
   private Node byCount(Node s, int n, Expr where) {
-    if (s.scale > 0) {
+    if (s.scale() > 0) {
       s = c.shrink(s);
-      s = c.trunc(s, Math.min(31 - Integer.numberOfLeadingZeros(n), s.scale));
+      s = c.trunc(s, Math.min(31 - Integer.numberOfLeadingZeros(n), s.scale()));
     }
     return fn.byPublic(s, c.integer(n), where);
   }
@@ -92,27 +91,27 @@ final class Statistics {
   /** The mean squared deviation (population variance). */
   private Node variance(Node v, Expr where) {
     Node d = deviations(v, where);
-    return byCount(sums(d, d, where).sum(), v.len, where);
+    return byCount(sums(d, d, where).sum(), v.len(), where);
   }
 
   /** sqrt(sum) / sqrt(n) while the sum is small (more significant bits), else sqrt(variance). */
   private Node stdev(Node v, Expr where) {
     Node d = deviations(v, where);
     Sums s = sums(d, d, where);
-    Node small = fn.byPublic(fn.call("sqrt", s.sum(), where), c.real(Math.sqrt(v.len), f), where);
-    Node large = fn.call("sqrt", byCount(s.sum(), v.len, where), where);
+    Node small = fn.byPublic(fn.call(Builtin.SQRT, s.sum(), where), c.real(Math.sqrt(v.len()), f), where);
+    Node large = fn.call(Builtin.SQRT, byCount(s.sum(), v.len(), where), where);
     return pick(s.fine(), small, large, where);
   }
 
   /** Pearson's correlation: S_uv / sqrt(S_uu S_vv) from the sums while they are small, else cov / (sd_u sd_v). */
   private Node corr(Node u, Node v, Expr where) {
-    if (u.len != v.len) throw invalid("corr needs vectors of equal length, got %d and %d in %s", u.len, v.len, Printer.show(where));
+    if (u.len() != v.len()) throw invalid("corr needs vectors of equal length, got %d and %d in %s", u.len(), v.len(), Printer.show(where));
     Node du = deviations(u, where), dv = deviations(v, where);
     Sums uu = sums(du, du, where), vv = sums(dv, dv, where), uv = sums(du, dv, where);
-    Node small = fn.divide(uv.sum(), c.shrink(c.mulRaw(fn.call("sqrt", uu.sum(), where), fn.call("sqrt", vv.sum(), where), where)), where);
-    Node sd = c.shrink(c.mulRaw(fn.call("sqrt", byCount(uu.sum(), u.len, where), where),
-        fn.call("sqrt", byCount(vv.sum(), v.len, where), where), where));
-    Node large = fn.divide(byCount(uv.sum(), u.len, where), sd, where);
+    Node small = fn.divide(uv.sum(), c.shrink(c.mulRaw(fn.call(Builtin.SQRT, uu.sum(), where), fn.call(Builtin.SQRT, vv.sum(), where), where)), where);
+    Node sd = c.shrink(c.mulRaw(fn.call(Builtin.SQRT, byCount(uu.sum(), u.len(), where), where),
+        fn.call(Builtin.SQRT, byCount(vv.sum(), v.len(), where), where), where));
+    Node large = fn.divide(byCount(uv.sum(), u.len(), where), sd, where);
     return pick(uv.fine(), small, large, where);
   }
 
@@ -144,9 +143,9 @@ final class Statistics {
    * then the elements of the middle ranks are picked with one equality step and a dot product.
    */
   private Node median(Node v, Expr where) {
-    int n = v.len;
+    int n = v.len();
     if ((long) n * n > MAX_PAIRS) throw invalid("median of %d values: it compares every pair, so at most 2000 values", n);
-    if (v.kind == K.PUBLIC) throw invalid("median of a public vector: compute it in the clear");
+    if (v instanceof Const) throw invalid("median of a public vector: compute it in the clear");
     long[] index = new long[n];
     for (int i = 0; i < n; i++) index[i] = i;
     v = c.shrink(v);
@@ -162,26 +161,26 @@ final class Statistics {
     Node pick = c.zero(c.sub(rank, c.integer((n - 1) / 2), where));
     if (n % 2 == 0) pick = c.add(pick, c.zero(c.sub(rank, c.integer(n / 2), where)), where);
     Node s = c.sum(c.mulRaw(pick, v, where));
-    return n % 2 == 1 ? s : c.toScale(c.relabel(s, s.scale + 1), Math.max(s.scale, f));
+    return n % 2 == 1 ? s : c.toScale(c.relabel(s, s.scale() + 1), Math.max(s.scale(), f));
   }
 
   /** Counts per bin between consecutive public edges, [e_k, e_k+1), the last bin closed, as numpy's. */
   private Node histogram(List<Node> args, Expr where) {
     int data = 0;
-    while (data < args.size() && args.get(data).kind != K.PUBLIC) data++;
+    while (data < args.size() && !(args.get(data) instanceof Const)) data++;
     if (data == 0 || args.size() - data < 2) {
       throw invalid("histogram takes secret vectors and then at least 2 bin edges, in %s", Printer.show(where));
     }
     Node v = c.concatAll(args.subList(0, data));
-    int n = v.len, e = args.size() - data;
+    int n = v.len(), e = args.size() - data;
     double[] edges = new double[e];
     for (int k = 0; k < e; k++) {
       Node a = args.get(data + k);
-      if (a.kind != K.PUBLIC || a.len != 1) throw invalid("histogram's bin edges must be numbers, in %s", Printer.show(where));
-      edges[k] = FixedPoint.decode(a.value[0], a.scale).doubleValue();
+      if (!(a instanceof Const edge) || a.len() != 1) throw invalid("histogram's bin edges must be numbers, in %s", Printer.show(where));
+      edges[k] = FixedPoint.decode(edge.value()[0], a.scale()).doubleValue();
       if (k > 0 && edges[k] <= edges[k - 1]) throw invalid("histogram's bin edges must increase, in %s", Printer.show(where));
     }
-    int scale = v.scale == 0 && args.stream().skip(data).allMatch(a -> a.scale == 0) ? 0 : f;
+    int scale = v.scale() == 0 && args.stream().skip(data).allMatch(a -> a.scale() == 0) ? 0 : f;
     Node x = c.toScale(v, scale);
     long[] tile = new long[n * e], edgeRep = new long[n * e], sign = new long[n * e];
     for (int k = 0; k < e; k++) {
@@ -208,18 +207,18 @@ final class Statistics {
 
   /** For each element of a: 1 if it occurs in b, else 0 (every pair compared for equality in one step). */
   private Node isin(Node a, Node b, Expr where) {
-    if ((long) a.len * b.len > MAX_PAIRS) {
-      throw invalid("isin of %d and %d values compares every pair: at most %d pairs", a.len, b.len, MAX_PAIRS);
+    if ((long) a.len() * b.len() > MAX_PAIRS) {
+      throw invalid("isin of %d and %d values compares every pair: at most %d pairs", a.len(), b.len(), MAX_PAIRS);
     }
-    long[] rep = new long[a.len * b.len], tile = new long[a.len * b.len];
-    for (int i = 0; i < a.len; i++) {
-      for (int j = 0; j < b.len; j++) {
-        rep[i * b.len + j] = i;
-        tile[i * b.len + j] = j;
+    long[] rep = new long[a.len() * b.len()], tile = new long[a.len() * b.len()];
+    for (int i = 0; i < a.len(); i++) {
+      for (int j = 0; j < b.len(); j++) {
+        rep[i * b.len() + j] = i;
+        tile[i * b.len() + j] = j;
       }
     }
     Node eq = c.zero(c.sub(c.gather(a, rep), c.gather(b, tile), where));
-    return c.oneMinus(c.zero(c.groupSums(eq, b.len)));
+    return c.oneMinus(c.zero(c.groupSums(eq, b.len())));
   }
 
   private Node real(Node x) {
