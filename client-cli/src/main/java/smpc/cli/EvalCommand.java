@@ -3,16 +3,24 @@ package smpc.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import smpc.core.expr.Builtin;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Expr;
 import smpc.core.expr.Numerics;
+import smpc.core.expr.Operator;
 import smpc.core.expr.Parser;
 import smpc.sdk.Cluster;
 import smpc.sdk.Evaluation;
@@ -20,12 +28,32 @@ import smpc.sdk.SmpcException;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
     "Compute an expression on shares and reveal the result to one party (the seed's reconstruct).",
-    "Operators + - * and unary minus, comparisons < <= > >= == != (secret 0/1), integer and real literals,"
-        + " parentheses, stored names; sum(v), dot(u, v), abs, sign, relu, min(a, b), max(a, b), where(c, a, b),"
-        + " max(v), min(v), argmax(v), argmin(v);"
-        + " elementwise on vectors with scalar broadcast. Private operands are shared automatically."})
+    "Expressions: the operators and functions below, unary minus, parentheses, integer and real literals and"
+        + " stored names; elementwise on vectors with scalar broadcast. Private operands are shared automatically."})
 final class EvalCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  CommandSpec spec;
+
+  /** Keeps the spec and adds a help section after the options: every operator and function of the language. */
+  @Spec
+  void spec(CommandSpec spec) {
+    this.spec = spec;
+    UsageMessageSpec usage = spec.usageMessage();
+    Map<String, CommandLine.IHelpSectionRenderer> sections = new LinkedHashMap<>(usage.sectionMap());
+    sections.put("language", help -> language());
+    List<String> keys = new ArrayList<>(usage.sectionKeys());
+    keys.add("language");
+    usage.sectionMap(sections).sectionKeys(keys);
+  }
+
+  /** One line per operator and per built-in function, from the compiler's own lists (not wrapped, so one line each). */
+  static String language() {
+    StringBuilder out = new StringBuilder(String.format("%nOperators, loosest first (comparisons do not chain):%n"));
+    for (Operator op : Operator.values()) out.append(String.format("  a %-3s b  %s%n", op.symbol(), op.doc()));
+    out.append(String.format("%nFunctions: what [for which inputs]%n"));
+    int width = Arrays.stream(Builtin.values()).mapToInt(fn -> fn.usage().length()).max().orElse(0);
+    for (Builtin fn : Builtin.values()) out.append(String.format("  %-" + width + "s  %s [%s]%n", fn.usage(), fn.doc(), fn.domain()));
+    return out.toString();
+  }
 
   @Parameters(index = "0", paramLabel = "EXPR")
   String expression;

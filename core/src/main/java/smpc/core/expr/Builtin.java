@@ -17,16 +17,16 @@ import java.util.stream.Collectors;
 public enum Builtin {
   SUM(Library.BASIC, 1, Builtin.MANY, "sum(v, ...)", "the sum of a vector's elements (of several vectors: of all their elements)", "all"),
   DOT(Library.BASIC, 2, 2, "dot(u, v)", "the dot product of two vectors of equal length", "all"),
-  ABS(Library.BASIC, 1, 1, "abs(x)", "|x|, elementwise (exact)", "all"),
+  ABS(Library.BASIC, 1, 1, "abs(x)", "the absolute value, elementwise (exact)", "all"),
   SIGN(Library.BASIC, 1, 1, "sign(x)", "-1, 0 or 1, elementwise (exact)", "all"),
   RELU(Library.BASIC, 1, 1, "relu(x)", "max(x, 0), elementwise (exact)", "all"),
-  MIN(Library.BASIC, 1, 2, "min(a, b) | min(v)", "the elementwise minimum of a and b, or the smallest element of v (exact)", "all"),
-  MAX(Library.BASIC, 1, 2, "max(a, b) | max(v)", "the elementwise maximum of a and b, or the largest element of v (exact)", "all"),
+  MIN(Library.BASIC, 1, 2, "min(a, b) or min(v)", "the elementwise minimum of a and b, or the smallest element of v (exact)", "all"),
+  MAX(Library.BASIC, 1, 2, "max(a, b) or max(v)", "the elementwise maximum of a and b, or the largest element of v (exact)", "all"),
   ARGMAX(Library.BASIC, 1, 1, "argmax(v)", "the index of the largest element, a secret integer (the first of equal ones)", "all"),
   ARGMIN(Library.BASIC, 1, 1, "argmin(v)", "the index of the smallest element, a secret integer (the first of equal ones)", "all"),
   WHERE(Library.BASIC, 3, 3, "where(c, a, b)", "a where c is 1, b where c is 0, elementwise (a secret select)",
       "c an integer 0/1, e.g. a comparison"),
-  RECIPROCAL(Library.FUNCTIONS, 1, 1, "reciprocal(x)", "1 / x, elementwise (0 where x is 0)", "0.001 <= |x| <= 100000"),
+  RECIPROCAL(Library.FUNCTIONS, 1, 1, "reciprocal(x)", "1 / x, elementwise (0 where x is 0)", "0.001 <= abs(x) <= 100000"),
   EXP(Library.FUNCTIONS, 1, 1, "exp(x)", "e^x, elementwise (0 below -32, e^13.5 above 13.5)", "-16 <= x <= 10"),
   LOG(Library.FUNCTIONS, 1, 1, "log(x)", "the natural logarithm, elementwise", "0.001 <= x <= 100000"),
   SQRT(Library.FUNCTIONS, 1, 1, "sqrt(x)", "the square root, elementwise", "0.001 <= x <= 100000"),
@@ -53,7 +53,7 @@ public enum Builtin {
   TILE(Library.MATRICES, 2, 2, "tile(v, k)", "v repeated k times", "k a public integer, k * len(v) <= 2^26"),
   COLMEAN(Library.MATRICES, 2, 2, "colmean(X, d)", "the mean of each of the d columns of X", "d a public integer"),
   COLSTDEV(Library.MATRICES, 2, 2, "colstdev(X, d)", "the standard deviation of each of the d columns of X", "d a public integer"),
-  STANDARDIZE(Library.MATRICES, 2, 3, "standardize(X, d) | standardize(X, mu, sd)",
+  STANDARDIZE(Library.MATRICES, 2, 3, "standardize(X, d) or standardize(X, mu, sd)",
       "(X - mean) / stdev per column, with X's own statistics or the given ones", "d a public integer");
 
   /** No upper bound on the number of arguments. */
@@ -95,7 +95,7 @@ public enum Builtin {
     return maxArgs;
   }
 
-  /** How it is called, e.g. {@code where(c, a, b)}; alternatives separated by {@code |}. */
+  /** How it is called, e.g. {@code where(c, a, b)}; alternatives joined by " or ". */
   public String usage() {
     return usage;
   }

@@ -7,11 +7,13 @@ import java.util.List;
 
 /**
  * Recursive-descent parser for the {@link Operator}s, unary minus, parentheses, integer literals, value names
- * and calls. Errors name the column and what was expected.
+ * and calls of the {@link Builtin} functions. Errors name the column and what was expected; a well-formed
+ * expression calling an unknown function is refused as the compiler would refuse it.
  */
 public final class Parser {
   private final String src;
   private int pos;
+  private final List<String> called = new ArrayList<>(); // outer calls first, as the compiler meets them
 
   private Parser(String src) {
     this.src = src;
@@ -23,6 +25,7 @@ public final class Parser {
     Expr e = p.comparison();
     p.skipSpace();
     if (p.pos < text.length()) throw p.error("unexpected '" + text.charAt(p.pos) + "'");
+    for (String fn : p.called) if (Builtin.named(fn) == null) throw Builtin.unknown(fn);
     return e;
   }
 
@@ -92,6 +95,7 @@ public final class Parser {
       String name = identifier();
       skipSpace();
       if (!eat('(')) return new Expr.Ref(name);
+      called.add(name);
       List<Expr> args = new ArrayList<>();
       skipSpace();
       if (!eat(')')) {
