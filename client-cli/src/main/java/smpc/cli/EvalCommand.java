@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
     try {
       numerics = Numerics.parse(numeric);
       expr = Parser.parse(expression);
-    } catch (io.grpc.StatusRuntimeException e) {
+    } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
     try (Cluster c = Smpc.root(spec).connect().withNumerics(numerics)) {
