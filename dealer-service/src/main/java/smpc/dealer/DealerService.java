@@ -37,7 +37,7 @@ import smpc.proto.StatusRequest;
 /**
  * The dealer. Per session it draws one fresh seed per party and hands each party its own seed once;
  * it never sees inputs, shares or results. The designated party (index 0) also receives the
- * corrections c_0, 8 bytes per triple.
+ * corrections of each kind of material it uses, computed from all the seeds (see Streams for their widths).
  */
 final class DealerService extends DealerGrpc.DealerImplBase {
   private static final Logger LOG = Logger.getLogger(DealerService.class.getName());
