@@ -12,7 +12,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import smpc.core.net.Grpc;
+import smpc.net.Grpc;
 import smpc.proto.CorrectionKind;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;

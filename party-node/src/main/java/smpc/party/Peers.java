@@ -5,8 +5,8 @@ import static smpc.core.Errors.precondition;
 import io.grpc.ManagedChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import smpc.core.net.Grpc;
-import smpc.core.net.Tls;
+import smpc.net.Grpc;
+import smpc.net.Tls;
 
 /** Addresses of this party's peers and the dealer, from its own configuration, with one channel each. */
 final class Peers implements AutoCloseable {
