@@ -7,7 +7,8 @@ import smpc.core.ring.Ring;
  * Correlated randomness expanded from per-party PRG seeds (the dealer model of CrypTen's TTP, with
  * MP-SPDZ's one-correction-per-triple trick). Party i expands a_i, b_i, c_i itself; party 0's c_0 is
  * the dealer's explicit correction c_0 = (Σa_i)(Σb_i) − Σ_{i≥1} c_i, so the dealer sends 8 bytes per
- * triple whatever the number of parties.
+ * triple whatever the number of parties; likewise for every {@link Material}, whose corrections are party
+ * 0's last components.
  */
 public final class Streams {
   public static final int TRIPLE_A = 1;
@@ -40,6 +41,23 @@ public final class Streams {
   public static final int SHARE = 16;
 
   private Streams() {}
+
+  /**
+   * The dealer's corrections of items [start, start+count) of a kind, one array per component
+   * ({@code kind.correctionWords} of them), given every party's seed in order, the dealer's own seed and,
+   * for truncation pairs, the bits each pair drops.
+   */
+  public static long[][] corrections(Material kind, byte[][] seeds, byte[] dealerSeed, TruncSchedule truncation,
+      long start, int count) {
+    return switch (kind) {
+      case TRIPLE -> new long[][] {corrections(seeds, start, count)};
+      case TRUNC_PAIR -> truncCorrections(seeds, truncation, start, count);
+      case COMPARE -> bitsCorrections(seeds, dealerSeed, start, count);
+      case AND_TRIPLE -> new long[][] {andCorrections(seeds, start, count)};
+      case DABIT -> dabitCorrections(seeds, dealerSeed, start, count);
+      case AND_PAIR -> andPairCorrections(seeds, start, count);
+    };
+  }
 
   /** One party's shares of triples [start, start+count): {a, b, c}; c is null for party 0. */
   public static long[][] tripleShares(byte[] seed, boolean designated, long start, int count) {
