@@ -35,9 +35,8 @@ import smpc.proto.StatusRequest;
 /**
  * The dealer. Per session it draws one fresh seed per party and hands each party its own seed once;
  * it never sees inputs, shares or results. The designated party (index 0) also receives, once per kind of
- * {@link Material} its plan uses, the corrections that complete its shares: {@code correctionWords} ring
- * elements per item (8 bytes per triple or AND triple, 16 per truncation pair, daBit or AND pair, 24 per
- * compared element) whatever the number of parties.
+ * {@link Material} its plan uses, the corrections that complete its shares: {@link Material#correctionWords}
+ * ring elements per item (8 bytes per triple, 24 per compared element, ...) whatever the number of parties.
  */
 final class DealerService extends DealerGrpc.DealerImplBase {
   private static final Logger LOG = Logger.getLogger(DealerService.class.getName());

@@ -101,12 +101,7 @@ public final class Streams {
     return new long[][] {r, prg.longs(TRUNC_HI, start, count), prg.longs(TRUNC_MSB, start, count)};
   }
 
-  /** The dealer's corrections for truncation pairs: party 0's shares {r_hi_0, msb_0}. */
-  public static long[][] truncCorrections(byte[][] seeds, int fracBits, long start, int count) {
-    return truncCorrections(seeds, TruncSchedule.uniform(fracBits), start, count);
-  }
-
-  /** As above, with the bits each pair drops given by the plan's schedule. */
+  /** The dealer's corrections for truncation pairs: party 0's shares {r_hi_0, msb_0}, each pair dropping the schedule's bits. */
   public static long[][] truncCorrections(byte[][] seeds, TruncSchedule schedule, long start, int count) {
     long[] r = new long[count], hi = new long[count], msb = new long[count], tmp = new long[count];
     for (int i = 0; i < seeds.length; i++) {
