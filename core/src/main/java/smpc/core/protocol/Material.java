@@ -57,15 +57,15 @@ public enum Material {
 
   /** Items of this kind the plan declares it consumes. */
   public long in(Plan plan) {
-    return of(plan.getMaterialList());
+    return count(plan.getMaterialList());
   }
 
   /** Items of this kind the session used. */
   public long in(SessionStats stats) {
-    return of(stats.getMaterialList());
+    return count(stats.getMaterialList());
   }
 
-  private long of(List<Long> counts) {
+  private long count(List<Long> counts) {
     return ordinal() < counts.size() ? counts.get(ordinal()) : 0;
   }
 
