@@ -6,12 +6,14 @@ import static smpc.core.Errors.precondition;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import smpc.core.protocol.Limits;
+import smpc.core.protocol.Material;
 import smpc.core.protocol.PlanRunner;
 import smpc.core.ring.Packing;
 import smpc.core.ring.Ring;
@@ -529,7 +531,7 @@ public final class Compiler {
         code.add(i);
       }
     }
-    long triples = 0, truncs = 0, compares = 0, ands = 0, pairs = 0, dabits = 0;
+    EnumMap<Material, Long> material = new EnumMap<>(Material.class);
     List<TruncRun> runs = new ArrayList<>();
     for (int r = 0; r <= maxRound; r++) {
       Instr.Builder mul = Instr.newBuilder().setOp(Op.MUL);
@@ -544,28 +546,28 @@ public final class Compiler {
         if (n.kind == K.MUL) {
           n.reg = nextReg[0]++;
           mul.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg)).addSrc(reg(n.in[1], code, nextReg));
-          triples += n.len;
+          material.merge(Material.TRIPLE, (long) n.len, Long::sum);
         } else if (n.kind == K.TRUNC) {
           n.reg = nextReg[0]++;
           int bits = n.in[0].scale - n.scale;
           truncsByBits.computeIfAbsent(bits, b -> Instr.newBuilder().setOp(Op.TRUNC).setScale(b))
               .addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
           truncLengths.merge(bits, (long) n.len, Long::sum);
-          truncs += n.len;
+          material.merge(Material.TRUNC_PAIR, (long) n.len, Long::sum);
         } else if (n.kind == K.LTZ || n.kind == K.EQZ) {
           n.reg = nextReg[0]++;
           cmp.addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
           modes.write(n.kind == K.LTZ ? 0 : 1);
-          compares += n.len;
+          material.merge(Material.COMPARE, (long) n.len, Long::sum);
           compared += n.len;
         } else if (n.kind == K.NORM) {
           n.reg = nextReg[0]++;
           normsByBits.computeIfAbsent(n.offset, b -> Instr.newBuilder().setOp(Op.NORM).setLength(b))
               .addDst(n.reg).addSrc(reg(n.in[0], code, nextReg));
-          compares += n.in[0].len;
-          ands += (long) n.in[0].len * PlanRunner.andsPerNorm(n.offset);
-          pairs += (long) n.in[0].len * PlanRunner.AND_PAIRS_PER_NORM;
-          dabits += n.len;
+          material.merge(Material.COMPARE, (long) n.in[0].len, Long::sum);
+          material.merge(Material.AND_TRIPLE, (long) n.in[0].len * PlanRunner.andsPerNorm(n.offset), Long::sum);
+          material.merge(Material.AND_PAIR, (long) n.in[0].len * PlanRunner.AND_PAIRS_PER_NORM, Long::sum);
+          material.merge(Material.DABIT, (long) n.len, Long::sum);
         }
       }
       if (mul.getDstCount() > 0) code.add(mul);
@@ -573,7 +575,7 @@ public final class Compiler {
         code.add(t.getValue());
         runs.add(TruncRun.newBuilder().setBits(t.getKey()).setCount(truncLengths.get(t.getKey())).build());
       }
-      pairs += PlanRunner.andPairsPerCompare(compared);
+      material.merge(Material.AND_PAIR, PlanRunner.andPairsPerCompare(compared), Long::sum);
       if (cmp.getDstCount() > 0) code.add(cmp.setModes(com.google.protobuf.ByteString.copyFrom(modes.toByteArray())));
       code.addAll(normsByBits.values());
       for (Node n : nodes) {
@@ -616,13 +618,13 @@ public final class Compiler {
         code.add(i);
       }
     }
-    if (triples > Limits.MAX_LENGTH || truncs > Limits.MAX_LENGTH || ands > Limits.MAX_LENGTH || pairs > Limits.MAX_LENGTH
-        || dabits > Limits.MAX_LENGTH) {
-      throw invalid("the computation needs %d multiplications, %d truncations, %d binary ANDs, %d binary AND pairs and %d bit"
-          + " conversions, more than one session may do (%d each); split it", triples, truncs, ands, pairs, dabits, Limits.MAX_LENGTH);
+    if (material.values().stream().anyMatch(count -> count > Limits.MAX_LENGTH)) {
+      throw invalid("the computation needs %s, more than one session may use (%d of each kind of dealer material); split it",
+          material.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getValue() + " " + e.getKey().noun)
+              .collect(java.util.stream.Collectors.joining(", ")), Limits.MAX_LENGTH);
     }
-    Plan plan = Plan.newBuilder().addAllInstrs(withFrees(code)).setTriples(triples).setTruncPairs(truncs)
-        .setCompares(compares).setAndTriples(ands).setAndPairs(pairs).setDabits(dabits).addAllTruncRuns(runs).build();
+    Plan plan = Plan.newBuilder().addAllInstrs(withFrees(code)).addAllMaterial(Material.counts(material))
+        .addAllTruncRuns(runs).build();
     return new Compiled(plan, PlanRunner.rounds(plan), lengths, scales);
   }
 
