@@ -22,6 +22,7 @@ import smpc.core.expr.Expr;
 import smpc.core.expr.Numerics;
 import smpc.core.expr.Operator;
 import smpc.core.expr.Parser;
+import smpc.core.protocol.Material;
 import smpc.sdk.Cluster;
 import smpc.sdk.Evaluation;
 import smpc.sdk.SmpcException;
@@ -107,8 +108,9 @@ final class EvalCommand implements Callable<Integer> {
           out.flush();
           var err = spec.commandLine().getErr();
           var s0 = ev.stats().values().iterator().next();
-          err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d, triples %d, truncations %d, comparisons %d%n",
-              ev.rounds(), ev.bytesSent(), ev.dealerBytes(), s0.getTriples(), s0.getTruncPairs(), s0.getCompares());
+          err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d", ev.rounds(), ev.bytesSent(), ev.dealerBytes());
+          for (Material m : Material.values()) err.printf(", %s %d", m.noun, m.in(s0));
+          err.println();
           err.flush();
         }
       }
@@ -123,10 +125,12 @@ final class EvalCommand implements Callable<Integer> {
     s.put("bytes_sent", ev.bytesSent());
     s.put("dealer_bytes", ev.dealerBytes());
     ObjectNode per = s.putObject("parties");
-    ev.stats().forEach((p, st) -> per.putObject(p).put("bytes_sent", st.getBytesSent())
-        .put("bytes_received", st.getBytesReceived()).put("dealer_bytes", st.getDealerBytes())
-        .put("triples", st.getTriples()).put("trunc_pairs", st.getTruncPairs()).put("compares", st.getCompares())
-        .put("elapsed_ms", st.getElapsedUs() / 1000.0));
+    ev.stats().forEach((p, st) -> {
+      ObjectNode o = per.putObject(p).put("bytes_sent", st.getBytesSent())
+          .put("bytes_received", st.getBytesReceived()).put("dealer_bytes", st.getDealerBytes());
+      for (Material kind : Material.values()) o.put(kind.key(), kind.in(st));
+      o.put("elapsed_ms", st.getElapsedUs() / 1000.0);
+    });
     return s;
   }
 }

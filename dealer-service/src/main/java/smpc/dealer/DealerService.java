@@ -19,11 +19,11 @@ import java.util.logging.Logger;
 import smpc.net.Version;
 import smpc.net.Chunks;
 import smpc.core.protocol.Limits;
+import smpc.core.protocol.Material;
 import smpc.core.protocol.Streams;
 import smpc.core.protocol.TruncSchedule;
 import smpc.core.ring.Packing;
 import smpc.core.ring.Prg;
-import smpc.proto.CorrectionKind;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
@@ -36,8 +36,9 @@ import smpc.proto.StatusRequest;
 
 /**
  * The dealer. Per session it draws one fresh seed per party and hands each party its own seed once;
- * it never sees inputs, shares or results. The designated party (index 0) also receives the
- * corrections of each kind of material it uses, computed from all the seeds (see Streams for their widths).
+ * it never sees inputs, shares or results. The designated party (index 0) also receives, once per kind of
+ * {@link Material} its plan uses, the corrections that complete its shares: {@link Material#correctionWords}
+ * ring elements per item (8 bytes per triple, 24 per compared element, ...) whatever the number of parties.
  */
 final class DealerService extends DealerGrpc.DealerImplBase {
   private static final Logger LOG = Logger.getLogger(DealerService.class.getName());
@@ -45,8 +46,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final int MAX_PARTIES = 64;
 
   /**
-   * handedOut[i]: party i has its seed; slot parties + k: corrections of kind k were handed out. {@code own}
-   * is the dealer's own seed (the secret bits of daBits), never sent.
+   * handedOut[i]: party i has its seed; slot parties + k: corrections of the k-th Material were handed out.
+   * {@code own} is the dealer's own seed (the secret bits of daBits), never sent.
    */
   private record Session(ByteString id, List<String> parties, byte[][] seeds, byte[] own, boolean[] handedOut, long deadline,
       int[] kinds) {
@@ -76,7 +77,9 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (s.done()) sessions.remove(s.id(), s);
   }
 
+  /** Items one after the other, each its components in order; a one-component kind goes as it is. */
   private static long[] interleave(long[][] parts) {
+    if (parts.length == 1) return parts[0];
     int n = parts[0].length;
     long[] out = new long[n * parts.length];
     for (int k = 0; k < n; k++) for (int j = 0; j < parts.length; j++) out[k * parts.length + j] = parts[j][k];
@@ -129,7 +132,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static Session newSession(ByteString id, List<String> parties, long deadline) {
     byte[][] seeds = new byte[parties.size()][];
     for (int i = 0; i < seeds.length; i++) seeds[i] = Prg.freshSeed();
-    return new Session(id, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[parties.size() + CorrectionKind.values().length],
+    return new Session(id, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[parties.size() + Material.values().length],
         deadline, new int[1]);
   }
 
@@ -144,13 +147,14 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       if (req.getStart() < 0 || req.getStart() > Limits.MAX_LENGTH || req.getCount() < 1 || req.getCount() > Limits.MAX_LENGTH) {
         throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
       }
-      CorrectionKind kind = req.getKind();
-      if (kind == CorrectionKind.UNRECOGNIZED) throw invalid("unknown correction kind");
-      TruncSchedule schedule = kind == CorrectionKind.TRUNC_CORRECTIONS
-          ? TruncSchedule.of(req.getTruncRunsList(), req.getFracBits()) : null;
-      if (req.getKinds() < 0 || req.getKinds() > CorrectionKind.values().length - 1) throw invalid("kinds %d out of range", req.getKinds());
+      Material kind = Material.of(req.getMaterial());
+      if (kind == null) throw invalid("unknown kind of dealer material %d", req.getMaterial());
+      TruncSchedule schedule = kind == Material.TRUNC_PAIR ? TruncSchedule.of(req.getTruncRunsList(), req.getFracBits()) : null;
+      if (req.getKinds() < 0 || req.getKinds() > Material.values().length) throw invalid("kinds %d out of range", req.getKinds());
       // once per session and kind, like a seed: a second request means someone else asked
-      if (!s.handOut(s.parties().size() + kind.getNumber())) throw denied("the %s for this session were already handed out", kind);
+      if (!s.handOut(s.parties().size() + kind.ordinal())) {
+        throw denied("the corrections of %s for this session were already handed out", kind.noun);
+      }
       boolean withSeed = req.getWithSeed();
       if (withSeed && !s.handOut(0)) throw denied("the seed of party '%s' for this session was already handed out", req.getParty());
       if (req.getKinds() > 0) {
@@ -158,11 +162,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
           s.kinds()[0] = req.getKinds();
         }
       }
-      int per = switch (kind) {
-        case TRUNC_CORRECTIONS, DABIT_CORRECTIONS, AND_PAIR_CORRECTIONS -> 2;
-        case BITS_CORRECTIONS -> 3;
-        default -> 1;
-      };
+      int per = kind.correctionWords;
       int perChunk = Limits.CHUNK_BYTES / (8 * per);
       long count = req.getCount();
       // a session's few items are made at once on the transport thread; many on the compute pool, chunk by chunk
@@ -170,14 +170,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       Chunks.download(resp, small ? Runnable::run : compute).start(Chunks.count(count, perChunk), k -> {
         long from = req.getStart() + (long) k * perChunk;
         int n = (int) Math.min(perChunk, count - (long) k * perChunk);
-        long[] out = switch (kind) {
-          case TRUNC_CORRECTIONS -> interleave(Streams.truncCorrections(s.seeds(), schedule, from, n));
-          case DABIT_CORRECTIONS -> interleave(Streams.dabitCorrections(s.seeds(), s.own(), from, n));
-          case BITS_CORRECTIONS -> interleave(Streams.bitsCorrections(s.seeds(), s.own(), from, n));
-          case AND_CORRECTIONS -> Streams.andCorrections(s.seeds(), from, n);
-          case AND_PAIR_CORRECTIONS -> interleave(Streams.andPairCorrections(s.seeds(), from, n));
-          default -> Streams.corrections(s.seeds(), from, n);
-        };
+        long[] out = interleave(Streams.corrections(kind, s.seeds(), s.own(), schedule, from, n));
         byte[] chunk = Packing.toBytes(out);
         bytesSent.addAndGet(chunk.length + (k == 0 && withSeed ? Prg.SEED_BYTES : 0));
         CorrectionsChunk.Builder b = CorrectionsChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk));

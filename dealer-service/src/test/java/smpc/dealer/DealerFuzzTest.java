@@ -13,7 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import smpc.net.Grpc;
-import smpc.proto.CorrectionKind;
+import smpc.core.protocol.Material;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
 import smpc.proto.ReleaseRequest;
@@ -70,7 +70,7 @@ class DealerFuzzTest {
           long start = switch (rnd.nextInt(3)) { case 0 -> -rnd.nextInt(100); case 1 -> Long.MAX_VALUE - rnd.nextInt(3); default -> rnd.nextInt(100); };
           long count = switch (rnd.nextInt(4)) { case 0 -> -rnd.nextInt(100); case 1 -> 1L << (31 + rnd.nextInt(32)); default -> rnd.nextInt(2000); };
           CorrectionsRequest.Builder r = CorrectionsRequest.newBuilder().setSessionId(session).setParty(party).addAllParties(parties)
-              .setStart(start).setCount(count).setDeadlineUnixMs(deadline).setKindValue(rnd.nextInt(7))
+              .setStart(start).setCount(count).setDeadlineUnixMs(deadline).setMaterial(rnd.nextInt(7))
               .setFracBits(rnd.nextInt(80) - 8);
           for (int k = rnd.nextInt(3); k > 0; k--) {
             r.addTruncRuns(TruncRun.newBuilder().setCount(rnd.nextInt(3) == 0 ? -5 : rnd.nextInt(1000)).setBits(rnd.nextInt(80) - 8));
@@ -90,7 +90,7 @@ class DealerFuzzTest {
     ByteString s = DealerServiceTest.newSession();
     DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
     var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(s).setParty("alice").setStart(0).setCount(8)
-        .addAllParties(List.of("alice", "bob")).setKind(CorrectionKind.TRIPLE_CORRECTIONS)
+        .addAllParties(List.of("alice", "bob")).setMaterial(Material.TRIPLE.ordinal())
         .setDeadlineUnixMs(System.currentTimeMillis() + 60_000).build());
     long bytes = 0;
     while (it.hasNext()) bytes += it.next().getData().size();

@@ -5,12 +5,15 @@ import static smpc.core.Errors.invalid;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import smpc.core.Errors;
 import smpc.core.protocol.DealerLink;
-import smpc.proto.CorrectionKind;
+import smpc.core.protocol.Material;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
@@ -26,47 +29,28 @@ final class GrpcDealerLink implements DealerLink {
   private final Session session;
   private final Peers peers;
   private final CompletableFuture<byte[]> seed;
-  private final CompletableFuture<long[]> corrections;
-  private final CompletableFuture<long[]> truncCorrections; // (r_hi_0, msb_0) interleaved
-  private final CompletableFuture<long[]> bitsCorrections; // (r_bits_0, b_bool_0, b_arith_0) interleaved
-  private final CompletableFuture<long[]> andCorrections;
-  private final CompletableFuture<long[]> andPairCorrections; // (c1_0, c2_0) interleaved
-  private final CompletableFuture<long[]> dabitCorrections; // (b_bool_0, b_arith_0) interleaved
+  /** The designated party's corrections of each kind the plan declares, the items' words one after the other. */
+  private final EnumMap<Material, CompletableFuture<long[]>> corrections = new EnumMap<>(Material.class);
   private final Plan plan;
   private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
   /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
   private final int kinds;
   /** The kind whose corrections bring the designated party's seed; null elsewhere. */
-  private final CorrectionKind seedWith;
+  private final Material seedWith;
 
   GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits) {
     this.session = session;
     this.peers = peers;
     this.fracBits = fracBits;
     this.plan = plan;
-    long dabits = plan.getDabits(), pairs = plan.getAndPairs();
-    long triples = plan.getTriples(), truncs = plan.getTruncPairs(), compares = plan.getCompares(), ands = plan.getAndTriples();
     boolean designated = session.me == 0;
-    kinds = (triples > 0 ? 1 : 0) + (truncs > 0 ? 1 : 0) + (compares > 0 ? 1 : 0) + (ands > 0 ? 1 : 0) + (pairs > 0 ? 1 : 0)
-        + (dabits > 0 ? 1 : 0);
+    List<Material> declared = Arrays.stream(Material.values()).filter(m -> m.in(plan) > 0).toList();
+    kinds = declared.size();
     // the designated party's seed comes with its first kind of corrections: one dealer call less
-    seedWith = !designated || kinds == 0 ? null : triples > 0 ? CorrectionKind.TRIPLE_CORRECTIONS
-        : truncs > 0 ? CorrectionKind.TRUNC_CORRECTIONS : compares > 0 ? CorrectionKind.BITS_CORRECTIONS
-        : ands > 0 ? CorrectionKind.AND_CORRECTIONS : pairs > 0 ? CorrectionKind.AND_PAIR_CORRECTIONS : CorrectionKind.DABIT_CORRECTIONS;
+    seedWith = designated && kinds > 0 ? declared.get(0) : null;
     seed = kinds == 0 ? null : designated ? new CompletableFuture<>() : fetchSeed();
-    corrections = designated && triples > 0
-        ? fetch(CorrectionKind.TRIPLE_CORRECTIONS, triples, 1) : null;
-    truncCorrections = designated && truncs > 0
-        ? fetch(CorrectionKind.TRUNC_CORRECTIONS, truncs, 2) : null;
-    bitsCorrections = designated && compares > 0
-        ? fetch(CorrectionKind.BITS_CORRECTIONS, compares, 3) : null;
-    andCorrections = designated && ands > 0
-        ? fetch(CorrectionKind.AND_CORRECTIONS, ands, 1) : null;
-    andPairCorrections = designated && pairs > 0
-        ? fetch(CorrectionKind.AND_PAIR_CORRECTIONS, pairs, 2) : null;
-    dabitCorrections = designated && dabits > 0
-        ? fetch(CorrectionKind.DABIT_CORRECTIONS, dabits, 2) : null;
+    if (designated) for (Material m : declared) corrections.put(m, fetch(m, m.in(plan)));
   }
 
   /** A future of material the plan declared; null (not a failed future: an exception per session costs) when it did not. */
@@ -115,10 +99,10 @@ final class GrpcDealerLink implements DealerLink {
   }
 
   /**
-   * All of a kind's corrections for the session, {@code per} longs per item, streamed in chunks and filed
-   * as they come on the transport thread (no thread of its own, no hand-off before the call starts).
+   * All of a kind's corrections for the session, streamed in chunks and filed as they come on the transport
+   * thread (no thread of its own, no hand-off before the call starts).
    */
-  private CompletableFuture<long[]> fetch(CorrectionKind kind, long count, int per) {
+  private CompletableFuture<long[]> fetch(Material kind, long count) {
     CompletableFuture<long[]> f = new CompletableFuture<>();
     if (count > smpc.core.protocol.Limits.MAX_LENGTH) {
       f.completeExceptionally(fail(invalid("plan needs %d dealer items, more than the %d one session may use", count,
@@ -127,11 +111,11 @@ final class GrpcDealerLink implements DealerLink {
     }
     CorrectionsRequest req = CorrectionsRequest.newBuilder().setSessionId(session.id)
         .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
-        .setDeadlineUnixMs(session.deadline).setKind(kind).setFracBits(fracBits).setWithSeed(kind == seedWith).setKinds(kinds)
-        .addAllTruncRuns(kind == CorrectionKind.TRUNC_CORRECTIONS ? plan.getTruncRunsList() : java.util.List.of()).build();
+        .setDeadlineUnixMs(session.deadline).setMaterial(kind.ordinal()).setFracBits(fracBits).setWithSeed(kind == seedWith).setKinds(kinds)
+        .addAllTruncRuns(kind == Material.TRUNC_PAIR ? plan.getTruncRunsList() : List.of()).build();
     asyncStub().corrections(req,
         new io.grpc.stub.StreamObserver<>() {
-          private final long[] out = new long[(int) count * per];
+          private final long[] out = new long[(int) count * kind.correctionWords];
           private int pos;
           private boolean failed;
 
@@ -192,41 +176,13 @@ final class GrpcDealerLink implements DealerLink {
   }
 
   @Override
-  public long[] corrections(long start, int count) {
-    return deinterleave(await(corrections, "triples"), 1, start, count, "triples")[0];
-  }
-
-  @Override
-  public long[][] truncCorrections(long start, int count) {
-    return deinterleave(await(truncCorrections, "truncation pairs"), 2, start, count, "truncations");
-  }
-
-  @Override
-  public long[][] bitsCorrections(long start, int count) {
-    return deinterleave(await(bitsCorrections, "comparisons"), 3, start, count, "comparisons");
-  }
-
-  @Override
-  public long[] andCorrections(long start, int count) {
-    return deinterleave(await(andCorrections, "AND triples"), 1, start, count, "AND triples")[0];
-  }
-
-  @Override
-  public long[][] andPairCorrections(long start, int count) {
-    return deinterleave(await(andPairCorrections, "AND pairs"), 2, start, count, "AND pairs");
-  }
-
-  /** Items [start, start+count) of a stream of {@code per} interleaved longs, one array per component. */
-  private static long[][] deinterleave(long[] all, int per, long start, int count, String what) {
-    if (start < 0 || per * (start + count) > all.length) throw invalid("plan uses more %s than it declared", what);
+  public long[][] corrections(Material kind, long start, int count) {
+    long[] all = await(corrections.get(kind), kind.noun);
+    int per = kind.correctionWords;
+    if (start < 0 || per * (start + count) > all.length) throw invalid("plan uses more %s than it declared", kind.noun);
     long[][] out = new long[per][count];
     for (int k = 0; k < count; k++) for (int j = 0; j < per; j++) out[j][k] = all[(int) (per * (start + k)) + j];
     return out;
-  }
-
-  @Override
-  public long[][] dabitCorrections(long start, int count) {
-    return deinterleave(await(dabitCorrections, "daBits"), 2, start, count, "daBits");
   }
 
   @Override

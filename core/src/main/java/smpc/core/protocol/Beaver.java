@@ -12,9 +12,9 @@ final class Beaver {
   static long[] multiply(SessionView s, String tag, long[] x, long[] y) {
     int n = x.length;
     boolean designated = s.designated();
-    long start = s.take(SessionView.Material.TRIPLE, n);
+    long start = s.take(Material.TRIPLE, n);
     long[][] abc = Streams.tripleShares(s.dealer().seed(), designated, start, n);
-    long[] a = abc[0], b = abc[1], c = designated ? s.dealer().corrections(start, n) : abc[2];
+    long[] a = abc[0], b = abc[1], c = designated ? s.dealer().corrections(Material.TRIPLE, start, n)[0] : abc[2];
     byte[] mine = Packing.allocate(2 * n); // d and e masked a block at a time straight into the message
     long[] block = new long[Math.min(Packing.BLOCK, n)];
     for (int i0 = 0; i0 < n; i0 += block.length) {

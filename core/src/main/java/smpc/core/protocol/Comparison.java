@@ -26,11 +26,11 @@ final class Comparison {
   static long[] compare(SessionView s, String tag, long[] x, boolean[] ltz) {
     int n = x.length;
     boolean designated = s.designated();
-    long start = s.take(SessionView.Material.COMPARE, n);
+    long start = s.take(Material.COMPARE, n);
     long[][] bits = Streams.bitsShares(s.dealer().seed(), designated, start, n);
     long[] ra = bits[0], rb = bits[1], bb = bits[2], ba = bits[3];
     if (designated) {
-      long[][] corr = s.dealer().bitsCorrections(start, n);
+      long[][] corr = s.dealer().corrections(Material.COMPARE, start, n);
       rb = corr[0];
       bb = corr[1];
       ba = corr[2];
@@ -156,11 +156,11 @@ final class Comparison {
   static long[][] andPair(SessionView s, String tag, long[] u, long[] v1, long[] v2) {
     int n = u.length;
     boolean designated = s.designated();
-    long start = s.take(SessionView.Material.AND_PAIR, n);
+    long start = s.take(Material.AND_PAIR, n);
     long[][] m = Streams.andPairShares(s.dealer().seed(), designated, start, n);
     long[] a = m[0], b1 = m[1], b2 = m[2], c1 = m[3], c2 = m[4];
     if (designated) {
-      long[][] corr = s.dealer().andPairCorrections(start, n);
+      long[][] corr = s.dealer().corrections(Material.AND_PAIR, start, n);
       c1 = corr[0];
       c2 = corr[1];
     }
@@ -189,9 +189,9 @@ final class Comparison {
   static long[] and(SessionView s, String tag, long[] u, long[] v) {
     int n = u.length;
     boolean designated = s.designated();
-    long start = s.take(SessionView.Material.AND, n);
+    long start = s.take(Material.AND_TRIPLE, n);
     long[][] abc = Streams.andShares(s.dealer().seed(), designated, start, n);
-    long[] a = abc[0], b = abc[1], c = designated ? s.dealer().andCorrections(start, n) : abc[2];
+    long[] a = abc[0], b = abc[1], c = designated ? s.dealer().corrections(Material.AND_TRIPLE, start, n)[0] : abc[2];
     long[] de = new long[2 * n];
     for (int t = 0; t < n; t++) {
       de[t] = u[t] ^ a[t];

@@ -5,23 +5,11 @@ public interface DealerLink {
   /** This party's own PRG seed for the session. */
   byte[] seed();
 
-  /** The designated party's explicit corrections c_0 for triples [start, start + count). */
-  long[] corrections(long start, int count);
-
-  /** The designated party's shares {r_hi_0, msb_0} of truncation pairs [start, start + count). */
-  long[][] truncCorrections(long start, int count);
-
-  /** Party 0's {r_bits_0, b_bool_0, b_arith_0} of comparison material [start, start + count). */
-  long[][] bitsCorrections(long start, int count);
-
-  /** Party 0's c_0 of AND triples [start, start + count). */
-  long[] andCorrections(long start, int count);
-
-  /** Party 0's {c1_0, c2_0} of AND pairs [start, start + count). */
-  long[][] andPairCorrections(long start, int count);
-
-  /** Party 0's {b_bool_0, b_arith_0} of standalone daBits [start, start + count). */
-  long[][] dabitCorrections(long start, int count);
+  /**
+   * The designated party's corrections of items [start, start + count) of a kind: {@code kind.correctionWords}
+   * arrays of {@code count}, as {@link Streams#corrections(Material, byte[][], byte[], TruncSchedule, long, int)}.
+   */
+  long[][] corrections(Material kind, long start, int count);
 
   /** Bytes received from the dealer so far. */
   long bytesReceived();

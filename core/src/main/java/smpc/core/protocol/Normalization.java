@@ -29,9 +29,9 @@ final class Normalization {
   static long[] onehot(SessionView s, String tag, long[] x, int bits) {
     int n = x.length, m = bits + 1;
     boolean designated = s.designated();
-    long start = s.take(SessionView.Material.COMPARE, n);
+    long start = s.take(Material.COMPARE, n);
     long[][] eda = Streams.bitsShares(s.dealer().seed(), designated, start, n);
-    long[] ra = eda[0], rb = designated ? s.dealer().bitsCorrections(start, n)[0] : eda[1];
+    long[] ra = eda[0], rb = designated ? s.dealer().corrections(Material.COMPARE, start, n)[0] : eda[1];
     long[] c = new long[n];
     for (int t = 0; t < n; t++) c[t] = x[t] + ra[t];
     c = s.open("c/" + tag, c, false);
@@ -49,8 +49,8 @@ final class Normalization {
       long[] z = Comparison.and(s, "o" + d + "/" + tag, o, v);
       for (int t = 0; t < n; t++) o[t] ^= v[t] ^ z[t];
     }
-    long dstart = s.take(SessionView.Material.DABIT, n * m);
-    long[][] db = designated ? s.dealer().dabitCorrections(dstart, n * m)
+    long dstart = s.take(Material.DABIT, n * m);
+    long[][] db = designated ? s.dealer().corrections(Material.DABIT, dstart, n * m)
         : Streams.dabitShares(s.dealer().seed(), false, dstart, n * m);
     long[] bb = db[0], ba = db[1];
     long[] e = new long[n];

@@ -6,6 +6,7 @@ import static smpc.core.Errors.precondition;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -62,12 +63,8 @@ public final class PlanRunner implements SessionView {
   private final List<Store> stores = new ArrayList<>();
   private final List<Revealed> revealed = new ArrayList<>();
   private final int fracBits;
-  private long tripleCursor;
-  private long truncCursor;
-  private long compareCursor;
-  private long andCursor;
-  private long andPairCursor;
-  private long dabitCursor;
+  /** Items of each kind of dealer material taken so far: the next one's position in its streams. */
+  private final EnumMap<Material, Long> taken = new EnumMap<>(Material.class);
   private final TruncSchedule truncSchedule;
   private int rounds;
   private long bytesSent;
@@ -108,7 +105,7 @@ public final class PlanRunner implements SessionView {
     }
     SessionStats stats = SessionStats.newBuilder()
         .setRounds(rounds).setBytesSent(bytesSent).setBytesReceived(bytesReceived)
-        .setDealerBytes(dealer.bytesReceived()).setTriples(tripleCursor).setTruncPairs(truncCursor).setCompares(compareCursor).setDabits(dabitCursor)
+        .setDealerBytes(dealer.bytesReceived()).addAllMaterial(Material.counts(taken))
         .setElapsedUs((System.nanoTime() - t0) / 1000).build();
     return new Outcome(stores, revealed, stats);
   }
@@ -287,7 +284,8 @@ public final class PlanRunner implements SessionView {
     long[][] xs = sources(in);
     long[] x = flatten(xs);
     int bits = in.getScale();
-    if (x.length > 0 && (truncSchedule.bitsAt(truncCursor) != bits || truncSchedule.bitsAt(truncCursor + x.length - 1) != bits)) {
+    long next = taken.getOrDefault(Material.TRUNC_PAIR, 0L);
+    if (x.length > 0 && (truncSchedule.bitsAt(next) != bits || truncSchedule.bitsAt(next + x.length - 1) != bits)) {
       throw invalid("TRUNC drops %d bits but the plan's truncation schedule says otherwise", bits);
     }
     scatter(in, Truncation.truncate(this, "t/" + pc, x, bits), xs);
@@ -363,16 +361,9 @@ public final class PlanRunner implements SessionView {
 
   @Override
   public long take(Material kind, int n) {
-    long start;
-    switch (kind) {
-      case TRIPLE -> { start = tripleCursor; tripleCursor += n; }
-      case TRUNC -> { start = truncCursor; truncCursor += n; }
-      case COMPARE -> { start = compareCursor; compareCursor += n; }
-      case DABIT -> { start = dabitCursor; dabitCursor += n; }
-      case AND_PAIR -> { start = andPairCursor; andPairCursor += n; }
-      default -> { start = andCursor; andCursor += n; }
-    }
-    if (start + n > Limits.MAX_LENGTH) throw invalid("a session may use at most %d items of %s material", Limits.MAX_LENGTH, kind);
+    long start = taken.getOrDefault(kind, 0L);
+    taken.put(kind, start + n);
+    if (start + n > Limits.MAX_LENGTH) throw invalid("a session may use at most %d %s", Limits.MAX_LENGTH, kind.noun);
     return start;
   }
 

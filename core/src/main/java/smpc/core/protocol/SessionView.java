@@ -17,6 +17,4 @@ interface SessionView {
 
   /** Reserves n items of a kind of dealer material; returns the position of the first. */
   long take(Material kind, int n);
-
-  enum Material { TRIPLE, TRUNC, COMPARE, AND, AND_PAIR, DABIT }
 }

@@ -9,7 +9,7 @@ import smpc.core.ring.Ring;
  * that must satisfy a relation, party 0 gets the dealer's explicit corrections instead, e.g. for a triple
  * c_0 = (Σa_i)(Σb_i) − Σ_{i≥1} c_i. So the dealer sends, whatever the number of parties, per element:
  * 8 bytes for a triple or an AND triple, 16 for a truncation pair, an AND pair or a daBit, and 24 for
- * comparison material (an edaBit's bits and a daBit).
+ * comparison material (an edaBit's bits and a daBit): {@link Material#correctionWords} ring elements each.
  */
 public final class Streams {
   public static final int TRIPLE_A = 1;
@@ -42,6 +42,23 @@ public final class Streams {
   public static final int SHARE = 16;
 
   private Streams() {}
+
+  /**
+   * The dealer's corrections of items [start, start+count) of a kind, one array per component
+   * ({@code kind.correctionWords} of them), given every party's seed in order, the dealer's own seed and,
+   * for truncation pairs, the bits each pair drops.
+   */
+  public static long[][] corrections(Material kind, byte[][] seeds, byte[] dealerSeed, TruncSchedule truncation,
+      long start, int count) {
+    return switch (kind) {
+      case TRIPLE -> new long[][] {corrections(seeds, start, count)};
+      case TRUNC_PAIR -> truncCorrections(seeds, truncation, start, count);
+      case COMPARE -> bitsCorrections(seeds, dealerSeed, start, count);
+      case AND_TRIPLE -> new long[][] {andCorrections(seeds, start, count)};
+      case DABIT -> dabitCorrections(seeds, dealerSeed, start, count);
+      case AND_PAIR -> andPairCorrections(seeds, start, count);
+    };
+  }
 
   /** One party's shares of triples [start, start+count): {a, b, c}; c is null for party 0. */
   public static long[][] tripleShares(byte[] seed, boolean designated, long start, int count) {
@@ -85,12 +102,7 @@ public final class Streams {
     return new long[][] {r, prg.longs(TRUNC_HI, start, count), prg.longs(TRUNC_MSB, start, count)};
   }
 
-  /** The dealer's corrections for truncation pairs: party 0's shares {r_hi_0, msb_0}. */
-  public static long[][] truncCorrections(byte[][] seeds, int fracBits, long start, int count) {
-    return truncCorrections(seeds, TruncSchedule.uniform(fracBits), start, count);
-  }
-
-  /** As above, with the bits each pair drops given by the plan's schedule. */
+  /** The dealer's corrections for truncation pairs: party 0's shares {r_hi_0, msb_0}, each pair dropping the schedule's bits. */
   public static long[][] truncCorrections(byte[][] seeds, TruncSchedule schedule, long start, int count) {
     long[] r = new long[count], hi = new long[count], msb = new long[count], tmp = new long[count];
     for (int i = 0; i < seeds.length; i++) {

@@ -16,11 +16,11 @@ final class Truncation {
   static long[] truncate(SessionView s, String tag, long[] x, int f) {
     int n = x.length;
     boolean designated = s.designated();
-    long start = s.take(SessionView.Material.TRUNC, n);
+    long start = s.take(Material.TRUNC_PAIR, n);
     long[][] pair = Streams.truncShares(s.dealer().seed(), designated, start, n);
     long[] r = pair[0], hi = pair[1], msb = pair[2];
     if (designated) {
-      long[][] corr = s.dealer().truncCorrections(start, n);
+      long[][] corr = s.dealer().corrections(Material.TRUNC_PAIR, start, n);
       hi = corr[0];
       msb = corr[1];
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import smpc.core.protocol.Material;
 import smpc.proto.DType;
 import smpc.proto.Instr;
 import smpc.proto.Kind;
@@ -40,7 +41,7 @@ class CompilerTest {
     Compiler.Compiled c = compile("(a*b) - 5*(a+b)");
     assertThat(count(c, Op.MUL)).isEqualTo(1);
     assertThat(count(c, Op.SHARE)).isEqualTo(2);
-    assertThat(c.plan().getTriples()).isEqualTo(1);
+    assertThat(Material.TRIPLE.in(c.plan())).isEqualTo(1);
     assertThat(c.rounds()).isEqualTo(3); // sharing, one Beaver round, reveal
   }
 
@@ -54,16 +55,16 @@ class CompilerTest {
   @Test
   void repeatedSubexpressionsAreComputedOnce() {
     Compiler.Compiled c = compile("u*v + u*v + dot(u, v)");
-    assertThat(c.plan().getTriples()).isEqualTo(4);
+    assertThat(Material.TRIPLE.in(c.plan())).isEqualTo(4);
   }
 
   @Test
   void allComparisonsOfAVectorShareOneComparisonStep() {
     Compiler.Compiled c = compile("(u < v) + (u == v) + sign(u) + abs(v)");
     assertThat(count(c, Op.COMPARE)).isEqualTo(1);
-    assertThat(c.plan().getCompares()).isEqualTo(20); // u-v: < and ==; u: < and == (sign); v: < (abs); 4 elements each
-    assertThat(c.plan().getAndPairs()).isEqualTo(10 + 5 + 3 + 2 + 1 + 1); // the tree's six levels, two words into one each
-    assertThat(c.plan().getAndTriples()).isZero();
+    assertThat(Material.COMPARE.in(c.plan())).isEqualTo(20); // u-v: < and ==; u: < and == (sign); v: < (abs); 4 elements each
+    assertThat(Material.AND_PAIR.in(c.plan())).isEqualTo(10 + 5 + 3 + 2 + 1 + 1); // the tree's six levels, two words into one each
+    assertThat(Material.AND_TRIPLE.in(c.plan())).isZero();
     assertThat(c.rounds()).isEqualTo(1 + 8 + 1 + 1); // sharing, comparison, abs's product, reveal
   }
 
@@ -72,7 +73,7 @@ class CompilerTest {
     Compiler.Compiled c = compile("2 * 3 * u + (1 - 1)");
     Instr mulPub = c.plan().getInstrsList().stream().filter(i -> i.getOp() == Op.MUL_PUBLIC).findFirst().orElseThrow();
     assertThat(smpc.core.ring.Packing.fromByteString(mulPub.getConstant())).containsExactly(6);
-    assertThat(c.plan().getTriples()).isZero();
+    assertThat(Material.TRIPLE.in(c.plan())).isZero();
   }
 
   @Test

@@ -111,7 +111,7 @@ class ComparisonProtocolTest {
       Plan plan = Plan.newBuilder()
           .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName("x0").setParty(parties.get(0)))
           .addInstrs(Instr.newBuilder().setOp(Op.COMPARE).addDst(1).addSrc(0).setModes(com.google.protobuf.ByteString.copyFrom(new byte[] {0})))
-          .setCompares(256).setAndPairs(Costs.andPairsPerCompare(256)).build();
+          .addAllMaterial(Material.counts(Map.of(Material.COMPARE, 256L, Material.AND_PAIR, Costs.andPairsPerCompare(256)))).build();
       List<LocalProtocol.Message> log = new ArrayList<>();
       LocalProtocol.run(plan, parties, ProtocolTest.stores(parties, Map.of("x0", new ProtocolTest.Input(0, x))), log);
       long ones = 0, bits = 0, eOnes = 0, eCount = 0;

@@ -127,10 +127,10 @@ class FixedPointProtocolTest {
   void realProductsAreTruncatedOnlyWhenTheyMustBe() {
     double[][] in = {{1.5, 2.5}, {2, 4}};
     Compiler.Compiled revealed = eval("dot(x0, x1)", 2, in).compiled();
-    assertThat(revealed.plan().getTruncPairs()).as("a revealed dot product needs no truncation").isZero();
+    assertThat(Material.TRUNC_PAIR.in(revealed.plan())).as("a revealed dot product needs no truncation").isZero();
     assertThat(eval("dot(x0, x1)", 2, in).values()).containsExactly(13.0);
     Compiler.Compiled chained = eval("x0 * x1 * x0", 2, in).compiled();
-    assertThat(chained.plan().getTruncPairs()).isEqualTo(2);
+    assertThat(Material.TRUNC_PAIR.in(chained.plan())).isEqualTo(2);
     assertThat(chained.plan().getInstrsList().stream().filter(i -> i.getOp() == Op.TRUNC).count()).isEqualTo(1);
   }
 
@@ -147,7 +147,7 @@ class FixedPointProtocolTest {
           .addInstrs(smpc.proto.Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName("x0").setParty(parties.get(0)))
           .addInstrs(smpc.proto.Instr.newBuilder().setOp(Op.MUL).addDst(1).addSrc(0).addSrc(0))
           .addInstrs(smpc.proto.Instr.newBuilder().setOp(Op.TRUNC).setScale(F).addDst(2).addSrc(1))
-          .setTriples(200).setTruncPairs(200).build();
+          .addAllMaterial(Material.counts(Map.of(Material.TRIPLE, 200L, Material.TRUNC_PAIR, 200L))).build();
       LocalProtocol.run(plan, parties, ProtocolTest.stores(parties, in), log);
       long ones = 0, bits = 0;
       for (LocalProtocol.Message m : log) {

@@ -30,6 +30,7 @@ public final class LocalProtocol {
     byte[][] seeds = new byte[n][];
     for (int i = 0; i < n; i++) seeds[i] = Prg.freshSeed();
     byte[] dealerSeed = Prg.freshSeed();
+    TruncSchedule truncation = TruncSchedule.of(plan.getTruncRunsList(), FRAC_BITS);
     Map<String, CompletableFuture<byte[]>> box = new ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
@@ -64,33 +65,8 @@ public final class LocalProtocol {
           }
 
           @Override
-          public long[] corrections(long start, int count) {
-            return Streams.corrections(seeds, start, count);
-          }
-
-          @Override
-          public long[][] truncCorrections(long start, int count) {
-            return Streams.truncCorrections(seeds, TruncSchedule.of(plan.getTruncRunsList(), FRAC_BITS), start, count);
-          }
-
-          @Override
-          public long[][] bitsCorrections(long start, int count) {
-            return Streams.bitsCorrections(seeds, dealerSeed, start, count);
-          }
-
-          @Override
-          public long[] andCorrections(long start, int count) {
-            return Streams.andCorrections(seeds, start, count);
-          }
-
-          @Override
-          public long[][] andPairCorrections(long start, int count) {
-            return Streams.andPairCorrections(seeds, start, count);
-          }
-
-          @Override
-          public long[][] dabitCorrections(long start, int count) {
-            return Streams.dabitCorrections(seeds, dealerSeed, start, count);
+          public long[][] corrections(Material kind, long start, int count) {
+            return Streams.corrections(kind, seeds, dealerSeed, truncation, start, count);
           }
 
           @Override

@@ -21,8 +21,9 @@ class PlanFuzzTest {
   @Property(tries = 2000)
   void malformedPlansFailCleanly(@ForAll long seed) {
     Random rnd = new Random(seed);
-    Plan.Builder plan = Plan.newBuilder().setTriples(rnd.nextInt(3) * 8).setTruncPairs(rnd.nextInt(3) * 8)
-        .setCompares(rnd.nextInt(3) * 8).setAndTriples(rnd.nextInt(3) * 96).setAndPairs(rnd.nextInt(3) * 48);
+    Plan.Builder plan = Plan.newBuilder().addAllMaterial(Material.counts(Map.of(Material.TRIPLE, rnd.nextInt(3) * 8L,
+        Material.TRUNC_PAIR, rnd.nextInt(3) * 8L, Material.COMPARE, rnd.nextInt(3) * 8L, Material.AND_TRIPLE, rnd.nextInt(3) * 96L,
+        Material.AND_PAIR, rnd.nextInt(3) * 48L)));
     // two valid registers to start from, so later instructions get past the simplest checks
     plan.addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName("x").setParty("p0"));
     plan.addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(1).setConstant(ByteString.copyFrom(new byte[8])));
