@@ -109,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
           var err = spec.commandLine().getErr();
           var s0 = ev.stats().values().iterator().next();
           err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d", ev.rounds(), ev.bytesSent(), ev.dealerBytes());
-          for (Material m : Material.values()) err.printf(", %s %d", m.noun, m.in(s0));
+          for (Material m : Material.values()) err.printf(", %s %d", m.noun, s0.material(m));
           err.println();
           err.flush();
         }
@@ -126,10 +126,10 @@ final class EvalCommand implements Callable<Integer> {
     s.put("dealer_bytes", ev.dealerBytes());
     ObjectNode per = s.putObject("parties");
     ev.stats().forEach((p, st) -> {
-      ObjectNode o = per.putObject(p).put("bytes_sent", st.getBytesSent())
-          .put("bytes_received", st.getBytesReceived()).put("dealer_bytes", st.getDealerBytes());
-      for (Material kind : Material.values()) o.put(kind.key(), kind.in(st));
-      o.put("elapsed_ms", st.getElapsedUs() / 1000.0);
+      ObjectNode o = per.putObject(p).put("bytes_sent", st.bytesSent())
+          .put("bytes_received", st.bytesReceived()).put("dealer_bytes", st.dealerBytes());
+      for (Material kind : Material.values()) o.put(kind.key(), st.material(kind));
+      o.put("elapsed_ms", st.elapsedMicros() / 1000.0);
     });
     return s;
   }

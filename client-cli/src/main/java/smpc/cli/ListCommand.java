@@ -5,8 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import smpc.proto.Kind;
-import smpc.proto.ValueInfo;
+import smpc.sdk.ValueMeta;
 import smpc.sdk.Cluster;
 
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List stored values (names and metadata only).")
@@ -25,11 +24,8 @@ final class ListCommand implements Callable<Integer> {
       c.catalog().all().forEach((name, entries) -> {
         if (party != null && !entries.containsKey(party)) return;
         if (name.startsWith("_sdk_")) return;
-        ValueInfo any = entries.values().iterator().next();
-        boolean priv = any.getKind() == Kind.PRIVATE;
-        String held = priv ? any.getOwner() : String.join(", ", any.getPartiesList());
-        out.printf("%-24s %-8s %-6s %10d  %s%n", name, priv ? "private" : "shared", any.getDtype().name().toLowerCase(),
-            any.getLength(), held);
+        ValueMeta any = entries.values().iterator().next();
+        out.printf("%-24s %-8s %-6s %10d  %s%n", name, any.kind(), any.type(), any.length(), String.join(", ", any.holders()));
       });
       out.flush();
       return 0;

@@ -9,8 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Expr;
-import smpc.proto.Kind;
-import smpc.proto.ValueInfo;
+import smpc.sdk.ValueMeta;
 import smpc.sdk.Catalog;
 import smpc.sdk.Cluster;
 import smpc.sdk.SmpcException;
@@ -33,10 +32,10 @@ final class RevealCommand implements Callable<Integer> {
     try (Cluster c = Smpc.root(spec).connect()) {
       c.vm(to);
       Catalog cat = c.catalog();
-      ValueInfo v = cat.resolve(name);
+      ValueMeta v = cat.resolve(name);
       if (v == null) throw SmpcException.usage("unknown value name '%s'", name);
-      if (v.getKind() != Kind.SHARED) throw SmpcException.usage("value '%s' is private to %s, not shared", name, v.getOwner());
-      var ev = c.evaluate(List.of(Compiler.Output.reveal(new Expr.Ref(name), to)), v.getPartiesList());
+      if (!v.shared()) throw SmpcException.usage("value '%s' is private to %s, not shared", name, v.owner());
+      var ev = c.evaluate(List.of(Compiler.Output.reveal(new Expr.Ref(name), to)), v.parties());
       long[] values = ev.revealed().get(0);
       int f = c.config().fracBitsOrDefault();
       var out = spec.commandLine().getOut();

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import smpc.proto.StatusReply;
+import smpc.sdk.ProcessStatus;
 import smpc.sdk.Cluster;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Health, version and stored values of every party and the dealer; exit 0 only when all are healthy.")
@@ -15,16 +15,14 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Cluster c = Smpc.root(spec).connect()) {
-      Map<String, Object> status = c.status();
+      Map<String, ProcessStatus> status = c.status();
       var out = spec.commandLine().getOut();
       status.forEach((name, s) -> {
-        String addr = name.equals("dealer") ? c.config().dealer().address()
-            : c.config().parties().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow().address();
-        if (s instanceof StatusReply r) {
-          out.printf("%-10s %-22s SERVING  version %s  %s%n", name, addr, r.getVersion(),
-              r.getRole().equals("dealer") ? r.getActiveSessions() + " sessions" : r.getStoredValues() + " values");
+        if (s.up()) {
+          out.printf("%-10s %-22s SERVING  version %s  %s%n", name, s.address(), s.version(),
+              s.role().equals("dealer") ? s.activeSessions() + " sessions" : s.storedValues() + " values");
         } else {
-          out.printf("%-10s %-22s DOWN     %s%n", name, addr, ((Exception) s).getMessage());
+          out.printf("%-10s %-22s DOWN     %s%n", name, s.address(), s.error().getMessage());
         }
       });
       out.flush();

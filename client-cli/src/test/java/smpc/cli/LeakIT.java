@@ -44,7 +44,7 @@ class LeakIT {
         for (int i = 0; i < 1000; i++) {
           if (i == 100) warm = heapsAfterGc(cluster); // caches and JIT'd code are in place by now
           try {
-            c.run(Compiler.compile(out, config.partyNames(), info::resolve, 16).plan(), config.partyNames());
+            c.sessions().evaluate(out, config.partyNames(), info);
           } catch (SmpcException e) {
             assertThat(e.getMessage()).contains("vs");
             failed++;

@@ -18,13 +18,14 @@ import smpc.sdk.Cluster;
 import smpc.sdk.Evaluation;
 
 /**
- * Eight clients, each with its own connection, run mixed evaluations at once for a bounded time against
- * one 3-party cluster (mutual TLS): every result correct, no error; throughput and p50/p99 latency are
- * printed and written to target/load.txt.
+ * Eight clients, each with its own connection, run a fixed number of mixed evaluations at once against one
+ * 3-party cluster (mutual TLS): every result correct, no error. Throughput and p50/p99 latency are printed
+ * and written to target/load.txt for reading, never asserted (they measure the machine, not the code:
+ * `smpc bench` is where speed is measured).
  */
 class LoadIT {
   static final int CLIENTS = 8;
-  static final long MILLIS = 15_000;
+  static final int PER_CLIENT = 2 * 5; // each job twice per client
 
   record Job(String expr, String revealTo, double[] expected, double tolerance) {}
 
@@ -44,7 +45,7 @@ class LoadIT {
           new Job("max(x)", "carol", new double[] {40000}, 0));
       List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-      long end = System.currentTimeMillis() + MILLIS, t0 = System.nanoTime();
+      long t0 = System.nanoTime();
       try {
         List<Future<Integer>> done = new ArrayList<>();
         for (int k = 0; k < CLIENTS; k++) {
@@ -52,7 +53,7 @@ class LoadIT {
           done.add(pool.submit(() -> {
             int n = 0;
             try (Cluster c = cluster.sdk()) {
-              for (int i = client; System.currentTimeMillis() < end; i++, n++) {
+              for (int i = client; n < PER_CLIENT; i++, n++) {
                 Job j = jobs.get(i % jobs.size());
                 long s = System.nanoTime();
                 Evaluation ev = c.evaluate(List.of(Compiler.Output.reveal(Parser.parse(j.expr()), j.revealTo())), c.parties());
@@ -77,7 +78,7 @@ class LoadIT {
             seconds, total / seconds, sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) (sorted.size() * 0.99)) / 1e6);
         System.out.println(report);
         Files.writeString(Path.of("target", "load.txt"), report + "\n");
-        assertThat(total).isGreaterThan(CLIENTS * 5);
+        assertThat(total).isEqualTo(CLIENTS * PER_CLIENT);
       } finally {
         pool.shutdownNow();
       }

@@ -25,15 +25,28 @@ public final class Catalog {
     return new ArrayList<>(byName.getOrDefault(name, Map.of()).keySet());
   }
 
-  public Map<String, Map<String, ValueInfo>> all() {
-    return byName;
+  /** Every name, with what each party holding it says about it. */
+  public Map<String, Map<String, ValueMeta>> all() {
+    Map<String, Map<String, ValueMeta>> out = new TreeMap<>();
+    byName.forEach((name, entries) -> {
+      Map<String, ValueMeta> m = new LinkedHashMap<>();
+      entries.forEach((p, v) -> m.put(p, ValueMeta.of(v)));
+      out.put(name, m);
+    });
+    return out;
   }
 
   /**
    * The value a name denotes: a private value (with its owner) or a complete shared value (with its
    * parties), or null when no party has it.
    */
-  public ValueInfo resolve(String name) {
+  public ValueMeta resolve(String name) {
+    ValueInfo v = info(name);
+    return v == null ? null : ValueMeta.of(v);
+  }
+
+  /** As {@link #resolve}, in the plan's vocabulary (what the compiler reads). */
+  ValueInfo info(String name) {
     Map<String, ValueInfo> entries = byName.get(name);
     if (entries == null) return null;
     List<ValueInfo> priv = entries.values().stream().filter(v -> v.getKind() == Kind.PRIVATE).toList();

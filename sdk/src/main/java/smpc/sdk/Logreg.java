@@ -89,13 +89,14 @@ public final class Logreg {
 
   /** Probabilities of class 1 for the rows of the stored value {@code x} (d features each), revealed to one party. */
   public static double[] predict(Cluster c, String model, String x, int d, String revealTo) {
-    ValueInfo info = c.catalog().resolve(model);
-    if (info.getLength() != 3L * d + 1) {
+    ValueMeta info = c.catalog().resolve(model);
+    if (info == null) throw SmpcException.usage("unknown value name '%s'", model);
+    if (info.length() != 3L * d + 1) {
       throw SmpcException.usage("model '%s' has %d values; rows of %d features need a model of %d (weights, intercept, means,"
-          + " deviations)", model, info.getLength(), d, 3 * d + 1);
+          + " deviations)", model, info.length(), d, 3 * d + 1);
     }
     Evaluation ev = c.evaluate(List.of(Compiler.Output.reveal(LogisticRegression.predict(model, x, d), revealTo)),
-        info.getPartiesList());
+        info.parties());
     return decode(ev, 0);
   }
 

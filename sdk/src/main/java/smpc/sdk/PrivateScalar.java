@@ -19,7 +19,7 @@ public final class PrivateScalar {
 
   /** Stores the real {@code value} on {@code owner}, as fixed point with the cluster's fractional bits. */
   public PrivateScalar(double value, VirtualMachine owner) {
-    this(owner.cluster.encode(value, "value"), owner.cluster.config().fracBitsOrDefault(), owner, owner.cluster.temporary());
+    this(owner.cluster.values().encode(value, "value"), owner.cluster.config().fracBitsOrDefault(), owner, owner.cluster.temporary());
     owner.cluster.inputReal(owner.name(), name, new BigDecimal[] {new BigDecimal(Double.toString(value))});
   }
 

@@ -21,7 +21,7 @@ public final class PrivateVector {
 
   /** Stores real {@code values} on {@code owner}, as fixed point with the cluster's fractional bits. */
   public PrivateVector(double[] values, VirtualMachine owner) {
-    this(Arrays.stream(values).mapToLong(v -> owner.cluster.encode(v, "element")).toArray(),
+    this(Arrays.stream(values).mapToLong(v -> owner.cluster.values().encode(v, "element")).toArray(),
         owner.cluster.config().fracBitsOrDefault(), owner, owner.cluster.temporary());
     owner.cluster.inputReal(owner.name(), name,
         Arrays.stream(values).mapToObj(v -> new BigDecimal(Double.toString(v))).toArray(BigDecimal[]::new));

@@ -180,14 +180,14 @@ public abstract class SharedValue<S extends SharedValue<S>> {
   /** Reveals the value to {@code vm} only, who keeps it as a private value; returns it. */
   Revealed reveal(VirtualMachine vm, String keepAs) {
     Compiler.Output out = new Compiler.Output(expr, vm.name(), keepAs, null);
-    Evaluation ev = cluster.evaluate(List.of(out), parties, leaves::get, null);
+    Evaluation ev = cluster.sessions().evaluate(List.of(out), parties, leaves::get, null);
     return new Revealed(ev.revealed().get(0), ev.scales().get(0));
   }
 
   /** Keeps the value shared under {@code name} beyond this connection; returns a handle to it. */
   public S store(String name) {
-    cluster.evaluate(List.of(Compiler.Output.store(expr, name)), parties, leaves::get, cluster.catalog());
-    ValueInfo info = cluster.catalog(parties).resolve(name);
+    cluster.sessions().evaluate(List.of(Compiler.Output.store(expr, name)), parties, leaves::get, cluster.catalog());
+    ValueInfo info = cluster.catalog(parties).info(name);
     return make(new Expr.Ref(name), Map.of(name, info), length);
   }
 

@@ -1,0 +1,26 @@
+package smpc.sdk;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import smpc.core.protocol.Material;
+
+/**
+ * One party's figures for one session, as it counted them.
+ *
+ * @param material items of each kind of dealer material the session used
+ */
+public record PartyStats(int rounds, long bytesSent, long bytesReceived, long dealerBytes, long elapsedMicros,
+    Map<Material, Long> material) {
+  static PartyStats of(smpc.proto.SessionStats s) {
+    Map<Material, Long> m = new EnumMap<>(Material.class);
+    for (Material k : Material.values()) m.put(k, k.in(s));
+    return new PartyStats(s.getRounds(), s.getBytesSent(), s.getBytesReceived(), s.getDealerBytes(), s.getElapsedUs(),
+        Collections.unmodifiableMap(m));
+  }
+
+  /** Items of one kind of dealer material. */
+  public long material(Material kind) {
+    return material.getOrDefault(kind, 0L);
+  }
+}

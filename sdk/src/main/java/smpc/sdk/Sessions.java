@@ -1,0 +1,275 @@
+package smpc.sdk;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Numerics;
+import smpc.core.ring.Packing;
+import smpc.proto.AbortRequest;
+import smpc.proto.ExecuteReply;
+import smpc.proto.ExecuteRequest;
+import smpc.proto.Instr;
+import smpc.proto.Kind;
+import smpc.proto.NameRequest;
+import smpc.proto.Op;
+import smpc.proto.PartyGrpc;
+import smpc.proto.Plan;
+import smpc.proto.Revealed;
+import smpc.proto.SessionStats;
+import smpc.proto.ValueInfo;
+
+/**
+ * Computations: compiles outputs into a plan, runs it as one session on every party at once, and collects
+ * what is revealed to the caller. Parties exchange openings among themselves; this side never sees a share.
+ */
+public final class Sessions {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Connection conn;
+  private final Values values;
+  volatile Numerics numerics = Numerics.DEFAULT;
+
+  Sessions(Connection conn, Values values) {
+    this.conn = conn;
+    this.values = values;
+  }
+
+  /**
+   * Compiles and runs outputs on {@code parties}, resolving names through the parties' catalog. An
+   * evaluation that stores nothing resolves them through the catalog this connection read last (one
+   * round trip less per evaluation): every party checks that the values it reads still are what the plan
+   * assumes, and any refusal (or a name the old catalog lacks) makes it read the catalog again and compile
+   * and run once more, so errors are those of a fresh catalog. One that stores reads it fresh, as before.
+   */
+  public Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties) {
+    boolean stores = outputs.stream().anyMatch(o -> o.storeAs() != null || o.keepAs() != null);
+    Known known = this.known;
+    if (!stores && known != null && known.parties().equals(parties)) {
+      try {
+        return evaluate(outputs, parties, known.catalog()::info, known.catalog());
+      } catch (SmpcException e) {
+        if (!e.isUsageError()) throw e;
+        this.known = null; // perhaps stale: read it again
+      }
+    }
+    Catalog cat = values.catalog(parties);
+    if (!stores) this.known = new Known(List.copyOf(parties), cat);
+    return evaluate(outputs, parties, cat::info, cat);
+  }
+
+  /** The catalog of some parties as this connection last read it, for evaluations that store nothing. */
+  private record Known(List<String> parties, Catalog catalog) {}
+
+  private volatile Known known;
+
+  /** Forgets the catalog read last (this connection changed what the parties store). */
+  void changed() {
+    known = null;
+  }
+
+  /**
+   * Compiles outputs against a given catalog (say one read earlier, or of some parties only) and runs them on
+   * {@code parties}; each party still checks that the values it reads are what the plan assumes.
+   */
+  public Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties, Catalog catalog) {
+    return evaluate(outputs, parties, catalog::info, catalog);
+  }
+
+  Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties, Function<String, ValueInfo> resolve, Catalog cat) {
+    for (String p : parties) conn.address(p);
+    for (Compiler.Output o : outputs) {
+      if (o.storeAs() != null && cat != null && cat.contains(o.storeAs())) {
+        throw SmpcException.usage("value '%s' already exists (on %s)", o.storeAs(), String.join(", ", cat.holders(o.storeAs())));
+      }
+    }
+    Compiler.Compiled c;
+    try {
+      c = Compiler.compile(outputs, parties, resolve, conn.config.fracBitsOrDefault(), numerics);
+    } catch (smpc.core.Failure e) {
+      throw SmpcException.from(e, null);
+    }
+    try {
+      return run(c.plan(), parties);
+    } catch (SmpcException e) {
+      for (Compiler.Output o : outputs) if (o.storeAs() != null) deleteQuietly(o.storeAs(), parties);
+      throw e;
+    }
+  }
+
+  /**
+   * The seed's share: splits the private value {@code name} among its owner and {@code with}, kept
+   * shared under {@code as} (by default the same name, which replaces the owner's private copy).
+   */
+  public List<String> share(String name, List<String> with, String as) {
+    Catalog cat = values.catalog();
+    ValueInfo v = cat.info(name);
+    if (v == null) throw SmpcException.usage("unknown value name '%s'", name);
+    if (v.getKind() != Kind.PRIVATE) throw SmpcException.usage("value '%s' is already shared among %s", name, v.getPartiesList());
+    String target = as != null ? as : name;
+    if (!target.equals(name) && cat.contains(target)) {
+      throw SmpcException.usage("value '%s' already exists (on %s)", target, String.join(", ", cat.holders(target)));
+    }
+    java.util.Set<String> holders = new java.util.HashSet<>(with);
+    holders.forEach(conn::address);
+    holders.add(v.getOwner());
+    if (holders.size() < 2) throw SmpcException.usage("sharing needs at least one party besides the owner %s", v.getOwner());
+    List<String> parties = conn.config.partyNames().stream().filter(holders::contains).toList();
+    Plan plan = Plan.newBuilder()
+        .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(v.getOwner()))
+        .addInstrs(Instr.newBuilder().setOp(Op.STORE).addSrc(0).setName(target).setDtype(v.getDtype())
+            .setReplace(target.equals(name)).setOwner(v.getOwner()))
+        .build();
+    run(plan, parties);
+    return parties;
+  }
+
+  /** Runs a plan on every party at once; on the first failure aborts the others and reports the cause. */
+  Evaluation run(Plan plan, List<String> parties) {
+    boolean stores = plan.getInstrsList().stream().anyMatch(i -> i.getOp() == Op.STORE || (i.getOp() == Op.REVEAL && !i.getName().isEmpty()));
+    try {
+      return execute(plan, parties);
+    } finally {
+      if (stores) changed();
+    }
+  }
+
+  private Evaluation execute(Plan plan, List<String> parties) {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    ByteString sid = ByteString.copyFrom(id);
+    ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(sid).addAllParties(parties)
+        .setDeadlineUnixMs(System.currentTimeMillis() + conn.timeout.toMillis()).setPlan(plan)
+        .setFracBits(conn.config.fracBitsOrDefault()).build();
+    Map<String, CompletableFuture<PartyResult>> calls = new LinkedHashMap<>();
+    CompletableFuture<Void> firstFailure = new CompletableFuture<>();
+    for (String p : parties) {
+      CompletableFuture<PartyResult> f = new CompletableFuture<>();
+      f.whenComplete((r, e) -> { if (e != null) firstFailure.complete(null); });
+      calls.put(p, f);
+      PartyGrpc.newStub(conn.channel(p)).withDeadlineAfter(conn.timeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
+          .execute(req, observer(f));
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new));
+    CompletableFuture.anyOf(all, firstFailure).exceptionally(e -> null).join();
+    if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls);
+    for (String p : parties) abort(p, sid, "a party failed");
+    try {
+      all.get(5, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // failures are inspected below; a party that never answers is covered by its deadline
+    }
+    throw cause(calls);
+  }
+
+  private Evaluation collect(Map<String, CompletableFuture<PartyResult>> calls) {
+    Map<String, PartyStats> stats = new LinkedHashMap<>();
+    Map<Integer, long[]> revealed = new java.util.TreeMap<>();
+    Map<Integer, Integer> scales = new java.util.TreeMap<>();
+    calls.forEach((p, f) -> {
+      PartyResult r = f.join();
+      stats.put(p, PartyStats.of(r.stats()));
+      revealed.putAll(r.revealed());
+      scales.putAll(r.scales());
+    });
+    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats);
+  }
+
+  /**
+   * The most telling failure: a party that could not be reached, then a refusal (a usage error), then a
+   * party whose call never finished or ended otherwise; aborts this coordinator sent are consequences.
+   */
+  private SmpcException cause(Map<String, CompletableFuture<PartyResult>> calls) {
+    SmpcException best = null;
+    int bestRank = Integer.MAX_VALUE;
+    for (Map.Entry<String, CompletableFuture<PartyResult>> e : calls.entrySet()) {
+      String party = e.getKey(), where = conn.where(party);
+      int rank;
+      SmpcException ex;
+      if (!e.getValue().isDone()) {
+        rank = 2;
+        ex = SmpcException.failure("%s did not answer before the session failed (stopped or unreachable)", where);
+      } else if (e.getValue().isCompletedExceptionally()) {
+        Throwable t = e.getValue().handle((r, x) -> x).join();
+        Status s = smpc.net.Statuses.status(t).getStatus();
+        boolean ourAbort = s.getCode() == Status.Code.ABORTED && String.valueOf(s.getDescription()).startsWith(ABORTED_PREFIX);
+        rank = ourAbort ? 9 : s.getCode() == Status.Code.UNAVAILABLE ? 0 : SmpcException.isUsage(s.getCode()) ? 1 : 3;
+        ex = SmpcException.from(t, where);
+        if (rank == 3 && !ex.getMessage().contains(party)) ex = new SmpcException(where + ": " + ex.getMessage(), false);
+      } else {
+        continue;
+      }
+      if (rank < bestRank) {
+        bestRank = rank;
+        best = ex;
+      }
+    }
+    return best != null ? best : SmpcException.failure("session failed for an unknown reason");
+  }
+
+  /** How parties describe an abort this coordinator asked for (see PartyService.abort). */
+  private static final String ABORTED_PREFIX = "session aborted: ";
+
+  private void abort(String party, ByteString sid, String reason) {
+    try {
+      PartyGrpc.newBlockingStub(conn.channelAsIs(party)).withDeadlineAfter(2, TimeUnit.SECONDS) // no wait for a dead party
+          .abort(AbortRequest.newBuilder().setSessionId(sid).setReason(reason).build());
+    } catch (StatusRuntimeException ignored) {
+      // an unreachable party is the likely cause of the failure itself
+    }
+  }
+
+  private void deleteQuietly(String name, List<String> parties) {
+    for (String p : parties) {
+      try {
+        conn.party(p).deleteValue(NameRequest.newBuilder().setName(name).build());
+      } catch (StatusRuntimeException ignored) {
+        // best effort: the session failed, and the party may be the one that is down
+      }
+    }
+  }
+
+  /** What one party's Execute stream brings: its revealed outputs (reassembled from chunks) and its stats. */
+  private record PartyResult(Map<Integer, long[]> revealed, Map<Integer, Integer> scales, SessionStats stats) {}
+
+  private static StreamObserver<ExecuteReply> observer(CompletableFuture<PartyResult> f) {
+    return new StreamObserver<>() {
+      private final Map<Integer, long[]> revealed = new java.util.TreeMap<>();
+      private final Map<Integer, Integer> scales = new java.util.TreeMap<>();
+      private SessionStats stats;
+
+      @Override
+      public void onNext(ExecuteReply r) {
+        if (r.hasStats()) {
+          stats = r.getStats();
+          return;
+        }
+        Revealed part = r.getRevealed();
+        scales.put(part.getOutput(), part.getScale());
+        long[] out = revealed.computeIfAbsent(part.getOutput(), k -> new long[Math.toIntExact(part.getLength())]);
+        long[] data = Packing.fromByteString(part.getData());
+        System.arraycopy(data, 0, out, Math.toIntExact(part.getOffset()), data.length);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        f.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        if (stats == null) f.completeExceptionally(SmpcException.failure("a party ended its reply without statistics"));
+        else f.complete(new PartyResult(revealed, scales, stats));
+      }
+    };
+  }
+
+}

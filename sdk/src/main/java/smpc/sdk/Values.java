@@ -1,0 +1,180 @@
+package smpc.sdk;
+
+import com.google.protobuf.UnsafeByteOperations;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import smpc.core.protocol.Limits;
+import smpc.core.ring.Packing;
+import smpc.net.Chunks;
+import smpc.net.Grpc;
+import smpc.proto.DType;
+import smpc.proto.InputChunk;
+import smpc.proto.ListRequest;
+import smpc.proto.NameRequest;
+import smpc.proto.PartyGrpc;
+import smpc.proto.ValueChunk;
+import smpc.proto.ValueInfo;
+
+/**
+ * What the parties store: private inputs stored on their owners, values fetched by a party's own client,
+ * the catalog of names (metadata only: the coordinator never sees data or shares) and deletion.
+ */
+public final class Values {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Connection conn;
+  private final Runnable changed; // what the parties store changed: cached catalogs are stale
+  private final Map<String, Boolean> temporaries = new ConcurrentHashMap<>();
+
+  Values(Connection conn, Runnable changed) {
+    this.conn = conn;
+    this.changed = changed;
+  }
+
+  /** Stores a private integer value on its owner. */
+  public ValueMeta input(String party, String name, long[] values) {
+    return ValueMeta.of(input(party, name, values, DType.INT));
+  }
+
+  /** round(x * 2^f) with the cluster's fractional bits, or a usage error naming what is out of range. */
+  long encode(double x, String what) {
+    try {
+      return smpc.core.ring.FixedPoint.encode(new java.math.BigDecimal(Double.toString(x)), conn.config.fracBitsOrDefault(), what);
+    } catch (smpc.core.Failure e) {
+      throw SmpcException.from(e, null);
+    }
+  }
+
+  /** Stores a private real value on its owner, encoded with the cluster's fractional bits. */
+  public ValueMeta inputReal(String party, String name, java.math.BigDecimal[] values) {
+    int f = conn.config.fracBitsOrDefault();
+    long[] enc = new long[values.length];
+    try {
+      for (int i = 0; i < values.length; i++) {
+        enc[i] = smpc.core.ring.FixedPoint.encode(values[i], f, values.length == 1 ? "'" + name + "'" : "element " + (i + 1) + " of '" + name + "'");
+      }
+    } catch (smpc.core.Failure e) {
+      throw SmpcException.from(e, null);
+    }
+    return ValueMeta.of(input(party, name, enc, DType.REAL));
+  }
+
+  private ValueInfo input(String party, String name, long[] values, DType dtype) {
+    if (values.length == 0) throw SmpcException.usage("value '%s' is an empty vector", name);
+    if (values.length > Limits.MAX_LENGTH) throw SmpcException.usage("value '%s' has more than %d elements", name, Limits.MAX_LENGTH);
+    byte[] bytes = Packing.toBytes(values);
+    int chunk = Limits.CHUNK_BYTES;
+    Chunks.Upload<InputChunk, ValueInfo> up = Chunks.upload(Chunks.count(bytes.length, chunk), k -> {
+      InputChunk.Builder b = InputChunk.newBuilder()
+          .setData(UnsafeByteOperations.unsafeWrap(bytes, k * chunk, Math.min(chunk, bytes.length - k * chunk)));
+      if (k == 0) b.setName(name).setDtype(dtype).setLength(values.length).setFracBits(dtype == DType.REAL ? conn.config.fracBitsOrDefault() : 0);
+      return b.build();
+    });
+    PartyGrpc.newStub(conn.channel(party)).withOnReadyThreshold(Grpc.QUEUED).withDeadlineAfter(conn.timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .input(up);
+    try {
+      return up.reply.join();
+    } catch (RuntimeException e) {
+      throw SmpcException.from(e.getCause() != null ? e.getCause() : e, conn.where(party));
+    } finally {
+      changed.run();
+    }
+  }
+
+  /** A private value of {@code party} (the owner's or a result revealed to it). */
+  public long[] fetch(String party, String name) {
+    try {
+      Iterator<ValueChunk> it = conn.party(party).getValue(NameRequest.newBuilder().setName(name).build());
+      ValueInfo info = null;
+      long[] out = null;
+      int pos = 0;
+      while (it.hasNext()) {
+        ValueChunk c = it.next();
+        if (c.hasInfo()) {
+          info = c.getInfo();
+          out = new long[Math.toIntExact(info.getLength())];
+        }
+        if (out == null) throw SmpcException.failure("%s sent data before metadata", conn.where(party));
+        long[] part = Packing.fromByteString(c.getData());
+        System.arraycopy(part, 0, out, pos, part.length);
+        pos += part.length;
+      }
+      if (out == null || pos != out.length) throw SmpcException.failure("%s sent an incomplete value", conn.where(party));
+      return out;
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw SmpcException.from(e, conn.where(party));
+    }
+  }
+
+  /** What every party stores (metadata only). Fails naming the first party that does not answer. */
+  public Catalog catalog() {
+    return catalog(conn.config.partyNames());
+  }
+
+  /** What the given parties store (metadata only), asked of all of them at once. */
+  public Catalog catalog(List<String> parties) {
+    Map<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> calls = new LinkedHashMap<>();
+    for (String p : parties) {
+      calls.put(p, PartyGrpc.newFutureStub(conn.channel(p)).withDeadlineAfter(conn.timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .listValues(ListRequest.getDefaultInstance()));
+    }
+    Catalog c = new Catalog();
+    for (Map.Entry<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> e : calls.entrySet()) {
+      try {
+        c.add(e.getKey(), e.getValue().get().getValuesList());
+      } catch (java.util.concurrent.ExecutionException ex) {
+        throw SmpcException.from(ex.getCause(), conn.where(e.getKey()));
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw SmpcException.failure("interrupted");
+      }
+    }
+    return c;
+  }
+
+  /** Deletes a name on every party holding it; returns those parties. */
+  public List<String> delete(String name) {
+    List<String> done = new ArrayList<>();
+    for (String p : conn.config.partyNames()) {
+      try {
+        if (conn.party(p).deleteValue(NameRequest.newBuilder().setName(name).build()).getDeleted()) done.add(p);
+      } catch (io.grpc.StatusRuntimeException e) {
+        throw SmpcException.from(e, conn.where(p));
+      }
+    }
+    temporaries.remove(name);
+    changed.run();
+    return done;
+  }
+
+  /** A fresh name for an SDK value that is deleted when this connection closes. */
+  String temporary() {
+    String name = "_sdk_" + HexFormat.of().formatHex(randomBytes(6));
+    temporaries.put(name, Boolean.TRUE);
+    return name;
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  /** Deletes the temporary values of this connection (a party that is down keeps its copy until `smpc rm`). */
+  void deleteTemporaries() {
+    for (String name : List.copyOf(temporaries.keySet())) {
+      try {
+        delete(name);
+      } catch (SmpcException ignored) {
+        // best effort, as documented
+      }
+    }
+  }
+}
