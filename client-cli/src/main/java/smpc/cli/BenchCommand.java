@@ -25,7 +25,7 @@ import smpc.sdk.SmpcException;
 
 /** {@code smpc bench}: timed workloads against a cluster, each checked against plain computation. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
-    "W1: the seed expression (latency). W2: x*y on 1,000,000 integers. W3: x < y on 100,000 32-bit integers.",
+    "W1: (a*b) - 5*(a+b), TinySMPC's example (latency). W2: x*y on 1,000,000 integers. W3: x < y on 100,000 32-bit integers.",
     "W4a: x*y on 100,000 reals. W4b: sigmoid(x) on 100,000 reals. W4c: x / y on 100,000 reals.",
     "W5: logistic regression on the breast cancer data (10 epochs; needs examples/breast-cancer). W6: mean and",
     "variance of 3 x 100,000 values. --size changes the size of all but W1 and W5.",

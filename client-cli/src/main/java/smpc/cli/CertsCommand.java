@@ -40,7 +40,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import smpc.core.net.Tls;
+import smpc.net.Tls;
 import smpc.sdk.SmpcException;
 
 /**
@@ -92,8 +92,8 @@ final class CertsCommand {
       for (String p : parties) {
         try {
           Tls.checkPartyName(p);
-        } catch (io.grpc.StatusRuntimeException e) {
-          throw SmpcException.usage("%s", e.getStatus().getDescription());
+        } catch (smpc.core.Failure e) {
+          throw SmpcException.usage("%s", e.getMessage());
         }
       }
       if (days < 1 || days > 3650) throw SmpcException.usage("--days must be in [1, 3650], got %d", days);

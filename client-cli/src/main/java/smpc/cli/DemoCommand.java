@@ -14,7 +14,7 @@ import smpc.sdk.PrivateScalar;
 import smpc.sdk.SharedScalar;
 import smpc.sdk.VirtualMachine;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "The seed's example, step by step: alice holds 25, bob holds 50; alice learns (a*b) - 5*(a+b).")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "TinySMPC's example, step by step: alice holds 25, bob holds 50; alice learns (a*b) - 5*(a+b).")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

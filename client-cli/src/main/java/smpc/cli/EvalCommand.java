@@ -19,7 +19,7 @@ import smpc.sdk.Evaluation;
 import smpc.sdk.SmpcException;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-    "Compute an expression on shares and reveal the result to one party (the seed's reconstruct).",
+    "Compute an expression on shares and reveal the result to one party (TinySMPC's reconstruct).",
     "Operators + - * and unary minus, comparisons < <= > >= == != (secret 0/1), integer and real literals,"
         + " parentheses, stored names; sum(v), dot(u, v), abs, sign, relu, min(a, b), max(a, b), where(c, a, b),"
         + " max(v), min(v), argmax(v), argmin(v);"
@@ -47,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--numeric", split = ",", paramLabel = "KEY=VALUE", description = {
       "Numeric settings of division and the functions: newton (2), exp-degree (9), log-degree (8),",
-      "root-degree (8), sigmoid-degree (21, odd). See the README's accuracy table."})
+      "root-degree (8), sigmoid-degree (21, odd). Accuracy: docs/functions.md."})
   List<String> numeric = List.of();
 
   @Override
@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
     try {
       numerics = Numerics.parse(numeric);
       expr = Parser.parse(expression);
-    } catch (io.grpc.StatusRuntimeException e) {
+    } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
     try (Cluster c = Smpc.root(spec).connect().withNumerics(numerics)) {

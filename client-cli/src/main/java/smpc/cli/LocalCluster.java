@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import smpc.core.net.Grpc;
+import smpc.net.Grpc;
 import smpc.sdk.ClusterConfig;
 import smpc.sdk.ClusterConfig.Node;
 import smpc.sdk.SmpcException;
@@ -18,27 +18,30 @@ import smpc.sdk.SmpcException;
 public final class LocalCluster {
   private LocalCluster() {}
 
-  /** The repository (or installation) root: -Dsmpc.home, $SMPC_HOME, or found from the CLI jar's location. */
-  static Path home() {
-    String h = System.getProperty("smpc.home", System.getenv("SMPC_HOME"));
-    if (h != null && !h.isBlank()) return Path.of(h);
+  /**
+   * Where the party and dealer jars are: the directory the CLI's own jar sits in (the build puts them beside
+   * it), or -Dsmpc.lib / $SMPC_LIB. Nothing here knows the source tree's layout, so an unpacked
+   * distribution works the same as a build directory.
+   */
+  static Path lib() {
+    String d = System.getProperty("smpc.lib", System.getenv("SMPC_LIB"));
+    if (d != null && !d.isBlank()) return Path.of(d);
     try {
-      Path p = Path.of(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (Path d = p; d != null; d = d.getParent()) if (Files.exists(d.resolve("party-node"))) return d;
-    } catch (Exception ignored) {
-      // fall through to the working directory
+      Path self = Path.of(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return self.getParent(); // target/ for both target/client-cli-*-all.jar and target/classes (tests)
+    } catch (Exception e) {
+      throw SmpcException.failure("cannot tell where the smpc CLI is installed (%s): set SMPC_LIB to the directory of its jars", e);
     }
-    Path cwd = Path.of("").toAbsolutePath();
-    return Files.exists(cwd.resolve("party-node")) ? cwd : cwd.getParent();
   }
 
   static Path jar(String module) {
-    Path dir = home().resolve(module).resolve("target");
+    Path dir = lib();
+    String hint = "build with `mvn -B -DskipTests package`, or set SMPC_LIB to the directory holding the process jars";
     try (var s = Files.list(dir)) {
       return s.filter(f -> f.getFileName().toString().matches(module + "-.*-all\\.jar")).findFirst()
-          .orElseThrow(() -> SmpcException.failure("no %s jar in %s: build with `mvn -B -DskipTests package`", module, dir));
+          .orElseThrow(() -> SmpcException.failure("no %s jar in %s: %s", module, dir, hint));
     } catch (IOException e) {
-      throw SmpcException.failure("no %s jar in %s: build with `mvn -B -DskipTests package`", module, dir);
+      throw SmpcException.failure("no %s jar in %s: %s", module, dir, hint);
     }
   }
 
@@ -80,7 +83,7 @@ public final class LocalCluster {
     String peers = config.parties().stream().map(n -> n.name() + "=" + n.address()).collect(Collectors.joining(","));
     List<Started> started = new ArrayList<>();
     Node dealer = config.dealer();
-    smpc.core.net.Tls tls = config.identity();
+    smpc.net.Tls tls = config.identity();
     List<String> security = config.tls() != null ? List.of("--tls-dir", config.tls().dir()) : List.of("--insecure");
     if (!healthy(dealer.address(), tls)) {
       List<String> args = new ArrayList<>(List.of("-jar", installedJar("dealer-service", lib).toString(), "--port", port(dealer.address())));
@@ -133,7 +136,7 @@ public final class LocalCluster {
     return new Started(name, address, p);
   }
 
-  private static void awaitHealthy(Started s, Path logDir, smpc.core.net.Tls tls) throws InterruptedException {
+  private static void awaitHealthy(Started s, Path logDir, smpc.net.Tls tls) throws InterruptedException {
     long until = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < until) {
       if (!s.process().isAlive()) {
@@ -147,7 +150,7 @@ public final class LocalCluster {
         logDir.resolve(s.name() + ".log"));
   }
 
-  static boolean healthy(String address, smpc.core.net.Tls tls) {
+  static boolean healthy(String address, smpc.net.Tls tls) {
     ManagedChannel ch = Grpc.channel(address, tls);
     try {
       return Grpc.healthy(ch, 1000);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import smpc.sdk.Cluster;
 
-@Command(name = "share", mixinStandardHelpOptions = true, description = "Split a private value additively among its owner and other parties (the seed's share).")
+@Command(name = "share", mixinStandardHelpOptions = true, description = "Split a private value additively among its owner and other parties (TinySMPC's share).")
 final class ShareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

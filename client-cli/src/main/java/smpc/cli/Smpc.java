@@ -5,7 +5,7 @@ import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import smpc.core.Version;
+import smpc.net.Version;
 import smpc.sdk.Cluster;
 import smpc.sdk.ClusterConfig;
 import smpc.sdk.SmpcException;
@@ -95,7 +95,7 @@ public final class Smpc {
         cmd.getErr().println("smpc: error: " + io.getMessage());
         return 2;
       }
-      cmd.getErr().println("smpc: error: " + smpc.core.Errors.describe(ex));
+      cmd.getErr().println("smpc: error: " + smpc.net.Statuses.describe(ex));
       return 1;
     });
     return cl;

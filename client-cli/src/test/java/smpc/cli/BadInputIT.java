@@ -84,14 +84,14 @@ class BadInputIT {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.input("alice", "e", new long[0]))
           .hasMessageContaining("value 'e' is an empty vector");
     }
-    var ch = smpc.core.net.Grpc.channel(cluster.config().parties().get(0).address(), cluster.config().identity());
+    var ch = smpc.net.Grpc.channel(cluster.config().parties().get(0).address(), cluster.config().identity());
     try {
-      var up = smpc.core.net.Chunks.<smpc.proto.InputChunk, smpc.proto.ValueInfo>upload(1,
+      var up = smpc.net.Chunks.<smpc.proto.InputChunk, smpc.proto.ValueInfo>upload(1,
           k -> smpc.proto.InputChunk.newBuilder().setName("e").setLength(0).build());
       smpc.proto.PartyGrpc.newStub(ch).input(up);
       org.assertj.core.api.Assertions.assertThatThrownBy(up.reply::join).hasMessageContaining("value 'e' is an empty vector");
     } finally {
-      smpc.core.net.Grpc.close(ch);
+      smpc.net.Grpc.close(ch);
     }
     afterwardsEverythingIsIntact();
   }

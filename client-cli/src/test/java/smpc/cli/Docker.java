@@ -28,8 +28,10 @@ final class Docker {
     Assumptions.assumeTrue(available, "no Docker engine: container tests skipped");
   }
 
+  /** The repository root, where the Dockerfiles and the compose files are (tests run in client-cli/). */
   static Path root() {
-    return LocalCluster.home();
+    Path cwd = Path.of("").toAbsolutePath();
+    return java.nio.file.Files.exists(cwd.resolve("docker-compose.yml")) ? cwd : cwd.getParent();
   }
 
   /** $BASE_IMAGE, else the offline base image when it exists here, else the registry default. */

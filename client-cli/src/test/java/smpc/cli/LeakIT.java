@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Parser;
-import smpc.core.net.Grpc;
+import smpc.net.Grpc;
 import smpc.proto.DealerGrpc;
 import smpc.proto.NameRequest;
 import smpc.proto.PartyGrpc;

@@ -1,51 +1,44 @@
 package smpc.core;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import smpc.core.Failure.Code;
 
-/** gRPC statuses with one clear line naming the problem; used on both sides of every call. */
+/** Failures with one clear line naming the problem; used on both sides of every call. */
 public final class Errors {
   private Errors() {}
 
-  public static StatusRuntimeException invalid(String fmt, Object... args) {
-    return Status.INVALID_ARGUMENT.withDescription(String.format(fmt, args)).asRuntimeException();
+  public static Failure invalid(String fmt, Object... args) {
+    return new Failure(Code.INVALID_ARGUMENT, String.format(fmt, args));
   }
 
-  public static StatusRuntimeException notFound(String fmt, Object... args) {
-    return Status.NOT_FOUND.withDescription(String.format(fmt, args)).asRuntimeException();
+  public static Failure notFound(String fmt, Object... args) {
+    return new Failure(Code.NOT_FOUND, String.format(fmt, args));
   }
 
-  public static StatusRuntimeException exists(String fmt, Object... args) {
-    return Status.ALREADY_EXISTS.withDescription(String.format(fmt, args)).asRuntimeException();
+  public static Failure exists(String fmt, Object... args) {
+    return new Failure(Code.ALREADY_EXISTS, String.format(fmt, args));
   }
 
-  public static StatusRuntimeException precondition(String fmt, Object... args) {
-    return Status.FAILED_PRECONDITION.withDescription(String.format(fmt, args)).asRuntimeException();
+  public static Failure precondition(String fmt, Object... args) {
+    return new Failure(Code.FAILED_PRECONDITION, String.format(fmt, args));
   }
 
-  public static StatusRuntimeException denied(String fmt, Object... args) {
-    return Status.PERMISSION_DENIED.withDescription(String.format(fmt, args)).asRuntimeException();
+  public static Failure denied(String fmt, Object... args) {
+    return new Failure(Code.PERMISSION_DENIED, String.format(fmt, args));
   }
 
-  public static StatusRuntimeException unavailable(String fmt, Object... args) {
-    return Status.UNAVAILABLE.withDescription(String.format(fmt, args)).asRuntimeException();
+  public static Failure unavailable(String fmt, Object... args) {
+    return new Failure(Code.UNAVAILABLE, String.format(fmt, args));
   }
 
-  public static StatusRuntimeException aborted(String fmt, Object... args) {
-    return Status.ABORTED.withDescription(String.format(fmt, args)).asRuntimeException();
+  public static Failure aborted(String fmt, Object... args) {
+    return new Failure(Code.ABORTED, String.format(fmt, args));
   }
 
-  public static StatusRuntimeException deadline(String fmt, Object... args) {
-    return Status.DEADLINE_EXCEEDED.withDescription(String.format(fmt, args)).asRuntimeException();
+  public static Failure deadline(String fmt, Object... args) {
+    return new Failure(Code.DEADLINE_EXCEEDED, String.format(fmt, args));
   }
 
-  /** The description of a status exception, or the message of any other throwable. */
-  public static String describe(Throwable t) {
-    while (t.getCause() != null && !(t instanceof StatusRuntimeException)) t = t.getCause();
-    if (t instanceof StatusRuntimeException s) {
-      String d = s.getStatus().getDescription();
-      return d != null ? d : s.getStatus().getCode().toString();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.toString();
+  public static Failure exhausted(String fmt, Object... args) {
+    return new Failure(Code.RESOURCE_EXHAUSTED, String.format(fmt, args));
   }
 }

@@ -5,9 +5,9 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import smpc.core.Version;
-import smpc.core.net.HealthCommand;
-import smpc.core.net.TlsOptions;
+import smpc.net.Version;
+import smpc.net.HealthCommand;
+import smpc.net.TlsOptions;
 
 /** The dealer-service process. */
 @Command(name = "dealer-service", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
@@ -26,7 +26,7 @@ public final class DealerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    smpc.core.net.Tls identity = tls.resolve(smpc.core.net.Tls.DEALER_NAME, "dealer");
+    smpc.net.Tls identity = tls.resolve(smpc.net.Tls.DEALER_NAME, "dealer");
     DealerNode node = DealerNode.start(bind, port, identity);
     LOG.info("dealer " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)"));
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import smpc.core.net.Grpc;
+import smpc.net.Grpc;
 
 /** A running dealer: its gRPC server and the expiry of old sessions. */
 public final class DealerNode implements AutoCloseable {
@@ -26,7 +26,7 @@ public final class DealerNode implements AutoCloseable {
   }
 
   /** @param tls the dealer's certificate and the cluster CA, or null for plaintext */
-  public static DealerNode start(String bind, int port, smpc.core.net.Tls tls) throws IOException {
+  public static DealerNode start(String bind, int port, smpc.net.Tls tls) throws IOException {
     // seeds are handed out on the transport thread (one hand-off less on every session's critical path)
     return start(dealer -> Grpc.serve(bind, port, tls, true, dealer));
   }

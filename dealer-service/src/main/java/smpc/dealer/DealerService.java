@@ -1,5 +1,7 @@
 package smpc.dealer;
 
+import smpc.net.Statuses;
+import smpc.core.Failure;
 import static smpc.core.Errors.denied;
 import static smpc.core.Errors.invalid;
 import static smpc.core.Errors.precondition;
@@ -14,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
-import smpc.core.Version;
-import smpc.core.net.Chunks;
+import smpc.net.Version;
+import smpc.net.Chunks;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.Streams;
 import smpc.core.protocol.TruncSchedule;
@@ -35,7 +37,7 @@ import smpc.proto.StatusRequest;
 /**
  * The dealer. Per session it draws one fresh seed per party and hands each party its own seed once;
  * it never sees inputs, shares or results. The designated party (index 0) also receives the
- * corrections c_0, 8 bytes per triple.
+ * corrections of each kind of material it uses, computed from all the seeds (see Streams for their widths).
  */
 final class DealerService extends DealerGrpc.DealerImplBase {
   private static final Logger LOG = Logger.getLogger(DealerService.class.getName());
@@ -104,8 +106,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       resp.onNext(SeedReply.newBuilder().setSeed(ByteString.copyFrom(s.seeds()[me])).build());
       resp.onCompleted();
       forgetIfDone(s);
-    } catch (StatusRuntimeException e) {
-      resp.onError(e);
+    } catch (StatusRuntimeException | Failure e) {
+      resp.onError(Statuses.status(e));
     }
   }
 
@@ -183,14 +185,14 @@ final class DealerService extends DealerGrpc.DealerImplBase {
         return b.build();
       });
       forgetIfDone(s);
-    } catch (StatusRuntimeException e) {
-      resp.onError(e);
+    } catch (StatusRuntimeException | Failure e) {
+      resp.onError(Statuses.status(e));
     }
   }
 
   /** With TLS, a party receives only its own material: the caller's certificate must name req's party. */
   private static void ownMaterial(String party) {
-    smpc.core.net.Tls.require(smpc.core.net.Tls.PARTY.equals(smpc.core.net.Tls.callerRole()) && party.equals(smpc.core.net.Tls.caller()),
+    smpc.net.Tls.require(smpc.net.Tls.PARTY.equals(smpc.net.Tls.callerRole()) && party.equals(smpc.net.Tls.caller()),
         "receive the dealer material of party '%s' (only that party may)", party);
   }
 
@@ -198,13 +200,13 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   public void release(ReleaseRequest req, StreamObserver<ReleaseReply> resp) {
     try {
       ownMaterial(req.getParty());
-    } catch (StatusRuntimeException e) {
-      resp.onError(e);
+    } catch (StatusRuntimeException | Failure e) {
+      resp.onError(Statuses.status(e));
       return;
     }
     Session s = sessions.get(req.getSessionId());
     if (s != null && !s.parties().get(0).equals(req.getParty())) {
-      resp.onError(denied("only the designated party '%s' may release the session", s.parties().get(0)));
+      resp.onError(Statuses.status(denied("only the designated party '%s' may release the session", s.parties().get(0))));
       return;
     }
     sessions.remove(req.getSessionId());

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
-import smpc.core.net.Grpc;
+import smpc.net.Grpc;
 import smpc.core.testing.Seeded;
 import smpc.proto.CorrectionKind;
 import smpc.proto.CorrectionsRequest;

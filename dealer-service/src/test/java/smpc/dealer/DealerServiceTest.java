@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import smpc.core.net.Grpc;
+import smpc.net.Grpc;
 import smpc.core.protocol.Streams;
 import smpc.core.ring.Packing;
 import smpc.proto.CorrectionsChunk;

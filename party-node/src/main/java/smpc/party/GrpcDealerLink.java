@@ -1,5 +1,6 @@
 package smpc.party;
 
+import smpc.net.Statuses;
 import static smpc.core.Errors.invalid;
 
 import io.grpc.Status;
@@ -148,7 +149,7 @@ final class GrpcDealerLink implements DealerLink {
               data.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out, pos, data.size() / 8);
               pos += data.size() / 8;
               bytes.addAndGet(data.size());
-            } catch (StatusRuntimeException e) {
+            } catch (RuntimeException e) {
               failed = true;
               f.completeExceptionally(fail(e));
             }
@@ -176,10 +177,11 @@ final class GrpcDealerLink implements DealerLink {
     return f;
   }
 
-  private StatusRuntimeException fail(StatusRuntimeException e) {
-    StatusRuntimeException d = e.getStatus().getCode() == Status.Code.UNAVAILABLE
-        ? Errors.unavailable("dealer (%s) is unreachable: %s", peers.dealer, Errors.describe(e))
-        : e.getStatus().withDescription("dealer: " + Errors.describe(e)).asRuntimeException();
+  private RuntimeException fail(RuntimeException e) {
+    StatusRuntimeException st = Statuses.status(e);
+    RuntimeException d = st.getStatus().getCode() == Status.Code.UNAVAILABLE
+        ? Errors.unavailable("dealer (%s) is unreachable: %s", peers.dealer, Statuses.describe(e))
+        : st.getStatus().withDescription("dealer: " + Statuses.describe(e)).asRuntimeException();
     session.fail(d);
     return d;
   }

@@ -1,12 +1,13 @@
 package smpc.party;
 
+import smpc.net.Statuses;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import smpc.core.Errors;
-import smpc.core.net.Chunks;
+import smpc.net.Chunks;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.Transport;
 import smpc.proto.DeliverAck;
@@ -44,12 +45,12 @@ final class GrpcTransport implements Transport {
           .setData(UnsafeByteOperations.unsafeWrap(payload, off, Math.min(chunk, payload.length - off))).build();
     });
     long wait = Math.max(1, session.deadline - System.currentTimeMillis());
-    PeerGrpc.newStub(peers.channel(party)).withOnReadyThreshold(smpc.core.net.Grpc.QUEUED)
+    PeerGrpc.newStub(peers.channel(party)).withOnReadyThreshold(smpc.net.Grpc.QUEUED)
         .withDeadlineAfter(wait, TimeUnit.MILLISECONDS).deliver(up);
     up.start();
     return up.reply.handle((ok, err) -> {
       if (err == null) return null;
-      StatusRuntimeException e = describe(peers, party, err);
+      RuntimeException e = describe(peers, party, err);
       session.fail(e);
       throw e;
     });
@@ -58,15 +59,15 @@ final class GrpcTransport implements Transport {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   /** A failure to send to {@code party} as the session reports it. */
-  static StatusRuntimeException describe(Peers peers, String party, Throwable err) {
-    Status s = Status.fromThrowable(err);
+  static RuntimeException describe(Peers peers, String party, Throwable err) {
+    Status s = Statuses.status(err).getStatus();
     if (s.getCode() == Status.Code.UNAVAILABLE) {
-      return Errors.unavailable("party %s (%s) is unreachable: %s", party, peers.address(party), Errors.describe(err));
+      return Errors.unavailable("party %s (%s) is unreachable: %s", party, peers.address(party), Statuses.describe(err));
     }
     if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       return Errors.deadline("session deadline passed while sending to party %s", party);
     }
-    return Errors.aborted("party %s refused a message: %s", party, Errors.describe(err));
+    return Errors.aborted("party %s refused a message: %s", party, Statuses.describe(err));
   }
 
   @Override

@@ -7,9 +7,9 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import smpc.core.Version;
-import smpc.core.net.HealthCommand;
-import smpc.core.net.TlsOptions;
+import smpc.net.Version;
+import smpc.net.HealthCommand;
+import smpc.net.TlsOptions;
 
 /** The party-node process: one VirtualMachine. */
 @Command(name = "party-node", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
@@ -57,7 +57,7 @@ public final class PartyMain implements Callable<Integer> {
       }
       addresses.put(kv[0].trim(), kv[1].trim());
     }
-    smpc.core.net.Tls identity = tls.resolve(name, "party " + name);
+    smpc.net.Tls identity = tls.resolve(name, "party " + name);
     PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20, dataDir, identity);
     LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)")
         + ", peers " + addresses.keySet());

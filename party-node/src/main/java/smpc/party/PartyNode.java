@@ -11,8 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import smpc.core.net.Grpc;
-import smpc.core.net.Tls;
+import smpc.net.Grpc;
+import smpc.net.Tls;
 import smpc.core.protocol.StoredValue;
 
 /** A running party: its gRPC server (party, peer, health, reflection services) and its store. */

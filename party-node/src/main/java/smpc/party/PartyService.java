@@ -1,5 +1,7 @@
 package smpc.party;
 
+import smpc.net.Statuses;
+import smpc.core.Failure;
 import static smpc.core.Errors.denied;
 import static smpc.core.Errors.exists;
 import static smpc.core.Errors.invalid;
@@ -19,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import smpc.core.Version;
-import smpc.core.net.Chunks;
-import smpc.core.net.Tls;
+import smpc.net.Version;
+import smpc.net.Chunks;
+import smpc.net.Tls;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.PlanRunner;
 import smpc.core.protocol.StoredValue;
@@ -124,7 +126,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         } catch (RuntimeException | OutOfMemoryError e) {
           failed = true;
           data = null;
-          resp.onError(e instanceof StatusRuntimeException s ? s : e instanceof OutOfMemoryError
+          resp.onError(e instanceof StatusRuntimeException || e instanceof Failure ? Statuses.status(e) : e instanceof OutOfMemoryError
               ? Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this input").asRuntimeException()
               : Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
         }
@@ -235,7 +237,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         download.start(parts.size(), parts::get);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
-        LOG.info(() -> s + " failed: " + smpc.core.Errors.describe(e));
+        LOG.info(() -> s + " failed: " + smpc.net.Statuses.describe(e));
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
         throw e;
       } finally {
@@ -328,8 +330,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   static void guard(StreamObserver<?> resp, Runnable handler) {
     try {
       handler.run();
-    } catch (StatusRuntimeException e) {
-      resp.onError(e);
+    } catch (StatusRuntimeException | Failure e) {
+      resp.onError(Statuses.status(e));
     } catch (IllegalArgumentException e) {
       resp.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
     } catch (OutOfMemoryError e) {

@@ -1,5 +1,7 @@
 package smpc.party;
 
+import smpc.net.Statuses;
+import smpc.core.Failure;
 import static smpc.core.Errors.invalid;
 
 import com.google.protobuf.ByteString;
@@ -8,7 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import smpc.core.Errors;
-import smpc.core.net.Tls;
+import smpc.net.Tls;
 import smpc.core.protocol.Limits;
 import smpc.proto.DeliverAck;
 import smpc.proto.Envelope;
@@ -66,7 +68,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           }
           mailbox.reserve(e.getSessionId(), e.getTotalBytes());
           mailbox.deliver(e.getSessionId(), e.getFrom(), e.getTag(), e.getData()); // releases what it refuses
-        } catch (StatusRuntimeException ex) {
+        } catch (StatusRuntimeException | Failure x) {
+          StatusRuntimeException ex = Statuses.status(x);
           if (ex.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
             closed = true;
             resp.onError(ex);
@@ -115,8 +118,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
                 e.getOffset(), e.getData().size(), total, data.size());
           }
           data = data.concat(e.getData());
-        } catch (StatusRuntimeException ex) {
-          fail(ex);
+        } catch (StatusRuntimeException | Failure ex) {
+          fail(Statuses.status(ex));
         }
       }
 
@@ -155,8 +158,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           mailbox.deliver(session, from, tag, done);
           resp.onNext(DeliverAck.getDefaultInstance());
           resp.onCompleted();
-        } catch (StatusRuntimeException ex) {
-          resp.onError(ex);
+        } catch (StatusRuntimeException | Failure ex) {
+          resp.onError(Statuses.status(ex));
         }
       }
     };

@@ -9,7 +9,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import smpc.core.net.Grpc;
+import smpc.net.Grpc;
 import smpc.proto.Envelope;
 import smpc.proto.PeerGrpc;
 import smpc.proto.Refusal;
@@ -112,7 +112,7 @@ final class PeerStreams implements AutoCloseable {
     }
 
     private void die(Throwable t) {
-      StatusRuntimeException e = GrpcTransport.describe(peers, party, t);
+      RuntimeException e = GrpcTransport.describe(peers, party, t);
       synchronized (this) {
         dead = true;
       }

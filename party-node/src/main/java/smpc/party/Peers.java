@@ -6,7 +6,7 @@ import io.grpc.ManagedChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import smpc.core.net.Grpc;
+import smpc.net.Grpc;
 
 /** Addresses of this party's peers and the dealer, from its own configuration, with one channel each. */
 final class Peers implements AutoCloseable {

@@ -3,7 +3,6 @@ package smpc.party;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -59,7 +58,7 @@ class ValueStoreTest {
       var ok = new PlanRunner.Store(value("mine", Kind.SHARED, "alice", 3), true);
       var clash = new PlanRunner.Store(value("theirs", Kind.SHARED, "bob", 4), true);
       var fresh = new PlanRunner.Store(value("fresh", Kind.SHARED, "alice", 5), false);
-      assertThatThrownBy(() -> s.commit(List.of(ok, fresh, clash))).isInstanceOf(StatusRuntimeException.class)
+      assertThatThrownBy(() -> s.commit(List.of(ok, fresh, clash))).isInstanceOf(smpc.core.Failure.class)
           .hasMessageContaining("value 'theirs' already exists on alice");
       assertThat(s.get("mine").data()).containsExactly(1);
       assertThat(s.get("fresh")).isNull();

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The numeric knobs of division and the nonlinear functions. The defaults meet the README's accuracy
- * table with f = 16; fewer iterations or lower degrees trade accuracy for rounds and bytes.
+ * The numeric knobs of division and the nonlinear functions. The defaults meet the accuracy table of
+ * docs/functions.md with f = 16; fewer iterations or lower degrees trade accuracy for rounds and bytes.
  *
  * @param newtonIterations Newton steps of reciprocal and division after the minimax start (relative
  *     error 1/17, squared by each step), 1 to 4

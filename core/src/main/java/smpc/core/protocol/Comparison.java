@@ -5,17 +5,17 @@ import smpc.core.ring.Packing;
 /**
  * Exact comparison with zero in 8 rounds for a whole vector (Escudero et al., CRYPTO 2020, with a
  * carry circuit on packed 64-bit words). With an edaBit r (additive shares of r and XOR shares of its
- * bits) the parties open c = x + r, uniform. Then x = c - r, computed bitwise: the borrow into bit 63 is
- * a prefix over generate = ~c & r and propagate = ~(c ^ r) (local, c is public). Only the top of that
- * prefix is needed, so a comparison runs a six-level tree of word ANDs with binary Beaver triples (both
- * ANDs of a level share P_hi, so one "AND pair" triple serves them), halving the bits per element at each
- * level and packing them densely: about 3 opened words per element in all. x < 0 is c63 ^ r63 ^ borrow;
+ * bits) the parties open c = x + r, uniform. Then x = c - r, computed bitwise from generate = ~c & r and
+ * propagate = ~(c ^ r) (local, c is public). Only the borrow into bit 63 is needed, not every prefix, so
+ * {@link #topBorrow} runs a six-level tree of word ANDs with binary Beaver triples (both ANDs of a level
+ * share P_hi, so one "AND pair" triple serves them), halving the bits per element at each level and
+ * packing them densely: about 3 opened words per element in all. x < 0 is c63 ^ r63 ^ borrow;
  * x == 0 is "every bit of c equals r's". The XOR-shared bit, 64 to an opened word, becomes an additive
- * 0/1 share with a daBit. Exact for every x in Z_2^64. NORM, which needs every prefix, keeps the
- * Kogge-Stone circuit ({@link #borrows}: six levels of 3 words per element).
+ * 0/1 share with a daBit. Exact for every x in Z_2^64. NORM, which needs every bit's borrow, uses the
+ * full Kogge-Stone prefix instead ({@link #borrows}: six levels of 3 words per element).
  */
 final class Comparison {
-  /** Open x + r, six Kogge-Stone levels, one daBit conversion. */
+  /** Open x + r, the six levels of the borrow tree, one daBit conversion. */
   static final int ROUNDS = 8;
   /** AND pairs per element of {@link #borrows} (NORM's full prefix): one per level (p AND g<<d, p AND p<<d), six levels. */
   static final int AND_PAIRS = 6;
@@ -124,7 +124,8 @@ final class Comparison {
 
   /**
    * For x = c - r with c public and r XOR-shared in rb: {G, P} where bit i of G is the borrow out of
-   * bits 0..i and bit i of P says bits 0..i of c and r are all equal. Six levels of paired word ANDs.
+   * bits 0..i and bit i of P says bits 0..i of c and r are all equal. A Kogge-Stone prefix: six levels
+   * of paired word ANDs over whole words.
    */
   static long[][] borrows(SessionView s, String tag, long[] c, long[] rb) {
     int n = c.length;

@@ -2,8 +2,8 @@ package smpc.core.protocol;
 
 /** Hard limits that every boundary checks, so a bad request fails cleanly instead of exhausting memory. */
 public final class Limits {
-  /** Elements in one vector (512 MiB of int64), and triples in one session; a Beaver opening of this many
-   * products (two vectors) still fits in one Java array. */
+  /** Elements in one vector (512 MiB of int64), and items of each kind of dealer material in one session;
+   * a Beaver opening of this many products (two vectors) still fits in one Java array. */
   public static final int MAX_LENGTH = 1 << 26;
   /** Registers in one plan. */
   public static final int MAX_REGISTERS = 1 << 20;

@@ -5,9 +5,11 @@ import smpc.core.ring.Ring;
 
 /**
  * Correlated randomness expanded from per-party PRG seeds (the dealer model of CrypTen's TTP, with
- * MP-SPDZ's one-correction-per-triple trick). Party i expands a_i, b_i, c_i itself; party 0's c_0 is
- * the dealer's explicit correction c_0 = (Σa_i)(Σb_i) − Σ_{i≥1} c_i, so the dealer sends 8 bytes per
- * triple whatever the number of parties.
+ * MP-SPDZ's one-correction-per-triple trick). Party i expands its shares itself; for the components
+ * that must satisfy a relation, party 0 gets the dealer's explicit corrections instead, e.g. for a triple
+ * c_0 = (Σa_i)(Σb_i) − Σ_{i≥1} c_i. So the dealer sends, whatever the number of parties, per element:
+ * 8 bytes for a triple or an AND triple, 16 for a truncation pair, an AND pair or a daBit, and 24 for
+ * comparison material (an edaBit's bits and a daBit).
  */
 public final class Streams {
   public static final int TRIPLE_A = 1;

@@ -2,8 +2,7 @@ package smpc.core.expr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import smpc.core.Failure;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -81,17 +80,17 @@ class ExpressionFuzzTest {
     Expr e;
     try {
       e = Parser.parse(text);
-    } catch (StatusRuntimeException ex) {
-      assertThat(ex.getStatus().getCode()).as(text).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(ex.getStatus().getDescription()).as(text).isNotBlank();
+    } catch (Failure ex) {
+      assertThat(ex.code()).as(text).isEqualTo(Failure.Code.INVALID_ARGUMENT);
+      assertThat(ex.getMessage()).as(text).isNotBlank();
       return;
     }
     try {
       Compiler.compile(List.of(Compiler.Output.reveal(e, "alice")), PARTIES, CATALOG::get, 16);
-    } catch (StatusRuntimeException ex) {
-      assertThat(ex.getStatus().getCode()).as(text).isIn(Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND,
-          Status.Code.FAILED_PRECONDITION);
-      assertThat(ex.getStatus().getDescription()).as(text).isNotBlank();
+    } catch (Failure ex) {
+      assertThat(ex.code()).as(text).isIn(Failure.Code.INVALID_ARGUMENT, Failure.Code.NOT_FOUND,
+          Failure.Code.FAILED_PRECONDITION);
+      assertThat(ex.getMessage()).as(text).isNotBlank();
     }
   }
 }

@@ -18,11 +18,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Division and the nonlinear functions through the real plan runner (2 and 3 parties in memory) against
  * java.lang.Math on the inputs as encoded (f = 16), over random inputs across each domain and its edges.
- * An error passes when it is within rtol * |exact| or within atol: the README's accuracy table. The
- * measured maxima and rounds are written to target/function-accuracy.md.
+ * An error passes when it is within rtol * |exact| or within atol: the accuracy table of docs/functions.md.
+ * The measured maxima and rounds are written to target/function-accuracy.md.
  */
 class FunctionAccuracyTest {
   static final double ATOL = Math.pow(2, -14);
+  /** The table lives under this heading of docs/functions.md; other sections there may name the same functions. */
+  static final String ACCURACY_HEADING = "## Accuracy";
   static final List<String> REPORT = new ArrayList<>();
 
   /** A function over one domain: inputs from {@code sample}, exact values from {@code exact}. */
@@ -135,7 +137,7 @@ class FunctionAccuracyTest {
       }
     }
     if (parties == 3) {
-      checkReadme(spec.name(), spec.domain(), bound(spec), r.compiled().rounds());
+      checkTable(spec.name(), spec.domain(), bound(spec), r.compiled().rounds());
       REPORT.add(String.format("| %s | %s | %s | %.2e | %s | %.2f | %d |", spec.name(), spec.domain(), bound(spec), worstAbs,
           spec.rtol() > 0 ? String.format("%.2e", worstRel) : "", worstRatio, r.compiled().rounds()));
     }
@@ -159,7 +161,7 @@ class FunctionAccuracyTest {
         assertThat(r.values()[i]).as("entry %d", i).isCloseTo(exact[i] / sum, org.assertj.core.data.Offset.offset(2e-3));
       }
       if (parties == 3) {
-        checkReadme("softmax", "12 entries within [−30, 30]", "absolute 0.002", r.compiled().rounds());
+        checkTable("softmax", "12 entries within [−30, 30]", "absolute 0.002", r.compiled().rounds());
         REPORT.add(String.format("| softmax | 12 entries within [−30, 30] | absolute 0.002 | %.2e | | %.2f | %d |", worst, worst / 2e-3,
             r.compiled().rounds()));
       }
@@ -179,7 +181,7 @@ class FunctionAccuracyTest {
       FixedPointProtocolTest.Result arg = FixedPointProtocolTest.eval("argmax(x0)", parties, new double[][] {v});
       assertThat(v[(int) arg.values()[0]]).isEqualTo(max);
       assertThat(arg.compiled().rounds()).isEqualTo(2 + 9 * 6); // ceil(log2 37) levels
-      if (parties == 3) checkReadme("relu", "all", "exact", relu.compiled().rounds());
+      if (parties == 3) checkTable("relu", "all", "exact", relu.compiled().rounds());
     }
   }
 
@@ -207,20 +209,29 @@ class FunctionAccuracyTest {
     for (double v : r.values()) assertThat(Math.abs(v)).isLessThanOrEqualTo(ATOL);
   }
 
-  /** The README's accuracy table states this function's domain, bound and rounds as measured here. */
-  static void checkReadme(String name, String domain, String bound, int rounds) {
-    List<String> readme;
+  /** docs/functions.md's accuracy table states this function's domain, bound and rounds as measured here. */
+  static void checkTable(String name, String domain, String bound, int rounds) {
+    String row = accuracySection().stream().filter(l -> l.startsWith("| " + name + " |")).findFirst().orElse(null);
+    assertThat(row).as("accuracy table row for %s in docs/functions.md", name).isNotNull();
+    String[] cells = row.split("\\|");
+    assertThat(cells[2].trim()).as("%s domain in docs/functions.md", name).isEqualTo(domain);
+    assertThat(cells[3].trim()).as("%s bound in docs/functions.md", name).isEqualTo(bound);
+    assertThat(cells[cells.length - 1].trim()).as("%s rounds in docs/functions.md", name).isEqualTo(Integer.toString(rounds));
+  }
+
+  /** The lines of docs/functions.md under {@link #ACCURACY_HEADING}, up to the next heading of its level. */
+  static List<String> accuracySection() {
+    List<String> doc;
     try {
-      readme = Files.readAllLines(Path.of("..", "README.md"));
+      doc = Files.readAllLines(Path.of("..", "docs", "functions.md"));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    String row = readme.stream().filter(l -> l.startsWith("| " + name + " |")).findFirst().orElse(null);
-    assertThat(row).as("README accuracy table row for %s", name).isNotNull();
-    String[] cells = row.split("\\|");
-    assertThat(cells[2].trim()).as("%s domain in README", name).isEqualTo(domain);
-    assertThat(cells[3].trim()).as("%s bound in README", name).isEqualTo(bound);
-    assertThat(cells[cells.length - 1].trim()).as("%s rounds in README", name).isEqualTo(Integer.toString(rounds));
+    int start = doc.indexOf(ACCURACY_HEADING);
+    assertThat(start).as("heading '%s' in docs/functions.md", ACCURACY_HEADING).isNotNegative();
+    int end = start + 1;
+    while (end < doc.size() && !doc.get(end).startsWith("## ")) end++;
+    return doc.subList(start + 1, end);
   }
 
   static String bound(Spec s) {

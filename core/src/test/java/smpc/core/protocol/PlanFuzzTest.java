@@ -3,7 +3,7 @@ package smpc.core.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.grpc.StatusRuntimeException;
+import smpc.core.Failure;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,7 +42,7 @@ class PlanFuzzTest {
     try {
       LocalProtocol.run(plan.build(), List.of("p0"), store, null);
     } catch (java.util.concurrent.CompletionException e) {
-      assertThat(e.getCause()).as("plan %s", plan.build()).isInstanceOfAny(StatusRuntimeException.class,
+      assertThat(e.getCause()).as("plan %s", plan.build()).isInstanceOfAny(Failure.class,
           IllegalArgumentException.class);
     }
   }

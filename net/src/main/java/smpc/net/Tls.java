@@ -1,4 +1,4 @@
-package smpc.core.net;
+package smpc.net;
 
 import static smpc.core.Errors.invalid;
 

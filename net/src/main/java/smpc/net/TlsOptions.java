@@ -1,4 +1,4 @@
-package smpc.core.net;
+package smpc.net;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

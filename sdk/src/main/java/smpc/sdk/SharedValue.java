@@ -135,7 +135,7 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     return call("max", o);
   }
 
-  /** 1 / this (0 where this is 0); accurate for 0.001 ≤ |x| ≤ 100000, see the README's accuracy table. */
+  /** 1 / this (0 where this is 0); accurate for 0.001 ≤ |x| ≤ 100000, see docs/functions.md. */
   public S reciprocal() {
     return call("reciprocal");
   }

@@ -1,4 +1,4 @@
-package smpc.core;
+package smpc.net;
 
 import picocli.CommandLine;
 

@@ -1,4 +1,4 @@
-package smpc.core.net;
+package smpc.net;
 
 import io.grpc.BindableService;
 import io.grpc.ClientInterceptor;
@@ -96,6 +96,7 @@ public final class Grpc {
   public static Server serve(String bind, int port, Tls tls, boolean direct, BindableService... services) throws IOException {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)).flowControlWindow(WINDOW);
     if (direct) b.directExecutor();
+    b.intercept(Statuses.interceptor());
     if (tls != null) b.sslContext(tls.server()).intercept(Tls.identity());
     for (BindableService s : services) b.addService(s);
     HealthStatusManager health = new HealthStatusManager();

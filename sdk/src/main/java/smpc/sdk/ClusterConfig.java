@@ -25,12 +25,12 @@ public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, S
   public record TlsConfig(String dir, String principal) {}
 
   /** This client's TLS identity, or null for a plaintext (development) cluster. */
-  public smpc.core.net.Tls identity() {
+  public smpc.net.Tls identity() {
     if (tls == null) return null;
     try {
-      return new smpc.core.net.Tls(Path.of(tls.dir()), tls.principal() != null ? tls.principal() : "admin");
-    } catch (io.grpc.StatusRuntimeException e) {
-      throw SmpcException.usage("%s", e.getStatus().getDescription());
+      return new smpc.net.Tls(Path.of(tls.dir()), tls.principal() != null ? tls.principal() : "admin");
+    } catch (smpc.core.Failure e) {
+      throw SmpcException.usage("%s", e.getMessage());
     }
   }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Numerics;
-import smpc.core.net.Chunks;
-import smpc.core.net.Grpc;
+import smpc.net.Chunks;
+import smpc.net.Grpc;
 import smpc.core.protocol.Limits;
 import smpc.core.ring.Packing;
 import smpc.proto.AbortRequest;
@@ -60,7 +60,7 @@ public final class Cluster implements AutoCloseable {
   private Numerics numerics = Numerics.DEFAULT;
 
   private final ClientInterceptor[] interceptors;
-  private final smpc.core.net.Tls identity;
+  private final smpc.net.Tls identity;
   private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup loops = Grpc.clientLoops();
 
   private Cluster(ClusterConfig config, ClientInterceptor[] interceptors) {
@@ -146,7 +146,7 @@ public final class Cluster implements AutoCloseable {
   long encode(double x, String what) {
     try {
       return smpc.core.ring.FixedPoint.encode(new java.math.BigDecimal(Double.toString(x)), config.fracBitsOrDefault(), what);
-    } catch (StatusRuntimeException e) {
+    } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
   }
@@ -159,7 +159,7 @@ public final class Cluster implements AutoCloseable {
       for (int i = 0; i < values.length; i++) {
         enc[i] = smpc.core.ring.FixedPoint.encode(values[i], f, values.length == 1 ? "'" + name + "'" : "element " + (i + 1) + " of '" + name + "'");
       }
-    } catch (StatusRuntimeException e) {
+    } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
     return input(party, name, enc, DType.REAL);
@@ -331,7 +331,7 @@ public final class Cluster implements AutoCloseable {
     Compiler.Compiled c;
     try {
       c = Compiler.compile(outputs, parties, resolve, config.fracBitsOrDefault(), numerics);
-    } catch (StatusRuntimeException e) {
+    } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
     try {
@@ -436,7 +436,7 @@ public final class Cluster implements AutoCloseable {
         ex = SmpcException.failure("%s did not answer before the session failed (stopped or unreachable)", where);
       } else if (e.getValue().isCompletedExceptionally()) {
         Throwable t = e.getValue().handle((r, x) -> x).join();
-        Status s = Status.fromThrowable(t);
+        Status s = smpc.net.Statuses.status(t).getStatus();
         boolean ourAbort = s.getCode() == Status.Code.ABORTED && String.valueOf(s.getDescription()).startsWith(ABORTED_PREFIX);
         rank = ourAbort ? 9 : s.getCode() == Status.Code.UNAVAILABLE ? 0 : SmpcException.isUsage(s.getCode()) ? 1 : 3;
         ex = SmpcException.from(t, where);

@@ -1,4 +1,4 @@
-package smpc.core.net;
+package smpc.net;
 
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -16,9 +16,7 @@ public final class Chunks {
 
   /** A failure as a gRPC status with a clear description (never UNKNOWN). */
   static io.grpc.StatusRuntimeException status(RuntimeException e) {
-    if (e instanceof io.grpc.StatusRuntimeException s) return s;
-    io.grpc.Status code = e instanceof IllegalArgumentException ? io.grpc.Status.INVALID_ARGUMENT : io.grpc.Status.INTERNAL;
-    return code.withDescription(String.valueOf(e.getMessage())).asRuntimeException();
+    return Statuses.status(e);
   }
 
   /** Number of chunks for a payload of {@code bytes} bytes (at least one, so headers always travel). */

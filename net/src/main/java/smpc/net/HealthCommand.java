@@ -1,4 +1,4 @@
-package smpc.core.net;
+package smpc.net;
 
 import io.grpc.ManagedChannel;
 import java.util.concurrent.Callable;

@@ -1,0 +1,90 @@
+package smpc.net;
+
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import smpc.core.Failure;
+
+/**
+ * The service boundary between core's {@link Failure}s and gRPC statuses. Core is transport-free; every
+ * process maps its failures here, so a refusal reaches the caller as the same status code with the same
+ * one-line description, and anything unexpected as INTERNAL without a stack trace on the wire.
+ */
+public final class Statuses {
+  private Statuses() {}
+
+  /** The status a throwable goes on the wire as. */
+  public static StatusRuntimeException status(Throwable t) {
+    Throwable c = unwrap(t);
+    if (c instanceof StatusRuntimeException s) return s;
+    if (c instanceof StatusException s) return s.getStatus().asRuntimeException(s.getTrailers());
+    if (c instanceof Failure f) return Status.fromCodeValue(code(f.code()).value()).withDescription(f.getMessage()).asRuntimeException();
+    if (c instanceof OutOfMemoryError) return Status.RESOURCE_EXHAUSTED.withDescription("out of memory for this request").asRuntimeException();
+    if (c instanceof IllegalArgumentException) return Status.INVALID_ARGUMENT.withDescription(c.getMessage()).asRuntimeException();
+    return Status.INTERNAL.withDescription("internal error: " + c).asRuntimeException();
+  }
+
+  /** The gRPC code of a throwable, as {@link #status} would send it. */
+  public static Status.Code code(Throwable t) {
+    return status(t).getStatus().getCode();
+  }
+
+  /** The one-line description of a status, a failure, or the message of any other throwable. */
+  public static String describe(Throwable t) {
+    Throwable c = unwrap(t);
+    if (c instanceof StatusRuntimeException s) {
+      String d = s.getStatus().getDescription();
+      return d != null ? d : s.getStatus().getCode().toString();
+    }
+    return c.getMessage() != null ? c.getMessage() : c.toString();
+  }
+
+  private static Status.Code code(Failure.Code c) {
+    return Status.Code.valueOf(c.name());
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t.getCause() != null && !(t instanceof StatusRuntimeException) && !(t instanceof StatusException) && !(t instanceof Failure)) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * Closes a call whose handler threw (a unary handler runs in onHalfClose) with the mapped status
+   * instead of gRPC's bare UNKNOWN.
+   */
+  public static ServerInterceptor interceptor() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+        return new SimpleForwardingServerCallListener<>(delegate) {
+          @Override
+          public void onMessage(Q message) {
+            guard(() -> super.onMessage(message));
+          }
+
+          @Override
+          public void onHalfClose() {
+            guard(super::onHalfClose);
+          }
+
+          private void guard(Runnable r) {
+            try {
+              r.run();
+            } catch (Failure | IllegalArgumentException e) {
+              StatusRuntimeException s = status(e);
+              call.close(s.getStatus(), new Metadata());
+            }
+          }
+        };
+      }
+    };
+  }
+}
