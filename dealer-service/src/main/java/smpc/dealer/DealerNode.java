@@ -1,6 +1,8 @@
 package smpc.dealer;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,10 +27,26 @@ public final class DealerNode implements AutoCloseable {
 
   /** @param tls the dealer's certificate and the cluster CA, or null for plaintext */
   public static DealerNode start(String bind, int port, smpc.net.Tls tls) throws IOException {
+    // seeds are handed out on the transport thread (one hand-off less on every session's critical path)
+    return start(dealer -> Grpc.serve(bind, port, tls, true, dealer));
+  }
+
+  /**
+   * A dealer on a server of the caller's making (in-process gRPC, say): {@code server} gets the dealer's
+   * service and is started. Run it on a direct executor, as {@link #start} does.
+   */
+  public static DealerNode start(ServerBuilder<?> server) throws IOException {
+    return start(dealer -> server.addService(dealer).intercept(smpc.net.Statuses.interceptor()).build().start());
+  }
+
+  private interface Serve {
+    Server start(BindableService dealer) throws IOException;
+  }
+
+  private static DealerNode start(Serve serve) throws IOException {
     java.util.concurrent.ExecutorService compute = Executors.newCachedThreadPool(Grpc.daemonThreads("dealer-compute"));
     DealerService dealer = new DealerService(compute);
-    // seeds are handed out on the transport thread (one hand-off less on every session's critical path)
-    Server server = Grpc.serve(bind, port, tls, true, dealer);
+    Server server = serve.start(dealer);
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("dealer-expiry"));
     sweeper.scheduleAtFixedRate(dealer::expire, 5, 5, TimeUnit.SECONDS);
     return new DealerNode(server, sweeper, compute);

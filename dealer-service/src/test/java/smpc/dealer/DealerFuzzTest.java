@@ -8,12 +8,12 @@ import io.grpc.Status;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import smpc.net.Grpc;
 import smpc.core.protocol.Material;
+import smpc.core.testing.Seeded;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
 import smpc.proto.ReleaseRequest;
@@ -30,13 +30,13 @@ class DealerFuzzTest {
   static DealerNode dealer;
   static ManagedChannel channel;
 
-  @BeforeContainer
+  @BeforeAll
   static void start() throws Exception {
     dealer = DealerNode.start("127.0.0.1", 0);
     channel = Grpc.channel("127.0.0.1:" + dealer.port());
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() {
     Grpc.close(channel);
     dealer.close();
@@ -47,8 +47,8 @@ class DealerFuzzTest {
     assertThat(Status.fromThrowable(e).getDescription()).as("a refusal names its reason").isNotBlank();
   }
 
-  @Property(tries = 300)
-  void badRequestsGetClearStatuses(@ForAll long seed) {
+  @Seeded(300)
+  void badRequestsGetClearStatuses(long seed) {
     Random rnd = new Random(seed);
     DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
     byte[] id = new byte[rnd.nextBoolean() ? 16 : rnd.nextInt(40)];
@@ -85,8 +85,8 @@ class DealerFuzzTest {
     assertThat(DealerGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
   }
 
-  @Property(tries = 20)
-  void validSessionsStillWorkAfterwards(@ForAll long seed) {
+  @RepeatedTest(20)
+  void validSessionsStillWorkAfterwards() {
     ByteString s = DealerServiceTest.newSession();
     DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
     var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(s).setParty("alice").setStart(0).setCount(8)

@@ -1,12 +1,16 @@
 package smpc.party;
 
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import smpc.net.Grpc;
 import smpc.net.Tls;
 import smpc.core.protocol.StoredValue;
@@ -45,14 +49,38 @@ public final class PartyNode implements AutoCloseable {
   /** @param tls this party's certificate and the cluster CA (mutual TLS everywhere), or null for plaintext */
   public static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
       int fracBits, long maxBufferedBytes, java.nio.file.Path dataDir, Tls tls) throws IOException {
+    // peer messages are filed on the transport thread; PartyService hands its blocking work to `io` itself
+    return start(name, peers, dealer, fracBits, maxBufferedBytes, dataDir, address -> Grpc.channel(address, tls, true),
+        services -> Grpc.serve(bind, port, tls, true, services));
+  }
+
+  /**
+   * A party on a server and channels of the caller's making (in-process gRPC, say: a whole cluster in one
+   * JVM): {@code server} gets the party's services and is started, and {@code connect} opens the channel to
+   * an address of {@code peers} or to {@code dealer}. Values are kept in memory. Run both on direct executors,
+   * as {@link #start} does: peer messages are then filed on the transport thread.
+   */
+  public static PartyNode start(String name, ServerBuilder<?> server, Function<String, ManagedChannel> connect,
+      Map<String, String> peers, String dealer, int fracBits, long maxBufferedBytes) throws IOException {
+    return start(name, peers, dealer, fracBits, maxBufferedBytes, null, connect, services -> {
+      for (BindableService s : services) server.addService(s);
+      return server.intercept(smpc.net.Statuses.interceptor()).build().start();
+    });
+  }
+
+  private interface Serve {
+    Server start(BindableService... services) throws IOException;
+  }
+
+  private static PartyNode start(String name, Map<String, String> peers, String dealer, int fracBits, long maxBufferedBytes,
+      java.nio.file.Path dataDir, Function<String, ManagedChannel> connect, Serve serve) throws IOException {
     ValueStore.checkName(name);
     ExecutorService io = Executors.newCachedThreadPool(Grpc.daemonThreads("party-io"));
-    Peers peerSet = new Peers(name, peers, dealer, tls);
+    Peers peerSet = new Peers(name, peers, dealer, connect);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
     PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits);
-    // peer messages are filed on the transport thread; PartyService hands its blocking work to `io` itself
-    Server server = Grpc.serve(bind, port, tls, true, party, new PeerService(mailbox, peerSet));
+    Server server = serve.start(party, new PeerService(mailbox, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
     return new PartyNode(server, peerSet, store, io, sweeper);

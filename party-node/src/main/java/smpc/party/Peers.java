@@ -5,24 +5,25 @@ import static smpc.core.Errors.precondition;
 import io.grpc.ManagedChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import smpc.net.Grpc;
-import smpc.net.Tls;
 
 /** Addresses of this party's peers and the dealer, from its own configuration, with one channel each. */
 final class Peers implements AutoCloseable {
   final String me;
   private final Map<String, String> addresses;
   final String dealer;
-  private final Tls tls;
+  /** Opens a channel to an address (a peer's or the dealer's). */
+  private final Function<String, ManagedChannel> connect;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   /** One long-lived message stream to each peer. */
   final PeerStreams streams = new PeerStreams(this);
 
-  Peers(String me, Map<String, String> addresses, String dealer, Tls tls) {
+  Peers(String me, Map<String, String> addresses, String dealer, Function<String, ManagedChannel> connect) {
     this.me = me;
     this.addresses = Map.copyOf(addresses);
     this.dealer = dealer;
-    this.tls = tls;
+    this.connect = connect;
   }
 
   /** A peer of this party (not itself). */
@@ -48,12 +49,12 @@ final class Peers implements AutoCloseable {
    * thread. Called from session threads, which may wait for a channel to reconnect after a peer restarted.
    */
   ManagedChannel channel(String party) {
-    return Grpc.revive(channels.computeIfAbsent(party, p -> Grpc.channel(address(p), tls, true)), REVIVE_MS);
+    return Grpc.revive(channels.computeIfAbsent(party, p -> connect.apply(address(p))), REVIVE_MS);
   }
 
   /** Direct too: seeds and corrections are filed into futures on the transport thread; release's blocking call runs its own. */
   ManagedChannel dealerChannel() {
-    return Grpc.revive(channels.computeIfAbsent("\0dealer", p -> Grpc.channel(dealer, tls, true)), REVIVE_MS);
+    return Grpc.revive(channels.computeIfAbsent("\0dealer", p -> connect.apply(dealer)), REVIVE_MS);
   }
 
   @Override

@@ -8,12 +8,12 @@ import io.grpc.Status;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import smpc.net.Chunks;
 import smpc.net.Grpc;
+import smpc.core.testing.Seeded;
 import smpc.proto.DType;
 import smpc.proto.DeliverAck;
 import smpc.proto.Envelope;
@@ -33,13 +33,13 @@ class PartyFuzzTest {
   static PartyNode party;
   static ManagedChannel channel;
 
-  @BeforeContainer
+  @BeforeAll
   static void start() throws Exception {
     party = PartyNode.start("alice", "127.0.0.1", 0, Map.of("bob", "127.0.0.1:1"), "127.0.0.1:1", 16, 64L << 20);
     channel = Grpc.channel("127.0.0.1:" + party.port());
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() {
     Grpc.close(channel);
     party.close();
@@ -50,8 +50,8 @@ class PartyFuzzTest {
     assertThat(code).as("%s", t).isNotIn(Status.Code.UNKNOWN, Status.Code.INTERNAL);
   }
 
-  @Property(tries = 300)
-  void peerMessagesWithBadFields(@ForAll long seed) {
+  @Seeded(300)
+  void peerMessagesWithBadFields(long seed) {
     Random rnd = new Random(seed);
     int chunks = 1 + rnd.nextInt(3);
     long total = switch (rnd.nextInt(5)) {
@@ -86,7 +86,7 @@ class PartyFuzzTest {
     return PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getBufferedBytes();
   }
 
-  @net.jqwik.api.Example
+  @Test
   void aReplayedPeerMessageIsRefusedAndNotBufferedTwice() throws Exception {
     ByteString session = freshSession();
     long before = buffered();
@@ -109,7 +109,7 @@ class PartyFuzzTest {
   }
 
   /** The long-lived peer stream files whole messages as Deliver does, and refuses a replay (naming it) without buffering it. */
-  @net.jqwik.api.Example
+  @Test
   void onThePeerStreamAReplayIsRefusedAndNotBufferedTwice() throws Exception {
     ByteString session = freshSession();
     long before = buffered();
@@ -149,8 +149,8 @@ class PartyFuzzTest {
     assertThat(after - before).as("m/7 once and m/9: the replay is not buffered").isEqualTo(16);
   }
 
-  @Property(tries = 200)
-  void inputsAndSessionRequestsWithBadFields(@ForAll long seed) {
+  @Seeded(200)
+  void inputsAndSessionRequestsWithBadFields(long seed) {
     Random rnd = new Random(seed);
     int before = (int) PartyGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getStoredValues();
     long length = switch (rnd.nextInt(4)) {

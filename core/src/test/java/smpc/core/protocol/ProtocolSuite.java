@@ -1,0 +1,344 @@
+package smpc.core.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Parser;
+import smpc.core.ring.FixedPoint;
+import smpc.core.ring.Packing;
+import smpc.core.testing.Seeded;
+import smpc.core.testing.Seeds;
+import smpc.proto.DType;
+import smpc.proto.Kind;
+import smpc.proto.Plan;
+import smpc.proto.Revealed;
+import smpc.proto.SessionStats;
+import smpc.proto.ValueInfo;
+
+/**
+ * Every protocol, run by 2, 3 and 5 parties through a {@link Harness}: in memory, or as party nodes and a
+ * dealer over in-process gRPC (party-node's suite). Sharing and revealing, additions and public products,
+ * Beaver products, truncation, comparisons, normalisation (inside reciprocal, division, log and the roots),
+ * the function library, statistics and matrices, and shares stored by one session and loaded by the next.
+ * Integers must equal wrapping {@code long} arithmetic; reals must be within the bounds the README states
+ * (truncation: below one unit of 2^-f; the functions: the accuracy table). Inputs are seeded random values
+ * with the edge values mixed in.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ProtocolSuite {
+  static final int F = LocalProtocol.FRAC_BITS;
+  static final double ULP = 1.0 / (1 << F);
+
+  /** Parties p0, p1, ... that store values and run sessions together. */
+  public interface Harness extends AutoCloseable {
+    /** Stores a private value with the party its metadata names as owner. */
+    void input(StoredValue value);
+
+    /** Runs a plan on every party at once: what each party had revealed to it (whole outputs), in party order. */
+    List<Result> run(Plan plan);
+
+    /** Forgets a value, private or shared, on every party. */
+    void delete(String name);
+
+    @Override
+    void close();
+  }
+
+  /** One party's part of a session: the outputs revealed to it, in plan order, and its statistics. */
+  public record Result(List<Revealed> revealed, SessionStats stats) {}
+
+  /** Starts n parties (named as {@link ProtocolTest#parties}); the suite closes them after its last test. */
+  protected abstract Harness start(List<String> parties) throws Exception;
+
+  private final Map<Integer, Harness> harnesses = new HashMap<>();
+
+  private Harness harness(int n) {
+    return harnesses.computeIfAbsent(n, k -> {
+      try {
+        return start(ProtocolTest.parties(k));
+      } catch (Exception e) {
+        throw new IllegalStateException("could not start " + k + " parties", e);
+      }
+    });
+  }
+
+  @AfterAll
+  void stop() {
+    harnesses.values().forEach(Harness::close);
+  }
+
+  /** A revealed output: ring elements and their fractional bits. */
+  record Opened(long[] raw, int scale) {
+    double[] reals() {
+      return Arrays.stream(raw).mapToDouble(v -> FixedPoint.decode(v, scale).doubleValue()).toArray();
+    }
+  }
+
+  /**
+   * One session: stores the inputs x0, x1, ... with parties 0, 1, ... (mod n), reveals every expression to
+   * party {@code to} (no other party learns anything) and forgets the inputs again. An input is a long[]
+   * (integers) or a double[] (reals, encoded with f fractional bits).
+   */
+  List<Opened> reveal(int n, int to, List<String> exprs, Object... inputs) {
+    List<String> parties = ProtocolTest.parties(n);
+    Map<String, ValueInfo> catalog = new HashMap<>();
+    for (int k = 0; k < inputs.length; k++) {
+      boolean real = inputs[k] instanceof double[];
+      long[] v = real ? Arrays.stream((double[]) inputs[k]).mapToLong(d -> FixedPoint.encode(new BigDecimal(d), F, "x")).toArray()
+          : ((long[]) inputs[k]).clone(); // the harness may keep it: the caller's array stays the expected value
+      ValueInfo info = ValueInfo.newBuilder().setName("x" + k).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
+          .setFracBits(real ? F : 0).setOwner(parties.get(k % n)).setLength(v.length).build();
+      catalog.put(info.getName(), info);
+      harness(n).input(new StoredValue(info, v));
+    }
+    try {
+      List<Compiler.Output> outputs = exprs.stream().map(e -> Compiler.Output.reveal(Parser.parse(e), parties.get(to))).toList();
+      return session(n, outputs, catalog, to);
+    } finally {
+      catalog.keySet().forEach(harness(n)::delete);
+    }
+  }
+
+  /** Runs the outputs as one session; what party {@code to} had revealed (-1: nobody), after checking nobody else learnt anything. */
+  private List<Opened> session(int n, List<Compiler.Output> outputs, Map<String, ValueInfo> catalog, int to) {
+    Compiler.Compiled c = Compiler.compile(outputs, ProtocolTest.parties(n), catalog::get, F);
+    List<Result> results = harness(n).run(c.plan());
+    List<Opened> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      assertThat(results.get(i).stats().getRounds()).as("party %d's rounds", i).isEqualTo(c.rounds());
+      if (i != to) assertThat(results.get(i).revealed()).as("party %d learns nothing", i).isEmpty();
+    }
+    if (to < 0) return out;
+    for (Revealed r : results.get(to).revealed()) out.add(new Opened(Packing.fromByteString(r.getData()), r.getScale()));
+    assertThat(out).hasSameSizeAs(c.outputLengths());
+    return out;
+  }
+
+  private static Map<String, ProtocolTest.Input> integers(int n, long[]... inputs) {
+    Map<String, ProtocolTest.Input> m = new HashMap<>();
+    for (int k = 0; k < inputs.length; k++) m.put("x" + k, new ProtocolTest.Input(k % n, inputs[k]));
+    return m;
+  }
+
+  /** Each expression against {@link ProtocolTest#plain} on the same inputs: exact. */
+  private void exactly(int n, List<String> exprs, long[]... inputs) {
+    List<Opened> got = reveal(n, n - 1, exprs, (Object[]) inputs);
+    for (int i = 0; i < exprs.size(); i++) {
+      assertThat(got.get(i).raw()).as(exprs.get(i)).containsExactly(ProtocolTest.plain(Parser.parse(exprs.get(i)), integers(n, inputs)));
+    }
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void sharingAndRevealingGiveBackEveryValue(int n, long seed) {
+    Random rnd = new Random(seed);
+    long[] longer = Seeds.longs(rnd, 2, 40), one = {Seeds.anyLong(rnd)};
+    List<Opened> got = reveal(n, n - 1, List.of("x0", "x1", "x2"), Seeds.EDGES, longer, one);
+    assertThat(got.get(0).raw()).containsExactly(Seeds.EDGES);
+    assertThat(got.get(1).raw()).containsExactly(longer);
+    assertThat(got.get(2).raw()).containsExactly(one);
+    assertThat(reveal(n, 0, List.of("x0"), Seeds.EDGES).get(0).raw()).as("revealed to its owner").containsExactly(Seeds.EDGES);
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void additionsPublicProductsAndBeaverProductsAreExactOnTheWholeRing(int n, long seed) {
+    Random rnd = new Random(seed);
+    int len = Seeds.length(rnd, 1, 40);
+    long[] a = longs(rnd, len), b = longs(rnd, len), c = longs(rnd, len), d = {Seeds.anyLong(rnd)};
+    exactly(n, List.of("x0 + x1 - x2", "x0 - 7 * x2 + x3 - 3", "-x1", "sum(x0)", "x0 * x1", "x0 * x1 * x2", "x3 * x0",
+        "dot(x0, x1)", "sum(x0 * x1) - dot(x1, x0)", ProtocolTest.randomExpr(rnd, 4)), a, b, c, d);
+  }
+
+  /** {@link Seeds#anyLong}s, the ends of the ring among them. */
+  private static long[] longs(Random rnd, int len) {
+    long[] v = new long[len];
+    for (int i = 0; i < len; i++) v[i] = Seeds.anyLong(rnd);
+    return v;
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void integerDivisionByAPublicIntegerIsFloorDivision(int n, long seed) {
+    Random rnd = new Random(seed);
+    long[] x = rnd.longs(30, -(1L << 30) + 1, 1L << 30).toArray();
+    x[0] = 0;
+    x[1] = -1;
+    x[2] = 35;
+    List<Opened> got = reveal(n, 0, List.of("x0 / 7", "x0 / (-3)"), x);
+    for (int i = 0; i < x.length; i++) {
+      assertThat(got.get(0).raw()[i]).as("%d / 7", x[i]).isEqualTo(Math.floorDiv(x[i], 7));
+      assertThat(got.get(1).raw()[i]).as("%d / -3", x[i]).isEqualTo(Math.floorDiv(x[i], -3));
+    }
+  }
+
+  /** One truncation of a*b errs by less than one unit; times c that is below |c| units (the rest is exact). */
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void truncatedProductsOfRealsAreWithinOneUnitPerTruncation(int n, long seed) {
+    Random rnd = new Random(seed);
+    int len = 40;
+    double[] a = new double[len], b = new double[len], c = new double[len];
+    for (int i = 0; i < len; i++) {
+      a[i] = (rnd.nextDouble() * 2 - 1) * Math.pow(10, rnd.nextInt(4));
+      b[i] = (rnd.nextDouble() * 2 - 1) * Math.pow(10, rnd.nextInt(3));
+      c[i] = (rnd.nextDouble() * 2 - 1) * 10;
+    }
+    a[0] = 0;
+    b[1] = ULP;
+    a[2] = -999.99;
+    b[2] = 99.99;
+    double[] got = reveal(n, n - 1, List.of("x0 * x1 * x2 - x2"), a, b, c).get(0).reals();
+    for (int i = 0; i < len; i++) {
+      double ab = enc(a[i]) * enc(b[i]), want = ab * enc(c[i]) - enc(c[i]);
+      assertThat(got[i]).as("a=%s b=%s c=%s", a[i], b[i], c[i]).isCloseTo(want, offset(2 * ULP * Math.max(1, Math.abs(enc(c[i])))));
+    }
+  }
+
+  private static double enc(double x) {
+    return FixedPointProtocolTest.enc(x);
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void everyComparisonIsExact(int n, long seed) {
+    long[][] p = ComparisonProtocolTest.pairs(new Random(seed), 40);
+    long[] x = Arrays.stream(p).mapToLong(v -> v[0]).toArray(), y = Arrays.stream(p).mapToLong(v -> v[1]).toArray();
+    List<Opened> got = reveal(n, 0, List.of("(x0 < x1) + 2*(x0 <= x1) + 4*(x0 > x1) + 8*(x0 >= x1) + 16*(x0 == x1) + 32*(x0 != x1)",
+        "sign(x2)"), x, y, Seeds.EDGES);
+    for (int i = 0; i < x.length; i++) {
+      long want = (x[i] < y[i] ? 1 : 0) + 2 * (x[i] <= y[i] ? 1 : 0) + 4 * (x[i] > y[i] ? 1 : 0) + 8 * (x[i] >= y[i] ? 1 : 0)
+          + 16 * (x[i] == y[i] ? 1 : 0) + 32 * (x[i] != y[i] ? 1 : 0);
+      assertThat(got.get(0).raw()[i]).as("x=%d y=%d", x[i], y[i]).isEqualTo(want);
+    }
+    for (int i = 0; i < Seeds.EDGES.length; i++) {
+      assertThat(got.get(1).raw()[i]).as("sign(%d)", Seeds.EDGES[i]).isEqualTo(Long.signum(Seeds.EDGES[i]));
+    }
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void selectionsAndExtremaAreExact(int n, long seed) {
+    Random rnd = new Random(seed);
+    long[][] p = ComparisonProtocolTest.pairs(rnd, 30);
+    long[] x = Arrays.stream(p).mapToLong(v -> v[0] >> 1).toArray(), y = Arrays.stream(p).mapToLong(v -> v[1] >> 1).toArray();
+    long[] v = rnd.longs(17, -50, 50).toArray(); // a small range: ties happen
+    v[16] = v[1];
+    List<Opened> got = reveal(n, n - 1, List.of("max(x0, x1)", "min(x0, x1)", "where(x0 < x1, x0, x1)", "abs(x0)", "sign(x0)",
+        "relu(x0)", "max(x2)", "min(x2)", "argmax(x2)", "argmin(x2)"), x, y, v);
+    for (int i = 0; i < x.length; i++) {
+      String at = String.format("x=%d y=%d", x[i], y[i]);
+      assertThat(got.get(0).raw()[i]).as(at).isEqualTo(Math.max(x[i], y[i]));
+      assertThat(got.get(1).raw()[i]).as(at).isEqualTo(Math.min(x[i], y[i]));
+      assertThat(got.get(2).raw()[i]).as(at).isEqualTo(Math.min(x[i], y[i]));
+      assertThat(got.get(3).raw()[i]).as(at).isEqualTo(Math.abs(x[i]));
+      assertThat(got.get(4).raw()[i]).as(at).isEqualTo(Long.signum(x[i]));
+      assertThat(got.get(5).raw()[i]).as(at).isEqualTo(Math.max(0, x[i]));
+    }
+    long max = Arrays.stream(v).max().orElseThrow(), min = Arrays.stream(v).min().orElseThrow();
+    assertThat(got.get(6).raw()).containsExactly(max);
+    assertThat(got.get(7).raw()).containsExactly(min);
+    // an index of an extreme: among equal extremes the tournament does not always keep the first
+    assertThat(v[(int) got.get(8).raw()[0]]).as("v at argmax").isEqualTo(max);
+    assertThat(v[(int) got.get(9).raw()[0]]).as("v at argmin").isEqualTo(min);
+  }
+
+  /** Each function of the accuracy table (reciprocal, division and the roots and log normalise first) within its bound. */
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void functionsAreWithinTheAccuracyTablesBounds(int n, long seed) {
+    Random rnd = new Random(seed);
+    for (FunctionAccuracyTest.Spec spec : FunctionAccuracyTest.specs()) {
+      double[][] in = spec.sample().draw(rnd, 40);
+      for (double[] v : in) for (int i = 0; i < v.length; i++) v[i] = enc(v[i]); // what the parties hold
+      double[] got = reveal(n, 0, List.of(spec.expr()), (Object[]) in).get(0).reals();
+      for (int i = 0; i < got.length; i++) {
+        double exact = spec.exact().applyAsDouble(in[0][i], in.length > 1 ? in[1][i] : 0);
+        assertThat(got[i]).as("%s at %s", spec.name(), in.length > 1 ? in[0][i] + " / " + in[1][i] : in[0][i])
+            .isCloseTo(exact, offset(Math.max(spec.rtol() * Math.abs(exact), spec.atol())));
+      }
+    }
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void statisticsMatricesAndSoftmax(int n, long seed) {
+    Random rnd = new Random(seed);
+    long[] a = rnd.longs(31, -500, 500).toArray(), b = rnd.longs(20, -500, 500).toArray();
+    b[3] = a[5]; // a match for isin
+    double[] s = new double[12], m = new double[18], w = {0.5, -1, 2}; // m: 6 rows of 3
+    for (int i = 0; i < s.length; i++) s[i] = enc(60 * rnd.nextDouble() - 30);
+    for (int i = 0; i < m.length; i++) m[i] = (rnd.nextInt(4001) - 2000) / 64.0; // its products with w need no rounding
+    List<Opened> got = reveal(n, 0, List.of("count(x0, x1)", "mean(x0, x1)", "variance(x0, x1)", "stdev(x0, x1)", "median(x0, x1)",
+        "histogram(x0, -200, 0, 200)", "isin(x0, x1)", "concat(x1, x0)", "corr(slice(x0, 0, 20), x1)", "softmax(x2)",
+        "matvec(x3, x4)", "colmean(x3, 3)", "colstdev(x3, 3)", "slice(x3, 2, 3)", "tile(x4, 2)"), a, b, s, m, w);
+    double[] all = StatisticsTest.d(StatisticsTest.concat(a, b)), sorted = all.clone();
+    Arrays.sort(sorted);
+    double mean = StatisticsTest.mean(all), var = StatisticsTest.variance(all);
+    assertThat(got.get(0).raw()).containsExactly(all.length);
+    assertThat(got.get(1).reals()[0]).isCloseTo(mean, offset(5e-4));
+    assertThat(got.get(2).reals()[0]).isCloseTo(var, offset(1e-3 * var));
+    assertThat(got.get(3).reals()[0]).isCloseTo(Math.sqrt(var), offset(1e-3 * Math.sqrt(var)));
+    assertThat(got.get(4).reals()[0]).isEqualTo(sorted[25]); // the 26th of 51
+    long[] bins = new long[2];
+    for (long v : a) if (v >= -200 && v <= 200) bins[v < 0 ? 0 : 1]++;
+    assertThat(got.get(5).raw()).containsExactly(bins);
+    for (int i = 0; i < a.length; i++) {
+      long ai = a[i];
+      assertThat(got.get(6).raw()[i]).as("isin %d", ai).isEqualTo(Arrays.stream(b).anyMatch(v -> v == ai) ? 1 : 0);
+    }
+    assertThat(got.get(7).raw()).containsExactly(StatisticsTest.concat(b, a));
+    assertThat(got.get(8).reals()[0]).isCloseTo(corr(Arrays.copyOf(a, 20), b), offset(1e-3));
+    double max = Arrays.stream(s).max().orElseThrow(), sum = Arrays.stream(s).map(v -> Math.exp(v - max)).sum();
+    for (int i = 0; i < s.length; i++) assertThat(got.get(9).reals()[i]).isCloseTo(Math.exp(s[i] - max) / sum, offset(2e-3));
+    double[] mu = new double[3], sd = new double[3];
+    for (int j = 0; j < 3; j++) {
+      for (int i = 0; i < 6; i++) mu[j] += m[3 * i + j] / 6;
+      for (int i = 0; i < 6; i++) sd[j] += (m[3 * i + j] - mu[j]) * (m[3 * i + j] - mu[j]) / 6;
+      sd[j] = Math.sqrt(sd[j]);
+    }
+    for (int i = 0; i < 6; i++) {
+      assertThat(got.get(10).reals()[i]).isCloseTo(m[3 * i] * w[0] + m[3 * i + 1] * w[1] + m[3 * i + 2] * w[2], offset(ULP));
+    }
+    for (int j = 0; j < 3; j++) {
+      assertThat(got.get(11).reals()[j]).isCloseTo(mu[j], offset(1e-3 * Math.abs(mu[j]) + 1e-4));
+      assertThat(got.get(12).reals()[j]).isCloseTo(sd[j], offset(2e-3 * sd[j] + 1e-4));
+    }
+    assertThat(got.get(13).reals()).containsExactly(Arrays.copyOfRange(m, 2, 5));
+    assertThat(got.get(14).reals()).containsExactly(0.5, -1, 2, 0.5, -1, 2);
+  }
+
+  private static double corr(long[] x, long[] y) {
+    double[] u = StatisticsTest.d(x), v = StatisticsTest.d(y);
+    double mu = StatisticsTest.mean(u), mv = StatisticsTest.mean(v), cov = 0;
+    for (int i = 0; i < u.length; i++) cov += (u[i] - mu) * (v[i] - mv) / u.length;
+    return cov / Math.sqrt(StatisticsTest.variance(u) * StatisticsTest.variance(v));
+  }
+
+  /** A product kept as a shared value by one session, loaded by the next (shares never leave the parties). */
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void storedSharesAreLoadedByALaterSession(int n, long seed) {
+    Random rnd = new Random(seed);
+    long[] a = longs(rnd, 5), b = longs(rnd, 5);
+    List<String> parties = ProtocolTest.parties(n);
+    for (int k = 0; k < 2; k++) {
+      harness(n).input(new StoredValue(ProtocolTest.info("x" + k, parties.get(k % n), 5), (k == 0 ? a : b).clone()));
+    }
+    Map<String, ValueInfo> catalog = new HashMap<>();
+    catalog.put("x0", ProtocolTest.info("x0", parties.get(0), 5));
+    catalog.put("x1", ProtocolTest.info("x1", parties.get(1 % n), 5));
+    try {
+      assertThat(session(n, List.of(Compiler.Output.store(Parser.parse("x0 * x1"), "kept")), catalog, -1)).isEmpty();
+      catalog.put("kept", ValueInfo.newBuilder().setName("kept").setKind(Kind.SHARED).setDtype(DType.INT).addAllParties(parties)
+          .setLength(5).build());
+      List<Opened> got = session(n, List.of(Compiler.Output.reveal(Parser.parse("kept - x0"), parties.get(n - 1))), catalog, n - 1);
+      long[] want = new long[5];
+      for (int i = 0; i < 5; i++) want[i] = a[i] * b[i] - a[i];
+      assertThat(got.get(0).raw()).containsExactly(want);
+    } finally {
+      catalog.keySet().forEach(harness(n)::delete);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package smpc.party;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import smpc.core.protocol.Limits;
+import smpc.core.protocol.ProtocolSuite;
+import smpc.core.protocol.StoredValue;
+import smpc.core.ring.Packing;
+import smpc.dealer.DealerNode;
+import smpc.proto.DeleteReply;
+import smpc.proto.ExecuteReply;
+import smpc.proto.ExecuteRequest;
+import smpc.proto.InputChunk;
+import smpc.proto.NameRequest;
+import smpc.proto.PartyGrpc;
+import smpc.proto.Plan;
+import smpc.proto.Revealed;
+import smpc.proto.SessionStats;
+import smpc.proto.ValueInfo;
+
+/**
+ * Party nodes and a dealer in this JVM, on in-process gRPC servers and channels: the real party, peer and
+ * dealer services, peer streams, mailbox and dealer link, without sockets. Values go in by the Input call
+ * and sessions run by Execute calls to every party at once, as a coordinator makes them.
+ */
+final class InProcessCluster implements ProtocolSuite.Harness {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long TIMEOUT_MS = 60_000;
+
+  private final List<String> parties;
+  private final int fracBits;
+  private final DealerNode dealer;
+  private final List<PartyNode> nodes = new ArrayList<>();
+  private final List<ManagedChannel> clients = new ArrayList<>();
+
+  InProcessCluster(List<String> parties, int fracBits) throws IOException {
+    this.parties = List.copyOf(parties);
+    this.fracBits = fracBits;
+    String prefix = "smpc-" + UUID.randomUUID() + "-"; // server names are global to the JVM
+    // as the processes run them: handlers and call callbacks on the transport thread (see PartyNode.start)
+    dealer = DealerNode.start(InProcessServerBuilder.forName(prefix + "dealer").directExecutor());
+    for (String name : parties) {
+      Map<String, String> peers = new HashMap<>();
+      for (String p : parties) if (!p.equals(name)) peers.put(p, prefix + p);
+      nodes.add(PartyNode.start(name, InProcessServerBuilder.forName(prefix + name).directExecutor(),
+          address -> InProcessChannelBuilder.forName(address).directExecutor().build(), peers, prefix + "dealer", fracBits, 1L << 30));
+      clients.add(InProcessChannelBuilder.forName(prefix + name).build());
+    }
+  }
+
+  private PartyGrpc.PartyStub party(int i) {
+    return PartyGrpc.newStub(clients.get(i)).withDeadlineAfter(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void input(StoredValue value) {
+    ValueInfo info = value.info();
+    CompletableFuture<ValueInfo> stored = new CompletableFuture<>();
+    StreamObserver<InputChunk> up = party(parties.indexOf(info.getOwner())).input(observer(stored, r -> r));
+    byte[] data = Packing.toBytes(value.data());
+    for (int off = 0; off == 0 || off < data.length; off += Limits.CHUNK_BYTES) {
+      InputChunk.Builder c = InputChunk.newBuilder()
+          .setData(UnsafeByteOperations.unsafeWrap(data, off, Math.min(Limits.CHUNK_BYTES, data.length - off)));
+      if (off == 0) c.setName(info.getName()).setDtype(info.getDtype()).setLength(info.getLength()).setFracBits(info.getFracBits());
+      up.onNext(c.build());
+    }
+    up.onCompleted();
+    stored.join();
+  }
+
+  @Override
+  public List<ProtocolSuite.Result> run(Plan plan) {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(ByteString.copyFrom(id)).addAllParties(parties)
+        .setDeadlineUnixMs(System.currentTimeMillis() + TIMEOUT_MS).setPlan(plan).setFracBits(fracBits).build();
+    List<CompletableFuture<ProtocolSuite.Result>> calls = new ArrayList<>();
+    for (int i = 0; i < parties.size(); i++) {
+      CompletableFuture<List<ExecuteReply>> replies = new CompletableFuture<>();
+      List<ExecuteReply> got = new ArrayList<>();
+      party(i).execute(req, new StreamObserver<>() {
+        @Override
+        public void onNext(ExecuteReply r) {
+          got.add(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          replies.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          replies.complete(got);
+        }
+      });
+      calls.add(replies.thenApply(InProcessCluster::result));
+    }
+    return calls.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** A party's replies: its revealed outputs, each joined from its chunks, and its statistics. */
+  private static ProtocolSuite.Result result(List<ExecuteReply> replies) {
+    Map<Integer, Revealed.Builder> outputs = new TreeMap<>();
+    SessionStats stats = null;
+    for (ExecuteReply r : replies) {
+      if (r.hasStats()) stats = r.getStats();
+      if (!r.hasRevealed()) continue;
+      Revealed part = r.getRevealed();
+      Revealed.Builder whole = outputs.computeIfAbsent(part.getOutput(), k -> part.toBuilder().setData(ByteString.EMPTY).setOffset(0));
+      if (part.getOffset() * 8 != whole.getData().size()) throw new IllegalStateException("chunk out of order: " + part.getOffset());
+      whole.setData(whole.getData().concat(part.getData()));
+    }
+    return new ProtocolSuite.Result(outputs.values().stream().map(Revealed.Builder::build).toList(), stats);
+  }
+
+  @Override
+  public void delete(String name) {
+    List<CompletableFuture<Boolean>> calls = new ArrayList<>();
+    for (int i = 0; i < parties.size(); i++) {
+      CompletableFuture<Boolean> deleted = new CompletableFuture<>();
+      party(i).deleteValue(NameRequest.newBuilder().setName(name).build(), observer(deleted, DeleteReply::getDeleted));
+      calls.add(deleted);
+    }
+    calls.forEach(CompletableFuture::join);
+  }
+
+  private static <R, T> StreamObserver<R> observer(CompletableFuture<T> done, java.util.function.Function<R, T> value) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(R r) {
+        done.complete(value.apply(r));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!done.isDone()) done.completeExceptionally(new IllegalStateException("no reply"));
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(ManagedChannel::shutdownNow);
+    nodes.forEach(PartyNode::close);
+    dealer.close();
+  }
+}
