@@ -26,6 +26,8 @@ import smpc.sdk.SmpcException;
         + " max(v), min(v), argmax(v), argmin(v);"
         + " elementwise on vectors with scalar broadcast. Private operands are shared automatically."})
 final class EvalCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "EXPR")
@@ -62,7 +64,7 @@ final class EvalCommand implements Callable<Integer> {
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
-    try (Cluster c = Smpc.root(spec).connect().withNumerics(numerics)) {
+    try (Cluster c = cluster.connect().withNumerics(numerics)) {
       List<String> computing = parties != null ? parties : c.parties();
       Evaluation ev = c.evaluate(List.of(new Compiler.Output(expr, revealTo, null, name)), computing);
       long[] values = revealTo != null ? ev.revealed().get(0) : null;
