@@ -16,6 +16,7 @@ import smpc.sdk.SmpcException;
 final class ClusterCommand {
   @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the dealer (at the base port) and the parties (base+1, base+2, ...); wait until all are healthy.")
   static final class Up implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ClusterOptions cluster;
     @Spec CommandSpec spec;
 
     @Option(names = "--parties", split = ",", defaultValue = "alice,bob,carol", paramLabel = "P1,P2,...",
@@ -39,8 +40,7 @@ final class ClusterCommand {
         throw SmpcException.usage("a cluster needs at least 2 distinct party names, got %s", parties);
       }
       if (basePort < 1 || basePort + parties.size() > 65535) throw SmpcException.usage("base port %d out of range", basePort);
-      Smpc root = Smpc.root(spec);
-      Path file = root.clusterFile();
+      Path file = cluster.clusterFile();
       ClusterConfig wanted = ClusterConfig.local(parties, basePort);
       wanted = new ClusterConfig(wanted.dealer(), wanted.parties(), fracBits, null);
       if (!insecure) wanted = LocalCluster.withCertificates(wanted, file.toAbsolutePath().getParent().resolve("certs"));
@@ -66,11 +66,12 @@ final class ClusterCommand {
 
   @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop exactly the processes `smpc cluster up` started.")
   static final class Down implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ClusterOptions cluster;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      Path file = Smpc.root(spec).clusterFile();
+      Path file = cluster.clusterFile();
       if (!Files.exists(file)) throw SmpcException.usage("no cluster file at %s: nothing to stop", file);
       ClusterConfig config = ClusterConfig.load(file);
       List<String> stopped = LocalCluster.down(config);

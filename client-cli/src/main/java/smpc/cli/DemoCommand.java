@@ -16,13 +16,14 @@ import smpc.sdk.VirtualMachine;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "TinySMPC's example, step by step: alice holds 25, bob holds 50; alice learns (a*b) - 5*(a+b).")
 final class DemoCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions options;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Smpc root = Smpc.root(spec);
     PrintWriter out = spec.commandLine().getOut();
-    ClusterConfig config = root.config();
+    ClusterConfig config = options.config();
     ClusterConfig started = null;
     Path tmp = null;
     if (!Cluster.isUp(config)) {
@@ -32,7 +33,7 @@ final class DemoCommand implements Callable<Integer> {
       started = LocalCluster.up(LocalCluster.withCertificates(ClusterConfig.defaults(), tmp.resolve("certs")), tmp.resolve("logs"));
       config = started;
     }
-    try (Cluster cluster = Cluster.connect(config).withTimeout(Duration.ofSeconds(root.timeoutSeconds))) {
+    try (Cluster cluster = Cluster.connect(config, options.interceptors()).withTimeout(Duration.ofSeconds(options.timeoutSeconds()))) {
       if (cluster.parties().size() < 3) throw smpc.sdk.SmpcException.usage("the demo needs three parties");
       VirtualMachine alice = cluster.vm(cluster.parties().get(0));
       VirtualMachine bob = cluster.vm(cluster.parties().get(1));

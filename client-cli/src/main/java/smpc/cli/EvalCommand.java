@@ -32,6 +32,8 @@ import smpc.sdk.SmpcException;
     "Expressions: the operators and functions below, unary minus, parentheses, integer and real literals and"
         + " stored names; elementwise on vectors with scalar broadcast. Private operands are shared automatically."})
 final class EvalCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
   CommandSpec spec;
 
   /** Keeps the spec and adds a help section after the options: every operator and function of the language. */
@@ -90,7 +92,7 @@ final class EvalCommand implements Callable<Integer> {
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
-    try (Cluster c = Smpc.root(spec).connect().withNumerics(numerics)) {
+    try (Cluster c = cluster.connect().withNumerics(numerics)) {
       List<String> computing = parties != null ? parties : c.parties();
       Evaluation ev = c.evaluate(List.of(new Compiler.Output(expr, revealTo, null, name)), computing);
       long[] values = revealTo != null ? ev.revealed().get(0) : null;

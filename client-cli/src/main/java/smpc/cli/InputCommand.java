@@ -16,6 +16,8 @@ import smpc.sdk.SmpcException;
 
 @Command(name = "input", mixinStandardHelpOptions = true, description = "Store a private value on a party: one number is a scalar, several a vector; a number with a decimal point (or exponent) makes it real.")
 final class InputCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--party", required = true, description = "The owner.")
@@ -45,7 +47,7 @@ final class InputCommand implements Callable<Integer> {
       v[i] = Csv.number(texts.get(i), where);
       real |= texts.get(i).contains(".") || texts.get(i).toLowerCase().contains("e");
     }
-    try (Cluster c = Smpc.root(spec).connect()) {
+    try (Cluster c = cluster.connect()) {
       c.vm(party);
       var cat = c.catalog();
       if (cat.contains(name)) throw SmpcException.usage("value '%s' already exists (on %s)", name, String.join(", ", cat.holders(name)));

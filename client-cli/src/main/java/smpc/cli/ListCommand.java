@@ -10,6 +10,8 @@ import smpc.sdk.Cluster;
 
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List stored values (names and metadata only).")
 final class ListCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--party", paramLabel = "P", description = "Only the values stored on P.")
@@ -17,7 +19,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Cluster c = Smpc.root(spec).connect()) {
+    try (Cluster c = cluster.connect()) {
       if (party != null) c.vm(party);
       var out = spec.commandLine().getOut();
       out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "LENGTH", "HELD BY");

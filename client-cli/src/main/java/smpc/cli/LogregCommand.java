@@ -32,10 +32,6 @@ import smpc.sdk.SmpcException;
 final class LogregCommand {
   @Spec CommandSpec spec;
 
-  Smpc root() {
-    return Smpc.root(spec);
-  }
-
   /** A party's CSV file: P:FILE (features or rows) or P:FILE:COLUMN (labels). */
   record Source(String party, Path file, String column) {
     static Source parse(String text, boolean withColumn) {
@@ -109,7 +105,7 @@ final class LogregCommand {
       "shares. Prints a progress bar with the loss per epoch (to stderr) and the training accuracy."})
   static final class Train implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @ParentCommand LogregCommand parent;
+    @picocli.CommandLine.Mixin ClusterOptions cluster;
 
     @Option(names = "--features", paramLabel = "P:FILE.csv", description = "Every column of FILE is a feature; P holds them.")
     String features;
@@ -154,7 +150,7 @@ final class LogregCommand {
         throw SmpcException.usage("%s", e.getMessage());
       }
       List<String> created = new ArrayList<>();
-      try (Cluster c = parent.root().connect().withTimeout(Duration.ofSeconds(Math.max(parent.root().timeoutSeconds, 600)))) {
+      try (Cluster c = cluster.connect().withTimeout(Duration.ofSeconds(Math.max(cluster.timeoutSeconds(), 600)))) {
         if (name != null && c.catalog().contains(name)) throw SmpcException.usage("value '%s' already exists", name);
         int d, n;
         String labelOwner;
@@ -248,7 +244,7 @@ final class LogregCommand {
         return 0;
       } finally {
         if (!created.isEmpty()) {
-          try (Cluster c = parent.root().connect()) {
+          try (Cluster c = cluster.connect()) {
             for (String v : created) {
               try {
                 c.delete(v);
@@ -267,7 +263,7 @@ final class LogregCommand {
       "revealed to one party only. Prints one probability per line (--json: one object)."})
   static final class Predict implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @ParentCommand LogregCommand parent;
+    @picocli.CommandLine.Mixin ClusterOptions cluster;
 
     @Option(names = "--model", required = true, description = "The model's name.")
     String model;
@@ -287,7 +283,7 @@ final class LogregCommand {
       Table t = Table.read(fs.file());
       int d = t.header().size();
       String x = temp("px");
-      try (Cluster c = parent.root().connect()) {
+      try (Cluster c = cluster.connect()) {
         c.vm(fs.party());
         c.vm(revealTo);
         c.catalog().resolve(model);

@@ -16,6 +16,8 @@ import smpc.sdk.SmpcException;
 
 @Command(name = "reveal", mixinStandardHelpOptions = true, description = "Reconstruct a shared value to one party only and print it.")
 final class RevealCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "NAME")
@@ -29,7 +31,7 @@ final class RevealCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Cluster c = Smpc.root(spec).connect()) {
+    try (Cluster c = cluster.connect()) {
       c.vm(to);
       Catalog cat = c.catalog();
       ValueMeta v = cat.resolve(name);

@@ -11,6 +11,8 @@ import smpc.sdk.SmpcException;
 
 @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a value (a private value, or every share of a shared one).")
 final class RmCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "NAME")
@@ -18,7 +20,7 @@ final class RmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Cluster c = Smpc.root(spec).connect()) {
+    try (Cluster c = cluster.connect()) {
       List<String> from = c.delete(name);
       if (from.isEmpty()) throw SmpcException.usage("unknown value name '%s'", name);
       spec.commandLine().getOut().printf("removed %s from %s%n", name, String.join(", ", from));

@@ -11,6 +11,8 @@ import smpc.sdk.Cluster;
 
 @Command(name = "share", mixinStandardHelpOptions = true, description = "Split a private value additively among its owner and other parties (TinySMPC's share).")
 final class ShareCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "NAME")
@@ -24,7 +26,7 @@ final class ShareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Cluster c = Smpc.root(spec).connect()) {
+    try (Cluster c = cluster.connect()) {
       List<String> parties = c.share(name, with, as);
       spec.commandLine().getOut().printf("%s is now shared among %s%n", as != null ? as : name, String.join(", ", parties));
       return 0;

@@ -1,13 +1,10 @@
 package smpc.cli;
 
-import java.nio.file.Path;
-import java.time.Duration;
+import io.grpc.ClientInterceptor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import smpc.net.Version;
-import smpc.sdk.Cluster;
-import smpc.sdk.ClusterConfig;
 import smpc.sdk.SmpcException;
 
 /** {@code smpc}: the coordinator and the user's tool. */
@@ -17,31 +14,11 @@ public final class Smpc {
   /** gRPC logs connection noise at INFO; the CLI reports failures itself, as one line. Held so it is not collected. */
   private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
 
-  @Option(names = "--cluster", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
-      description = "Cluster file (default: $SMPC_CLUSTER or ~/.smpc/cluster.json; without one, the default"
-          + " endpoints 127.0.0.1:50050 (dealer) and 50051.. (alice, bob, carol)).")
-  Path clusterFile;
+  @Mixin(name = ClusterOptions.NAME) ClusterOptions cluster = new ClusterOptions();
 
-  @Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SECONDS", defaultValue = "60",
-      description = "Deadline of each session and call (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
-
-  Path clusterFile() {
-    return clusterFile != null ? clusterFile : ClusterConfig.defaultFile();
-  }
-
-  ClusterConfig config() {
-    if (clusterFile != null && !clusterFile.toFile().exists()) throw SmpcException.usage("cluster file %s does not exist", clusterFile);
-    return ClusterConfig.loadOrDefaults(clusterFile());
-  }
-
-  Cluster connect() {
-    if (timeoutSeconds < 1) throw SmpcException.usage("--timeout must be at least 1 second, got %d", timeoutSeconds);
-    return Cluster.connect(config()).withTimeout(Duration.ofSeconds(timeoutSeconds));
-  }
-
-  static Smpc root(CommandLine.Model.CommandSpec spec) {
-    return (Smpc) spec.root().userObject();
+  /** @param interceptors see every call the commands make (auditing, metrics; tests use it to fake a faulty party) */
+  Smpc(ClientInterceptor... interceptors) {
+    cluster.interceptors = interceptors;
   }
 
   /** The subcommands, in help order; built by need, since picocli's model of all of them costs ~0.1 s at start. */
@@ -68,6 +45,11 @@ public final class Smpc {
     return commandLine(COMMANDS.keySet());
   }
 
+  /** The whole command tree, its calls going through {@code interceptors}. */
+  static CommandLine commandLine(ClientInterceptor... interceptors) {
+    return commandLine(COMMANDS.keySet(), interceptors);
+  }
+
   /**
    * The tree for these arguments: only the named subcommand when the first word after the root options
    * names one (help and usage errors then read the same as with the whole tree), else all of them.
@@ -81,8 +63,8 @@ public final class Smpc {
     return commandLine();
   }
 
-  private static CommandLine commandLine(java.util.Set<String> names) {
-    CommandLine cl = new CommandLine(new Smpc());
+  private static CommandLine commandLine(java.util.Set<String> names, ClientInterceptor... interceptors) {
+    CommandLine cl = new CommandLine(new Smpc(interceptors));
     COMMANDS.forEach((name, make) -> {
       if (names.contains(name)) cl.addSubcommand(make.get());
     });

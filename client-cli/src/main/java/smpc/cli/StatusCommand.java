@@ -10,11 +10,13 @@ import smpc.sdk.Cluster;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Health, version and stored values of every party and the dealer; exit 0 only when all are healthy.")
 final class StatusCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    try (Cluster c = Smpc.root(spec).connect()) {
+    try (Cluster c = cluster.connect()) {
       Map<String, ProcessStatus> status = c.status();
       var out = spec.commandLine().getOut();
       status.forEach((name, s) -> {

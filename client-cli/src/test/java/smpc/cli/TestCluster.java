@@ -73,13 +73,18 @@ final class TestCluster implements AutoCloseable {
 
   /** Runs the CLI in this JVM against this cluster, capturing its output. */
   Result cli(String... args) {
+    return cli(new io.grpc.ClientInterceptor[0], args);
+  }
+
+  /** Runs the CLI in this JVM with its calls going through {@code interceptors}. */
+  Result cli(io.grpc.ClientInterceptor[] interceptors, String... args) {
     StringWriter out = new StringWriter(), err = new StringWriter();
     List<String> all = new ArrayList<>(List.of(args));
     if (!all.contains("--cluster")) {
       all.add("--cluster");
       all.add(file.toString());
     }
-    int code = Smpc.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all.toArray(String[]::new));
+    int code = Smpc.commandLine(interceptors).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }
 

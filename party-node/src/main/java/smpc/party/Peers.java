@@ -31,10 +31,6 @@ final class Peers implements AutoCloseable {
     return addresses.containsKey(party);
   }
 
-  boolean knows(String party) {
-    return party.equals(me) || addresses.containsKey(party);
-  }
-
   String address(String party) {
     String a = addresses.get(party);
     if (a == null) throw precondition("party '%s' is not a known peer of %s (known: %s)", party, me, addresses.keySet());

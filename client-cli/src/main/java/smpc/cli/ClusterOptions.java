@@ -1,0 +1,66 @@
+package smpc.cli;
+
+import io.grpc.ClientInterceptor;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import smpc.sdk.Cluster;
+import smpc.sdk.ClusterConfig;
+import smpc.sdk.SmpcException;
+
+/**
+ * --cluster and --timeout, for every command that talks to a cluster. A picocli mixin that every command and
+ * the root include, so the options may stand before or after the subcommand's name; the setters file the
+ * values in the root's instance (picocli's "global option" pattern), which is the one the commands read.
+ */
+final class ClusterOptions {
+  static final String NAME = "cluster-options";
+
+  @Spec(Spec.Target.MIXEE) private CommandSpec mixee;
+  private Path clusterFile;
+  private int timeoutSeconds = 60;
+  ClientInterceptor[] interceptors = {}; // set on the root's instance by Smpc
+
+  @Option(names = "--cluster", paramLabel = "FILE",
+      description = "Cluster file (default: $SMPC_CLUSTER or ~/.smpc/cluster.json; without one, the default"
+          + " endpoints 127.0.0.1:50050 (dealer) and 50051.. (alice, bob, carol)).")
+  void setClusterFile(Path file) {
+    root().clusterFile = file;
+  }
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", description = "Deadline of each session and call (default: 60).")
+  void setTimeout(int seconds) {
+    root().timeoutSeconds = seconds;
+  }
+
+  private ClusterOptions root() {
+    return (ClusterOptions) mixee.root().mixins().get(NAME).userObject();
+  }
+
+  Path clusterFile() {
+    Path f = root().clusterFile;
+    return f != null ? f : ClusterConfig.defaultFile();
+  }
+
+  ClusterConfig config() {
+    Path f = root().clusterFile;
+    if (f != null && !f.toFile().exists()) throw SmpcException.usage("cluster file %s does not exist", f);
+    return ClusterConfig.loadOrDefaults(clusterFile());
+  }
+
+  ClientInterceptor[] interceptors() {
+    return root().interceptors;
+  }
+
+  int timeoutSeconds() {
+    return root().timeoutSeconds;
+  }
+
+  Cluster connect() {
+    int t = timeoutSeconds();
+    if (t < 1) throw SmpcException.usage("--timeout must be at least 1 second, got %d", t);
+    return Cluster.connect(config(), root().interceptors).withTimeout(Duration.ofSeconds(t));
+  }
+}
