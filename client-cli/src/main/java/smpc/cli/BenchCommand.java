@@ -16,8 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import smpc.core.expr.Compiler;
-import smpc.core.expr.Parser;
 import smpc.sdk.Cluster;
 import smpc.sdk.ClusterConfig;
 import smpc.sdk.Evaluation;
@@ -255,10 +253,10 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private List<Run> time(Cluster c, String expr, java.util.function.BiPredicate<long[], Integer> check) {
-    List<Compiler.Output> out = List.of(Compiler.Output.reveal(Parser.parse(expr), ps(c).get(ps(c).size() - 1)));
+    String to = ps(c).get(ps(c).size() - 1);
     return measure(() -> {
       long t0 = System.nanoTime();
-      Evaluation ev = c.evaluate(out, ps(c));
+      Evaluation ev = c.sessions().evaluate(expr, to, null, ps(c));
       double s = (System.nanoTime() - t0) / 1e9;
       long[] result = ev.revealed().get(0);
       return new Run(s, ev.rounds(), ev.bytesSent(), ev.dealerBytes(), check.test(result, ev.scales().get(0)));

@@ -17,11 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import smpc.core.expr.Builtin;
-import smpc.core.expr.Compiler;
-import smpc.core.expr.Expr;
 import smpc.core.expr.Numerics;
 import smpc.core.expr.Operator;
-import smpc.core.expr.Parser;
 import smpc.core.protocol.Material;
 import smpc.sdk.Cluster;
 import smpc.sdk.Evaluation;
@@ -84,17 +81,15 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (revealTo == null && name == null) throw SmpcException.usage("say where the result goes: --reveal-to P and/or --name OUT");
-    Expr expr;
     Numerics numerics;
     try {
       numerics = Numerics.parse(numeric);
-      expr = Parser.parse(expression);
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
     try (Cluster c = cluster.connect().withNumerics(numerics)) {
       List<String> computing = parties != null ? parties : c.parties();
-      Evaluation ev = c.evaluate(List.of(new Compiler.Output(expr, revealTo, null, name)), computing);
+      Evaluation ev = c.sessions().evaluate(expression, revealTo, name, computing);
       long[] values = revealTo != null ? ev.revealed().get(0) : null;
       int scale = revealTo != null ? ev.scales().get(0) : 0;
       int f = c.config().fracBitsOrDefault();

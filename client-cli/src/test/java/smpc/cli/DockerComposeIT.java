@@ -40,7 +40,7 @@ class DockerComposeIT {
     int base = TestCluster.freeBasePort(4);
     java.nio.file.Path certs = java.nio.file.Files.createTempDirectory("smpc-compose-certs");
     java.nio.file.Files.setPosixFilePermissions(certs, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")); // the containers' user
-    CertsCommand.Init.create(certs, List.of("alice", "bob", "carol"), List.of(), 1, true); // the containers' user reads them
+    Certificates.create(certs, List.of("alice", "bob", "carol"), List.of(), 1, true); // the containers' user reads them
     Map<String, String> env = Map.of("BASE_IMAGE", Docker.baseImage(), "DEALER_PORT", Integer.toString(base),
         "ALICE_PORT", Integer.toString(base + 1), "BOB_PORT", Integer.toString(base + 2), "CAROL_PORT", Integer.toString(base + 3),
         "SMPC_CERTS", certs.toString());

@@ -25,7 +25,7 @@ class OnePartyPerHostIT {
     List<String[]> stacks = new ArrayList<>(); // project, file
     java.nio.file.Path certs = java.nio.file.Files.createTempDirectory("smpc-onehost-certs");
     java.nio.file.Files.setPosixFilePermissions(certs, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    CertsCommand.Init.create(certs, names, List.of(), 1, true); // every host mounts the directory here (one machine)
+    Certificates.create(certs, names, List.of(), 1, true); // every host mounts the directory here (one machine)
     try {
       Docker.run(List.of("docker", "network", "create", network), Map.of(), true);
       String dealerProject = "smpc-dealer-" + tag;

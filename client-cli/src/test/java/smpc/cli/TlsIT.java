@@ -160,7 +160,7 @@ class TlsIT {
   @Test
   void strangersAndPlaintextAreTurnedAway() throws Exception {
     Path other = cluster.dir.resolve("other-ca");
-    CertsCommand.Init.create(other, List.of("alice", "bob", "carol"), List.of(), 1);
+    Certificates.create(other, List.of("alice", "bob", "carol"), List.of(), 1);
     try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(other, "admin")))) {
       assertThatThrownBy(() -> PartyGrpc.newBlockingStub(ch.c).withDeadlineAfter(5, TimeUnit.SECONDS)
           .listValues(smpc.proto.ListRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class)

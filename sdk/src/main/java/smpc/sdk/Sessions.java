@@ -66,6 +66,21 @@ public final class Sessions {
     return evaluate(outputs, parties, cat::info, cat);
   }
 
+  /**
+   * Evaluates an expression of the expression language (docs/functions.md) on {@code parties}: its result is
+   * revealed to {@code revealTo} and/or kept shared under {@code storeAs} (at least one of them).
+   */
+  public Evaluation evaluate(String expression, String revealTo, String storeAs, List<String> parties) {
+    if (revealTo == null && storeAs == null) throw SmpcException.usage("say where the result goes: --reveal-to P and/or --name OUT");
+    smpc.core.expr.Expr expr;
+    try {
+      expr = smpc.core.expr.Parser.parse(expression);
+    } catch (smpc.core.Failure e) {
+      throw SmpcException.from(e, null);
+    }
+    return evaluate(List.of(new Compiler.Output(expr, revealTo, null, storeAs)), parties);
+  }
+
   /** The catalog of some parties as this connection last read it, for evaluations that store nothing. */
   private record Known(List<String> parties, Catalog catalog) {}
 
