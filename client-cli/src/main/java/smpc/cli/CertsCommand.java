@@ -16,12 +16,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "certs", mixinStandardHelpOptions = true, description = "Certificates for mutual TLS.",
     subcommands = {CertsCommand.Init.class})
 final class CertsCommand {
+  @picocli.CommandLine.Mixin ClusterOptions cluster; // accepted everywhere, as before (scripts pass it to every command)
   @Command(name = "init", mixinStandardHelpOptions = true, description = {
       "Create a cluster CA and certificates (PEM; EC P-256) for the parties, the dealer, one client principal",
       "per party (client-NAME) and admin, in DIR: ca.pem, ca.key, NAME.pem, NAME.key. Each server certificate names",
       "its principal, localhost and 127.0.0.1 (plus --san). Keep ca.key offline; rotate by running init again",
       "into a new directory and restarting the processes with it."})
   static final class Init implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ClusterOptions cluster; // accepted everywhere, as before (scripts pass it to every command)
     @Spec CommandSpec spec;
 
     @Option(names = "--parties", split = ",", defaultValue = "alice,bob,carol", description = "Party names (default: ${DEFAULT-VALUE}).")

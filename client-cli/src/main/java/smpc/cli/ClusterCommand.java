@@ -14,6 +14,7 @@ import smpc.sdk.SmpcException;
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Start or stop a local cluster (dealer + one party-node per party) on 127.0.0.1.",
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Down.class})
 final class ClusterCommand {
+  @picocli.CommandLine.Mixin ClusterOptions cluster; // accepted everywhere, as before (scripts pass it to every command)
   @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the dealer (at the base port) and the parties (base+1, base+2, ...); wait until all are healthy.")
   static final class Up implements Callable<Integer> {
     @picocli.CommandLine.Mixin ClusterOptions cluster;

@@ -30,6 +30,7 @@ import smpc.sdk.SmpcException;
 @Command(name = "logreg", mixinStandardHelpOptions = true, description = "Logistic regression on secret-shared data.",
     subcommands = {LogregCommand.Train.class, LogregCommand.Predict.class})
 final class LogregCommand {
+  @picocli.CommandLine.Mixin ClusterOptions cluster; // accepted everywhere, as before (scripts pass it to every command)
   @Spec CommandSpec spec;
 
   /** A party's CSV file: P:FILE (features or rows) or P:FILE:COLUMN (labels). */
