@@ -23,7 +23,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import smpc.net.Version;
 import smpc.net.Chunks;
-import smpc.net.Tls;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.PlanRunner;
 import smpc.core.protocol.StoredValue;
@@ -57,6 +56,11 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final ExecutorService io;
   private final int fracBits;
   private final Map<ByteString, Session> active = new ConcurrentHashMap<>();
+  private final Authorizer authorizer;
+  /** Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. */
+  private final Map<ByteString, EarlyAbort> earlyAborts = new ConcurrentHashMap<>();
+
+  private record EarlyAbort(Authorizer.Principal by, long until) {}
 
   PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits) {
     this.peers = peers;
@@ -64,33 +68,16 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     this.mailbox = mailbox;
     this.io = io;
     this.fracBits = fracBits;
+    this.authorizer = new Authorizer(peers.me);
   }
 
   boolean isActive(ByteString session) {
     return active.containsKey(session);
   }
 
-  /** With TLS: the caller is this party's own client principal (client-NAME) or admin. */
-  private boolean ownClient() {
-    String c = Tls.caller(), role = Tls.callerRole();
-    return c == null || (Tls.ADMIN.equals(role) && c.equals(Tls.ADMIN_NAME))
-        || (Tls.CLIENT.equals(role) && c.equals(Tls.CLIENT_PREFIX + peers.me));
-  }
-
-  private void requireOwnClient(String what, Object... args) {
-    Tls.require(ownClient(), what + " (needs %s or %s)", concat(args, Tls.CLIENT_PREFIX + peers.me, Tls.ADMIN_NAME));
-  }
-
-  private static Object[] concat(Object[] a, Object... b) {
-    Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
   @Override
   public StreamObserver<InputChunk> input(StreamObserver<ValueInfo> resp) {
-    boolean allowed = ownClient();
-    String caller = Tls.caller(), role = Tls.callerRole();
+    Authorizer.Principal caller = authorizer.caller();
     return new StreamObserver<>() {
       private ValueInfo info;
       private long[] data;
@@ -103,10 +90,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         try {
           if (info == null) {
             String name = ValueStore.checkName(c.getName());
-            if (!allowed) {
-              throw denied("%s '%s' may not store values on %s (needs %s%s or %s)", role, caller, peers.me, Tls.CLIENT_PREFIX, peers.me,
-                  Tls.ADMIN_NAME);
-            }
+            authorizer.input(caller);
             if (c.getDtype() == DType.REAL && c.getFracBits() != fracBits) {
               throw precondition("real input '%s' is encoded with %d fractional bits but %s uses %d", name, c.getFracBits(),
                   peers.me, fracBits);
@@ -154,13 +138,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void getValue(NameRequest req, StreamObserver<ValueChunk> resp) {
     Chunks.Download<ValueChunk> download = Chunks.download(resp);
+    Authorizer.Principal caller = authorizer.caller();
     offload(resp, () -> {
+      authorizer.read(caller, req.getName()); // before anything about the name is told
       ValueInfo info = store.info(req.getName()); // checks first: the data is read only for an allowed caller
       if (info == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me);
       if (info.getKind() != Kind.PRIVATE) {
         throw denied("value '%s' on %s is a share; shares never leave a party outside the protocol", req.getName(), peers.me);
       }
-      requireOwnClient("read %s's private value '%s'", peers.me, req.getName());
       StoredValue v = store.get(req.getName());
       if (v == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me); // deleted meanwhile
       byte[] bytes = Packing.toBytes(v.data());
@@ -176,15 +161,20 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
+    Authorizer.Principal caller = authorizer.caller();
     offload(resp, () -> {
-      requireOwnClient("delete values on %s", peers.me);
+      authorizer.delete(caller, req.getName());
       reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName())).build());
     });
   }
 
   @Override
   public void listValues(ListRequest req, StreamObserver<ListReply> resp) {
-    offload(resp, () -> reply(resp, ListReply.newBuilder().addAllValues(store.list()).build()));
+    Authorizer.Principal caller = authorizer.caller();
+    offload(resp, () -> {
+      authorizer.list(caller);
+      reply(resp, ListReply.newBuilder().addAllValues(store.list()).build());
+    });
   }
 
   @Override
@@ -197,27 +187,24 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void abort(AbortRequest req, StreamObserver<AbortReply> resp) {
     guard(resp, () -> {
-      Tls.require(!Tls.DEALER.equals(Tls.callerRole()), "abort sessions");
+      Authorizer.Principal caller = authorizer.caller();
       Session s = active.get(req.getSessionId());
+      boolean now = authorizer.abort(caller, s != null ? s.requester : null);
       if (s != null) s.fail(Status.ABORTED.withDescription("session aborted: " + req.getReason()).asRuntimeException());
-      else mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
+      else if (now) mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
+      else earlyAbort(req.getSessionId(), caller);
       reply(resp, AbortReply.newBuilder().setWasRunning(s != null).build());
     });
   }
 
   @Override
-  public void execute(ExecuteRequest req, StreamObserver<ExecuteReply> resp) {
+  public void execute(ExecuteRequest asked, StreamObserver<ExecuteReply> resp) {
     Chunks.Download<ExecuteReply> download = Chunks.download(resp);
     offload(resp, () -> {
-      Tls.require(Tls.CLIENT.equals(Tls.callerRole()) || Tls.ADMIN.equals(Tls.callerRole()), "run sessions (clients and admin do)");
-      // results revealed here go to this party's client; its private values enter only sessions its own
-      // client (or admin) runs: sharing a value is that consent
-      for (smpc.proto.Instr i : req.getPlan().getInstrsList()) {
-        if (!i.getParty().equals(peers.me)) continue;
-        if (i.getOp() == smpc.proto.Op.REVEAL) requireOwnClient("receive results revealed to %s", peers.me);
-        if (i.getOp() == smpc.proto.Op.SHARE) requireOwnClient("use %s's private value '%s'", peers.me, i.getName());
-      }
-      Session s = open(req);
+      Authorizer.Principal caller = authorizer.caller();
+      // every STORE's owner is the caller's organisation from here on, never the request's
+      ExecuteRequest req = asked.toBuilder().setPlan(authorizer.execute(caller, asked.getPlan(), asked.getPartiesList(), store::info)).build();
+      Session s = open(req, caller);
       GrpcDealerLink dealer = null;
       long t0 = System.nanoTime();
       try {
@@ -272,7 +259,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     }
   }
 
-  private Session open(ExecuteRequest req) {
+  private Session open(ExecuteRequest req, Authorizer.Principal caller) {
     ByteString id = req.getSessionId();
     if (id.size() != 16) throw invalid("session id must have 16 bytes, got %d", id.size());
     List<String> parties = req.getPartiesList();
@@ -288,8 +275,11 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     if (req.getFracBits() != 0 && req.getFracBits() != fracBits) {
       throw precondition("session uses %d fractional bits but %s is configured with %d", req.getFracBits(), peers.me, fracBits);
     }
+    EarlyAbort early = earlyAborts.remove(id);
+    if (early != null && early.by().equals(caller)) mailbox.end(id);
     if (mailbox.isEnded(id)) throw Status.ABORTED.withDescription("session was aborted or already ran").asRuntimeException();
     Session s = new Session(id, parties, me, req.getDeadlineUnixMs());
+    s.requester = caller;
     if (active.putIfAbsent(id, s) != null) throw exists("session is already running");
     if (mailbox.isEnded(id)) { // an Abort raced with this start
       active.remove(id);
@@ -299,6 +289,13 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     Context.current().addListener(ctx -> s.fail(Status.CANCELLED.withDescription("the coordinator cancelled the session")
         .asRuntimeException()), Runnable::run);
     return s;
+  }
+
+  /** Remembers a client's abort of a session not running here (yet), for as long as a session may last. */
+  private void earlyAbort(ByteString id, Authorizer.Principal by) {
+    long now = System.currentTimeMillis();
+    earlyAborts.values().removeIf(e -> e.until() < now);
+    if (earlyAborts.size() < 100_000) earlyAborts.put(id, new EarlyAbort(by, now + MAX_SESSION_MS));
   }
 
   /** A revealed output split into messages under gRPC's size limit (slices share the bytes). */

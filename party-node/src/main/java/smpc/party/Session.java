@@ -18,6 +18,8 @@ final class Session {
   final long deadline;
   /** Completes exceptionally with the reason when the session fails (abort, unreachable peer). */
   final CompletableFuture<Void> failure = new CompletableFuture<>();
+  /** The caller whose Execute runs it here (null on a plaintext server): it may abort it. */
+  volatile Authorizer.Principal requester;
 
   Session(ByteString id, List<String> parties, int me, long deadline) {
     this.id = id;

@@ -66,7 +66,7 @@ final class ValueStore implements AutoCloseable {
     for (PlanRunner.Store s : batch) {
       String name = checkName(s.value().info().getName());
       ValueInfo old = infos.get(name);
-      if (old != null && !(s.replace() && replaceable(old))) throw exists("value '%s' already exists on %s", name, me);
+      if (old != null && !(s.replace() && replaceable(old, s.value().info()))) throw exists("value '%s' already exists on %s", name, me);
     }
   }
 
@@ -79,9 +79,14 @@ final class ValueStore implements AutoCloseable {
     for (StoredValue v : values) infos.put(v.info().getName(), v.info());
   }
 
-  /** Only this party's own private value may be replaced by its share (the seed's share()). */
-  private boolean replaceable(ValueInfo old) {
-    return old.getKind() == Kind.PRIVATE && old.getOwner().equals(me);
+  /**
+   * Only this party's own private value may be replaced, by its share (the seed's share()) kept by its owner:
+   * a value stored meanwhile under a name a session may replace is not another's to replace. (Planned
+   * stores, checked before the session runs, carry no owner yet.)
+   */
+  private boolean replaceable(ValueInfo old, ValueInfo replacement) {
+    boolean sameOwner = replacement.getOwner().isEmpty() || replacement.getOwner().equals(old.getOwner());
+    return old.getKind() == Kind.PRIVATE && old.getOwner().equals(me) && sameOwner;
   }
 
   synchronized boolean delete(String name) {
