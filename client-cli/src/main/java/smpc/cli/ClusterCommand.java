@@ -32,7 +32,7 @@ final class ClusterCommand {
 
     @Option(names = "--insecure", description = {"Plaintext gRPC without authentication (development only; every process warns at",
         "start). By default every connection is mutual TLS with certificates created in certs/ beside the cluster file",
-        "(`smpc certs init`), this CLI presenting admin's."})
+        "(`smpc certs init`), this CLI presenting the client certificate of the party each action concerns."})
     boolean insecure;
 
     @Override

@@ -11,7 +11,7 @@ import smpc.sdk.ClusterConfig;
 import smpc.sdk.SmpcException;
 
 /**
- * --cluster and --timeout, for every command that talks to a cluster. A picocli mixin that every command and
+ * --cluster, --timeout and --as, for every command that talks to a cluster. A picocli mixin that every command and
  * the root include, so the options may stand before or after the subcommand's name; the setters file the
  * values in the root's instance (picocli's "global option" pattern), which is the one the commands read.
  */
@@ -21,6 +21,7 @@ final class ClusterOptions {
   @Spec(Spec.Target.MIXEE) private CommandSpec mixee;
   private Path clusterFile;
   private int timeoutSeconds = 60;
+  private String as;
   ClientInterceptor[] interceptors = {}; // set on the root's instance by Smpc
 
   @Option(names = "--cluster", paramLabel = "FILE",
@@ -35,6 +36,13 @@ final class ClusterOptions {
     root().timeoutSeconds = seconds;
   }
 
+  @Option(names = "--as", paramLabel = "PARTY",
+      description = "Act as this party's client only (default: the cluster file's \"as\"; else, with every client's"
+          + " certificate at hand, the client of the party each action concerns).")
+  void setAs(String party) {
+    root().as = party;
+  }
+
   private ClusterOptions root() {
     return (ClusterOptions) mixee.root().mixins().get(NAME).userObject();
   }
@@ -47,7 +55,8 @@ final class ClusterOptions {
   ClusterConfig config() {
     Path f = root().clusterFile;
     if (f != null && !f.toFile().exists()) throw SmpcException.usage("cluster file %s does not exist", f);
-    return ClusterConfig.loadOrDefaults(clusterFile());
+    ClusterConfig c = ClusterConfig.loadOrDefaults(clusterFile());
+    return root().as != null ? c.withAs(root().as) : c;
   }
 
   ClientInterceptor[] interceptors() {
@@ -61,6 +70,8 @@ final class ClusterOptions {
   Cluster connect() {
     int t = timeoutSeconds();
     if (t < 1) throw SmpcException.usage("--timeout must be at least 1 second, got %d", t);
-    return Cluster.connect(config(), root().interceptors).withTimeout(Duration.ofSeconds(t));
+    java.io.PrintWriter err = mixee.commandLine().getErr();
+    return Cluster.connect(config(), root().interceptors).withTimeout(Duration.ofSeconds(t))
+        .onPicked(p -> err.printf("smpc: acting as %s (--as PARTY acts as one party's client only)%n", p));
   }
 }

@@ -61,7 +61,10 @@ public final class LocalCluster {
     return copy;
   }
 
-  /** The config with mutual TLS, using (or first creating) the certificates in {@code certs}; the CLI presents admin's. */
+  /**
+   * The config with mutual TLS, using (or first creating) the certificates in {@code certs}; the CLI presents
+   * the client certificate of the party each action concerns (it holds them all).
+   */
   static ClusterConfig withCertificates(ClusterConfig config, Path certs) throws Exception {
     if (!Files.exists(certs.resolve("ca.pem"))) Certificates.create(certs, config.partyNames(), List.of(), 365);
     List<String> missing = config.partyNames().stream().filter(p -> !Files.exists(certs.resolve(p + ".pem"))).toList();
@@ -69,7 +72,7 @@ public final class LocalCluster {
       throw smpc.sdk.SmpcException.usage("the certificates in %s were made for other parties: none for %s (use another cluster"
           + " file directory, or remove %s to have new ones made)", certs, String.join(", ", missing), certs);
     }
-    return config.withTls(new ClusterConfig.TlsConfig(certs.toString(), "admin"));
+    return config.withTls(new ClusterConfig.TlsConfig(certs.toString(), null));
   }
 
   /**
@@ -106,7 +109,7 @@ public final class LocalCluster {
     }
     Node newDealer = withPid(dealer, started);
     List<Node> parties = config.parties().stream().map(n -> withPid(n, started)).toList();
-    return new ClusterConfig(newDealer, parties, config.fracBits(), logDir.toString(), config.tls());
+    return new ClusterConfig(newDealer, parties, config.fracBits(), logDir.toString(), config.tls(), config.as());
   }
 
   private record Started(String name, String address, Process process) {}

@@ -21,7 +21,7 @@ final class ShareCommand implements Callable<Integer> {
   @Option(names = "--with", required = true, split = ",", paramLabel = "P2,P3", description = "Parties to share with besides the owner.")
   List<String> with;
 
-  @Option(names = "--as", paramLabel = "NEW", description = "Keep the shared value under this name and leave the private one (default: replace it).")
+  @Option(names = "--name", paramLabel = "NEW", description = "Keep the shared value under this name and leave the private one (default: replace it).")
   String as;
 
   @Override

@@ -26,10 +26,10 @@ class LeakIT {
   void aThousandFailedSessionsLeakNothing() throws Exception {
     try (TestCluster cluster = TestCluster.start("alice", "bob", "carol")) {
       cluster.ok("input", "--party", "alice", "--name", "v", "1", "2", "3");
-      cluster.ok("share", "v", "--with", "bob,carol", "--as", "vs");
+      cluster.ok("share", "v", "--with", "bob,carol", "--name", "vs");
       cluster.ok("input", "--party", "bob", "--name", "w", "4");
       var config = cluster.config();
-      ManagedChannel carol = Grpc.channel(config.parties().get(2).address(), config.identity());
+      ManagedChannel carol = Grpc.channel(config.parties().get(2).address(), config.identity("client-carol"));
       try {
         PartyGrpc.newBlockingStub(carol).deleteValue(NameRequest.newBuilder().setName("vs").build());
       } finally {

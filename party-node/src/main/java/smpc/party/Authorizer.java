@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.Function;
 import smpc.net.Tls;
 import smpc.proto.Instr;
-import smpc.proto.Kind;
 import smpc.proto.Op;
 import smpc.proto.Plan;
 import smpc.proto.ValueInfo;
@@ -139,7 +138,7 @@ final class Authorizer {
           p.org(), parties);
     }
     ValueInfo old = stored.apply(i.getName());
-    if (i.getReplace() && old != null && !(old.getKind() == Kind.PRIVATE && old.getOwner().equals(p.org()))) {
+    if (i.getReplace() && old != null && !old.getOwner().equals(p.org())) {
       throw denied("%s may not replace the value '%s' on %s, owned by %s (only its owner's client may)", p, i.getName(), me,
           old.getOwner().isEmpty() ? "nobody" : old.getOwner());
     }

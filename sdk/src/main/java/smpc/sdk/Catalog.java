@@ -11,9 +11,15 @@ import smpc.proto.ValueInfo;
 /** What every party stores, by name (metadata only: the coordinator never sees data or shares). */
 public final class Catalog {
   private final Map<String, Map<String, ValueInfo>> byName = new TreeMap<>(); // name -> party -> info
+  private final java.util.Set<String> unseen = new java.util.HashSet<>(); // parties that list their values only to their own client
 
   void add(String party, List<ValueInfo> values) {
     for (ValueInfo v : values) byName.computeIfAbsent(v.getName(), n -> new LinkedHashMap<>()).put(party, v);
+  }
+
+  /** A party that would not tell this client its names: its shares are taken on trust (it checks them itself). */
+  void unseen(String party) {
+    unseen.add(party);
   }
 
   public boolean contains(String name) {
@@ -58,6 +64,7 @@ public final class Catalog {
     ValueInfo s = shared.get(0);
     for (String p : s.getPartiesList()) {
       ValueInfo mine = entries.get(p);
+      if (mine == null && unseen.contains(p)) continue;
       if (mine == null || mine.getKind() != Kind.SHARED || !mine.getPartiesList().equals(s.getPartiesList())
           || mine.getLength() != s.getLength()) {
         throw SmpcException.failure("shared value '%s' is incomplete: party %s lacks its share", name, p);

@@ -47,6 +47,15 @@ public final class Cluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Told once per principal when this connection first presents it, if each action picks its own (see
+   * {@link ClusterConfig#principal}): say, to show whom the CLI acted as.
+   */
+  public Cluster onPicked(java.util.function.Consumer<String> listener) {
+    conn.picked = listener;
+    return this;
+  }
+
   /** Numeric settings of division and the nonlinear functions (default {@link Numerics#DEFAULT}). */
   public Cluster withNumerics(Numerics numerics) {
     sessions.numerics = numerics;

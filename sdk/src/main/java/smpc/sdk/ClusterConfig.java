@@ -13,29 +13,60 @@ import java.util.List;
 /**
  * Where a cluster's processes listen (and, for a local cluster, their PIDs). Without a cluster file the
  * defaults are those of `smpc cluster up` and of docker-compose.yml: dealer 50050, alice 50051,
- * bob 50052, carol 50053 on 127.0.0.1.
+ * bob 50052, carol 50053 on 127.0.0.1. {@code as} names the party whose client this client acts as.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir, TlsConfig tls) {
+public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir, TlsConfig tls, String as) {
   public ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir) {
-    this(dealer, parties, fracBits, dataDir, null);
+    this(dealer, parties, fracBits, dataDir, null, null);
   }
 
-  /** Mutual TLS: the certificates' directory and the principal this client presents (admin, or client-NAME). */
+  public ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir, TlsConfig tls) {
+    this(dealer, parties, fracBits, dataDir, tls, null);
+  }
+
+  /**
+   * Mutual TLS: the certificates' directory and the principal this client presents (client-NAME, or an
+   * administrator); without a principal, the client acting for each action's party (see {@link #principal}).
+   */
   public record TlsConfig(String dir, String principal) {}
 
-  /** This client's TLS identity, or null for a plaintext (development) cluster. */
-  public smpc.net.Tls identity() {
+  /**
+   * The principal every call presents: client-{@code as}, else the TLS principal; null when it is picked per
+   * action (a single operator's cluster, whose certificates directory holds every party's client key: the
+   * client of the party whose data or results an action concerns), or on a plaintext cluster.
+   */
+  public String principal() {
+    if (as != null) {
+      if (!partyNames().contains(as)) throw SmpcException.usage("cannot act as '%s': the cluster's parties are %s", as, String.join(", ", partyNames()));
+      return smpc.net.Tls.CLIENT_PREFIX + as;
+    }
+    return tls != null ? tls.principal() : null;
+  }
+
+  /** The TLS identity of {@code principal}, or null for a plaintext (development) cluster. */
+  public smpc.net.Tls identity(String principal) {
     if (tls == null) return null;
     try {
-      return new smpc.net.Tls(Path.of(tls.dir()), tls.principal() != null ? tls.principal() : "admin");
+      return new smpc.net.Tls(Path.of(tls.dir()), principal);
     } catch (smpc.core.Failure e) {
-      throw SmpcException.usage("%s", e.getMessage());
+      throw SmpcException.usage("%s%s", e.getMessage(), principal() == null ? " (or choose whom to act as with --as PARTY)" : "");
     }
   }
 
+  /** This client's TLS identity when it has one principal (else the first party's client, e.g. for health checks), or null. */
+  public smpc.net.Tls identity() {
+    String p = principal();
+    return identity(p != null ? p : smpc.net.Tls.CLIENT_PREFIX + parties.get(0).name());
+  }
+
   public ClusterConfig withTls(TlsConfig t) {
-    return new ClusterConfig(dealer, parties, fracBits, dataDir, t);
+    return new ClusterConfig(dealer, parties, fracBits, dataDir, t, as);
+  }
+
+  /** The same cluster, acting as {@code party}'s client only (null: picked per action). */
+  public ClusterConfig withAs(String party) {
+    return new ClusterConfig(dealer, parties, fracBits, dataDir, tls, party);
   }
 
   public static final List<String> DEFAULT_PARTIES = List.of("alice", "bob", "carol");
@@ -57,14 +88,14 @@ public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, S
 
   /**
    * The default endpoints; mutual TLS with the certificates in $SMPC_TLS_DIR, else in ./certs when it holds
-   * admin's (what docker-compose.yml mounts), presenting $SMPC_PRINCIPAL's (default admin).
+   * a cluster's (what docker-compose.yml mounts), presenting $SMPC_PRINCIPAL's (default: picked per action).
    */
   public static ClusterConfig defaults() {
     ClusterConfig c = local(DEFAULT_PARTIES, DEFAULT_BASE_PORT);
     String env = System.getenv("SMPC_TLS_DIR");
-    String principal = System.getenv("SMPC_PRINCIPAL") != null ? System.getenv("SMPC_PRINCIPAL") : "admin";
+    String principal = System.getenv("SMPC_PRINCIPAL");
     Path dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("certs");
-    if (env != null && !env.isBlank() || Files.exists(dir.resolve(principal + ".pem"))) {
+    if (env != null && !env.isBlank() || Files.exists(dir.resolve(principal != null ? principal + ".pem" : "ca.pem"))) {
       c = c.withTls(new TlsConfig(dir.toAbsolutePath().toString(), principal));
     }
     return c;

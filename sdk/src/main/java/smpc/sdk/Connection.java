@@ -9,13 +9,20 @@ import java.util.concurrent.TimeUnit;
 import smpc.net.Grpc;
 import smpc.proto.PartyGrpc;
 
-/** The channels to a cluster's processes, with this client's identity, deadline and network threads. */
+/**
+ * The channels to a cluster's processes, one per process and identity, with this client's deadline and network
+ * threads. The identity is the configured principal, else (a single operator's cluster) the client of the party
+ * an action concerns: the least privilege that lets it do that action.
+ */
 final class Connection {
   final ClusterConfig config;
   volatile Duration timeout = Duration.ofSeconds(60);
+  /** Told each principal picked per action, the first time it is used. */
+  volatile java.util.function.Consumer<String> picked = p -> {};
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final java.util.Set<String> announced = ConcurrentHashMap.newKeySet();
   private final ClientInterceptor[] interceptors;
-  private final smpc.net.Tls identity;
+  private final String principal; // null: picked per action
   // our own network threads, stopped on close: gRPC's shared ones outlive a channel in native code, and the
   // JVM waits for such threads at exit (0.3 s off every CLI command)
   private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup loops = Grpc.clientLoops();
@@ -23,7 +30,17 @@ final class Connection {
   Connection(ClusterConfig config, ClientInterceptor[] interceptors) {
     this.config = config;
     this.interceptors = interceptors;
-    this.identity = config.identity();
+    this.principal = config.principal();
+  }
+
+  /** The configured principal, or null when each action picks its own. */
+  String principal() {
+    return principal;
+  }
+
+  /** Who acts on a party's own data (its values, its catalog; the dealer: the first party's): its client. */
+  String principalFor(String party) {
+    return principal != null ? principal : smpc.net.Tls.CLIENT_PREFIX + (party != null ? party : config.partyNames().get(0));
   }
 
   String address(String party) {
@@ -34,15 +51,24 @@ final class Connection {
 
   /** The channel to a party (null: the dealer), revived first if an earlier failure left it failing. */
   ManagedChannel channel(String party) {
-    // a channel left failing by a process that has since restarted reconnects at once (callers' threads only)
-    return Grpc.revive(channelAsIs(party), 3_000);
+    return channel(party, principalFor(party));
   }
 
-  ManagedChannel channelAsIs(String party) {
+  /** The channel to a party (null: the dealer) presenting {@code as}, revived first if an earlier failure left it failing. */
+  ManagedChannel channel(String party, String as) {
+    // a channel left failing by a process that has since restarted reconnects at once (callers' threads only)
+    return Grpc.revive(channelAsIs(party, as), 3_000);
+  }
+
+  ManagedChannel channelAsIs(String party, String as) {
     String addr = party == null ? config.dealer().address() : address(party);
+    String who = config.tls() != null ? as : null;
     // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
     // (one hand-off less per call), unless a caller's interceptors might block
-    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors.length == 0, loops, interceptors));
+    ManagedChannel c = channels.computeIfAbsent(addr + " " + who,
+        k -> Grpc.channel(addr, who == null ? null : config.identity(who), interceptors.length == 0, loops, interceptors));
+    if (who != null && principal == null && announced.add(who)) picked.accept(who);
+    return c;
   }
 
   PartyGrpc.PartyBlockingStub party(String name) {

@@ -157,7 +157,36 @@ public final class Sessions {
     }
   }
 
-  private Evaluation execute(Plan plan, List<String> parties) {
+  /**
+   * Who asks each party to run a plan: the configured principal, else (picked per action) each party's own
+   * client where the plan brings in its private value (SHARE) or reveals to it — its consent — and the client
+   * of the organisation that keeps the results (a stored value's owner, else the first recipient, else the
+   * first party) at the others.
+   */
+  private Map<String, String> requesters(Plan plan, List<String> parties) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String owner = null, recipient = null;
+    java.util.Set<String> consenting = new java.util.HashSet<>();
+    for (Instr i : plan.getInstrsList()) {
+      if (i.getOp() == Op.STORE && owner == null && !i.getOwner().isEmpty()) owner = i.getOwner();
+      if (i.getOp() == Op.REVEAL && recipient == null) recipient = i.getParty();
+      if (i.getOp() == Op.SHARE || i.getOp() == Op.REVEAL) consenting.add(i.getParty());
+    }
+    String keeper = owner != null && parties.contains(owner) ? owner : recipient != null ? recipient : parties.get(0);
+    for (String p : parties) out.put(p, conn.principal() != null ? conn.principal() : conn.principalFor(consenting.contains(p) ? p : keeper));
+    return out;
+  }
+
+  /** A stored value's owner is each party's caller's organisation: one that names another would be refused. */
+  private static Plan withoutOwners(Plan plan) {
+    Plan.Builder b = plan.toBuilder();
+    for (int k = 0; k < b.getInstrsCount(); k++) if (b.getInstrs(k).getOp() == Op.STORE) b.setInstrs(k, b.getInstrs(k).toBuilder().clearOwner());
+    return b.build();
+  }
+
+  private Evaluation execute(Plan asked, List<String> parties) {
+    Map<String, String> who = requesters(asked, parties);
+    Plan plan = new java.util.HashSet<>(who.values()).size() > 1 ? withoutOwners(asked) : asked;
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
     ByteString sid = ByteString.copyFrom(id);
@@ -170,13 +199,13 @@ public final class Sessions {
       CompletableFuture<PartyResult> f = new CompletableFuture<>();
       f.whenComplete((r, e) -> { if (e != null) firstFailure.complete(null); });
       calls.put(p, f);
-      PartyGrpc.newStub(conn.channel(p)).withDeadlineAfter(conn.timeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
+      PartyGrpc.newStub(conn.channel(p, who.get(p))).withDeadlineAfter(conn.timeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
           .execute(req, observer(f));
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new));
     CompletableFuture.anyOf(all, firstFailure).exceptionally(e -> null).join();
     if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls);
-    for (String p : parties) abort(p, sid, "a party failed");
+    for (String p : parties) abort(p, who.get(p), sid, "a party failed");
     try {
       all.get(5, TimeUnit.SECONDS);
     } catch (Exception ignored) {
@@ -233,9 +262,9 @@ public final class Sessions {
   /** How parties describe an abort this coordinator asked for (see PartyService.abort). */
   private static final String ABORTED_PREFIX = "session aborted: ";
 
-  private void abort(String party, ByteString sid, String reason) {
+  private void abort(String party, String as, ByteString sid, String reason) {
     try {
-      PartyGrpc.newBlockingStub(conn.channelAsIs(party)).withDeadlineAfter(2, TimeUnit.SECONDS) // no wait for a dead party
+      PartyGrpc.newBlockingStub(conn.channelAsIs(party, as)).withDeadlineAfter(2, TimeUnit.SECONDS) // no wait for a dead party
           .abort(AbortRequest.newBuilder().setSessionId(sid).setReason(reason).build());
     } catch (StatusRuntimeException ignored) {
       // an unreachable party is the likely cause of the failure itself

@@ -126,16 +126,24 @@ public final class Values {
           .listValues(ListRequest.getDefaultInstance()));
     }
     Catalog c = new Catalog();
+    int seen = 0;
+    SmpcException refusal = null;
     for (Map.Entry<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> e : calls.entrySet()) {
       try {
         c.add(e.getKey(), e.getValue().get().getValuesList());
+        seen++;
       } catch (java.util.concurrent.ExecutionException ex) {
-        throw SmpcException.from(ex.getCause(), conn.where(e.getKey()));
+        // acting as one party's client, the others' names are theirs: what it may use is in its own list
+        boolean refused = io.grpc.Status.fromThrowable(ex.getCause()).getCode() == io.grpc.Status.Code.PERMISSION_DENIED;
+        if (!refused || conn.principal() == null) throw SmpcException.from(ex.getCause(), conn.where(e.getKey()));
+        c.unseen(e.getKey());
+        if (refusal == null) refusal = SmpcException.from(ex.getCause(), conn.where(e.getKey()));
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
         throw SmpcException.failure("interrupted");
       }
     }
+    if (seen == 0 && refusal != null) throw refusal;
     return c;
   }
 
