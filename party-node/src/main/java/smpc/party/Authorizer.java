@@ -60,7 +60,7 @@ final class Authorizer {
   }
 
   private String admin() {
-    return Tls.ADMIN_NAME + " (or " + Tls.ADMIN_NAME + "-" + me + ")";
+    return Tls.ADMIN_NAME;
   }
 
   /** Input: a new private value of this party, stored by its own client only. */

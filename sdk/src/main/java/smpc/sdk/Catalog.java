@@ -22,6 +22,11 @@ public final class Catalog {
     unseen.add(party);
   }
 
+  /** What a missing name may mean when some parties did not list their values. */
+  String unseenNote() {
+    return unseen.isEmpty() ? "" : " (" + String.join(", ", new java.util.TreeSet<>(unseen)) + " list their values only to their own client)";
+  }
+
   public boolean contains(String name) {
     return byName.containsKey(name);
   }

@@ -110,6 +110,7 @@ public final class Sessions {
     try {
       c = Compiler.compile(outputs, parties, resolve, conn.config.fracBitsOrDefault(), numerics);
     } catch (smpc.core.Failure e) {
+      if (cat != null && e.getMessage().startsWith("unknown value name")) throw SmpcException.usage("%s%s", e.getMessage(), cat.unseenNote());
       throw SmpcException.from(e, null);
     }
     try {
@@ -127,7 +128,7 @@ public final class Sessions {
   public List<String> share(String name, List<String> with, String as) {
     Catalog cat = values.catalog();
     ValueInfo v = cat.info(name);
-    if (v == null) throw SmpcException.usage("unknown value name '%s'", name);
+    if (v == null) throw SmpcException.usage("unknown value name '%s'%s", name, cat.unseenNote());
     if (v.getKind() != Kind.PRIVATE) throw SmpcException.usage("value '%s' is already shared among %s", name, v.getPartiesList());
     String target = as != null ? as : name;
     if (!target.equals(name) && cat.contains(target)) {
