@@ -23,6 +23,8 @@ final class ClusterOptions {
   private int timeoutSeconds = 60;
   private String as;
   ClientInterceptor[] interceptors = {}; // set on the root's instance by Smpc
+  /** The principals the commands' connections picked per action (on the root's instance), in order of first use. */
+  final java.util.List<String> picked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Option(names = "--cluster", paramLabel = "FILE",
       description = "Cluster file (default: $SMPC_CLUSTER or ~/.smpc/cluster.json; without one, the default"
@@ -70,8 +72,8 @@ final class ClusterOptions {
   Cluster connect() {
     int t = timeoutSeconds();
     if (t < 1) throw SmpcException.usage("--timeout must be at least 1 second, got %d", t);
-    java.io.PrintWriter err = mixee.commandLine().getErr();
+    java.util.List<String> picked = root().picked;
     return Cluster.connect(config(), root().interceptors).withTimeout(Duration.ofSeconds(t))
-        .onPicked(p -> err.printf("smpc: acting as %s (--as PARTY acts as one party's client only)%n", p));
+        .onPicked(p -> { if (!picked.contains(p)) picked.add(p); });
   }
 }

@@ -57,14 +57,24 @@ public final class Smpc {
   static CommandLine commandLine(String[] args) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--cluster") || a.equals("--timeout")) i++;
+      if (a.equals("--cluster") || a.equals("--timeout") || a.equals("--as")) i++;
       else if (!a.startsWith("-")) return commandLine(COMMANDS.containsKey(a) && !a.equals("help") ? java.util.Set.of(a) : COMMANDS.keySet());
     }
     return commandLine();
   }
 
   private static CommandLine commandLine(java.util.Set<String> names, ClientInterceptor... interceptors) {
-    CommandLine cl = new CommandLine(new Smpc(interceptors));
+    Smpc root = new Smpc(interceptors);
+    CommandLine cl = new CommandLine(root);
+    // whom a command acted as, said once, after it succeeded: a failure stays one line naming the problem
+    cl.setExecutionStrategy(parsed -> {
+      int code = new CommandLine.RunLast().execute(parsed);
+      if (code == 0 && !root.cluster.picked.isEmpty()) {
+        cl.getErr().printf("smpc: acted as %s (for each action the client of the party it concerns; --as PARTY acts as one"
+            + " party's client only)%n", String.join(", ", root.cluster.picked));
+      }
+      return code;
+    });
     COMMANDS.forEach((name, make) -> {
       if (names.contains(name)) cl.addSubcommand(make.get());
     });

@@ -263,6 +263,31 @@ class AuthorizationIT {
         "value 'pub' already exists on alice");
   }
 
+  // ---------------------------------------------------------------- least privilege in the CLI
+
+  @Test
+  void theCliPicksEachActionsClientAndSaysSoOnce() {
+    TestCluster.Result r = cluster.cli("input", "--party", "carol", "--name", "c1", "3");
+    assertThat(r.code()).as(r.err()).isZero();
+    // the input itself as client-carol; the check that the name is new asks every party as its own client
+    assertThat(r.err().lines()).containsExactly("smpc: acted as client-alice, client-bob, client-carol (for each action the client"
+        + " of the party it concerns; --as PARTY acts as one party's client only)");
+    TestCluster.Result e = cluster.cli("eval", "c1 * b", "--reveal-to", "carol");
+    assertThat(e.out()).isEqualTo("21\n");
+    assertThat(e.err().lines()).hasSize(1).first().asString()
+        .startsWith("smpc: acted as client-").contains("client-alice", "client-bob", "client-carol").doesNotContain("admin");
+  }
+
+  @Test
+  void actingAsOnePartysClientTheOthersRefuseWhatItMayNotDo() {
+    TestCluster.Result r = cluster.cli("--as", "bob", "eval", "pub * 2", "--reveal-to", "alice");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("client 'client-bob' may not receive results revealed to alice").doesNotContain("acting as");
+    assertThat(cluster.cli("--as", "bob", "eval", "pub * 2", "--reveal-to", "bob").out()).isEqualTo("10\n");
+    assertThat(cluster.cli("--as", "bob", "input", "--party", "alice", "--name", "nope", "1").err())
+        .contains("client 'client-bob' may not store values on alice (only client-alice may)");
+  }
+
   @Test
   void perPartyCallersEachConsentForTheirOwnPart() {
     // the seed example as a single operator runs it: each party is asked by its own client where its data or results are concerned

@@ -49,6 +49,19 @@ class ValueStoreTest {
     }
   }
 
+  /** A value input meanwhile under a name a session may replace is replaced only by a share its owner's session keeps. */
+  @Test
+  void aPrivateValueIsReplacedOnlyByItsOwnersShare() throws Exception {
+    try (ValueStore s = new ValueStore("alice", dir)) {
+      s.putNew(value("salary", Kind.PRIVATE, "alice", 100));
+      var bobs = new PlanRunner.Store(value("salary", Kind.SHARED, "bob", 0), true);
+      assertThatThrownBy(() -> s.commit(List.of(bobs))).hasMessageContaining("value 'salary' already exists on alice");
+      assertThat(s.get("salary").data()).containsExactly(100);
+      s.commit(List.of(new PlanRunner.Store(value("salary", Kind.SHARED, "alice", 7), true)));
+      assertThat(s.info("salary").getKind()).isEqualTo(Kind.SHARED);
+    }
+  }
+
   @Test
   void aSessionsOutputsLandTogetherOrNotAtAll() throws Exception {
     try (ValueStore s = new ValueStore("alice", dir)) {
