@@ -49,16 +49,17 @@ import smpc.proto.ValueInfo;
 /** The coordinator-facing service of a party: its store, and sessions it runs with its peers. */
 final class PartyService extends PartyGrpc.PartyImplBase {
   private static final Logger LOG = Logger.getLogger(PartyService.class.getName());
-  private static final long MAX_SESSION_MS = 3_600_000;
 
   private final Peers peers;
   private final ValueStore store;
   private final Mailbox mailbox;
   private final ExecutorService io;
   private final int fracBits;
+  private final Quotas quotas;
   private final Map<ByteString, Session> active = new ConcurrentHashMap<>();
 
-  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits) {
+  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas) {
+    this.quotas = quotas;
     this.peers = peers;
     this.store = store;
     this.mailbox = mailbox;
@@ -218,10 +219,15 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (i.getOp() == smpc.proto.Op.SHARE) requireOwnClient("use %s's private value '%s'", peers.me, i.getName());
       }
       Session s = open(req);
+      Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
       long t0 = System.nanoTime();
       try {
         checkInputs(req.getPlan(), s);
+        ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
+          ValueInfo v = store.info(name);
+          return v == null ? 0 : v.getLength();
+        });
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
@@ -241,6 +247,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
         throw e;
       } finally {
+        if (ticket != null) ticket.close();
         mailbox.end(s.id);
         peers.streams.ended(s);
         active.remove(s.id);
@@ -284,7 +291,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     for (String p : parties) if (!p.equals(peers.me)) peers.address(p);
     long now = System.currentTimeMillis();
     if (req.getDeadlineUnixMs() <= now) throw Status.DEADLINE_EXCEEDED.withDescription("session deadline already passed").asRuntimeException();
-    if (req.getDeadlineUnixMs() > now + MAX_SESSION_MS) throw invalid("session deadline is more than an hour away");
+    quotas.checkDeadline(req.getDeadlineUnixMs());
     if (req.getFracBits() != 0 && req.getFracBits() != fracBits) {
       throw precondition("session uses %d fractional bits but %s is configured with %d", req.getFracBits(), peers.me, fracBits);
     }

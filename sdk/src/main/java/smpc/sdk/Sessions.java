@@ -139,7 +139,7 @@ public final class Sessions {
     if (holders.size() < 2) throw SmpcException.usage("sharing needs at least one party besides the owner %s", v.getOwner());
     List<String> parties = conn.config.partyNames().stream().filter(holders::contains).toList();
     Plan plan = Plan.newBuilder()
-        .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(v.getOwner()))
+        .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(v.getOwner()).setLength(v.getLength()))
         .addInstrs(Instr.newBuilder().setOp(Op.STORE).addSrc(0).setName(target).setDtype(v.getDtype())
             .setReplace(target.equals(name)).setOwner(v.getOwner()))
         .build();
