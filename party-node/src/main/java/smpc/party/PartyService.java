@@ -179,7 +179,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
     offload(resp, () -> {
       requireOwnClient("delete values on %s", peers.me);
-      reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName())).build());
+      reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName(), req.getSessionId())).build());
     });
   }
 
@@ -234,7 +234,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
             dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
-        store.commit(out.stores());
+        store.commit(s.id, out.stores());
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
             req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
         List<ExecuteReply> parts = new java.util.ArrayList<>();

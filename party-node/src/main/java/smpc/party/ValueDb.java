@@ -3,7 +3,6 @@ package smpc.party;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +34,7 @@ final class ValueDb implements AutoCloseable {
   }
 
   private final Env env; // the in-memory environment when there is no directory, else null
+  private final Path dir;
   private final Options options;
   private final RocksDB db;
   private final WriteOptions synced = new WriteOptions().setSync(true);
@@ -44,16 +44,18 @@ final class ValueDb implements AutoCloseable {
 
   /** Opens (or creates) the database in {@code dir}, or one in memory only when dir is null. */
   ValueDb(Path dir) throws java.io.IOException {
+    this.dir = dir;
     env = dir == null ? new RocksMemEnv(Env.getDefault()) : null;
     options = new Options().setCreateIfMissing(true).setEnableBlobFiles(true).setMinBlobSize(4096)
         .setEnableBlobGarbageCollection(true).setWriteBufferSize(32L << 20).setKeepLogFileNum(2);
     if (env != null) options.setEnv(env);
     try {
-      db = RocksDB.open(options, dir == null ? "/smpc-memory" : Files.createDirectories(dir).toString());
+      db = RocksDB.open(options, dir == null ? "/smpc-memory" : PrivateFiles.directory(dir).toString());
     } catch (RocksDBException e) {
       options.close();
       throw new java.io.IOException("cannot open the value database in " + dir + ": " + e.getMessage(), e);
     }
+    if (dir != null) PrivateFiles.tighten(dir);
   }
 
   /** Every stored value's info, in name order. */
@@ -100,6 +102,7 @@ final class ValueDb implements AutoCloseable {
         b.put(key(INFO, v.info().getName()), v.info().toByteArray());
       }
       db.write(synced, b);
+      if (dir != null) PrivateFiles.tighten(dir);
     } catch (RocksDBException e) {
       throw new IllegalStateException("cannot store values: " + e.getMessage(), e);
     } finally {

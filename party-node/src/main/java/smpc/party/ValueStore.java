@@ -79,9 +79,25 @@ final class ValueStore implements AutoCloseable {
     for (StoredValue v : values) infos.put(v.info().getName(), v.info());
   }
 
+  /**
+   * Stores a session's values as {@link #commit} does, each marked with the session that stored it, so
+   * that if the session fails elsewhere its coordinator deletes exactly these and never a value of the
+   * same name that a concurrent session stored ({@link #delete(String, com.google.protobuf.ByteString)}).
+   */
+  void commit(com.google.protobuf.ByteString session, List<PlanRunner.Store> batch) {
+    commit(batch.stream().map(s -> new PlanRunner.Store(new StoredValue(s.value().info().toBuilder().setSessionId(session).build(),
+        s.value().data()), s.replace())).toList());
+  }
+
   /** Only this party's own private value may be replaced by its share (the seed's share()). */
   private boolean replaceable(ValueInfo old) {
     return old.getKind() == Kind.PRIVATE && old.getOwner().equals(me);
+  }
+
+  /** Deletes {@code name}; with a session id only if that session stored it. */
+  synchronized boolean delete(String name, com.google.protobuf.ByteString session) {
+    if (!session.isEmpty() && infos.containsKey(name) && !infos.get(name).getSessionId().equals(session)) return false;
+    return delete(name);
   }
 
   synchronized boolean delete(String name) {

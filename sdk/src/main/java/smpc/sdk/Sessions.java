@@ -112,10 +112,12 @@ public final class Sessions {
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
+    ByteString sid = newSessionId();
     try {
-      return run(c.plan(), parties);
+      return run(c.plan(), parties, sid);
     } catch (SmpcException e) {
-      for (Compiler.Output o : outputs) if (o.storeAs() != null) deleteQuietly(o.storeAs(), parties);
+      // only what this session stored: a concurrent session may have stored the same name and succeeded
+      for (Compiler.Output o : outputs) if (o.storeAs() != null) deleteQuietly(o.storeAs(), parties, sid);
       throw e;
     }
   }
@@ -149,18 +151,25 @@ public final class Sessions {
 
   /** Runs a plan on every party at once; on the first failure aborts the others and reports the cause. */
   Evaluation run(Plan plan, List<String> parties) {
+    return run(plan, parties, newSessionId());
+  }
+
+  private static ByteString newSessionId() {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    return ByteString.copyFrom(id);
+  }
+
+  private Evaluation run(Plan plan, List<String> parties, ByteString sid) {
     boolean stores = plan.getInstrsList().stream().anyMatch(i -> i.getOp() == Op.STORE || (i.getOp() == Op.REVEAL && !i.getName().isEmpty()));
     try {
-      return execute(plan, parties);
+      return execute(plan, parties, sid);
     } finally {
       if (stores) changed();
     }
   }
 
-  private Evaluation execute(Plan plan, List<String> parties) {
-    byte[] id = new byte[16];
-    RANDOM.nextBytes(id);
-    ByteString sid = ByteString.copyFrom(id);
+  private Evaluation execute(Plan plan, List<String> parties, ByteString sid) {
     ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(sid).addAllParties(parties)
         .setDeadlineUnixMs(System.currentTimeMillis() + conn.timeout.toMillis()).setPlan(plan)
         .setFracBits(conn.config.fracBitsOrDefault()).build();
@@ -242,10 +251,10 @@ public final class Sessions {
     }
   }
 
-  private void deleteQuietly(String name, List<String> parties) {
+  private void deleteQuietly(String name, List<String> parties, ByteString sid) {
     for (String p : parties) {
       try {
-        conn.party(p).deleteValue(NameRequest.newBuilder().setName(name).build());
+        conn.party(p).deleteValue(NameRequest.newBuilder().setName(name).setSessionId(sid).build());
       } catch (StatusRuntimeException ignored) {
         // best effort: the session failed, and the party may be the one that is down
       }
