@@ -24,8 +24,11 @@ import smpc.proto.Op;
 import smpc.proto.PartyGrpc;
 import smpc.proto.Plan;
 
-/** A party's quotas (sessions per principal, a plan's memory, the deadline) over mutual TLS, from a raw gRPC client. */
-class QuotaIT {
+/**
+ * What a cluster keeps within bounds, over mutual TLS: a party's quotas (sessions per principal, a plan's
+ * memory, the deadline) from a raw gRPC client, concurrent stores of one name, expressions too deep to compile.
+ */
+class LimitsIT {
   static final List<String> PARTIES = List.of("alice", "bob", "carol");
   static final SecureRandom RANDOM = new SecureRandom();
   static TestCluster cluster;
@@ -146,5 +149,47 @@ class QuotaIT {
     } finally {
       ch.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Two concurrent `eval --name`: at most one is acknowledged, and what it acknowledged is stored on every
+   * party afterwards; a failed one leaves nothing of its own, and deletes nobody else's value.
+   */
+  @Test
+  void concurrentStoresOfOneNameNeverLoseAnAcknowledgedValue() throws Exception {
+    cluster.ok("eval", "a + b", "--name", "keep");
+    int won = 0;
+    for (int round = 0; round < 6; round++) {
+      String name = "dup" + round;
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var first = pool.submit(() -> cluster.cli("eval", "a + 1", "--name", name));
+        var second = pool.submit(() -> cluster.cli("eval", "b + 2", "--name", name));
+        TestCluster.Result r1 = first.get(120, TimeUnit.SECONDS), r2 = second.get(120, TimeUnit.SECONDS);
+        assertThat(r1.code() == 0 && r2.code() == 0).as("both acknowledged: %s / %s", r1, r2).isFalse();
+        String list = cluster.ok("list");
+        if (r1.code() == 0 || r2.code() == 0) {
+          won++;
+          String expected = r1.code() == 0 ? "26\n" : "52\n";
+          assertThat(cluster.ok("eval", name, "--reveal-to", "alice")).as("round %d", round).isEqualTo(expected);
+        } else {
+          assertThat(list).as("round %d: both failed, nothing remains", round).doesNotContain(name + " ");
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(won).isPositive();
+    assertThat(cluster.ok("eval", "keep", "--reveal-to", "alice")).isEqualTo("75\n");
+  }
+
+  @Test
+  void anExpressionNestedAThousandDeepIsOneClearLine() {
+    TestCluster.Result r = cluster.cli("eval", "(".repeat(1000) + "a" + ")".repeat(1000), "--reveal-to", "alice");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).startsWith("smpc: error: expression nested deeper than 200 levels").doesNotContain("StackOverflow", "\tat ");
+    assertThat(r.err().strip().lines()).hasSize(1);
+    TestCluster.Result chain = cluster.cli("eval", "a" + " + a".repeat(1000), "--reveal-to", "alice");
+    assertThat(chain.err()).startsWith("smpc: error: expression nested deeper than 200 levels");
   }
 }
