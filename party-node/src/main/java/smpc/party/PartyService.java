@@ -94,6 +94,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     String caller = Tls.caller(), role = Tls.callerRole();
     return new StreamObserver<>() {
       private ValueInfo info;
+      private Quotas.Ticket memory;
       private long[] data;
       private int pos;
       private boolean failed;
@@ -118,6 +119,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             boolean real = c.getDtype() == DType.REAL;
             info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
                 .setLength(c.getLength()).setOwner(peers.me).setFracBits(real ? fracBits : 0).build();
+            memory = quotas.input(c.getLength());
             data = new long[(int) c.getLength()];
           }
           int n = c.getData().size();
@@ -127,6 +129,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         } catch (RuntimeException | OutOfMemoryError e) {
           failed = true;
           data = null;
+          if (memory != null) memory.close();
           resp.onError(e instanceof StatusRuntimeException || e instanceof Failure ? Statuses.status(e) : e instanceof OutOfMemoryError
               ? Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this input").asRuntimeException()
               : Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
@@ -136,15 +139,19 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       @Override
       public void onError(Throwable t) {
         failed = true;
+        data = null;
+        if (memory != null) memory.close();
       }
 
       @Override
       public void onCompleted() {
         if (failed) return;
         offload(resp, () -> { // storing may write to disk
-          if (info == null) throw invalid("empty input stream");
-          if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
-          store.putNew(new StoredValue(info, data));
+          try (Quotas.Ticket held = memory) { // the array is the store's (or garbage) once this ends
+            if (info == null) throw invalid("empty input stream");
+            if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
+            store.putNew(new StoredValue(info, data));
+          }
           resp.onNext(info);
           resp.onCompleted();
         });

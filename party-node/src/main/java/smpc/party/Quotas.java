@@ -35,9 +35,9 @@ final class Quotas {
     }
   }
 
-  /** A running session's share of the limits, given back once by {@link #close}. */
+  /** A running session's (or an input's) share of the limits, given back once by {@link #close}. */
   final class Ticket implements AutoCloseable {
-    private final String principal;
+    private final String principal; // null for an input, which counts no session
     private final long bytes;
     private boolean closed;
 
@@ -56,7 +56,7 @@ final class Quotas {
         if (closed) return;
         closed = true;
         reserved -= bytes;
-        if (open.merge(principal, -1, Integer::sum) == 0) open.remove(principal);
+        if (principal != null && open.merge(principal, -1, Integer::sum) == 0) open.remove(principal);
       }
     }
   }
@@ -101,15 +101,25 @@ final class Quotas {
             principal != null ? "principal " + principal : ANONYMOUS, principal != null ? "has" : "have", mine, party,
             limits.sessionsPerPrincipal());
       }
-      if (reserved + need > limits.partyBytes()) {
-        throw exhausted("%s has %d MiB of its memory budget reserved by running sessions and this plan needs about %d MiB"
-            + " more (limit %d MiB, --max-memory-mb): try again when sessions end", party, mib(reserved), mib(need),
-            mib(limits.partyBytes()));
-      }
+      reserve(need, "this plan");
       open.put(who, mine + 1);
-      reserved += need;
     }
     return new Ticket(who, need);
+  }
+
+  /** Reserves the array an input of {@code elements} is received into, until it is stored or fails. */
+  synchronized Ticket input(long elements) {
+    reserve(8 * elements, "this input");
+    return new Ticket(null, 8 * elements);
+  }
+
+  private void reserve(long need, String what) {
+    if (reserved + need > limits.partyBytes()) {
+      throw exhausted("%s has %d MiB of its memory budget reserved by running sessions and %s needs about %d MiB"
+          + " more (limit %d MiB, --max-memory-mb): try again when sessions end", party, mib(reserved), what, mib(need),
+          mib(limits.partyBytes()));
+    }
+    reserved += need;
   }
 
   synchronized long reservedBytes() {

@@ -53,6 +53,10 @@ class QuotasTest {
     assertThatThrownBy(() -> q.admit("client-dan", vector(30), 3, n -> 0))
         .hasMessage("alice has 80 MiB of its memory budget reserved by running sessions and this plan needs about 30 MiB more"
             + " (limit 100 MiB, --max-memory-mb): try again when sessions end");
+    assertThatThrownBy(() -> q.input(30 << 17)).hasMessageContaining("and this input needs about 30 MiB more (limit 100 MiB");
+    Quotas.Ticket in = q.input(10 << 17); // an input's array counts, and no session
+    q.admit("client-bob", vector(1), 3, n -> 0).close();
+    in.close();
     a.close();
     q.admit("client-dan", vector(30), 3, n -> 0).close();
     b.close();
