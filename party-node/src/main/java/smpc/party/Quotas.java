@@ -62,7 +62,7 @@ final class Quotas {
   }
 
   /** The one bucket all callers share on a plaintext cluster, where callers have no authenticated name. */
-  static final String ANONYMOUS = "every caller";
+  static final String ANONYMOUS = "the callers of this plaintext cluster";
 
   private final String party;
   private final Limits limits;

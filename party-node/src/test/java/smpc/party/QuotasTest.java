@@ -39,7 +39,7 @@ class QuotasTest {
     Quotas q = new Quotas("alice", Quotas.Limits.of(1, 0, 100, 60));
     q.admit(null, vector(1), 2, n -> 0);
     assertThatThrownBy(() -> q.admit(null, vector(1), 2, n -> 0))
-        .hasMessage("every caller already have 1 sessions open on alice (limit 1, --max-sessions-per-principal)");
+        .hasMessage("the callers of this plaintext cluster already have 1 sessions open on alice (limit 1, --max-sessions-per-principal)");
   }
 
   @Test
