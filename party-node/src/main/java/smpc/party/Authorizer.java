@@ -127,6 +127,20 @@ final class Authorizer {
     return out.build();
   }
 
+  /**
+   * The requesting principal(s) the session digest binds: the caller, or, when the request names the
+   * principal asking each party, that list, once its entry for this party is the caller.
+   */
+  String requesters(Principal p, List<String> declared, List<String> parties) {
+    if (p == null) return null;
+    if (declared.isEmpty()) return p.name();
+    int i = parties.indexOf(me);
+    if (declared.size() != parties.size() || i < 0 || !declared.get(i).equals(p.name())) {
+      throw denied("%s may not run a session whose request names %s as the principals asking its parties %s", p, declared, parties);
+    }
+    return String.join(",", declared);
+  }
+
   /** The owner of what a STORE keeps here: the caller's organisation, after the store's checks. */
   private String store(Principal p, Instr i, List<String> parties, Function<String, ValueInfo> stored) {
     if (!i.getOwner().isEmpty() && !i.getOwner().equals(p.org())) {

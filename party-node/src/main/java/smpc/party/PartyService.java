@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import smpc.net.Tls;
 import smpc.net.Version;
 import smpc.net.Chunks;
 import smpc.core.protocol.Limits;
@@ -48,13 +49,13 @@ import smpc.proto.ValueInfo;
 /** The coordinator-facing service of a party: its store, and sessions it runs with its peers. */
 final class PartyService extends PartyGrpc.PartyImplBase {
   private static final Logger LOG = Logger.getLogger(PartyService.class.getName());
-  private static final long MAX_SESSION_MS = 3_600_000;
 
   private final Peers peers;
   private final ValueStore store;
   private final Mailbox mailbox;
   private final ExecutorService io;
   private final int fracBits;
+  private final Quotas quotas;
   private final Map<ByteString, Session> active = new ConcurrentHashMap<>();
   private final Authorizer authorizer;
   /** Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. */
@@ -62,7 +63,11 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   private record EarlyAbort(Authorizer.Principal by, long until) {}
 
-  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits) {
+  /** How long an early abort waits for its session: the coordinator sends both at once. */
+  private static final long EARLY_ABORT_MS = 600_000;
+
+  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas) {
+    this.quotas = quotas;
     this.peers = peers;
     this.store = store;
     this.mailbox = mailbox;
@@ -80,6 +85,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     Authorizer.Principal caller = authorizer.caller();
     return new StreamObserver<>() {
       private ValueInfo info;
+      private Quotas.Ticket memory;
       private long[] data;
       private int pos;
       private boolean failed;
@@ -101,6 +107,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             boolean real = c.getDtype() == DType.REAL;
             info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
                 .setLength(c.getLength()).setOwner(peers.me).setFracBits(real ? fracBits : 0).build();
+            memory = quotas.input(c.getLength());
             data = new long[(int) c.getLength()];
           }
           int n = c.getData().size();
@@ -110,6 +117,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         } catch (RuntimeException | OutOfMemoryError e) {
           failed = true;
           data = null;
+          if (memory != null) memory.close();
           resp.onError(e instanceof StatusRuntimeException || e instanceof Failure ? Statuses.status(e) : e instanceof OutOfMemoryError
               ? Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this input").asRuntimeException()
               : Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
@@ -119,15 +127,19 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       @Override
       public void onError(Throwable t) {
         failed = true;
+        data = null;
+        if (memory != null) memory.close();
       }
 
       @Override
       public void onCompleted() {
         if (failed) return;
         offload(resp, () -> { // storing may write to disk
-          if (info == null) throw invalid("empty input stream");
-          if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
-          store.putNew(new StoredValue(info, data));
+          try (Quotas.Ticket held = memory) { // the array is the store's (or garbage) once this ends
+            if (info == null) throw invalid("empty input stream");
+            if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
+            store.putNew(new StoredValue(info, data));
+          }
           resp.onNext(info);
           resp.onCompleted();
         });
@@ -164,7 +176,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     Authorizer.Principal caller = authorizer.caller();
     offload(resp, () -> {
       authorizer.delete(caller, req.getName());
-      reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName())).build());
+      reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName(), req.getSessionId())).build());
     });
   }
 
@@ -205,22 +217,31 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       // every STORE's owner is the caller's organisation from here on, never the request's
       ExecuteRequest req = asked.toBuilder().setPlan(authorizer.execute(caller, asked.getPlan(), asked.getPartiesList(), store::info)).build();
       Session s = open(req, caller);
+      Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
       long t0 = System.nanoTime();
       try {
+        GrpcTransport net = new GrpcTransport(s, peers, mailbox);
+        String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
+        Agreement agreement = new Agreement(s, req, fracBits, principal, net, mailbox);
         checkInputs(req.getPlan(), s);
+        ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
+          ValueInfo v = store.info(name);
+          return v == null ? 0 : v.getLength();
+        });
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
-        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
-            dealer, store::get, fracBits).run();
+        agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
+        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
-        store.commit(out.stores());
-        LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
-            req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
+        store.commit(s.id, out.stores());
+        LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms, requested by %s, %s", s,
+            req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6,
+            principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, agreement));
         List<ExecuteReply> parts = new java.util.ArrayList<>();
         for (Revealed r : out.revealed()) parts.addAll(chunks(r));
-        parts.add(ExecuteReply.newBuilder().setStats(out.stats()).build());
+        parts.add(ExecuteReply.newBuilder().setStats(agreement.stamp(out.stats())).build());
         download.start(parts.size(), parts::get);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
@@ -228,6 +249,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
         throw e;
       } finally {
+        if (ticket != null) ticket.close();
         mailbox.end(s.id);
         peers.streams.ended(s);
         active.remove(s.id);
@@ -271,7 +293,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     for (String p : parties) if (!p.equals(peers.me)) peers.address(p);
     long now = System.currentTimeMillis();
     if (req.getDeadlineUnixMs() <= now) throw Status.DEADLINE_EXCEEDED.withDescription("session deadline already passed").asRuntimeException();
-    if (req.getDeadlineUnixMs() > now + MAX_SESSION_MS) throw invalid("session deadline is more than an hour away");
+    quotas.checkDeadline(req.getDeadlineUnixMs());
     if (req.getFracBits() != 0 && req.getFracBits() != fracBits) {
       throw precondition("session uses %d fractional bits but %s is configured with %d", req.getFracBits(), peers.me, fracBits);
     }
@@ -291,11 +313,11 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     return s;
   }
 
-  /** Remembers a client's abort of a session not running here (yet), for as long as a session may last. */
+  /** Remembers a client's abort of a session not running here (yet). */
   private void earlyAbort(ByteString id, Authorizer.Principal by) {
     long now = System.currentTimeMillis();
     earlyAborts.values().removeIf(e -> e.until() < now);
-    if (earlyAborts.size() < 100_000) earlyAborts.put(id, new EarlyAbort(by, now + MAX_SESSION_MS));
+    if (earlyAborts.size() < 100_000) earlyAborts.put(id, new EarlyAbort(by, now + EARLY_ABORT_MS));
   }
 
   /** A revealed output split into messages under gRPC's size limit (slices share the bytes). */
