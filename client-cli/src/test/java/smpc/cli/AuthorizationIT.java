@@ -289,10 +289,21 @@ class AuthorizationIT {
   }
 
   @Test
-  void perPartyCallersEachConsentForTheirOwnPart() {
+  void perPartyCallersEachConsentForTheirOwnPartWhenTheRequestNamesThem() {
     // the seed example as a single operator runs it: each party is asked by its own client where its data or results are concerned
+    var parties = List.of("alice", "bob");
+    var named = Adversary.request(Adversary.sessionId(), parties, plan(share("bob", "b"), reveal("alice", "")), 15_000).toBuilder()
+        .addAllRequesters(List.of("client-alice", "client-bob")).build();
+    assertThat(List.of(adv.start("alice", "client-alice", named), adv.start("bob", "client-bob", named)).stream().map(CompletableFuture::join))
+        .containsOnly(Status.OK);
+    // unnamed, the parties' session digests bind different callers and disagree
     Map<String, Status> r = adv.execute(new java.util.LinkedHashMap<>(Map.of("alice", "client-alice", "bob", "client-bob")),
         plan(share("bob", "b"), reveal("alice", "")));
-    assertThat(r.values()).containsOnly(Status.OK);
+    assertThat(r.values()).allSatisfy(s -> assertStatus(s, Code.FAILED_PRECONDITION, "plan disagreement"));
+    // a request naming another principal for a party than its caller is refused by that party
+    var lying = Adversary.request(Adversary.sessionId(), parties, plan(share("bob", "b"), reveal("alice", "")), 15_000).toBuilder()
+        .addAllRequesters(List.of("client-alice", "client-alice")).build();
+    assertStatus(adv.start("bob", "client-bob", lying).join(), Code.PERMISSION_DENIED,
+        "client 'client-bob' may not run a session whose request names [client-alice, client-alice] as the principals asking its parties");
   }
 }

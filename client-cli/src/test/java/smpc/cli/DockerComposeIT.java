@@ -51,7 +51,7 @@ class DockerComposeIT {
         .waitingFor("carol", Wait.forHealthcheck())
         .withStartupTimeout(Duration.ofMinutes(3));
     stack.start();
-    config = ClusterConfig.local(List.of("alice", "bob", "carol"), base).withTls(new ClusterConfig.TlsConfig(certs.toString(), "admin"));
+    config = ClusterConfig.local(List.of("alice", "bob", "carol"), base).withTls(new ClusterConfig.TlsConfig(certs.toString(), null));
   }
 
   @AfterAll

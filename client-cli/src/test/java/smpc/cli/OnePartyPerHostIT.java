@@ -44,7 +44,7 @@ class OnePartyPerHostIT {
             "DEALER", "dealer:50050", "PARTY_PORT", Integer.toString(base + 1 + i), "SMPC_CERTS", certs.toString()), true);
         connect(network, project, "party", me);
       }
-      ClusterConfig config = ClusterConfig.local(names, base).withTls(new ClusterConfig.TlsConfig(certs.toString(), "admin"));
+      ClusterConfig config = ClusterConfig.local(names, base).withTls(new ClusterConfig.TlsConfig(certs.toString(), null));
       long until = System.currentTimeMillis() + 120_000;
       while (!Cluster.isUp(config) && System.currentTimeMillis() < until) Thread.sleep(500);
       try (Cluster c = Cluster.connect(config)) {

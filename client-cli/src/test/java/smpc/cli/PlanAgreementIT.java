@@ -24,7 +24,7 @@ import smpc.proto.Plan;
 import smpc.sdk.ClusterConfig;
 
 /**
- * Real processes over mutual TLS: a hand-made coordinator (the cluster's admin certificate, raw gRPC) that
+ * Real processes over mutual TLS: a hand-made coordinator (bob's client's certificate, raw gRPC) that
  * sends each party a different plan for one session is refused by every party with the disagreement; and
  * `eval --stats` shows both digests, the computation digest equal across runs of one expression.
  */
@@ -35,7 +35,7 @@ class PlanAgreementIT {
   void partiesRefuseDifferentPlansAndReportTheirDigests() throws Exception {
     try (TestCluster cluster = TestCluster.start("alice", "bob", "carol")) {
       cluster.ok("input", "--party", "alice", "--name", "a", "25");
-      cluster.ok("share", "a", "--with", "bob,carol", "--as", "s");
+      cluster.ok("share", "a", "--with", "bob,carol", "--name", "s");
       ClusterConfig config = cluster.config();
 
       // alice and carol would send bob their raw shares of s, while bob's plan adds zero: bob's client would learn s - s_bob
@@ -51,7 +51,7 @@ class PlanAgreementIT {
       List<CompletableFuture<String>> calls = new ArrayList<>();
       try {
         for (ClusterConfig.Node n : config.parties()) {
-          ManagedChannel ch = Grpc.channel(n.address(), config.identity());
+          ManagedChannel ch = Grpc.channel(n.address(), config.identity("client-bob")); // the one bob's party takes results from
           channels.add(ch);
           ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(ByteString.copyFrom(id)).addAllParties(config.partyNames())
               .setDeadlineUnixMs(deadline).setPlan(n.name().equals("bob") ? zero : honest).setFracBits(config.fracBitsOrDefault()).build();
@@ -90,7 +90,7 @@ class PlanAgreementIT {
       // every party logged the session with its digests and the principal that asked for it
       for (String p : config.partyNames()) {
         assertThat(Files.readString(cluster.dir.resolve("logs").resolve(p + ".log")))
-            .contains("requested by admin, computation " + computation + ", session digest " + session);
+            .contains("requested by client-alice, computation " + computation + ", session digest " + session);
       }
     }
   }

@@ -32,7 +32,7 @@ final class TestCluster implements AutoCloseable {
     this.parties = parties;
   }
 
-  /** Mutual TLS everywhere (the default of `cluster up`): certificates in dir/certs, the CLI presenting admin's. */
+  /** Mutual TLS everywhere (the default of `cluster up`): certificates in dir/certs, the CLI presenting each action's client. */
   static TestCluster start(String... parties) throws IOException {
     return start(true, parties);
   }

@@ -223,7 +223,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       try {
         GrpcTransport net = new GrpcTransport(s, peers, mailbox);
         String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
-        Agreement agreement = new Agreement(s, req, fracBits, principal, net, mailbox);
+        // the plan as asked: the owners stamped here are each party's own caller's organisation
+        Agreement agreement = new Agreement(s, asked, fracBits, principal, net, mailbox);
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
           ValueInfo v = store.info(name);
