@@ -63,7 +63,7 @@ public final class LocalCluster {
 
   /** The config with mutual TLS, using (or first creating) the certificates in {@code certs}; the CLI presents admin's. */
   static ClusterConfig withCertificates(ClusterConfig config, Path certs) throws Exception {
-    if (!Files.exists(certs.resolve("ca.pem"))) Certificates.create(certs, config.partyNames(), List.of(), 365);
+    if (!Files.exists(certs.resolve(smpc.net.Trust.DIR))) Certificates.create(certs, config.partyNames(), List.of(), 365);
     List<String> missing = config.partyNames().stream().filter(p -> !Files.exists(certs.resolve(p + ".pem"))).toList();
     if (!missing.isEmpty()) {
       throw smpc.sdk.SmpcException.usage("the certificates in %s were made for other parties: none for %s (use another cluster"

@@ -42,7 +42,9 @@ final class Connection {
     String addr = party == null ? config.dealer().address() : address(party);
     // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
     // (one hand-off less per call), unless a caller's interceptors might block
-    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, identity, interceptors.length == 0, loops, interceptors));
+    // pinned: the handshake refuses any server but this party (or the dealer), certified by its own organisation
+    smpc.net.Tls tls = identity == null ? null : identity.pinned(party == null ? smpc.net.Tls.DEALER_NAME : party);
+    return channels.computeIfAbsent(addr, a -> Grpc.channel(a, tls, interceptors.length == 0, loops, interceptors));
   }
 
   PartyGrpc.PartyBlockingStub party(String name) {
