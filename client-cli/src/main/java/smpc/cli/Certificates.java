@@ -96,7 +96,13 @@ final class Certificates {
     Path caCertFile = out.resolve(Trust.DIR).resolve(org + ".pem");
     if (Files.exists(caCertFile)) throw SmpcException.usage("%s already holds organisation %s's CA (%s): use a new directory", out, org, caCertFile);
     Files.createDirectories(caCertFile.getParent());
-    Path caKeyFile = Files.createDirectories(out.resolve("ca")).resolve(org + ".key");
+    Path caDir = Files.createDirectories(out.resolve("ca"));
+    try {
+      Files.setPosixFilePermissions(caDir, PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system
+    }
+    Path caKeyFile = caDir.resolve(org + ".key");
     Instant now = Instant.now();
     KeyPair ca = keyPair();
     X500Name caName = name("smpc CA " + org, "ca", org);
