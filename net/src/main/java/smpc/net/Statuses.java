@@ -36,16 +36,50 @@ public final class Statuses {
     return status(t).getStatus().getCode();
   }
 
-  /** The one-line description of a status, a failure, or the message of any other throwable. */
+  /**
+   * The one-line description of a status, a failure, or the message of any other throwable. What gRPC's
+   * transport says of a lost or refused connection (Netty's pipeline, "io exception", "Network closed for
+   * unknown reason", TLS engine errors) means nothing to a user: it becomes one sentence of what happened.
+   */
   public static String describe(Throwable t) {
     String refused = refusal(t);
     if (refused != null) return refused;
     Throwable c = unwrap(t);
     if (c instanceof StatusRuntimeException s) {
       String d = s.getStatus().getDescription();
-      return d != null ? d : s.getStatus().getCode().toString();
+      if (d == null) return s.getStatus().getCode() == Status.Code.UNAVAILABLE ? CONNECTION_FAILED : s.getStatus().getCode().toString();
+      boolean transport = switch (s.getStatus().getCode()) {
+        case UNAVAILABLE, UNKNOWN, INTERNAL, CANCELLED -> transportInternal(d);
+        default -> false;
+      };
+      return transport ? transportSentence(d, s.getCause()) : d;
     }
     return c.getMessage() != null ? c.getMessage() : c.toString();
+  }
+
+  /** What a user reads instead of the transport's internals. */
+  public static final String CONNECTION_FAILED = "the connection failed or was lost (the process may be restarting, stopped or"
+      + " unreachable); check with `smpc status`";
+
+  /** Phrases of gRPC's and Netty's own descriptions, never of ours (ours name a party, a value or a limit). */
+  private static final java.util.List<String> TRANSPORT = java.util.List.of("channel pipeline:", "io exception",
+      "network closed for unknown reason", "connection closed after goaway", "keepalive failed", "ssl exception",
+      "sslexception", "sslhandshake", "javax.net.ssl", "not an ssl/tls record", "tls handshake", "openssl", "alpn",
+      "http/2 error code", "connection reset", "broken pipe");
+
+  private static boolean transportInternal(String description) {
+    String d = description.toLowerCase(java.util.Locale.ROOT);
+    return TRANSPORT.stream().anyMatch(d::contains);
+  }
+
+  private static String transportSentence(String description, Throwable cause) {
+    String d = (description + " " + (cause != null ? cause.getMessage() : "")).toLowerCase(java.util.Locale.ROOT);
+    if (d.contains("connection refused")) return "connection refused (the process is not running at that address); check with `smpc status`";
+    boolean tls = d.contains("ssl") || d.contains("tls") || d.contains("certificate") || d.contains("pkix");
+    if (tls && !d.contains("channel pipeline:") && !d.contains("network closed")) {
+      return "the TLS handshake failed (a certificate was not accepted, or one side does not use TLS); check with `smpc status`";
+    }
+    return CONNECTION_FAILED;
   }
 
   private static Status.Code code(Failure.Code c) {

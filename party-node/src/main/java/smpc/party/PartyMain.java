@@ -46,6 +46,22 @@ public final class PartyMain implements Callable<Integer> {
   @Option(names = "--max-buffered-mb", defaultValue = "4096", description = "Cap on peer messages buffered in memory (default: ${DEFAULT-VALUE}).")
   long maxBufferedMb;
 
+  @Option(names = "--max-sessions-per-principal", defaultValue = "${env:MAX_SESSIONS_PER_PRINCIPAL:-16}",
+      description = "Sessions one principal may have open here at once (default: ${DEFAULT-VALUE}).")
+  int maxSessionsPerPrincipal;
+
+  @Option(names = "--max-memory-mb", defaultValue = "${env:MAX_MEMORY_MB:-0}",
+      description = "Heap all running sessions may reserve together, by their plans' estimates (default: 0, 80% of the maximum heap).")
+  long maxMemoryMb;
+
+  @Option(names = "--max-session-memory-mb", defaultValue = "${env:MAX_SESSION_MEMORY_MB:-0}",
+      description = "Heap one session's plan may need (default: 0, the whole --max-memory-mb).")
+  long maxSessionMemoryMb;
+
+  @Option(names = "--max-session-seconds", defaultValue = "${env:MAX_SESSION_SECONDS:-3600}",
+      description = "How far away a session's deadline may be (default: ${DEFAULT-VALUE}).")
+  long maxSessionSeconds;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> addresses = new LinkedHashMap<>();
@@ -58,7 +74,13 @@ public final class PartyMain implements Callable<Integer> {
       addresses.put(kv[0].trim(), kv[1].trim());
     }
     smpc.net.Tls identity = tls.resolve(name, "party " + name);
-    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20, dataDir, identity);
+    Quotas.Limits quotas;
+    try {
+      quotas = Quotas.Limits.of(maxSessionsPerPrincipal, maxSessionMemoryMb, maxMemoryMb, maxSessionSeconds);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20, dataDir, identity, quotas);
     LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)")
         + ", peers " + addresses.keySet());
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));

@@ -49,12 +49,18 @@ public final class PartyNode implements AutoCloseable {
   /** @param tls this party's certificate and the cluster CA (mutual TLS everywhere), or null for plaintext */
   public static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
       int fracBits, long maxBufferedBytes, java.nio.file.Path dataDir, Tls tls) throws IOException {
+    return start(name, bind, port, peers, dealer, fracBits, maxBufferedBytes, dataDir, tls, Quotas.Limits.defaults());
+  }
+
+  /** @param quotas what sessions may take of this party (sessions per principal, memory, deadlines) */
+  static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
+      int fracBits, long maxBufferedBytes, java.nio.file.Path dataDir, Tls tls, Quotas.Limits quotas) throws IOException {
     // peer messages are filed on the transport thread; PartyService hands its blocking work to `io` itself
     // every channel is pinned to the principal this party's own configuration puts at that address
     Map<String, String> principalAt = new java.util.HashMap<>();
     peers.forEach((peer, address) -> principalAt.put(address, peer));
     principalAt.put(dealer, Tls.DEALER_NAME);
-    return start(name, peers, dealer, fracBits, maxBufferedBytes, dataDir,
+    return start(name, peers, dealer, fracBits, maxBufferedBytes, dataDir, quotas,
         address -> Grpc.channel(address, tls == null ? null : tls.pinned(principalAt.get(address)), true),
         services -> Grpc.serve(bind, port, tls, true, services));
   }
@@ -67,7 +73,12 @@ public final class PartyNode implements AutoCloseable {
    */
   public static PartyNode start(String name, ServerBuilder<?> server, Function<String, ManagedChannel> connect,
       Map<String, String> peers, String dealer, int fracBits, long maxBufferedBytes) throws IOException {
-    return start(name, peers, dealer, fracBits, maxBufferedBytes, null, connect, services -> {
+    return start(name, server, connect, peers, dealer, fracBits, maxBufferedBytes, Quotas.Limits.defaults());
+  }
+
+  static PartyNode start(String name, ServerBuilder<?> server, Function<String, ManagedChannel> connect,
+      Map<String, String> peers, String dealer, int fracBits, long maxBufferedBytes, Quotas.Limits quotas) throws IOException {
+    return start(name, peers, dealer, fracBits, maxBufferedBytes, null, quotas, connect, services -> {
       for (BindableService s : services) server.addService(s);
       return server.intercept(smpc.net.Statuses.interceptor()).build().start();
     });
@@ -78,13 +89,13 @@ public final class PartyNode implements AutoCloseable {
   }
 
   private static PartyNode start(String name, Map<String, String> peers, String dealer, int fracBits, long maxBufferedBytes,
-      java.nio.file.Path dataDir, Function<String, ManagedChannel> connect, Serve serve) throws IOException {
+      java.nio.file.Path dataDir, Quotas.Limits quotas, Function<String, ManagedChannel> connect, Serve serve) throws IOException {
     ValueStore.checkName(name);
     ExecutorService io = Executors.newCachedThreadPool(Grpc.daemonThreads("party-io"));
     Peers peerSet = new Peers(name, peers, dealer, connect);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
-    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits);
+    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas));
     Server server = serve.start(party, new PeerService(mailbox, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);

@@ -49,16 +49,17 @@ import smpc.proto.ValueInfo;
 /** The coordinator-facing service of a party: its store, and sessions it runs with its peers. */
 final class PartyService extends PartyGrpc.PartyImplBase {
   private static final Logger LOG = Logger.getLogger(PartyService.class.getName());
-  private static final long MAX_SESSION_MS = 3_600_000;
 
   private final Peers peers;
   private final ValueStore store;
   private final Mailbox mailbox;
   private final ExecutorService io;
   private final int fracBits;
+  private final Quotas quotas;
   private final Map<ByteString, Session> active = new ConcurrentHashMap<>();
 
-  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits) {
+  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas) {
+    this.quotas = quotas;
     this.peers = peers;
     this.store = store;
     this.mailbox = mailbox;
@@ -93,6 +94,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     String caller = Tls.caller(), role = Tls.callerRole();
     return new StreamObserver<>() {
       private ValueInfo info;
+      private Quotas.Ticket memory;
       private long[] data;
       private int pos;
       private boolean failed;
@@ -117,6 +119,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             boolean real = c.getDtype() == DType.REAL;
             info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
                 .setLength(c.getLength()).setOwner(peers.me).setFracBits(real ? fracBits : 0).build();
+            memory = quotas.input(c.getLength());
             data = new long[(int) c.getLength()];
           }
           int n = c.getData().size();
@@ -126,6 +129,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         } catch (RuntimeException | OutOfMemoryError e) {
           failed = true;
           data = null;
+          if (memory != null) memory.close();
           resp.onError(e instanceof StatusRuntimeException || e instanceof Failure ? Statuses.status(e) : e instanceof OutOfMemoryError
               ? Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this input").asRuntimeException()
               : Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
@@ -135,15 +139,19 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       @Override
       public void onError(Throwable t) {
         failed = true;
+        data = null;
+        if (memory != null) memory.close();
       }
 
       @Override
       public void onCompleted() {
         if (failed) return;
         offload(resp, () -> { // storing may write to disk
-          if (info == null) throw invalid("empty input stream");
-          if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
-          store.putNew(new StoredValue(info, data));
+          try (Quotas.Ticket held = memory) { // the array is the store's (or garbage) once this ends
+            if (info == null) throw invalid("empty input stream");
+            if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
+            store.putNew(new StoredValue(info, data));
+          }
           resp.onNext(info);
           resp.onCompleted();
         });
@@ -178,7 +186,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
     offload(resp, () -> {
       requireOwnClient("delete values on %s", peers.me);
-      reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName())).build());
+      reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName(), req.getSessionId())).build());
     });
   }
 
@@ -218,17 +226,22 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (i.getOp() == smpc.proto.Op.SHARE) requireOwnClient("use %s's private value '%s'", peers.me, i.getName());
       }
       Session s = open(req);
+      Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
       long t0 = System.nanoTime();
       try {
         checkInputs(req.getPlan(), s);
+        ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
+          ValueInfo v = store.info(name);
+          return v == null ? 0 : v.getLength();
+        });
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
             dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
-        store.commit(out.stores());
+        store.commit(s.id, out.stores());
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
             req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
         List<ExecuteReply> parts = new java.util.ArrayList<>();
@@ -241,6 +254,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
         throw e;
       } finally {
+        if (ticket != null) ticket.close();
         mailbox.end(s.id);
         peers.streams.ended(s);
         active.remove(s.id);
@@ -284,7 +298,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     for (String p : parties) if (!p.equals(peers.me)) peers.address(p);
     long now = System.currentTimeMillis();
     if (req.getDeadlineUnixMs() <= now) throw Status.DEADLINE_EXCEEDED.withDescription("session deadline already passed").asRuntimeException();
-    if (req.getDeadlineUnixMs() > now + MAX_SESSION_MS) throw invalid("session deadline is more than an hour away");
+    quotas.checkDeadline(req.getDeadlineUnixMs());
     if (req.getFracBits() != 0 && req.getFracBits() != fracBits) {
       throw precondition("session uses %d fractional bits but %s is configured with %d", req.getFracBits(), peers.me, fracBits);
     }

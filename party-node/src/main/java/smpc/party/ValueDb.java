@@ -3,7 +3,6 @@ package smpc.party;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,17 +23,35 @@ import smpc.proto.ValueInfo;
  * and the raw little-endian data. Every change is one write batch with a synced write-ahead log, so an
  * acknowledged value survives SIGKILL and a batch of a session's outputs lands whole or not at all.
  * Data over 4 KiB goes to blob files, so large vectors are not rewritten by compaction.
+ *
+ * <p>A full disk must neither corrupt the store nor keep {@code rm} from freeing space: RocksDB turns a
+ * failed write into a background error after which the database refuses every write, deletes included,
+ * until reopened, and a delete needs space itself (its log record, then the compaction that drops the
+ * data). So a write that would leave less than {@link #HEADROOM} free is refused before RocksDB sees it
+ * ({@link DiskFull}), deletes are not, and they use the headroom. A batch with large data is flushed at
+ * once, so that its blobs sit in a blob file of their own and its log is recycled; deleting its values then
+ * makes the whole blob file garbage, which the compaction after the delete drops from the disk.
  */
 final class ValueDb implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ValueDb.class.getName());
   private static final String INFO = "i:";
   private static final String DATA = "d:";
+  /** Free space writes leave for deletes, flushes and compactions. */
+  static final long HEADROOM = 32L << 20;
+
+  /** A write refused because the volume is (nearly) full. */
+  static final class DiskFull extends RuntimeException {
+    DiskFull(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   static {
     RocksDB.loadLibrary();
   }
 
   private final Env env; // the in-memory environment when there is no directory, else null
+  private final Path dir;
   private final Options options;
   private final RocksDB db;
   private final WriteOptions synced = new WriteOptions().setSync(true);
@@ -44,16 +61,18 @@ final class ValueDb implements AutoCloseable {
 
   /** Opens (or creates) the database in {@code dir}, or one in memory only when dir is null. */
   ValueDb(Path dir) throws java.io.IOException {
+    this.dir = dir;
     env = dir == null ? new RocksMemEnv(Env.getDefault()) : null;
     options = new Options().setCreateIfMissing(true).setEnableBlobFiles(true).setMinBlobSize(4096)
         .setEnableBlobGarbageCollection(true).setWriteBufferSize(32L << 20).setKeepLogFileNum(2);
     if (env != null) options.setEnv(env);
     try {
-      db = RocksDB.open(options, dir == null ? "/smpc-memory" : Files.createDirectories(dir).toString());
+      db = RocksDB.open(options, dir == null ? "/smpc-memory" : PrivateFiles.directory(dir).toString());
     } catch (RocksDBException e) {
       options.close();
       throw new java.io.IOException("cannot open the value database in " + dir + ": " + e.getMessage(), e);
     }
+    if (dir != null) PrivateFiles.tighten(dir);
   }
 
   /** Every stored value's info, in name order. */
@@ -88,9 +107,17 @@ final class ValueDb implements AutoCloseable {
 
   /** Writes {@code puts} and deletes {@code deletes} in one synced batch. */
   void write(List<smpc.core.protocol.StoredValue> puts, List<String> deletes) {
+    long bytes = puts.stream().mapToLong(v -> 8 * v.info().getLength() + v.info().getSerializedSize()).sum();
     lock.readLock().lock();
     try (WriteBatch b = new WriteBatch()) {
       open();
+      if (dir != null && !puts.isEmpty()) {
+        long free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
+        if (free < bytes + HEADROOM) {
+          throw new DiskFull(String.format("disk full: %d MiB free in %s, %d MiB to write and %d MiB kept for deletes",
+              free >> 20, dir, (bytes + (1 << 20) - 1) >> 20, HEADROOM >> 20));
+        }
+      }
       for (String name : deletes) {
         b.delete(key(INFO, name));
         b.delete(key(DATA, name));
@@ -100,7 +127,21 @@ final class ValueDb implements AutoCloseable {
         b.put(key(INFO, v.info().getName()), v.info().toByteArray());
       }
       db.write(synced, b);
+      if (dir != null && bytes >= 4096) {
+        try (org.rocksdb.FlushOptions now = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+          db.flush(now);
+        }
+      }
+      if (dir != null && !deletes.isEmpty()) {
+        for (String name : deletes) db.compactRange(key(DATA, name), key(DATA, name + "\0"));
+      }
+      if (dir != null) PrivateFiles.tighten(dir);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot check the free space in " + dir + ": " + e.getMessage(), e);
     } catch (RocksDBException e) {
+      if (e.getStatus() != null && e.getStatus().getSubCode() == org.rocksdb.Status.SubCode.NoSpace) {
+        throw new DiskFull("disk full: " + e.getMessage());
+      }
       throw new IllegalStateException("cannot store values: " + e.getMessage(), e);
     } finally {
       lock.readLock().unlock();

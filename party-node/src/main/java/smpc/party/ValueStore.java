@@ -1,5 +1,6 @@
 package smpc.party;
 
+import static smpc.core.Errors.exhausted;
 import static smpc.core.Errors.exists;
 import static smpc.core.Errors.invalid;
 
@@ -57,7 +58,7 @@ final class ValueStore implements AutoCloseable {
   synchronized void putNew(StoredValue v) {
     String name = checkName(v.info().getName());
     if (infos.containsKey(name)) throw exists("value '%s' already exists on %s", name, me);
-    db.write(List.of(v), List.of());
+    write(List.of(v));
     infos.put(name, v.info());
   }
 
@@ -75,13 +76,38 @@ final class ValueStore implements AutoCloseable {
     if (batch.isEmpty()) return; // most sessions only reveal: no synced write (an fsync) on their path
     checkCommit(batch);
     List<StoredValue> values = batch.stream().map(PlanRunner.Store::value).toList();
-    db.write(values, List.of());
+    write(values);
     for (StoredValue v : values) infos.put(v.info().getName(), v.info());
+  }
+
+  /**
+   * Stores a session's values as {@link #commit} does, each marked with the session that stored it, so
+   * that if the session fails elsewhere its coordinator deletes exactly these and never a value of the
+   * same name that a concurrent session stored ({@link #delete(String, com.google.protobuf.ByteString)}).
+   */
+  void commit(com.google.protobuf.ByteString session, List<PlanRunner.Store> batch) {
+    commit(batch.stream().map(s -> new PlanRunner.Store(new StoredValue(s.value().info().toBuilder().setSessionId(session).build(),
+        s.value().data()), s.replace())).toList());
+  }
+
+  private void write(List<StoredValue> values) {
+    try {
+      db.write(values, List.of());
+    } catch (ValueDb.DiskFull e) {
+      String names = values.stream().map(v -> "'" + v.info().getName() + "'").collect(java.util.stream.Collectors.joining(", "));
+      throw exhausted("party %s: disk full storing %s (%s); `smpc rm` frees space", me, names, e.getMessage().replaceFirst("^disk full: ", ""));
+    }
   }
 
   /** Only this party's own private value may be replaced by its share (the seed's share()). */
   private boolean replaceable(ValueInfo old) {
     return old.getKind() == Kind.PRIVATE && old.getOwner().equals(me);
+  }
+
+  /** Deletes {@code name}; with a session id only if that session stored it. */
+  synchronized boolean delete(String name, com.google.protobuf.ByteString session) {
+    if (!session.isEmpty() && infos.containsKey(name) && !infos.get(name).getSessionId().equals(session)) return false;
+    return delete(name);
   }
 
   synchronized boolean delete(String name) {

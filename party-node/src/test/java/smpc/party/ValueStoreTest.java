@@ -84,4 +84,43 @@ class ValueStoreTest {
       assertThatThrownBy(() -> s.get("a")).hasMessageContaining("closed");
     }
   }
+
+  @Test
+  void valueFilesAreTheOwnersOnly() throws Exception {
+    Path db = dir.resolve("data").resolve("alice");
+    try (ValueStore s = new ValueStore("alice", db)) {
+      s.putNew(value("big", Kind.PRIVATE, "alice", new Random(1).longs(100_000).toArray())); // a blob file too
+      s.putNew(value("x", Kind.PRIVATE, "alice", 1));
+    }
+    try (ValueStore s = new ValueStore("alice", db)) { // reopened: new logs and manifests
+      s.commit(List.of(new PlanRunner.Store(value("z", Kind.SHARED, "bob", 5, 6), false)));
+    }
+    assertThat(java.nio.file.Files.getPosixFilePermissions(db)).isEqualTo(PrivateFiles.DIRECTORY);
+    try (var files = java.nio.file.Files.list(db)) {
+      List<Path> all = files.toList();
+      assertThat(all).extracting(f -> f.getFileName().toString()).anyMatch(n -> n.endsWith(".blob")).anyMatch(n -> n.endsWith(".log"));
+      for (Path f : all) assertThat(java.nio.file.Files.getPosixFilePermissions(f)).as("%s", f).isEqualTo(PrivateFiles.FILE);
+    }
+  }
+
+  /** A failed session's clean-up deletes only what that session stored, never a concurrent session's value. */
+  @Test
+  void aSessionsCleanUpDeletesOnlyItsOwnValue() throws Exception {
+    var mine = com.google.protobuf.ByteString.copyFrom(new byte[16]);
+    var other = com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    try (ValueStore s = new ValueStore("alice", dir)) {
+      s.commit(other, List.of(new PlanRunner.Store(value("dup", Kind.SHARED, "bob", 5), false)));
+      assertThatThrownBy(() -> s.commit(mine, List.of(new PlanRunner.Store(value("dup", Kind.SHARED, "bob", 6), false))))
+          .hasMessage("value 'dup' already exists on alice");
+      assertThat(s.delete("dup", mine)).isFalse();
+      s.putNew(value("input", Kind.PRIVATE, "alice", 1));
+      assertThat(s.delete("input", mine)).isFalse();
+    }
+    try (ValueStore s = new ValueStore("alice", dir)) {
+      assertThat(s.get("dup").data()).containsExactly(5);
+      assertThat(s.info("dup").getSessionId()).isEqualTo(other);
+      assertThat(s.delete("dup", other)).isTrue();
+      assertThat(s.delete("input", com.google.protobuf.ByteString.EMPTY)).isTrue();
+    }
+  }
 }

@@ -112,10 +112,12 @@ public final class Sessions {
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
+    ByteString sid = newSessionId();
     try {
-      return run(c.plan(), parties);
+      return run(c.plan(), parties, sid);
     } catch (SmpcException e) {
-      for (Compiler.Output o : outputs) if (o.storeAs() != null) deleteQuietly(o.storeAs(), parties);
+      // only what this session stored: a concurrent session may have stored the same name and succeeded
+      for (Compiler.Output o : outputs) if (o.storeAs() != null) deleteQuietly(o.storeAs(), parties, sid);
       throw e;
     }
   }
@@ -139,7 +141,7 @@ public final class Sessions {
     if (holders.size() < 2) throw SmpcException.usage("sharing needs at least one party besides the owner %s", v.getOwner());
     List<String> parties = conn.config.partyNames().stream().filter(holders::contains).toList();
     Plan plan = Plan.newBuilder()
-        .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(v.getOwner()))
+        .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(v.getOwner()).setLength(v.getLength()))
         .addInstrs(Instr.newBuilder().setOp(Op.STORE).addSrc(0).setName(target).setDtype(v.getDtype())
             .setReplace(target.equals(name)).setOwner(v.getOwner()))
         .build();
@@ -149,18 +151,25 @@ public final class Sessions {
 
   /** Runs a plan on every party at once; on the first failure aborts the others and reports the cause. */
   Evaluation run(Plan plan, List<String> parties) {
+    return run(plan, parties, newSessionId());
+  }
+
+  private static ByteString newSessionId() {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    return ByteString.copyFrom(id);
+  }
+
+  private Evaluation run(Plan plan, List<String> parties, ByteString sid) {
     boolean stores = plan.getInstrsList().stream().anyMatch(i -> i.getOp() == Op.STORE || (i.getOp() == Op.REVEAL && !i.getName().isEmpty()));
     try {
-      return execute(plan, parties);
+      return execute(plan, parties, sid);
     } finally {
       if (stores) changed();
     }
   }
 
-  private Evaluation execute(Plan plan, List<String> parties) {
-    byte[] id = new byte[16];
-    RANDOM.nextBytes(id);
-    ByteString sid = ByteString.copyFrom(id);
+  private Evaluation execute(Plan plan, List<String> parties, ByteString sid) {
     ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(sid).addAllParties(parties)
         .setDeadlineUnixMs(System.currentTimeMillis() + conn.timeout.toMillis()).setPlan(plan)
         .setFracBits(conn.config.fracBitsOrDefault()).build();
@@ -242,10 +251,10 @@ public final class Sessions {
     }
   }
 
-  private void deleteQuietly(String name, List<String> parties) {
+  private void deleteQuietly(String name, List<String> parties, ByteString sid) {
     for (String p : parties) {
       try {
-        conn.party(p).deleteValue(NameRequest.newBuilder().setName(name).build());
+        conn.party(p).deleteValue(NameRequest.newBuilder().setName(name).setSessionId(sid).build());
       } catch (StatusRuntimeException ignored) {
         // best effort: the session failed, and the party may be the one that is down
       }

@@ -57,7 +57,8 @@ public class SmpcException extends RuntimeException {
     String msg = Statuses.describe(t);
     if (code == Status.Code.UNAVAILABLE && where != null && !msg.contains("unreachable")) {
       msg = where + " is unreachable: " + msg;
-    } else if (t instanceof StatusRuntimeException && code == Status.Code.DEADLINE_EXCEEDED && where != null) {
+    } else if (t instanceof StatusRuntimeException && where != null && !msg.contains(where)
+        && (code == Status.Code.DEADLINE_EXCEEDED || msg.endsWith("check with `smpc status`"))) { // a transport failure: name the process
       msg = where + ": " + msg;
     }
     if (isUsage(code)) return new Usage(msg);

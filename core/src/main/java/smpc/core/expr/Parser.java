@@ -8,11 +8,17 @@ import java.util.List;
 /**
  * Recursive-descent parser for the {@link Operator}s, unary minus, parentheses, integer literals, value names
  * and calls of the {@link Builtin} functions. Errors name the column and what was expected; a well-formed
- * expression calling an unknown function is refused as the compiler would refuse it.
+ * expression calling an unknown function is refused as the compiler would refuse it. An expression
+ * deeper than {@link #MAX_DEPTH} is refused with one line: the parser and every compiler pass after it
+ * recurse over the tree, and a thread's stack would otherwise end it with a StackOverflowError.
  */
 public final class Parser {
+  /** Levels an expression tree may have: parentheses, calls, signs and each operator of a chain count one. */
+  public static final int MAX_DEPTH = 200;
+
   private final String src;
   private int pos;
+  private int nesting = -1; // open parentheses, call arguments and signs around the parser's position
   private final List<String> called = new ArrayList<>(); // outer calls first, as the compiler meets them
 
   private Parser(String src) {
@@ -26,11 +32,47 @@ public final class Parser {
     p.skipSpace();
     if (p.pos < text.length()) throw p.error("unexpected '" + text.charAt(p.pos) + "'");
     for (String fn : p.called) if (Builtin.named(fn) == null) throw Builtin.unknown(fn);
+    if (depth(e) > MAX_DEPTH) throw tooDeep();
     return e;
+  }
+
+  private static RuntimeException tooDeep() {
+    return invalid("expression nested deeper than %d levels (each parenthesis, call, sign and operator of a chain is one;"
+        + " sum a vector rather than chaining thousands of '+')", MAX_DEPTH);
+  }
+
+  /** The tree's depth, without recursion (operator chains are as deep as they are long). */
+  static int depth(Expr root) {
+    int deepest = 0;
+    java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
+    todo.push(new Object[] {root, 1});
+    while (!todo.isEmpty()) {
+      Object[] top = todo.pop();
+      int d = (Integer) top[1];
+      deepest = Math.max(deepest, d);
+      if (deepest > MAX_DEPTH) return deepest;
+      Object e = top[0];
+      if (e instanceof Expr.Neg n) todo.push(new Object[] {n.x(), d + 1});
+      if (e instanceof Expr.Bin b) {
+        todo.push(new Object[] {b.left(), d + 1});
+        todo.push(new Object[] {b.right(), d + 1});
+      }
+      if (e instanceof Expr.Call c) c.args().forEach(a -> todo.push(new Object[] {a, d + 1}));
+    }
+    return deepest;
   }
 
   /** A comparison (not associative: `a < b < c` is an error); yields a secret 0/1. */
   private Expr comparison() {
+    if (++nesting > MAX_DEPTH) throw tooDeep(); // each nested comparison is a '(' or a call's argument
+    try {
+      return comparisonBody();
+    } finally {
+      nesting--;
+    }
+  }
+
+  private Expr comparisonBody() {
     Expr left = sum();
     Operator op = operator(Operator.Level.COMPARISON);
     if (op == null) {
@@ -72,14 +114,18 @@ public final class Parser {
 
   private Expr unary() {
     skipSpace();
-    if (eat('-')) {
+    if (peek() != '-' && peek() != '+') return primary();
+    if (++nesting > MAX_DEPTH) throw tooDeep(); // signs recurse here even where they fold into a literal
+    try {
+      if (eat('+')) return unary();
+      eat('-');
       Expr x = unary();
       if (x instanceof Expr.Num n) return new Expr.Num(-n.value());
       if (x instanceof Expr.Dec d) return new Expr.Dec(d.value().negate());
       return new Expr.Neg(x);
+    } finally {
+      nesting--;
     }
-    if (eat('+')) return unary();
-    return primary();
   }
 
   private Expr primary() {

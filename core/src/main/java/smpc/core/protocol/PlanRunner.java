@@ -262,6 +262,9 @@ public final class PlanRunner implements SessionView {
         msg.get(seed);
         long len = msg.getLong();
         if (len < 0 || len > Limits.MAX_LENGTH) throw invalid("shared vector length %d out of range", len);
+        if (in.getLength() > 0 && len != in.getLength()) { // the memory estimate counted the declared length
+          throw invalid("%s shared '%s' with %d elements, not the %d the plan declares", parties.get(owner), in.getName(), len, in.getLength());
+        }
         regs.put(dst, Streams.inputShare(seed, (int) len));
       });
     }

@@ -57,6 +57,26 @@ class ParserTest {
     assertThat(Printer.show(Parser.parse(text))).isEqualTo(text);
   }
 
+  static final String TOO_DEEP = "expression nested deeper than 200 levels";
+
+  @ParameterizedTest
+  @CsvSource({"'(', 'a', ')'", "'-', 'a', ''", "'+', '1', ''", "'sum(', 'v', ')'", "'a + ', 'b', ''", "'2 * (', 'x', ')'"})
+  void aThousandLevelsAreOneClearLineAndNoStackOverflow(String open, String middle, String close) {
+    String deep = open.repeat(1000) + middle + close.repeat(1000);
+    assertThatThrownBy(() -> Parser.parse(deep)).isInstanceOf(smpc.core.Failure.class).hasMessageStartingWith(TOO_DEEP);
+    String deeper = open.repeat(100_000) + middle + close.repeat(100_000);
+    assertThatThrownBy(() -> Parser.parse(deeper)).isInstanceOf(smpc.core.Failure.class).hasMessageStartingWith(TOO_DEEP);
+  }
+
+  @Test
+  void theDocumentedDepthParsesAndCompiles() {
+    String chain = "a" + " + a".repeat(Parser.MAX_DEPTH / 2 - 1); // a left-deep chain of 99 operators: 100 levels
+    String nested = "-(".repeat(Parser.MAX_DEPTH / 2) + chain + ")".repeat(Parser.MAX_DEPTH / 2); // and 100 signs
+    assertThat(Parser.depth(Parser.parse(nested))).isEqualTo(Parser.MAX_DEPTH);
+    assertThat(CompilerTest.compile(nested.replace("a", "s")).plan().getInstrsCount()).isPositive();
+    assertThatThrownBy(() -> Parser.parse("-(" + nested + ")")).hasMessageStartingWith(TOO_DEEP);
+  }
+
   private static Expr ref(String n) {
     return new Expr.Ref(n);
   }

@@ -1,0 +1,68 @@
+package smpc.core.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Parser;
+import smpc.proto.DType;
+import smpc.proto.Instr;
+import smpc.proto.Kind;
+import smpc.proto.Op;
+import smpc.proto.Plan;
+import smpc.proto.ValueInfo;
+
+class FootprintTest {
+  static final List<String> ABC = List.of("alice", "bob", "carol");
+  static final long MIB = 1 << 20;
+
+  static ValueInfo priv(String n, String owner, long len) {
+    return ValueInfo.newBuilder().setName(n).setKind(Kind.PRIVATE).setDtype(DType.INT).setOwner(owner).setLength(len).build();
+  }
+
+  static Plan compile(String expr, long n) {
+    Map<String, ValueInfo> catalog = Map.of("x", priv("x", "alice", n), "y", priv("y", "bob", n));
+    return Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse(expr), "alice")), ABC, catalog::get).plan();
+  }
+
+  @Test
+  void benchWorkloadsAtTenMillionFitTheDefaultBudgetOfAThreePartyLocalCluster() {
+    // `cluster up` gives each of 3 parties and the dealer 18.75% of RAM: 4.5 GB of heap here, 80% for sessions
+    long budget = (long) (24e9 * 0.1875 * 0.8);
+    long w2 = Footprint.bytes(compile("x*y", 10_000_000), 3, name -> 0);
+    long w3 = Footprint.bytes(compile("x < y", 10_000_000), 3, name -> 0);
+    System.out.printf("W2 at 10^7: %d MiB, W3 at 10^7: %d MiB, budget %d MiB%n", w2 / MIB, w3 / MIB, budget / MIB);
+    assertThat(w2).isBetween(10_000_000L * 8 * 8, budget); // at least its registers and a Beaver round
+    assertThat(w3).isBetween(10_000_000L * 8 * 12, budget);
+  }
+
+  @Test
+  void aChainOfConcatenationsCountsEveryLiveRegister() {
+    Plan.Builder p = Plan.newBuilder().addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(0)
+        .setConstant(com.google.protobuf.ByteString.copyFrom(new byte[8])));
+    for (int r = 1; r <= 26; r++) p.addInstrs(Instr.newBuilder().setOp(Op.CONCAT).addDst(r).addSrc(r - 1).addSrc(r - 1));
+    long doubling = Footprint.bytes(p.build(), 3, name -> 0);
+    assertThat(doubling).isEqualTo(8L * ((1L << 27) - 1)); // 1 + 2 + ... + 2^26 elements, all live
+    for (int r = 27; r < 40; r++) p.addInstrs(Instr.newBuilder().setOp(Op.CONCAT).addDst(r).addSrc(25).addSrc(25));
+    assertThat(Footprint.bytes(p.build(), 3, name -> 0)).isGreaterThan(doubling + 13 * 8L * (1 << 26) - 1);
+  }
+
+  @Test
+  void freedRegistersAreGivenBack() {
+    Plan.Builder p = Plan.newBuilder();
+    com.google.protobuf.ByteString c = com.google.protobuf.ByteString.copyFrom(new byte[8 * 1000]);
+    for (int k = 0; k < 10; k++) {
+      p.addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(k).setConstant(c));
+      p.addInstrs(Instr.newBuilder().setOp(Op.FREE).addSrc(k));
+    }
+    assertThat(Footprint.bytes(p.build(), 2, name -> 0)).isEqualTo(8 * 1000);
+  }
+
+  @Test
+  void aShareOfUndeclaredLengthCountsTheLongestVector() {
+    Plan p = Plan.newBuilder().addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName("x").setParty("alice")).build();
+    assertThat(Footprint.bytes(p, 2, name -> 5)).isGreaterThanOrEqualTo(8L * Limits.MAX_LENGTH);
+  }
+}
