@@ -108,6 +108,7 @@ final class EvalCommand implements Callable<Integer> {
           err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d", ev.rounds(), ev.bytesSent(), ev.dealerBytes());
           for (Material m : Material.values()) err.printf(", %s %d", m.noun, s0.material(m));
           err.println();
+          err.printf("computation digest %s, session digest %s%n", ev.computationDigest(), ev.sessionDigest());
           err.flush();
         }
       }
@@ -121,6 +122,8 @@ final class EvalCommand implements Callable<Integer> {
     s.put("rounds", ev.rounds());
     s.put("bytes_sent", ev.bytesSent());
     s.put("dealer_bytes", ev.dealerBytes());
+    s.put("computation_digest", ev.computationDigest());
+    s.put("session_digest", ev.sessionDigest());
     ObjectNode per = s.putObject("parties");
     ev.stats().forEach((p, st) -> {
       ObjectNode o = per.putObject(p).put("bytes_sent", st.bytesSent())

@@ -71,6 +71,12 @@ final class Mailbox {
     return m;
   }
 
+  /** The message if it is already here (and not yet taken), else null; creates no slot. */
+  ByteString peek(ByteString session, String from, String tag) {
+    Slot s = slots.get(new Key(session, from, tag));
+    return s == null ? null : s.message().getNow(null);
+  }
+
   /** Marks a session over and drops everything buffered for it. */
   void end(ByteString session) {
     ended.put(session, System.currentTimeMillis() + ENDED_MS);

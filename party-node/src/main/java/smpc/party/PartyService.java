@@ -230,6 +230,9 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       GrpcDealerLink dealer = null;
       long t0 = System.nanoTime();
       try {
+        GrpcTransport net = new GrpcTransport(s, peers, mailbox);
+        String principal = Tls.caller();
+        Agreement agreement = new Agreement(s, req, fracBits, principal, net, mailbox);
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
           ValueInfo v = store.info(name);
@@ -238,15 +241,16 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
-        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), new GrpcTransport(s, peers, mailbox),
-            dealer, store::get, fracBits).run();
+        agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
+        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(s.id, out.stores());
-        LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms", s,
-            req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6));
+        LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms, requested by %s, %s", s,
+            req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6,
+            principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, agreement));
         List<ExecuteReply> parts = new java.util.ArrayList<>();
         for (Revealed r : out.revealed()) parts.addAll(chunks(r));
-        parts.add(ExecuteReply.newBuilder().setStats(out.stats()).build());
+        parts.add(ExecuteReply.newBuilder().setStats(agreement.stamp(out.stats())).build());
         download.start(parts.size(), parts::get);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);

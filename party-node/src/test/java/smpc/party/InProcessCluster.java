@@ -2,7 +2,13 @@ package smpc.party;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -15,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.ProtocolSuite;
@@ -22,6 +29,7 @@ import smpc.core.protocol.StoredValue;
 import smpc.core.ring.Packing;
 import smpc.dealer.DealerNode;
 import smpc.proto.DeleteReply;
+import smpc.proto.Envelope;
 import smpc.proto.ExecuteReply;
 import smpc.proto.ExecuteRequest;
 import smpc.proto.InputChunk;
@@ -35,7 +43,8 @@ import smpc.proto.ValueInfo;
 /**
  * Party nodes and a dealer in this JVM, on in-process gRPC servers and channels: the real party, peer and
  * dealer services, peer streams, mailbox and dealer link, without sockets. Values go in by the Input call
- * and sessions run by Execute calls to every party at once, as a coordinator makes them.
+ * and sessions run by Execute calls to every party at once, as a coordinator makes them. Every message a party
+ * sends to a peer is recorded as it leaves (its header: session, sender, receiver, tag, size).
  */
 final class InProcessCluster implements ProtocolSuite.Harness {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,6 +55,10 @@ final class InProcessCluster implements ProtocolSuite.Harness {
   private final DealerNode dealer;
   private final List<PartyNode> nodes = new ArrayList<>();
   private final List<ManagedChannel> clients = new ArrayList<>();
+  private final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
+
+  /** A message one party sent another, as it went on the wire (its first chunk). */
+  record Sent(ByteString session, String from, String to, String tag, long bytes) {}
 
   InProcessCluster(List<String> parties, int fracBits) throws IOException {
     this.parties = List.copyOf(parties);
@@ -57,9 +70,37 @@ final class InProcessCluster implements ProtocolSuite.Harness {
       Map<String, String> peers = new HashMap<>();
       for (String p : parties) if (!p.equals(name)) peers.put(p, prefix + p);
       nodes.add(PartyNode.start(name, InProcessServerBuilder.forName(prefix + name).directExecutor(),
-          address -> InProcessChannelBuilder.forName(address).directExecutor().build(), peers, prefix + "dealer", fracBits, 1L << 30));
+          address -> InProcessChannelBuilder.forName(address).directExecutor().intercept(recorder(address.substring(prefix.length())))
+              .build(), peers, prefix + "dealer", fracBits, 1L << 30));
       clients.add(InProcessChannelBuilder.forName(prefix + name).build());
     }
+  }
+
+  /** Records the peer messages that go out on a channel to {@code to}. */
+  private ClientInterceptor recorder(String to) {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void sendMessage(Q message) {
+            if (message instanceof Envelope e && e.getOffset() == 0) {
+              sent.add(new Sent(e.getSessionId(), e.getFrom(), to, e.getTag(), e.getTotalBytes()));
+            }
+            super.sendMessage(message);
+          }
+        };
+      }
+    };
+  }
+
+  /** Every message sent between parties in a session so far. */
+  List<Sent> sent(ByteString session) {
+    return sent.stream().filter(m -> m.session().equals(session)).toList();
+  }
+
+  List<String> parties() {
+    return parties;
   }
 
   private PartyGrpc.PartyStub party(int i) {
@@ -89,28 +130,31 @@ final class InProcessCluster implements ProtocolSuite.Harness {
     ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(ByteString.copyFrom(id)).addAllParties(parties)
         .setDeadlineUnixMs(System.currentTimeMillis() + TIMEOUT_MS).setPlan(plan).setFracBits(fracBits).build();
     List<CompletableFuture<ProtocolSuite.Result>> calls = new ArrayList<>();
-    for (int i = 0; i < parties.size(); i++) {
-      CompletableFuture<List<ExecuteReply>> replies = new CompletableFuture<>();
-      List<ExecuteReply> got = new ArrayList<>();
-      party(i).execute(req, new StreamObserver<>() {
-        @Override
-        public void onNext(ExecuteReply r) {
-          got.add(r);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          replies.completeExceptionally(t);
-        }
-
-        @Override
-        public void onCompleted() {
-          replies.complete(got);
-        }
-      });
-      calls.add(replies.thenApply(InProcessCluster::result));
-    }
+    for (int i = 0; i < parties.size(); i++) calls.add(execute(i, req));
     return calls.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** One party's Execute call, as a coordinator (honest or not) makes it. */
+  CompletableFuture<ProtocolSuite.Result> execute(int party, ExecuteRequest req) {
+    CompletableFuture<List<ExecuteReply>> replies = new CompletableFuture<>();
+    List<ExecuteReply> got = new ArrayList<>();
+    party(party).execute(req, new StreamObserver<>() {
+      @Override
+      public void onNext(ExecuteReply r) {
+        got.add(r);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        replies.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        replies.complete(got);
+      }
+    });
+    return replies.thenApply(InProcessCluster::result);
   }
 
   /** A party's replies: its revealed outputs, each joined from its chunks, and its statistics. */

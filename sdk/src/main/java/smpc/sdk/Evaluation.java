@@ -20,4 +20,21 @@ public record Evaluation(List<long[]> revealed, List<Integer> scales, Map<String
   public long dealerBytes() {
     return stats.values().stream().mapToLong(PartyStats::dealerBytes).sum();
   }
+
+  /** What was computed (hex SHA-256 of plan, parties, fractional bits): the same for every run of the same computation. */
+  public String computationDigest() {
+    return agreed(PartyStats::computationDigest);
+  }
+
+  /** This run of it (hex SHA-256 adding session id, deadline and requesting principal): every party's, compared among them. */
+  public String sessionDigest() {
+    return agreed(PartyStats::sessionDigest);
+  }
+
+  /** The value every party reported; parties compared their digests before computing, so one that differs is an error. */
+  private String agreed(java.util.function.Function<PartyStats, String> digest) {
+    List<String> all = stats.values().stream().map(digest).distinct().toList();
+    if (all.size() != 1) throw SmpcException.failure("the parties report different digests of the session: %s", stats);
+    return all.get(0);
+  }
 }

@@ -1,0 +1,91 @@
+package smpc.party;
+
+import static smpc.core.Errors.precondition;
+
+import com.google.protobuf.ByteString;
+import java.util.Arrays;
+import smpc.core.protocol.Digests;
+import smpc.core.protocol.Transport;
+import smpc.proto.ExecuteRequest;
+import smpc.proto.SessionStats;
+
+/**
+ * Plan agreement: every party of a session sends its session digest to every peer as soon as the session
+ * starts here, and waits for all of theirs before the plan's first step, so that nothing that depends on a
+ * secret (an input sharing, an opening, an output share) leaves a party unless every peer was asked for the
+ * same computation, by the same principal, in the same run. Without it a coordinator could hand parties
+ * different plans that fit together, say one that reveals to bob the shares the others' plan keeps shared.
+ *
+ * <p>Whoever sees a digest unlike its own fails its session naming that peer. When any two parties
+ * disagree, every party has a peer whose digest differs from its own (the digests are exchanged all to
+ * all), so every party fails, each by its own check. The exchange overlaps with the dealer fetch; it costs
+ * one 32-byte message per ordered pair of parties and a wait for the last party to start.
+ */
+final class Agreement {
+  /** The messages' step tag: unlike every tag a plan uses (smpc.core.protocol.PlanRunner). */
+  static final String TAG = "agree";
+
+  final byte[] computation;
+  final byte[] session;
+  private final Session s;
+  private final Transport net;
+  private final Mailbox mailbox;
+
+  /**
+   * Computes this party's digests of the request (with its own fractional bits, which the session uses) and
+   * sends the session digest to every peer: first of all, so that peers learn it even when this party then
+   * fails a check of its own.
+   *
+   * @param principal the requesting principal from the caller's certificate; null on a plaintext cluster
+   */
+  Agreement(Session s, ExecuteRequest req, int fracBits, String principal, Transport net, Mailbox mailbox) {
+    this.s = s;
+    this.net = net;
+    this.mailbox = mailbox;
+    computation = Digests.computation(req.getPlan(), s.parties, fracBits);
+    session = Digests.session(computation, s.id.toByteArray(), s.deadline, principal);
+    // a send that fails fails the session itself (GrpcTransport): nothing to wait for here
+    for (int j = 0; j < s.parties.size(); j++) if (j != s.me) net.send(j, TAG, session);
+  }
+
+  /** Waits for every peer's session digest; the first that differs from this party's fails the session naming that peer. */
+  void await() {
+    for (int j = 0; j < s.parties.size(); j++) {
+      if (j == s.me) continue;
+      byte[] theirs;
+      try {
+        theirs = net.receive(j, TAG);
+      } catch (RuntimeException e) {
+        // the session failed first (a peer that already found a disagreement refuses our messages, or the
+        // coordinator aborted): a disagreement already in the mailbox says better what went wrong
+        for (int k = j; k < s.parties.size(); k++) {
+          ByteString d = k == s.me ? null : mailbox.peek(s.id, s.parties.get(k), TAG);
+          if (d != null) check(k, d.toByteArray());
+        }
+        throw e;
+      }
+      check(j, theirs);
+    }
+  }
+
+  private void check(int j, byte[] theirs) {
+    if (Arrays.equals(theirs, session)) return;
+    String peer = s.parties.get(j), me = s.parties.get(s.me);
+    if (theirs.length != Digests.BYTES) {
+      throw precondition("plan disagreement: party %s sent a malformed session digest (%d bytes) to %s", peer, theirs.length, me);
+    }
+    throw precondition("plan disagreement: party %s runs a different computation (session digest %s) than %s (session digest %s)",
+        peer, Digests.hex(theirs), me, Digests.hex(session));
+  }
+
+  /** The session's statistics with both digests, for the coordinator. */
+  SessionStats stamp(SessionStats stats) {
+    return stats.toBuilder().setComputationDigest(ByteString.copyFrom(computation)).setSessionDigest(ByteString.copyFrom(session)).build();
+  }
+
+  /** For the session's log line: what ran and which run (digests are public). */
+  @Override
+  public String toString() {
+    return "computation " + Digests.hex(computation) + ", session digest " + Digests.hex(session);
+  }
+}
