@@ -66,7 +66,7 @@ public final class LocalCluster {
    * the client certificate of the party each action concerns (it holds them all).
    */
   static ClusterConfig withCertificates(ClusterConfig config, Path certs) throws Exception {
-    if (!Files.exists(certs.resolve("ca.pem"))) Certificates.create(certs, config.partyNames(), List.of(), 365);
+    if (!Files.exists(certs.resolve(smpc.net.Trust.DIR))) Certificates.create(certs, config.partyNames(), List.of(), 365);
     List<String> missing = config.partyNames().stream().filter(p -> !Files.exists(certs.resolve(p + ".pem"))).toList();
     if (!missing.isEmpty()) {
       throw smpc.sdk.SmpcException.usage("the certificates in %s were made for other parties: none for %s (use another cluster"
@@ -88,13 +88,13 @@ public final class LocalCluster {
     Node dealer = config.dealer();
     smpc.net.Tls tls = config.identity();
     List<String> security = config.tls() != null ? List.of("--tls-dir", config.tls().dir()) : List.of("--insecure");
-    if (!healthy(dealer.address(), tls)) {
+    if (!healthy(smpc.net.Tls.DEALER_NAME, dealer.address(), tls)) {
       List<String> args = new ArrayList<>(List.of("-jar", installedJar("dealer-service", lib).toString(), "--port", port(dealer.address())));
       args.addAll(security);
       started.add(start("dealer", dealer.address(), args, logDir, config.parties().size() + 1));
     }
     for (Node p : config.parties()) {
-      if (healthy(p.address(), tls)) continue;
+      if (healthy(p.name(), p.address(), tls)) continue;
       List<String> args = new ArrayList<>(List.of("-jar", installedJar("party-node", lib).toString(), "--name", p.name(), "--port",
           port(p.address()), "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()),
           "--data-dir", logDir.resolveSibling("data").resolve(p.name()).toString()));
@@ -146,15 +146,16 @@ public final class LocalCluster {
         throw SmpcException.failure("%s exited with code %d at start; see %s", s.name(), s.process().exitValue(),
             logDir.resolve(s.name() + ".log"));
       }
-      if (healthy(s.address(), tls)) return;
+      if (healthy(s.name(), s.address(), tls)) return;
       Thread.sleep(100);
     }
     throw SmpcException.failure("%s did not become healthy at %s within 60 s; see %s", s.name(), s.address(),
         logDir.resolve(s.name() + ".log"));
   }
 
-  static boolean healthy(String address, smpc.net.Tls tls) {
-    ManagedChannel ch = Grpc.channel(address, tls);
+  /** Whether {@code name} answers at {@code address} (pinned: another principal there counts as not up). */
+  static boolean healthy(String name, String address, smpc.net.Tls tls) {
+    ManagedChannel ch = Grpc.channel(address, tls == null ? null : tls.pinned(name));
     try {
       return Grpc.healthy(ch, 1000);
     } finally {

@@ -97,7 +97,7 @@ public final class Grpc {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)).flowControlWindow(WINDOW);
     if (direct) b.directExecutor();
     b.intercept(Statuses.interceptor());
-    if (tls != null) b.sslContext(tls.server()).intercept(Tls.identity());
+    if (tls != null) b.sslContext(tls.server()).intercept(tls.identity());
     for (BindableService s : services) b.addService(s);
     HealthStatusManager health = new HealthStatusManager();
     b.addService(health.getHealthService()).addService(ProtoReflectionServiceV1.newInstance());

@@ -25,7 +25,8 @@ public final class HealthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ManagedChannel ch = Grpc.channel(target, tlsDir != null && !insecure ? new Tls(tlsDir, principal) : null);
+    // a process checks itself: the server must present its own principal
+    ManagedChannel ch = Grpc.channel(target, tlsDir != null && !insecure ? new Tls(tlsDir, principal).pinned(principal) : null);
     try {
       boolean ok = Grpc.healthy(ch, timeoutMs);
       System.out.println(ok ? "SERVING" : "NOT SERVING");

@@ -20,6 +20,8 @@ public final class Statuses {
 
   /** The status a throwable goes on the wire as. */
   public static StatusRuntimeException status(Throwable t) {
+    String refused = refusal(t);
+    if (refused != null) return Status.UNAVAILABLE.withDescription(refused).asRuntimeException();
     Throwable c = unwrap(t);
     if (c instanceof StatusRuntimeException s) return s;
     if (c instanceof StatusException s) return s.getStatus().asRuntimeException(s.getTrailers());
@@ -40,6 +42,8 @@ public final class Statuses {
    * unknown reason", TLS engine errors) means nothing to a user: it becomes one sentence of what happened.
    */
   public static String describe(Throwable t) {
+    String refused = refusal(t);
+    if (refused != null) return refused;
     Throwable c = unwrap(t);
     if (c instanceof StatusRuntimeException s) {
       String d = s.getStatus().getDescription();
@@ -80,6 +84,14 @@ public final class Statuses {
 
   private static Status.Code code(Failure.Code c) {
     return Status.Code.valueOf(c.name());
+  }
+
+  /** Why this process refused a server's certificate (a pinned channel's handshake), without TLS internals; else null. */
+  private static String refusal(Throwable t) {
+    for (Throwable r = t; r != null; r = r.getCause()) {
+      if (r instanceof Trust.Refused refused) return "refused the server's certificate: " + refused.getMessage();
+    }
+    return null;
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -31,17 +31,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.security.cert.X509Certificate;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
  * Mutual TLS: a process presents the certificate of its principal ({@code dir/NAME.pem}, {@code dir/NAME.key})
- * and trusts only the cluster CA ({@code dir/ca.pem}). A server learns each caller's principal (the
- * certificate's common name) and role (its organisational unit) and exposes them to handlers.
+ * and trusts each organisation's CA for that organisation's principals only ({@link Trust}, {@code dir/trust}).
+ * A server learns each caller's principal (the certificate's common name) and role (its organisational
+ * unit) and exposes them to handlers; a client pinned to a server ({@link #pinned}) talks to nobody else.
  */
-public record Tls(Path dir, String principal) {
+public record Tls(Path dir, String principal, String pin) {
   public static final String PARTY = "party";
   public static final String DEALER = "dealer";
   public static final String CLIENT = "client";
@@ -49,21 +48,42 @@ public record Tls(Path dir, String principal) {
   public static final String DEALER_NAME = "dealer";
   public static final String ADMIN_NAME = "admin";
   public static final String CLIENT_PREFIX = "client-";
+  public static final String ADMIN_PREFIX = "admin-";
 
   private static final Context.Key<String> CALLER = Context.key("smpc-principal");
   private static final Context.Key<String> ROLE = Context.key("smpc-role");
+  private static final String VERIFIED = "smpc.verified-identity";
 
   public Tls {
-    for (String f : new String[] {"ca.pem", principal + ".pem", principal + ".key"}) {
+    for (String f : new String[] {principal + ".pem", principal + ".key"}) {
       if (!Files.isReadable(dir.resolve(f))) throw invalid("TLS: cannot read %s (create the files with `smpc certs init`)", dir.resolve(f));
     }
+    Trust.of(dir);
+  }
+
+  /** A process's identity, for servers and for channels that accept any server of the cluster. */
+  public Tls(Path dir, String principal) {
+    this(dir, principal, null);
+  }
+
+  /**
+   * The same identity, for a channel that refuses, during the handshake, any server but {@code server}
+   * (a party's name, or {@link #DEALER_NAME}) certified by that server's own organisation.
+   */
+  public Tls pinned(String server) {
+    return new Tls(dir, principal, server);
   }
 
   /** Party names may not collide with the other principals. */
   public static void checkPartyName(String name) {
-    if (name.equals(DEALER_NAME) || name.equals(ADMIN_NAME) || name.startsWith(CLIENT_PREFIX) || !name.matches("[A-Za-z][A-Za-z0-9_.-]{0,63}")) {
-      throw invalid("'%s' cannot be a party name (letters, digits, _ . -; not dealer, admin or client-...)", name);
+    if (!isPartyName(name)) {
+      throw invalid("'%s' cannot be a party name (letters, digits, _ . -; not dealer, admin, client-... or admin-...)", name);
     }
+  }
+
+  static boolean isPartyName(String name) {
+    return !name.equals(DEALER_NAME) && !name.equals(ADMIN_NAME) && !name.startsWith(CLIENT_PREFIX) && !name.startsWith(ADMIN_PREFIX)
+        && name.matches("[A-Za-z][A-Za-z0-9_.-]{0,63}");
   }
 
   /** SSL contexts by identity and file versions: one per process, not one per channel (each costs ~0.1 s cold). */
@@ -79,7 +99,7 @@ public record Tls(Path dir, String principal) {
 
   private SslContext context(boolean server) {
     List<Object> key = new ArrayList<>(List.of(server, this));
-    for (String f : new String[] {"ca.pem", principal + ".pem", principal + ".key"}) key.add(dir.resolve(f).toFile().lastModified());
+    for (String f : new String[] {Trust.DIR, principal + ".pem", principal + ".key"}) key.add(dir.resolve(f).toFile().lastModified());
     return CONTEXTS.computeIfAbsent(key, k -> build(server));
   }
 
@@ -92,13 +112,13 @@ public record Tls(Path dir, String principal) {
    */
   private SslContext build(boolean server) {
     try {
-      X509Certificate[] chain = certificates(principal + ".pem"), ca = certificates("ca.pem");
+      X509Certificate[] chain = certificates(principal + ".pem");
       PrivateKey key = pkcs8(principal + ".key", chain[0].getPublicKey().getAlgorithm());
       SslContextBuilder b = server
           ? key != null ? GrpcSslContexts.configure(SslContextBuilder.forServer(key, chain)) : GrpcSslContexts.forServer(file(principal + ".pem"), file(principal + ".key"))
           : key != null ? GrpcSslContexts.forClient().keyManager(key, chain) : GrpcSslContexts.forClient().keyManager(file(principal + ".pem"), file(principal + ".key"));
       if (server) b.clientAuth(ClientAuth.REQUIRE);
-      return b.trustManager(ca).keyStoreType("JKS").build();
+      return b.trustManager(Trust.of(dir).manager(server ? null : pin)).keyStoreType("JKS").build();
     } catch (Exception e) {
       throw invalid("TLS: cannot load the certificate of %s from %s: %s", principal, dir, e.getMessage());
     }
@@ -144,8 +164,12 @@ public record Tls(Path dir, String principal) {
     }
   }
 
-  /** Puts the verified peer certificate's principal and role in the call's context. */
-  static ServerInterceptor identity() {
+  /**
+   * Puts the verified peer certificate's principal and role in the call's context, after checking that its
+   * own organisation's CA issued it and has not revoked it since (so a revocation ends open connections' calls too).
+   */
+  ServerInterceptor identity() {
+    Trust trust = Trust.of(dir);
     return new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -155,17 +179,16 @@ public record Tls(Path dir, String principal) {
           return new ServerCall.Listener<>() {};
         }
         try {
-          Certificate[] chain = ssl.getPeerCertificates();
-          String cn = null, ou = null;
-          for (Rdn rdn : new LdapName(((X509Certificate) chain[0]).getSubjectX500Principal().getName()).getRdns()) {
-            if (rdn.getType().equalsIgnoreCase("CN")) cn = rdn.getValue().toString();
-            if (rdn.getType().equalsIgnoreCase("OU")) ou = rdn.getValue().toString();
-          }
-          if (cn == null || ou == null) throw new SSLPeerUnverifiedException("certificate without CN or OU");
-          Context ctx = Context.current().withValue(CALLER, cn).withValue(ROLE, ou);
+          Certificate[] presented = ssl.getPeerCertificates();
+          X509Certificate[] chain = java.util.Arrays.copyOf(presented, presented.length, X509Certificate[].class);
+          // the chain is verified once per connection; revocation, which can change under it, at every call
+          Trust.Identity who = ssl.getValue(VERIFIED) instanceof Trust.Identity known ? known : trust.verify(chain, "UNKNOWN", false, null);
+          ssl.putValue(VERIFIED, who);
+          trust.requireNotRevoked(who, chain[0]);
+          Context ctx = Context.current().withValue(CALLER, who.principal()).withValue(ROLE, who.role());
           return Contexts.interceptCall(ctx, call, headers, next);
-        } catch (Exception e) {
-          call.close(Status.UNAUTHENTICATED.withDescription("no usable client certificate: " + e.getMessage()), new Metadata());
+        } catch (SSLPeerUnverifiedException | java.security.cert.CertificateException e) {
+          call.close(Status.UNAUTHENTICATED.withDescription("refused the client's certificate: " + e.getMessage()), new Metadata());
           return new ServerCall.Listener<>() {};
         }
       }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** The TLS options every smpc process takes (a picocli mixin). */
 public final class TlsOptions {
   @Option(names = "--tls-dir", defaultValue = "${env:TLS_DIR}", paramLabel = "DIR",
-      description = "Mutual TLS with the certificates of `smpc certs init`: DIR/ca.pem and this process's NAME.pem, NAME.key.")
+      description = "Mutual TLS with the certificates of `smpc certs init`: the trust bundle DIR/trust/ and this process's NAME.pem, NAME.key.")
   Path dir;
 
   @Option(names = "--insecure", defaultValue = "${env:INSECURE:-false}",

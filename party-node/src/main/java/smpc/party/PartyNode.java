@@ -56,7 +56,12 @@ public final class PartyNode implements AutoCloseable {
   static PartyNode start(String name, String bind, int port, Map<String, String> peers, String dealer,
       int fracBits, long maxBufferedBytes, java.nio.file.Path dataDir, Tls tls, Quotas.Limits quotas) throws IOException {
     // peer messages are filed on the transport thread; PartyService hands its blocking work to `io` itself
-    return start(name, peers, dealer, fracBits, maxBufferedBytes, dataDir, quotas, address -> Grpc.channel(address, tls, true),
+    // every channel is pinned to the principal this party's own configuration puts at that address
+    Map<String, String> principalAt = new java.util.HashMap<>();
+    peers.forEach((peer, address) -> principalAt.put(address, peer));
+    principalAt.put(dealer, Tls.DEALER_NAME);
+    return start(name, peers, dealer, fracBits, maxBufferedBytes, dataDir, quotas,
+        address -> Grpc.channel(address, tls == null ? null : tls.pinned(principalAt.get(address)), true),
         services -> Grpc.serve(bind, port, tls, true, services));
   }
 

@@ -65,8 +65,10 @@ final class Connection {
     String who = config.tls() != null ? as : null;
     // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
     // (one hand-off less per call), unless a caller's interceptors might block
+    // pinned: the handshake refuses any server but this party (or the dealer), certified by its own organisation
+    String target = party == null ? smpc.net.Tls.DEALER_NAME : party;
     ManagedChannel c = channels.computeIfAbsent(addr + " " + who,
-        k -> Grpc.channel(addr, who == null ? null : config.identity(who), interceptors.length == 0, loops, interceptors));
+        k -> Grpc.channel(addr, who == null ? null : config.identity(who).pinned(target), interceptors.length == 0, loops, interceptors));
     if (who != null && principal == null && announced.add(who)) picked.accept(who);
     return c;
   }
