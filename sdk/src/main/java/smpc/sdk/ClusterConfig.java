@@ -95,7 +95,7 @@ public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, S
     String env = System.getenv("SMPC_TLS_DIR");
     String principal = System.getenv("SMPC_PRINCIPAL");
     Path dir = env != null && !env.isBlank() ? Path.of(env) : Path.of("certs");
-    if (env != null && !env.isBlank() || Files.exists(dir.resolve(principal != null ? principal + ".pem" : "ca.pem"))) {
+    if (env != null && !env.isBlank() || Files.exists(principal != null ? dir.resolve(principal + ".pem") : dir.resolve("trust"))) {
       c = c.withTls(new TlsConfig(dir.toAbsolutePath().toString(), principal));
     }
     return c;
