@@ -95,7 +95,7 @@ class PinnedIdentityIT {
    */
   ClusterConfig cluster(Map<String, String> aliceSees) throws Exception {
     int base = TestCluster.freeBasePort(PARTIES.size() + 1);
-    ClusterConfig config = ClusterConfig.local(PARTIES, base).withTls(new ClusterConfig.TlsConfig(certs.toString(), "admin"));
+    ClusterConfig config = ClusterConfig.local(PARTIES, base).withTls(new ClusterConfig.TlsConfig(certs.toString(), null));
     DealerNode dealer = DealerNode.start("127.0.0.1", base, new Tls(certs, Tls.DEALER_NAME));
     running.add(dealer::close);
     for (ClusterConfig.Node n : config.parties()) {
