@@ -139,8 +139,11 @@ public final class LocalCluster {
     return new Started(name, address, p);
   }
 
+  /** Four JVMs starting at once on a loaded 2-core machine take well over a minute. */
+  private static final int START_SECONDS = 180;
+
   private static void awaitHealthy(Started s, Path logDir, smpc.net.Tls tls) throws InterruptedException {
-    long until = System.currentTimeMillis() + 60_000;
+    long until = System.currentTimeMillis() + 1000L * START_SECONDS;
     while (System.currentTimeMillis() < until) {
       if (!s.process().isAlive()) {
         throw SmpcException.failure("%s exited with code %d at start; see %s", s.name(), s.process().exitValue(),
@@ -149,7 +152,7 @@ public final class LocalCluster {
       if (healthy(s.name(), s.address(), tls)) return;
       Thread.sleep(100);
     }
-    throw SmpcException.failure("%s did not become healthy at %s within 60 s; see %s", s.name(), s.address(),
+    throw SmpcException.failure("%s did not become healthy at %s within %d s; see %s", s.name(), s.address(), START_SECONDS,
         logDir.resolve(s.name() + ".log"));
   }
 

@@ -122,7 +122,8 @@ class AuthorizationIT {
   private static ByteString running(CompletableFuture<Status>[] ended) throws Exception {
     ByteString id = Adversary.sessionId();
     ended[0] = adv.start("alice", "client-alice", Adversary.request(id, List.of("alice", "bob"), plan(constant(1), reveal("alice", "")), 30_000));
-    for (int i = 0; i < 200 && adv.party("alice", "admin").status(StatusRequest.getDefaultInstance()).getActiveSessions() == 0; i++) Thread.sleep(25);
+    Waits.until(() -> adv.party("alice", "admin").status(StatusRequest.getDefaultInstance()).getActiveSessions() > 0, Waits.SECONDS,
+        "alice to report the session running");
     return id;
   }
 
@@ -132,7 +133,7 @@ class AuthorizationIT {
     @SuppressWarnings("unchecked") CompletableFuture<Status>[] ended = new CompletableFuture[1];
     ByteString id = running(ended);
     assertThat(adv.abort("alice", who, id)).isTrue();
-    assertStatus(ended[0].get(10, TimeUnit.SECONDS), Code.ABORTED, "session aborted: test");
+    assertStatus(Waits.get(ended[0], "the aborted session to end"), Code.ABORTED, "session aborted: test");
   }
 
   @ParameterizedTest

@@ -16,16 +16,22 @@ import org.testcontainers.DockerClientFactory;
 final class Docker {
   private Docker() {}
 
-  /** Skips without Docker, except in CI (CI=true), where a missing Docker engine is a failure. */
+  /**
+   * Skips without Docker, except in CI (CI=true), where a missing Docker engine is a failure. Call it in each
+   * test (or a @BeforeEach): an assumption failing in @BeforeAll is reported as "Tests run: 0", not as skipped.
+   */
   static void require() {
-    boolean available;
-    try {
-      available = DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException e) {
-      available = false;
-    }
+    boolean available = available();
     if (!available && "true".equals(System.getenv("CI"))) Assertions.fail("CI=true but no Docker engine is available");
     Assumptions.assumeTrue(available, "no Docker engine: container tests skipped");
+  }
+
+  static boolean available() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The repository root, where the Dockerfiles and the compose files are (tests run in client-cli/). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import smpc.sdk.Cluster;
 
@@ -25,29 +24,22 @@ class FaultIT {
       c.ok("input", "--party", "carol", "--name", "t", "7");
       c.ok("input", "--party", "bob", "--name", "w", "9");
 
-      long t0 = System.nanoTime();
       CompletableFuture<TestCluster.Result> eval = CompletableFuture.supplyAsync(
           () -> c.cli("eval", "x*y*x*y*x*y*x*y", "--reveal-to", "alice", "--timeout", "30"));
       Thread.sleep(1500);
       assertThat(eval).as("the session is still running when bob is killed").isNotDone();
       ProcessHandle.of(c.pid("bob")).orElseThrow().destroyForcibly();
 
-      TestCluster.Result r = eval.get(40, TimeUnit.SECONDS);
-      double seconds = (System.nanoTime() - t0) / 1e9;
+      TestCluster.Result r = Waits.get(eval, "the eval to fail after bob was killed");
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("party bob").containsAnyOf("unreachable", "did not answer");
-      assertThat(seconds).as("fails within the session deadline").isLessThan(30);
 
       // the survivors drop everything of the failed session (a survivor may still be unwinding it when the
       // coordinator has already reported the failure: wait for that, boundedly), and serve the next one
       try (Cluster sdk = c.sdk()) {
         for (String p : java.util.List.of("alice", "carol")) {
+          Waits.until(() -> sdk.status().get(p).activeSessions() == 0, Waits.SECONDS, p + " to drop the failed session");
           var s = sdk.status().get(p);
-          for (int i = 0; i < 100 && s.activeSessions() > 0; i++) {
-            Thread.sleep(100);
-            s = sdk.status().get(p);
-          }
-          assertThat(s.activeSessions()).isZero();
           assertThat(s.pendingMessages()).as("message slots left on %s", p).isZero();
           assertThat(s.bufferedBytes()).isZero();
         }

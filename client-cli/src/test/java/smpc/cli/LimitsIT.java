@@ -77,7 +77,7 @@ class LimitsIT {
   }
 
   static Status refusal(ManagedChannel ch, Plan plan, long deadlineMs) throws Exception {
-    Throwable t = execute(ch, request(plan, deadlineMs)).get(30, TimeUnit.SECONDS);
+    Throwable t = Waits.get(execute(ch, request(plan, deadlineMs)), "alice's refusal");
     assertThat(t).as("a refusal").isNotNull();
     return Status.fromThrowable(t);
   }
@@ -94,10 +94,10 @@ class LimitsIT {
     try {
       List<CompletableFuture<Throwable>> calls = new ArrayList<>();
       for (int k = 0; k < 1000; k++) calls.add(execute(bob, request(waits, 120_000)));
-      long until = System.currentTimeMillis() + 60_000; // which 16 are admitted is up to alice's threads
+      long until = System.currentTimeMillis() + 1000L * Waits.SECONDS; // which 16 are admitted is up to alice's threads
       while (calls.stream().filter(CompletableFuture::isDone).count() < 984 && System.currentTimeMillis() < until) Thread.sleep(100);
       List<Status> refused = calls.stream().filter(CompletableFuture::isDone).map(c -> Status.fromThrowable(c.join())).toList();
-      assertThat(refused).hasSize(984).allSatisfy(s -> {
+      assertThat(refused).as("refusals within %d s", Waits.SECONDS).hasSize(984).allSatisfy(s -> {
         assertThat(s.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(s.getDescription())
             .isEqualTo("principal client-bob already has 16 sessions open on alice (limit 16, --max-sessions-per-principal)");
@@ -109,12 +109,12 @@ class LimitsIT {
     // the held sessions end with their calls: bob's client gets its places back
     ManagedChannel again = alice("client-bob");
     try {
-      long deadline = System.currentTimeMillis() + 30_000;
+      long deadline = System.currentTimeMillis() + 1000L * Waits.SECONDS;
       Status s;
       do {
         s = refusal(again, waits, 1_000); // admitted sessions now fail at their deadline instead of being refused
       } while (s.getCode() == Status.Code.RESOURCE_EXHAUSTED && System.currentTimeMillis() < deadline);
-      assertThat(s.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(s.getCode()).as("bob's client admitted again within %d s", Waits.SECONDS).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     } finally {
       again.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
@@ -165,7 +165,7 @@ class LimitsIT {
       try {
         var first = pool.submit(() -> cluster.cli("eval", "a + 1", "--name", name));
         var second = pool.submit(() -> cluster.cli("eval", "b + 2", "--name", name));
-        TestCluster.Result r1 = first.get(120, TimeUnit.SECONDS), r2 = second.get(120, TimeUnit.SECONDS);
+        TestCluster.Result r1 = Waits.get(first, "the first eval"), r2 = Waits.get(second, "the second eval");
         assertThat(r1.code() == 0 && r2.code() == 0).as("both acknowledged: %s / %s", r1, r2).isFalse();
         String list = cluster.ok("list");
         if (r1.code() == 0 || r2.code() == 0) {

@@ -45,8 +45,7 @@ class OnePartyPerHostIT {
         connect(network, project, "party", me);
       }
       ClusterConfig config = ClusterConfig.local(names, base).withTls(new ClusterConfig.TlsConfig(certs.toString(), null));
-      long until = System.currentTimeMillis() + 120_000;
-      while (!Cluster.isUp(config) && System.currentTimeMillis() < until) Thread.sleep(500);
+      Waits.until(() -> Cluster.isUp(config), 300, "the three party stacks and the dealer to answer their health checks");
       try (Cluster c = Cluster.connect(config)) {
         c.input("alice", "a", new long[] {25});
         c.input("bob", "b", new long[] {50});

@@ -46,7 +46,7 @@ class PlanAgreementIT {
           .addInstrs(Instr.newBuilder().setOp(Op.REVEAL).addSrc(0).setParty("bob")).build();
       byte[] id = new byte[16];
       new SecureRandom().nextBytes(id);
-      long deadline = System.currentTimeMillis() + 30_000;
+      long deadline = System.currentTimeMillis() + 1000L * Waits.SECONDS;
       List<ManagedChannel> channels = new ArrayList<>();
       List<CompletableFuture<String>> calls = new ArrayList<>();
       try {
@@ -57,7 +57,7 @@ class PlanAgreementIT {
               .setDeadlineUnixMs(deadline).setPlan(n.name().equals("bob") ? zero : honest).setFracBits(config.fracBitsOrDefault()).build();
           calls.add(CompletableFuture.supplyAsync(() -> {
             try {
-              PartyGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).execute(req).forEachRemaining(r -> {});
+              PartyGrpc.newBlockingStub(ch).withDeadlineAfter(Waits.SECONDS + 10, TimeUnit.SECONDS).execute(req).forEachRemaining(r -> {});
               return "ran";
             } catch (StatusRuntimeException e) {
               return e.getStatus().getCode() + ": " + e.getStatus().getDescription();
@@ -65,11 +65,11 @@ class PlanAgreementIT {
           }));
         }
         String digest = "\\(session digest [0-9a-f]{64}\\)";
-        assertThat(calls.get(0).get(90, TimeUnit.SECONDS))
+        assertThat(Waits.get(calls.get(0), "party 0's refusal"))
             .matches("FAILED_PRECONDITION: plan disagreement: party bob runs a different computation " + digest + " than alice " + digest);
-        assertThat(calls.get(1).get(90, TimeUnit.SECONDS))
+        assertThat(Waits.get(calls.get(1), "party 1's refusal"))
             .matches("FAILED_PRECONDITION: plan disagreement: party alice runs a different computation " + digest + " than bob " + digest);
-        assertThat(calls.get(2).get(90, TimeUnit.SECONDS))
+        assertThat(Waits.get(calls.get(2), "party 2's refusal"))
             .matches("FAILED_PRECONDITION: plan disagreement: party bob runs a different computation " + digest + " than carol " + digest);
       } finally {
         Grpc.close(channels);

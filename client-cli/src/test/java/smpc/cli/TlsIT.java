@@ -104,7 +104,7 @@ class TlsIT {
         up.onNext(Envelope.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setFrom(who[1]).setTag("m/1").setTotalBytes(8)
             .setData(ByteString.copyFrom(new byte[8])).build());
         up.onCompleted();
-        Throwable t = done.get(10, TimeUnit.SECONDS);
+        Throwable t = Waits.get(done, "alice to end the peer call");
         assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(Status.fromThrowable(t).getDescription()).contains("may not deliver messages as 'bob'");
       }
@@ -140,7 +140,7 @@ class TlsIT {
         StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).stream(ending(done, true));
         up.onNext(Envelope.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setFrom(who[1]).setTag("m/1").setTotalBytes(8)
             .setData(ByteString.copyFrom(new byte[8])).build());
-        Throwable t = done.get(10, TimeUnit.SECONDS);
+        Throwable t = Waits.get(done, "alice to end the peer call");
         assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(Status.fromThrowable(t).getDescription()).contains("may not deliver messages as 'bob'");
       }
@@ -163,12 +163,12 @@ class TlsIT {
     Path other = cluster.dir.resolve("other-ca");
     Certificates.create(other, List.of("alice", "bob", "carol"), List.of(), 1);
     try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(other, "admin")))) {
-      assertThatThrownBy(() -> PartyGrpc.newBlockingStub(ch.c).withDeadlineAfter(5, TimeUnit.SECONDS)
+      assertThatThrownBy(() -> PartyGrpc.newBlockingStub(ch.c).withDeadlineAfter(Waits.SECONDS, TimeUnit.SECONDS)
           .listValues(smpc.proto.ListRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class)
           .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
     try (var ch = new Closing(Grpc.channel(address("alice")))) {
-      assertThatThrownBy(() -> PartyGrpc.newBlockingStub(ch.c).withDeadlineAfter(5, TimeUnit.SECONDS)
+      assertThatThrownBy(() -> PartyGrpc.newBlockingStub(ch.c).withDeadlineAfter(Waits.SECONDS, TimeUnit.SECONDS)
           .listValues(smpc.proto.ListRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class);
     }
     assertThat(cluster.ok("status")).doesNotContain("DOWN");
