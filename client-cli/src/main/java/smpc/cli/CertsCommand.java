@@ -25,8 +25,8 @@ import smpc.sdk.SmpcException;
 final class CertsCommand {
   @picocli.CommandLine.Mixin ClusterOptions cluster; // accepted everywhere, as before (scripts pass it to every command)
   @Command(name = "init", mixinStandardHelpOptions = true, description = {
-      "Create one CA per organisation and its principals' certificates (PEM; EC P-256) in DIR. With --parties (the",
-      "default): a whole single-operator development cluster; each party's CA signs the party, client-NAME and",
+      "Create one CA per organisation and its principals' certificates (PEM; EC P-256) in DIR.",
+      "With --parties (the default): a whole single-operator development cluster; each party's CA signs the party, client-NAME and",
       "admin-NAME, the dealer's CA signs dealer, and admin (every party's administrator) has a CA of its own. With",
       "--org: one organisation only, on its own host. Files: trust/ORG.pem (each CA certificate: the trust bundle",
       "every process mounts), ca/ORG.key (a CA key: keep it offline, never mount it), NAME.pem and NAME.key. Server",

@@ -55,7 +55,8 @@ final class EvalCommand implements Callable<Integer> {
     return out.toString();
   }
 
-  @Parameters(index = "0", paramLabel = "EXPR")
+  @Parameters(index = "0", paramLabel = "EXPR", description = {
+      "The expression, one argument (quote it). One that starts with '-' follows `--`: smpc eval --reveal-to alice -- '-a'."})
   String expression;
 
   @Option(names = "--reveal-to", paramLabel = "P", description = "The only party that learns the result.")
@@ -69,6 +70,11 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
+
+  @Option(names = "--digits", paramLabel = "N", description = {
+      "Decimals of real results in text output (default: what the fractional bits carry, 4 for 16 bits,",
+      "trailing zeros dropped). --json always gives the exact value."})
+  Integer digits;
 
   @Option(names = "--stats", description = "Also print rounds, bytes and dealer material used.")
   boolean stats;
@@ -95,11 +101,11 @@ final class EvalCommand implements Callable<Integer> {
       int f = c.config().fracBitsOrDefault();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        ObjectNode o = Results.json(name, revealTo, values, scale, f);
+        ObjectNode o = Results.json(name, revealTo, values, scale);
         if (stats) o.set("stats", statsJson(Results.JSON, ev));
         out.println(Results.JSON.writeValueAsString(o));
       } else {
-        if (values != null) Results.print(out, values, scale, f);
+        if (values != null) Results.print(out, values, scale, f, digits);
         else out.printf("stored %s, shared among %s%n", name, String.join(", ", computing));
         if (stats) {
           out.flush();

@@ -17,18 +17,29 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--party", paramLabel = "P", description = "Only the values stored on P.")
   String party;
 
+  @Option(names = "--json", description = "Print one JSON object: {\"values\": [{name, kind, type, length, held_by}, ...]}.")
+  boolean json;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     try (Cluster c = cluster.connect()) {
       if (party != null) c.vm(party);
       var out = spec.commandLine().getOut();
-      out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "LENGTH", "HELD BY");
+      var o = Results.JSON.createObjectNode();
+      var values = o.putArray("values");
+      if (!json) out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "LENGTH", "HELD BY");
       c.catalog().all().forEach((name, entries) -> {
         if (party != null && !entries.containsKey(party)) return;
         if (name.startsWith("_sdk_")) return;
         ValueMeta any = entries.values().iterator().next();
-        out.printf("%-24s %-8s %-6s %10d  %s%n", name, any.kind(), any.type(), any.length(), String.join(", ", any.holders()));
+        if (!json) {
+          out.printf("%-24s %-8s %-6s %10d  %s%n", name, any.kind(), any.type(), any.length(), String.join(", ", any.holders()));
+          return;
+        }
+        var v = values.addObject().put("name", name).put("kind", any.kind()).put("type", any.type()).put("length", any.length());
+        any.holders().forEach(v.putArray("held_by")::add);
       });
+      if (json) out.println(Results.JSON.writeValueAsString(o));
       out.flush();
       return 0;
     }

@@ -100,7 +100,8 @@ final class LogregCommand {
   }
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = {
-      "Train on secret-shared data: vertically split (--features P:FILE.csv --labels Q:FILE.csv:COLUMN) or",
+      "Train a model on secret-shared data.",
+      "The data is vertically split (--features P:FILE.csv --labels Q:FILE.csv:COLUMN) or",
       "horizontally split (--rows P:FILE.csv --rows Q:FILE.csv --label COLUMN). Feature CSVs have a header row",
       "and every column is a feature. Standardisation (training mean and deviation per column) is computed on",
       "shares. Prints a progress bar with the loss per epoch (to stderr) and the training accuracy."})
@@ -260,8 +261,8 @@ final class LogregCommand {
   }
 
   @Command(name = "predict", mixinStandardHelpOptions = true, description = {
-      "Probabilities of class 1 for new rows, computed on shares with a model kept by train --name;",
-      "revealed to one party only. Prints one probability per line (--json: one object)."})
+      "Predict: probabilities of class 1 for new rows, revealed to one party only.",
+      "Computed on shares with a model kept by train --name. Prints one probability per line (--json: one object)."})
   static final class Predict implements Callable<Integer> {
     @Spec CommandSpec spec;
     @picocli.CommandLine.Mixin ClusterOptions cluster;

@@ -20,14 +20,19 @@ final class RevealCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "The shared value to reconstruct (see `smpc list`).")
   String name;
 
-  @Option(names = "--to", required = true, paramLabel = "P")
+  @Option(names = "--to", required = true, paramLabel = "P", description = "The only party that learns the value.")
   String to;
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
+
+  @Option(names = "--digits", paramLabel = "N", description = {
+      "Decimals of real results in text output (default: what the fractional bits carry, 4 for 16 bits,",
+      "trailing zeros dropped). --json always gives the exact value."})
+  Integer digits;
 
   @Override
   public Integer call() throws Exception {
@@ -41,8 +46,8 @@ final class RevealCommand implements Callable<Integer> {
       long[] values = ev.revealed().get(0);
       int f = c.config().fracBitsOrDefault();
       var out = spec.commandLine().getOut();
-      if (json) out.println(Results.JSON.writeValueAsString(Results.json(name, to, values, ev.scales().get(0), f)));
-      else Results.print(out, values, ev.scales().get(0), f);
+      if (json) out.println(Results.JSON.writeValueAsString(Results.json(name, to, values, ev.scales().get(0))));
+      else Results.print(out, values, ev.scales().get(0), f, digits);
       out.flush();
       return 0;
     }

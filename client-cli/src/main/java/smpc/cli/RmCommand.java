@@ -15,7 +15,7 @@ final class RmCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "The value to delete (see `smpc list`).")
   String name;
 
   @Override

@@ -15,7 +15,7 @@ final class ShareCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "The private value to share (see `smpc list`).")
   String name;
 
   @Option(names = "--with", required = true, split = ",", paramLabel = "P2,P3", description = "Parties to share with besides the owner.")

@@ -14,12 +14,28 @@ final class StatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--json", description = "Print one JSON object: each process's figures, or its error.")
+  boolean json;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     try (Cluster c = cluster.connect()) {
       Map<String, ProcessStatus> status = c.status();
       var out = spec.commandLine().getOut();
-      status.forEach((name, s) -> {
+      if (json) {
+        var o = Results.JSON.createObjectNode();
+        o.put("healthy", Cluster.allHealthy(status));
+        var each = o.putObject("processes");
+        status.forEach((name, s) -> {
+          var p = each.putObject(name).put("role", s.role()).put("address", s.address()).put("up", s.up());
+          if (s.up()) {
+            p.put("version", s.version()).put("stored_values", s.storedValues()).put("active_sessions", s.activeSessions());
+          } else {
+            p.put("error", s.error().getMessage());
+          }
+        });
+        out.println(Results.JSON.writeValueAsString(o));
+      } else status.forEach((name, s) -> {
         if (s.up()) {
           out.printf("%-10s %-22s SERVING  version %s  %s%n", name, s.address(), s.version(),
               s.role().equals("dealer") ? s.activeSessions() + " sessions" : s.storedValues() + " values");
