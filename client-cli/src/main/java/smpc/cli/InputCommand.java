@@ -39,11 +39,12 @@ final class InputCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (csv == null && values.isEmpty()) throw SmpcException.usage("give at least one VALUE, or --csv FILE --column COL");
     if (csv != null && !values.isEmpty()) throw SmpcException.usage("give VALUEs or --csv, not both");
-    List<String> texts = csv != null ? Csv.column(csv, column) : values;
+    List<Csv.Line> cells = csv != null ? Csv.column(csv, column) : null;
+    List<String> texts = csv != null ? cells.stream().map(Csv.Line::text).toList() : values;
     BigDecimal[] v = new BigDecimal[texts.size()];
     boolean real = false;
     for (int i = 0; i < v.length; i++) {
-      String where = csv != null ? csv.getFileName() + " row " + (i + 1) : "value " + (i + 1);
+      String where = csv != null ? csv.getFileName() + " line " + cells.get(i).number() : "value " + (i + 1);
       v[i] = Csv.number(texts.get(i), where);
       real |= texts.get(i).contains(".") || texts.get(i).toLowerCase().contains("e");
     }
@@ -59,7 +60,8 @@ final class InputCommand implements Callable<Integer> {
           try {
             ints[i] = v[i].longValueExact();
           } catch (ArithmeticException e) {
-            throw SmpcException.usage("value out of range: '%s' (value %d) does not fit in 64 bits", texts.get(i), i + 1);
+            throw SmpcException.usage("value out of range: '%s' (%s) does not fit in 64 bits", texts.get(i),
+                csv != null ? csv.getFileName() + " line " + cells.get(i).number() : "value " + (i + 1));
           }
         }
         c.input(party, name, ints);
@@ -70,29 +72,41 @@ final class InputCommand implements Callable<Integer> {
     }
   }
 
-  /** Minimal CSV reading: a header row, comma-separated fields, optional double quotes. */
+  /**
+   * Minimal CSV reading: a header row, comma-separated fields, optional double quotes, UTF-8 with or without
+   * a byte-order mark (spreadsheets write one). Errors name the file's own line numbers, blank lines counted.
+   */
   static final class Csv {
-    static List<String> column(Path file, String column) {
+    /** A non-blank line and its number in the file (1-based). */
+    record Line(int number, String text) {}
+
+    /** The column's cells, each with its line number. */
+    static List<Line> column(Path file, String column) {
       if (column == null) throw SmpcException.usage("--csv needs --column");
-      List<String> lines = lines(file);
-      int col = index(fields(lines.get(0)), column, file);
-      List<String> v = new java.util.ArrayList<>();
-      for (int i = 1; i < lines.size(); i++) {
-        List<String> f = fields(lines.get(i));
-        if (col >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, i + 1, col + 1);
-        v.add(f.get(col));
+      List<Line> lines = numbered(file);
+      int col = index(fields(lines.get(0).text()), column, file);
+      List<Line> v = new java.util.ArrayList<>();
+      for (Line line : lines.subList(1, lines.size())) {
+        List<String> f = fields(line.text());
+        if (col >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, line.number(), col + 1);
+        v.add(new Line(line.number(), f.get(col)));
       }
       return v;
     }
 
-    /** The file's non-blank lines: a header and at least one data row. */
-    static List<String> lines(Path file) {
+    /** The file's non-blank lines with their numbers: a header and at least one data row. */
+    static List<Line> numbered(Path file) {
       if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
-      List<String> lines;
+      List<String> all;
       try {
-        lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+        all = Files.readAllLines(file);
       } catch (IOException e) {
-        throw SmpcException.usage("cannot read CSV file %s: %s", file, e.getClass().getSimpleName());
+        throw SmpcException.usage("cannot read CSV file %s: %s (expected UTF-8 text)", file, e.getClass().getSimpleName());
+      }
+      List<Line> lines = new java.util.ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        String text = i == 0 && all.get(0).startsWith("\uFEFF") ? all.get(0).substring(1) : all.get(i);
+        if (!text.isBlank()) lines.add(new Line(i + 1, text));
       }
       if (lines.size() < 2) throw SmpcException.usage("CSV file %s has no data rows", file);
       return lines;

@@ -47,17 +47,18 @@ final class LogregCommand {
   /** A CSV table: its header and rows of numbers. */
   record Table(List<String> header, double[][] rows) {
     static Table read(Path file) {
-      List<String> lines = InputCommand.Csv.lines(file);
-      List<String> header = InputCommand.Csv.fields(lines.get(0));
+      List<InputCommand.Csv.Line> lines = InputCommand.Csv.numbered(file);
+      List<String> header = InputCommand.Csv.fields(lines.get(0).text());
       double[][] rows = new double[lines.size() - 1][];
       for (int i = 1; i < lines.size(); i++) {
-        List<String> f = InputCommand.Csv.fields(lines.get(i));
+        List<String> f = InputCommand.Csv.fields(lines.get(i).text());
+        int line = lines.get(i).number();
         if (f.size() != header.size()) {
-          throw SmpcException.usage("%s line %d has %d fields, the header %d", file, i + 1, f.size(), header.size());
+          throw SmpcException.usage("%s line %d has %d fields, the header %d", file, line, f.size(), header.size());
         }
         rows[i - 1] = new double[f.size()];
         for (int j = 0; j < f.size(); j++) {
-          rows[i - 1][j] = InputCommand.Csv.number(f.get(j), file.getFileName() + " line " + (i + 1)).doubleValue();
+          rows[i - 1][j] = InputCommand.Csv.number(f.get(j), file.getFileName() + " line " + line).doubleValue();
         }
       }
       return new Table(header, rows);

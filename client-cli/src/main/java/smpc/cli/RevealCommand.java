@@ -40,7 +40,7 @@ final class RevealCommand implements Callable<Integer> {
       c.vm(to);
       Catalog cat = c.catalog();
       ValueMeta v = cat.resolve(name);
-      if (v == null) throw SmpcException.usage("unknown value name '%s'", name);
+      if (v == null) throw SmpcException.usage("unknown value name '%s'%s", name, cat.hint(name));
       if (!v.shared()) throw SmpcException.usage("value '%s' is private to %s, not shared", name, v.owner());
       var ev = c.evaluate(List.of(Compiler.Output.reveal(new Expr.Ref(name), to)), v.parties());
       long[] values = ev.revealed().get(0);

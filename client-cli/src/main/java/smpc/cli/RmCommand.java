@@ -22,7 +22,7 @@ final class RmCommand implements Callable<Integer> {
   public Integer call() {
     try (Cluster c = cluster.connect()) {
       List<String> from = c.delete(name);
-      if (from.isEmpty()) throw SmpcException.usage("unknown value name '%s'", name);
+      if (from.isEmpty()) throw SmpcException.usage("unknown value name '%s'%s", name, c.catalog().hint(name));
       spec.commandLine().getOut().printf("removed %s from %s%n", name, String.join(", ", from));
       spec.commandLine().getOut().flush();
       return 0;

@@ -81,7 +81,7 @@ public final class Smpc {
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof SmpcException s) {
-        cmd.getErr().println("smpc: error: " + s.getMessage());
+        cmd.getErr().println("smpc: error: " + s.getMessage() + (s instanceof SmpcException.Unavailable ? START_HINT : ""));
         return s.isUsageError() ? 2 : 1;
       }
       if (ex instanceof java.io.IOException io) {
@@ -93,6 +93,9 @@ public final class Smpc {
     });
     return cl;
   }
+
+  /** What a user who has not started a cluster yet needs after "unreachable". */
+  static final String START_HINT = " (is a cluster running? `smpc status` shows each process; `smpc cluster up` starts a local one)";
 
   public static void main(String[] args) {
     GRPC_LOG.setLevel(java.util.logging.Level.WARNING);

@@ -44,6 +44,9 @@ final class StatusCommand implements Callable<Integer> {
         }
       });
       out.flush();
+      if (status.values().stream().noneMatch(ProcessStatus::up)) {
+        spec.commandLine().getErr().println("smpc: no process answers: `smpc cluster up` starts a local cluster, `docker-compose up -d` the compose stack");
+      }
       return Cluster.allHealthy(status) ? 0 : 1;
     }
   }

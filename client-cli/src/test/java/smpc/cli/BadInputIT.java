@@ -30,7 +30,7 @@ class BadInputIT {
       "eval|u * (v|--reveal-to|alice|2|malformed expression at column 7",
       "eval|u +* v|--reveal-to|alice|2|malformed expression at column 4",
       "eval|nosuch * 2|--reveal-to|alice|2|unknown value name 'nosuch'",
-      "eval|u * 2|--reveal-to|dave|2|cannot reveal to 'dave'",
+      "eval|u * 2|--reveal-to|dave|2|unknown party 'dave'",
       "eval|u * v|--reveal-to|alice|2|vector lengths differ (3 and 2) in u * v",
       "eval|u < v|--reveal-to|alice|2|vector lengths differ (3 and 2) in u < v",
       "eval|u < v < u|--reveal-to|alice|2|comparisons do not chain",

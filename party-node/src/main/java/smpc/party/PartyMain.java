@@ -20,7 +20,10 @@ public final class PartyMain implements Callable<Integer> {
 
   @CommandLine.Mixin TlsOptions tls = new TlsOptions();
 
-  @Option(names = "--name", required = true, defaultValue = "${env:PARTY_NAME}", description = "This party's name.")
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  // required by call(), not by picocli: picocli would demand it of the `health` subcommand too
+  @Option(names = "--name", defaultValue = "${env:PARTY_NAME}", description = "This party's name (required to serve).")
   String name;
 
   @Option(names = "--port", defaultValue = "${env:PARTY_PORT:-50051}", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
@@ -64,6 +67,7 @@ public final class PartyMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (name == null || name.isBlank()) throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--name=<name>'");
     Map<String, String> addresses = new LinkedHashMap<>();
     for (String p : peers) {
       if (p.isBlank()) continue;

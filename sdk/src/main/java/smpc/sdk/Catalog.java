@@ -27,6 +27,11 @@ public final class Catalog {
     return unseen.isEmpty() ? "" : " (" + String.join(", ", new java.util.TreeSet<>(unseen)) + " list their values only to their own client)";
   }
 
+  /** What to add to "unknown value name 'x'": the closest stored name, and which parties did not list theirs. */
+  public String hint(String name) {
+    return Names.didYouMean(name, byName.keySet().stream().filter(n -> !n.startsWith("_sdk_")).toList()) + unseenNote();
+  }
+
   public boolean contains(String name) {
     return byName.containsKey(name);
   }

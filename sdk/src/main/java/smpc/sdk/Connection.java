@@ -46,7 +46,8 @@ final class Connection {
   String address(String party) {
     return config.parties().stream().filter(n -> n.name().equals(party)).findFirst()
         .map(ClusterConfig.Node::address)
-        .orElseThrow(() -> SmpcException.usage("unknown party '%s' (the cluster has %s)", party, String.join(", ", config.partyNames())));
+        .orElseThrow(() -> SmpcException.usage("unknown party '%s'%s (the cluster has %s)", party, Names.didYouMean(party, config.partyNames()),
+            String.join(", ", config.partyNames())));
   }
 
   /** The channel to a party (null: the dealer), revived first if an earlier failure left it failing. */

@@ -102,6 +102,7 @@ public final class Sessions {
   Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties, Function<String, ValueInfo> resolve, Catalog cat) {
     for (String p : parties) conn.address(p);
     for (Compiler.Output o : outputs) {
+      if (o.revealTo() != null) conn.address(o.revealTo()); // an unknown party: say so, with the closest name
       if (o.storeAs() != null && cat != null && cat.contains(o.storeAs())) {
         throw SmpcException.usage("value '%s' already exists (on %s)", o.storeAs(), String.join(", ", cat.holders(o.storeAs())));
       }
@@ -110,7 +111,10 @@ public final class Sessions {
     try {
       c = Compiler.compile(outputs, parties, resolve, conn.config.fracBitsOrDefault(), numerics);
     } catch (smpc.core.Failure e) {
-      if (cat != null && e.getMessage().startsWith("unknown value name")) throw SmpcException.usage("%s%s", e.getMessage(), cat.unseenNote());
+      if (cat != null && e.getMessage().startsWith("unknown value name")) {
+        String missing = e.getMessage().replaceFirst("^unknown value name '(.*)'$", "$1");
+        throw SmpcException.usage("%s%s", e.getMessage(), cat.hint(missing));
+      }
       throw SmpcException.from(e, null);
     }
     ByteString sid = newSessionId();
@@ -130,7 +134,7 @@ public final class Sessions {
   public List<String> share(String name, List<String> with, String as) {
     Catalog cat = values.catalog();
     ValueInfo v = cat.info(name);
-    if (v == null) throw SmpcException.usage("unknown value name '%s'%s", name, cat.unseenNote());
+    if (v == null) throw SmpcException.usage("unknown value name '%s'%s", name, cat.hint(name));
     if (v.getKind() != Kind.PRIVATE) throw SmpcException.usage("value '%s' is already shared among %s", name, v.getPartiesList());
     String target = as != null ? as : name;
     if (!target.equals(name) && cat.contains(target)) {

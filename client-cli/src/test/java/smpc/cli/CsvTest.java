@@ -1,0 +1,36 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import smpc.sdk.SmpcException;
+
+/** CSV input names the file's own line numbers (blank lines counted) and accepts a UTF-8 byte-order mark. */
+class CsvTest {
+  @TempDir Path dir;
+
+  @Test
+  void aByteOrderMarkDoesNotHideTheFirstColumn() throws Exception {
+    Path f = dir.resolve("bom.csv");
+    Files.write(f, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+    Files.writeString(f, "salary,id\n5000,1\n6100,2\n", java.nio.file.StandardOpenOption.APPEND);
+    assertThat(InputCommand.Csv.column(f, "salary")).extracting(InputCommand.Csv.Line::text).containsExactly("5000", "6100");
+    assertThat(LogregCommand.Table.read(f).column("salary", f)).isZero();
+  }
+
+  @Test
+  void errorsNameTheFilesLineNumbers() throws Exception {
+    Path f = dir.resolve("gaps.csv");
+    Files.writeString(f, "a,b\n\n1,2\n\n3\n");
+    assertThatThrownBy(() -> InputCommand.Csv.column(f, "b")).isInstanceOf(SmpcException.class)
+        .hasMessage("%s line 5 has no column 2", f);
+    assertThatThrownBy(() -> LogregCommand.Table.read(f)).hasMessage("%s line 5 has 1 fields, the header 2", f);
+    Files.writeString(f, "a,b\n1,2\n\nx,4\n");
+    assertThat(InputCommand.Csv.column(f, "a")).extracting(InputCommand.Csv.Line::number).containsExactly(2, 4);
+    assertThatThrownBy(() -> LogregCommand.Table.read(f)).hasMessage("not a number: 'x' (gaps.csv line 4)");
+  }
+}

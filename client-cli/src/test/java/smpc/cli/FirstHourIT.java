@@ -1,0 +1,73 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What a new user meets first: machine-readable outputs, exact and chosen digits, messages that say what to do. */
+class FirstHourIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static TestCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestCluster.start("alice", "bob", "carol");
+    cluster.ok("input", "--party", "alice", "--name", "price", "5");
+    cluster.ok("input", "--party", "bob", "--name", "qty", "3.0");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) cluster.close();
+  }
+
+  @Test
+  void statusAndListAsJson() throws Exception {
+    JsonNode status = JSON.readTree(cluster.ok("status", "--json"));
+    assertThat(status.get("healthy").asBoolean()).isTrue();
+    assertThat(status.get("processes").fieldNames()).toIterable().containsExactly("dealer", "alice", "bob", "carol");
+    assertThat(status.get("processes").get("bob").get("up").asBoolean()).isTrue();
+    assertThat(status.get("processes").get("bob").get("role").asText()).isEqualTo("party");
+    JsonNode list = JSON.readTree(cluster.ok("list", "--json", "--party", "bob"));
+    assertThat(list.get("values").toString()).isEqualTo("[{\"name\":\"qty\",\"kind\":\"private\",\"type\":\"real\",\"length\":1,\"held_by\":[\"bob\"]}]");
+  }
+
+  @Test
+  void jsonCarriesExactRealsAndTextTakesDigits() throws Exception {
+    // 2/3 at 16 fractional bits: the revealed fixed-point value is k / 2^16 for an integer k near 43690.67
+    JsonNode j = JSON.readTree(cluster.ok("eval", "2.0 / 3", "--reveal-to", "alice", "--json"));
+    java.math.BigDecimal exact = j.get("values").get(0).decimalValue();
+    java.math.BigDecimal k = exact.multiply(java.math.BigDecimal.valueOf(65536));
+    assertThat(k.stripTrailingZeros().scale()).as("an exact multiple of 2^-16: %s", exact).isLessThanOrEqualTo(0);
+    assertThat(k.longValueExact()).isBetween(43690L, 43691L);
+    assertThat(exact.scale()).as("more decimals than the text output's 4: %s", exact).isGreaterThan(4);
+    String text = cluster.ok("eval", "2.0 / 3", "--reveal-to", "alice");
+    assertThat(text).matches("0\\.666[67]\n");
+    assertThat(cluster.ok("eval", "price / qty", "--reveal-to", "alice", "--digits", "2")).isEqualTo("1.67\n");
+    assertThat(cluster.ok("eval", "price * 2.5", "--reveal-to", "alice", "--digits", "3")).isEqualTo("12.500\n");
+    assertThat(cluster.ok("eval", "price * 2", "--reveal-to", "alice", "--digits", "3")).as("integers print as integers").isEqualTo("10\n");
+  }
+
+  @Test
+  void anExpressionStartingWithMinusFollowsTheDoubleDash() {
+    assertThat(cluster.ok("--cluster", cluster.file.toString(), "eval", "--reveal-to", "alice", "--", "-price + 1")).isEqualTo("-4\n");
+  }
+
+  @Test
+  void unknownNamesSuggestTheClosest() {
+    TestCluster.Result r = cluster.cli("eval", "prise * 2", "--reveal-to", "alice");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown value name 'prise' (did you mean 'price'?)");
+    r = cluster.cli("eval", "price * 2", "--reveal-to", "alcie");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown party 'alcie' (did you mean 'alice'?)");
+    r = cluster.cli("rm", "qyt");
+    assertThat(r.err()).contains("unknown value name 'qyt' (did you mean 'qty'?)");
+    r = cluster.cli("input", "--party", "bobb", "--name", "z", "1");
+    assertThat(r.err()).contains("unknown party 'bobb' (did you mean 'bob'?)");
+  }
+}

@@ -1,0 +1,33 @@
+package smpc.party;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The party-node command line as deployment.md documents it: `health` needs no --name; serving does. */
+class PartyMainTest {
+  @Test
+  void healthChecksATargetWithoutAPartyName() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort(); // closed again: nothing listens there
+    }
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new PartyMain()).setErr(new PrintWriter(err));
+    int code = cl.execute("health", "--target", "127.0.0.1:" + port, "--insecure", "--timeout-ms", "2000");
+    assertThat(code).as("exit code (1: NOT SERVING, 2 would be a usage error): %s", err).isEqualTo(1);
+  }
+
+  @Test
+  void servingWithoutANameIsAUsageError() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new PartyMain()).setErr(new PrintWriter(err));
+    int code = cl.execute("--insecure", "--port", "0");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--name=<name>'");
+  }
+}
