@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
     if (repeat < 1 || warmup < 0 || warmupSeconds < 0 || (size != null && size < 1)) {
       throw SmpcException.usage("--repeat and --size must be positive, --warmup and --warmup-seconds not negative");
     }
-    ClusterConfig config = cluster.config();
+    ClusterConfig config = cluster.config(false);
     ClusterConfig started = null;
     java.nio.file.Path tmp = null;
     if (!Cluster.isUp(config)) {

@@ -56,6 +56,7 @@ final class ClusterCommand {
       Path logs = file.toAbsolutePath().getParent().resolve("logs");
       ClusterConfig running = LocalCluster.up(wanted, logs);
       running.save(file);
+      Files.deleteIfExists(ClusterOptions.stopped(file));
       var out = spec.commandLine().getOut();
       out.printf("dealer     %s%n", running.dealer().address());
       running.parties().forEach(p -> out.printf("%-10s %s%n", p.name(), p.address()));
@@ -78,7 +79,8 @@ final class ClusterCommand {
       List<String> stopped = LocalCluster.down(config);
       List<String> alive = LocalCluster.stillRunning(config);
       if (!alive.isEmpty()) throw SmpcException.failure("could not stop %s; cluster file %s kept", String.join(", ", alive), file);
-      Files.delete(file);
+      // kept aside, so that later commands say that this cluster is down instead of trying the default endpoints
+      Files.move(file, ClusterOptions.stopped(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       spec.commandLine().getOut().println(stopped.isEmpty() ? "no process was running" : "stopped " + String.join(", ", stopped));
       spec.commandLine().getOut().flush();
       return 0;

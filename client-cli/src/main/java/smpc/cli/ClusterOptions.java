@@ -54,10 +54,39 @@ final class ClusterOptions {
     return f != null ? f : ClusterConfig.defaultFile();
   }
 
+  /** Where `cluster down` keeps the file of the cluster it stopped. */
+  static Path stopped(Path clusterFile) {
+    return clusterFile.resolveSibling(clusterFile.getFileName() + ".down");
+  }
+
+  /**
+   * The cluster file's cluster, else the default endpoints (the docker-compose stack's) with certificates
+   * found as {@link ClusterConfig#defaults} says; never plaintext by accident: without a cluster file and
+   * certificates, or after `cluster down`, a usage error says that no cluster is up and how to start one.
+   */
   ClusterConfig config() {
-    Path f = root().clusterFile;
-    if (f != null && !f.toFile().exists()) throw SmpcException.usage("cluster file %s does not exist", f);
-    ClusterConfig c = ClusterConfig.loadOrDefaults(clusterFile());
+    return config(true);
+  }
+
+  /** As {@link #config()}; with {@code strict} false, the defaults instead of an error (demo and bench start their own). */
+  ClusterConfig config(boolean strict) {
+    Path file = clusterFile();
+    ClusterConfig c;
+    if (java.nio.file.Files.exists(file)) {
+      c = ClusterConfig.load(file);
+    } else {
+      if (strict && java.nio.file.Files.exists(stopped(file))) {
+        throw SmpcException.usage("no cluster is up: `smpc cluster down` stopped the cluster of %s; `smpc cluster up` starts it"
+            + " again (stored values kept), or delete %s to use the default endpoints (docker-compose)", file, stopped(file));
+      }
+      if (root().clusterFile != null) throw SmpcException.usage("cluster file %s does not exist", file);
+      c = ClusterConfig.defaults();
+      if (strict && c.tls() == null && !"true".equals(System.getenv("SMPC_INSECURE"))) {
+        throw SmpcException.usage("no cluster is up: no cluster file at %s and no certificates in %s for the default endpoints;"
+            + " `smpc cluster up` starts a local cluster (for the docker-compose stack run from the directory holding its certs/,"
+            + " or set SMPC_TLS_DIR; for a plaintext stack set SMPC_INSECURE=true)", file, Path.of("certs").toAbsolutePath());
+      }
+    }
     return root().as != null ? c.withAs(root().as) : c;
   }
 

@@ -23,7 +23,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    ClusterConfig config = options.config();
+    ClusterConfig config = options.config(false);
     ClusterConfig started = null;
     Path tmp = null;
     if (!Cluster.isUp(config)) {

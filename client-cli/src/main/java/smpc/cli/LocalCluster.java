@@ -67,12 +67,11 @@ public final class LocalCluster {
    */
   static ClusterConfig withCertificates(ClusterConfig config, Path certs) throws Exception {
     if (!Files.exists(certs.resolve(smpc.net.Trust.DIR))) Certificates.create(certs, config.partyNames(), List.of(), 365);
-    List<String> missing = config.partyNames().stream().filter(p -> !Files.exists(certs.resolve(p + ".pem"))).toList();
-    if (!missing.isEmpty()) {
-      throw smpc.sdk.SmpcException.usage("the certificates in %s were made for other parties: none for %s (use another cluster"
-          + " file directory, or remove %s to have new ones made)", certs, String.join(", ", missing), certs);
+    // a party new to this directory gets an organisation of its own beside the others (the trust bundle grows)
+    for (String p : config.partyNames()) {
+      if (!Files.exists(certs.resolve(p + ".pem"))) Certificates.organisation(certs, p, List.of(), 365, false);
     }
-    return config.withTls(new ClusterConfig.TlsConfig(certs.toString(), null));
+    return config.withTls(new ClusterConfig.TlsConfig(certs.toAbsolutePath().toString(), null));
   }
 
   /**

@@ -33,6 +33,7 @@ public final class Smpc {
     COMMANDS.put("reveal", RevealCommand::new);
     COMMANDS.put("list", ListCommand::new);
     COMMANDS.put("rm", RmCommand::new);
+    COMMANDS.put("reset", ResetCommand::new);
     COMMANDS.put("demo", DemoCommand::new);
     COMMANDS.put("bench", BenchCommand::new);
     COMMANDS.put("logreg", LogregCommand::new);

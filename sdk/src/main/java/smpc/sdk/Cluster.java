@@ -118,6 +118,11 @@ public final class Cluster implements AutoCloseable {
     return values.delete(name);
   }
 
+  /** Deletes every value stored on {@code party} (see {@link Values#reset}); returns the names. */
+  public List<String> reset(String party) {
+    return values.reset(party);
+  }
+
   /** Compiles and runs outputs on {@code parties} (see {@link Sessions#evaluate}). */
   public Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties) {
     return sessions.evaluate(outputs, parties);

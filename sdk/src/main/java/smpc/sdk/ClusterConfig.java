@@ -118,7 +118,12 @@ public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, S
       if (c.dealer() == null || c.parties() == null || c.parties().isEmpty()) {
         throw SmpcException.usage("cluster file %s lacks the dealer or the parties", file);
       }
-      return c;
+      // relative paths in the file are relative to it, not to wherever the CLI runs
+      Path base = file.toAbsolutePath().getParent();
+      TlsConfig tls = c.tls() == null || c.tls().dir() == null ? c.tls()
+          : new TlsConfig(base.resolve(c.tls().dir()).normalize().toString(), c.tls().principal());
+      String data = c.dataDir() == null ? null : base.resolve(c.dataDir()).normalize().toString();
+      return new ClusterConfig(c.dealer(), c.parties(), c.fracBits(), data, tls, c.as());
     } catch (IOException e) {
       throw SmpcException.usage("cannot read cluster file %s: %s", file, e.getMessage());
     }

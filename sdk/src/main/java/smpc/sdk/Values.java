@@ -162,6 +162,26 @@ public final class Values {
     return done;
   }
 
+  /**
+   * Deletes every value stored on {@code party} (its private values and its shares), each with a Delete
+   * call authorised as any deletion there; returns the names. Other parties keep their shares of a shared
+   * value, useless without this party's, until they are reset or the name is removed.
+   */
+  public List<String> reset(String party) {
+    conn.address(party);
+    List<String> done = new ArrayList<>();
+    try {
+      for (ValueInfo v : conn.party(party).listValues(ListRequest.getDefaultInstance()).getValuesList()) {
+        if (conn.party(party).deleteValue(NameRequest.newBuilder().setName(v.getName()).build()).getDeleted()) done.add(v.getName());
+      }
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw SmpcException.from(e, conn.where(party));
+    } finally {
+      changed.run();
+    }
+    return done;
+  }
+
   /** A fresh name for an SDK value that is deleted when this connection closes. */
   String temporary() {
     String name = "_sdk_" + HexFormat.of().formatHex(randomBytes(6));

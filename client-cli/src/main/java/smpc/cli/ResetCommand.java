@@ -1,0 +1,42 @@
+package smpc.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import smpc.sdk.Cluster;
+import smpc.sdk.SmpcException;
+
+@Command(name = "reset", mixinStandardHelpOptions = true, description = {
+    "Delete every value stored on a party (default: on every party).",
+    "Values outlive `smpc cluster down`; this clears them. Each deletion is authorised as `smpc rm` is:",
+    "the party's own client or its administrator."})
+final class ResetCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ClusterOptions cluster;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--party", split = ",", paramLabel = "P", description = "Only these parties (default: all of the cluster).")
+  List<String> parties;
+
+  @Option(names = "--yes", description = "Confirm: the values cannot be recovered.")
+  boolean yes;
+
+  @Override
+  public Integer call() {
+    try (Cluster c = cluster.connect()) {
+      List<String> which = parties != null ? parties : c.parties();
+      for (String p : which) c.vm(p);
+      if (!yes) throw SmpcException.usage("reset deletes every value stored on %s for good: add --yes", String.join(", ", which));
+      var out = spec.commandLine().getOut();
+      for (String p : which) {
+        List<String> gone = c.reset(p);
+        out.printf("%s: deleted %d value%s%n", p, gone.size(), gone.size() == 1 ? "" : "s");
+      }
+      out.flush();
+      return 0;
+    }
+  }
+}
