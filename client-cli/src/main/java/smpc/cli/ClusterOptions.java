@@ -75,16 +75,17 @@ final class ClusterOptions {
     if (java.nio.file.Files.exists(file)) {
       c = ClusterConfig.load(file);
     } else {
-      if (strict && java.nio.file.Files.exists(stopped(file))) {
-        throw SmpcException.usage("no cluster is up: `smpc cluster down` stopped the cluster of %s; `smpc cluster up` starts it"
-            + " again (stored values kept), or delete %s to use the default endpoints (docker-compose)", file, stopped(file));
-      }
-      if (root().clusterFile != null) throw SmpcException.usage("cluster file %s does not exist", file);
+      boolean down = strict && java.nio.file.Files.exists(stopped(file));
+      String downNote = String.format("no cluster is up: `smpc cluster down` stopped the cluster of %s; `smpc cluster up` starts it"
+          + " again (stored values kept)", file);
+      if (root().clusterFile != null) throw SmpcException.usage("%s", down ? downNote : "cluster file " + file + " does not exist");
       c = ClusterConfig.defaults();
+      // the default endpoints are the compose stack's, over TLS with the certificates found here: without them, no guessing
       if (strict && c.tls() == null && !"true".equals(System.getenv("SMPC_INSECURE"))) {
-        throw SmpcException.usage("no cluster is up: no cluster file at %s and no certificates in %s for the default endpoints;"
-            + " `smpc cluster up` starts a local cluster (for the docker-compose stack run from the directory holding its certs/,"
-            + " or set SMPC_TLS_DIR; for a plaintext stack set SMPC_INSECURE=true)", file, Path.of("certs").toAbsolutePath());
+        throw SmpcException.usage("%s", down ? downNote : String.format("no cluster is up: no cluster file at %s and no certificates"
+            + " in %s for the default endpoints; `smpc cluster up` starts a local cluster (for the docker-compose stack run from the"
+            + " directory holding its certs/, or set SMPC_TLS_DIR; for a plaintext stack set SMPC_INSECURE=true)", file,
+            Path.of("certs").toAbsolutePath()));
       }
     }
     return root().as != null ? c.withAs(root().as) : c;

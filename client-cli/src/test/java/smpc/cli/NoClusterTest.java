@@ -34,4 +34,18 @@ class NoClusterTest {
     assertThat(s.out()).containsPattern("alice .* DOWN");
     assertThat(s.err()).contains("no process answers: `smpc cluster up` starts a local cluster");
   }
+
+  /** No cluster file and no certificates: said, with how to start a cluster (never a plaintext try of the default ports). */
+  @Test
+  void withoutAClusterFileOrCertificatesNoClusterIsUp() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "smpc.cli.Smpc", "list").directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("SMPC_CLUSTER", dir.resolve("none.json").toString());
+    pb.environment().remove("SMPC_TLS_DIR");
+    pb.environment().remove("SMPC_INSECURE");
+    Process p = pb.start();
+    String text = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(text).isEqualTo(2);
+    assertThat(text).contains("no cluster is up: no cluster file at " + dir.resolve("none.json")).contains("`smpc cluster up` starts a local cluster");
+  }
 }
