@@ -252,8 +252,11 @@ final class Builder {
 
   /**
    * The largest (or smallest) element of a vector, or its index (a secret integer; the first index
-   * among equal extremes), by a tournament: each level compares the two halves elementwise in one
-   * comparison step and selects with one multiplication round, ceil(log2 n) levels.
+   * among equal extremes), by a tournament: each level compares neighbours (elements 2j and 2j+1)
+   * elementwise in one comparison step and selects with one multiplication round, ceil(log2 n) levels.
+   * Neighbours, not halves: position j then always holds the winner of a contiguous block, the blocks in
+   * order, so keeping the left one on a tie keeps the first index at every level (halves would pair
+   * blocks out of order once a level has odd length).
    */
   Node reduce(Node v, boolean max, boolean index, Expr where) {
     if (v instanceof Const) throw invalid("%s of a public vector: compute it in the clear", Printer.show(where));
@@ -262,7 +265,12 @@ final class Builder {
     Node vals = v, idx = constant(positions, 0);
     while (vals.len() > 1) {
       int h = vals.len() / 2;
-      Node a = slice(vals, 0, h), b = slice(vals, h, h), ia = slice(idx, 0, h), ib = slice(idx, h, h);
+      long[] even = new long[h], odd = new long[h];
+      for (int j = 0; j < h; j++) {
+        even[j] = 2L * j;
+        odd[j] = 2L * j + 1;
+      }
+      Node a = gather(vals, even), b = gather(vals, odd), ia = gather(idx, even), ib = gather(idx, odd);
       // take b where it wins strictly, so ties keep the earlier index
       Node takeB = less(max ? sub(a, b, where) : sub(b, a, where));
       Node nv = add(a, mul(takeB, sub(b, a, where), where), where);

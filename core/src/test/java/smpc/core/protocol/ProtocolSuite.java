@@ -242,9 +242,29 @@ public abstract class ProtocolSuite {
     long max = Arrays.stream(v).max().orElseThrow(), min = Arrays.stream(v).min().orElseThrow();
     assertThat(got.get(6).raw()).containsExactly(max);
     assertThat(got.get(7).raw()).containsExactly(min);
-    // an index of an extreme: among equal extremes the tournament does not always keep the first
-    assertThat(v[(int) got.get(8).raw()[0]]).as("v at argmax").isEqualTo(max);
-    assertThat(v[(int) got.get(9).raw()[0]]).as("v at argmin").isEqualTo(min);
+    assertThat(got.get(8).raw()).as("argmax of %s", Arrays.toString(v)).containsExactly(firstIndexOf(v, max));
+    assertThat(got.get(9).raw()).as("argmin of %s", Arrays.toString(v)).containsExactly(firstIndexOf(v, min));
+  }
+
+  /** The first index among equal extremes at every length, odd levels included (the cases of issue 17 first). */
+  @Seeded(value = 1, parties = {2, 3})
+  void argmaxAndArgminKeepTheFirstOfEqualExtremes(int n, long seed) {
+    List<Opened> got = reveal(n, 0, List.of("argmax(x0)", "argmin(x1)"), new long[] {5, -3, 17, 17, -100, 2}, new long[] {17, 17, 1, 1, 1, 1});
+    assertThat(got.get(0).raw()).containsExactly(2);
+    assertThat(got.get(1).raw()).containsExactly(2);
+    Random rnd = new Random(seed);
+    for (int len = 1; len <= 13; len++) {
+      long[] v = rnd.longs(len, 0, 3).toArray(); // three values: equal extremes almost always
+      got = reveal(n, 0, List.of("argmax(x0)", "argmin(x0)"), v);
+      long max = Arrays.stream(v).max().orElseThrow(), min = Arrays.stream(v).min().orElseThrow();
+      assertThat(got.get(0).raw()).as("argmax of %s", Arrays.toString(v)).containsExactly(firstIndexOf(v, max));
+      assertThat(got.get(1).raw()).as("argmin of %s", Arrays.toString(v)).containsExactly(firstIndexOf(v, min));
+    }
+  }
+
+  private static long firstIndexOf(long[] v, long x) {
+    for (int i = 0; i < v.length; i++) if (v[i] == x) return i;
+    throw new AssertionError(x + " not in " + Arrays.toString(v));
   }
 
   /** Each function of the accuracy table (reciprocal, division and the roots and log normalise first) within its bound. */
