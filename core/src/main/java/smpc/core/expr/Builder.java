@@ -71,13 +71,11 @@ final class Builder {
   /** x + y, x - y or x * y (a product of reals brought down to scale f first). */
   private Node binary(Operator op, Node x, Node y, Expr where) {
     int len = broadcast(x, y, where);
-    if (op == Operator.MUL) return multiply(shrink(x), shrink(y), len);
+    if (op == Operator.MUL) return multiply(shrink(x), shrink(y), len, where);
     int scale = Math.max(x.scale(), y.scale());
     x = rescale(x, scale);
     y = rescale(y, scale);
-    if (x instanceof Const a && y instanceof Const b) {
-      return constant(op == Operator.ADD ? Ring.add(a.value(), b.value()) : Ring.sub(a.value(), b.value()), scale);
-    }
+    if (x instanceof Const a && y instanceof Const b) return constant(exact(op, a.value(), b.value(), where), scale);
     return keep(op == Operator.ADD ? new Node.Add(x, y, len, scale) : new Node.Sub(x, y, len, scale));
   }
 
@@ -92,14 +90,39 @@ final class Builder {
   /** x * y at scale x.scale + y.scale, without truncating either first (the caller bounds magnitudes). */
   Node mulRaw(Node x, Node y, Expr where) {
     int len = broadcast(x, y, where);
-    if (x instanceof Const a && y instanceof Const b) return constant(Ring.mul(a.value(), b.value()), a.scale() + b.scale());
-    return multiply(x, y, len);
+    if (x instanceof Const a && y instanceof Const b) return constant(exact(Operator.MUL, a.value(), b.value(), where), a.scale() + b.scale());
+    return multiply(x, y, len, where);
   }
 
-  private Node multiply(Node x, Node y, int len) {
+  /**
+   * Folded public arithmetic, exact or an error: the parties' ring would wrap modulo 2^64 and print a
+   * plausible wrong number (1e9 * 1e9 on reals, 9223372036854775807 + 1), where a literal's user wants the
+   * value or to be told.
+   */
+  private static long[] exact(Operator op, long[] x, long[] y, Expr where) {
+    int n = Math.max(x.length, y.length);
+    long[] z = new long[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        long a = x[x.length == 1 ? 0 : i], b = y[y.length == 1 ? 0 : i];
+        z[i] = switch (op) {
+          case ADD -> Math.addExact(a, b);
+          case SUB -> Math.subtractExact(a, b);
+          case MUL -> Math.multiplyExact(a, b);
+          default -> throw new IllegalArgumentException(op.toString());
+        };
+      }
+    } catch (ArithmeticException e) {
+      throw invalid("constant out of range: %s overflows 64-bit arithmetic (integers wrap modulo 2^64, reals must stay"
+          + " within the fixed-point range: docs/functions.md)", Printer.show(where));
+    }
+    return z;
+  }
+
+  private Node multiply(Node x, Node y, int len, Expr where) {
     int scale = x.scale() + y.scale();
     if (x instanceof Const a && y instanceof Const b) {
-      long[] p = Ring.mul(a.value(), b.value());
+      long[] p = exact(Operator.MUL, a.value(), b.value(), where);
       if (scale <= f) return constant(p, scale);
       for (int i = 0; i < p.length; i++) p[i] = Math.floorDiv(p[i] + (1L << (f - 1)), 1L << f); // exact public rounding
       return constant(p, f);

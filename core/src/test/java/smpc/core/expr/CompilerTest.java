@@ -98,4 +98,16 @@ class CompilerTest {
     assertThatThrownBy(() -> Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse("w"), "alice")),
         List.of("alice", "bob"), CATALOG::get)).hasMessageContaining("private to carol, who is not one of the computing parties");
   }
+
+  /** Folded constants are exact or an error, never a wrapped number. */
+  @Test
+  void constantFoldingThatOverflowsIsAnError() {
+    for (String expr : new String[] {"9223372036854775807 + 1", "-9223372036854775807 - 2", "4294967296 * 4294967296",
+        "1e9 * 1e9", "a + 1e9 * 1e9", "u * (3037000500 * 3037000500)"}) {
+      assertThatThrownBy(() -> compile(expr)).as(expr).isInstanceOf(smpc.core.Failure.class)
+          .hasMessageStartingWith("constant out of range: ").hasMessageContaining("overflows 64-bit arithmetic");
+    }
+    assertThat(compile("9223372036854775806 + 1").plan().getInstrsCount()).isPositive();
+    assertThat(compile("a + 3037000499 * 3037000499").plan().getInstrsCount()).isPositive();
+  }
 }
