@@ -100,8 +100,9 @@ final class EvalCommand implements Callable<Integer> {
       int scale = revealTo != null ? ev.scales().get(0) : 0;
       int f = c.config().fracBitsOrDefault();
       PrintWriter out = spec.commandLine().getOut();
+      Results.warnOutOfRange(spec.commandLine().getErr(), values, scale, f);
       if (json) {
-        ObjectNode o = Results.json(name, revealTo, values, scale);
+        ObjectNode o = Results.json(name, revealTo, values, scale, f);
         if (stats) o.set("stats", statsJson(Results.JSON, ev));
         out.println(Results.JSON.writeValueAsString(o));
       } else {

@@ -53,6 +53,11 @@ final class InputCommand implements Callable<Integer> {
       var cat = c.catalog();
       if (cat.contains(name)) throw SmpcException.usage("value '%s' already exists (on %s)", name, String.join(", ", cat.holders(name)));
       if (real) {
+        int f = c.config().fracBitsOrDefault();
+        for (int i = 0; i < v.length; i++) {
+          String w = v[i].abs().compareTo(smpc.core.ring.FixedPoint.limit(f)) < 0 ? InputPrecision.warning(texts.get(i), v[i], f) : null;
+          if (w != null) spec.commandLine().getErr().println("smpc: warning: " + w);
+        }
         c.inputReal(party, name, v);
       } else {
         long[] ints = new long[v.length];

@@ -34,8 +34,38 @@ final class Results {
     }
   }
 
-  /** {"name": ..., "party": ..., "values": [...]} (values null when nothing was revealed; reals exact). */
-  static ObjectNode json(String name, String party, long[] values, int scale) {
+  /** Integers at or beyond 2^62 in magnitude: where products and sums of 64-bit values have wrapped, and comparisons stop working. */
+  private static final long INTEGER_SAFE = 1L << 62;
+
+  /**
+   * How many of the values lie outside the documented safe range (reals: below 2^(62-2f) in magnitude;
+   * integers: below 2^62): the ring wraps modulo 2^64 silently, so a result out there has probably wrapped.
+   */
+  static int outOfRange(long[] values, int scale, int fracBits) {
+    int n = 0;
+    for (long v : values) {
+      boolean out = scale == 0 ? v >= INTEGER_SAFE || v < -INTEGER_SAFE : FixedPoint.decode(v, scale).abs().compareTo(FixedPoint.limit(fracBits)) >= 0;
+      if (out) n++;
+    }
+    return n;
+  }
+
+  /** Warns on {@code err} (one line) when results are out of range; returns whether they were. */
+  static boolean warnOutOfRange(PrintWriter err, long[] values, int scale, int fracBits) {
+    if (values == null) return false;
+    int n = outOfRange(values, scale, fracBits);
+    if (n == 0) return false;
+    err.printf("smpc: warning: %d of %d results lie outside the safe range (%s in magnitude): they probably wrapped modulo 2^64"
+        + " (docs/functions.md#range-of-reals)%n", n, values.length, scale == 0 ? "integers below 2^62" : "reals below 2^" + (62 - 2 * fracBits));
+    err.flush();
+    return true;
+  }
+
+  /**
+   * {"name": ..., "party": ..., "values": [...], "probably_wrapped": bool} (values null when nothing was
+   * revealed; reals exact; see {@link #outOfRange}).
+   */
+  static ObjectNode json(String name, String party, long[] values, int scale, int fracBits) {
     ObjectNode o = JSON.createObjectNode();
     o.put("name", name);
     o.put("party", party);
@@ -47,6 +77,7 @@ final class Results {
         if (scale == 0) arr.add(v);
         else arr.add(FixedPoint.decode(v, scale).stripTrailingZeros());
       }
+      o.put("probably_wrapped", outOfRange(values, scale, fracBits) > 0);
     }
     return o;
   }

@@ -46,7 +46,8 @@ final class RevealCommand implements Callable<Integer> {
       long[] values = ev.revealed().get(0);
       int f = c.config().fracBitsOrDefault();
       var out = spec.commandLine().getOut();
-      if (json) out.println(Results.JSON.writeValueAsString(Results.json(name, to, values, ev.scales().get(0))));
+      Results.warnOutOfRange(spec.commandLine().getErr(), values, ev.scales().get(0), f);
+      if (json) out.println(Results.JSON.writeValueAsString(Results.json(name, to, values, ev.scales().get(0), f)));
       else Results.print(out, values, ev.scales().get(0), f, digits);
       out.flush();
       return 0;

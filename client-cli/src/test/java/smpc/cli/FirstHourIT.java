@@ -70,4 +70,27 @@ class FirstHourIT {
     r = cluster.cli("input", "--party", "bobb", "--name", "z", "1");
     assertThat(r.err()).contains("unknown party 'bobb' (did you mean 'bob'?)");
   }
+
+  /** Results outside the documented range are flagged (stderr and --json); in-range ones, as the bench's, are not. */
+  @Test
+  void resultsThatProbablyWrappedAreFlagged() throws Exception {
+    TestCluster.Result tiny = cluster.cli("input", "--party", "carol", "--name", "tiny", "1e-9");
+    assertThat(tiny.code()).isZero();
+    assertThat(tiny.err()).contains("smpc: warning: 1e-9 is stored as 0");
+    cluster.ok("input", "--party", "alice", "--name", "big_a", "1000000000.0");
+    cluster.ok("input", "--party", "bob", "--name", "big_b", "1000000000.0");
+    TestCluster.Result wrapped = cluster.cli("eval", "big_a * big_b", "--reveal-to", "alice", "--json");
+    assertThat(wrapped.code()).isZero();
+    assertThat(JSON.readTree(wrapped.out()).get("probably_wrapped").asBoolean()).as(wrapped.out()).isTrue();
+    assertThat(wrapped.err()).contains("smpc: warning: 1 of 1 results lie outside the safe range (reals below 2^30 in magnitude)");
+    TestCluster.Result ints = cluster.cli("eval", "price * 4611686018427387904", "--reveal-to", "alice");
+    assertThat(ints.err()).contains("integers below 2^62");
+    // what the bench computes, on its kind of inputs: no flag
+    for (String expr : new String[] {"(price*qty) - 5*(price+qty)", "price < qty", "price * 99.5", "sigmoid(qty)", "price / 0.01"}) {
+      TestCluster.Result r = cluster.cli("eval", expr, "--reveal-to", "alice", "--json");
+      assertThat(r.code()).as(expr + ": " + r.err()).isZero();
+      assertThat(JSON.readTree(r.out()).get("probably_wrapped").asBoolean()).as(expr).isFalse();
+      assertThat(r.err()).as(expr).doesNotContain("warning");
+    }
+  }
 }

@@ -1,0 +1,31 @@
+package smpc.cli;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import smpc.core.ring.FixedPoint;
+
+/**
+ * What fixed-point encoding does to a real input: round(x * 2^f) keeps steps of 2^-f (1.5e-5 for f = 16),
+ * so a small input may become 0 or keep few of the digits it was given. Said at input time, before any
+ * computation hides it.
+ */
+final class InputPrecision {
+  private InputPrecision() {}
+
+  /** A one-line warning for {@code x} (given as {@code text}), or null when its encoding keeps at least half its digits. */
+  static String warning(String text, BigDecimal x, int f) {
+    if (x.signum() == 0) return null;
+    long enc = FixedPoint.encode(x, f, text);
+    if (enc == 0) {
+      return String.format("%s is stored as 0: reals are kept in steps of 2^-%d (about %s); scale the data up", text, f,
+          BigDecimal.ONE.divide(BigDecimal.valueOf(2).pow(f)).round(new MathContext(2)).toString());
+    }
+    BigDecimal stored = FixedPoint.decode(enc, f);
+    double relative = stored.subtract(x).abs().divide(x.abs(), MathContext.DECIMAL64).doubleValue();
+    int given = x.stripTrailingZeros().precision();
+    double kept = relative == 0 ? given : -Math.log10(relative);
+    if (kept >= given / 2.0) return null;
+    return String.format("%s is stored as %s (%d of its %d significant digits kept): reals are kept in steps of 2^-%d; scale the data up",
+        text, stored.round(new MathContext(Math.max(1, given))).toPlainString(), Math.max(0, (int) Math.floor(kept)), given, f);
+  }
+}
