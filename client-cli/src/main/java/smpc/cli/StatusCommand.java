@@ -14,6 +14,10 @@ final class StatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
+      description = "Wait up to SECONDS for every process to be healthy (containers and JVMs starting), then report.")
+  int waitSeconds;
+
   @picocli.CommandLine.Option(names = "--json", description = "Print one JSON object: each process's figures, or its error.")
   boolean json;
 
@@ -21,6 +25,11 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Cluster c = cluster.connect()) {
       Map<String, ProcessStatus> status = c.status();
+      long until = System.nanoTime() + waitSeconds * 1_000_000_000L;
+      while (!Cluster.allHealthy(status) && System.nanoTime() < until) {
+        Thread.sleep(1000);
+        status = c.status();
+      }
       var out = spec.commandLine().getOut();
       if (json) {
         var o = Results.JSON.createObjectNode();

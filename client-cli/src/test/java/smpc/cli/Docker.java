@@ -40,10 +40,20 @@ final class Docker {
     return java.nio.file.Files.exists(cwd.resolve("docker-compose.yml")) ? cwd : cwd.getParent();
   }
 
-  /** $BASE_IMAGE, else the offline base image when it exists here, else the registry default. */
+  /** $BASE_IMAGE, else the one scripts/base-image.sh recorded in .env, else the offline base image when it exists here, else the registry default. */
   static String baseImage() {
     String env = System.getenv("BASE_IMAGE");
     if (env != null && !env.isBlank()) return env;
+    try {
+      java.nio.file.Path dotEnv = root().resolve(".env");
+      if (java.nio.file.Files.exists(dotEnv)) {
+        for (String line : java.nio.file.Files.readAllLines(dotEnv)) {
+          if (line.startsWith("BASE_IMAGE=") && line.length() > "BASE_IMAGE=".length()) return line.substring("BASE_IMAGE=".length()).trim();
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read .env", e);
+    }
     return run(List.of("docker", "image", "inspect", "smpc/jre:local"), Map.of(), false).code() == 0
         ? "smpc/jre:local" : "eclipse-temurin:17-jre";
   }

@@ -27,7 +27,7 @@ class FirstHourIT {
 
   @Test
   void statusAndListAsJson() throws Exception {
-    JsonNode status = JSON.readTree(cluster.ok("status", "--json"));
+    JsonNode status = JSON.readTree(cluster.ok("status", "--json", "--wait", "60"));
     assertThat(status.get("healthy").asBoolean()).isTrue();
     assertThat(status.get("processes").fieldNames()).toIterable().containsExactly("dealer", "alice", "bob", "carol");
     assertThat(status.get("processes").get("bob").get("up").asBoolean()).isTrue();
