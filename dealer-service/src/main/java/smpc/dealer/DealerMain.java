@@ -18,6 +18,12 @@ public final class DealerMain implements Callable<Integer> {
 
   @CommandLine.Mixin TlsOptions tls = new TlsOptions();
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--log-format", defaultValue = "${env:LOG_FORMAT:-text}", paramLabel = "text|json",
+      description = "One line per event: text, or json for log collectors (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
   @Option(names = "--port", defaultValue = "${env:DEALER_PORT:-50050}", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -26,6 +32,7 @@ public final class DealerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!smpc.net.LogFormat.install(logFormat)) throw new CommandLine.ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
     smpc.net.Tls identity = tls.resolve(smpc.net.Tls.DEALER_NAME, "dealer");
     DealerNode node = DealerNode.start(bind, port, identity);
     LOG.info("dealer " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)"));

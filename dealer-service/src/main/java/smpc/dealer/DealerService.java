@@ -74,7 +74,16 @@ final class DealerService extends DealerGrpc.DealerImplBase {
 
   /** Forgets a session once everything was handed out: what a Release call did, without the call. */
   private void forgetIfDone(Session s) {
-    if (s.done()) sessions.remove(s.id(), s);
+    if (s.done() && sessions.remove(s.id(), s)) ended(s, "material handed out");
+  }
+
+  /** The session id as the parties log it: its first 4 bytes in hex. */
+  private static String shortId(ByteString id) {
+    return java.util.HexFormat.of().formatHex(id.toByteArray(), 0, Math.min(4, id.size()));
+  }
+
+  private static void ended(Session s, String why) {
+    smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session end", "session", shortId(s.id()), "parties", s.parties().size(), "reason", why);
   }
 
   /** Items one after the other, each its components in order; a one-component kind goes as it is. */
@@ -124,7 +133,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (deadline <= now || deadline > now + MAX_SESSION_MS) {
       throw invalid("session deadline must be in the future and at most one hour away");
     }
-    Session s = sessions.computeIfAbsent(id, x -> newSession(id, parties, deadline));
+    Session s = sessions.computeIfAbsent(id, x -> {
+      smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session start", "session", shortId(id), "parties", parties.size(),
+          "requester", smpc.net.Tls.caller());
+      return newSession(id, parties, deadline);
+    });
     if (!s.parties().equals(parties)) throw precondition("session was opened with parties %s, not %s", s.parties(), parties);
     return s;
   }
@@ -202,7 +215,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       resp.onError(Statuses.status(denied("only the designated party '%s' may release the session", s.parties().get(0))));
       return;
     }
-    sessions.remove(req.getSessionId());
+    if (s != null && sessions.remove(req.getSessionId(), s)) ended(s, "released");
     resp.onNext(ReleaseReply.getDefaultInstance());
     resp.onCompleted();
   }

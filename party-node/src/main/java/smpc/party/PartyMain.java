@@ -20,6 +20,10 @@ public final class PartyMain implements Callable<Integer> {
 
   @CommandLine.Mixin TlsOptions tls = new TlsOptions();
 
+  @Option(names = "--log-format", defaultValue = "${env:LOG_FORMAT:-text}", paramLabel = "text|json",
+      description = "One line per event: text, or json for log collectors (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   // required by call(), not by picocli: picocli would demand it of the `health` subcommand too
@@ -67,6 +71,7 @@ public final class PartyMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!smpc.net.LogFormat.install(logFormat)) throw new CommandLine.ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
     if (name == null || name.isBlank()) throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--name=<name>'");
     Map<String, String> addresses = new LinkedHashMap<>();
     for (String p : peers) {

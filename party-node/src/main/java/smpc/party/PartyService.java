@@ -217,6 +217,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       // every STORE's owner is the caller's organisation from here on, never the request's
       ExecuteRequest req = asked.toBuilder().setPlan(authorizer.execute(caller, asked.getPlan(), asked.getPartiesList(), store::info)).build();
       Session s = open(req, caller);
+      smpc.net.LogFormat.event(LOG, Level.INFO, "session start", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
+          "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
       Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
       long t0 = System.nanoTime();
@@ -237,16 +239,18 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(s.id, out.stores());
-        LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms, requested by %s, %s", s,
-            req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6,
-            principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, agreement));
+        smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",
+            principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, "session_digest", smpc.core.protocol.Digests.hex(agreement.session),
+            "parties", s.parties.size(), "rounds", out.stats().getRounds(), "bytes_sent", out.stats().getBytesSent(),
+            "duration_ms", (System.nanoTime() - t0) / 1_000_000);
         List<ExecuteReply> parts = new java.util.ArrayList<>();
         for (Revealed r : out.revealed()) parts.addAll(chunks(r));
         parts.add(ExecuteReply.newBuilder().setStats(agreement.stamp(out.stats())).build());
         download.start(parts.size(), parts::get);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
-        LOG.info(() -> s + " failed: " + smpc.net.Statuses.describe(e));
+        smpc.net.LogFormat.event(LOG, Level.INFO, "session failed", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
+            "parties", s.parties.size(), "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
         throw e;
       } finally {
