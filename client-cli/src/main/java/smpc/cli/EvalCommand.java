@@ -115,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
           err.printf("rounds %d, bytes sent %d (all parties), dealer bytes %d", ev.rounds(), ev.bytesSent(), ev.dealerBytes());
           for (Material m : Material.values()) err.printf(", %s %d", m.noun, s0.material(m));
           err.println();
-          err.printf("computation digest %s, session digest %s%n", ev.computationDigest(), ev.sessionDigest());
+          err.printf("session %s, computation digest %s, session digest %s%n", ev.sessionId(), ev.computationDigest(), ev.sessionDigest());
           err.flush();
         }
       }
@@ -129,6 +129,7 @@ final class EvalCommand implements Callable<Integer> {
     s.put("rounds", ev.rounds());
     s.put("bytes_sent", ev.bytesSent());
     s.put("dealer_bytes", ev.dealerBytes());
+    s.put("session_id", ev.sessionId());
     s.put("computation_digest", ev.computationDigest());
     s.put("session_digest", ev.sessionDigest());
     ObjectNode per = s.putObject("parties");

@@ -82,7 +82,8 @@ public final class Smpc {
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof SmpcException s) {
-        cmd.getErr().println("smpc: error: " + s.getMessage() + (s instanceof SmpcException.Unavailable ? START_HINT : ""));
+        cmd.getErr().println("smpc: error: " + s.getMessage() + (s instanceof SmpcException.Unavailable ? START_HINT : "")
+            + (s.session() != null ? " [session " + s.session() + " in the parties' logs]" : ""));
         return s.isUsageError() ? 2 : 1;
       }
       if (ex instanceof java.io.IOException io) {

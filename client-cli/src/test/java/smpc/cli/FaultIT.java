@@ -32,7 +32,7 @@ class FaultIT {
 
       TestCluster.Result r = Waits.get(eval, "the eval to fail after bob was killed");
       assertThat(r.code()).isEqualTo(1);
-      assertThat(r.err()).contains("party bob").containsAnyOf("unreachable", "did not answer");
+      assertThat(r.err()).contains("party bob").containsAnyOf("unreachable", "did not answer").containsPattern("\\[session [0-9a-f]{8} in the parties' logs]");
 
       // the survivors drop everything of the failed session (a survivor may still be unwinding it when the
       // coordinator has already reported the failure: wait for that, boundedly), and serve the next one

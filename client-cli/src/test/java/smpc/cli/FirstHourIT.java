@@ -50,6 +50,8 @@ class FirstHourIT {
     assertThat(cluster.ok("eval", "price / qty", "--reveal-to", "alice", "--digits", "2")).isEqualTo("1.67\n");
     assertThat(cluster.ok("eval", "price * 2.5", "--reveal-to", "alice", "--digits", "3")).isEqualTo("12.500\n");
     assertThat(cluster.ok("eval", "price * 2", "--reveal-to", "alice", "--digits", "3")).as("integers print as integers").isEqualTo("10\n");
+    JsonNode stats = JSON.readTree(cluster.ok("eval", "price * 2", "--reveal-to", "alice", "--json", "--stats")).get("stats");
+    assertThat(stats.get("session_id").asText()).as("the id the parties' log lines carry").matches("[0-9a-f]{8}");
   }
 
   @Test

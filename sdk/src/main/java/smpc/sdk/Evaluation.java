@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * The result of one session: the revealed outputs (in the order of the outputs that had a reveal
  * target; a revealed value v with scale s means v / 2^s, s = 0 for integers) and each party's statistics.
+ * {@code sessionId} is how every party's log names the session (see {@link Sessions#logId}).
  */
-public record Evaluation(List<long[]> revealed, List<Integer> scales, Map<String, PartyStats> stats) {
+public record Evaluation(List<long[]> revealed, List<Integer> scales, Map<String, PartyStats> stats, String sessionId) {
   /** Rounds the parties actually ran (the same for all). */
   public int rounds() {
     return stats.values().stream().mapToInt(PartyStats::rounds).max().orElse(0);

@@ -219,17 +219,22 @@ public final class Sessions {
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new));
     CompletableFuture.anyOf(all, firstFailure).exceptionally(e -> null).join();
-    if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls);
+    if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls, sid);
     for (String p : parties) abort(p, who.get(p), sid, "a party failed");
     try {
       all.get(5, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // failures are inspected below; a party that never answers is covered by its deadline
     }
-    throw cause(calls);
+    throw cause(calls).inSession(logId(sid));
   }
 
-  private Evaluation collect(Map<String, CompletableFuture<PartyResult>> calls) {
+  /** A session's id as the parties' and the dealer's logs name it: its first 4 bytes in hex. */
+  static String logId(ByteString sid) {
+    return java.util.HexFormat.of().formatHex(sid.toByteArray(), 0, Math.min(4, sid.size()));
+  }
+
+  private Evaluation collect(Map<String, CompletableFuture<PartyResult>> calls, ByteString sid) {
     Map<String, PartyStats> stats = new LinkedHashMap<>();
     Map<Integer, long[]> revealed = new java.util.TreeMap<>();
     Map<Integer, Integer> scales = new java.util.TreeMap<>();
@@ -239,7 +244,7 @@ public final class Sessions {
       revealed.putAll(r.revealed());
       scales.putAll(r.scales());
     });
-    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats);
+    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats, logId(sid));
   }
 
   /**

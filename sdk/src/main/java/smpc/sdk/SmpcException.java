@@ -12,6 +12,7 @@ import smpc.net.Statuses;
  */
 public class SmpcException extends RuntimeException {
   private final boolean usage;
+  private String session; // the failed session's id as the parties' logs name it, when a session failed
 
   public SmpcException(String message, boolean usage) {
     super(message);
@@ -76,5 +77,16 @@ public class SmpcException extends RuntimeException {
 
   public boolean isUsageError() {
     return usage;
+  }
+
+  /** Marks this failure as that of the session the parties' logs call {@code id}; returns this. */
+  public SmpcException inSession(String id) {
+    this.session = id;
+    return this;
+  }
+
+  /** The failed session's id in the parties' logs, or null. */
+  public String session() {
+    return session;
   }
 }
