@@ -33,15 +33,15 @@ final class Authorizer {
 
   /**
    * The caller of the current call, or null on a plaintext server. A client's organisation is the party it is
-   * the client of; an administrator's is the party in its name (admin-P), and `admin` alone (what `smpc certs
-   * init` makes for a single operator) administers every party; parties and the dealer act for themselves.
+   * the client of; an administrator's is the party in its name (admin-P): there is no administrator of every party;
+   * parties and the dealer act for themselves.
    */
   Principal caller() {
     String name = Tls.caller(), role = Tls.callerRole();
     if (name == null) return null;
     String org = switch (role) {
       case Tls.CLIENT -> name.startsWith(Tls.CLIENT_PREFIX) ? name.substring(Tls.CLIENT_PREFIX.length()) : null;
-      case Tls.ADMIN -> name.equals(Tls.ADMIN_NAME) ? me : name.startsWith(Tls.ADMIN_NAME + "-") ? name.substring(Tls.ADMIN_NAME.length() + 1) : null;
+      case Tls.ADMIN -> name.startsWith(Tls.ADMIN_PREFIX) ? name.substring(Tls.ADMIN_PREFIX.length()) : null;
       default -> name;
     };
     return new Principal(name, role, org);
@@ -60,7 +60,7 @@ final class Authorizer {
   }
 
   private String admin() {
-    return Tls.ADMIN_NAME;
+    return Tls.ADMIN_PREFIX + me;
   }
 
   /** Input: a new private value of this party, stored by its own client only. */
