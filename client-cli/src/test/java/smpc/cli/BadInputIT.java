@@ -96,23 +96,6 @@ class BadInputIT {
     afterwardsEverythingIsIntact();
   }
 
-  /** `cluster up` next to certificates made for other parties says so before it starts anything. */
-  @org.junit.jupiter.api.Test
-  void clusterUpWithCertificatesForOtherParties() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("smpc-certs");
-    try {
-      java.nio.file.Path file = dir.resolve("cluster.json");
-      assertThat(cluster.cli("certs", "init", "--out", dir.resolve("certs").toString(), "--parties", "alice,bob").code()).isZero();
-      TestCluster.Result r = cluster.cli("cluster", "up", "--cluster", file.toString(), "--parties", "alice,bob,zoe",
-          "--base-port", Integer.toString(TestCluster.freeBasePort(4)));
-      assertThat(r.code()).as(r.err()).isEqualTo(2);
-      assertThat(r.err()).startsWith("smpc: error: ").contains("made for other parties: none for zoe");
-      assertThat(file).doesNotExist();
-    } finally {
-      LocalCluster.deleteTree(dir);
-    }
-  }
-
   private void afterwardsEverythingIsIntact() {
     assertThat(cluster.cli("status").code()).isZero();
     assertThat(cluster.ok("eval", "u * 2", "--reveal-to", "alice")).isEqualTo("2\n4\n6\n");

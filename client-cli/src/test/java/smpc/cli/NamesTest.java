@@ -16,5 +16,6 @@ class NamesTest {
     assertThat(Names.didYouMean("Bob", known)).isEqualTo(" (did you mean 'bob'?)");
     assertThat(Names.didYouMean("dave", known)).isEmpty();
     assertThat(Names.didYouMean("x", List.of())).isEmpty();
+    assertThat(Names.didYouMean("a", List.of("b", "ab"))).as("too short to guess from").isEmpty();
   }
 }

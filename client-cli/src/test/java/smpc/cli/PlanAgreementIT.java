@@ -91,7 +91,7 @@ class PlanAgreementIT {
       // every party logged the session with its digests and the principal that asked for it
       for (String p : config.partyNames()) {
         assertThat(Files.readString(cluster.dir.resolve("logs").resolve(p + ".log")))
-            .contains("requested by client-alice, computation " + computation + ", session digest " + session);
+            .contains("principal=client-alice computation=" + computation + " session_digest=" + session);
       }
     }
   }

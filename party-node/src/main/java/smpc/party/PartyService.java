@@ -246,7 +246,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(s.id, withProvenance(out.stores(), req.getPlan()));
         smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",
-            principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, "session_digest", smpc.core.protocol.Digests.hex(agreement.session),
+            principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, "computation", smpc.core.protocol.Digests.hex(agreement.computation),
+            "session_digest", smpc.core.protocol.Digests.hex(agreement.session),
             "parties", s.parties.size(), "rounds", out.stats().getRounds(), "bytes_sent", out.stats().getBytesSent(),
             "duration_ms", (System.nanoTime() - t0) / 1_000_000);
         List<ExecuteReply> parts = new java.util.ArrayList<>();

@@ -8,7 +8,8 @@ public final class Names {
 
   /**
    * " (did you mean 'x'?)" for the known name nearest to {@code name} when it is a plausible typo (at most
-   * a third of its letters, and at least one, changed), else "".
+   * a third of its letters, and at least one, changed; names of 1 or 2 letters are too short to guess from),
+   * else "".
    */
   public static String didYouMean(String name, Collection<String> known) {
     String best = null;
@@ -20,7 +21,7 @@ public final class Names {
         bestDistance = d;
       }
     }
-    return best != null && bestDistance <= Math.max(1, name.length() / 3) ? " (did you mean '" + best + "'?)" : "";
+    return best != null && name.length() > 2 && bestDistance <= Math.max(1, name.length() / 3) ? " (did you mean '" + best + "'?)" : "";
   }
 
   /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours (optimal string alignment). */
