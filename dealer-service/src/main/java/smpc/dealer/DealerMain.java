@@ -28,6 +28,7 @@ public final class DealerMain implements Callable<Integer> {
   public Integer call() throws Exception {
     smpc.net.Tls identity = tls.resolve(smpc.net.Tls.DEALER_NAME, "dealer");
     DealerNode node = DealerNode.start(bind, port, identity);
+    smpc.net.ProcessMemory.watch();
     LOG.info("dealer " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)"));
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));
     node.awaitTermination();

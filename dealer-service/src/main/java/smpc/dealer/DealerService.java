@@ -210,7 +210,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
     resp.onNext(StatusReply.newBuilder().setRole("dealer").setName("dealer").setVersion(Version.VERSION)
-        .setActiveSessions(sessions.size()).setBytesSent(bytesSent.get()).build());
+        .setActiveSessions(sessions.size()).setBytesSent(bytesSent.get())
+        .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build());
     resp.onCompleted();
   }
 

@@ -193,7 +193,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
     reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
         .setStoredValues(store.size()).setActiveSessions(active.size()).setFracBits(fracBits)
-        .setBufferedBytes(mailbox.bufferedBytes()).setPendingMessages(mailbox.slotCount()).build());
+        .setBufferedBytes(mailbox.bufferedBytes()).setPendingMessages(mailbox.slotCount())
+        .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build());
   }
 
   @Override
