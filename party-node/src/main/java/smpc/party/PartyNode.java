@@ -22,8 +22,10 @@ public final class PartyNode implements AutoCloseable {
   private final ValueStore store;
   private final ExecutorService io;
   private final ScheduledExecutorService sweeper;
+  private final AuditLog audit;
 
-  private PartyNode(Server server, Peers peers, ValueStore store, ExecutorService io, ScheduledExecutorService sweeper) {
+  private PartyNode(Server server, Peers peers, ValueStore store, ExecutorService io, ScheduledExecutorService sweeper, AuditLog audit) {
+    this.audit = audit;
     this.server = server;
     this.peers = peers;
     this.store = store;
@@ -95,11 +97,12 @@ public final class PartyNode implements AutoCloseable {
     Peers peerSet = new Peers(name, peers, dealer, connect);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
-    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas));
+    AuditLog audit = new AuditLog(name, dataDir);
+    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas), audit);
     Server server = serve.start(party, new PeerService(mailbox, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
-    return new PartyNode(server, peerSet, store, io, sweeper);
+    return new PartyNode(server, peerSet, store, io, sweeper, audit);
   }
 
   public int port() {
@@ -122,5 +125,6 @@ public final class PartyNode implements AutoCloseable {
     io.shutdownNow();
     peers.close();
     store.close();
+    audit.close();
   }
 }
