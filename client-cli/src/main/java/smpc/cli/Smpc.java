@@ -37,6 +37,7 @@ public final class Smpc {
     COMMANDS.put("bench", BenchCommand::new);
     COMMANDS.put("logreg", LogregCommand::new);
     COMMANDS.put("certs", CertsCommand::new);
+    COMMANDS.put("audit", AuditCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);
   }
 

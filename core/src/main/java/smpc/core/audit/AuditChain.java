@@ -84,7 +84,8 @@ public final class AuditChain {
   public static List<String> crossCheck(Map<String, List<byte[]>> logs) {
     Map<String, List<AuditRecord>> parsed = new LinkedHashMap<>();
     Map<String, Map<ByteString, Integer>> position = new HashMap<>(); // party -> record hash -> position
-    Map<String, Map<ByteString, Integer>> sessions = new HashMap<>(); // party -> session id -> its first Execute record
+    // party -> session digest -> its first record of that run (a refusal of a replayed session id has none)
+    Map<String, Map<ByteString, Integer>> sessions = new HashMap<>();
     logs.forEach((party, log) -> {
       List<AuditRecord> records = new ArrayList<>();
       Map<ByteString, Integer> at = new HashMap<>(), ran = new HashMap<>();
@@ -92,7 +93,7 @@ public final class AuditChain {
         AuditRecord r = parse(log.get(i));
         records.add(r);
         at.put(hash(log.get(i)), i);
-        if (r != null && !r.getSessionId().isEmpty()) ran.putIfAbsent(r.getSessionId(), i);
+        if (r != null && !r.getSessionDigest().isEmpty()) ran.putIfAbsent(r.getSessionDigest(), i);
       }
       parsed.put(party, records);
       position.put(party, at);
@@ -102,12 +103,12 @@ public final class AuditChain {
     parsed.forEach((party, records) -> {
       for (int i = 0; i < records.size(); i++) {
         AuditRecord r = records.get(i);
-        if (r == null || r.getSessionId().isEmpty()) continue;
+        if (r == null || r.getSessionDigest().isEmpty()) continue;
         String what = String.format("%s's record %d (session %s)", party, i, shortHex(r.getSessionId()));
         if (r.getOutcome() == AuditOutcome.AUDIT_DONE) {
           for (String peer : r.getPartiesList()) {
             if (peer.equals(party) || !parsed.containsKey(peer)) continue;
-            Integer j = sessions.get(peer).get(r.getSessionId());
+            Integer j = sessions.get(peer).get(r.getSessionDigest());
             AuditRecord theirs = j == null ? null : parsed.get(peer).get(j);
             if (j == null) {
               problems.add(String.format("%s's log lacks session %s, which %s's record %d says ran to completion with %s", peer,
@@ -121,7 +122,7 @@ public final class AuditChain {
         for (AuditWitness w : r.getWitnessedList()) {
           if (!parsed.containsKey(w.getParty()) || w.getHead().equals(GENESIS)) continue;
           Integer k = position.get(w.getParty()).get(w.getHead());
-          Integer own = sessions.get(w.getParty()).get(r.getSessionId());
+          Integer own = sessions.get(w.getParty()).get(r.getSessionDigest());
           if (k == null) {
             problems.add(String.format("%s was told by %s that its log ended with record hash %s when the session started; %s's log has"
                 + " no such record: it was changed since", what, w.getParty(), shortHex(w.getHead()), w.getParty()));
@@ -137,8 +138,8 @@ public final class AuditChain {
 
   /** What two parties' records of one session disagree on (fields every party records alike), or null. */
   private static String differs(AuditRecord a, AuditRecord b) {
-    if (!a.getComputationDigest().equals(b.getComputationDigest()) && !b.getComputationDigest().isEmpty()) return "computation digest";
-    if (!a.getSessionDigest().equals(b.getSessionDigest()) && !b.getSessionDigest().isEmpty()) return "session digest";
+    if (!a.getComputationDigest().equals(b.getComputationDigest())) return "computation digest";
+    if (!a.getSessionId().equals(b.getSessionId())) return "session id";
     if (!a.getPartiesList().equals(b.getPartiesList())) return "parties";
     if (!Arrays.equals(inputs(a), inputs(b))) return "inputs";
     if (!a.getOutputsList().equals(b.getOutputsList())) return "outputs";
