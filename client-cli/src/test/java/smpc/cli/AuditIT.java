@@ -110,8 +110,8 @@ class AuditIT {
         .endsWith("the chain is intact\n");
     JsonNode json = Results.JSON.readTree(cluster.ok("audit", "--party", "carol", "--json"));
     assertThat(json.get("intact").asBoolean()).isTrue();
-    JsonNode records = json.get("records");
-    assertThat(records.get(records.size() - 1).get("outcome").asText()).isEqualTo("done");
+    JsonNode jsonRecords = json.get("records");
+    assertThat(jsonRecords.get(jsonRecords.size() - 1).get("outcome").asText()).isEqualTo("done");
     try (Cluster sdk = cluster.sdk()) {
       List<Audit.Record> records = sdk.audit().records("carol");
       Audit.Record r = records.get(records.size() - 1);
