@@ -56,15 +56,26 @@ final class AuditLog implements AutoCloseable {
       else Files.createFile(file);
     }
     channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    List<byte[]> records = new ArrayList<>();
-    size = scan(channel.size(), records::add);
-    if (size < channel.size()) { // a record cut short by a crash while it was written: it was never acknowledged
-      LOG.warning(String.format("%s: the audit log ends with %d bytes of an incomplete record; dropping them", file, channel.size() - size));
+    byte[][] last = {null};
+    long[] n = {0};
+    size = scan(channel.size(), r -> { // checking the chain is `smpc audit`'s: this only finds where it ends
+      last[0] = r;
+      n[0]++;
+    });
+    if (size < channel.size()) {
+      // a record cut short by a crash while it was written (never acknowledged), or a length field someone
+      // changed: the bytes are kept aside, not lost, and the log goes on from its last whole record
+      Path aside = dir.resolve(FILE + ".dropped-" + System.currentTimeMillis());
+      ByteBuffer tail = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, channel.size() - size));
+      while (tail.hasRemaining() && channel.read(tail, size + tail.position()) >= 0) { }
+      Files.write(aside, tail.array(), StandardOpenOption.CREATE_NEW);
+      PrivateFiles.tighten(dir);
+      LOG.warning(String.format("%s: the audit log ends with %d bytes that are no whole record; moved them to %s", file,
+          channel.size() - size, aside));
       channel.truncate(size);
     }
-    count = records.size();
-    if (!records.isEmpty()) head = AuditChain.hash(records.get(records.size() - 1));
-    for (String p : AuditChain.verify(me, records, null)) LOG.warning("audit log " + file + ": " + p);
+    count = n[0];
+    if (last[0] != null) head = AuditChain.hash(last[0]);
   }
 
   /** The hash of the last record (what peers are told when a session starts), or {@link AuditChain#GENESIS}. */

@@ -157,6 +157,11 @@ class AuditLogTest {
     Files.write(dir.resolve(AuditLog.FILE), java.util.Arrays.copyOf(whole, whole.length - 5));
     try (AuditLog log = new AuditLog("alice", dir)) {
       assertThat(records(log)).hasSize(3);
+      try (var aside = Files.list(dir)) { // the cut record's bytes are kept aside, owner-only
+        Path dropped = aside.filter(f -> f.getFileName().toString().startsWith(AuditLog.FILE + ".dropped-")).findFirst().orElseThrow();
+        assertThat(Files.size(dropped)).isEqualTo(whole.length - 5 - Files.size(dir.resolve(AuditLog.FILE)));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dropped))).isEqualTo("rw-------");
+      }
       refuse(log, "e"); // appended where the whole records end, chained to the last of them
       assertThat(AuditChain.verify("alice", records(log), head(log))).isEmpty();
     }
