@@ -33,6 +33,9 @@ public final class Smpc {
     COMMANDS.put("reveal", RevealCommand::new);
     COMMANDS.put("list", ListCommand::new);
     COMMANDS.put("rm", RmCommand::new);
+    COMMANDS.put("approve", ApproveCommand::new);
+    COMMANDS.put("policy", PolicyCommand::new);
+    COMMANDS.put("revoke", RevokeCommand::new);
     COMMANDS.put("demo", DemoCommand::new);
     COMMANDS.put("bench", BenchCommand::new);
     COMMANDS.put("logreg", LogregCommand::new);

@@ -56,12 +56,13 @@ final class AuditAttempt {
     record = AuditLog.record(caller, "Execute").setSessionId(asked.getSessionId()).addAllParties(asked.getPartiesList());
     for (Instr i : asked.getPlan().getInstrsList()) {
       switch (i.getOp()) {
-        case SHARE -> inputs.computeIfAbsent(i.getName() + "@" + i.getParty(),
-            k -> AuditInput.newBuilder().setName(i.getName()).setParty(i.getParty()).addOwners(i.getParty()));
+        // the owners each LOAD and SHARE declares, which every holder checked against its own record
+        case SHARE -> inputs.computeIfAbsent(i.getName() + "@" + i.getParty(), k -> AuditInput.newBuilder().setName(i.getName())
+            .setParty(i.getParty()).addAllOwners(i.getProvenanceCount() > 0 ? i.getProvenanceList() : List.of(i.getParty())));
         case LOAD -> inputs.computeIfAbsent(i.getName() + "@", k -> {
-          ValueInfo v = stored.apply(i.getName());
-          AuditInput.Builder in = AuditInput.newBuilder().setName(i.getName());
-          return v != null && !v.getOwner().isEmpty() ? in.addOwners(v.getOwner()) : in;
+          ValueInfo v = stored.apply(i.getName()); // a value stored before provenance existed: its owner alone
+          AuditInput.Builder in = AuditInput.newBuilder().setName(i.getName()).addAllOwners(i.getProvenanceList());
+          return i.getProvenanceCount() == 0 && v != null && !v.getOwner().isEmpty() ? in.addOwners(v.getOwner()) : in;
         });
         case REVEAL -> record.addOutputs(AuditOutput.newBuilder().setRecipient(i.getParty()).setName(i.getName()));
         case STORE -> record.addOutputs(AuditOutput.newBuilder().setName(i.getName()));

@@ -97,9 +97,10 @@ public final class PartyNode implements AutoCloseable {
     Peers peerSet = new Peers(name, peers, dealer, connect);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
+    Consents consents = new Consents(name, dataDir);
     AuditLog audit = new AuditLog(name, dataDir);
-    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas), audit);
-    Server server = serve.start(party, new PeerService(mailbox, peerSet));
+    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas), consents, audit);
+    Server server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
     return new PartyNode(server, peerSet, store, io, sweeper, audit);

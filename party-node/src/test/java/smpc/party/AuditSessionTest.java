@@ -80,7 +80,7 @@ class AuditSessionTest {
     List<ProtocolSuite.Result> first = cluster.run(plan(op(Op.SHARE).addDst(0).setName("a").setParty("alice"),
         op(Op.SHARE).addDst(1).setName("b").setParty("bob"), op(Op.ADD).addDst(2).addSrc(0).addSrc(1),
         op(Op.STORE).addSrc(2).setName("ab").setDtype(DType.INT)));
-    List<ProtocolSuite.Result> second = cluster.run(plan(op(Op.LOAD).addDst(0).setName("ab"),
+    List<ProtocolSuite.Result> second = cluster.run(plan(op(Op.LOAD).addDst(0).setName("ab").addProvenance("alice").addProvenance("bob"),
         op(Op.REVEAL).addSrc(0).setParty("carol").setDtype(DType.INT)));
     assertThat(Packing.fromByteString(second.get(2).revealed().get(0).getData())).containsExactly(SECRET_A + SECRET_B);
 
@@ -104,7 +104,7 @@ class AuditSessionTest {
           AuditInput.newBuilder().setName("b").setParty("bob").addOwners("bob").build());
       assertThat(store.getOutputsList()).containsExactly(AuditOutput.newBuilder().setName("ab").build());
       assertThat(reveal.getOutcome()).isEqualTo(AuditOutcome.AUDIT_DONE);
-      assertThat(reveal.getInputsList()).containsExactly(AuditInput.newBuilder().setName("ab").build()); // stored by a plaintext caller: no owner
+      assertThat(reveal.getInputsList()).containsExactly(AuditInput.newBuilder().setName("ab").addOwners("alice").addOwners("bob").build());
       assertThat(reveal.getOutputsList()).containsExactly(AuditOutput.newBuilder().setRecipient("carol").build());
       assertThat(reveal.getWitnessedList()).hasSize(2);
       assertThat(reveal.getPrincipal()).isEmpty(); // a plaintext cluster: no certificate names the caller
