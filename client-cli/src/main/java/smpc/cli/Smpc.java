@@ -40,6 +40,7 @@ public final class Smpc {
     COMMANDS.put("bench", BenchCommand::new);
     COMMANDS.put("logreg", LogregCommand::new);
     COMMANDS.put("certs", CertsCommand::new);
+    COMMANDS.put("audit", AuditCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);
   }
 
@@ -73,8 +74,8 @@ public final class Smpc {
     cl.setExecutionStrategy(parsed -> {
       int code = new CommandLine.RunLast().execute(parsed);
       if (code == 0 && !root.cluster.picked.isEmpty()) {
-        cl.getErr().printf("smpc: acted as %s (for each action the client of the party it concerns; --as PARTY acts as one"
-            + " party's client only)%n", String.join(", ", root.cluster.picked));
+        cl.getErr().printf("smpc: acted as %s (for each action the client of the party it concerns, consenting for its"
+            + " organisation's values; --as PARTY acts as one party's client only)%n", String.join(", ", root.cluster.picked));
       }
       return code;
     });

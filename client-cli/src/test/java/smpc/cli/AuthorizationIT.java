@@ -274,7 +274,7 @@ class AuthorizationIT {
     assertThat(r.code()).as(r.err()).isZero();
     // the input itself as client-carol; the check that the name is new asks every party as its own client
     assertThat(r.err().lines()).containsExactly("smpc: acted as client-alice, client-bob, client-carol (for each action the client"
-        + " of the party it concerns; --as PARTY acts as one party's client only)");
+        + " of the party it concerns, consenting for its organisation's values; --as PARTY acts as one party's client only)");
     TestCluster.Result e = cluster.cli("eval", "c1 * b", "--reveal-to", "carol");
     assertThat(e.out()).isEqualTo("21\n");
     assertThat(e.err().lines()).hasSize(1).first().asString()

@@ -76,7 +76,8 @@ class ConsentIT {
   void aCopyOrAReShareNeedsConsentToo() {
     assertMissingConsent(alice("eval", "b*1", "--name", "copy"));
     assertThat(adv.info("alice", "copy")).isNull();
-    assertMissingConsent(alice("eval", "b", "--reveal-to", "alice", "--name", "mine")); // kept by alice as her private value
+    assertMissingConsent(alice("eval", "b", "--reveal-to", "alice", "--name", "both")); // revealed and kept shared by alice
+    assertThat(adv.info("carol", "both")).isNull();
   }
 
   @Test
@@ -92,6 +93,17 @@ class ConsentIT {
     assertThat(alice("eval", "b2 + a2", "--name", "mixed").code()).isZero();
     assertThat(adv.info("carol", "mixed").getProvenanceList()).containsExactly("alice", "bob");
     assertMissingConsent(alice("eval", "mixed", "--reveal-to", "alice"));
+  }
+
+  @Test
+  void aResultKeptByAliceStillNeedsBobsConsentForAnythingMore() {
+    bob("approve", "b", "--reveal-to", "alice", "--name", "mine");
+    assertThat(alice("eval", "b", "--reveal-to", "alice", "--name", "mine").out().trim()).isEqualTo("50");
+    assertThat(adv.info("carol", "mine").getOwner()).isEqualTo("alice"); // kept by alice's client
+    assertThat(adv.info("carol", "mine").getProvenanceList()).containsExactly("bob"); // and still bob's
+    assertMissingConsent(alice("eval", "mine", "--reveal-to", "alice"));
+    assertMissingConsent(alice("eval", "mine + 0", "--name", "mine2"));
+    assertThat(adv.info("alice", "mine2")).isNull();
   }
 
   @Test

@@ -111,7 +111,9 @@ class CostPreviewTest {
       Output o = outputs.get(k);
       if (o.storeAs() == null) continue;
       int scale = c.outputScales().get(k);
-      catalog.put(o.storeAs(), ValueInfo.newBuilder().setName(o.storeAs()).setKind(Kind.SHARED)
+      java.util.SortedSet<String> owners = new java.util.TreeSet<>(); // what every party records for it
+      for (var d : smpc.core.protocol.Disclosure.outputs(c.plan())) if (d.name().equals(o.storeAs())) owners.addAll(d.owners());
+      catalog.put(o.storeAs(), ValueInfo.newBuilder().setName(o.storeAs()).setKind(Kind.SHARED).addAllProvenance(owners)
           .setDtype(scale > 0 ? DType.REAL : DType.INT).setFracBits(scale).addAllParties(parties).setLength(c.outputLengths().get(k)).build());
     }
   }

@@ -95,6 +95,11 @@ public final class Cluster implements AutoCloseable {
     return sessions;
   }
 
+  /** The parties' audit logs: each party's own client or administrator reads and checks them. */
+  public Audit audit() {
+    return new Audit(conn);
+  }
+
   /** Stores a private integer value on its owner. */
   public ValueMeta input(String party, String name, long[] data) {
     return values.input(party, name, data);

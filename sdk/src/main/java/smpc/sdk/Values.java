@@ -163,8 +163,9 @@ public final class Values {
   }
 
   /**
-   * Where to delete: every party, or, for a client acting as one organisation, the holders its own party
-   * records for a shared value (an owner deletes every share; other parties would refuse it the attempt).
+   * Where to delete: every party; for a client acting as one organisation, its own party's private value
+   * there, or the holders its own party records for a shared value (an owner deletes every share), so
+   * that only a name its own party lacks is asked of every party (which then refuse what is not its).
    */
   private List<String> holders(String name) {
     String p = conn.principal();
@@ -172,12 +173,12 @@ public final class Values {
     if (org == null || !conn.config.partyNames().contains(org)) return conn.config.partyNames();
     try {
       for (ValueInfo v : conn.party(org).listValues(smpc.proto.ListRequest.getDefaultInstance()).getValuesList()) {
-        if (v.getName().equals(name) && v.getKind() == smpc.proto.Kind.SHARED) return v.getPartiesList();
+        if (v.getName().equals(name)) return v.getKind() == smpc.proto.Kind.SHARED ? v.getPartiesList() : List.of(org);
       }
     } catch (io.grpc.StatusRuntimeException e) {
       throw SmpcException.from(e, conn.where(org));
     }
-    return List.of(org);
+    return conn.config.partyNames();
   }
 
   /** A fresh name for an SDK value that is deleted when this connection closes. */
