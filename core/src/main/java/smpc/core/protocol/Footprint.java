@@ -3,6 +3,7 @@ package smpc.core.protocol;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import smpc.core.ring.Packing;
 import smpc.proto.Instr;
 import smpc.proto.Plan;
 
@@ -56,6 +57,17 @@ public final class Footprint {
           for (int k = 0; k < out.length; k++) n += out[k] = Math.max(len(regs, in, 2 * k), len(regs, in, 2 * k + 1));
           work = n * (10 + 2 * peers); // flattened x and y, triple and correction, d|e sent and summed, peers' d|e
         }
+        case MATMUL -> {
+          long[] dims = in.getConstant().size() == 24L * out.length ? Packing.fromBytes(in.getConstant().asReadOnlyByteBuffer()) : new long[3 * out.length];
+          long opened = 0;
+          for (int k = 0; k < out.length; k++) {
+            long n = clamp(dims[3 * k]), m = clamp(dims[3 * k + 1]), kk = clamp(dims[3 * k + 2]);
+            out[k] = n * kk;
+            opened += n * m + m * kk;
+            work += 4 * n * kk + 2 * (n * m + m * kk); // C and the correction, D·B and A·E; A and B
+          }
+          work += opened * (2 + peers); // masked differences sent, their sum, and every peer's
+        }
         case TRUNC, COMPARE, NORM -> {
           long n = 0;
           for (int k = 0; k < out.length; k++) n += out[k] = len(regs, in, k);
@@ -88,6 +100,10 @@ public final class Footprint {
       }
     }
     return 8 * peak;
+  }
+
+  private static long clamp(long dim) {
+    return Math.max(0, Math.min(dim, Limits.MAX_LENGTH));
   }
 
   private static long len(Map<Integer, Long> regs, Instr in, int k) {
