@@ -64,8 +64,8 @@ final class Certificates {
   }
 
   /**
-   * Every organisation of a cluster in one directory: each party's (the party, client-P, admin-P), the
-   * dealer's, and "admin", the development cluster's administrator of every party.
+   * Every organisation of a cluster in one directory: each party's (the party, client-P, admin-P) and the
+   * dealer's. There is no administrator of every party: each organisation administers its own.
    */
   public static List<String> create(Path out, List<String> parties, List<String> sans, int days, boolean readableKeys) throws Exception {
     for (String p : parties) checkParty(p);
@@ -74,19 +74,17 @@ final class Certificates {
     List<String> names = new ArrayList<>();
     for (String p : parties) names.addAll(organisation(out, p, sans, days, readableKeys));
     names.addAll(organisation(out, Tls.DEALER_NAME, sans, days, readableKeys));
-    names.addAll(organisation(out, Tls.ADMIN_NAME, sans, days, readableKeys));
     return names;
   }
 
   /**
    * One organisation's CA ({@code trust/ORG.pem}, {@code ca/ORG.key}) and its principals: a party's (the party,
-   * {@code client-P}, {@code admin-P}), the dealer's ({@code dealer}) or the development {@code admin}.
+   * {@code client-P}, {@code admin-P}), the dealer's ({@code dealer}).
    */
   public static List<String> organisation(Path out, String org, List<String> sans, int days, boolean readableKeys) throws Exception {
     check(days);
     List<Principal> principals = switch (org) {
       case Tls.DEALER_NAME -> List.of(new Principal(Tls.DEALER_NAME, Tls.DEALER));
-      case Tls.ADMIN_NAME -> List.of(new Principal(Tls.ADMIN_NAME, Tls.ADMIN));
       default -> {
         checkParty(org);
         yield List.of(new Principal(org, Tls.PARTY), new Principal(Tls.CLIENT_PREFIX + org, Tls.CLIENT),

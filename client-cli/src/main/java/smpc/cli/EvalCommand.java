@@ -22,6 +22,7 @@ import smpc.core.expr.Operator;
 import smpc.core.protocol.Material;
 import smpc.sdk.Cluster;
 import smpc.sdk.Evaluation;
+import smpc.sdk.Explanation;
 import smpc.sdk.SmpcException;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
@@ -70,8 +71,12 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  @Option(names = "--stats", description = "Also print rounds, bytes and dealer material used.")
+  @Option(names = "--stats", description = "Also print rounds, bytes and dealer material used, beside the preview's estimate.")
   boolean stats;
+
+  @Option(names = "--explain", description = {"Run nothing: show what each output discloses to whom, the inputs and owners it",
+      "depends on, the consents it needs and whether each is present, its computation digest and its cost."})
+  boolean explain;
 
   @Option(names = "--numeric", split = ",", paramLabel = "KEY=VALUE", description = {
       "Numeric settings of division and the functions: newton (2), exp-degree (9), log-degree (8),",
@@ -89,6 +94,8 @@ final class EvalCommand implements Callable<Integer> {
     }
     try (Cluster c = cluster.connect().withNumerics(numerics)) {
       List<String> computing = parties != null ? parties : c.parties();
+      if (explain) return Explain.print(c.consent().explain(expression, revealTo, name, computing), json, spec.commandLine().getOut());
+      Explanation estimate = stats ? c.consent().explain(expression, revealTo, name, computing) : null;
       Evaluation ev = c.sessions().evaluate(expression, revealTo, name, computing);
       long[] values = revealTo != null ? ev.revealed().get(0) : null;
       int scale = revealTo != null ? ev.scales().get(0) : 0;
@@ -96,7 +103,7 @@ final class EvalCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = Results.json(name, revealTo, values, scale, f);
-        if (stats) o.set("stats", statsJson(Results.JSON, ev));
+        if (stats) o.set("stats", statsJson(Results.JSON, ev).set("estimate", Explain.costJson(estimate.cost())));
         out.println(Results.JSON.writeValueAsString(o));
       } else {
         if (values != null) Results.print(out, values, scale, f);
@@ -109,6 +116,7 @@ final class EvalCommand implements Callable<Integer> {
           for (Material m : Material.values()) err.printf(", %s %d", m.noun, s0.material(m));
           err.println();
           err.printf("computation digest %s, session digest %s%n", ev.computationDigest(), ev.sessionDigest());
+          Explain.compare(err, estimate.cost(), ev);
           err.flush();
         }
       }

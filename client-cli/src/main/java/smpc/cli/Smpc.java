@@ -33,6 +33,9 @@ public final class Smpc {
     COMMANDS.put("reveal", RevealCommand::new);
     COMMANDS.put("list", ListCommand::new);
     COMMANDS.put("rm", RmCommand::new);
+    COMMANDS.put("approve", ApproveCommand::new);
+    COMMANDS.put("policy", PolicyCommand::new);
+    COMMANDS.put("revoke", RevokeCommand::new);
     COMMANDS.put("demo", DemoCommand::new);
     COMMANDS.put("bench", BenchCommand::new);
     COMMANDS.put("logreg", LogregCommand::new);
@@ -70,8 +73,8 @@ public final class Smpc {
     cl.setExecutionStrategy(parsed -> {
       int code = new CommandLine.RunLast().execute(parsed);
       if (code == 0 && !root.cluster.picked.isEmpty()) {
-        cl.getErr().printf("smpc: acted as %s (for each action the client of the party it concerns; --as PARTY acts as one"
-            + " party's client only)%n", String.join(", ", root.cluster.picked));
+        cl.getErr().printf("smpc: acted as %s (for each action the client of the party it concerns, consenting for its"
+            + " organisation's values; --as PARTY acts as one party's client only)%n", String.join(", ", root.cluster.picked));
       }
       return code;
     });

@@ -99,6 +99,17 @@ final class Adversary implements AutoCloseable {
     return party(party, principal).abort(AbortRequest.newBuilder().setSessionId(session).setReason("test").build()).getWasRunning();
   }
 
+  /** How party {@code party} answers an Approve from {@code principal}. */
+  Status refusalOfConsent(String party, String principal) {
+    try {
+      smpc.proto.ConsentGrpc.newBlockingStub(channel(party, principal)).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .approve(smpc.proto.Approval.newBuilder().setComputationDigest(ByteString.copyFrom(new byte[32])).build());
+      return Status.OK;
+    } catch (io.grpc.StatusRuntimeException e) {
+      return e.getStatus();
+    }
+  }
+
   static ByteString sessionId() {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
@@ -159,8 +170,9 @@ final class Adversary implements AutoCloseable {
     return Instr.newBuilder().setOp(Op.CONST).addDst(0).setConstant(ByteString.copyFrom(Packing.toBytes(new long[] {value})));
   }
 
-  static Instr.Builder load(String name) {
-    return Instr.newBuilder().setOp(Op.LOAD).addDst(0).setName(name);
+  /** A LOAD declaring the value's owners (every holder checks them against its record). */
+  static Instr.Builder load(String name, String... owners) {
+    return Instr.newBuilder().setOp(Op.LOAD).addDst(0).setName(name).addAllProvenance(List.of(owners));
   }
 
   static Instr.Builder share(String owner, String name) {

@@ -42,7 +42,7 @@ class AuthorizationIT {
     adv = new Adversary(cluster);
     adv.input("alice", "client-alice", "salary", 100);
     adv.input("bob", "client-bob", "b", 7);
-    // alice's value, shared by her client among all three: any client may compute on it (sharing is consent)
+    // alice's value, shared by her client among all three: others compute on it only with alice's consent (ConsentIT)
     adv.input("alice", "client-alice", "pub", 5);
     assertThat(adv.execute("client-alice", ALL, plan(share("alice", "pub"), store("pub", true, "alice"))).values())
         .containsOnly(Status.OK);
@@ -62,7 +62,7 @@ class AuthorizationIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"client-bob", "admin", "bob", "dealer"})
+  @ValueSource(strings = {"client-bob", "admin-bob", "bob", "dealer"})
   void inputByAnyoneElseIsRefused(String who) {
     assertRefused(() -> adv.input("alice", who, "squat", 1), Code.PERMISSION_DENIED, "may not store values on alice (only client-alice may)");
     assertThat(adv.info("alice", "squat")).isNull();
@@ -74,7 +74,7 @@ class AuthorizationIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"client-bob", "admin", "bob", "dealer"})
+  @ValueSource(strings = {"client-bob", "admin-bob", "bob", "dealer"})
   void privateValueReadByAnyoneElseIsRefused(String who) {
     assertRefused(() -> adv.get("alice", who, "salary"), Code.PERMISSION_DENIED, "may not read alice's private value 'salary' (only client-alice may)");
   }
@@ -85,33 +85,33 @@ class AuthorizationIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"client-alice", "admin"})
+  @ValueSource(strings = {"client-alice", "admin-alice"})
   void deleteByOwnClientOrAdmin(String who) {
     adv.input("alice", "client-alice", "del-" + who, 1);
     assertThat(adv.delete("alice", who, "del-" + who)).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"client-bob", "bob", "dealer"})
+  @ValueSource(strings = {"client-bob", "admin-bob", "bob", "dealer"})
   void deleteByAnyoneElseIsRefused(String who) {
     assertRefused(() -> adv.delete("alice", who, "salary"), Code.PERMISSION_DENIED, "may not delete values on alice such as 'salary'");
     assertThat(adv.get("alice", "client-alice", "salary")).containsExactly(100);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"client-alice", "admin"})
+  @ValueSource(strings = {"client-alice", "admin-alice"})
   void listByOwnClientOrAdmin(String who) {
     assertThat(Adversary.names(adv.list("alice", who))).contains("salary", "pub");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"client-bob", "bob", "carol", "dealer"})
+  @ValueSource(strings = {"client-bob", "admin-bob", "bob", "carol", "dealer"})
   void listByOtherClientsPeersOrTheDealerIsRefused(String who) {
-    assertRefused(() -> adv.list("alice", who), Code.PERMISSION_DENIED, "may not list the values of alice (only client-alice or admin");
+    assertRefused(() -> adv.list("alice", who), Code.PERMISSION_DENIED, "may not list the values of alice (only client-alice or admin-alice");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"client-alice", "client-bob", "admin", "bob", "dealer"})
+  @ValueSource(strings = {"client-alice", "client-bob", "admin-alice", "admin-bob", "bob", "dealer"})
   void statusByAnyPrincipal(String who) {
     assertThat(adv.party("alice", who).status(StatusRequest.getDefaultInstance()).getName()).isEqualTo("alice");
   }
@@ -122,12 +122,12 @@ class AuthorizationIT {
   private static ByteString running(CompletableFuture<Status>[] ended) throws Exception {
     ByteString id = Adversary.sessionId();
     ended[0] = adv.start("alice", "client-alice", Adversary.request(id, List.of("alice", "bob"), plan(constant(1), reveal("alice", "")), 30_000));
-    for (int i = 0; i < 200 && adv.party("alice", "admin").status(StatusRequest.getDefaultInstance()).getActiveSessions() == 0; i++) Thread.sleep(25);
+    for (int i = 0; i < 200 && adv.party("alice", "admin-alice").status(StatusRequest.getDefaultInstance()).getActiveSessions() == 0; i++) Thread.sleep(25);
     return id;
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"client-alice", "admin"})
+  @ValueSource(strings = {"client-alice", "admin-alice"})
   void abortByRequesterOrOwnAdmin(String who) throws Exception {
     @SuppressWarnings("unchecked") CompletableFuture<Status>[] ended = new CompletableFuture[1];
     ByteString id = running(ended);
@@ -168,7 +168,7 @@ class AuthorizationIT {
   // ---------------------------------------------------------------- Execute and its instructions
 
   @ParameterizedTest
-  @ValueSource(strings = {"admin", "bob", "dealer"})
+  @ValueSource(strings = {"admin-alice", "bob", "dealer"})
   void sessionsAreRunByClientsOnly(String who) {
     assertStatus(adv.refusal("alice", who, ALL, plan(constant(1), reveal("bob", ""))), Code.PERMISSION_DENIED, "may not run sessions (only clients may");
   }
@@ -186,33 +186,36 @@ class AuthorizationIT {
   }
 
   @Test
-  void anotherClientMayNotShareAlicesPrivateValue() {
+  void anotherClientMayNotShareAlicesPrivateValueWithoutHerConsent() {
     assertStatus(adv.refusal("alice", "client-bob", ALL, plan(share("alice", "salary"), reveal("bob", ""))), Code.PERMISSION_DENIED,
-        "client 'client-bob' may not use alice's private value 'salary'");
+        "alice's consent is missing: the output revealed to bob depends on alice's 'salary' of alice");
   }
 
   @Test
   void ownClientReceivesResultsRevealedToAlice() {
-    assertThat(adv.execute("client-alice", ALL, plan(load("pub"), reveal("alice", "pub_rev"))).values()).containsOnly(Status.OK);
+    assertThat(adv.execute("client-alice", ALL, plan(load("pub", "alice"), reveal("alice", "pub_rev"))).values()).containsOnly(Status.OK);
     assertThat(adv.get("alice", "client-alice", "pub_rev")).containsExactly(5);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "stolen"})
   void anotherClientMayNotRevealToAlice(String name) {
-    assertStatus(adv.refusal("alice", "client-bob", ALL, plan(load("pub"), reveal("alice", name))), Code.PERMISSION_DENIED,
+    assertStatus(adv.refusal("alice", "client-bob", ALL, plan(load("pub", "alice"), reveal("alice", name))), Code.PERMISSION_DENIED,
         "client 'client-bob' may not receive results revealed to alice");
     assertThat(adv.info("alice", "stolen")).isNull();
   }
 
   @Test
-  void anyClientLoadsASharedValue() {
-    assertThat(adv.execute("client-bob", ALL, plan(load("pub"), reveal("bob", ""))).values()).containsOnly(Status.OK);
+  void anotherClientLoadsASharedValueOnlyWithItsOwnersConsent() {
+    assertStatus(adv.refusal("alice", "client-bob", ALL, plan(load("pub", "alice"), reveal("bob", ""))), Code.PERMISSION_DENIED,
+        "alice's consent is missing: the output revealed to bob depends on shared 'pub' of alice");
+    assertThat(adv.execute("client-bob", ALL, plan(load("pub", "alice"), constant(2).setDst(0, 1), reveal("bob", "").setSrc(0, 1))).values())
+        .as("a plan whose output does not depend on pub").containsOnly(Status.OK);
   }
 
   @Test
   void aPrivateValueIsNeverLoaded() {
-    assertStatus(adv.refusal("alice", "client-alice", ALL, plan(load("salary"), reveal("alice", ""))), Code.FAILED_PRECONDITION,
+    assertStatus(adv.refusal("alice", "client-alice", ALL, plan(load("salary", "alice"), reveal("alice", ""))), Code.FAILED_PRECONDITION,
         "value 'salary' on alice is private, not shared");
   }
 
@@ -271,7 +274,7 @@ class AuthorizationIT {
     assertThat(r.code()).as(r.err()).isZero();
     // the input itself as client-carol; the check that the name is new asks every party as its own client
     assertThat(r.err().lines()).containsExactly("smpc: acted as client-alice, client-bob, client-carol (for each action the client"
-        + " of the party it concerns; --as PARTY acts as one party's client only)");
+        + " of the party it concerns, consenting for its organisation's values; --as PARTY acts as one party's client only)");
     TestCluster.Result e = cluster.cli("eval", "c1 * b", "--reveal-to", "carol");
     assertThat(e.out()).isEqualTo("21\n");
     assertThat(e.err().lines()).hasSize(1).first().asString()
@@ -283,7 +286,7 @@ class AuthorizationIT {
     TestCluster.Result r = cluster.cli("--as", "bob", "eval", "pub * 2", "--reveal-to", "alice");
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains("client 'client-bob' may not receive results revealed to alice").doesNotContain("acting as");
-    assertThat(cluster.cli("--as", "bob", "eval", "pub * 2", "--reveal-to", "bob").out()).isEqualTo("10\n");
+    assertThat(cluster.cli("--as", "bob", "eval", "pub * 2", "--reveal-to", "bob").err()).contains("alice's consent is missing");
     assertThat(cluster.cli("--as", "bob", "input", "--party", "alice", "--name", "nope", "1").err())
         .contains("client 'client-bob' may not store values on alice (only client-alice may)");
   }

@@ -43,12 +43,12 @@ class CertsCommandTest {
   void aDevelopmentClusterHasOneAuthorityPerOrganisationAndKeyUsageByRole() throws Exception {
     Path out = dir.resolve("certs");
     assertThat(smpc("certs", "init", "--parties", "alice,bob", "--out", out.toString()).code()).isZero();
-    assertThat(files(out.resolve(Trust.DIR))).containsExactly("admin.pem", "alice.pem", "bob.pem", "dealer.pem");
-    assertThat(files(out.resolve("ca"))).containsExactly("admin.key", "alice.key", "bob.key", "dealer.key");
+    assertThat(files(out.resolve(Trust.DIR))).containsExactly("alice.pem", "bob.pem", "dealer.pem");
+    assertThat(files(out.resolve("ca"))).containsExactly("alice.key", "bob.key", "dealer.key");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("ca")))).isEqualTo("rwx------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("ca").resolve("alice.key")))).isEqualTo("rw-------");
     for (String[] p : new String[][] {{"alice", "alice"}, {"client-alice", "alice"}, {"admin-alice", "alice"}, {"bob", "bob"},
-        {"client-bob", "bob"}, {"admin-bob", "bob"}, {"dealer", "dealer"}, {"admin", "admin"}}) {
+        {"client-bob", "bob"}, {"admin-bob", "bob"}, {"dealer", "dealer"}}) {
       X509Certificate c = cert(out.resolve(p[0] + ".pem"));
       // issued by its own organisation's CA
       c.verify(cert(out.resolve(Trust.DIR).resolve(p[1] + ".pem")).getPublicKey());

@@ -36,10 +36,11 @@ class PlanAgreementIT {
     try (TestCluster cluster = TestCluster.start("alice", "bob", "carol")) {
       cluster.ok("input", "--party", "alice", "--name", "a", "25");
       cluster.ok("share", "a", "--with", "bob,carol", "--name", "s");
+      cluster.ok("--as", "alice", "policy", "s", "--allow", "bob"); // alice consents to bob receiving s: the honest plan is admitted
       ClusterConfig config = cluster.config();
 
       // alice and carol would send bob their raw shares of s, while bob's plan adds zero: bob's client would learn s - s_bob
-      Plan honest = Plan.newBuilder().addInstrs(Instr.newBuilder().setOp(Op.LOAD).addDst(0).setName("s"))
+      Plan honest = Plan.newBuilder().addInstrs(Instr.newBuilder().setOp(Op.LOAD).addDst(0).setName("s").addProvenance("alice"))
           .addInstrs(Instr.newBuilder().setOp(Op.REVEAL).addSrc(0).setParty("bob")).build();
       Plan zero = Plan.newBuilder()
           .addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(0).setConstant(ByteString.copyFrom(Packing.toBytes(new long[] {0}))))

@@ -97,7 +97,7 @@ class TlsIT {
   @Test
   void partiesRunNoSessionsAndOnlyPeersDeliverAsThemselves() throws Exception {
     assertThat(as("carol", "eval", "a * 2", "--reveal-to", "alice").err()).contains("party 'carol' may not list the values of alice");
-    for (String[] who : new String[][] {{"admin", "bob"}, {"carol", "bob"}}) {
+    for (String[] who : new String[][] {{"admin-alice", "bob"}, {"carol", "bob"}}) {
       try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(certs, who[0])))) {
         CompletableFuture<Throwable> done = new CompletableFuture<>();
         StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).deliver(ending(done, false));
@@ -134,7 +134,7 @@ class TlsIT {
   /** The same rule on the long-lived peer stream: a message sent as another party closes the stream, refused. */
   @Test
   void onThePeerStreamOnlyPeersDeliverAsThemselves() throws Exception {
-    for (String[] who : new String[][] {{"admin", "bob"}, {"carol", "bob"}, {"client-bob", "bob"}}) {
+    for (String[] who : new String[][] {{"admin-alice", "bob"}, {"carol", "bob"}, {"client-bob", "bob"}}) {
       try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(certs, who[0])))) {
         CompletableFuture<Throwable> done = new CompletableFuture<>();
         StreamObserver<Envelope> up = PeerGrpc.newStub(ch.c).stream(ending(done, true));
@@ -151,7 +151,7 @@ class TlsIT {
   void theDealerGivesAPartyOnlyItsOwnMaterial() throws Exception {
     SeedRequest req = SeedRequest.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setParty("alice")
         .addAllParties(List.of("alice", "bob", "carol")).setDeadlineUnixMs(System.currentTimeMillis() + 10_000).build();
-    for (String thief : List.of("carol", "admin", "client-alice")) {
+    for (String thief : List.of("carol", "admin-alice", "client-alice")) {
       try (var ch = new Closing(Grpc.channel(address("dealer"), new Tls(certs, thief)))) {
         assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).seed(req), "may not receive the dealer material of party 'alice'");
       }
@@ -162,7 +162,7 @@ class TlsIT {
   void strangersAndPlaintextAreTurnedAway() throws Exception {
     Path other = cluster.dir.resolve("other-ca");
     Certificates.create(other, List.of("alice", "bob", "carol"), List.of(), 1);
-    try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(other, "admin")))) {
+    try (var ch = new Closing(Grpc.channel(address("alice"), new Tls(other, "admin-alice")))) {
       assertThatThrownBy(() -> PartyGrpc.newBlockingStub(ch.c).withDeadlineAfter(5, TimeUnit.SECONDS)
           .listValues(smpc.proto.ListRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class)
           .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));

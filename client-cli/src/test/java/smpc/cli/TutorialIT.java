@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * Runs every command of TUTORIAL.md, in order, against real party processes and checks the output
  * shown under it: exact lines, except that "..." matches any text (a line of only "..." any number of
  * lines), and a number may differ by 2 in its last shown decimal (fixed-point results round randomly in
- * their last bit). `cluster up` and `cluster down` are what this test's harness does itself.
+ * their last bit). A step shown printing "smpc: error: ..." must fail with that error. `cluster up` and `cluster down` are what this test's harness does itself.
  */
 class TutorialIT {
   record Step(String command, List<String> expected) {}
@@ -94,8 +94,10 @@ class TutorialIT {
         for (String a : w.subList(1, w.size())) args.add(a.replace("examples/", "../examples/")); // the test runs in client-cli/
         if (args.get(0).equals("cluster")) continue;
         TestCluster.Result r = cluster.cli(args.toArray(String[]::new));
-        assertThat(r.code()).as("%s: %s", s.command(), r.err()).isZero();
-        List<String> actual = r.out().lines().toList();
+        // a step shown failing (its output "smpc: error: ...") must fail, with that message on stderr
+        boolean fails = !s.expected().isEmpty() && s.expected().get(0).startsWith("smpc: error: ");
+        assertThat(r.code() != 0).as("%s exit %d: %s", s.command(), r.code(), r.err()).isEqualTo(fails);
+        List<String> actual = fails ? r.err().lines().filter(l -> l.startsWith("smpc: error: ")).toList() : r.out().lines().toList();
         assertThat(matches(s.expected(), 0, actual, 0)).as("%s printed%n%s%nbut the tutorial shows%n%s", s.command(),
             String.join("\n", actual), String.join("\n", s.expected())).isTrue();
       }

@@ -46,7 +46,6 @@ public record Tls(Path dir, String principal, String pin) {
   public static final String CLIENT = "client";
   public static final String ADMIN = "admin";
   public static final String DEALER_NAME = "dealer";
-  public static final String ADMIN_NAME = "admin";
   public static final String CLIENT_PREFIX = "client-";
   public static final String ADMIN_PREFIX = "admin-";
 
@@ -82,7 +81,7 @@ public record Tls(Path dir, String principal, String pin) {
   }
 
   static boolean isPartyName(String name) {
-    return !name.equals(DEALER_NAME) && !name.equals(ADMIN_NAME) && !name.startsWith(CLIENT_PREFIX) && !name.startsWith(ADMIN_PREFIX)
+    return !name.equals(DEALER_NAME) && !name.equals(ADMIN) && !name.startsWith(CLIENT_PREFIX) && !name.startsWith(ADMIN_PREFIX)
         && name.matches("[A-Za-z][A-Za-z0-9_.-]{0,63}");
   }
 

@@ -87,9 +87,7 @@ public final class Trust {
       case Tls.PARTY -> principal;
       case Tls.DEALER -> principal.equals(Tls.DEALER_NAME) ? Tls.DEALER_NAME : null;
       case Tls.CLIENT -> principal.startsWith(Tls.CLIENT_PREFIX) ? principal.substring(Tls.CLIENT_PREFIX.length()) : null;
-      // the single-operator development cluster's "admin" is its own organisation's (see docs/security.md)
-      case Tls.ADMIN -> principal.startsWith(Tls.ADMIN_PREFIX) ? principal.substring(Tls.ADMIN_PREFIX.length())
-          : principal.equals(Tls.ADMIN_NAME) ? Tls.ADMIN_NAME : null;
+      case Tls.ADMIN -> principal.startsWith(Tls.ADMIN_PREFIX) ? principal.substring(Tls.ADMIN_PREFIX.length()) : null;
       default -> null;
     };
     if (org == null || org.isEmpty() || (role.equals(Tls.PARTY) && !Tls.isPartyName(org))) return null;

@@ -33,15 +33,15 @@ final class Authorizer {
 
   /**
    * The caller of the current call, or null on a plaintext server. A client's organisation is the party it is
-   * the client of; an administrator's is the party in its name (admin-P), and `admin` alone (what `smpc certs
-   * init` makes for a single operator) administers every party; parties and the dealer act for themselves.
+   * the client of; an administrator's is the party in its name (admin-P): there is no administrator of every party;
+   * parties and the dealer act for themselves.
    */
   Principal caller() {
     String name = Tls.caller(), role = Tls.callerRole();
     if (name == null) return null;
     String org = switch (role) {
       case Tls.CLIENT -> name.startsWith(Tls.CLIENT_PREFIX) ? name.substring(Tls.CLIENT_PREFIX.length()) : null;
-      case Tls.ADMIN -> name.equals(Tls.ADMIN_NAME) ? me : name.startsWith(Tls.ADMIN_NAME + "-") ? name.substring(Tls.ADMIN_NAME.length() + 1) : null;
+      case Tls.ADMIN -> name.startsWith(Tls.ADMIN_PREFIX) ? name.substring(Tls.ADMIN_PREFIX.length()) : null;
       default -> name;
     };
     return new Principal(name, role, org);
@@ -60,7 +60,7 @@ final class Authorizer {
   }
 
   private String admin() {
-    return Tls.ADMIN_NAME;
+    return Tls.ADMIN_PREFIX + me;
   }
 
   /** Input: a new private value of this party, stored by its own client only. */
@@ -73,11 +73,26 @@ final class Authorizer {
     if (p != null && !ownClient(p)) throw denied("%s may not read %s's private value '%s' (only %s may)", p, me, name, client());
   }
 
-  /** Delete: this party's client or administrator. */
-  void delete(Principal p, String name) {
-    if (p != null && !ownClient(p) && !ownAdmin(p)) {
+  /**
+   * Delete: this party's client or administrator; a shared value also by the client of any organisation it
+   * depends on (so an owner withdraws what was computed from its values at every holder).
+   */
+  void delete(Principal p, String name, ValueInfo v) {
+    boolean owner = v != null && v.getKind() == smpc.proto.Kind.SHARED && Tls.CLIENT.equals(p == null ? null : p.role())
+        && (smpc.core.protocol.Disclosure.recorded(v).contains(p.org()) || v.getOwner().equals(p.org()));
+    if (p != null && !ownClient(p) && !ownAdmin(p) && !owner) {
       throw denied("%s may not delete values on %s such as '%s' (only %s or %s may)", p, me, name, client(), admin());
     }
+  }
+
+  /** Approve, SetPolicy, Revoke: an organisation's consents are given and withdrawn by its own client only. */
+  void consent(Principal p, String what) {
+    if (p != null && !ownClient(p)) throw denied("%s may not %s for %s (only %s may)", p, what, me, client());
+  }
+
+  /** ListConsents: this party's client or administrator. */
+  void listConsents(Principal p) {
+    if (p != null && !ownClient(p) && !ownAdmin(p)) throw denied("%s may not list the consents of %s (only %s or %s may)", p, me, client(), admin());
   }
 
   /** List: the names this party stores are told to its client and administrator only. */
@@ -102,8 +117,8 @@ final class Authorizer {
 
   /**
    * Execute: a client's session, checked instruction by instruction before anything runs, as far as this
-   * party is concerned: its private values enter (SHARE) and results are revealed to it (REVEAL) only when
-   * its own client runs the session here; what the session keeps here (STORE, a named REVEAL) is owned by
+   * party is concerned: results are revealed to it (REVEAL) only when its own client runs the session here
+   * (whether its organisation's values may flow into any output is {@link Consents}' decision); what the session keeps here (STORE, a named REVEAL) is owned by
    * the caller's organisation, which must take part in the session; a stored value is replaced only by its
    * owner's own session. Returns the plan with every STORE's owner set to the caller's organisation.
    */
@@ -116,9 +131,6 @@ final class Authorizer {
     for (int k = 0; k < plan.getInstrsCount(); k++) {
       Instr i = plan.getInstrs(k);
       boolean mine = i.getParty().equals(me);
-      if (i.getOp() == Op.SHARE && mine && !ownClient(p)) {
-        throw denied("%s may not use %s's private value '%s' (only %s may bring it into a session)", p, me, i.getName(), client());
-      }
       if (i.getOp() == Op.REVEAL && mine && !ownClient(p)) {
         throw denied("%s may not receive results revealed to %s (only %s may)", p, me, client());
       }

@@ -95,8 +95,9 @@ public final class PartyNode implements AutoCloseable {
     Peers peerSet = new Peers(name, peers, dealer, connect);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
-    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas));
-    Server server = serve.start(party, new PeerService(mailbox, peerSet));
+    Consents consents = new Consents(name, dataDir);
+    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas), consents);
+    Server server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
     return new PartyNode(server, peerSet, store, io, sweeper);

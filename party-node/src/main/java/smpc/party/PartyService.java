@@ -24,6 +24,7 @@ import java.util.logging.Logger;
 import smpc.net.Tls;
 import smpc.net.Version;
 import smpc.net.Chunks;
+import smpc.core.protocol.Disclosure;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.PlanRunner;
 import smpc.core.protocol.StoredValue;
@@ -56,6 +57,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final ExecutorService io;
   private final int fracBits;
   private final Quotas quotas;
+  private final Consents consents;
   private final Map<ByteString, Session> active = new ConcurrentHashMap<>();
   private final Authorizer authorizer;
   /** Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. */
@@ -66,8 +68,9 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   /** How long an early abort waits for its session: the coordinator sends both at once. */
   private static final long EARLY_ABORT_MS = 600_000;
 
-  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas) {
+  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas, Consents consents) {
     this.quotas = quotas;
+    this.consents = consents;
     this.peers = peers;
     this.store = store;
     this.mailbox = mailbox;
@@ -109,7 +112,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             if (store.info(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
             boolean real = c.getDtype() == DType.REAL;
             info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
-                .setLength(c.getLength()).setOwner(peers.me).setFracBits(real ? fracBits : 0).setCols(c.getCols()).build();
+                .setLength(c.getLength()).setOwner(peers.me).addProvenance(peers.me).setFracBits(real ? fracBits : 0)
+                .setCols(c.getCols()).build();
             memory = quotas.input(c.getLength());
             data = new long[(int) c.getLength()];
           }
@@ -178,8 +182,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
     Authorizer.Principal caller = authorizer.caller();
     offload(resp, () -> {
-      authorizer.delete(caller, req.getName());
-      reply(resp, DeleteReply.newBuilder().setDeleted(store.delete(req.getName(), req.getSessionId())).build());
+      authorizer.delete(caller, req.getName(), store.info(req.getName()));
+      boolean deleted = store.delete(req.getName(), req.getSessionId());
+      if (deleted) consents.forget(req.getName());
+      reply(resp, DeleteReply.newBuilder().setDeleted(deleted).build());
     });
   }
 
@@ -235,11 +241,12 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         });
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
+        List<String> consented = consents.admit(caller, req.getPlan(), s.parties, agreement.computation);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
-        store.commit(s.id, out.stores());
+        store.commit(s.id, withProvenance(out.stores(), req.getPlan()));
         LOG.info(() -> String.format("%s done: %d instructions, %d rounds, %d bytes sent, %.1f ms, requested by %s, %s", s,
             req.getPlan().getInstrsCount(), out.stats().getRounds(), out.stats().getBytesSent(), (System.nanoTime() - t0) / 1e6,
             principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, agreement));
@@ -261,6 +268,19 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     });
   }
 
+  /** Each value the session keeps records whose inputs it depends on (the union: a copy never drops an owner). */
+  private static List<PlanRunner.Store> withProvenance(List<PlanRunner.Store> stores, smpc.proto.Plan plan) {
+    Map<String, java.util.SortedSet<String>> owners = new java.util.HashMap<>();
+    for (Disclosure.Output o : Disclosure.outputs(plan)) {
+      if (!o.name().isEmpty()) owners.computeIfAbsent(o.name(), k -> new java.util.TreeSet<>()).addAll(o.owners());
+    }
+    return stores.stream().map(st -> {
+      ValueInfo info = st.value().info().toBuilder().clearProvenance().addAllProvenance(owners.getOrDefault(st.value().info().getName(),
+          new java.util.TreeSet<>())).build();
+      return new PlanRunner.Store(new StoredValue(info, st.value().data()), st.replace());
+    }).toList();
+  }
+
   /**
    * The stored values the plan reads here exist as the plan assumes (kind, length, type), checked before
    * any traffic: a coordinator resolves names through a catalog it may have read earlier, so a value
@@ -275,6 +295,11 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       if (load && v == null) throw notFound("value '%s' not found on %s", i.getName(), peers.me);
       if (load && v.getKind() != Kind.SHARED) {
         throw precondition("value '%s' on %s is private, not shared: share it first", i.getName(), peers.me);
+      }
+      if (!Disclosure.recorded(v).equals(Disclosure.owners(i))) {
+        throw precondition("value '%s' on %s depends on the inputs of %s, not of %s as the session declares (its metadata changed since"
+            + " the coordinator read it, or the plan hides an owner)", i.getName(), peers.me, String.join(", ", Disclosure.recorded(v)),
+            Disclosure.owners(i).isEmpty() ? "nobody" : String.join(", ", Disclosure.owners(i)));
       }
       boolean lengthDiffers = i.getLength() != 0 && i.getLength() != v.getLength();
       boolean typeDiffers = i.getDtype() != DType.DTYPE_UNSPECIFIED && i.getDtype() != v.getDtype();

@@ -31,6 +31,13 @@ final class Peers implements AutoCloseable {
     return addresses.containsKey(party);
   }
 
+  /** Every party this one knows: itself and its peers. */
+  java.util.List<String> parties() {
+    java.util.List<String> out = new java.util.ArrayList<>(addresses.keySet());
+    if (!out.contains(me)) out.add(me);
+    return out;
+  }
+
   String address(String party) {
     String a = addresses.get(party);
     if (a == null) throw precondition("party '%s' is not a known peer of %s (known: %s)", party, me, addresses.keySet());

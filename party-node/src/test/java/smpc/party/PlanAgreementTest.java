@@ -51,7 +51,7 @@ class PlanAgreementTest {
   }
 
   private static Instr.Builder load(int dst) {
-    return Instr.newBuilder().setOp(Op.LOAD).addDst(dst).setName("s");
+    return Instr.newBuilder().setOp(Op.LOAD).addDst(dst).setName("s").addProvenance("alice"); // alice's x, shared
   }
 
   private static Instr.Builder revealTo(String party, int src) {

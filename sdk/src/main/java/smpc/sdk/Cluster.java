@@ -23,12 +23,14 @@ public final class Cluster implements AutoCloseable {
   private final Connection conn;
   private final Sessions sessions;
   private final Values values;
+  private final Consent consent;
 
   private Cluster(ClusterConfig config, ClientInterceptor[] interceptors) {
     this.conn = new Connection(config, interceptors);
     Sessions[] s = new Sessions[1];
     this.values = new Values(conn, () -> s[0].changed());
     this.sessions = s[0] = new Sessions(conn, values);
+    this.consent = new Consent(conn, values, sessions);
   }
 
   /** Connects to the cluster; interceptors see every call (auditing, metrics). */
@@ -82,6 +84,11 @@ public final class Cluster implements AutoCloseable {
 
   public Values values() {
     return values;
+  }
+
+  /** Owners' consents: approvals, policies, and the preview of what a computation discloses and costs. */
+  public Consent consent() {
+    return consent;
   }
 
   public Sessions sessions() {

@@ -71,14 +71,30 @@ public final class Sessions {
    * revealed to {@code revealTo} and/or kept shared under {@code storeAs} (at least one of them).
    */
   public Evaluation evaluate(String expression, String revealTo, String storeAs, List<String> parties) {
+    return evaluate(List.of(output(expression, revealTo, storeAs)), parties);
+  }
+
+  static Compiler.Output output(String expression, String revealTo, String storeAs) {
     if (revealTo == null && storeAs == null) throw SmpcException.usage("say where the result goes: --reveal-to P and/or --name OUT");
-    smpc.core.expr.Expr expr;
     try {
-      expr = smpc.core.expr.Parser.parse(expression);
+      return new Compiler.Output(smpc.core.expr.Parser.parse(expression), revealTo, null, storeAs);
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
-    return evaluate(List.of(new Compiler.Output(expr, revealTo, null, storeAs)), parties);
+  }
+
+  /**
+   * The plan an evaluation of {@code outputs} would run against {@code cat}, without running anything (what
+   * `approve` and `--explain` show); the parties digest it {@link #withoutOwners}.
+   */
+  Plan compile(List<Compiler.Output> outputs, List<String> parties, Catalog cat) {
+    for (String p : parties) conn.address(p);
+    try {
+      return (Compiler.compile(outputs, parties, cat::info, conn.config.fracBitsOrDefault(), numerics).plan());
+    } catch (smpc.core.Failure e) {
+      if (e.getMessage().startsWith("unknown value name")) throw SmpcException.usage("%s%s", e.getMessage(), cat.unseenNote());
+      throw SmpcException.from(e, null);
+    }
   }
 
   /** The catalog of some parties as this connection last read it, for evaluations that store nothing. */
@@ -142,7 +158,8 @@ public final class Sessions {
     if (holders.size() < 2) throw SmpcException.usage("sharing needs at least one party besides the owner %s", v.getOwner());
     List<String> parties = conn.config.partyNames().stream().filter(holders::contains).toList();
     Plan plan = Plan.newBuilder()
-        .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(v.getOwner()).setLength(v.getLength()))
+        .addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(v.getOwner()).setLength(v.getLength())
+            .addAllProvenance(smpc.core.protocol.Disclosure.recorded(v)))
         .addInstrs(Instr.newBuilder().setOp(Op.STORE).addSrc(0).setName(target).setDtype(v.getDtype())
             .setReplace(target.equals(name)).setOwner(v.getOwner()))
         .build();
@@ -176,7 +193,7 @@ public final class Sessions {
    * of the organisation that keeps the results (a stored value's owner, else the first recipient, else the
    * first party) at the others.
    */
-  private Map<String, String> requesters(Plan plan, List<String> parties) {
+  Map<String, String> requesters(Plan plan, List<String> parties) {
     Map<String, String> out = new LinkedHashMap<>();
     String owner = null, recipient = null;
     java.util.Set<String> consenting = new java.util.HashSet<>();
@@ -184,23 +201,32 @@ public final class Sessions {
       if (i.getOp() == Op.STORE && owner == null && !i.getOwner().isEmpty()) owner = i.getOwner();
       if (i.getOp() == Op.REVEAL && recipient == null) recipient = i.getParty();
       if (i.getOp() == Op.SHARE || i.getOp() == Op.REVEAL) consenting.add(i.getParty());
+      if (i.getOp() == Op.SHARE || i.getOp() == Op.LOAD) consenting.addAll(smpc.core.protocol.Disclosure.owners(i)); // their consent
     }
     String keeper = owner != null && parties.contains(owner) ? owner : recipient != null ? recipient : parties.get(0);
     for (String p : parties) out.put(p, conn.principal() != null ? conn.principal() : conn.principalFor(consenting.contains(p) ? p : keeper));
     return out;
   }
 
-  /** A stored value's owner is each party's caller's organisation: one that names another would be refused. */
-  private static Plan withoutOwners(Plan plan) {
+  /**
+   * A stored value's owner is each party's caller's organisation (one that names another would be refused),
+   * so plans never name one: the computation digest an owner approves is then the same whoever runs it.
+   */
+  static Plan withoutOwners(Plan plan) {
     Plan.Builder b = plan.toBuilder();
     for (int k = 0; k < b.getInstrsCount(); k++) if (b.getInstrs(k).getOp() == Op.STORE) b.setInstrs(k, b.getInstrs(k).toBuilder().clearOwner());
     return b.build();
   }
 
+  /** The computation digest the parties will compute for {@code plan} (as {@link #compile} made it) on {@code parties}. */
+  byte[] digest(Plan plan, List<String> parties) {
+    return smpc.core.protocol.Digests.computation(withoutOwners(plan), parties, conn.config.fracBitsOrDefault());
+  }
+
   private Evaluation execute(Plan asked, List<String> parties, ByteString sid) {
     Map<String, String> who = requesters(asked, parties);
     boolean several = new java.util.HashSet<>(who.values()).size() > 1;
-    Plan plan = several ? withoutOwners(asked) : asked;
+    Plan plan = withoutOwners(asked);
     ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(sid).addAllParties(parties)
         .setDeadlineUnixMs(System.currentTimeMillis() + conn.timeout.toMillis()).setPlan(plan)
         .setFracBits(conn.config.fracBitsOrDefault()).addAllRequesters(several ? who.values() : List.of()).build();
@@ -239,8 +265,9 @@ public final class Sessions {
   }
 
   /**
-   * The most telling failure: a party that could not be reached, then a refusal (a usage error), then a
-   * party whose call never finished or ended otherwise; aborts this coordinator sent are consequences.
+   * The most telling failure: a party that could not be reached, then a refusal (a usage error, a denial, a
+   * limit), then a party whose call never finished or ended otherwise, then one aborted by a peer's failure;
+   * aborts this coordinator sent are consequences.
    */
   private SmpcException cause(Map<String, CompletableFuture<PartyResult>> calls) {
     SmpcException best = null;
@@ -256,7 +283,10 @@ public final class Sessions {
         Throwable t = e.getValue().handle((r, x) -> x).join();
         Status s = smpc.net.Statuses.status(t).getStatus();
         boolean ourAbort = s.getCode() == Status.Code.ABORTED && String.valueOf(s.getDescription()).startsWith(ABORTED_PREFIX);
-        rank = ourAbort ? 9 : s.getCode() == Status.Code.UNAVAILABLE ? 0 : SmpcException.isUsage(s.getCode()) ? 1 : 3;
+        boolean refusal = SmpcException.isUsage(s.getCode()) || s.getCode() == Status.Code.PERMISSION_DENIED
+            || s.getCode() == Status.Code.RESOURCE_EXHAUSTED;
+        // a party that refused the session (a missing consent, a quota) ends it for its peers, who then fail ABORTED
+        rank = ourAbort ? 9 : s.getCode() == Status.Code.UNAVAILABLE ? 0 : refusal ? 1 : s.getCode() == Status.Code.ABORTED ? 4 : 3;
         ex = SmpcException.from(t, where);
         if (rank == 3 && !ex.getMessage().contains(party)) ex = new SmpcException(where + ": " + ex.getMessage(), false);
       } else {

@@ -170,7 +170,7 @@ public final class Values {
   /** Deletes a name on every party holding it; returns those parties. */
   public List<String> delete(String name) {
     List<String> done = new ArrayList<>();
-    for (String p : conn.config.partyNames()) {
+    for (String p : holders(name)) {
       try {
         if (conn.party(p).deleteValue(NameRequest.newBuilder().setName(name).build()).getDeleted()) done.add(p);
       } catch (io.grpc.StatusRuntimeException e) {
@@ -180,6 +180,25 @@ public final class Values {
     temporaries.remove(name);
     changed.run();
     return done;
+  }
+
+  /**
+   * Where to delete: every party; for a client acting as one organisation, its own party's private value
+   * there, or the holders its own party records for a shared value (an owner deletes every share), so
+   * that only a name its own party lacks is asked of every party (which then refuse what is not its).
+   */
+  private List<String> holders(String name) {
+    String p = conn.principal();
+    String org = p != null && p.startsWith(smpc.net.Tls.CLIENT_PREFIX) ? p.substring(smpc.net.Tls.CLIENT_PREFIX.length()) : null;
+    if (org == null || !conn.config.partyNames().contains(org)) return conn.config.partyNames();
+    try {
+      for (ValueInfo v : conn.party(org).listValues(smpc.proto.ListRequest.getDefaultInstance()).getValuesList()) {
+        if (v.getName().equals(name)) return v.getKind() == smpc.proto.Kind.SHARED ? v.getPartiesList() : List.of(org);
+      }
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw SmpcException.from(e, conn.where(org));
+    }
+    return conn.config.partyNames();
   }
 
   /** A fresh name for an SDK value that is deleted when this connection closes. */

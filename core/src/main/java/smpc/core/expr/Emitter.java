@@ -80,7 +80,8 @@ final class Emitter {
 
   private Instr.Builder input(Op op, Node n, ValueInfo info) {
     Instr.Builder i = Instr.newBuilder().setOp(op).addDst(allocate(n))
-        .setName(info.getName()).setLength(info.getLength()).setDtype(info.getDtype()); // what the plan assumes
+        .setName(info.getName()).setLength(info.getLength()).setDtype(info.getDtype()) // what the plan assumes
+        .addAllProvenance(smpc.core.protocol.Disclosure.recorded(info)); // whose consent its outputs need
     code.add(i);
     return i;
   }

@@ -9,6 +9,11 @@ import smpc.core.ring.Packing;
 final class Beaver {
   private Beaver() {}
 
+  /** Words each party sends every peer for n products: d and e. */
+  static long openedWords(long n) {
+    return 2 * n;
+  }
+
   static long[] multiply(SessionView s, String tag, long[] x, long[] y) {
     int n = x.length;
     boolean designated = s.designated();

@@ -72,6 +72,11 @@ final class Comparison {
     return z;
   }
 
+  /** Words each party sends every peer for n elements: x + r, three per AND pair of the tree, the daBit-masked bits 64 to a word. */
+  static long openedWords(long n) {
+    return n + 3 * andPairs(n) + (n + 63) / 64;
+  }
+
   /** AND pairs {@link #topBorrow} takes for n elements: one per output word of each of its six levels. */
   static long andPairs(long n) {
     long total = 0;

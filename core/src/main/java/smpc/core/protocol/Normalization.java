@@ -20,6 +20,11 @@ final class Normalization {
     return 1 + 6 + orLevels(bits) + 1;
   }
 
+  /** Words each party sends every peer for n elements: x + r, three per AND pair of the borrows, two per AND, the masked bits. */
+  static long openedWords(long n, int bits) {
+    return n + 3L * Comparison.AND_PAIRS * n + 2L * ands(bits) * n + n;
+  }
+
   /** Single word AND triples per element, one per OR level (the borrows take Comparison.AND_PAIRS pairs). */
   static int ands(int bits) {
     return orLevels(bits);

@@ -13,6 +13,11 @@ import smpc.core.ring.Packing;
 final class Truncation {
   private Truncation() {}
 
+  /** Words each party sends every peer for n elements: c. */
+  static long openedWords(long n) {
+    return n;
+  }
+
   static long[] truncate(SessionView s, String tag, long[] x, int f) {
     int n = x.length;
     boolean designated = s.designated();

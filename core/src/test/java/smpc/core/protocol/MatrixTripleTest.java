@@ -58,7 +58,8 @@ class MatrixTripleTest {
 
   /**
    * X (n x m) at p0 times Y (m x k) at p1, revealed to the last party: one MATMUL step in which every party
-   * sends each peer its n·m + m·k masked elements, 8 bytes each, and the dealer's n·k corrections.
+   * sends each peer its n·m + m·k masked elements, 8 bytes each, and the dealer's n·k corrections; the cost
+   * estimate says so before the session runs.
    */
   @Seeded(value = 1, parties = {2, 3, 5})
   void aProductOpensNmPlusMkElementsPerParty(int parties, long seed) {
@@ -86,7 +87,9 @@ class MatrixTripleTest {
     List<PlanRunner.Outcome> out = LocalProtocol.run(plan, names, stores, log);
     assertThat(smpc.core.ring.Packing.fromByteString(out.get(parties - 1).revealed().get(0).getData()))
         .containsExactly(ProtocolSuite.product(x, y, n, m, k));
+    Estimate.Cost cost = Estimate.of(plan, names, 16, name -> catalog.get(name).getLength());
     for (int i = 0; i < parties; i++) {
+      assertThat(cost.bytesSent()[i]).as("party %d's bytes, as estimated", i).isEqualTo(out.get(i).stats().getBytesSent());
       int me = i;
       List<LocalProtocol.Message> mine = log.stream().filter(msg -> msg.from() == me && msg.tag().startsWith("mm/")).toList();
       assertThat(mine).as("party %d's MATMUL messages", i).hasSize(parties - 1)

@@ -399,7 +399,7 @@ public abstract class ProtocolSuite {
     try {
       assertThat(session(n, List.of(Compiler.Output.store(Parser.parse("x0 * x1"), "kept")), catalog, -1)).isEmpty();
       catalog.put("kept", ValueInfo.newBuilder().setName("kept").setKind(Kind.SHARED).setDtype(DType.INT).addAllParties(parties)
-          .setLength(5).build());
+          .setLength(5).addAllProvenance(new java.util.TreeSet<>(List.of(parties.get(0), parties.get(1 % n)))).build());
       List<Opened> got = session(n, List.of(Compiler.Output.reveal(Parser.parse("kept - x0"), parties.get(n - 1))), catalog, n - 1);
       long[] want = new long[5];
       for (int i = 0; i < 5; i++) want[i] = a[i] * b[i] - a[i];
