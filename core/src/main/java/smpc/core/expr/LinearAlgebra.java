@@ -16,6 +16,9 @@ import smpc.core.ring.Ring;
  * Every reshaping is a local GATHER.
  */
 final class LinearAlgebra {
+  /** As MatrixProducts.MAX_WORK: the multiply-adds a party accepts in one product. */
+  private static final long MAX_WORK = 1L << 32;
+
   private final Builder c;
   private final Shapes shapes;
 
@@ -92,7 +95,10 @@ final class LinearAlgebra {
       throw invalid("matmul of %s by %s: the inner dimensions differ (%d and %d) in %s", sx, sy, sx.cols(), sy.rows(), Printer.show(where));
     }
     int n = sx.rows(), m = sx.cols(), k = sy.cols();
-    if ((long) n * k > Limits.MAX_LENGTH) throw invalid("matmul of %s by %s has more than %d elements in %s", sx, sy, Limits.MAX_LENGTH, Printer.show(where));
+    if ((long) n * k > Limits.MAX_LENGTH || (long) n * m * k > MAX_WORK) {
+      throw invalid("matmul of %s by %s is too large (at most %d elements and %d multiply-adds) in %s", sx, sy, Limits.MAX_LENGTH,
+          MAX_WORK, Printer.show(where));
+    }
     x = c.shrink(x);
     y = c.shrink(y);
     int scale = x.scale() + y.scale();

@@ -14,6 +14,12 @@ import smpc.core.ring.Ring;
  * as an elementwise Beaver opening does.
  */
 final class MatrixProducts {
+  /**
+   * The most multiply-adds one product may take (n·m·k; a party computes three such products): 2^32, some
+   * seconds, so that a plan cannot keep a party busy for hours. X^T X of 10^5 rows of 30 takes 9·10^7.
+   */
+  static final long MAX_WORK = 1L << 32;
+
   private MatrixProducts() {}
 
   /**
@@ -32,8 +38,8 @@ final class MatrixProducts {
     for (int j = 0; j < count; j++) {
       long n = dims[3 * j], m = dims[3 * j + 1], k = dims[3 * j + 2];
       if (n < 1 || m < 1 || k < 1 || n * m != operands[2 * j].length || m * k != operands[2 * j + 1].length
-          || n * k > Limits.MAX_LENGTH) {
-        throw invalid("MATMUL of %d x %d by %d x %d does not fit operands of %d and %d elements", n, m, m, k,
+          || n * k > Limits.MAX_LENGTH || n * m * k > MAX_WORK) {
+        throw invalid("MATMUL of %d x %d by %d x %d does not fit operands of %d and %d elements or is too large", n, m, m, k,
             operands[2 * j].length, operands[2 * j + 1].length);
       }
       shape[j] = new int[] {(int) n, (int) m, (int) k};

@@ -123,6 +123,8 @@ class MatrixTripleTest {
     assertThatThrownBy(() -> compile("cols(y, 4, 2)")).hasMessage("columns [4, +2) outside a 3x5 matrix in cols(y, 4, 2)");
     assertThatThrownBy(() -> compile("reshape(v, 2, 2)")).hasMessage("reshape of 3 elements to 2x2 in reshape(v, 2, 2)");
     assertThat(compile("x + transpose(v)").getInstrsCount()).isPositive();
+    assertThatThrownBy(() -> compile("reshape(tile(concat(1, 2), 524288), 8192, 128) @ reshape(tile(concat(1, 2), 524288), 128, 8192)"))
+        .hasMessageStartingWith("matmul of 8192x128 by 128x8192 is too large");
   }
 
   @Test
