@@ -130,6 +130,12 @@ public final class Consent {
       outputs.add(new Explanation.Output(o.toString(), o.party(), o.name(), o.inputs().stream().map(Disclosure.Input::toString).toList(),
           List.copyOf(o.owners())));
       for (String owner : o.owners()) needs.add(need(o, owner, parties, who, digest, seen));
+      String receiver = who.get(o.party());
+      if (o.revealed() && conn.config.tls() != null && receiver != null && !receiver.equals(Tls.CLIENT_PREFIX + o.party())) {
+        // the recipient's party streams a result only to its own client (docs/security.md, Authorisation)
+        needs.add(new Explanation.Need(o.party(), o.toString(), false, "refused: results revealed to " + o.party() + " go to "
+            + Tls.CLIENT_PREFIX + o.party() + " only, and this client asks as " + receiver));
+      }
     }
     Estimate.Cost c = Estimate.of(Sessions.withoutOwners(plan), parties, conn.config.fracBitsOrDefault(), name -> {
       var v = cat.info(name);
