@@ -25,7 +25,8 @@ import smpc.sdk.SmpcException;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
     "W1: (a*b) - 5*(a+b), TinySMPC's example (latency). W2: x*y on 1,000,000 integers. W3: x < y on 100,000 32-bit integers.",
     "W4a: x*y on 100,000 reals. W4b: sigmoid(x) on 100,000 reals. W4c: x / y on 100,000 reals.",
-    "W5: logistic regression on the breast cancer data (10 epochs; needs examples/breast-cancer). W6: mean and",
+    "W5: logistic regression on the breast cancer data split vertically (15 features at the first party, 15 at the",
+    "second, labels at the third; 10 epochs; needs examples/breast-cancer). W6: mean and",
     "variance of 3 x 100,000 values. --size changes the size of all but W1 and W5.",
     "peak_rss_mb: the largest peak resident memory (VmHWM, MiB) of the computing parties during the workload, inputs",
     "included; dealer_rss_mb the dealer's. Linux only, and only when the PIDs are known (a cluster this bench or",
@@ -137,16 +138,22 @@ final class BenchCommand implements Callable<Integer> {
     var schedule = new smpc.core.ml.LogisticRegression.Schedule(10, 32, 0.5);
     var plain = new smpc.core.ml.PlainLogisticRegression(x, y, schedule);
     List<String> p = ps(c);
-    c.inputReal(p.get(0), "_bench_lx", Arrays.stream(x).flatMapToDouble(Arrays::stream).mapToObj(java.math.BigDecimal::valueOf)
-        .toArray(java.math.BigDecimal[]::new));
-    c.input(p.get(1), "_bench_ly", Arrays.stream(y).mapToLong(v -> (long) v).toArray());
-    c.inputReal(p.get(0), "_bench_lt", Arrays.stream(xt).flatMapToDouble(Arrays::stream).mapToObj(java.math.BigDecimal::valueOf)
-        .toArray(java.math.BigDecimal[]::new));
+    String labels = p.get(Math.min(2, p.size() - 1));
+    int half = x[0].length / 2;
+    c.inputRealMatrix(p.get(0), "_bench_lx", columns(x, 0, half), half);
+    c.inputRealMatrix(p.get(1), "_bench_lx2", columns(x, half, x[0].length), x[0].length - half);
+    c.input(labels, "_bench_ly", Arrays.stream(y).mapToLong(v -> (long) v).toArray());
+    c.inputRealMatrix(p.get(0), "_bench_lt", columns(xt, 0, half), half);
+    c.inputRealMatrix(p.get(1), "_bench_lt2", columns(xt, half, x[0].length), x[0].length - half);
+    smpc.core.expr.Expr train = new smpc.core.expr.Expr.Call("hstack", List.of(new smpc.core.expr.Expr.Ref("_bench_lx"),
+        new smpc.core.expr.Expr.Ref("_bench_lx2")));
+    smpc.core.expr.Expr test = new smpc.core.expr.Expr.Call("hstack", List.of(new smpc.core.expr.Expr.Ref("_bench_lt"),
+        new smpc.core.expr.Expr.Ref("_bench_lt2")));
     try {
       return measure(repeat, () -> {
-        smpc.sdk.Logreg.Result r = smpc.sdk.Logreg.train(c, new smpc.core.expr.Expr.Ref("_bench_lx"), new smpc.core.expr.Expr.Ref("_bench_ly"),
-            x.length, x[0].length, schedule, "_bench_model", null, p.get(1), null);
-        double[] prob = smpc.sdk.Logreg.predict(c, "_bench_model", "_bench_lt", x[0].length, p.get(0));
+        smpc.sdk.Logreg.Result r = smpc.sdk.Logreg.train(c, train, new smpc.core.expr.Expr.Ref("_bench_ly"),
+            x.length, x[0].length, schedule, "_bench_model", null, labels, null);
+        double[] prob = smpc.sdk.Logreg.predict(c, "_bench_model", test, xt.length, x[0].length, p.get(0));
         c.delete("_bench_model");
         int right = 0, plainRight = 0;
         for (int k = 0; k < prob.length; k++) {
@@ -157,10 +164,16 @@ final class BenchCommand implements Callable<Integer> {
         return new Run(r.seconds(), r.rounds(), r.bytesSent(), r.dealerBytes(), ok);
       });
     } finally {
-      for (String v : List.of("_bench_lx", "_bench_ly", "_bench_lt", "_bench_model")) {
+      for (String v : List.of("_bench_lx", "_bench_lx2", "_bench_ly", "_bench_lt", "_bench_lt2", "_bench_model")) {
         if (c.catalog().contains(v)) c.delete(v);
       }
     }
+  }
+
+  /** Columns [from, to) of rows, row by row. */
+  private static java.math.BigDecimal[] columns(double[][] rows, int from, int to) {
+    return Arrays.stream(rows).flatMapToDouble(r -> Arrays.stream(r, from, to)).mapToObj(java.math.BigDecimal::valueOf)
+        .toArray(java.math.BigDecimal[]::new);
   }
 
   private static double[][] rows(java.nio.file.Path csv) throws java.io.IOException {

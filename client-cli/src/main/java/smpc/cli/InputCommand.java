@@ -32,6 +32,15 @@ final class InputCommand implements Callable<Integer> {
   @Option(names = "--column", paramLabel = "COL", description = "The CSV column: a header name or a 1-based index.")
   String column;
 
+  @Option(names = "--columns", split = ",", paramLabel = "COL", description = "Several CSV columns, stored as a matrix (one row per data row).")
+  List<String> columns;
+
+  @Option(names = "--all-columns", description = "Every CSV column (but those --except names), stored as a matrix.")
+  boolean allColumns;
+
+  @Option(names = "--except", split = ",", paramLabel = "COL", description = "With --all-columns: columns to leave out, e.g. an ID.")
+  List<String> except;
+
   @Parameters(arity = "0..*", paramLabel = "VALUE", description = "Integers, or reals such as 2.5 or 1e-3.")
   List<String> values = List.of();
 
@@ -39,11 +48,15 @@ final class InputCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (csv == null && values.isEmpty()) throw SmpcException.usage("give at least one VALUE, or --csv FILE --column COL");
     if (csv != null && !values.isEmpty()) throw SmpcException.usage("give VALUEs or --csv, not both");
-    List<String> texts = csv != null ? Csv.column(csv, column) : values;
+    boolean matrix = columns != null || allColumns || except != null;
+    if (matrix && (csv == null || column != null)) throw SmpcException.usage("--columns and --all-columns read --csv FILE, without --column");
+    CsvColumns.Table table = matrix ? CsvColumns.read(csv, columns, allColumns, except) : null;
+    List<String> texts = matrix ? table.cells() : csv != null ? Csv.column(csv, column) : values;
     BigDecimal[] v = new BigDecimal[texts.size()];
     boolean real = false;
     for (int i = 0; i < v.length; i++) {
-      String where = csv != null ? csv.getFileName() + " row " + (i + 1) : "value " + (i + 1);
+      String where = matrix ? csv.getFileName() + " row " + (i / table.columns().size() + 1) + " column " + table.columns().get(i % table.columns().size())
+          : csv != null ? csv.getFileName() + " row " + (i + 1) : "value " + (i + 1);
       v[i] = Csv.number(texts.get(i), where);
       real |= texts.get(i).contains(".") || texts.get(i).toLowerCase().contains("e");
     }
@@ -51,7 +64,9 @@ final class InputCommand implements Callable<Integer> {
       c.vm(party);
       var cat = c.catalog();
       if (cat.contains(name)) throw SmpcException.usage("value '%s' already exists (on %s)", name, String.join(", ", cat.holders(name)));
-      if (real) {
+      if (matrix && real) {
+        c.inputRealMatrix(party, name, v, table.columns().size());
+      } else if (real) {
         c.inputReal(party, name, v);
       } else {
         long[] ints = new long[v.length];
@@ -62,10 +77,11 @@ final class InputCommand implements Callable<Integer> {
             throw SmpcException.usage("value out of range: '%s' (value %d) does not fit in 64 bits", texts.get(i), i + 1);
           }
         }
-        c.input(party, name, ints);
+        if (matrix) c.inputMatrix(party, name, ints, table.columns().size());
+        else c.input(party, name, ints);
       }
       spec.commandLine().getOut().printf("stored %s on %s (%s%s)%n", name, party, real ? "real " : "",
-          v.length == 1 ? "scalar" : v.length + " elements");
+          matrix ? table.rows() + "x" + table.columns().size() + " matrix" : v.length == 1 ? "scalar" : v.length + " elements");
       return 0;
     }
   }

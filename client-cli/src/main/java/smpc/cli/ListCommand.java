@@ -22,12 +22,12 @@ final class ListCommand implements Callable<Integer> {
     try (Cluster c = cluster.connect()) {
       if (party != null) c.vm(party);
       var out = spec.commandLine().getOut();
-      out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "LENGTH", "HELD BY");
+      out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "SHAPE", "HELD BY");
       c.catalog().all().forEach((name, entries) -> {
         if (party != null && !entries.containsKey(party)) return;
         if (name.startsWith("_sdk_")) return;
         ValueMeta any = entries.values().iterator().next();
-        out.printf("%-24s %-8s %-6s %10d  %s%n", name, any.kind(), any.type(), any.length(), String.join(", ", any.holders()));
+        out.printf("%-24s %-8s %-6s %10s  %s%n", name, any.kind(), any.type(), any.shape(), String.join(", ", any.holders()));
       });
       out.flush();
       return 0;

@@ -109,10 +109,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             }
             if (c.getLength() < 1) throw invalid("value '%s' is an empty vector", name);
             if (c.getLength() > Limits.MAX_LENGTH) throw invalid("value '%s' has %d elements, more than %d", name, c.getLength(), Limits.MAX_LENGTH);
+            if (c.getCols() < 0 || (c.getCols() > 0 && c.getLength() % c.getCols() != 0)) {
+              throw invalid("value '%s' has %d elements, not rows of %d columns", name, c.getLength(), c.getCols());
+            }
             if (store.info(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
             boolean real = c.getDtype() == DType.REAL;
             info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
-                .setLength(c.getLength()).setOwner(peers.me).addProvenance(peers.me).setFracBits(real ? fracBits : 0).build();
+                .setLength(c.getLength()).setOwner(peers.me).addProvenance(peers.me).setFracBits(real ? fracBits : 0)
+                .setCols(c.getCols()).build();
             memory = quotas.input(c.getLength());
             data = new long[(int) c.getLength()];
           }

@@ -110,6 +110,16 @@ public final class Cluster implements AutoCloseable {
     return values.inputReal(party, name, data);
   }
 
+  /** Stores a private integer matrix on {@code party}: {@code data} row by row, {@code cols} to a row. */
+  public ValueMeta inputMatrix(String party, String name, long[] data, int cols) {
+    return values.inputMatrix(party, name, data, cols);
+  }
+
+  /** Stores a private real matrix on {@code party}: {@code data} row by row, {@code cols} to a row. */
+  public ValueMeta inputRealMatrix(String party, String name, java.math.BigDecimal[] data, int cols) {
+    return values.inputRealMatrix(party, name, data, cols);
+  }
+
   /** A private value of {@code party} (the owner's or a result revealed to it). */
   public long[] fetch(String party, String name) {
     return values.fetch(party, name);
