@@ -25,11 +25,15 @@ import smpc.sdk.SmpcException;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
     "W1: (a*b) - 5*(a+b), TinySMPC's example (latency). W2: x*y on 1,000,000 integers. W3: x < y on 100,000 32-bit integers.",
     "W4a: x*y on 100,000 reals. W4b: sigmoid(x) on 100,000 reals. W4c: x / y on 100,000 reals.",
-    "W5: logistic regression on the breast cancer data (10 epochs; needs examples/breast-cancer). W6: mean and",
+    "W5: logistic regression on the breast cancer data split vertically (15 features at the first party, 15 at the",
+    "second, labels at the third; 10 epochs; needs examples/breast-cancer). W6: mean and",
     "variance of 3 x 100,000 values. --size changes the size of all but W1 and W5.",
     "peak_rss_mb: the largest peak resident memory (VmHWM, MiB) of the computing parties during the workload, inputs",
     "included; dealer_rss_mb the dealer's. Linux only, and only when the PIDs are known (a cluster this bench or",
-    "`smpc cluster up` started); \"-\" otherwise."})
+    "`smpc cluster up` started); \"-\" otherwise. rss_mb and live_mb: the largest resident memory and heap in use after a",
+    "collection (what a party needs, not what its JVM keeps) among the computing parties, sampled from their status during",
+    "the workload; rss_after_mb and live_after_mb the same --settle-seconds after it. first_s: the workload's first run",
+    "(on a fresh cluster when fresh_cluster). W1 is timed at least 100 times, for its p99_s."})
 final class BenchCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin ClusterOptions cluster;
 
@@ -58,14 +62,19 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per line per workload.")
   boolean json;
 
-  /** Tests set this to change one element of every revealed result: the check must catch it. */
+  @Option(names = "--settle-seconds", defaultValue = "30", paramLabel = "S", description =
+      "After each workload, wait S seconds and report the memory the parties then hold (default: ${DEFAULT-VALUE}).")
+  double settleSeconds;
+
+  /** The current workload's first run, warm-up or not, in seconds. */
+  private double firstSeconds;
 
   private record Run(double seconds, long rounds, long bytesSent, long dealerBytes, boolean correct) {}
 
   @Override
   public Integer call() throws Exception {
-    if (repeat < 1 || warmup < 0 || warmupSeconds < 0 || (size != null && size < 1)) {
-      throw SmpcException.usage("--repeat and --size must be positive, --warmup and --warmup-seconds not negative");
+    if (repeat < 1 || warmup < 0 || warmupSeconds < 0 || settleSeconds < 0 || (size != null && size < 1)) {
+      throw SmpcException.usage("--repeat and --size must be positive, --warmup, --warmup-seconds and --settle-seconds not negative");
     }
     ClusterConfig config = cluster.config(false);
     ClusterConfig started = null;
@@ -76,14 +85,16 @@ final class BenchCommand implements Callable<Integer> {
       config = started;
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (!json) out.printf("%-4s %8s %10s %10s %10s %14s %7s %16s %13s %11s %13s %s%n", "", "size", "median_s", "min_s", "max_s",
-        "ops_per_s", "rounds", "bytes_per_party", "dealer_bytes", "peak_rss_mb", "dealer_rss_mb", "correct");
+    if (!json) out.printf("%-4s %8s %10s %10s %10s %10s %10s %14s %7s %16s %13s %11s %13s %7s %7s %12s %13s %s%n", "", "size", "median_s",
+        "min_s", "max_s", "p99_s", "first_s", "ops_per_s", "rounds", "bytes_per_party", "dealer_bytes", "peak_rss_mb", "dealer_rss_mb",
+        "rss_mb", "live_mb", "rss_after_mb", "live_after_mb", "correct");
     boolean allCorrect = true;
     try (Cluster c = Cluster.connect(config, cluster.interceptors()).withTimeout(Duration.ofSeconds(cluster.timeoutSeconds()))) {
       for (String w : workloads) {
         Map<String, Long> pids = pids(config);
         pids.values().forEach(BenchCommand::resetPeak);
         int n = w.equals("W1") ? 1 : w.equals("W5") ? 456 : size != null ? size : w.equals("W2") ? 1_000_000 : 100_000;
+        MemoryWatch watch = new MemoryWatch(c); // a daemon thread: a failing workload ends the bench
         List<Run> runs = switch (w) {
           case "W1" -> w1(c);
           case "W2" -> binary(c, n, "_bench_x * _bench_y", (a, b) -> a * b, 64);
@@ -101,7 +112,9 @@ final class BenchCommand implements Callable<Integer> {
         };
         Map<String, Long> peaks = new java.util.TreeMap<>();
         pids.forEach((name, pid) -> { Long mb = peakMb(pid); if (mb != null) peaks.put(name, mb); });
-        allCorrect &= report(out, w, n, runs, ps(c), peaks);
+        Map<String, MemoryWatch.Mb> during = watch.peaks();
+        Thread.sleep((long) (settleSeconds * 1000));
+        allCorrect &= report(out, w, n, runs, ps(c), peaks, during, MemoryWatch.now(c), started != null);
       }
     } finally {
       if (started != null) {
@@ -125,16 +138,22 @@ final class BenchCommand implements Callable<Integer> {
     var schedule = new smpc.core.ml.LogisticRegression.Schedule(10, 32, 0.5);
     var plain = new smpc.core.ml.PlainLogisticRegression(x, y, schedule);
     List<String> p = ps(c);
-    c.inputReal(p.get(0), "_bench_lx", Arrays.stream(x).flatMapToDouble(Arrays::stream).mapToObj(java.math.BigDecimal::valueOf)
-        .toArray(java.math.BigDecimal[]::new));
-    c.input(p.get(1), "_bench_ly", Arrays.stream(y).mapToLong(v -> (long) v).toArray());
-    c.inputReal(p.get(0), "_bench_lt", Arrays.stream(xt).flatMapToDouble(Arrays::stream).mapToObj(java.math.BigDecimal::valueOf)
-        .toArray(java.math.BigDecimal[]::new));
+    String labels = p.get(Math.min(2, p.size() - 1));
+    int half = x[0].length / 2;
+    c.inputRealMatrix(p.get(0), "_bench_lx", columns(x, 0, half), half);
+    c.inputRealMatrix(p.get(1), "_bench_lx2", columns(x, half, x[0].length), x[0].length - half);
+    c.input(labels, "_bench_ly", Arrays.stream(y).mapToLong(v -> (long) v).toArray());
+    c.inputRealMatrix(p.get(0), "_bench_lt", columns(xt, 0, half), half);
+    c.inputRealMatrix(p.get(1), "_bench_lt2", columns(xt, half, x[0].length), x[0].length - half);
+    smpc.core.expr.Expr train = new smpc.core.expr.Expr.Call("hstack", List.of(new smpc.core.expr.Expr.Ref("_bench_lx"),
+        new smpc.core.expr.Expr.Ref("_bench_lx2")));
+    smpc.core.expr.Expr test = new smpc.core.expr.Expr.Call("hstack", List.of(new smpc.core.expr.Expr.Ref("_bench_lt"),
+        new smpc.core.expr.Expr.Ref("_bench_lt2")));
     try {
-      return measure(() -> {
-        smpc.sdk.Logreg.Result r = smpc.sdk.Logreg.train(c, new smpc.core.expr.Expr.Ref("_bench_lx"), new smpc.core.expr.Expr.Ref("_bench_ly"),
-            x.length, x[0].length, schedule, "_bench_model", null, p.get(1), null);
-        double[] prob = smpc.sdk.Logreg.predict(c, "_bench_model", "_bench_lt", x[0].length, p.get(0));
+      return measure(repeat, () -> {
+        smpc.sdk.Logreg.Result r = smpc.sdk.Logreg.train(c, train, new smpc.core.expr.Expr.Ref("_bench_ly"),
+            x.length, x[0].length, schedule, "_bench_model", null, labels, null);
+        double[] prob = smpc.sdk.Logreg.predict(c, "_bench_model", test, xt.length, x[0].length, p.get(0));
         c.delete("_bench_model");
         int right = 0, plainRight = 0;
         for (int k = 0; k < prob.length; k++) {
@@ -145,10 +164,16 @@ final class BenchCommand implements Callable<Integer> {
         return new Run(r.seconds(), r.rounds(), r.bytesSent(), r.dealerBytes(), ok);
       });
     } finally {
-      for (String v : List.of("_bench_lx", "_bench_ly", "_bench_lt", "_bench_model")) {
+      for (String v : List.of("_bench_lx", "_bench_lx2", "_bench_ly", "_bench_lt", "_bench_lt2", "_bench_model")) {
         if (c.catalog().contains(v)) c.delete(v);
       }
     }
+  }
+
+  /** Columns [from, to) of rows, row by row. */
+  private static java.math.BigDecimal[] columns(double[][] rows, int from, int to) {
+    return Arrays.stream(rows).flatMapToDouble(r -> Arrays.stream(r, from, to)).mapToObj(java.math.BigDecimal::valueOf)
+        .toArray(java.math.BigDecimal[]::new);
   }
 
   private static double[][] rows(java.nio.file.Path csv) throws java.io.IOException {
@@ -192,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
     c.input(p.get(0), "_bench_a", new long[] {25});
     c.input(p.get(1), "_bench_b", new long[] {50});
     try {
-      return time(c, "(_bench_a*_bench_b) - 5*(_bench_a+_bench_b)", (got, scale) -> got[0] == 875);
+      return time(c, "(_bench_a*_bench_b) - 5*(_bench_a+_bench_b)", (got, scale) -> got[0] == 875, Math.max(repeat, 100));
     } finally {
       c.delete("_bench_a");
       c.delete("_bench_b");
@@ -253,8 +278,12 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private List<Run> time(Cluster c, String expr, java.util.function.BiPredicate<long[], Integer> check) {
+    return time(c, expr, check, repeat);
+  }
+
+  private List<Run> time(Cluster c, String expr, java.util.function.BiPredicate<long[], Integer> check, int timed) {
     String to = ps(c).get(ps(c).size() - 1);
-    return measure(() -> {
+    return measure(timed, () -> {
       long t0 = System.nanoTime();
       Evaluation ev = c.sessions().evaluate(expr, to, null, ps(c));
       double s = (System.nanoTime() - t0) / 1e9;
@@ -264,16 +293,22 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Untimed runs (at least --warmup of them, for at least --warmup-seconds), then --repeat timed ones. Every
+   * Untimed runs (at least --warmup of them, for at least --warmup-seconds), then {@code timed} timed ones. Every
    * run's result is checked: a wrong warm-up run marks the timed runs incorrect too.
    */
-  private List<Run> measure(java.util.function.Supplier<Run> run) {
+  private List<Run> measure(int timed, java.util.function.Supplier<Run> run) {
     long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
     boolean warmCorrect = true;
-    for (int i = 0; i < warmup || System.nanoTime() < end; i++) warmCorrect &= run.get().correct();
-    List<Run> runs = new ArrayList<>();
-    for (int i = 0; i < repeat; i++) {
+    firstSeconds = -1;
+    for (int i = 0; i < warmup || System.nanoTime() < end; i++) {
       Run r = run.get();
+      if (firstSeconds < 0) firstSeconds = r.seconds();
+      warmCorrect &= r.correct();
+    }
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < timed; i++) {
+      Run r = run.get();
+      if (firstSeconds < 0) firstSeconds = r.seconds();
       runs.add(warmCorrect ? r : new Run(r.seconds(), r.rounds(), r.bytesSent(), r.dealerBytes(), false));
     }
     return runs;
@@ -309,10 +344,14 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private boolean report(PrintWriter out, String w, int n, List<Run> runs, List<String> parties, Map<String, Long> peaks)
-      throws Exception {
+  private boolean report(PrintWriter out, String w, int n, List<Run> runs, List<String> parties, Map<String, Long> peaks,
+      Map<String, MemoryWatch.Mb> during, Map<String, MemoryWatch.Mb> after, boolean fresh) throws Exception {
     double[] s = runs.stream().mapToDouble(Run::seconds).sorted().toArray();
     double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    double p99 = s[(int) Math.ceil(0.99 * s.length) - 1]; // nearest rank
+    Long rss = MemoryWatch.largest(during, parties, MemoryWatch.Mb::rss), live = MemoryWatch.largest(during, parties, MemoryWatch.Mb::live);
+    Long rssAfter = MemoryWatch.largest(after, parties, MemoryWatch.Mb::rss);
+    Long liveAfter = MemoryWatch.largest(after, parties, MemoryWatch.Mb::live);
     Run first = runs.get(0);
     boolean correct = runs.stream().allMatch(Run::correct);
     long perParty = first.bytesSent() / parties.size();
@@ -321,17 +360,24 @@ final class BenchCommand implements Callable<Integer> {
     Long dealer = peaks.get("dealer");
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode().put("workload", w).put("parties", parties.size()).put("size", n)
-          .put("median_s", median).put("min_s", s[0]).put("max_s", s[s.length - 1]).put("ops_per_s", n / median)
+          .put("median_s", median).put("min_s", s[0]).put("max_s", s[s.length - 1]).put("runs", s.length).put("p50_s", median).put("p99_s", p99)
+          .put("first_s", firstSeconds).put("fresh_cluster", fresh).put("ops_per_s", n / median)
           .put("rounds", first.rounds()).put("bytes_per_party", perParty).put("dealer_bytes", first.dealerBytes())
-          .put("peak_rss_mb", peak).put("dealer_peak_rss_mb", dealer).put("correct", correct);
+          .put("peak_rss_mb", peak).put("dealer_peak_rss_mb", dealer).put("rss_mb", rss).put("live_mb", live)
+          .put("rss_after_mb", rssAfter).put("live_after_mb", liveAfter).put("settle_s", settleSeconds).put("correct", correct);
       ObjectNode each = o.putObject("party_peak_rss_mb");
       parties.forEach(p -> each.put(p, peaks.get(p)));
       out.println(new ObjectMapper().writeValueAsString(o));
     } else {
-      out.printf("%-4s %8d %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %11s %13s %s%n", w, n, median, s[0], s[s.length - 1], n / median,
-          first.rounds(), perParty, first.dealerBytes(), peak != null ? peak : "-", dealer != null ? dealer : "-", correct);
+      out.printf("%-4s %8d %10.4f %10.4f %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %11s %13s %7s %7s %12s %13s %s%n", w, n, median, s[0],
+          s[s.length - 1], p99, firstSeconds, n / median, first.rounds(), perParty, first.dealerBytes(), orDash(peak), orDash(dealer),
+          orDash(rss), orDash(live), orDash(rssAfter), orDash(liveAfter), correct);
     }
     out.flush();
     return correct;
+  }
+
+  private static Object orDash(Long mb) {
+    return mb != null ? mb : "-";
   }
 }

@@ -32,6 +32,15 @@ final class InputCommand implements Callable<Integer> {
   @Option(names = "--column", paramLabel = "COL", description = "The CSV column: a header name or a 1-based index.")
   String column;
 
+  @Option(names = "--columns", split = ",", paramLabel = "COL", description = "Several CSV columns, stored as a matrix (one row per data row).")
+  List<String> columns;
+
+  @Option(names = "--all-columns", description = "Every CSV column (but those --except names), stored as a matrix.")
+  boolean allColumns;
+
+  @Option(names = "--except", split = ",", paramLabel = "COL", description = "With --all-columns: columns to leave out, e.g. an ID.")
+  List<String> except;
+
   @Parameters(arity = "0..*", paramLabel = "VALUE", description = "Integers, or reals such as 2.5 or 1e-3.")
   List<String> values = List.of();
 
@@ -39,12 +48,16 @@ final class InputCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (csv == null && values.isEmpty()) throw SmpcException.usage("give at least one VALUE, or --csv FILE --column COL");
     if (csv != null && !values.isEmpty()) throw SmpcException.usage("give VALUEs or --csv, not both");
-    List<Csv.Line> cells = csv != null ? Csv.column(csv, column) : null;
-    List<String> texts = csv != null ? cells.stream().map(Csv.Line::text).toList() : values;
+    boolean matrix = columns != null || allColumns || except != null;
+    if (matrix && (csv == null || column != null)) throw SmpcException.usage("--columns and --all-columns read --csv FILE, without --column");
+    CsvColumns.Table table = matrix ? CsvColumns.read(csv, columns, allColumns, except) : null;
+    List<Csv.Line> cells = !matrix && csv != null ? Csv.column(csv, column) : null;
+    List<String> texts = matrix ? table.cells() : cells != null ? cells.stream().map(Csv.Line::text).toList() : values;
     BigDecimal[] v = new BigDecimal[texts.size()];
     boolean real = false;
     for (int i = 0; i < v.length; i++) {
-      String where = csv != null ? csv.getFileName() + " line " + cells.get(i).number() : "value " + (i + 1);
+      String where = matrix ? csv.getFileName() + " line " + table.lines().get(i / table.columns().size()) + " column " + table.columns().get(i % table.columns().size())
+          : cells != null ? csv.getFileName() + " line " + cells.get(i).number() : "value " + (i + 1);
       v[i] = Csv.number(texts.get(i), where);
       real |= texts.get(i).contains(".") || texts.get(i).toLowerCase().contains("e");
     }
@@ -58,6 +71,10 @@ final class InputCommand implements Callable<Integer> {
           String w = v[i].abs().compareTo(smpc.core.ring.FixedPoint.limit(f)) < 0 ? InputPrecision.warning(texts.get(i), v[i], f) : null;
           if (w != null) spec.commandLine().getErr().println("smpc: warning: " + w);
         }
+      }
+      if (matrix && real) {
+        c.inputRealMatrix(party, name, v, table.columns().size());
+      } else if (real) {
         c.inputReal(party, name, v);
       } else {
         long[] ints = new long[v.length];
@@ -66,13 +83,15 @@ final class InputCommand implements Callable<Integer> {
             ints[i] = v[i].longValueExact();
           } catch (ArithmeticException e) {
             throw SmpcException.usage("value out of range: '%s' (%s) does not fit in 64 bits", texts.get(i),
-                csv != null ? csv.getFileName() + " line " + cells.get(i).number() : "value " + (i + 1));
+                cells != null ? csv.getFileName() + " line " + cells.get(i).number()
+                    : matrix ? csv.getFileName() + " line " + table.lines().get(i / table.columns().size()) : "value " + (i + 1));
           }
         }
-        c.input(party, name, ints);
+        if (matrix) c.inputMatrix(party, name, ints, table.columns().size());
+        else c.input(party, name, ints);
       }
       spec.commandLine().getOut().printf("stored %s on %s (%s%s)%n", name, party, real ? "real " : "",
-          v.length == 1 ? "scalar" : v.length + " elements");
+          matrix ? table.rows() + "x" + table.columns().size() + " matrix" : v.length == 1 ? "scalar" : v.length + " elements");
       return 0;
     }
   }

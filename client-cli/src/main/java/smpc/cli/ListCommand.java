@@ -27,16 +27,16 @@ final class ListCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       var o = Results.JSON.createObjectNode();
       var values = o.putArray("values");
-      if (!json) out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "LENGTH", "HELD BY");
+      if (!json) out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "SHAPE", "HELD BY");
       c.catalog().all().forEach((name, entries) -> {
         if (party != null && !entries.containsKey(party)) return;
         if (name.startsWith("_sdk_")) return;
         ValueMeta any = entries.values().iterator().next();
         if (!json) {
-          out.printf("%-24s %-8s %-6s %10d  %s%n", name, any.kind(), any.type(), any.length(), String.join(", ", any.holders()));
+          out.printf("%-24s %-8s %-6s %10s  %s%n", name, any.kind(), any.type(), any.shape(), String.join(", ", any.holders()));
           return;
         }
-        var v = values.addObject().put("name", name).put("kind", any.kind()).put("type", any.type()).put("length", any.length());
+        var v = values.addObject().put("name", name).put("kind", any.kind()).put("type", any.type()).put("length", any.length()).put("shape", any.shape());
         any.holders().forEach(v.putArray("held_by")::add);
       });
       if (json) out.println(Results.JSON.writeValueAsString(o));

@@ -119,6 +119,14 @@ public final class LocalCluster {
   }
 
   /**
+   * G1 keeps the heap a workload grew to until its next collection, and an idle server collects nothing: one W2
+   * left each party holding 0.45–0.55 GB for good. A collection after 5 s without one, and shrinking the heap
+   * to 30 % free space after it, bring an idle party back to under 0.2 GB (docs/performance.md). The Dockerfiles
+   * pass the same flags.
+   */
+  static final List<String> RETURN_MEMORY = List.of("-XX:G1PeriodicGCInterval=5000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30");
+
+  /**
    * Starts one of the cluster's {@code processes} JVMs. They share this machine: left to the JVM's default
    * (1/4 of RAM each), 5 parties and the dealer could grow to 150 % of RAM, and the kernel's OOM killer would
    * end some process (perhaps not ours) instead of a clean OutOfMemoryError. So together their heaps get 3/4.
@@ -130,6 +138,7 @@ public final class LocalCluster {
     // eagerly), where Parallel's young collections copied 100–280 MB of in-flight vectors in 100–190 ms
     // pauses that stalled every party's session (W2 median 0.26–0.33 s against 0.42–0.54 s, half the RSS)
     cmd.add("-XX:+UseG1GC");
+    cmd.addAll(RETURN_MEMORY);
     cmd.add(String.format(java.util.Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", Math.min(25.0, 75.0 / processes)));
     cmd.addAll(args);
     File log = logDir.resolve(name + ".log").toFile();

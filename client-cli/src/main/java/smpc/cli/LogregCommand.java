@@ -102,16 +102,17 @@ final class LogregCommand {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = {
       "Train a model on secret-shared data.",
-      "The data is vertically split (--features P:FILE.csv --labels Q:FILE.csv:COLUMN) or",
-      "horizontally split (--rows P:FILE.csv --rows Q:FILE.csv --label COLUMN). Feature CSVs have a header row",
-      "and every column is a feature. Standardisation (training mean and deviation per column) is computed on",
-      "shares. Prints a progress bar with the loss per epoch (to stderr) and the training accuracy."})
+      "The data is vertically split (--features P:FILE.csv [--features Q:FILE.csv ...]",
+      "--labels R:FILE.csv:COLUMN: each party some columns of the same rows, in file order) or horizontally",
+      "split (--rows P:FILE.csv --rows Q:FILE.csv --label COLUMN). Feature CSVs have a header row and every",
+      "column is a feature. Standardisation (training mean and deviation per column) is computed on shares.",
+      "Prints a progress bar with the loss per epoch (to stderr) and the training accuracy."})
   static final class Train implements Callable<Integer> {
     @Spec CommandSpec spec;
     @picocli.CommandLine.Mixin ClusterOptions cluster;
 
-    @Option(names = "--features", paramLabel = "P:FILE.csv", description = "Every column of FILE is a feature; P holds them.")
-    String features;
+    @Option(names = "--features", paramLabel = "P:FILE.csv", description = "Every column of FILE is a feature; P holds them (repeat per party: the columns side by side).")
+    List<String> features = List.of();
 
     @Option(names = "--labels", paramLabel = "Q:FILE.csv:COLUMN", description = "The 0/1 labels, held by Q.")
     String labels;
@@ -143,6 +144,9 @@ final class LogregCommand {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Option(names = "--history", paramLabel = "FILE.csv", description = "Write the loss per epoch (epoch,loss) to FILE.")
+    Path history;
+
     @Override
     public Integer call() {
       if (name == null && revealTo == null) throw SmpcException.usage("say where the model goes: --name MODEL and/or --reveal-to P");
@@ -159,26 +163,21 @@ final class LogregCommand {
         String labelOwner;
         Expr xExpr, yExpr;
         String x = temp("x"), y = temp("y");
-        if (features != null || labels != null) {
-          if (features == null || labels == null || !rows.isEmpty()) {
+        if (!features.isEmpty() || labels != null) {
+          if (features.isEmpty() || labels == null || !rows.isEmpty()) {
             throw SmpcException.usage("vertically split training needs --features and --labels (and no --rows)");
           }
-          Source fs = Source.parse(features, false), ls = Source.parse(labels, true);
-          c.vm(fs.party());
+          Source ls = Source.parse(labels, true);
           c.vm(ls.party());
-          Table ft = Table.read(fs.file()), lt = Table.read(ls.file());
-          if (ft.rows().length != lt.rows().length) {
-            throw SmpcException.usage("%s has %d rows but %s has %d", fs.file(), ft.rows().length, ls.file(), lt.rows().length);
-          }
+          Table lt = Table.read(ls.file());
           long[] yv = lt.labels(lt.column(ls.column(), ls.file()), ls.file());
-          d = ft.header().size();
-          n = ft.rows().length;
-          c.inputReal(fs.party(), x, decimals(ft.features(-1)));
-          created.add(x);
+          SplitFeatures split = SplitFeatures.input(c, features, lt.rows().length, ls.file(), "x", created);
+          d = split.columns();
+          n = lt.rows().length;
           c.input(ls.party(), y, yv);
           created.add(y);
           labelOwner = ls.party();
-          xExpr = new Expr.Ref(x);
+          xExpr = split.x();
           yExpr = new Expr.Ref(y);
         } else {
           if (rows.isEmpty() || label == null) {
@@ -212,6 +211,7 @@ final class LogregCommand {
         c.vm(report);
         PrintWriter err = spec.commandLine().getErr();
         Logreg.Result result;
+        List<Double> losses = new ArrayList<>();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(epochs)
             .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {
               err.print('\r' + line);
@@ -220,10 +220,12 @@ final class LogregCommand {
           result = Logreg.train(c, xExpr, yExpr, n, d, schedule, name, revealTo, report, (epoch, loss) -> {
             bar.step();
             bar.setExtraMessage(String.format("loss %.4f", loss));
+            losses.add(loss);
           });
         }
         err.println();
         err.flush();
+        if (history != null) SplitFeatures.writeHistory(history, losses);
         PrintWriter out = spec.commandLine().getOut();
         double[] weights = result.weights();
         if (json) {
@@ -271,8 +273,8 @@ final class LogregCommand {
     @Option(names = "--model", required = true, description = "The model's name.")
     String model;
 
-    @Option(names = "--features", required = true, paramLabel = "P:FILE.csv", description = "The rows, held by P.")
-    String features;
+    @Option(names = "--features", required = true, paramLabel = "P:FILE.csv", description = "The rows, held by P (repeat per party: the columns side by side, as in training).")
+    List<String> features;
 
     @Option(names = "--reveal-to", required = true, paramLabel = "P", description = "The only party that learns the probabilities.")
     String revealTo;
@@ -282,17 +284,13 @@ final class LogregCommand {
 
     @Override
     public Integer call() {
-      Source fs = Source.parse(features, false);
-      Table t = Table.read(fs.file());
-      int d = t.header().size();
-      String x = temp("px");
+      List<String> created = new ArrayList<>();
       try (Cluster c = cluster.connect()) {
-        c.vm(fs.party());
         c.vm(revealTo);
         c.catalog().resolve(model);
-        c.inputReal(fs.party(), x, decimals(t.features(-1)));
         try {
-          double[] p = Logreg.predict(c, model, x, d, revealTo);
+          SplitFeatures split = SplitFeatures.input(c, features, -1, null, "px", created);
+          double[] p = Logreg.predict(c, model, split.x(), split.rows(), split.columns(), revealTo);
           PrintWriter out = spec.commandLine().getOut();
           if (json) {
             ObjectNode o = Results.JSON.createObjectNode().put("model", model).put("party", revealTo);
@@ -304,7 +302,7 @@ final class LogregCommand {
           }
           return 0;
         } finally {
-          c.delete(x);
+          for (String v : created) c.delete(v);
         }
       }
     }

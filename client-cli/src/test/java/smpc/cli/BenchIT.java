@@ -18,14 +18,15 @@ class BenchIT {
     try (TestCluster c = TestCluster.start("alice", "bob", "carol")) {
       int n = 3000;
       TestCluster.Result r = c.cli("bench", "--json", "--workload", "W1,W2,W3,W4a,W4b,W4c,W6", "--size", Integer.toString(n),
-          "--repeat", "2", "--warmup", "1", "--warmup-seconds", "0");
+          "--repeat", "2", "--warmup", "1", "--warmup-seconds", "0", "--settle-seconds", "0");
       assertThat(r.code()).as(r.err()).isZero();
       Map<String, JsonNode> byWorkload = new TreeMap<>();
       for (String line : r.out().strip().split("\n")) {
         JsonNode o = JSON.readTree(line);
         byWorkload.put(o.get("workload").asText(), o);
         for (String key : List.of("workload", "parties", "size", "median_s", "min_s", "max_s", "ops_per_s", "rounds",
-            "bytes_per_party", "dealer_bytes", "correct", "peak_rss_mb")) {
+            "bytes_per_party", "dealer_bytes", "correct", "peak_rss_mb", "p50_s", "p99_s", "first_s", "rss_mb", "live_mb",
+            "rss_after_mb", "live_after_mb")) {
           assertThat(o.has(key)).as("%s has %s: %s", o.get("workload"), key, line).isTrue();
         }
         assertThat(o.get("correct").asBoolean()).as(line).isTrue();
@@ -35,13 +36,21 @@ class BenchIT {
         assertThat(o.get("rounds").asLong()).isPositive();
         assertThat(o.get("bytes_per_party").asLong()).isPositive();
         assertThat(o.get("peak_rss_mb").asLong()).as("the bench knows its cluster's PIDs").isPositive();
+        assertThat(o.get("p99_s").asDouble()).isGreaterThanOrEqualTo(o.get("p50_s").asDouble()).isLessThanOrEqualTo(o.get("max_s").asDouble());
+        assertThat(o.get("first_s").asDouble()).isPositive();
+        // from the parties' status replies: the live heap is part of what is resident
+        assertThat(o.get("rss_mb").asLong()).isPositive().isGreaterThanOrEqualTo(o.get("live_mb").asLong());
+        assertThat(o.get("live_mb").asLong()).isPositive();
+        assertThat(o.get("rss_after_mb").asLong()).isPositive();
       }
       assertThat(byWorkload).containsOnlyKeys("W1", "W2", "W3", "W4a", "W4b", "W4c", "W6");
       assertThat(byWorkload.get("W1").get("size").asInt()).isEqualTo(1);
+      assertThat(byWorkload.get("W1").get("runs").asInt()).as("W1 is timed 100 times for its p99, not --repeat's 2").isEqualTo(100);
       // W2: each party opens its shares of d and e to the two others; the dealer sends 8 bytes per triple
       // (one correction to one party) plus a seed per party, whatever the number of parties
       JsonNode w2 = byWorkload.get("W2");
       assertThat(w2.get("size").asInt()).isEqualTo(n);
+      assertThat(w2.get("runs").asInt()).isEqualTo(2);
       assertThat(w2.get("bytes_per_party").asLong()).isBetween(2L * 2 * 8 * n, 2L * 2 * 8 * n + 8L * n + 4096);
       assertThat(w2.get("dealer_bytes").asLong()).isBetween(8L * n, 8L * n + 1024);
       assertThat(byWorkload.get("W3").get("rounds").asLong()).isLessThanOrEqualTo(10);
@@ -50,7 +59,7 @@ class BenchIT {
       // exit 1, correct false
       for (String w : List.of("W1", "W2", "W3", "W4b", "W6")) {
         TestCluster.Result wrong = c.cli(new io.grpc.ClientInterceptor[] {new CorruptResults()}, "bench", "--json", "--workload", w,
-            "--size", "100", "--repeat", "1", "--warmup", "0", "--warmup-seconds", "0");
+            "--size", "100", "--repeat", "1", "--warmup", "0", "--warmup-seconds", "0", "--settle-seconds", "0");
         assertThat(wrong.code()).as(w + ": " + wrong.out() + wrong.err()).isEqualTo(1);
         assertThat(JSON.readTree(wrong.out().strip()).get("correct").asBoolean()).as(wrong.out()).isFalse();
       }

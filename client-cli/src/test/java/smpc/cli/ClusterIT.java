@@ -216,6 +216,24 @@ class ClusterIT {
     assertThat(j.get("stats").get("rounds").asInt()).isEqualTo(2);
   }
 
+  /** Several CSV columns make a matrix, its shape in the metadata and the listing; a product of two parties' matrices. */
+  @Test
+  void csvColumnsAreAMatrixAndMatricesMultiply() throws Exception {
+    Path x = cluster.dir.resolve("x.csv"), w = cluster.dir.resolve("w.csv");
+    Files.writeString(x, "id,a,b,c\n7,1,2,9\n8,3,4,9\n9,5,6,9\n");
+    Files.writeString(w, "id,u,v\n1,1,-1\n2,10,2\n");
+    assertThat(cluster.ok("input", "--party", "alice", "--name", "mx", "--csv", x.toString(), "--columns", "b,a"))
+        .contains("stored mx on alice (3x2 matrix)");
+    assertThat(cluster.ok("input", "--party", "bob", "--name", "mw", "--csv", w.toString(), "--all-columns", "--except", "id"))
+        .contains("stored mw on bob (2x2 matrix)");
+    assertThat(cluster.ok("list")).containsPattern("mx +private +int +3x2 +alice").containsPattern("mw +private +int +2x2 +bob");
+    // rows (2,1), (4,3), (6,5) times ((1,-1), (10,2))
+    assertThat(cluster.ok("eval", "mx @ mw", "--reveal-to", "carol", "--json")).contains("[12,0,34,2,56,4]");
+    TestCluster.Result bad = cluster.cli("eval", "mx @ mx", "--reveal-to", "carol");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("matmul of 3x2 by 3x2: the inner dimensions differ (2 and 3) in mx @ mx");
+  }
+
   /**
    * An evaluation that stores nothing resolves names through the catalog the connection read before; when
    * another client deleted or replaced a value since, the parties refuse the stale plan and the SDK reads

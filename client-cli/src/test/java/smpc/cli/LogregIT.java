@@ -66,4 +66,52 @@ class LogregIT {
       assertThat(cluster.ok("list")).doesNotContain("_logreg_"); // temporaries are gone
     }
   }
+
+  /** Columns [from, to) of a CSV file with a header, as a new file. */
+  static Path columns(Path from, int lo, int hi, Path to) throws Exception {
+    List<String> out = Files.readAllLines(from).stream().filter(l -> !l.isBlank())
+        .map(l -> String.join(",", java.util.Arrays.asList(l.split(",")).subList(lo, hi))).toList();
+    return Files.write(to, out);
+  }
+
+  /**
+   * Features split over two parties (15 columns each, rows in file order), labels at a third: the same
+   * model as plain floating point, a loss per epoch in --history, and predictions from split features.
+   */
+  @org.junit.jupiter.api.Test
+  void trainsAndPredictsWithFeaturesSplitOverTwoPartiesAndLabelsAtAThird(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    double[][] x = table("train_features.csv"), xt = table("test_features.csv");
+    double[] y = java.util.Arrays.stream(table("train_labels.csv")).mapToDouble(r -> r[0]).toArray();
+    PlainLogisticRegression plain = new PlainLogisticRegression(x, y, new LogisticRegression.Schedule(3, 32, 0.5));
+    Path a = columns(DATA.resolve("train_features.csv"), 0, 15, dir.resolve("a.csv"));
+    Path b = columns(DATA.resolve("train_features.csv"), 15, 30, dir.resolve("b.csv"));
+    Path ta = columns(DATA.resolve("test_features.csv"), 0, 15, dir.resolve("ta.csv"));
+    Path tb = columns(DATA.resolve("test_features.csv"), 15, 30, dir.resolve("tb.csv"));
+    Path history = dir.resolve("history.csv");
+    try (TestCluster cluster = TestCluster.start("alice", "bob", "carol")) {
+      TestCluster.Result r = cluster.cli("logreg", "train", "--features", "alice:" + a, "--features", "bob:" + b,
+          "--labels", "carol:" + DATA.resolve("train_labels.csv") + ":benign", "--epochs", "3", "--name", "vm",
+          "--reveal-to", "carol", "--history", history.toString(), "--json");
+      assertThat(r.code()).as(r.err()).isZero();
+      JsonNode j = new ObjectMapper().readTree(r.out());
+      assertThat(j.get("features").asInt()).isEqualTo(30);
+      for (int k = 0; k < 30; k++) assertThat(j.get("weights").get(k).asDouble()).as("w%d", k + 1).isCloseTo(plain.w[k], offset(5e-3));
+      assertThat(j.get("intercept").asDouble()).isCloseTo(plain.b, offset(5e-3));
+      List<String> h = Files.readAllLines(history);
+      assertThat(h).hasSize(4);
+      assertThat(h.get(0)).isEqualTo("epoch,loss");
+      double first = Double.parseDouble(h.get(1).split(",")[1]), last = Double.parseDouble(h.get(3).split(",")[1]);
+      assertThat(last).isLessThan(first).isPositive();
+
+      String out = cluster.ok("logreg", "predict", "--model", "vm", "--features", "alice:" + ta, "--features", "bob:" + tb,
+          "--reveal-to", "carol");
+      double[] p = out.lines().mapToDouble(Double::parseDouble).toArray();
+      assertThat(p).hasSize(xt.length);
+      for (int i = 0; i < p.length; i++) assertThat(p[i]).as("row %d", i).isCloseTo(plain.predict(xt[i]), offset(0.02));
+      TestCluster.Result bad = cluster.cli("logreg", "predict", "--model", "vm", "--features", "alice:" + ta, "--reveal-to", "carol");
+      assertThat(bad.code()).isEqualTo(2);
+      assertThat(bad.err()).contains("rows of 15 features need a model of 46");
+      assertThat(cluster.ok("list")).doesNotContain("_logreg_");
+    }
+  }
 }

@@ -35,6 +35,7 @@ public final class DealerMain implements Callable<Integer> {
     if (!smpc.net.LogFormat.install(logFormat)) throw new CommandLine.ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
     smpc.net.Tls identity = tls.resolve(smpc.net.Tls.DEALER_NAME, "dealer");
     DealerNode node = DealerNode.start(bind, port, identity);
+    smpc.net.ProcessMemory.watch();
     LOG.info("dealer " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)"));
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));
     node.awaitTermination();

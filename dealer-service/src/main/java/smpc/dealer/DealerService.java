@@ -20,6 +20,7 @@ import smpc.net.Version;
 import smpc.net.Chunks;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.Material;
+import smpc.core.protocol.MatrixSchedule;
 import smpc.core.protocol.Streams;
 import smpc.core.protocol.TruncSchedule;
 import smpc.core.ring.Packing;
@@ -163,6 +164,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       Material kind = Material.of(req.getMaterial());
       if (kind == null) throw invalid("unknown kind of dealer material %d", req.getMaterial());
       TruncSchedule schedule = kind == Material.TRUNC_PAIR ? TruncSchedule.of(req.getTruncRunsList(), req.getFracBits()) : null;
+      MatrixSchedule matrices = kind == Material.MATRIX_TRIPLE ? MatrixSchedule.of(req.getMatShapesList()) : null;
       if (req.getKinds() < 0 || req.getKinds() > Material.values().length) throw invalid("kinds %d out of range", req.getKinds());
       // once per session and kind, like a seed: a second request means someone else asked
       if (!s.handOut(s.parties().size() + kind.ordinal())) {
@@ -183,7 +185,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       Chunks.download(resp, small ? Runnable::run : compute).start(Chunks.count(count, perChunk), k -> {
         long from = req.getStart() + (long) k * perChunk;
         int n = (int) Math.min(perChunk, count - (long) k * perChunk);
-        long[] out = interleave(Streams.corrections(kind, s.seeds(), s.own(), schedule, from, n));
+        long[] out = interleave(Streams.corrections(kind, s.seeds(), s.own(), schedule, matrices, from, n));
         byte[] chunk = Packing.toBytes(out);
         bytesSent.addAndGet(chunk.length + (k == 0 && withSeed ? Prg.SEED_BYTES : 0));
         CorrectionsChunk.Builder b = CorrectionsChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk));
@@ -223,7 +225,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
     resp.onNext(StatusReply.newBuilder().setRole("dealer").setName("dealer").setVersion(Version.VERSION)
-        .setActiveSessions(sessions.size()).setBytesSent(bytesSent.get()).build());
+        .setActiveSessions(sessions.size()).setBytesSent(bytesSent.get())
+        .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build());
     resp.onCompleted();
   }
 

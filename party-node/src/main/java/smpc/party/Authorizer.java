@@ -102,6 +102,13 @@ final class Authorizer {
     }
   }
 
+  /** Audit: the log of what this party did and refused is read by its client and administrator only. */
+  void audit(Principal p) {
+    if (p != null && !ownClient(p) && !ownAdmin(p)) {
+      throw denied("%s may not read the audit log of %s (only %s or %s may)", p, me, client(), admin());
+    }
+  }
+
   /**
    * Abort of a session: the principal whose Execute call runs it here, or this party's administrator.
    * {@code requester} is null for a session not running here (then only its administrator ends it at once;

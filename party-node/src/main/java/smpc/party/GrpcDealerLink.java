@@ -112,7 +112,8 @@ final class GrpcDealerLink implements DealerLink {
     CorrectionsRequest req = CorrectionsRequest.newBuilder().setSessionId(session.id)
         .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
         .setDeadlineUnixMs(session.deadline).setMaterial(kind.ordinal()).setFracBits(fracBits).setWithSeed(kind == seedWith).setKinds(kinds)
-        .addAllTruncRuns(kind == Material.TRUNC_PAIR ? plan.getTruncRunsList() : List.of()).build();
+        .addAllTruncRuns(kind == Material.TRUNC_PAIR ? plan.getTruncRunsList() : List.of())
+        .addAllMatShapes(kind == Material.MATRIX_TRIPLE ? plan.getMatShapesList() : List.of()).build();
     asyncStub().corrections(req,
         new io.grpc.stub.StreamObserver<>() {
           private final long[] out = new long[(int) count * kind.correctionWords];

@@ -90,6 +90,7 @@ public final class PartyMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
     PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20, dataDir, identity, quotas);
+    smpc.net.ProcessMemory.watch();
     LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)")
         + ", peers " + addresses.keySet());
     Runtime.getRuntime().addShutdownHook(new Thread(node::close));

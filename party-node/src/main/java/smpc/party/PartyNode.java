@@ -22,8 +22,10 @@ public final class PartyNode implements AutoCloseable {
   private final ValueStore store;
   private final ExecutorService io;
   private final ScheduledExecutorService sweeper;
+  private final AuditLog audit;
 
-  private PartyNode(Server server, Peers peers, ValueStore store, ExecutorService io, ScheduledExecutorService sweeper) {
+  private PartyNode(Server server, Peers peers, ValueStore store, ExecutorService io, ScheduledExecutorService sweeper, AuditLog audit) {
+    this.audit = audit;
     this.server = server;
     this.peers = peers;
     this.store = store;
@@ -96,11 +98,12 @@ public final class PartyNode implements AutoCloseable {
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
     Consents consents = new Consents(name, dataDir);
-    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas), consents);
+    AuditLog audit = new AuditLog(name, dataDir);
+    PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas), consents, audit);
     Server server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
-    return new PartyNode(server, peerSet, store, io, sweeper);
+    return new PartyNode(server, peerSet, store, io, sweeper, audit);
   }
 
   public int port() {
@@ -123,5 +126,6 @@ public final class PartyNode implements AutoCloseable {
     io.shutdownNow();
     peers.close();
     store.close();
+    audit.close();
   }
 }

@@ -60,6 +60,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final Consents consents;
   private final Map<ByteString, Session> active = new ConcurrentHashMap<>();
   private final Authorizer authorizer;
+  private final AuditLog audit;
   /** Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. */
   private final Map<ByteString, EarlyAbort> earlyAborts = new ConcurrentHashMap<>();
 
@@ -68,7 +69,9 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   /** How long an early abort waits for its session: the coordinator sends both at once. */
   private static final long EARLY_ABORT_MS = 600_000;
 
-  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas, Consents consents) {
+  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas, Consents consents,
+      AuditLog audit) {
+    this.audit = audit;
     this.quotas = quotas;
     this.consents = consents;
     this.peers = peers;
@@ -99,17 +102,21 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         try {
           if (info == null) {
             String name = ValueStore.checkName(c.getName());
-            authorizer.input(caller);
+            audit.check(caller, "Input", name, () -> authorizer.input(caller));
             if (c.getDtype() == DType.REAL && c.getFracBits() != fracBits) {
               throw precondition("real input '%s' is encoded with %d fractional bits but %s uses %d", name, c.getFracBits(),
                   peers.me, fracBits);
             }
             if (c.getLength() < 1) throw invalid("value '%s' is an empty vector", name);
             if (c.getLength() > Limits.MAX_LENGTH) throw invalid("value '%s' has %d elements, more than %d", name, c.getLength(), Limits.MAX_LENGTH);
+            if (c.getCols() < 0 || (c.getCols() > 0 && c.getLength() % c.getCols() != 0)) {
+              throw invalid("value '%s' has %d elements, not rows of %d columns", name, c.getLength(), c.getCols());
+            }
             if (store.info(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
             boolean real = c.getDtype() == DType.REAL;
             info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
-                .setLength(c.getLength()).setOwner(peers.me).addProvenance(peers.me).setFracBits(real ? fracBits : 0).build();
+                .setLength(c.getLength()).setOwner(peers.me).addProvenance(peers.me).setFracBits(real ? fracBits : 0)
+                .setCols(c.getCols()).build();
             memory = quotas.input(c.getLength());
             data = new long[(int) c.getLength()];
           }
@@ -155,7 +162,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     Chunks.Download<ValueChunk> download = Chunks.download(resp);
     Authorizer.Principal caller = authorizer.caller();
     offload(resp, () -> {
-      authorizer.read(caller, req.getName()); // before anything about the name is told
+      audit.check(caller, "GetValue", req.getName(), () -> authorizer.read(caller, req.getName())); // before anything about the name is told
       ValueInfo info = store.info(req.getName()); // checks first: the data is read only for an allowed caller
       if (info == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me);
       if (info.getKind() != Kind.PRIVATE) {
@@ -178,7 +185,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
     Authorizer.Principal caller = authorizer.caller();
     offload(resp, () -> {
-      authorizer.delete(caller, req.getName(), store.info(req.getName()));
+      audit.check(caller, "DeleteValue", req.getName(), () -> authorizer.delete(caller, req.getName(), store.info(req.getName())));
       boolean deleted = store.delete(req.getName(), req.getSessionId());
       if (deleted) consents.forget(req.getName());
       reply(resp, DeleteReply.newBuilder().setDeleted(deleted).build());
@@ -189,8 +196,19 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void listValues(ListRequest req, StreamObserver<ListReply> resp) {
     Authorizer.Principal caller = authorizer.caller();
     offload(resp, () -> {
-      authorizer.list(caller);
+      audit.check(caller, "ListValues", "", () -> authorizer.list(caller));
       reply(resp, ListReply.newBuilder().addAllValues(store.list()).build());
+    });
+  }
+
+  @Override
+  public void audit(smpc.proto.AuditRequest req, StreamObserver<smpc.proto.AuditChunk> resp) {
+    Chunks.Download<smpc.proto.AuditChunk> download = Chunks.download(resp);
+    Authorizer.Principal caller = authorizer.caller();
+    offload(resp, () -> {
+      audit.check(caller, "Audit", "", () -> authorizer.audit(caller));
+      List<smpc.proto.AuditChunk> parts = audit.chunks(req.getFrom());
+      download.start(parts.size(), parts::get);
     });
   }
 
@@ -198,7 +216,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
     reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
         .setStoredValues(store.size()).setActiveSessions(active.size()).setFracBits(fracBits)
-        .setBufferedBytes(mailbox.bufferedBytes()).setPendingMessages(mailbox.slotCount()).build());
+        .setBufferedBytes(mailbox.bufferedBytes()).setPendingMessages(mailbox.slotCount())
+        .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build());
   }
 
   @Override
@@ -206,7 +225,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     guard(resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
       Session s = active.get(req.getSessionId());
-      boolean now = authorizer.abort(caller, s != null ? s.requester : null);
+      boolean now = audit.check(caller, "Abort", Session.shortId(req.getSessionId()), () -> authorizer.abort(caller, s != null ? s.requester : null));
       if (s != null) s.fail(Status.ABORTED.withDescription("session aborted: " + req.getReason()).asRuntimeException());
       else if (now) mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
       else earlyAbort(req.getSessionId(), caller);
@@ -219,9 +238,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     Chunks.Download<ExecuteReply> download = Chunks.download(resp);
     offload(resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
+      AuditAttempt attempt = audit.attempt(caller, asked, fracBits, store::info);
       // every STORE's owner is the caller's organisation from here on, never the request's
-      ExecuteRequest req = asked.toBuilder().setPlan(authorizer.execute(caller, asked.getPlan(), asked.getPartiesList(), store::info)).build();
-      Session s = open(req, caller);
+      ExecuteRequest req = attempt.refusing(() -> asked.toBuilder().setPlan(authorizer.execute(caller, asked.getPlan(), asked.getPartiesList(), store::info)).build());
+      Session s = attempt.refusing(() -> open(req, caller));
       smpc.net.LogFormat.event(LOG, Level.INFO, "session start", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
           "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
       Quotas.Ticket ticket = null;
@@ -232,6 +252,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
         Agreement agreement = new Agreement(s, asked, fracBits, principal, net, mailbox);
+        attempt.started(s, agreement, net, mailbox);
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
           ValueInfo v = store.info(name);
@@ -240,6 +261,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
         store.checkCommit(planned);
         List<String> consented = consents.admit(caller, req.getPlan(), s.parties, agreement.computation);
+        attempt.consents(consented);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).run();
@@ -250,12 +272,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             "session_digest", smpc.core.protocol.Digests.hex(agreement.session),
             "parties", s.parties.size(), "rounds", out.stats().getRounds(), "bytes_sent", out.stats().getBytesSent(),
             "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        attempt.done();
         List<ExecuteReply> parts = new java.util.ArrayList<>();
         for (Revealed r : out.revealed()) parts.addAll(chunks(r));
         parts.add(ExecuteReply.newBuilder().setStats(agreement.stamp(out.stats())).build());
         download.start(parts.size(), parts::get);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
+        attempt.failed(e);
         smpc.net.LogFormat.event(LOG, Level.INFO, "session failed", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
             "parties", s.parties.size(), "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline

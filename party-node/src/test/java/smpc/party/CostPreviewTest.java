@@ -70,13 +70,13 @@ class CostPreviewTest {
       input("ly", 1, DType.INT, rnd.longs(rows, 0, 2).toArray());
       check("W5 setup", List.of(Output.let("_x", new Expr.Ref("lx")), Output.let("_stats", LogisticRegression.stats("_x", d)),
           Output.store(new Expr.Ref("_stats"), "stats"),
-          Output.store(LogisticRegression.standardized("_x", new Expr.Ref("_stats"), d), "xs"), Output.store(new Expr.Ref("ly"), "ys")));
+          Output.store(LogisticRegression.standardized(new Expr.Ref("_x"), new Expr.Ref("_stats"), d), "xs"), Output.store(new Expr.Ref("ly"), "ys")));
       List<Output> epoch = new ArrayList<>(LogisticRegression.epoch(LogisticRegression.zeros(d), "xs", "ys", rows, d,
           new LogisticRegression.Schedule(1, 8, 0.5), "_m"));
       epoch.add(Output.store(new Expr.Ref("_m"), "m1"));
-      epoch.add(Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), "xs", "ys", d), parties.get(1)));
+      epoch.add(Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), "xs", "ys", rows, d), parties.get(1)));
       check("W5 epoch", epoch);
-      check("W5 final", List.of(Output.reveal(LogisticRegression.correct(new Expr.Ref("m1"), "xs", "ys", d), parties.get(1)),
+      check("W5 final", List.of(Output.reveal(LogisticRegression.correct(new Expr.Ref("m1"), "xs", "ys", rows, d), parties.get(1)),
           Output.reveal(new Expr.Ref("m1"), parties.get(n - 1))));
     }
   }

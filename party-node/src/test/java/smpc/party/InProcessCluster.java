@@ -172,6 +172,26 @@ final class InProcessCluster implements ProtocolSuite.Harness {
     return new ProtocolSuite.Result(outputs.values().stream().map(Revealed.Builder::build).toList(), stats);
   }
 
+  /** What a party stores under a name (its private value or its share). */
+  StoredValue stored(String party, String name) {
+    return nodes.get(parties.indexOf(party)).stored(name);
+  }
+
+  /** A party's audit log as its Audit call returns it: the records' bytes and the head its process wrote last. */
+  record Log(List<byte[]> records, ByteString head) {}
+
+  Log audit(String party) {
+    List<byte[]> records = new ArrayList<>();
+    ByteString head = null;
+    for (var it = PartyGrpc.newBlockingStub(clients.get(parties.indexOf(party))).withDeadlineAfter(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .audit(smpc.proto.AuditRequest.getDefaultInstance()); it.hasNext(); ) {
+      smpc.proto.AuditChunk c = it.next();
+      c.getRecordsList().forEach(r -> records.add(r.toByteArray()));
+      if (!c.getHead().isEmpty()) head = c.getHead();
+    }
+    return new Log(records, head);
+  }
+
   @Override
   public void delete(String name) {
     List<CompletableFuture<Boolean>> calls = new ArrayList<>();

@@ -95,6 +95,11 @@ public final class Cluster implements AutoCloseable {
     return sessions;
   }
 
+  /** The parties' audit logs: each party's own client or administrator reads and checks them. */
+  public Audit audit() {
+    return new Audit(conn);
+  }
+
   /** Stores a private integer value on its owner. */
   public ValueMeta input(String party, String name, long[] data) {
     return values.input(party, name, data);
@@ -103,6 +108,16 @@ public final class Cluster implements AutoCloseable {
   /** Stores a private real value on its owner, encoded with the cluster's fractional bits. */
   public ValueMeta inputReal(String party, String name, java.math.BigDecimal[] data) {
     return values.inputReal(party, name, data);
+  }
+
+  /** Stores a private integer matrix on {@code party}: {@code data} row by row, {@code cols} to a row. */
+  public ValueMeta inputMatrix(String party, String name, long[] data, int cols) {
+    return values.inputMatrix(party, name, data, cols);
+  }
+
+  /** Stores a private real matrix on {@code party}: {@code data} row by row, {@code cols} to a row. */
+  public ValueMeta inputRealMatrix(String party, String name, java.math.BigDecimal[] data, int cols) {
+    return values.inputRealMatrix(party, name, data, cols);
   }
 
   /** A private value of {@code party} (the owner's or a result revealed to it). */

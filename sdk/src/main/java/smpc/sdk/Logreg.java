@@ -44,7 +44,7 @@ public final class Logreg {
       setup.add(Compiler.Output.let("_x", x));
       setup.add(Compiler.Output.let("_stats", LogisticRegression.stats("_x", d)));
       setup.add(Compiler.Output.store(new Expr.Ref("_stats"), stats));
-      setup.add(Compiler.Output.store(LogisticRegression.standardized("_x", new Expr.Ref("_stats"), d), xs));
+      setup.add(Compiler.Output.store(LogisticRegression.standardized(new Expr.Ref("_x"), new Expr.Ref("_stats"), d), xs));
       setup.add(Compiler.Output.store(y, ys));
       created.addAll(List.of(stats, xs, ys));
       long[] totals = new long[3];
@@ -56,7 +56,7 @@ public final class Logreg {
         String out = id + "m" + e;
         List<Compiler.Output> outs = new ArrayList<>(LogisticRegression.epoch(model, xs, ys, n, d, s, "_m"));
         outs.add(Compiler.Output.store(new Expr.Ref("_m"), out));
-        outs.add(Compiler.Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), xs, ys, d), reportTo));
+        outs.add(Compiler.Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), xs, ys, n, d), reportTo));
         created.add(out);
         Evaluation ev = c.evaluate(outs, parties);
         count(totals, ev);
@@ -69,7 +69,7 @@ public final class Logreg {
         if (progress != null) progress.epoch(e, FixedPoint.decode(ev.revealed().get(0)[0], ev.scales().get(0)).doubleValue());
       }
       List<Compiler.Output> fin = new ArrayList<>();
-      fin.add(Compiler.Output.reveal(LogisticRegression.correct(model, xs, ys, d), reportTo));
+      fin.add(Compiler.Output.reveal(LogisticRegression.correct(model, xs, ys, n, d), reportTo));
       if (revealTo != null) fin.add(Compiler.Output.reveal(model, revealTo));
       if (keepAs != null) fin.add(Compiler.Output.store(new Expr.Call("concat", List.of(model, new Expr.Ref(stats))), keepAs));
       Evaluation ev = c.evaluate(fin, parties);
@@ -89,13 +89,21 @@ public final class Logreg {
 
   /** Probabilities of class 1 for the rows of the stored value {@code x} (d features each), revealed to one party. */
   public static double[] predict(Cluster c, String model, String x, int d, String revealTo) {
+    ValueMeta rows = c.catalog().resolve(x);
+    if (rows == null) throw SmpcException.usage("unknown value name '%s'", x);
+    if (d < 1 || rows.length() % d != 0) throw SmpcException.usage("'%s' has %d values, not rows of %d features", x, rows.length(), d);
+    return predict(c, model, new Expr.Ref(x), (int) (rows.length() / d), d, revealTo);
+  }
+
+  /** Probabilities of class 1 for the n rows {@code x} (d features each, over stored values), revealed to one party. */
+  public static double[] predict(Cluster c, String model, Expr x, int n, int d, String revealTo) {
     ValueMeta info = c.catalog().resolve(model);
     if (info == null) throw SmpcException.usage("unknown value name '%s'", model);
     if (info.length() != 3L * d + 1) {
       throw SmpcException.usage("model '%s' has %d values; rows of %d features need a model of %d (weights, intercept, means,"
           + " deviations)", model, info.length(), d, 3 * d + 1);
     }
-    Evaluation ev = c.evaluate(List.of(Compiler.Output.reveal(LogisticRegression.predict(model, x, d), revealTo)),
+    Evaluation ev = c.evaluate(List.of(Compiler.Output.reveal(LogisticRegression.predict(model, x, n, d), revealTo)),
         info.parties());
     return decode(ev, 0);
   }

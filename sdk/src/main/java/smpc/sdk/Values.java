@@ -40,7 +40,22 @@ public final class Values {
 
   /** Stores a private integer value on its owner. */
   public ValueMeta input(String party, String name, long[] values) {
-    return ValueMeta.of(input(party, name, values, DType.INT));
+    return ValueMeta.of(input(party, name, values, DType.INT, 0));
+  }
+
+  /** Stores a private integer matrix on its owner: {@code values} row by row, {@code cols} to a row. */
+  public ValueMeta inputMatrix(String party, String name, long[] values, int cols) {
+    return ValueMeta.of(input(party, name, values, DType.INT, columns(name, values.length, cols)));
+  }
+
+  /** Stores a private real matrix on its owner: {@code values} row by row, {@code cols} to a row. */
+  public ValueMeta inputRealMatrix(String party, String name, java.math.BigDecimal[] values, int cols) {
+    return ValueMeta.of(input(party, name, encode(name, values), DType.REAL, columns(name, values.length, cols)));
+  }
+
+  private static int columns(String name, int length, int cols) {
+    if (cols < 1 || length % cols != 0) throw SmpcException.usage("matrix '%s' of %d elements does not have rows of %d", name, length, cols);
+    return cols;
   }
 
   /** round(x * 2^f) with the cluster's fractional bits, or a usage error naming what is out of range. */
@@ -54,6 +69,10 @@ public final class Values {
 
   /** Stores a private real value on its owner, encoded with the cluster's fractional bits. */
   public ValueMeta inputReal(String party, String name, java.math.BigDecimal[] values) {
+    return ValueMeta.of(input(party, name, encode(name, values), DType.REAL, 0));
+  }
+
+  private long[] encode(String name, java.math.BigDecimal[] values) {
     int f = conn.config.fracBitsOrDefault();
     long[] enc = new long[values.length];
     try {
@@ -63,10 +82,10 @@ public final class Values {
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
-    return ValueMeta.of(input(party, name, enc, DType.REAL));
+    return enc;
   }
 
-  private ValueInfo input(String party, String name, long[] values, DType dtype) {
+  private ValueInfo input(String party, String name, long[] values, DType dtype, int cols) {
     if (values.length == 0) throw SmpcException.usage("value '%s' is an empty vector", name);
     if (values.length > Limits.MAX_LENGTH) throw SmpcException.usage("value '%s' has more than %d elements", name, Limits.MAX_LENGTH);
     byte[] bytes = Packing.toBytes(values);
@@ -74,7 +93,8 @@ public final class Values {
     Chunks.Upload<InputChunk, ValueInfo> up = Chunks.upload(Chunks.count(bytes.length, chunk), k -> {
       InputChunk.Builder b = InputChunk.newBuilder()
           .setData(UnsafeByteOperations.unsafeWrap(bytes, k * chunk, Math.min(chunk, bytes.length - k * chunk)));
-      if (k == 0) b.setName(name).setDtype(dtype).setLength(values.length).setFracBits(dtype == DType.REAL ? conn.config.fracBitsOrDefault() : 0);
+      if (k == 0) b.setName(name).setDtype(dtype).setLength(values.length).setFracBits(dtype == DType.REAL ? conn.config.fracBitsOrDefault() : 0)
+          .setCols(cols);
       return b.build();
     });
     PartyGrpc.newStub(conn.channel(party)).withOnReadyThreshold(Grpc.QUEUED).withDeadlineAfter(conn.timeout.toMillis(), TimeUnit.MILLISECONDS)

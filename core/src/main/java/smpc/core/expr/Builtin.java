@@ -54,13 +54,21 @@ public enum Builtin {
   COLMEAN(Library.MATRICES, 2, 2, "colmean(X, d)", "the mean of each of the d columns of X", "d a public integer"),
   COLSTDEV(Library.MATRICES, 2, 2, "colstdev(X, d)", "the standard deviation of each of the d columns of X", "d a public integer"),
   STANDARDIZE(Library.MATRICES, 2, 3, "standardize(X, d) or standardize(X, mu, sd)",
-      "(X - mean) / stdev per column, with X's own statistics or the given ones", "d a public integer");
+      "(X - mean) / stdev per column, with X's own statistics or the given ones", "d a public integer"),
+  MATMUL(Library.LINEAR_ALGEBRA, 2, 2, "matmul(X, W)", "the matrix product X @ W: one round, n*m + m*k elements opened (a vector is a column)",
+      "columns of X = rows of W"),
+  TRANSPOSE(Library.LINEAR_ALGEBRA, 1, 1, "transpose(X)", "X's rows as columns (of a vector: a row)", "all"),
+  HSTACK(Library.LINEAR_ALGEBRA, 2, Builtin.MANY, "hstack(A, B, ...)", "the matrices side by side: their columns, row by row", "equal numbers of rows"),
+  VSTACK(Library.LINEAR_ALGEBRA, 2, Builtin.MANY, "vstack(A, B, ...)", "the matrices one above the other", "equal numbers of columns"),
+  ROWS(Library.LINEAR_ALGEBRA, 3, 3, "rows(X, from, count)", "count rows of X from row from", "public integers within X"),
+  COLS(Library.LINEAR_ALGEBRA, 3, 3, "cols(X, from, count)", "count columns of X from column from", "public integers within X"),
+  RESHAPE(Library.LINEAR_ALGEBRA, 3, 3, "reshape(v, rows, cols)", "v's elements as a rows x cols matrix, row by row", "rows * cols = len(v)");
 
   /** No upper bound on the number of arguments. */
   public static final int MANY = Integer.MAX_VALUE;
 
   /** Which part of the compiler builds a function. */
-  enum Library { BASIC, FUNCTIONS, STATISTICS, MATRICES }
+  enum Library { BASIC, FUNCTIONS, STATISTICS, MATRICES, LINEAR_ALGEBRA }
 
   private static final Map<String, Builtin> BY_NAME =
       Arrays.stream(values()).collect(Collectors.toMap(Builtin::fn, Function.identity()));

@@ -74,7 +74,7 @@ final class Emitter {
   }
 
   private static boolean communicates(Node n) {
-    return n instanceof Node.Mul || n instanceof Node.Trunc || n instanceof Node.LessThanZero || n instanceof Node.EqualsZero
+    return n instanceof Node.Mul || n instanceof Node.MatMul || n instanceof Node.Trunc || n instanceof Node.LessThanZero || n instanceof Node.EqualsZero
         || n instanceof Node.Norm;
   }
 
@@ -93,6 +93,8 @@ final class Emitter {
     Map<Integer, Long> truncLengths = new HashMap<>();
     Map<Integer, Instr.Builder> normsByBits = new TreeMap<>();
     Instr.Builder cmp = Instr.newBuilder().setOp(Op.COMPARE);
+    Instr.Builder matmul = Instr.newBuilder().setOp(Op.MATMUL);
+    List<Long> dims = new ArrayList<>();
     ByteArrayOutputStream modes = new ByteArrayOutputStream();
     for (int k = 0; k < rounds.length; k++) {
       Node n = nodes.get(k);
@@ -101,6 +103,10 @@ final class Emitter {
       if (n instanceof Node.Mul m) {
         mul.addDst(dst).addSrc(reg(m.x())).addSrc(reg(m.y()));
         material.mul(m);
+      } else if (n instanceof Node.MatMul m) {
+        matmul.addDst(dst).addSrc(reg(m.x())).addSrc(reg(m.y()));
+        dims.addAll(List.of((long) m.n(), (long) m.m(), (long) m.k()));
+        material.matmul(m);
       } else if (n instanceof Node.Trunc t) {
         truncsByBits.computeIfAbsent(t.bits(), b -> Instr.newBuilder().setOp(Op.TRUNC).setScale(b)).addDst(dst).addSrc(reg(t.x()));
         truncLengths.merge(t.bits(), (long) t.len(), Long::sum);
@@ -115,6 +121,9 @@ final class Emitter {
       }
     }
     if (mul.getDstCount() > 0) code.add(mul);
+    if (matmul.getDstCount() > 0) {
+      code.add(matmul.setConstant(Packing.toByteString(dims.stream().mapToLong(Long::longValue).toArray())));
+    }
     for (var t : truncsByBits.entrySet()) {
       code.add(t.getValue());
       runs.add(TruncRun.newBuilder().setBits(t.getKey()).setCount(truncLengths.get(t.getKey())).build());

@@ -26,6 +26,8 @@ final class Lowering {
   private final Functions functions;
   private final Statistics statistics;
   private final Matrices matrices;
+  private final Shapes shapes = new Shapes();
+  private final LinearAlgebra algebra;
   private final Map<Expr, Node> memo = new HashMap<>();
   private final Map<String, Node> lets = new HashMap<>();
 
@@ -36,6 +38,7 @@ final class Lowering {
     this.functions = new Functions(b, numerics);
     this.statistics = new Statistics(b, functions);
     this.matrices = new Matrices(b, functions, statistics);
+    this.algebra = new LinearAlgebra(b, shapes);
   }
 
   Node node(Expr e) {
@@ -57,26 +60,48 @@ final class Lowering {
     if (e instanceof Expr.Num num) return b.integer(num.value());
     if (e instanceof Expr.Dec dec) return b.constant(new long[] {FixedPoint.encode(dec.value(), b.f, "literal " + Printer.show(e))}, b.f);
     if (e instanceof Expr.Ref ref) return lets.containsKey(ref.name()) ? lets.get(ref.name()) : leaf(ref.name());
-    if (e instanceof Expr.Neg neg) return b.neg(node(neg.x()));
+    if (e instanceof Expr.Neg neg) {
+      Node x = node(neg.x());
+      return shapes.shaped(b.neg(x), shapes.of(x));
+    }
     if (e instanceof Expr.Bin bin) {
       Node l = node(bin.left()), r = node(bin.right());
-      return switch (bin.op()) {
-        case DIV -> functions.divide(l, r, e);
-        case ADD -> b.add(l, r, e);
-        case SUB -> b.sub(l, r, e);
-        case MUL -> b.mul(l, r, e);
-        default -> b.compare(bin.op(), l, r, e);
-      };
+      if (bin.op() == Operator.MATMUL) return algebra.matmul(l, r, e);
+      if (shapes.isMatrix(l) || shapes.isMatrix(r)) return algebra.elementwise(l, r, (x, y) -> binary(bin.op(), x, y, e), e);
+      return binary(bin.op(), l, r, e);
     }
     Expr.Call call = (Expr.Call) e;
     Builtin fn = Builtin.named(call.fn());
     if (fn == null) throw Builtin.unknown(call.fn());
-    return switch (fn.library) {
+    Node out = switch (fn.library) {
       case BASIC -> basic(fn, call);
       case FUNCTIONS -> functions.call(fn, one(call), call);
       case STATISTICS -> statistics.call(fn, args(call), call);
       case MATRICES -> matrices.call(fn, args(call), call);
+      case LINEAR_ALGEBRA -> algebra.call(fn, args(call), call);
     };
+    return elementwise(fn, call, out) ? shapes.shaped(out, shapes.of(node(call.args().get(0)))) : out;
+  }
+
+  private Node binary(Operator op, Node l, Node r, Expr e) {
+    return switch (op) {
+      case DIV -> functions.divide(l, r, e);
+      case ADD -> b.add(l, r, e);
+      case SUB -> b.sub(l, r, e);
+      case MUL -> b.mul(l, r, e);
+      default -> b.compare(op, l, r, e);
+    };
+  }
+
+  /** A function whose result has its first argument's shape (a matrix stays one). */
+  private boolean elementwise(Builtin fn, Expr.Call call, Node out) {
+    boolean mapped = fn.library == Builtin.Library.FUNCTIONS
+        || switch (fn) {
+          case ABS, SIGN, RELU, WHERE -> true;
+          case MIN, MAX -> call.args().size() == 2;
+          default -> false;
+        };
+    return mapped && shapes.isMatrix(node(call.args().get(0))) && out.len() == node(call.args().get(0)).len();
   }
 
   /** The functions built from the builder's primitives alone. */
@@ -166,6 +191,9 @@ final class Lowering {
     }
     if (info.getLength() < 1) throw precondition("value '%s' is empty", name);
     int len = Math.toIntExact(info.getLength());
-    return b.keep(shared ? new Node.Load(info, len, scale) : new Node.Share(info, len, scale));
+    Node n = b.keep(shared ? new Node.Load(info, len, scale) : new Node.Share(info, len, scale));
+    long cols = info.getCols();
+    if (cols < 0 || (cols > 0 && len % cols != 0)) throw precondition("value '%s' has %d elements, not rows of %d", name, len, cols);
+    return cols > 1 ? shapes.shaped(n, new Shapes.Shape((int) (len / cols), (int) cols)) : n;
   }
 }

@@ -2,11 +2,14 @@ package smpc.core.expr;
 
 import static smpc.core.Errors.invalid;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.stream.Collectors;
 import smpc.core.protocol.Costs;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.Material;
+import smpc.proto.MatShape;
 import smpc.proto.Plan;
 
 /**
@@ -16,6 +19,7 @@ import smpc.proto.Plan;
 final class MaterialCount {
   private final EnumMap<Material, Long> counts = new EnumMap<>(Material.class);
   private long compared; // elements of the current round's COMPARE instruction
+  private final List<MatShape> shapes = new ArrayList<>(); // matrix triples, in the order the plan takes them
 
   private void add(Material kind, long n) {
     counts.merge(kind, n, Long::sum);
@@ -24,6 +28,12 @@ final class MaterialCount {
   /** A Beaver triple per element. */
   void mul(Node.Mul n) {
     add(Material.TRIPLE, n.len());
+  }
+
+  /** A matrix triple of the product's shape: as many items as elements of the product. */
+  void matmul(Node.MatMul n) {
+    add(Material.MATRIX_TRIPLE, n.len());
+    shapes.add(MatShape.newBuilder().setN(n.n()).setM(n.m()).setK(n.k()).build());
   }
 
   /** A truncation pair per element. */
@@ -59,10 +69,11 @@ final class MaterialCount {
           counts.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getValue() + " " + e.getKey().noun)
               .collect(Collectors.joining(", ")), Limits.MAX_LENGTH);
     }
+    smpc.core.protocol.MatrixSchedule.of(shapes); // refuses triples whose factors together exceed the limit
   }
 
   /** The counts into the plan, for the dealer. */
   Plan.Builder writeTo(Plan.Builder plan) {
-    return plan.addAllMaterial(Material.counts(counts));
+    return plan.addAllMaterial(Material.counts(counts)).addAllMatShapes(shapes);
   }
 }

@@ -118,7 +118,7 @@ final class Matrices {
     return idx;
   }
 
-  private static int integer(Node v, String what, Expr where) {
+  static int integer(Node v, String what, Expr where) {
     if (!(v instanceof Const k) || v.len() != 1 || v.scale() != 0) throw invalid("%s must be an integer literal in %s", what, Printer.show(where));
     long n = k.value()[0];
     if (n < 0 || n > Integer.MAX_VALUE) throw invalid("%s %d out of range in %s", what, n, Printer.show(where));

@@ -74,6 +74,17 @@ sealed interface Node {
     }
   }
 
+  /** x (n x m) times y (m x k), both secret, row-major: one dealer matrix triple, one round. */
+  record MatMul(Node x, Node y, int n, int m, int k, int scale) implements Node {
+    public int len() {
+      return n * k;
+    }
+
+    public List<Node> inputs() {
+      return List.of(x, y);
+    }
+  }
+
   /** The sum of a vector's elements (local). */
   record Sum(Node x, int scale) implements Node {
     public int len() {

@@ -18,7 +18,8 @@ public enum Operator {
   ADD("+", Level.SUM, "addition (local)"),
   SUB("-", Level.SUM, "subtraction (local)"),
   MUL("*", Level.PRODUCT, "multiplication: independent products share one round"),
-  DIV("/", Level.PRODUCT, "division: exact floor division of an integer by a public integer, else a real quotient");
+  DIV("/", Level.PRODUCT, "division: exact floor division of an integer by a public integer, else a real quotient"),
+  MATMUL("@", Level.PRODUCT, "matrix product, as matmul(a, b)");
 
   /** Precedence levels, loosest first. */
   public enum Level { COMPARISON, SUM, PRODUCT }

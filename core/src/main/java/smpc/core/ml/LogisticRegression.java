@@ -10,7 +10,8 @@ import smpc.core.expr.Operator;
 /**
  * Logistic regression on secret-shared data, as expressions for the compiler: mini-batch gradient
  * descent on standardised features, one session per epoch (its steps chained with let-outputs, so one
- * plan holds them all). A model is one shared vector: weights w (d), intercept b, then the training
+ * plan holds them all). Each step is two matrix products, z = X_b w + b and the gradient X_bᵀ (p − y),
+ * each one round with a dealer matrix triple. A model is one shared vector: weights w (d), intercept b, then the training
  * data's column means (d) and standard deviations (d), so predictions standardise new rows the same way.
  */
 public final class LogisticRegression {
@@ -31,8 +32,13 @@ public final class LogisticRegression {
   }
 
   /** x standardised with the statistics of a model or of {@link #stats}. */
-  public static Expr standardized(String x, Expr stats, int d) {
-    return call("standardize", ref(x), call("slice", stats, num(0), num(d)), call("slice", stats, num(d), num(d)));
+  public static Expr standardized(Expr x, Expr stats, int d) {
+    return call("standardize", x, call("slice", stats, num(0), num(d)), call("slice", stats, num(d), num(d)));
+  }
+
+  /** The stored rows {@code x} (n·d elements, row-major) as an n x d matrix. */
+  public static Expr matrix(Expr x, int n, int d) {
+    return call("reshape", x, num(n), num(d));
   }
 
   /** Zero weights and intercept. */
@@ -47,16 +53,17 @@ public final class LogisticRegression {
   public static List<Output> epoch(Expr model, String xs, String y, int n, int d, Schedule s, String out) {
     List<Output> steps = new ArrayList<>();
     Expr w = call("slice", model, num(0), num(d)), b = call("slice", model, num(d), num(1));
+    Expr x = matrix(ref(xs), n, d);
     int step = 0;
     for (int start = 0; start < n; start += s.batchSize(), step++) {
       int nb = Math.min(s.batchSize(), n - start);
-      Expr xb = call("slice", ref(xs), num((long) start * d), num((long) nb * d));
+      Expr xb = call("rows", x, num(start), num(nb));
       Expr yb = call("slice", ref(y), num(start), num(nb));
-      Expr z = Expr.add(call("matvec", xb, w), b);
+      Expr z = Expr.add(new Expr.Bin(Operator.MATMUL, xb, w), b);
       Expr e = Expr.sub(call("sigmoid", z), yb);
       Expr rate = new Expr.Dec(BigDecimal.valueOf(s.learningRate()).divide(BigDecimal.valueOf(nb), java.math.MathContext.DECIMAL64));
       String wn = out + "_w" + step, bn = out + "_b" + step;
-      steps.add(Output.let(wn, Expr.sub(w, Expr.mul(rate, call("vecmat", e, xb)))));
+      steps.add(Output.let(wn, Expr.sub(w, Expr.mul(rate, new Expr.Bin(Operator.MATMUL, call("transpose", xb), e)))));
       steps.add(Output.let(bn, Expr.sub(b, Expr.mul(rate, call("sum", e)))));
       w = ref(wn);
       b = ref(bn);
@@ -65,28 +72,28 @@ public final class LogisticRegression {
     return steps;
   }
 
-  /** Mean log-loss log(1 + e^z) - y z of the weights [w, b] on standardised rows xs. */
-  public static Expr loss(Expr model, String xs, String y, int d) {
-    Expr z = logit(model, ref(xs), d);
+  /** Mean log-loss log(1 + e^z) - y z of the weights [w, b] on standardised rows xs (n of d). */
+  public static Expr loss(Expr model, String xs, String y, int n, int d) {
+    Expr z = logit(model, matrix(ref(xs), n, d), d);
     return call("mean", Expr.sub(call("log", Expr.add(num(1), call("exp", z))), Expr.mul(ref(y), z)));
   }
 
   /** The number of rows whose predicted class ([z >= 0]) equals the label. */
-  public static Expr correct(Expr model, String xs, String y, int d) {
-    Expr g = new Expr.Bin(Operator.GE, logit(model, ref(xs), d), num(0));
+  public static Expr correct(Expr model, String xs, String y, int n, int d) {
+    Expr g = new Expr.Bin(Operator.GE, logit(model, matrix(ref(xs), n, d), d), num(0));
     Expr agree = new Expr.Bin(Operator.EQ, g, ref(y));
     return call("sum", agree);
   }
 
-  /** Probabilities for rows x (raw features) with a full model [w, b, means, deviations]. */
-  public static Expr predict(String model, String x, int d) {
+  /** Probabilities for rows x (raw features, n of d) with a full model [w, b, means, deviations]. */
+  public static Expr predict(String model, Expr x, int n, int d) {
     Expr stats = call("slice", ref(model), num(d + 1), num(2L * d));
-    return call("sigmoid", logit(ref(model), standardized(x, stats, d), d));
+    return call("sigmoid", logit(ref(model), matrix(standardized(x, stats, d), n, d), d));
   }
 
-  /** w . x + b per row. */
-  public static Expr logit(Expr model, Expr xs, int d) {
-    return Expr.add(call("matvec", xs, call("slice", model, num(0), num(d))), call("slice", model, num(d), num(1)));
+  /** X w + b: one value per row of the matrix X (d columns). */
+  public static Expr logit(Expr model, Expr x, int d) {
+    return Expr.add(new Expr.Bin(Operator.MATMUL, x, call("slice", model, num(0), num(d))), call("slice", model, num(d), num(1)));
   }
 
   private static Expr call(String fn, Expr... args) {

@@ -18,7 +18,8 @@ public final class Costs {
   public static final int AND_PAIRS_PER_NORM = Comparison.AND_PAIRS;
 
   /** The instructions that exchange messages: one round each, unless listed in {@link #rounds(Instr, Op)}. */
-  private static final Set<Op> COMMUNICATING = EnumSet.of(Op.SHARE, Op.MUL, Op.REVEAL, Op.TRUNC, Op.COMPARE, Op.NORM);
+  private static final Set<Op> COMMUNICATING = EnumSet.of(Op.SHARE, Op.MUL, Op.REVEAL, Op.TRUNC, Op.COMPARE, Op.NORM,
+      Op.MATMUL);
 
   private Costs() {}
 

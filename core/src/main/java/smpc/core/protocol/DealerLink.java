@@ -7,7 +7,7 @@ public interface DealerLink {
 
   /**
    * The designated party's corrections of items [start, start + count) of a kind: {@code kind.correctionWords}
-   * arrays of {@code count}, as {@link Streams#corrections(Material, byte[][], byte[], TruncSchedule, long, int)}.
+   * arrays of {@code count}, as {@link Streams#corrections(Material, byte[][], byte[], TruncSchedule, MatrixSchedule, long, int)}.
    */
   long[][] corrections(Material kind, long start, int count);
 

@@ -101,7 +101,7 @@ public final class Disclosure {
         case REVEAL -> out.add(new Output(pc, in.getParty(), in.getName(), resolve(of(deps, in, 0), inputs)));
         case STORE -> out.add(new Output(pc, "", in.getName(), resolve(of(deps, in, 0), inputs)));
         case FREE -> in.getSrcList().forEach(deps::remove);
-        case MUL -> {
+        case MUL, MATMUL -> {
           for (int k = 0; k < in.getDstCount(); k++) {
             TreeSet<Integer> d = new TreeSet<>(of(deps, in, 2 * k));
             d.addAll(of(deps, in, 2 * k + 1));

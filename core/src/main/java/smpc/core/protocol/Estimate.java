@@ -47,6 +47,7 @@ public final class Estimate {
       switch (in.getOp()) {
         case SHARE -> sent[index(parties, in.getParty())] += (p - 1) * SHARE_MESSAGE_BYTES;
         case MUL -> everyone(sent, Beaver.openedWords(n));
+        case MATMUL -> everyone(sent, n); // D and E of every product (MatrixProducts)
         case TRUNC -> everyone(sent, Truncation.openedWords(n));
         case COMPARE -> everyone(sent, Comparison.openedWords(n));
         case NORM -> everyone(sent, Normalization.openedWords(n, Costs.normBits(in)));

@@ -38,6 +38,8 @@ public final class Footprint {
       long work = switch (in.getOp()) { // words of the step's working arrays
         case SHARE -> 2 * n;
         case MUL -> n * (10 + 2 * peers); // flattened x and y, triple and correction, d|e sent and summed, peers' d|e
+        // A and B, D|E sent and summed, peers' D|E; per result: C and its correction, D·B and A·E
+        case MATMUL -> n * (3 + peers) + 4 * java.util.Arrays.stream(out).sum();
         case TRUNC -> n * (6 + peers);
         case COMPARE -> n * (14 + 2 * peers);
         case NORM -> n * (4 * Lengths.normWidth(in) + 12 + 2 * peers);

@@ -48,6 +48,10 @@ final class Lengths {
       case TRUNC, COMPARE -> {
         for (int k = 0; k < out.length; k++) out[k] = source(in, k);
       }
+      case MATMUL -> {
+        long[] dims = matmulDims(in);
+        for (int k = 0; k < out.length; k++) out[k] = dims[3 * k] * dims[3 * k + 2];
+      }
       case NORM -> {
         long m = normWidth(in);
         for (int k = 0; k < out.length; k++) out[k] = source(in, k) * m;
@@ -59,7 +63,8 @@ final class Lengths {
 
   /**
    * The elements one communicating step works on, its sources flattened into one vector: a MUL's products,
-   * a TRUNC's, COMPARE's or NORM's inputs, a REVEAL's vector, a SHARE's; 0 for the other instructions.
+   * a TRUNC's, COMPARE's or NORM's inputs, a REVEAL's vector, a SHARE's, a MATMUL's masked operands; 0 for
+   * the other instructions.
    */
   long elements(Instr in) {
     long n = 0;
@@ -71,9 +76,22 @@ final class Lengths {
         for (int k = 0; k < in.getDstCount(); k++) n += source(in, k);
       }
       case REVEAL -> n = source(in, 0);
+      case MATMUL -> { // D and E: n·m + m·k per product
+        long[] dims = matmulDims(in);
+        for (int k = 0; k < in.getDstCount(); k++) n += dims[3 * k] * dims[3 * k + 1] + dims[3 * k + 1] * dims[3 * k + 2];
+      }
       default -> { }
     }
     return n;
+  }
+
+  /** A MATMUL's n, m, k per product (its constant), each clamped to the largest vector; zeros when malformed. */
+  static long[] matmulDims(Instr in) {
+    long[] dims = new long[3 * Math.max(1, in.getDstCount())];
+    if (in.getConstant().size() != 8L * dims.length) return dims; // PlanRunner refuses it
+    long[] given = smpc.core.ring.Packing.fromBytes(in.getConstant().asReadOnlyByteBuffer());
+    for (int i = 0; i < dims.length; i++) dims[i] = Math.max(0, Math.min(given[i], Limits.MAX_LENGTH));
+    return dims;
   }
 
   /** Sets {@code in}'s destinations to {@code out} (as {@link #of} gave them), or forgets what a FREE frees. */

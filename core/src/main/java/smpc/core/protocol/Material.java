@@ -31,7 +31,12 @@ public enum Material {
   /** daBits on their own (a random bit XOR-shared and additively shared); corrections (b_bool_0, b_arith_0). */
   DABIT(2, "daBits"),
   /** "One x, two y" AND triples on 64-bit words (a, b1, b2, a&b1, a&b2); corrections (c1_0, c2_0). */
-  AND_PAIR(2, "AND pairs");
+  AND_PAIR(2, "AND pairs"),
+  /**
+   * Matrix triples (A, B, C = AB) of the plan's {@link MatrixSchedule} shapes, counted by the elements of C;
+   * corrections C_0, one word per element of C.
+   */
+  MATRIX_TRIPLE(1, "matrix triple elements");
 
   private static final Material[] ALL = values();
 

@@ -66,6 +66,7 @@ public final class PlanRunner implements SessionView {
   /** Items of each kind of dealer material taken so far: the next one's position in its streams. */
   private final EnumMap<Material, Long> taken = new EnumMap<>(Material.class);
   private final TruncSchedule truncSchedule;
+  private final MatrixSchedule matrices;
   private int rounds;
   private long bytesSent;
   private long bytesReceived;
@@ -82,6 +83,7 @@ public final class PlanRunner implements SessionView {
     this.dealer = dealer;
     this.store = store;
     this.truncSchedule = TruncSchedule.of(plan.getTruncRunsList(), fracBits);
+    this.matrices = MatrixSchedule.of(plan.getMatShapesList());
   }
 
   public Outcome run() {
@@ -133,7 +135,7 @@ public final class PlanRunner implements SessionView {
   /** Instruction kinds, with the checks every party applies before touching anything. */
   private enum Op {
     LOAD, SHARE, CONST, ADD, SUB, NEG, MUL_PUBLIC, MUL, SUM, REVEAL, STORE, FREE, TRUNC, COMPARE, SLICE, CONCAT, NORM, LOOKUP,
-    GATHER;
+    GATHER, MATMUL;
 
     static Op of(Instr in) {
       try {
@@ -215,6 +217,13 @@ public final class PlanRunner implements SessionView {
           z[k] = x[(int) idx[k]];
         }
         set(in, 0, z);
+      }
+      case MATMUL -> {
+        long[][] operands = new long[in.getSrcCount()][];
+        for (int k = 0; k < operands.length; k++) operands[k] = src(in, k);
+        long[][] z = MatrixProducts.multiply(this, "mm/" + pc, matrices, constant(in), operands);
+        if (in.getDstCount() != z.length) throw invalid("MATMUL needs one destination per product");
+        for (int k = 0; k < z.length; k++) set(in, k, z[k]);
       }
       case REVEAL -> reveal(pc, in);
       case STORE -> stage(in);

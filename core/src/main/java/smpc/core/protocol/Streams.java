@@ -38,6 +38,10 @@ public final class Streams {
   public static final int PAIR_B2 = 22;
   public static final int PAIR_C1 = 23;
   public static final int PAIR_C2 = 24;
+  /** Matrix triples: A, B and C = AB, each at the schedule's offset of its triple. */
+  public static final int MAT_A = 25;
+  public static final int MAT_B = 26;
+  public static final int MAT_C = 27;
   /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
   public static final int SHARE = 16;
 
@@ -46,10 +50,10 @@ public final class Streams {
   /**
    * The dealer's corrections of items [start, start+count) of a kind, one array per component
    * ({@code kind.correctionWords} of them), given every party's seed in order, the dealer's own seed and,
-   * for truncation pairs, the bits each pair drops.
+   * for truncation pairs the bits each pair drops, for matrix triples their shapes.
    */
   public static long[][] corrections(Material kind, byte[][] seeds, byte[] dealerSeed, TruncSchedule truncation,
-      long start, int count) {
+      MatrixSchedule matrices, long start, int count) {
     return switch (kind) {
       case TRIPLE -> new long[][] {corrections(seeds, start, count)};
       case TRUNC_PAIR -> truncCorrections(seeds, truncation, start, count);
@@ -57,6 +61,7 @@ public final class Streams {
       case AND_TRIPLE -> new long[][] {andCorrections(seeds, start, count)};
       case DABIT -> dabitCorrections(seeds, dealerSeed, start, count);
       case AND_PAIR -> andPairCorrections(seeds, start, count);
+      case MATRIX_TRIPLE -> new long[][] {matrixCorrections(seeds, matrices, start, count)};
     };
   }
 
@@ -241,6 +246,40 @@ public final class Streams {
       ba[k] = bit - ba[k];
     }
     return new long[][] {bb, ba};
+  }
+
+  /** One party's shares of matrix triple t: {A, B, C} row-major; C is null for party 0. */
+  public static long[][] matrixShares(byte[] seed, boolean designated, MatrixSchedule schedule, int t) {
+    Prg prg = new Prg(seed);
+    long[] s = schedule.shape(t);
+    int n = (int) s[0], m = (int) s[1], k = (int) s[2];
+    return new long[][] {prg.longs(MAT_A, schedule.aStart(t), n * m), prg.longs(MAT_B, schedule.bStart(t), m * k),
+        designated ? null : prg.longs(MAT_C, schedule.cStart(t), n * k)};
+  }
+
+  /**
+   * Party 0's C_0 = (ΣA_i)(ΣB_i) − Σ_{i≥1} C_i for elements [start, start+count) of the schedule's C
+   * stream (whole triples or parts of them): the dealer multiplies each triple's matrices it touches.
+   */
+  public static long[] matrixCorrections(byte[][] seeds, MatrixSchedule schedule, long start, int count) {
+    long[] out = new long[count];
+    for (long pos = start; pos < start + count; ) {
+      int t = schedule.holding(pos);
+      long[] s = schedule.shape(t);
+      int n = (int) s[0], m = (int) s[1], k = (int) s[2];
+      long[] a = new long[n * m], b = new long[m * k], rest = new long[n * k];
+      for (int i = 0; i < seeds.length; i++) {
+        long[][] sh = matrixShares(seeds[i], i == 0, schedule, t);
+        Ring.addInPlace(a, sh[0]);
+        Ring.addInPlace(b, sh[1]);
+        if (i > 0) Ring.addInPlace(rest, sh[2]);
+      }
+      long[] c = Ring.sub(Ring.matmul(a, b, n, m, k), rest);
+      long from = pos - schedule.cStart(t), to = Math.min(c.length, start + count - schedule.cStart(t));
+      System.arraycopy(c, (int) from, out, (int) (pos - start), (int) (to - from));
+      pos += to - from;
+    }
+    return out;
   }
 
   /** A holder's share of an input, expanded from the seed the owner sent it. */

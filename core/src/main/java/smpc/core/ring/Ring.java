@@ -71,4 +71,18 @@ public final class Ring {
     java.util.Arrays.fill(z, x[0]);
     return z;
   }
+
+  /** The product of x (n x m) and y (m x k), row-major, in the ring. */
+  public static long[] matmul(long[] x, long[] y, int n, int m, int k) {
+    long[] z = new long[n * k];
+    for (int i = 0; i < n; i++) {
+      for (int l = 0; l < m; l++) {
+        long v = x[i * m + l];
+        if (v == 0) continue;
+        int row = l * k, at = i * k;
+        for (int j = 0; j < k; j++) z[at + j] += v * y[row + j];
+      }
+    }
+    return z;
+  }
 }

@@ -54,14 +54,14 @@ class LogisticRegressionTest {
     info.put("y", ValueInfo.newBuilder().setName("y").setKind(Kind.PRIVATE).setDtype(DType.INT).setOwner("bob").setLength(n).build());
     List<Compiler.Output> outs = new ArrayList<>();
     outs.add(Compiler.Output.let("stats", LogisticRegression.stats("x", d)));
-    outs.add(Compiler.Output.let("xs", LogisticRegression.standardized("x", new Expr.Ref("stats"), d)));
+    outs.add(Compiler.Output.let("xs", LogisticRegression.standardized(new Expr.Ref("x"), new Expr.Ref("stats"), d)));
     Expr model = LogisticRegression.zeros(d);
     for (int e = 0; e < s.epochs(); e++) {
       outs.addAll(LogisticRegression.epoch(model, "xs", "y", n, d, s, "m" + e));
       model = new Expr.Ref("m" + e);
     }
     outs.add(Compiler.Output.reveal(model, "carol"));
-    outs.add(Compiler.Output.reveal(LogisticRegression.correct(model, "xs", "y", d), "carol"));
+    outs.add(Compiler.Output.reveal(LogisticRegression.correct(model, "xs", "y", n, d), "carol"));
     Compiler.Compiled c = Compiler.compile(outs, parties, info::get, F);
     List<java.util.function.Function<String, StoredValue>> stores = List.of(
         name -> name.equals("x") ? new StoredValue(info.get("x"), xe) : null,

@@ -160,19 +160,19 @@ class EstimateTest {
     p.input("ly", 1, DType.INT, rnd.longs(rows, 0, 2).toArray());
     LogisticRegression.Schedule s = new LogisticRegression.Schedule(1, 8, 0.5);
     List<Output> setup = List.of(Output.let("_x", new Expr.Ref("lx")), Output.let("_stats", LogisticRegression.stats("_x", d)),
-        Output.store(new Expr.Ref("_stats"), "stats"), Output.store(LogisticRegression.standardized("_x", new Expr.Ref("_stats"), d), "xs"),
+        Output.store(new Expr.Ref("_stats"), "stats"), Output.store(LogisticRegression.standardized(new Expr.Ref("_x"), new Expr.Ref("_stats"), d), "xs"),
         Output.store(new Expr.Ref("ly"), "ys"));
     List<Output> epoch = new ArrayList<>(LogisticRegression.epoch(LogisticRegression.zeros(d), "xs", "ys", rows, d, s, "_m"));
     epoch.add(Output.store(new Expr.Ref("_m"), "m1"));
-    epoch.add(Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), "xs", "ys", d), p.names.get(1)));
+    epoch.add(Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), "xs", "ys", rows, d), p.names.get(1)));
     Map<String, Double> ratios = new java.util.LinkedHashMap<>();
     ratios.put("W5 setup", p.check(undeclared(p.compile(setup), rnd), "W5 setup"));
     ratios.put("W5 epoch", p.check(undeclared(p.compile(epoch), rnd), "W5 epoch"));
     Expr model = new Expr.Ref("m1");
-    List<Output> fin = List.of(Output.reveal(LogisticRegression.correct(model, "xs", "ys", d), p.names.get(1)),
+    List<Output> fin = List.of(Output.reveal(LogisticRegression.correct(model, "xs", "ys", rows, d), p.names.get(1)),
         Output.reveal(model, p.names.get(n - 1)), Output.store(new Expr.Call("concat", List.of(model, new Expr.Ref("stats"))), "model"));
     ratios.put("W5 final", p.check(undeclared(p.compile(fin), rnd), "W5 final"));
-    ratios.put("W5 predict", p.check(p.compile(List.of(Output.reveal(LogisticRegression.predict("model", "lx", d), p.names.get(0)))),
+    ratios.put("W5 predict", p.check(p.compile(List.of(Output.reveal(LogisticRegression.predict("model", new Expr.Ref("lx"), rows, d), p.names.get(0)))),
         "W5 predict"));
     ratios.forEach((k, v) -> System.out.printf("%s rows=%d d=%d parties=%d: bytes estimated/sent %.4f%n", k, rows, d, n, v));
   }

@@ -31,6 +31,7 @@ public final class LocalProtocol {
     for (int i = 0; i < n; i++) seeds[i] = Prg.freshSeed();
     byte[] dealerSeed = Prg.freshSeed();
     TruncSchedule truncation = TruncSchedule.of(plan.getTruncRunsList(), FRAC_BITS);
+    MatrixSchedule matrices = MatrixSchedule.of(plan.getMatShapesList());
     Map<String, CompletableFuture<byte[]>> box = new ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
@@ -66,7 +67,7 @@ public final class LocalProtocol {
 
           @Override
           public long[][] corrections(Material kind, long start, int count) {
-            return Streams.corrections(kind, seeds, dealerSeed, truncation, start, count);
+            return Streams.corrections(kind, seeds, dealerSeed, truncation, matrices, start, count);
           }
 
           @Override

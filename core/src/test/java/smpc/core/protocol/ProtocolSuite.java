@@ -84,20 +84,25 @@ public abstract class ProtocolSuite {
     }
   }
 
+  /** An input stored as a matrix of {@code cols} columns: its elements (a long[] or a double[]) row by row. */
+  record Matrix(Object data, int cols) {}
+
   /**
    * One session: stores the inputs x0, x1, ... with parties 0, 1, ... (mod n), reveals every expression to
    * party {@code to} (no other party learns anything) and forgets the inputs again. An input is a long[]
-   * (integers) or a double[] (reals, encoded with f fractional bits).
+   * (integers), a double[] (reals, encoded with f fractional bits) or a {@link Matrix} of either.
    */
   List<Opened> reveal(int n, int to, List<String> exprs, Object... inputs) {
     List<String> parties = ProtocolTest.parties(n);
     Map<String, ValueInfo> catalog = new HashMap<>();
     for (int k = 0; k < inputs.length; k++) {
-      boolean real = inputs[k] instanceof double[];
-      long[] v = real ? Arrays.stream((double[]) inputs[k]).mapToLong(d -> FixedPoint.encode(new BigDecimal(d), F, "x")).toArray()
-          : ((long[]) inputs[k]).clone(); // the harness may keep it: the caller's array stays the expected value
+      Object in = inputs[k] instanceof Matrix m ? m.data() : inputs[k];
+      boolean real = in instanceof double[];
+      long[] v = real ? Arrays.stream((double[]) in).mapToLong(d -> FixedPoint.encode(new BigDecimal(d), F, "x")).toArray()
+          : ((long[]) in).clone(); // the harness may keep it: the caller's array stays the expected value
       ValueInfo info = ValueInfo.newBuilder().setName("x" + k).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
-          .setFracBits(real ? F : 0).setOwner(parties.get(k % n)).setLength(v.length).build();
+          .setFracBits(real ? F : 0).setOwner(parties.get(k % n)).setLength(v.length)
+          .setCols(inputs[k] instanceof Matrix m ? m.cols() : 0).build();
       catalog.put(info.getName(), info);
       harness(n).input(new StoredValue(info, v));
     }
@@ -335,6 +340,68 @@ public abstract class ProtocolSuite {
     double mu = StatisticsTest.mean(u), mv = StatisticsTest.mean(v), cov = 0;
     for (int i = 0; i < u.length; i++) cov += (u[i] - mu) * (v[i] - mv) / u.length;
     return cov / Math.sqrt(StatisticsTest.variance(u) * StatisticsTest.variance(v));
+  }
+
+  /**
+   * Matrix products with dealer matrix triples, exact on the whole ring for integers, and the reshaping and
+   * broadcasting around them: X (4 x 3) @ Y (3 x 5), X @ w, a product of three, stacks, slices, a row and
+   * a column broadcast, and reals within one unit of 2^-f (the one truncation after each product).
+   */
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void matrixProductsAreExactForIntegersAndWithinOneTruncationForReals(int n, long seed) {
+    Random rnd = new Random(seed);
+    long[] x = longs(rnd, 12), y = longs(rnd, 15), w = longs(rnd, 3), c = longs(rnd, 4);
+    List<Opened> got = reveal(n, n - 1, List.of("x0 @ x1", "matmul(x0, x2)", "(x0 @ x1) @ transpose(x1)", "transpose(x0)",
+        "hstack(x0, x3, x0)", "vstack(x0, transpose(x2))", "rows(x1, 1, 2)", "cols(x1, 3, 2)", "x0 + transpose(x2)", "x0 * x3",
+        "reshape(x2, 1, 3) @ x1"), new Matrix(x, 3), new Matrix(y, 5), w, c);
+    long[] xy = product(x, y, 4, 3, 5);
+    assertThat(got.get(0).raw()).containsExactly(xy);
+    assertThat(got.get(1).raw()).containsExactly(product(x, w, 4, 3, 1));
+    assertThat(got.get(2).raw()).containsExactly(product(xy, transpose(y, 3, 5), 4, 5, 3));
+    assertThat(got.get(3).raw()).containsExactly(transpose(x, 4, 3));
+    long[] h = new long[4 * 7], v = Arrays.copyOf(x, 15), r = new long[12], col = new long[12];
+    for (int i = 0; i < 4; i++) {
+      System.arraycopy(x, 3 * i, h, 7 * i, 3);
+      h[7 * i + 3] = c[i];
+      System.arraycopy(x, 3 * i, h, 7 * i + 4, 3);
+      for (int j = 0; j < 3; j++) {
+        r[3 * i + j] = x[3 * i + j] + w[j];
+        col[3 * i + j] = x[3 * i + j] * c[i];
+      }
+    }
+    System.arraycopy(w, 0, v, 12, 3);
+    assertThat(got.get(4).raw()).containsExactly(h);
+    assertThat(got.get(5).raw()).containsExactly(v);
+    assertThat(got.get(6).raw()).containsExactly(Arrays.copyOfRange(y, 5, 15));
+    assertThat(got.get(7).raw()).containsExactly(y[3], y[4], y[8], y[9], y[13], y[14]);
+    assertThat(got.get(8).raw()).containsExactly(r);
+    assertThat(got.get(9).raw()).containsExactly(col);
+    assertThat(got.get(10).raw()).containsExactly(product(w, y, 1, 3, 5));
+
+    double[] a = new double[30 * 7], b = new double[7 * 2];
+    for (int i = 0; i < a.length; i++) a[i] = enc((rnd.nextDouble() * 2 - 1) * Math.pow(10, rnd.nextInt(3)));
+    for (int i = 0; i < b.length; i++) b[i] = enc(rnd.nextDouble() * 4 - 2);
+    double[] reals = reveal(n, 0, List.of("x0 @ x1"), new Matrix(a, 7), new Matrix(b, 2)).get(0).reals();
+    for (int i = 0; i < 30; i++) {
+      for (int j = 0; j < 2; j++) {
+        double want = 0;
+        for (int l = 0; l < 7; l++) want += a[7 * i + l] * b[2 * l + j];
+        assertThat(reals[2 * i + j]).as("row %d column %d", i, j).isCloseTo(want, offset(ULP));
+      }
+    }
+  }
+
+  /** The plain product of x (n x m) and y (m x k) in wrapping long arithmetic. */
+  static long[] product(long[] x, long[] y, int n, int m, int k) {
+    long[] z = new long[n * k];
+    for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) for (int l = 0; l < m; l++) z[i * k + j] += x[i * m + l] * y[l * k + j];
+    return z;
+  }
+
+  private static long[] transpose(long[] x, int rows, int cols) {
+    long[] t = new long[x.length];
+    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
+    return t;
   }
 
   /** A product kept as a shared value by one session, loaded by the next (shares never leave the parties). */

@@ -1,0 +1,53 @@
+package smpc.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import smpc.sdk.SmpcException;
+
+/** Several columns of a CSV file with a header row, read as a matrix: the chosen fields of each row, row by row. */
+final class CsvColumns {
+  /** The columns' header names, in the chosen order, the cells row by row, and each row's line in the file. */
+  record Table(List<String> columns, List<String> cells, List<Integer> lines) {
+    int rows() {
+      return cells.size() / columns.size();
+    }
+  }
+
+  private CsvColumns() {}
+
+  /**
+   * The named (or 1-based numbered) columns, or with {@code all} every column but those in {@code except};
+   * a one-line usage error for an unknown or repeated column, a short row, or no column left.
+   */
+  static Table read(Path file, List<String> columns, boolean all, List<String> except) {
+    if (all == (columns != null && !columns.isEmpty())) throw SmpcException.usage("give --columns C1,C2,... or --all-columns, one of them");
+    if (!all && except != null && !except.isEmpty()) throw SmpcException.usage("--except goes with --all-columns");
+    List<InputCommand.Csv.Line> lines = InputCommand.Csv.numbered(file);
+    List<String> header = InputCommand.Csv.fields(lines.get(0).text());
+    List<Integer> chosen = new ArrayList<>();
+    if (all) {
+      List<Integer> skip = new ArrayList<>();
+      for (String e : except == null ? List.<String>of() : except) skip.add(InputCommand.Csv.index(header, e, file));
+      for (int j = 0; j < header.size(); j++) if (!skip.contains(j)) chosen.add(j);
+      if (chosen.isEmpty()) throw SmpcException.usage("--except leaves no column of %s", file);
+    } else {
+      for (String c : columns) {
+        int j = InputCommand.Csv.index(header, c, file);
+        if (chosen.contains(j)) throw SmpcException.usage("column '%s' of %s is chosen twice", c, file);
+        chosen.add(j);
+      }
+    }
+    List<String> cells = new ArrayList<>();
+    List<Integer> rowLines = new ArrayList<>();
+    for (InputCommand.Csv.Line line : lines.subList(1, lines.size())) {
+      List<String> f = InputCommand.Csv.fields(line.text());
+      for (int j : chosen) {
+        if (j >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, line.number(), j + 1);
+        cells.add(f.get(j));
+      }
+      rowLines.add(line.number());
+    }
+    return new Table(chosen.stream().map(header::get).toList(), cells, rowLines);
+  }
+}

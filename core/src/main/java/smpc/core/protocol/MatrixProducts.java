@@ -1,0 +1,87 @@
+package smpc.core.protocol;
+
+import static smpc.core.Errors.invalid;
+
+import smpc.core.ring.Packing;
+import smpc.core.ring.Ring;
+
+/**
+ * Products of secret matrices with dealer matrix triples (A, B, C = AB), the matrix form of Beaver's
+ * multiplication used by MP-SPDZ and CrypTen: for X (n x m) and Y (m x k) the parties open D = X − A and
+ * E = Y − B, n·m + m·k elements instead of the n·m·k an elementwise product of the same sums would open,
+ * and take Z = C + D·B + A·E (+ D·E on the designated party) = XY. Every product of one instruction
+ * travels in one message, one round. A and B are uniform and used once, so D and E hide X and Y exactly
+ * as an elementwise Beaver opening does.
+ */
+final class MatrixProducts {
+  /**
+   * The most multiply-adds one product may take (n·m·k; a party computes three such products): 2^32, some
+   * seconds, so that a plan cannot keep a party busy for hours. X^T X of 10^5 rows of 30 takes 9·10^7.
+   */
+  static final long MAX_WORK = 1L << 32;
+
+  private MatrixProducts() {}
+
+  /**
+   * dst[j] = operands[2j] times operands[2j+1], of the shapes {@code dims} lists (n, m, k per product),
+   * each consuming the next triple of the session's schedule, which must have that shape.
+   */
+  static long[][] multiply(SessionView s, String tag, MatrixSchedule schedule, long[] dims, long[][] operands) {
+    int count = operands.length / 2;
+    if (count == 0 || operands.length != 2 * count || dims.length != 3 * count) {
+      throw invalid("MATMUL needs two sources and three dimensions per destination");
+    }
+    boolean designated = s.designated();
+    long[][] a = new long[count][], b = new long[count][], c = new long[count][];
+    int[][] shape = new int[count][];
+    long total = 0;
+    for (int j = 0; j < count; j++) {
+      long n = dims[3 * j], m = dims[3 * j + 1], k = dims[3 * j + 2];
+      if (n < 1 || m < 1 || k < 1 || n * m != operands[2 * j].length || m * k != operands[2 * j + 1].length
+          || n * k > Limits.MAX_LENGTH || n * m * k > MAX_WORK) {
+        throw invalid("MATMUL of %d x %d by %d x %d does not fit operands of %d and %d elements or is too large", n, m, m, k,
+            operands[2 * j].length, operands[2 * j + 1].length);
+      }
+      shape[j] = new int[] {(int) n, (int) m, (int) k};
+      long start = s.take(Material.MATRIX_TRIPLE, (int) (n * k));
+      int t = schedule.startingAt(start);
+      long[] planned = schedule.shape(t);
+      if (planned[0] != n || planned[1] != m || planned[2] != k) {
+        throw invalid("MATMUL of %d x %d by %d x %d but the plan's matrix triple %d is %d x %d by %d x %d", n, m, m, k, t,
+            planned[0], planned[1], planned[1], planned[2]);
+      }
+      long[][] abc = Streams.matrixShares(s.dealer().seed(), designated, schedule, t);
+      a[j] = abc[0];
+      b[j] = abc[1];
+      c[j] = designated ? s.dealer().corrections(Material.MATRIX_TRIPLE, start, (int) (n * k))[0] : abc[2];
+      total += n * m + m * k;
+    }
+    if (total > Limits.MAX_LENGTH) throw invalid("one MATMUL step opens %d elements, more than %d", total, Limits.MAX_LENGTH);
+    long[] masked = new long[(int) total]; // D_0, E_0, D_1, E_1, ...
+    int off = 0;
+    for (int j = 0; j < count; j++) {
+      off = putDifference(masked, off, operands[2 * j], a[j]);
+      off = putDifference(masked, off, operands[2 * j + 1], b[j]);
+    }
+    long[] de = s.openPacked(tag, Packing.toBytes(masked), false);
+    long[][] z = new long[count][];
+    off = 0;
+    for (int j = 0; j < count; j++) {
+      int n = shape[j][0], m = shape[j][1], k = shape[j][2];
+      long[] d = java.util.Arrays.copyOfRange(de, off, off + n * m);
+      long[] e = java.util.Arrays.copyOfRange(de, off + n * m, off + n * m + m * k);
+      off += n * m + m * k;
+      long[] left = a[j]; // A (+ D on the designated party): A·E + D·E in one product
+      if (designated) for (int i = 0; i < left.length; i++) left[i] += d[i];
+      long[] db = Ring.matmul(d, b[j], n, m, k), ae = Ring.matmul(left, e, n, m, k), out = c[j];
+      for (int i = 0; i < out.length; i++) out[i] += db[i] + ae[i];
+      z[j] = out;
+    }
+    return z;
+  }
+
+  private static int putDifference(long[] out, int off, long[] x, long[] mask) {
+    for (int i = 0; i < x.length; i++) out[off + i] = x[i] - mask[i];
+    return off + x.length;
+  }
+}

@@ -1,0 +1,160 @@
+package smpc.party;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import smpc.core.protocol.Digests;
+import smpc.core.protocol.Transport;
+import smpc.net.Statuses;
+import smpc.proto.AuditInput;
+import smpc.proto.AuditOutcome;
+import smpc.proto.AuditOutput;
+import smpc.proto.AuditRecord;
+import smpc.proto.AuditWitness;
+import smpc.proto.ExecuteRequest;
+import smpc.proto.Instr;
+import smpc.proto.ValueInfo;
+
+/**
+ * The audit record of one Execute call, filled as the session goes and written once when it ends: done,
+ * refused (the rule's message) or failed (why). What it names comes from the plan as asked (inputs and the
+ * parties they come from, outputs and their recipients or stored names) and from this party's store (the
+ * owners of what it holds); never a value.
+ *
+ * <p>Cross-party check without a round of its own: when the session starts here, this party sends each peer
+ * its log's head (the hash of its last record) under the step tag {@link #TAG}, beside the plan agreement's
+ * digest, and its record keeps the heads its peers sent: each party vouches, in its own chained log, for what
+ * its peers' logs held when they ran a session together (docs/security.md, "Audit log").
+ */
+final class AuditAttempt {
+  private static final Logger LOG = Logger.getLogger(AuditAttempt.class.getName());
+  /** The heads' step tag: unlike every tag a plan uses and {@link Agreement#TAG}. */
+  static final String TAG = "audit";
+
+  private final AuditLog log;
+  private final AuditRecord.Builder record;
+  private final ExecuteRequest asked;
+  private final int fracBits;
+  private final Map<String, AuditInput.Builder> inputs = new LinkedHashMap<>();
+  private final Map<String, ByteString> witnessed = new LinkedHashMap<>();
+  private Session session;
+  private Transport net;
+  private Mailbox mailbox;
+  private boolean ended;
+
+  AuditAttempt(AuditLog log, Authorizer.Principal caller, ExecuteRequest asked, int fracBits, Function<String, ValueInfo> stored) {
+    this.log = log;
+    this.asked = asked;
+    this.fracBits = fracBits;
+    record = AuditLog.record(caller, "Execute").setSessionId(asked.getSessionId()).addAllParties(asked.getPartiesList());
+    for (Instr i : asked.getPlan().getInstrsList()) {
+      switch (i.getOp()) {
+        // the owners each LOAD and SHARE declares, which every holder checked against its own record
+        case SHARE -> inputs.computeIfAbsent(i.getName() + "@" + i.getParty(), k -> AuditInput.newBuilder().setName(i.getName())
+            .setParty(i.getParty()).addAllOwners(i.getProvenanceCount() > 0 ? i.getProvenanceList() : List.of(i.getParty())));
+        case LOAD -> inputs.computeIfAbsent(i.getName() + "@", k -> {
+          ValueInfo v = stored.apply(i.getName()); // a value stored before provenance existed: its owner alone
+          AuditInput.Builder in = AuditInput.newBuilder().setName(i.getName()).addAllOwners(i.getProvenanceList());
+          return i.getProvenanceCount() == 0 && v != null && !v.getOwner().isEmpty() ? in.addOwners(v.getOwner()) : in;
+        });
+        case REVEAL -> record.addOutputs(AuditOutput.newBuilder().setRecipient(i.getParty()).setName(i.getName()));
+        case STORE -> record.addOutputs(AuditOutput.newBuilder().setName(i.getName()));
+        default -> { }
+      }
+    }
+  }
+
+  /**
+   * Replaces the owners recorded for the input {@code name} that this party holds (a shared value it loads,
+   * or its own private value it shares): the organisations whose inputs the value depends on.
+   */
+  void owners(String name, Collection<String> owners) {
+    for (AuditInput.Builder in : inputs.values()) {
+      if (in.getName().equals(name) && (in.getParty().isEmpty() || in.getParty().equals(log.me))) in.clearOwners().addAllOwners(owners);
+    }
+  }
+
+  /** The consents this party used to admit the session (how each is shown is the caller's choice). */
+  void consents(Collection<String> used) {
+    record.clearConsents().addAllConsents(used);
+  }
+
+  /** Runs a step before the session starts here; its failure is recorded as this party's refusal. */
+  <T> T refusing(Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException e) {
+      record(AuditOutcome.AUDIT_REFUSED, e);
+      throw e;
+    }
+  }
+
+  /** The session started here and its digests were sent: tells every peer this log's head. */
+  void started(Session s, Agreement agreement, Transport transport, Mailbox box) {
+    session = s;
+    net = transport;
+    mailbox = box;
+    record.setComputationDigest(ByteString.copyFrom(agreement.computation)).setSessionDigest(ByteString.copyFrom(agreement.session));
+    byte[] head = log.head().toByteArray();
+    // a send that fails fails the session itself (GrpcTransport)
+    for (int j = 0; j < s.parties.size(); j++) if (j != s.me) net.send(j, TAG, head);
+  }
+
+  /**
+   * The session is done here: records it with every peer's head, all sent when the session started (so
+   * long here). Throws, and the session then fails here, when the record cannot be written.
+   */
+  void done() {
+    if (session != null) {
+      for (int j = 0; j < session.parties.size(); j++) {
+        if (j != session.me) witnessed.put(session.parties.get(j), ByteString.copyFrom(net.receive(j, TAG)));
+      }
+    }
+    end(AuditOutcome.AUDIT_DONE, null);
+  }
+
+  /** The session failed here (or this party refused it, by an authorisation or a quota): records why. */
+  void failed(Throwable e) {
+    if (ended) return;
+    if (session != null) { // the heads that came: a failed session waits for nothing more
+      for (String peer : session.parties) {
+        ByteString h = peer.equals(log.me) || witnessed.containsKey(peer) ? null : mailbox.peek(session.id, peer, TAG);
+        if (h != null && !h.isEmpty()) witnessed.put(peer, h);
+      }
+    }
+    Status.Code code = Statuses.status(e).getStatus().getCode();
+    boolean refused = code == Status.Code.PERMISSION_DENIED || code == Status.Code.RESOURCE_EXHAUSTED;
+    record(refused ? AuditOutcome.AUDIT_REFUSED : AuditOutcome.AUDIT_FAILED, e);
+  }
+
+  /** Records a refusal or failure; one that cannot be written stays attached to it, which the caller gets. */
+  private void record(AuditOutcome outcome, Throwable e) {
+    try {
+      end(outcome, e);
+    } catch (RuntimeException notWritten) {
+      LOG.warning("session " + Session.shortId(asked.getSessionId()) + ": could not record its end: " + notWritten.getMessage());
+      e.addSuppressed(notWritten);
+    }
+  }
+
+  private void end(AuditOutcome outcome, Throwable e) {
+    if (ended) return;
+    ended = true;
+    if (record.getComputationDigest().isEmpty()) { // refused before the agreement: what was asked, as the peers digest it
+      record.setComputationDigest(ByteString.copyFrom(Digests.computation(asked.getPlan(), asked.getPartiesList(), fracBits)));
+    }
+    List<AuditWitness> heads = new ArrayList<>();
+    witnessed.forEach((p, h) -> heads.add(AuditWitness.newBuilder().setParty(p).setHead(h).build()));
+    inputs.values().forEach(record::addInputs);
+    record.addAllWitnessed(heads).setOutcome(outcome);
+    if (e != null) record.setReason(AuditLog.reason(e));
+    log.append(record);
+  }
+}
