@@ -17,8 +17,8 @@ import smpc.sdk.Audit;
 import smpc.sdk.Cluster;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-    description = {"Print a party's audit log (every session attempt and every refused call) and check its hash chain;",
-        "exit 1 if it is broken. Only the party's own client or administrator may read it."})
+    description = {"Print a party's audit log (every session attempt and every refused call) and check its hash chain.",
+        "Exit 1 if it is broken. Only the party's own client or administrator may read it."})
 final class AuditCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin ClusterOptions cluster;
 

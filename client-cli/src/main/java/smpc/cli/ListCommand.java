@@ -17,7 +17,7 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--party", paramLabel = "P", description = "Only the values stored on P.")
   String party;
 
-  @Option(names = "--json", description = "Print one JSON object: {\"values\": [{name, kind, type, length, held_by}, ...]}.")
+  @Option(names = "--json", description = "Print one JSON object: {\"values\": [{name, kind, type, length, shape, held_by}, ...]}.")
   boolean json;
 
   @Override

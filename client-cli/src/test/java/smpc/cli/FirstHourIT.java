@@ -33,7 +33,7 @@ class FirstHourIT {
     assertThat(status.get("processes").get("bob").get("up").asBoolean()).isTrue();
     assertThat(status.get("processes").get("bob").get("role").asText()).isEqualTo("party");
     JsonNode list = JSON.readTree(cluster.ok("list", "--json", "--party", "bob"));
-    assertThat(list.get("values").toString()).isEqualTo("[{\"name\":\"qty\",\"kind\":\"private\",\"type\":\"real\",\"length\":1,\"held_by\":[\"bob\"]}]");
+    assertThat(list.get("values").toString()).isEqualTo("[{\"name\":\"qty\",\"kind\":\"private\",\"type\":\"real\",\"length\":1,\"shape\":\"1\",\"held_by\":[\"bob\"]}]");
   }
 
   @Test
