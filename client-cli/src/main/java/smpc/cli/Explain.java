@@ -1,6 +1,5 @@
 package smpc.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -13,7 +12,7 @@ final class Explain {
   private Explain() {}
 
   /** Prints the preview (whether it would be admitted is in the consents' lines and JSON's "admitted"). */
-  static int print(Explanation e, boolean json, PrintWriter out) throws JsonProcessingException {
+  static int print(Explanation e, boolean json, PrintWriter out) {
     if (json) {
       ObjectNode o = Results.JSON.createObjectNode();
       o.put("computation_digest", e.computationDigest());
@@ -31,7 +30,7 @@ final class Explain {
       }
       o.put("admitted", e.admitted());
       o.set("cost", costJson(e.cost()));
-      out.println(Results.JSON.writeValueAsString(o));
+      out.println(o.toString()); // Jackson's own rendering of its tree: compact JSON
     } else {
       out.printf("computation digest %s%n", e.computationDigest());
       for (Explanation.Output x : e.outputs()) {

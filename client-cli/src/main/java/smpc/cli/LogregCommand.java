@@ -144,6 +144,10 @@ final class LogregCommand {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Option(names = "--explain", description = {"Run no session: show what the training discloses to whom, whose consent it",
+        "needs and what it costs (all its sessions added up); the inputs are stored only for the preview, then deleted."})
+    boolean explain;
+
     @Option(names = "--history", paramLabel = "FILE.csv", description = "Write the loss per epoch (epoch,loss) to FILE.")
     Path history;
 
@@ -209,6 +213,8 @@ final class LogregCommand {
         if (d < 1) throw SmpcException.usage("the features have no columns");
         String report = reportTo != null ? reportTo : revealTo != null ? revealTo : labelOwner;
         c.vm(report);
+        if (explain) return Explain.print(Logreg.explainTrain(c, xExpr, yExpr, n, d, schedule, name, revealTo, report), json,
+            spec.commandLine().getOut());
         PrintWriter err = spec.commandLine().getErr();
         Logreg.Result result;
         List<Double> losses = new ArrayList<>();

@@ -114,4 +114,32 @@ class LogregIT {
       assertThat(cluster.ok("list")).doesNotContain("_logreg_");
     }
   }
+
+  /** `logreg train --explain`'s cost is the training's own, session by session added up (issue 16's preview), and runs nothing. */
+  @org.junit.jupiter.api.Test
+  void thePreviewOfATrainingCostsWhatTheTrainingDoes() throws Exception {
+    double[][] x = table("train_features.csv");
+    long[] y = java.util.Arrays.stream(table("train_labels.csv")).mapToLong(r -> (long) r[0]).toArray();
+    java.math.BigDecimal[] left = java.util.Arrays.stream(x).flatMapToDouble(r -> java.util.Arrays.stream(r, 0, 15))
+        .mapToObj(java.math.BigDecimal::valueOf).toArray(java.math.BigDecimal[]::new);
+    java.math.BigDecimal[] right = java.util.Arrays.stream(x).flatMapToDouble(r -> java.util.Arrays.stream(r, 15, 30))
+        .mapToObj(java.math.BigDecimal::valueOf).toArray(java.math.BigDecimal[]::new);
+    var schedule = new LogisticRegression.Schedule(2, 32, 0.5);
+    try (TestCluster cluster = TestCluster.start("alice", "bob", "carol"); smpc.sdk.Cluster c = cluster.sdk()) {
+      c.inputRealMatrix("alice", "fa", left, 15);
+      c.inputRealMatrix("bob", "fb", right, 15);
+      c.input("carol", "lab", y);
+      var features = new smpc.core.expr.Expr.Call("hstack", List.of(new smpc.core.expr.Expr.Ref("fa"), new smpc.core.expr.Expr.Ref("fb")));
+      var labels = new smpc.core.expr.Expr.Ref("lab");
+      smpc.sdk.Explanation preview = smpc.sdk.Logreg.explainTrain(c, features, labels, x.length, 30, schedule, "kept", null, "carol");
+      assertThat(c.catalog().contains("kept")).as("the preview stores nothing").isFalse();
+      assertThat(preview.admitted()).isTrue(); // a single operator's client asks each owner's party as that owner
+      smpc.sdk.Logreg.Result run = smpc.sdk.Logreg.train(c, features, labels, x.length, 30, schedule, "kept", null, "carol", null);
+      assertThat((long) preview.cost().rounds()).isEqualTo(run.rounds());
+      assertThat(preview.cost().bytesSent().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(run.bytesSent());
+      assertThat(preview.cost().dealerBytes().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(run.dealerBytes());
+      assertThat(preview.outputs()).anySatisfy(o -> assertThat(o.description()).isEqualTo("stored shared as 'kept'"));
+      assertThat(preview.outputs()).anySatisfy(o -> assertThat(o.owners()).containsExactly("alice", "bob", "carol"));
+    }
+  }
 }

@@ -119,35 +119,77 @@ public final class Consent {
 
   /** What an evaluation would disclose and cost, and which consents it needs; runs nothing. */
   public Explanation explain(String expression, String revealTo, String storeAs, List<String> parties) {
+    return explain(List.of(List.of(Sessions.output(expression, revealTo, storeAs))), parties);
+  }
+
+  /**
+   * What a sequence of sessions would disclose and cost (a training: setup, epochs, final), each compiled
+   * against the catalog plus what the sessions before it store; runs nothing. Outputs and consents that
+   * repeat from session to session are listed once; the costs add up (peak memory: the largest); the digest
+   * is each session's, separated by commas.
+   */
+  public Explanation explain(List<List<Compiler.Output>> sessionOutputs, List<String> parties) {
     Catalog cat = values.catalog(parties);
-    Plan plan = sessions.compile(List.of(Sessions.output(expression, revealTo, storeAs)), parties, cat);
-    byte[] digest = sessions.digest(plan, parties);
-    Map<String, String> who = sessions.requesters(plan, parties);
-    List<Explanation.Output> outputs = new ArrayList<>();
-    List<Explanation.Need> needs = new ArrayList<>();
+    Map<String, smpc.proto.ValueInfo> planned = new java.util.HashMap<>();
+    java.util.function.Function<String, smpc.proto.ValueInfo> resolve = n -> planned.containsKey(n) ? planned.get(n) : cat.info(n);
+    List<String> digests = new ArrayList<>();
+    Map<String, Explanation.Output> outputs = new LinkedHashMap<>();
+    Map<String, Explanation.Need> needs = new LinkedHashMap<>();
     Map<String, smpc.proto.Consents> seen = new LinkedHashMap<>();
-    for (Disclosure.Output o : Disclosure.outputs(plan)) {
-      outputs.add(new Explanation.Output(o.toString(), o.party(), o.name(), o.inputs().stream().map(Disclosure.Input::toString).toList(),
-          List.copyOf(o.owners())));
-      for (String owner : o.owners()) needs.add(need(o, owner, parties, who, digest, seen));
-      String receiver = who.get(o.party());
-      if (o.revealed() && conn.config.tls() != null && receiver != null && !receiver.equals(Tls.CLIENT_PREFIX + o.party())) {
-        // the recipient's party streams a result only to its own client (docs/security.md, Authorisation)
-        needs.add(new Explanation.Need(o.party(), o.toString(), false, "refused: results revealed to " + o.party() + " go to "
-            + Tls.CLIENT_PREFIX + o.party() + " only, and this client asks as " + receiver));
+    Map<String, Long> sent = new LinkedHashMap<>(), dealer = new LinkedHashMap<>(), material = new LinkedHashMap<>();
+    int rounds = 0;
+    long peak = 0;
+    for (List<Compiler.Output> session : sessionOutputs) {
+      Compiler.Compiled compiled = sessions.compiled(session, parties, resolve, cat);
+      Plan plan = compiled.plan();
+      byte[] digest = sessions.digest(plan, parties);
+      digests.add(Digests.hex(digest));
+      Map<String, String> who = sessions.requesters(plan, parties);
+      for (Disclosure.Output o : Disclosure.outputs(plan)) {
+        List<String> inputs = o.inputs().stream().map(Disclosure.Input::toString).toList();
+        outputs.putIfAbsent(o + " " + inputs, new Explanation.Output(o.toString(), o.party(), o.name(), inputs, List.copyOf(o.owners())));
+        for (String owner : o.owners()) {
+          Explanation.Need n = need(o, owner, parties, who, digest, seen);
+          needs.merge(owner + " " + o + " " + n.present(), n, (old, x) -> old);
+        }
+        String receiver = who.get(o.party());
+        if (o.revealed() && conn.config.tls() != null && receiver != null && !receiver.equals(Tls.CLIENT_PREFIX + o.party())) {
+          // the recipient's party streams a result only to its own client (docs/security.md, Authorisation)
+          needs.putIfAbsent("reveal " + o, new Explanation.Need(o.party(), o.toString(), false, "refused: results revealed to " + o.party()
+              + " go to " + Tls.CLIENT_PREFIX + o.party() + " only, and this client asks as " + receiver));
+        }
+      }
+      Estimate.Cost c = Estimate.of(Sessions.withoutOwners(plan), parties, conn.config.fracBitsOrDefault(), name -> {
+        var v = resolve.apply(name);
+        return v == null ? 0 : v.getLength();
+      });
+      rounds += c.rounds();
+      peak = Math.max(peak, c.peakMemoryBytes());
+      for (int i = 0; i < parties.size(); i++) {
+        sent.merge(parties.get(i), c.bytesSent()[i], Long::sum);
+        dealer.merge(parties.get(i), c.dealerBytes()[i], Long::sum);
+      }
+      for (Material m : Material.values()) if (c.material().getOrDefault(m, 0L) > 0) material.merge(m.key(), c.material().get(m), Long::sum);
+      plannedStores(plan, compiled, session, parties, planned);
+    }
+    return new Explanation(String.join(",", digests), List.copyOf(outputs.values()), List.copyOf(needs.values()),
+        new Explanation.Cost(rounds, sent, dealer, material, peak));
+  }
+
+  /** What a session stores, as the parties will record it, so that later sessions of the same preview compile. */
+  private static void plannedStores(Plan plan, Compiler.Compiled compiled, List<Compiler.Output> session, List<String> parties,
+      Map<String, smpc.proto.ValueInfo> planned) {
+    Map<String, SortedSet<String>> owners = new java.util.HashMap<>();
+    for (Disclosure.Output o : Disclosure.outputs(plan)) if (!o.revealed()) owners.put(o.name(), o.owners());
+    for (int k = 0; k < session.size(); k++) { // the compiler gives every output a length and scale, lets included
+      Compiler.Output o = session.get(k);
+      if (o.storeAs() != null) {
+        int scale = compiled.outputScales().get(k);
+        planned.put(o.storeAs(), smpc.proto.ValueInfo.newBuilder().setName(o.storeAs()).setKind(smpc.proto.Kind.SHARED)
+            .setDtype(scale > 0 ? smpc.proto.DType.REAL : smpc.proto.DType.INT).setFracBits(scale).addAllParties(parties)
+            .setLength(compiled.outputLengths().get(k)).addAllProvenance(owners.getOrDefault(o.storeAs(), new TreeSet<>())).build());
       }
     }
-    Estimate.Cost c = Estimate.of(Sessions.withoutOwners(plan), parties, conn.config.fracBitsOrDefault(), name -> {
-      var v = cat.info(name);
-      return v == null ? 0 : v.getLength();
-    });
-    Map<String, Long> sent = new LinkedHashMap<>(), dealer = new LinkedHashMap<>(), material = new LinkedHashMap<>();
-    for (int i = 0; i < parties.size(); i++) {
-      sent.put(parties.get(i), c.bytesSent()[i]);
-      dealer.put(parties.get(i), c.dealerBytes()[i]);
-    }
-    for (Material m : Material.values()) if (c.material().getOrDefault(m, 0L) > 0) material.put(m.key(), c.material().get(m));
-    return new Explanation(Digests.hex(digest), outputs, needs, new Explanation.Cost(c.rounds(), sent, dealer, material, c.peakMemoryBytes()));
   }
 
   /** As the owner's party will decide it (smpc.party.Consents#admit), as far as this client can see. */

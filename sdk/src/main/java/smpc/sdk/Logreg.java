@@ -36,43 +36,27 @@ public final class Logreg {
       String revealTo, String reportTo, Progress progress) {
     List<String> parties = c.parties();
     String id = "_logreg_" + Long.toHexString(System.nanoTime()) + "_";
-    String stats = id + "stats", xs = id + "xs", ys = id + "ys";
+    List<List<Compiler.Output>> plan = sessions(x, y, n, d, s, keepAs, revealTo, reportTo, id);
     List<String> created = new ArrayList<>();
     long t0 = System.nanoTime();
     try {
-      List<Compiler.Output> setup = new ArrayList<>();
-      setup.add(Compiler.Output.let("_x", x));
-      setup.add(Compiler.Output.let("_stats", LogisticRegression.stats("_x", d)));
-      setup.add(Compiler.Output.store(new Expr.Ref("_stats"), stats));
-      setup.add(Compiler.Output.store(LogisticRegression.standardized(new Expr.Ref("_x"), new Expr.Ref("_stats"), d), xs));
-      setup.add(Compiler.Output.store(y, ys));
-      created.addAll(List.of(stats, xs, ys));
+      created.addAll(List.of(id + "stats", id + "xs", id + "ys"));
       long[] totals = new long[3];
-      count(totals, c.evaluate(setup, parties));
-
-      Expr model = LogisticRegression.zeros(d);
+      count(totals, c.evaluate(plan.get(0), parties));
       String previous = null;
       for (int e = 1; e <= s.epochs(); e++) {
         String out = id + "m" + e;
-        List<Compiler.Output> outs = new ArrayList<>(LogisticRegression.epoch(model, xs, ys, n, d, s, "_m"));
-        outs.add(Compiler.Output.store(new Expr.Ref("_m"), out));
-        outs.add(Compiler.Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), xs, ys, n, d), reportTo));
         created.add(out);
-        Evaluation ev = c.evaluate(outs, parties);
+        Evaluation ev = c.evaluate(plan.get(e), parties);
         count(totals, ev);
         if (previous != null) {
           c.delete(previous);
           created.remove(previous);
         }
         previous = out;
-        model = new Expr.Ref(out);
         if (progress != null) progress.epoch(e, FixedPoint.decode(ev.revealed().get(0)[0], ev.scales().get(0)).doubleValue());
       }
-      List<Compiler.Output> fin = new ArrayList<>();
-      fin.add(Compiler.Output.reveal(LogisticRegression.correct(model, xs, ys, n, d), reportTo));
-      if (revealTo != null) fin.add(Compiler.Output.reveal(model, revealTo));
-      if (keepAs != null) fin.add(Compiler.Output.store(new Expr.Call("concat", List.of(model, new Expr.Ref(stats))), keepAs));
-      Evaluation ev = c.evaluate(fin, parties);
+      Evaluation ev = c.evaluate(plan.get(s.epochs() + 1), parties);
       count(totals, ev);
       double[] weights = revealTo != null ? decode(ev, 1) : null;
       return new Result(ev.revealed().get(0)[0], n, weights, (System.nanoTime() - t0) / 1e9, totals[0], totals[1], totals[2]);
@@ -85,6 +69,44 @@ public final class Logreg {
         }
       }
     }
+  }
+
+  /** What {@link #train} would disclose and cost, session by session added up (smpc.sdk.Consent#explain); runs nothing. */
+  public static Explanation explainTrain(Cluster c, Expr x, Expr y, int n, int d, LogisticRegression.Schedule s, String keepAs,
+      String revealTo, String reportTo) {
+    return c.consent().explain(sessions(x, y, n, d, s, keepAs, revealTo, reportTo, "_logreg_preview_"), c.parties());
+  }
+
+  /**
+   * A training's sessions, in order: the setup (column statistics, standardised features and labels kept
+   * under {@code id}), one per epoch (the model kept as {@code id}m{e}, the loss revealed to {@code reportTo}),
+   * and the final one (accuracy to {@code reportTo}, weights to {@code revealTo}, the model kept as {@code keepAs}).
+   */
+  static List<List<Compiler.Output>> sessions(Expr x, Expr y, int n, int d, LogisticRegression.Schedule s, String keepAs,
+      String revealTo, String reportTo, String id) {
+    String stats = id + "stats", xs = id + "xs", ys = id + "ys";
+    List<List<Compiler.Output>> out = new ArrayList<>();
+    List<Compiler.Output> setup = new ArrayList<>();
+    setup.add(Compiler.Output.let("_x", x));
+    setup.add(Compiler.Output.let("_stats", LogisticRegression.stats("_x", d)));
+    setup.add(Compiler.Output.store(new Expr.Ref("_stats"), stats));
+    setup.add(Compiler.Output.store(LogisticRegression.standardized(new Expr.Ref("_x"), new Expr.Ref("_stats"), d), xs));
+    setup.add(Compiler.Output.store(y, ys));
+    out.add(setup);
+    Expr model = LogisticRegression.zeros(d);
+    for (int e = 1; e <= s.epochs(); e++) {
+      List<Compiler.Output> outs = new ArrayList<>(LogisticRegression.epoch(model, xs, ys, n, d, s, "_m"));
+      outs.add(Compiler.Output.store(new Expr.Ref("_m"), id + "m" + e));
+      outs.add(Compiler.Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), xs, ys, n, d), reportTo));
+      out.add(outs);
+      model = new Expr.Ref(id + "m" + e);
+    }
+    List<Compiler.Output> fin = new ArrayList<>();
+    fin.add(Compiler.Output.reveal(LogisticRegression.correct(model, xs, ys, n, d), reportTo));
+    if (revealTo != null) fin.add(Compiler.Output.reveal(model, revealTo));
+    if (keepAs != null) fin.add(Compiler.Output.store(new Expr.Call("concat", List.of(model, new Expr.Ref(stats))), keepAs));
+    out.add(fin);
+    return out;
   }
 
   /** Probabilities of class 1 for the rows of the stored value {@code x} (d features each), revealed to one party. */

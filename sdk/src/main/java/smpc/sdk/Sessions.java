@@ -88,9 +88,14 @@ public final class Sessions {
    * `approve` and `--explain` show); the parties digest it {@link #withoutOwners}.
    */
   Plan compile(List<Compiler.Output> outputs, List<String> parties, Catalog cat) {
+    return compiled(outputs, parties, cat::info, cat).plan();
+  }
+
+  /** As {@link #compile}, resolving names through {@code resolve} (say, the catalog plus earlier sessions' planned stores). */
+  Compiler.Compiled compiled(List<Compiler.Output> outputs, List<String> parties, Function<String, ValueInfo> resolve, Catalog cat) {
     for (String p : parties) conn.address(p);
     try {
-      return (Compiler.compile(outputs, parties, cat::info, conn.config.fracBitsOrDefault(), numerics).plan());
+      return Compiler.compile(outputs, parties, resolve, conn.config.fracBitsOrDefault(), numerics);
     } catch (smpc.core.Failure e) {
       if (e.getMessage().startsWith("unknown value name")) throw SmpcException.usage("%s%s", e.getMessage(), cat.unseenNote());
       throw SmpcException.from(e, null);
