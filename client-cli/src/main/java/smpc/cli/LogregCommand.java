@@ -218,18 +218,25 @@ final class LogregCommand {
         PrintWriter err = spec.commandLine().getErr();
         Logreg.Result result;
         List<Double> losses = new ArrayList<>();
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(epochs)
+        // a bar redraws its line with \r: only on a terminal; redirected, one plain line per epoch
+        boolean terminal = System.console() != null;
+        try (ProgressBar bar = !terminal ? null : new ProgressBarBuilder().setTaskName("training").setInitialMax(epochs)
             .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {
               err.print('\r' + line);
               err.flush();
             }, 100)).continuousUpdate().build()) {
           result = Logreg.train(c, xExpr, yExpr, n, d, schedule, name, revealTo, report, (epoch, loss) -> {
-            bar.step();
-            bar.setExtraMessage(String.format("loss %.4f", loss));
+            if (bar != null) {
+              bar.step();
+              bar.setExtraMessage(String.format("loss %.4f", loss));
+            } else {
+              err.printf("epoch %d/%d loss %.4f%n", epoch, epochs, loss);
+              err.flush();
+            }
             losses.add(loss);
           });
         }
-        err.println();
+        if (terminal) err.println();
         err.flush();
         if (history != null) SplitFeatures.writeHistory(history, losses);
         PrintWriter out = spec.commandLine().getOut();
