@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,18 +30,8 @@ import smpc.proto.ValueInfo;
 class CostPreviewTest {
   static final int F = LocalProtocol.FRAC_BITS;
 
-  /** The bench workloads but W5 (BenchCommand), over x, y (integers) and r, s (reals, s away from 0). */
-  static final Map<String, String> BENCH = new LinkedHashMap<>();
-
-  static {
-    BENCH.put("W1", "(x*y) - 5*(x+y)");
-    BENCH.put("W2", "x * y");
-    BENCH.put("W3", "x < y");
-    BENCH.put("W4a", "r * s");
-    BENCH.put("W4b", "sigmoid(r)");
-    BENCH.put("W4c", "r / s");
-    BENCH.put("W6", "concat(mean(x, y, z), variance(x, y, z))");
-  }
+  /** The bench workloads but W5, as core's EstimateTest checks them in memory. */
+  static final Map<String, String> BENCH = smpc.core.protocol.EstimateTest.BENCH;
 
   private final Map<String, ValueInfo> catalog = new HashMap<>();
   private List<String> parties;

@@ -38,6 +38,11 @@ final class Connection {
     return principal;
   }
 
+  /** The organisation the configured principal acts for (client-P: P), or null when each action picks its own. */
+  String organisation() {
+    return principal != null && principal.startsWith(smpc.net.Tls.CLIENT_PREFIX) ? principal.substring(smpc.net.Tls.CLIENT_PREFIX.length()) : null;
+  }
+
   /** Who acts on a party's own data (its values, its catalog; the dealer: the first party's): its client. */
   String principalFor(String party) {
     return principal != null ? principal : smpc.net.Tls.CLIENT_PREFIX + (party != null ? party : config.partyNames().get(0));

@@ -231,9 +231,8 @@ public final class Consent {
 
   /** The organisations among {@code owners} this client acts for: its principal's, or each (a single operator's client). */
   private List<String> actingFor(SortedSet<String> owners) {
-    String p = conn.principal();
-    if (p == null) return owners.stream().filter(conn.config.partyNames()::contains).toList();
-    String org = p.startsWith(Tls.CLIENT_PREFIX) ? p.substring(Tls.CLIENT_PREFIX.length()) : null;
+    if (conn.principal() == null) return owners.stream().filter(conn.config.partyNames()::contains).toList();
+    String org = conn.organisation();
     return org != null && owners.contains(org) ? List.of(org) : List.of();
   }
 

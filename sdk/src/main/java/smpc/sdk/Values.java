@@ -208,8 +208,7 @@ public final class Values {
    * that only a name its own party lacks is asked of every party (which then refuse what is not its).
    */
   private List<String> holders(String name) {
-    String p = conn.principal();
-    String org = p != null && p.startsWith(smpc.net.Tls.CLIENT_PREFIX) ? p.substring(smpc.net.Tls.CLIENT_PREFIX.length()) : null;
+    String org = conn.organisation();
     if (org == null || !conn.config.partyNames().contains(org)) return conn.config.partyNames();
     try {
       for (ValueInfo v : conn.party(org).listValues(smpc.proto.ListRequest.getDefaultInstance()).getValuesList()) {

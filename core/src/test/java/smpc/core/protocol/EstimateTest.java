@@ -29,7 +29,7 @@ import smpc.proto.ValueInfo;
  * The cost preview against the real plan runner (n parties in memory): every party's rounds, bytes sent
  * and material exactly as its statistics report them, for the bench workloads and the function library.
  */
-class EstimateTest {
+public class EstimateTest {
   static final int F = LocalProtocol.FRAC_BITS;
 
   /** Expressions over x, y, z (integers) and r, s (reals, s away from 0), each n long. */
@@ -38,8 +38,11 @@ class EstimateTest {
       "sum(x*y) + 3", "x*x*x", "-x + 7*y", "stdev(r, s)", "corr(r, s)", "histogram(x, 0, 10, 100)", "isin(x, y)",
       "tile(slice(x, 0, 1), 3) * sum(y)", "min(x, y) - max(z)", "sign(r) * s");
 
-  /** The bench workloads (BenchCommand), W5 apart: it is several sessions, see {@link #logisticRegression}. */
-  static final Map<String, String> BENCH = new java.util.LinkedHashMap<>();
+  /**
+   * The bench workloads (BenchCommand), W5 apart: it is several sessions, see {@link #logisticRegression}; over
+   * x, y (integers) and r, s (reals, s away from 0). party-node's CostPreviewTest runs them over gRPC.
+   */
+  public static final Map<String, String> BENCH = new java.util.LinkedHashMap<>();
 
   static {
     BENCH.put("W1", "(x*y) - 5*(x+y)");
