@@ -191,6 +191,9 @@ class ConsentIT {
     assertStatus(adv.refusalOfConsent("bob", "client-alice"), Status.Code.PERMISSION_DENIED, "may not approve computations for bob (only client-bob may)");
     cluster.ok("--as", "bob", "input", "--party", "bob", "--name", "gone", "4");
     bob("share", "gone", "--with", "alice,carol");
+    TestCluster.Result notAliceS = alice("rm", "gone"); // alice holds a share but is not its owner: nothing is deleted
+    assertThat(notAliceS.err()).contains("'gone' is shared among alice, bob, carol and depends on bob's inputs: only their clients delete it");
+    assertThat(adv.info("carol", "gone")).isNotNull();
     assertThat(bob("rm", "gone")).contains("removed gone from alice, bob, carol");
     assertThat(adv.info("alice", "gone")).isNull();
   }

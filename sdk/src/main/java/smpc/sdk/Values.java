@@ -204,15 +204,24 @@ public final class Values {
 
   /**
    * Where to delete: every party; for a client acting as one organisation, its own party's private value
-   * there, or the holders its own party records for a shared value (an owner deletes every share), so
-   * that only a name its own party lacks is asked of every party (which then refuse what is not its).
+   * there, or the holders its own party records for a shared value it owns (an owner deletes every share;
+   * anyone else is refused before anything is deleted), so that only a name its own party lacks is asked
+   * of every party (which then refuse what is not its).
    */
   private List<String> holders(String name) {
     String org = conn.organisation();
     if (org == null || !conn.config.partyNames().contains(org)) return conn.config.partyNames();
     try {
       for (ValueInfo v : conn.party(org).listValues(smpc.proto.ListRequest.getDefaultInstance()).getValuesList()) {
-        if (v.getName().equals(name)) return v.getKind() == smpc.proto.Kind.SHARED ? v.getPartiesList() : List.of(org);
+        if (!v.getName().equals(name)) continue;
+        if (v.getKind() != smpc.proto.Kind.SHARED) return List.of(org);
+        // deleting only this organisation's share would leave the others' useless: owners delete every share
+        boolean owner = v.getOwner().equals(org) || smpc.core.protocol.Disclosure.recorded(v).contains(org);
+        if (!owner) {
+          throw SmpcException.usage("'%s' is shared among %s and depends on %s's inputs: only their clients delete it (every share at once)",
+              name, String.join(", ", v.getPartiesList()), String.join(", ", smpc.core.protocol.Disclosure.recorded(v)));
+        }
+        return v.getPartiesList();
       }
     } catch (io.grpc.StatusRuntimeException e) {
       throw SmpcException.from(e, conn.where(org));
