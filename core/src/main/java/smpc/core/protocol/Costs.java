@@ -33,15 +33,9 @@ public final class Costs {
     return Normalization.ands(bits);
   }
 
-  /** The rounds a plan takes (what every party's statistics will report). */
+  /** The rounds a plan takes on parties running it in {@link Blocks#DEFAULT} blocks (what their statistics will report). */
   public static int rounds(Plan plan) {
-    int rounds = 0;
-    Op prev = null;
-    for (Instr in : plan.getInstrsList()) {
-      rounds += rounds(in, prev);
-      prev = in.getOp();
-    }
-    return rounds + (PlanRunner.storesAnywhere(plan) ? 1 : 0);
+    return Blocks.rounds(plan, Blocks.DEFAULT);
   }
 
   /** Consecutive input sharings travel together; comparisons and NORM take several; other communicating steps 1. */

@@ -28,8 +28,18 @@ public final class Footprint {
    * the length of a stored value the plan LOADs (0 when it does not exist: the session fails before it runs).
    */
   public static long bytes(Plan plan, int parties, ToLongFunction<String> storedLength) {
+    return bytes(plan, parties, storedLength, Blocks.DEFAULT);
+  }
+
+  /**
+   * As {@link #bytes(Plan, int, ToLongFunction)} on parties running streamed plans in blocks of {@code block}:
+   * registers and working arrays then hold one block, and only the stored values read (kept for every block)
+   * and the outputs (written a block at a time) are whole vectors.
+   */
+  public static long bytes(Plan plan, int parties, ToLongFunction<String> storedLength, int block) {
+    long streamed = Blocks.length(plan, block);
     // PlanRunner holds a share to the declared length; one undeclared may be the longest vector
-    Lengths regs = new Lengths(storedLength, name -> UNKNOWN_LENGTH);
+    Lengths regs = new Lengths(storedLength, name -> UNKNOWN_LENGTH, streamed == 0 ? Long.MAX_VALUE : block);
     long held = 0, peak = 0;
     int peers = Math.max(parties - 1, 1);
     for (Instr in : plan.getInstrsList()) {
@@ -46,8 +56,10 @@ public final class Footprint {
         case REVEAL -> n * (1 + peers); // the packed share sent, or the sum and every peer's share
         default -> 0;
       };
-      if (in.getOp() == Op.REVEAL) held += 2 * n; // the revealed output, and the stored result if it keeps one
-      if (in.getOp() == Op.STORE) held += regs.source(in, 0);
+      long whole = streamed == 0 ? regs.source(in, 0) : streamed;
+      if (in.getOp() == Op.REVEAL) held += 2 * whole; // the revealed output, and the stored result if it keeps one
+      if (in.getOp() == Op.STORE) held += whole;
+      if (streamed != 0 && (in.getOp() == Op.LOAD || in.getOp() == Op.SHARE)) held += streamed; // read once, kept
       long fresh = 0;
       for (long k : out) fresh += k;
       peak = Math.max(peak, regs.live() + held + work + fresh);

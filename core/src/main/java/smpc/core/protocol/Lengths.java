@@ -15,6 +15,7 @@ final class Lengths {
   private final Map<Integer, Long> regs = new HashMap<>(); // register -> elements
   private final ToLongFunction<String> loaded;
   private final ToLongFunction<String> shared;
+  private final long cap;
   private long live;
 
   /**
@@ -22,8 +23,14 @@ final class Lengths {
    * @param shared the length of a private value a SHARE without a declared length splits
    */
   Lengths(ToLongFunction<String> loaded, ToLongFunction<String> shared) {
+    this(loaded, shared, Long.MAX_VALUE);
+  }
+
+  /** Lengths as one block of a streamed plan has them: at most {@code cap} (the block size) elements. */
+  Lengths(ToLongFunction<String> loaded, ToLongFunction<String> shared, long cap) {
     this.loaded = loaded;
     this.shared = shared;
+    this.cap = cap;
   }
 
   /** The lengths of {@code in}'s destinations (a NORM's: bits + 1 per element), from its sources'. */
@@ -58,6 +65,7 @@ final class Lengths {
       }
       default -> { }
     }
+    for (int k = 0; k < out.length; k++) out[k] = Math.min(out[k], cap);
     return out;
   }
 

@@ -1,14 +1,11 @@
 package smpc.core.protocol;
 
 import static smpc.core.Errors.invalid;
-import static smpc.core.Errors.notFound;
-import static smpc.core.Errors.precondition;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +13,7 @@ import java.util.function.Function;
 import smpc.core.ring.Packing;
 import smpc.core.ring.Prg;
 import smpc.core.ring.Ring;
-import smpc.proto.DType;
 import smpc.proto.Instr;
-import smpc.proto.Kind;
 import smpc.proto.Plan;
 import smpc.proto.Revealed;
 import smpc.proto.SessionStats;
@@ -27,7 +22,8 @@ import smpc.proto.ValueInfo;
 /**
  * Runs one party's side of a plan. Every party runs the same plan in the same order, so their
  * dealer streams and message tags stay in lockstep without any coordination. Registers hold this
- * party's shares; they live only as long as the runner (the session).
+ * party's shares; they live only as long as the runner (the session). An elementwise plan over vectors
+ * longer than a block runs once per block of elements ({@link Blocks}): registers then hold one block.
  */
 public final class PlanRunner implements SessionView {
   /** What a successful run leaves: values to store (committed by the caller), revealed outputs, stats. */
@@ -55,14 +51,21 @@ public final class PlanRunner implements SessionView {
   private final Plan plan;
   private final Transport net;
   private final DealerLink dealer;
-  private final Function<String, StoredValue> store;
 
-  private final Map<Integer, long[]> regs = new HashMap<>();
-  private final Map<Integer, Runnable> pending = new HashMap<>(); // lazily received input shares
+  private final Registers regs = new Registers();
   private final List<CompletableFuture<Void>> sends = new ArrayList<>();
-  private final List<Store> stores = new ArrayList<>();
-  private final List<Revealed> revealed = new ArrayList<>();
+  private final Outputs outputs;
   private final int fracBits;
+  /** The streamed plan's vector length N, or 0 when it runs whole; then the block being run: [from, from + len). */
+  private final long streamed;
+  private final int blockSize;
+  private int block;
+  private long from;
+  private int len;
+  private final Inputs inputs;
+  /** Each SHARE's seeds by step, sent or received once for all blocks. */
+  private final Map<Integer, byte[][]> seedsSent = new HashMap<>();
+  private final Map<Integer, Inputs.Share> seedsReceived = new HashMap<>();
   /** Items of each kind of dealer material taken so far: the next one's position in its streams. */
   private final EnumMap<Material, Long> taken = new EnumMap<>(Material.class);
   private final TruncSchedule truncSchedule;
@@ -70,33 +73,46 @@ public final class PlanRunner implements SessionView {
   private int rounds;
   private long bytesSent;
   private long bytesReceived;
-  private int revealCount;
 
   /** @param fracBits the session's fixed-point fractional bits (what a TRUNC drops) */
   public PlanRunner(int me, List<String> parties, Plan plan, Transport net, DealerLink dealer,
       Function<String, StoredValue> store, int fracBits) {
+    this(me, parties, plan, net, dealer, store, fracBits, Blocks.DEFAULT);
+  }
+
+  /** @param blockSize elements per block of a streamed plan, a multiple of 64 (every party must use the same) */
+  public PlanRunner(int me, List<String> parties, Plan plan, Transport net, DealerLink dealer,
+      Function<String, StoredValue> store, int fracBits, int blockSize) {
+    this.blockSize = Blocks.check(blockSize);
+    this.streamed = Blocks.length(plan, blockSize);
+    this.outputs = new Outputs(parties, me, fracBits);
+    this.inputs = new Inputs(me, parties, store, streamed != 0);
     this.fracBits = fracBits;
     this.me = me;
     this.parties = parties;
     this.plan = plan;
     this.net = net;
     this.dealer = dealer;
-    this.store = store;
     this.truncSchedule = TruncSchedule.of(plan.getTruncRunsList(), fracBits);
     this.matrices = MatrixSchedule.of(plan.getMatShapesList());
   }
 
   public Outcome run() {
     long t0 = System.nanoTime();
-    smpc.proto.Op prev = null;
-    for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
-      Instr in = plan.getInstrs(pc);
-      Op op = Op.of(in);
-      rounds += Costs.rounds(in, prev);
-      execute(pc, in, op);
-      prev = in.getOp();
+    long blocks = Blocks.count(plan, blockSize);
+    for (block = 0; block < blocks; block++) {
+      from = (long) block * blockSize;
+      len = (int) Math.min(blockSize, streamed - from); // unused when the plan runs whole
+      smpc.proto.Op prev = null;
+      for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
+        Instr in = plan.getInstrs(pc);
+        Op op = Op.of(in);
+        if (block == 0 || op != Op.SHARE) rounds += Costs.rounds(in, prev); // a seed travels once (Blocks.rounds)
+        execute(pc, in, op);
+        prev = in.getOp();
+      }
+      regs.drainAndClear();
     }
-    for (Integer r : new ArrayList<>(pending.keySet())) reg(r); // every share sent to us is consumed
     if (storesAnywhere()) barrier();
     for (CompletableFuture<Void> s : sends) {
       try {
@@ -109,7 +125,7 @@ public final class PlanRunner implements SessionView {
         .setRounds(rounds).setBytesSent(bytesSent).setBytesReceived(bytesReceived)
         .setDealerBytes(dealer.bytesReceived()).addAllMaterial(Material.counts(taken))
         .setElapsedUs((System.nanoTime() - t0) / 1000).build();
-    return new Outcome(stores, revealed, stats);
+    return new Outcome(outputs.stores(), outputs.revealed(), stats);
   }
 
   private boolean storesAnywhere() {
@@ -148,7 +164,7 @@ public final class PlanRunner implements SessionView {
 
   private void execute(int pc, Instr in, Op op) {
     switch (op) {
-      case LOAD -> set(in, 0, load(in.getName()));
+      case LOAD -> set(in, 0, slice(in, inputs.shared(in.getName())));
       case SHARE -> share(pc, in);
       case CONST -> {
         long[] c = constant(in);
@@ -158,7 +174,7 @@ public final class PlanRunner implements SessionView {
       case SUB -> set(in, 0, Ring.sub(src(in, 0), src(in, 1)));
       case NEG -> set(in, 0, Ring.neg(src(in, 0)));
       case MUL_PUBLIC -> set(in, 0, Ring.mul(src(in, 0), constant(in)));
-      case SUM -> set(in, 0, new long[] {Ring.sum(src(in, 0))});
+      case SUM -> set(in, 0, new long[] {Ring.sum(src(in, 0))}); // never streamed: Blocks
       case MUL -> multiply(pc, in);
       case TRUNC -> truncate(pc, in);
       case COMPARE -> compare(pc, in);
@@ -177,47 +193,14 @@ public final class PlanRunner implements SessionView {
           off += len;
         }
       }
-      case LOOKUP -> {
-        long[] x = src(in, 0), table = constant(in);
-        int m = table.length;
-        if (x.length % m != 0) throw invalid("LOOKUP of a vector of %d with a table of %d", x.length, m);
-        long[] z = new long[x.length / m];
-        for (int t = 0; t < z.length; t++) {
-          long acc = 0;
-          for (int i = 0; i < m; i++) acc += x[t * m + i] * table[i];
-          z[t] = acc;
-        }
-        set(in, 0, z);
-      }
-      case SLICE -> {
-        long[] x = src(in, 0);
-        if (in.getOffset() < 0 || in.getLength() < 1 || in.getOffset() + in.getLength() > x.length) {
-          throw invalid("SLICE [%d, +%d) outside a vector of %d", in.getOffset(), in.getLength(), x.length);
-        }
-        set(in, 0, java.util.Arrays.copyOfRange(x, (int) in.getOffset(), (int) (in.getOffset() + in.getLength())));
-      }
+      case LOOKUP -> set(in, 0, Rearranging.lookup(src(in, 0), constant(in)));
+      case SLICE -> set(in, 0, Rearranging.slice(src(in, 0), in.getOffset(), in.getLength()));
       case CONCAT -> {
-        long total = 0;
-        for (int k = 0; k < in.getSrcCount(); k++) total += src(in, k).length;
-        if (total < 1 || total > Limits.MAX_LENGTH) throw invalid("CONCAT of %d elements", total);
-        long[] z = new long[(int) total];
-        int off = 0;
-        for (int k = 0; k < in.getSrcCount(); k++) {
-          long[] x = src(in, k);
-          System.arraycopy(x, 0, z, off, x.length);
-          off += x.length;
-        }
-        set(in, 0, z);
+        long[][] xs = new long[in.getSrcCount()][];
+        for (int k = 0; k < xs.length; k++) xs[k] = src(in, k);
+        set(in, 0, Rearranging.concat(xs));
       }
-      case GATHER -> {
-        long[] x = src(in, 0), idx = constant(in);
-        long[] z = new long[idx.length];
-        for (int k = 0; k < z.length; k++) {
-          if (idx[k] < 0 || idx[k] >= x.length) throw invalid("GATHER index %d outside a vector of %d", idx[k], x.length);
-          z[k] = x[(int) idx[k]];
-        }
-        set(in, 0, z);
-      }
+      case GATHER -> set(in, 0, Rearranging.gather(src(in, 0), constant(in)));
       case MATMUL -> {
         long[][] operands = new long[in.getSrcCount()][];
         for (int k = 0; k < operands.length; k++) operands[k] = src(in, k);
@@ -226,55 +209,39 @@ public final class PlanRunner implements SessionView {
         for (int k = 0; k < z.length; k++) set(in, k, z[k]);
       }
       case REVEAL -> reveal(pc, in);
-      case STORE -> stage(in);
-      case FREE -> in.getSrcList().forEach(r -> { regs.remove(r); pending.remove(r); });
+      case STORE -> stage(pc, in);
+      case FREE -> regs.free(in);
     }
   }
 
-  private long[] load(String name) {
-    StoredValue v = store.apply(name);
-    if (v == null) throw notFound("value '%s' not found on %s", name, parties.get(me));
-    if (v.info().getKind() != Kind.SHARED) {
-      throw precondition("value '%s' on %s is private, not shared: share it first", name, parties.get(me));
-    }
-    if (!new HashSet<>(v.info().getPartiesList()).equals(new HashSet<>(parties))) {
-      throw precondition("value '%s' is shared among %s but this session runs on %s; values shared among"
-          + " different parties cannot be combined", name, v.info().getPartiesList(), parties);
-    }
-    return v.data();
-  }
-
-  /** The owner splits its private value: each other party gets a 16-byte PRG seed, the owner keeps x − Σ PRG(seed_j). */
+  /**
+   * The owner splits its private value: each other party gets a 16-byte PRG seed, the owner keeps x − Σ PRG(seed_j).
+   * A streamed plan sends the seeds with its first block; every block expands its own stretch of them.
+   */
   private void share(int pc, Instr in) {
     int owner = index(in.getParty());
     String tag = "s/" + pc;
-    int dst = dst(in, 0);
+    int dst = Registers.dst(in, 0);
     if (owner == me) {
-      StoredValue v = store.apply(in.getName());
-      if (v == null || v.info().getKind() != Kind.PRIVATE) {
-        throw notFound("private value '%s' not found on %s", in.getName(), parties.get(me));
-      }
-      long[] mine = v.data().clone();
-      for (int j = 0; j < parties.size(); j++) {
-        if (j == me) continue;
-        byte[] seed = Prg.freshSeed();
-        Ring.subInPlace(mine, Streams.inputShare(seed, mine.length));
-        byte[] msg = ByteBuffer.allocate(Prg.SEED_BYTES + 8).put(seed).putLong(mine.length).array();
-        sendTo(j, tag, msg);
-      }
+      long[] x = inputs.own(in.getName());
+      byte[][] sent = seedsSent.computeIfAbsent(pc, k -> {
+        byte[][] fresh = new byte[parties.size()][];
+        for (int j = 0; j < parties.size(); j++) {
+          if (j == me) continue;
+          fresh[j] = Prg.freshSeed();
+          sendTo(j, tag, Inputs.shareMessage(fresh[j], x.length));
+        }
+        return fresh;
+      });
+      long[] mine = streamed == 0 ? x.clone() : slice(in, x);
+      for (int j = 0; j < parties.size(); j++) if (j != me) Ring.subInPlace(mine, Streams.inputShare(sent[j], from, mine.length));
       regs.put(dst, mine);
     } else {
-      pending.put(dst, () -> {
-        ByteBuffer msg = ByteBuffer.wrap(receiveFrom(owner, tag));
-        if (msg.remaining() != Prg.SEED_BYTES + 8) throw invalid("malformed share message from %s", parties.get(owner));
-        byte[] seed = new byte[Prg.SEED_BYTES];
-        msg.get(seed);
-        long len = msg.getLong();
-        if (len < 0 || len > Limits.MAX_LENGTH) throw invalid("shared vector length %d out of range", len);
-        if (in.getLength() > 0 && len != in.getLength()) { // the memory estimate counted the declared length
-          throw invalid("%s shared '%s' with %d elements, not the %d the plan declares", parties.get(owner), in.getName(), len, in.getLength());
-        }
-        regs.put(dst, Streams.inputShare(seed, (int) len));
+      long start = from;
+      regs.defer(dst, () -> {
+        Inputs.Share got = seedsReceived.computeIfAbsent(pc,
+            k -> Inputs.parseShareMessage(receiveFrom(owner, tag), parties.get(owner), in));
+        regs.put(dst, Streams.inputShare(got.seed(), start, streamed == 0 ? (int) got.length() : len));
       });
     }
   }
@@ -289,7 +256,7 @@ public final class PlanRunner implements SessionView {
       xs[k] = Ring.expand(src(in, 2 * k), len);
       ys[k] = Ring.expand(src(in, 2 * k + 1), len);
     }
-    scatter(in, Beaver.multiply(this, "m/" + pc, flatten(xs), flatten(ys)), xs);
+    scatter(in, Beaver.multiply(this, tag("m/", pc), flatten(xs), flatten(ys)), xs);
   }
 
   private void truncate(int pc, Instr in) {
@@ -300,7 +267,7 @@ public final class PlanRunner implements SessionView {
     if (x.length > 0 && (truncSchedule.bitsAt(next) != bits || truncSchedule.bitsAt(next + x.length - 1) != bits)) {
       throw invalid("TRUNC drops %d bits but the plan's truncation schedule says otherwise", bits);
     }
-    scatter(in, Truncation.truncate(this, "t/" + pc, x, bits), xs);
+    scatter(in, Truncation.truncate(this, tag("t/", pc), x, bits), xs);
   }
 
   private void compare(int pc, Instr in) {
@@ -315,7 +282,7 @@ public final class PlanRunner implements SessionView {
       java.util.Arrays.fill(ltz, off, off + xs[k].length, mode == 0);
       off += xs[k].length;
     }
-    scatter(in, Comparison.compare(this, "" + pc, x, ltz), xs);
+    scatter(in, Comparison.compare(this, tag("", pc), x, ltz), xs);
   }
 
   /** The sources of a one-destination-per-source instruction. */
@@ -406,8 +373,8 @@ public final class PlanRunner implements SessionView {
   private void reveal(int pc, Instr in) {
     int target = index(in.getParty());
     long[] x = src(in, 0);
-    String tag = "r/" + pc;
-    int output = revealCount++;
+    String tag = tag("r/", pc);
+    outputs.output(pc);
     if (target != me) {
       sendTo(target, tag, Packing.toBytes(x));
       return;
@@ -416,26 +383,24 @@ public final class PlanRunner implements SessionView {
     for (int j = 0; j < parties.size(); j++) {
       if (j != me) receiveInto(j, tag, sum, false, "reveal share");
     }
-    Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setScale(in.getScale())
-        .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(Packing.toBytes(sum))); // a fresh array, never changed
-    if (!in.getName().isEmpty()) {
-      ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.PRIVATE).setDtype(dtypeOf(in))
-          .setLength(sum.length).setOwner(parties.get(me)).setFracBits(in.getScale()).build();
-      stores.add(new Store(new StoredValue(info, sum), false));
-    }
-    revealed.add(r.build());
+    outputs.revealed(pc, in, streamed == 0 ? sum.length : streamed, from, sum);
   }
 
-  private void stage(Instr in) {
+  private void stage(int pc, Instr in) {
     long[] x = src(in, 0);
-    ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.SHARED).setDtype(dtypeOf(in))
-        .setLength(x.length).setOwner(in.getOwner()).addAllParties(parties)
-        .setFracBits(dtypeOf(in) == DType.REAL ? fracBits : 0).build();
-    stores.add(new Store(new StoredValue(info, x), in.getReplace()));
+    outputs.stored(pc, in, streamed == 0 ? x.length : streamed, from, x);
   }
 
-  private static DType dtypeOf(Instr in) {
-    return in.getDtype() == DType.DTYPE_UNSPECIFIED ? DType.INT : in.getDtype();
+  /** A message tag: the step's, and in a streamed plan's later blocks the block's number too. */
+  private String tag(String kind, int pc) {
+    return block == 0 ? kind + pc : kind + pc + "." + block;
+  }
+
+  /** This block's elements of a whole vector that the plan reads (all of it when the plan runs whole). */
+  private long[] slice(Instr in, long[] whole) {
+    if (streamed == 0) return whole;
+    if (whole.length != streamed) throw invalid("'%s' has %d elements, not the %d the plan declares", in.getName(), whole.length, streamed);
+    return java.util.Arrays.copyOfRange(whole, (int) from, (int) from + len);
   }
 
   private void sendTo(int j, String tag, byte[] payload) {
@@ -455,35 +420,20 @@ public final class PlanRunner implements SessionView {
     return i;
   }
 
+  /** The instruction's public vector; in a streamed plan, a vector constant's elements of this block. */
   private long[] constant(Instr in) {
-    ByteBuffer b = in.getConstant().asReadOnlyByteBuffer();
+    com.google.protobuf.ByteString c = in.getConstant();
+    if (streamed != 0 && c.size() == 8 * streamed) c = c.substring((int) (8 * from), (int) (8 * (from + len)));
+    ByteBuffer b = c.asReadOnlyByteBuffer();
     if (b.remaining() == 0 || b.remaining() % 8 != 0) throw invalid("constant must be a non-empty packed int64 vector");
     return Packing.fromBytes(b);
   }
 
-  private int dst(Instr in, int k) {
-    if (in.getDstCount() <= k) throw invalid("%s lacks its destination register", in.getOp());
-    int r = in.getDst(k);
-    if (r < 0 || r >= Limits.MAX_REGISTERS) throw invalid("register %d out of range", r);
-    return r;
-  }
-
   private void set(Instr in, int k, long[] v) {
-    int r = dst(in, k);
-    pending.remove(r);
-    regs.put(r, v);
+    regs.set(in, k, v);
   }
 
   private long[] src(Instr in, int k) {
-    if (in.getSrcCount() <= k) throw invalid("%s lacks source operand %d", in.getOp(), k);
-    return reg(in.getSrc(k));
-  }
-
-  private long[] reg(int r) {
-    Runnable p = pending.remove(r);
-    if (p != null) p.run();
-    long[] v = regs.get(r);
-    if (v == null) throw invalid("plan reads register %d before setting it", r);
-    return v;
+    return regs.src(in, k);
   }
 }

@@ -284,6 +284,11 @@ public final class Streams {
 
   /** A holder's share of an input, expanded from the seed the owner sent it. */
   public static long[] inputShare(byte[] seed, int length) {
-    return new Prg(seed).longs(SHARE, 0, length);
+    return inputShare(seed, 0, length);
+  }
+
+  /** Elements [start, start + length) of a holder's share of an input: one block of a streamed plan. */
+  public static long[] inputShare(byte[] seed, long start, int length) {
+    return new Prg(seed).longs(SHARE, start, length);
   }
 }

@@ -26,6 +26,12 @@ public final class LocalProtocol {
 
   public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
       List<Message> log) {
+    return run(plan, parties, stores, log, Blocks.DEFAULT);
+  }
+
+  /** As above, each party streaming in blocks of {@code block} elements. */
+  public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
+      List<Message> log, int block) {
     int n = parties.size();
     byte[][] seeds = new byte[n][];
     for (int i = 0; i < n; i++) seeds[i] = Prg.freshSeed();
@@ -75,7 +81,7 @@ public final class LocalProtocol {
             return 0;
           }
         };
-        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i), FRAC_BITS);
+        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i), FRAC_BITS, block);
         results.add(CompletableFuture.supplyAsync(runner::run, pool));
       }
       return results.stream().map(CompletableFuture::join).toList();

@@ -1,0 +1,100 @@
+package smpc.core.protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import smpc.core.ring.Packing;
+import smpc.proto.DType;
+import smpc.proto.Instr;
+import smpc.proto.Kind;
+import smpc.proto.Revealed;
+import smpc.proto.ValueInfo;
+
+/**
+ * What a session keeps on one party, written a block at a time: each REVEAL to this party (packed as the
+ * reply carries it, and as a value when the plan names it) and each STORE (this party's share). Outputs
+ * keep plan order whatever the blocks; they are whole vectors, the one thing a streamed plan holds in full.
+ */
+final class Outputs {
+  private final List<String> parties;
+  private final int me;
+  private final int fracBits;
+  /** The REVEAL and STORE instructions this party keeps something of, by program counter, in plan order. */
+  private final Map<Integer, Slot> slots = new LinkedHashMap<>();
+  private final Map<Integer, Integer> outputs = new LinkedHashMap<>(); // REVEAL's pc -> its output number
+
+  private static final class Slot {
+    final Instr in;
+    final int output;
+    final byte[] packed; // a reveal's reply
+    final long[] kept; // the value stored, or null
+
+    Slot(Instr in, int output, byte[] packed, long[] kept) {
+      this.in = in;
+      this.output = output;
+      this.packed = packed;
+      this.kept = kept;
+    }
+  }
+
+  Outputs(List<String> parties, int me, int fracBits) {
+    this.parties = parties;
+    this.me = me;
+    this.fracBits = fracBits;
+  }
+
+  /** The number of the output a REVEAL makes (every party numbers every REVEAL, in plan order). */
+  int output(int pc) {
+    return outputs.computeIfAbsent(pc, k -> outputs.size());
+  }
+
+  /** Elements [from, from + x.length) of the revealed vector of {@code total} elements. */
+  void revealed(int pc, Instr in, long total, long from, long[] x) {
+    boolean whole = from == 0 && x.length == total; // one block: x is a fresh array, never changed after
+    Slot s = slots.computeIfAbsent(pc, k -> new Slot(in, output(pc), Packing.allocate(Math.toIntExact(total)),
+        in.getName().isEmpty() ? null : whole ? x : new long[(int) total]));
+    Packing.put(s.packed, (int) from, x, x.length);
+    if (s.kept != null && s.kept != x) System.arraycopy(x, 0, s.kept, (int) from, x.length);
+  }
+
+  /** Elements [from, from + x.length) of this party's share of a value to store, of {@code total} elements. */
+  void stored(int pc, Instr in, long total, long from, long[] x) {
+    if (from == 0 && x.length == total) { // one block: the register itself, never changed after
+      slots.put(pc, new Slot(in, -1, null, x));
+      return;
+    }
+    Slot s = slots.computeIfAbsent(pc, k -> new Slot(in, -1, null, new long[(int) total]));
+    System.arraycopy(x, 0, s.kept, (int) from, x.length);
+  }
+
+  List<Revealed> revealed() {
+    List<Revealed> out = new ArrayList<>();
+    for (Slot s : slots.values()) {
+      if (s.packed == null) continue;
+      out.add(Revealed.newBuilder().setOutput(s.output).setDtype(dtypeOf(s.in)).setScale(s.in.getScale())
+          .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(s.packed)).build()); // never changed after
+    }
+    return out;
+  }
+
+  List<PlanRunner.Store> stores() {
+    List<PlanRunner.Store> out = new ArrayList<>();
+    for (Slot s : slots.values()) {
+      if (s.kept == null) continue;
+      Instr in = s.in;
+      ValueInfo.Builder info = ValueInfo.newBuilder().setName(in.getName()).setDtype(dtypeOf(in)).setLength(s.kept.length);
+      if (s.packed != null) { // a named reveal: this party's plain value
+        info.setKind(Kind.PRIVATE).setOwner(parties.get(me)).setFracBits(in.getScale());
+      } else {
+        info.setKind(Kind.SHARED).setOwner(in.getOwner()).addAllParties(parties).setFracBits(dtypeOf(in) == DType.REAL ? fracBits : 0);
+      }
+      out.add(new PlanRunner.Store(new StoredValue(info.build(), s.kept), s.packed == null && in.getReplace()));
+    }
+    return out;
+  }
+
+  static DType dtypeOf(Instr in) {
+    return in.getDtype() == DType.DTYPE_UNSPECIFIED ? DType.INT : in.getDtype();
+  }
+}

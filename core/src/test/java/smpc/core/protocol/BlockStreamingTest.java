@@ -1,0 +1,181 @@
+package smpc.core.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Parser;
+import smpc.core.ring.Packing;
+import smpc.core.testing.Seeded;
+import smpc.core.testing.Seeds;
+import smpc.proto.DType;
+import smpc.proto.Kind;
+import smpc.proto.Op;
+import smpc.proto.Plan;
+import smpc.proto.SessionStats;
+import smpc.proto.ValueInfo;
+
+/**
+ * Plans run in blocks of 64 elements (the parties use 2^20) at lengths around the block boundaries: every
+ * elementwise step (sharing, loading, constants, additions, negation, public and Beaver products,
+ * truncation, comparisons, reveals, stores) must give exactly what one whole run gives, and the steps
+ * that cross elements (SUM, SLICE, CONCAT, GATHER, LOOKUP, NORM, MATMUL) run whole. Every party's
+ * statistics must be what the estimator says for blocks: rounds per block, the same bytes and material.
+ */
+class BlockStreamingTest {
+  private static final int BLOCK = 64;
+  private static final int F = LocalProtocol.FRAC_BITS;
+  private static final int[] SIZES = {1, BLOCK - 1, BLOCK, BLOCK + 1, 5 * BLOCK + 17};
+
+  /** The parties' stores, which keep what a session stores for the next. */
+  private static final class Parties {
+    final List<String> names;
+    final List<Map<String, StoredValue>> stores = new ArrayList<>();
+    final Map<String, ValueInfo> catalog = new HashMap<>();
+
+    Parties(int n) {
+      names = ProtocolTest.parties(n);
+      for (int i = 0; i < n; i++) stores.add(new ConcurrentHashMap<>());
+    }
+
+    void input(String name, int owner, long[] v, boolean real) {
+      ValueInfo info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
+          .setFracBits(real ? F : 0).setOwner(names.get(owner)).addProvenance(names.get(owner)).setLength(v.length).build();
+      catalog.put(name, info);
+      stores.get(owner).put(name, new StoredValue(info, v));
+    }
+
+    /** Runs the outputs as one session in blocks; checks statistics against the estimate; party n-1's outputs. */
+    List<long[]> run(List<Compiler.Output> outputs) {
+      Plan plan = Compiler.compile(outputs, names, catalog::get, F).plan();
+      List<Function<String, StoredValue>> reads = stores.stream().map(s -> (Function<String, StoredValue>) s::get).toList();
+      List<PlanRunner.Outcome> out = LocalProtocol.run(plan, names, reads, null, BLOCK);
+      Estimate.Cost cost = Estimate.of(plan, names, F, name -> catalog.get(name).getLength());
+      for (int i = 0; i < names.size(); i++) {
+        SessionStats s = out.get(i).stats();
+        assertThat(s.getRounds()).as("party %d's rounds", i).isEqualTo(Blocks.rounds(plan, BLOCK));
+        assertThat(s.getBytesSent()).as("party %d's bytes", i).isEqualTo(cost.bytesSent()[i]);
+        for (Material m : Material.values()) assertThat(m.in(s)).as("party %d's %s", i, m).isEqualTo(m.in(plan));
+        for (PlanRunner.Store st : out.get(i).stores()) stores.get(i).put(st.value().info().getName(), st.value());
+      }
+      List<long[]> got = new ArrayList<>();
+      out.get(names.size() - 1).revealed().forEach(r -> got.add(Packing.fromByteString(r.getData())));
+      return got;
+    }
+
+    Compiler.Output reveal(String expr) {
+      return Compiler.Output.reveal(Parser.parse(expr), names.get(names.size() - 1));
+    }
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void elementwisePlansAreExactAroundBlockBoundaries(int n, long seed) {
+    System.out.printf("seed=%d parties=%d%n", seed, n);
+    Random rnd = new Random(seed);
+    for (int len : SIZES) {
+      Parties p = new Parties(n);
+      long[] a = longs(rnd, len), b = longs(rnd, len), ra = reals(rnd, len), rb = reals(rnd, len);
+      long[][] pairs = ComparisonProtocolTest.pairs(rnd, len);
+      long[] x = new long[len], y = new long[len];
+      for (int i = 0; i < len; i++) {
+        x[i] = pairs[i][0];
+        y[i] = pairs[i][1];
+      }
+      p.input("a", 0, a, false);
+      p.input("b", 1 % n, b, false);
+      p.input("x", 2 % n, x, false);
+      p.input("y", (n - 1), y, false);
+      p.input("ra", 1 % n, ra, true);
+      p.input("rb", 0, rb, true);
+      List<String> exprs = List.of("a + b - 3", "-a + 7", "5 * a - b * 3", "a * b", "a * b * a",
+          "(x < y) + 2 * (x == y) + 4 * (x >= y)");
+      List<Compiler.Output> outputs = new ArrayList<>(exprs.stream().map(p::reveal).toList());
+      outputs.add(Compiler.Output.store(Parser.parse("a * b - x"), "kept"));
+      outputs.add(Compiler.Output.store(Parser.parse("ra * rb"), "rkept")); // stored at f bits: one truncation
+      Plan plan = Compiler.compile(outputs, p.names, p.catalog::get, F).plan();
+      assertThat(Blocks.length(plan, BLOCK)).as("streams at %d", len).isEqualTo(len > BLOCK ? len : 0);
+      assertThat(plan.getInstrsList()).extracting(i -> i.getOp()).contains(Op.MUL, Op.TRUNC, Op.COMPARE, Op.STORE, Op.CONST);
+      List<long[]> got = p.run(outputs);
+      for (int i = 0; i < len; i++) {
+        String at = "element " + i + " of " + len;
+        assertThat(got.get(0)[i]).as(at).isEqualTo(a[i] + b[i] - 3);
+        assertThat(got.get(1)[i]).as(at).isEqualTo(-a[i] + 7);
+        assertThat(got.get(2)[i]).as(at).isEqualTo(5 * a[i] - b[i] * 3);
+        assertThat(got.get(3)[i]).as(at).isEqualTo(a[i] * b[i]);
+        assertThat(got.get(4)[i]).as(at).isEqualTo(a[i] * b[i] * a[i]);
+        long cmp = (x[i] < y[i] ? 1 : 0) + 2 * (x[i] == y[i] ? 1 : 0) + 4 * (x[i] >= y[i] ? 1 : 0);
+        assertThat(got.get(5)[i]).as(at).isEqualTo(cmp);
+      }
+      p.catalog.put("kept", ValueInfo.newBuilder().setName("kept").setKind(Kind.SHARED).setDtype(DType.INT).addAllParties(p.names)
+          .setLength(len).build());
+      p.catalog.put("rkept", ValueInfo.newBuilder().setName("rkept").setKind(Kind.SHARED).setDtype(DType.REAL).setFracBits(F)
+          .addAllParties(p.names).setLength(len).build());
+      List<long[]> loaded = p.run(List.of(p.reveal("kept + y"), p.reveal("rkept")));
+      for (int i = 0; i < len; i++) {
+        String at = "stored then loaded, element " + i + " of " + len;
+        assertThat(loaded.get(0)[i]).as(at).isEqualTo(a[i] * b[i] - x[i] + y[i]);
+        long exact = Math.multiplyHigh(ra[i], rb[i]) << (64 - F) | (ra[i] * rb[i]) >>> F; // floor(ra·rb / 2^f)
+        assertThat(loaded.get(1)[i] - exact).as(at + ": one truncation").isBetween(0L, 1L);
+      }
+    }
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void stepsAcrossElementsRunWhole(int n, long seed) {
+    System.out.printf("seed=%d parties=%d%n", seed, n);
+    Random rnd = new Random(seed);
+    int len = 3 * BLOCK + 5;
+    Parties p = new Parties(n);
+    long[] a = longs(rnd, len), b = longs(rnd, len);
+    p.input("a", 0, a, false);
+    p.input("b", 1 % n, b, false);
+    List<Compiler.Output> outputs = List.of(p.reveal("sum(a * b) + a * b"), p.reveal("dot(a, b)"));
+    Plan plan = Compiler.compile(outputs, p.names, p.catalog::get, F).plan();
+    assertThat(Blocks.length(plan, BLOCK)).isZero();
+    List<long[]> got = p.run(outputs);
+    long dot = 0;
+    for (int i = 0; i < len; i++) dot += a[i] * b[i];
+    for (int i = 0; i < len; i++) assertThat(got.get(0)[i]).isEqualTo(dot + a[i] * b[i]);
+    assertThat(got.get(1)).containsExactly(dot);
+  }
+
+  @Test
+  void theFootprintOfAStreamedPlanIsBoundedByTheBlock() {
+    Parties p = new Parties(3);
+    int len = 1 << 24;
+    p.catalog.put("a", ProtocolTest.info("a", "p0", len));
+    p.catalog.put("b", ProtocolTest.info("b", "p1", len));
+    Plan plan = Compiler.compile(List.of(p.reveal("(a * b) < a")), p.names, p.catalog::get, F).plan();
+    long whole = Footprint.bytes(plan, 3, name -> len, 1 << 26 /* never streams */);
+    long streamed = Footprint.bytes(plan, 3, name -> len, Blocks.DEFAULT);
+    // what stays whole: the two inputs kept for every block and the revealed output (packed, 8 bytes each)
+    assertThat(streamed).isLessThan(whole / 3).isGreaterThan(8L * 3 * len);
+    assertThat(Blocks.count(plan, Blocks.DEFAULT)).isEqualTo(16);
+  }
+
+  @Test
+  void aBlockMustBeAMultipleOf64() {
+    assertThatThrownBy(() -> Blocks.check(100)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple of 64");
+  }
+
+  private static long[] longs(Random rnd, int len) {
+    long[] v = new long[len];
+    for (int i = 0; i < len; i++) v[i] = Seeds.anyLong(rnd);
+    return v;
+  }
+
+  /** Fixed-point reals in (-2^14, 2^14) with f fractional bits: products below 2^58, as truncation needs. */
+  private static long[] reals(Random rnd, int len) {
+    long[] v = new long[len];
+    for (int i = 0; i < len; i++) v[i] = rnd.nextLong() >> (64 - 14 - F);
+    return v;
+  }
+}
