@@ -28,14 +28,21 @@ class FootprintTest {
   }
 
   @Test
-  void benchWorkloadsAtTenMillionFitTheDefaultBudgetOfAThreePartyLocalCluster() {
+  void benchWorkloadsAtTenMillionStreamInBlocksAndFitTheDefaultBudgetOfAThreePartyLocalCluster() {
     // `cluster up` gives each of 3 parties and the dealer 18.75% of RAM: 4.5 GB of heap here, 80% for sessions
     long budget = (long) (24e9 * 0.1875 * 0.8);
-    long w2 = Footprint.bytes(compile("x*y", 10_000_000), 3, name -> 0);
-    long w3 = Footprint.bytes(compile("x < y", 10_000_000), 3, name -> 0);
-    System.out.printf("W2 at 10^7: %d MiB, W3 at 10^7: %d MiB, budget %d MiB%n", w2 / MIB, w3 / MIB, budget / MIB);
-    assertThat(w2).isBetween(10_000_000L * 8 * 8, budget); // at least its registers and a Beaver round
-    assertThat(w3).isBetween(10_000_000L * 8 * 12, budget);
+    long n = 10_000_000;
+    Plan w2 = compile("x*y", n), w3 = compile("x < y", n);
+    long w2Whole = Footprint.bytes(w2, 3, name -> 0, 1 << 26), w3Whole = Footprint.bytes(w3, 3, name -> 0, 1 << 26);
+    long w2Blocks = Footprint.bytes(w2, 3, name -> 0), w3Blocks = Footprint.bytes(w3, 3, name -> 0);
+    System.out.printf("W2 at 10^7: %d MiB whole, %d MiB in blocks; W3: %d / %d MiB; budget %d MiB%n", w2Whole / MIB, w2Blocks / MIB,
+        w3Whole / MIB, w3Blocks / MIB, budget / MIB);
+    assertThat(w2Whole).isBetween(n * 8 * 8, budget); // at least its registers and a Beaver round
+    assertThat(w3Whole).isBetween(n * 8 * 12, budget);
+    // in blocks: the two inputs kept and the output (packed, and as a value) whole, plus one block's working set
+    long held = 8 * 4 * n, block = 8L * Blocks.DEFAULT;
+    assertThat(w2Blocks).isBetween(held, held + 20 * block);
+    assertThat(w3Blocks).isBetween(held, held + 40 * block);
   }
 
   @Test
