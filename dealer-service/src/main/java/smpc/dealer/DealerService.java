@@ -178,7 +178,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
         }
       }
       int per = kind.correctionWords;
-      int perChunk = Limits.CHUNK_BYTES / (8 * per);
+      int perChunk = kind.itemsPerChunk(); // the party maps items to chunks alike (CorrectionsWindow)
       long count = req.getCount();
       // a session's few items are made at once on the transport thread; many on the compute pool, chunk by chunk
       boolean small = count * per <= SMALL_LONGS;

@@ -23,14 +23,15 @@ import smpc.proto.SeedRequest;
 
 /**
  * This party's dealer material for one session, fetched as soon as the session starts so that it
- * overlaps with input sharing: the seed, and for the designated party all of the plan's corrections.
+ * overlaps with input sharing: the seed, and for the designated party the plan's corrections (a few
+ * blocks ahead of their use: {@link CorrectionsWindow}).
  */
 final class GrpcDealerLink implements DealerLink {
   private final Session session;
   private final Peers peers;
   private final CompletableFuture<byte[]> seed;
-  /** The designated party's corrections of each kind the plan declares, the items' words one after the other. */
-  private final EnumMap<Material, CompletableFuture<long[]>> corrections = new EnumMap<>(Material.class);
+  /** The designated party's corrections of each kind the plan declares. */
+  private final EnumMap<Material, CorrectionsWindow> corrections = new EnumMap<>(Material.class);
   private final Plan plan;
   private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
@@ -98,68 +99,24 @@ final class GrpcDealerLink implements DealerLink {
     return f;
   }
 
-  /**
-   * All of a kind's corrections for the session, streamed in chunks and filed as they come on the transport
-   * thread (no thread of its own, no hand-off before the call starts).
-   */
-  private CompletableFuture<long[]> fetch(Material kind, long count) {
-    CompletableFuture<long[]> f = new CompletableFuture<>();
+  /** A kind's corrections for the session, streamed in chunks and filed as they come on the transport thread. */
+  private CorrectionsWindow fetch(Material kind, long count) {
     if (count > smpc.core.protocol.Limits.MAX_LENGTH) {
-      f.completeExceptionally(fail(invalid("plan needs %d dealer items, more than the %d one session may use", count,
-          smpc.core.protocol.Limits.MAX_LENGTH)));
-      return f;
+      throw invalid("plan needs %d dealer items, more than the %d one session may use", count, smpc.core.protocol.Limits.MAX_LENGTH);
     }
     CorrectionsRequest req = CorrectionsRequest.newBuilder().setSessionId(session.id)
         .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
         .setDeadlineUnixMs(session.deadline).setMaterial(kind.ordinal()).setFracBits(fracBits).setWithSeed(kind == seedWith).setKinds(kinds)
         .addAllTruncRuns(kind == Material.TRUNC_PAIR ? plan.getTruncRunsList() : List.of())
         .addAllMatShapes(kind == Material.MATRIX_TRIPLE ? plan.getMatShapesList() : List.of()).build();
-    asyncStub().corrections(req,
-        new io.grpc.stub.StreamObserver<>() {
-          private final long[] out = new long[(int) count * kind.correctionWords];
-          private int pos;
-          private boolean failed;
-
-          @Override
-          public void onNext(CorrectionsChunk c) {
-            if (failed) return;
-            try {
-              if (kind == seedWith && !c.getSeed().isEmpty() && !seed.isDone()) {
-                if (c.getSeed().size() != smpc.core.ring.Prg.SEED_BYTES) throw invalid("dealer sent a malformed seed");
-                bytes.addAndGet(c.getSeed().size());
-                seed.complete(c.getSeed().toByteArray());
-              }
-              var data = c.getData();
-              if (data.size() % 8 != 0 || pos + data.size() / 8 > out.length) throw invalid("dealer sent a malformed corrections chunk");
-              data.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out, pos, data.size() / 8);
-              pos += data.size() / 8;
-              bytes.addAndGet(data.size());
-            } catch (RuntimeException e) {
-              failed = true;
-              f.completeExceptionally(fail(e));
-            }
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            if (failed) return;
-            failed = true;
-            f.completeExceptionally(fail(Status.fromThrowable(t).asRuntimeException()));
-          }
-
-          @Override
-          public void onCompleted() {
-            if (failed) return;
-            if (pos != out.length) {
-              f.completeExceptionally(fail(invalid("dealer sent %d corrections, expected %d", pos, out.length)));
-            } else if (kind == seedWith && !seed.isDone()) {
-              f.completeExceptionally(fail(invalid("dealer sent no seed with the corrections")));
-            } else {
-              f.complete(out);
-            }
-          }
-        });
-    return f;
+    CorrectionsWindow w = new CorrectionsWindow(session, kind, count, c -> {
+      if (kind != seedWith) return;
+      if (c.getSeed().size() != smpc.core.ring.Prg.SEED_BYTES) throw invalid("dealer sent no seed, or a malformed one, with the corrections");
+      bytes.addAndGet(c.getSeed().size());
+      seed.complete(c.getSeed().toByteArray());
+    }, this::fail, bytes::addAndGet);
+    asyncStub().corrections(req, w);
+    return w;
   }
 
   private RuntimeException fail(RuntimeException e) {
@@ -178,17 +135,19 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public long[][] corrections(Material kind, long start, int count) {
-    long[] all = await(corrections.get(kind), kind.noun);
-    int per = kind.correctionWords;
-    if (start < 0 || per * (start + count) > all.length) throw invalid("plan uses more %s than it declared", kind.noun);
-    long[][] out = new long[per][count];
-    for (int k = 0; k < count; k++) for (int j = 0; j < per; j++) out[j][k] = all[(int) (per * (start + k)) + j];
-    return out;
+    CorrectionsWindow w = corrections.get(kind);
+    if (w == null) throw invalid("plan uses dealer %s it did not declare", kind.noun);
+    return w.take(start, count);
   }
 
   @Override
   public long bytesReceived() {
     return bytes.get();
+  }
+
+  /** Ends the corrections streams still open once the session is over. */
+  void close() {
+    corrections.values().forEach(CorrectionsWindow::cancel);
   }
 
   /** True when the plan asked the dealer for anything. */

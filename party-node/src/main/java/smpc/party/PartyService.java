@@ -286,6 +286,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         throw e;
       } finally {
         if (ticket != null) ticket.close();
+        if (dealer != null) dealer.close();
         mailbox.end(s.id);
         peers.streams.ended(s);
         active.remove(s.id);

@@ -15,8 +15,10 @@ class QuotasTest {
   static final long MIB = 1 << 20;
 
   /** A plan holding one vector of {@code mib} MiB. */
+  /** A plan needing exactly {@code mib} MiB: a vector and one element sliced from it (a SLICE keeps it from running in blocks). */
   static Plan vector(int mib) {
-    return Plan.newBuilder().addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(0).setConstant(ByteString.copyFrom(new byte[mib << 20]))).build();
+    return Plan.newBuilder().addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(0).setConstant(ByteString.copyFrom(new byte[(mib << 20) - 8])))
+        .addInstrs(Instr.newBuilder().setOp(Op.SLICE).addDst(1).addSrc(0).setLength(1)).build();
   }
 
   @Test

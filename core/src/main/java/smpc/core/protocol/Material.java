@@ -50,6 +50,11 @@ public enum Material {
     this.noun = noun;
   }
 
+  /** Items of this kind in one chunk of the dealer's corrections stream (the last may hold fewer). */
+  public int itemsPerChunk() {
+    return Limits.CHUNK_BYTES / (8 * correctionWords);
+  }
+
   /** The kind a corrections request names; null when there is no such kind. */
   public static Material of(int ordinal) {
     return ordinal >= 0 && ordinal < ALL.length ? ALL[ordinal] : null;
