@@ -404,6 +404,27 @@ public abstract class ProtocolSuite {
     return t;
   }
 
+  /**
+   * Vectors one element longer than a party's block run in two blocks ({@link Blocks}): the second block's
+   * messages, input shares and dealer material (the corrections a party fetches ahead) line up exactly.
+   */
+  @Seeded(value = 1, parties = {2, 3})
+  void vectorsLongerThanABlockRunInBlocksExactly(int n, long seed) {
+    Random rnd = new Random(seed);
+    int len = Blocks.DEFAULT + 1;
+    long[][] p = ComparisonProtocolTest.pairs(rnd, len);
+    long[] x = new long[len], y = new long[len], product = new long[len], less = new long[len];
+    for (int i = 0; i < len; i++) {
+      x[i] = p[i][0];
+      y[i] = p[i][1];
+      product[i] = x[i] * y[i] - 3 * x[i];
+      less[i] = x[i] < y[i] ? 1 : 0;
+    }
+    List<Opened> got = reveal(n, n - 1, List.of("x0 * x1 - 3 * x0", "x0 < x1"), x, y);
+    assertThat(Arrays.mismatch(got.get(0).raw(), product)).as("first wrong product").isEqualTo(-1); // AssertJ diffs in n^2
+    assertThat(Arrays.mismatch(got.get(1).raw(), less)).as("first wrong comparison").isEqualTo(-1);
+  }
+
   /** A product kept as a shared value by one session, loaded by the next (shares never leave the parties). */
   @Seeded(value = 1, parties = {2, 3, 5})
   void storedSharesAreLoadedByALaterSession(int n, long seed) {
