@@ -66,7 +66,7 @@ public final class PlanRunner implements SessionView {
   /** Items of each kind of dealer material taken so far: the next one's position in its streams. */
   private final EnumMap<Material, Long> taken = new EnumMap<>(Material.class);
   private final TruncSchedule truncSchedule;
-  private final MatrixSchedule matrices;
+  private final MatrixProducts matrices;
   private int rounds;
   private long bytesSent;
   private long bytesReceived;
@@ -83,7 +83,7 @@ public final class PlanRunner implements SessionView {
     this.dealer = dealer;
     this.store = store;
     this.truncSchedule = TruncSchedule.of(plan.getTruncRunsList(), fracBits);
-    this.matrices = MatrixSchedule.of(plan.getMatShapesList());
+    this.matrices = new MatrixProducts(MatrixSchedule.of(plan.getMatShapesList()));
   }
 
   public Outcome run() {
@@ -221,7 +221,7 @@ public final class PlanRunner implements SessionView {
       case MATMUL -> {
         long[][] operands = new long[in.getSrcCount()][];
         for (int k = 0; k < operands.length; k++) operands[k] = src(in, k);
-        long[][] z = MatrixProducts.multiply(this, "mm/" + pc, matrices, constant(in), operands);
+        long[][] z = matrices.multiply(this, "mm/" + pc, constant(in), operands);
         if (in.getDstCount() != z.length) throw invalid("MATMUL needs one destination per product");
         for (int k = 0; k < z.length; k++) set(in, k, z[k]);
       }

@@ -42,6 +42,8 @@ public final class Streams {
   public static final int MAT_A = 25;
   public static final int MAT_B = 26;
   public static final int MAT_C = 27;
+  /** Matrix triples' shared masks: mask g at the schedule's offset of its first element. */
+  public static final int MAT_MASK = 28;
   /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
   public static final int SHARE = 16;
 
@@ -248,13 +250,21 @@ public final class Streams {
     return new long[][] {bb, ba};
   }
 
-  /** One party's shares of matrix triple t: {A, B, C} row-major; C is null for party 0. */
+  /**
+   * One party's shares of matrix triple t: {A, B, C} row-major; C is null for party 0. A triple of a mask
+   * takes A as its view of the party's share of the mask: shares add up, so the views add up to the view.
+   */
   public static long[][] matrixShares(byte[] seed, boolean designated, MatrixSchedule schedule, int t) {
     Prg prg = new Prg(seed);
     long[] s = schedule.shape(t);
-    int n = (int) s[0], m = (int) s[1], k = (int) s[2];
-    return new long[][] {prg.longs(MAT_A, schedule.aStart(t), n * m), prg.longs(MAT_B, schedule.bStart(t), m * k),
-        designated ? null : prg.longs(MAT_C, schedule.cStart(t), n * k)};
+    int n = (int) s[0], m = (int) s[1], k = (int) s[2], g = (int) s[3];
+    long[] a = g == 0 ? prg.longs(MAT_A, schedule.aStart(t), n * m) : schedule.view(t, maskShare(seed, schedule, g));
+    return new long[][] {a, prg.longs(MAT_B, schedule.bStart(t), m * k), designated ? null : prg.longs(MAT_C, schedule.cStart(t), n * k)};
+  }
+
+  /** One party's share of mask g of the schedule (uniform: no party's share is a correction). */
+  public static long[] maskShare(byte[] seed, MatrixSchedule schedule, int g) {
+    return new Prg(seed).longs(MAT_MASK, schedule.maskStart(g), schedule.maskLength(g));
   }
 
   /**
