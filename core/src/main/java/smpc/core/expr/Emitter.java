@@ -50,8 +50,8 @@ final class Emitter {
     }
   }
 
-  /** The plan computing {@code roots}, one per output. */
-  static Compiled emit(List<Node> nodes, List<Output> outputs, List<Node> roots) {
+  /** The plan computing {@code roots}, one per output, each a matrix of {@code cols} columns or a vector (0). */
+  static Compiled emit(List<Node> nodes, List<Output> outputs, List<Node> roots, List<Integer> cols) {
     Emitter e = new Emitter(nodes);
     e.masks = new SharedMasks(nodes, roots);
     int maxRound = 0;
@@ -67,7 +67,7 @@ final class Emitter {
       Node root = roots.get(k);
       lengths.add(root.len());
       scales.add(root.scale());
-      if (outputs.get(k).letAs() == null) e.output(outputs.get(k), root);
+      if (outputs.get(k).letAs() == null) e.output(outputs.get(k), root, cols.get(k));
     }
     e.material.check();
     Plan.Builder plan = Plan.newBuilder().addAllInstrs(withFrees(e.code));
@@ -154,16 +154,16 @@ final class Emitter {
   }
 
   /** Stores and reveals an output as it asks (a let-output is only a name for later outputs). */
-  private void output(Output o, Node root) {
+  private void output(Output o, Node root, int cols) {
     int reg = reg(root);
     DType dtype = root.scale() == 0 ? DType.INT : DType.REAL;
     if (o.storeAs() != null) {
-      code.add(Instr.newBuilder().setOp(Op.STORE).addSrc(reg).setName(o.storeAs()).setDtype(dtype)
+      code.add(Instr.newBuilder().setOp(Op.STORE).addSrc(reg).setName(o.storeAs()).setDtype(dtype).setCols(cols)
           .setOwner(o.revealTo() != null ? o.revealTo() : ""));
     }
     if (o.revealTo() != null) {
       Instr.Builder i = Instr.newBuilder().setOp(Op.REVEAL).addSrc(reg).setParty(o.revealTo()).setDtype(dtype)
-          .setScale(root.scale());
+          .setScale(root.scale()).setCols(cols);
       if (o.keepAs() != null) i.setName(o.keepAs());
       code.add(i);
     }

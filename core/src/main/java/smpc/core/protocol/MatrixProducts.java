@@ -27,7 +27,7 @@ final class MatrixProducts {
   static final long MAX_WORK = 1L << 32;
 
   private final MatrixSchedule schedule;
-  /** Per mask g - 1 once opened: {this party's share of the masked value, D = value − M}. */
+  /** Per mask g - 1 once opened: {this party's share of the masked value, D = value − M, its share of M}. */
   private final java.util.List<long[][]> opened = new java.util.ArrayList<>();
 
   MatrixProducts(MatrixSchedule schedule) {
@@ -65,18 +65,16 @@ final class MatrixProducts {
         throw invalid("MATMUL of %d x %d by %d x %d but the plan's matrix triple %d is %d x %d by %d x %d", n, m, m, k, t,
             planned[0], planned[1], planned[1], planned[2]);
       }
-      long[][] abc = Streams.matrixShares(s.dealer().seed(), designated, schedule, t);
+      if (g != 0 && schedule.opensMask(t)) { // D arrives with this instruction's opening
+        opened.add(new long[][] {operands[2 * j].clone(), null, Streams.maskShare(s.dealer().seed(), schedule, g)});
+      } else if (g != 0) {
+        reuse(g, operands[2 * j]);
+      }
+      long[][] abc = Streams.matrixShares(s.dealer().seed(), designated, schedule, t, g == 0 ? null : mask(g));
       a[j] = abc[0];
       b[j] = abc[1];
       c[j] = designated ? s.dealer().corrections(Material.MATRIX_TRIPLE, start, (int) (n * k))[0] : abc[2];
-      if (g == 0) total += n * m;
-      else if (schedule.opensMask(t)) {
-        total += left;
-        opened.add(new long[][] {operands[2 * j].clone(), null}); // D once this instruction's opening arrives
-      } else {
-        reuse(g, operands[2 * j]);
-      }
-      total += m * k;
+      total += m * k + (g == 0 || schedule.opensMask(t) ? left : 0);
     }
     if (total > Limits.MAX_LENGTH) throw invalid("one MATMUL step opens %d elements, more than %d", total, Limits.MAX_LENGTH);
     long[] masked = new long[(int) total]; // D_0, E_0, D_1, E_1, ...
@@ -84,7 +82,7 @@ final class MatrixProducts {
     for (int j = 0; j < count; j++) {
       int t = shape[j][3], g = (int) schedule.shape(t)[3];
       if (g == 0) off = putDifference(masked, off, operands[2 * j], a[j]);
-      else if (schedule.opensMask(t)) off = putDifference(masked, off, operands[2 * j], Streams.maskShare(s.dealer().seed(), schedule, g));
+      else if (schedule.opensMask(t)) off = putDifference(masked, off, operands[2 * j], mask(g));
       off = putDifference(masked, off, operands[2 * j + 1], b[j]);
     }
     long[] de = s.openPacked(tag, Packing.toBytes(masked), false);
@@ -113,6 +111,10 @@ final class MatrixProducts {
       z[j] = out;
     }
     return z;
+  }
+
+  private long[] mask(int g) {
+    return opened.get(g - 1)[2];
   }
 
   /** A later product of mask g: it must multiply the value the mask opened (this party's share of it, unchanged). */

@@ -416,11 +416,11 @@ public final class PlanRunner implements SessionView {
     for (int j = 0; j < parties.size(); j++) {
       if (j != me) receiveInto(j, tag, sum, false, "reveal share");
     }
-    Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setScale(in.getScale())
+    Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setScale(in.getScale()).setCols(StoredValue.columns(in, sum.length))
         .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(Packing.toBytes(sum))); // a fresh array, never changed
     if (!in.getName().isEmpty()) {
       ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.PRIVATE).setDtype(dtypeOf(in))
-          .setLength(sum.length).setOwner(parties.get(me)).setFracBits(in.getScale()).build();
+          .setLength(sum.length).setCols(r.getCols()).setOwner(parties.get(me)).setFracBits(in.getScale()).build();
       stores.add(new Store(new StoredValue(info, sum), false));
     }
     revealed.add(r.build());
@@ -429,7 +429,7 @@ public final class PlanRunner implements SessionView {
   private void stage(Instr in) {
     long[] x = src(in, 0);
     ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.SHARED).setDtype(dtypeOf(in))
-        .setLength(x.length).setOwner(in.getOwner()).addAllParties(parties)
+        .setLength(x.length).setCols(StoredValue.columns(in, x.length)).setOwner(in.getOwner()).addAllParties(parties)
         .setFracBits(dtypeOf(in) == DType.REAL ? fracBits : 0).build();
     stores.add(new Store(new StoredValue(info, x), in.getReplace()));
   }
