@@ -36,11 +36,12 @@ public final class Sessions {
 
   private final Connection conn;
   private final Values values;
-  volatile Numerics numerics = Numerics.DEFAULT;
+  volatile Numerics numerics;
 
   Sessions(Connection conn, Values values) {
     this.conn = conn;
     this.values = values;
+    this.numerics = Numerics.DEFAULT.withExactRounding(conn.config.exactRounding());
   }
 
   /**
