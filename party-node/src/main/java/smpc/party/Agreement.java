@@ -78,8 +78,9 @@ final class Agreement {
         }
         throw e;
       }
+      // kept even from a peer that disagrees: its head is still what its log held (the audit record says so)
+      if (theirs.length == 2 * Digests.BYTES) attached[j] = Arrays.copyOfRange(theirs, Digests.BYTES, theirs.length);
       check(j, theirs);
-      attached[j] = Arrays.copyOfRange(theirs, Digests.BYTES, theirs.length);
     }
   }
 
