@@ -104,7 +104,10 @@ final class EvalCommand implements Callable<Integer> {
       List<String> computing = parties != null ? parties : c.parties();
       if (explain) return Explain.print(c.consent().explain(expression, revealTo, name, computing), json, spec.commandLine().getOut());
       Explanation estimate = stats ? c.consent().explain(expression, revealTo, name, computing) : null;
-      Evaluation ev = c.sessions().evaluate(expression, revealTo, name, computing);
+      Evaluation ev;
+      try (SessionProgress progress = SessionProgress.show(c, spec.commandLine().getErr())) {
+        ev = c.sessions().evaluate(expression, revealTo, name, computing);
+      }
       long[] values = revealTo != null ? ev.revealed().get(0) : null;
       int scale = revealTo != null ? ev.scales().get(0) : 0;
       int f = c.config().fracBitsOrDefault();

@@ -59,6 +59,15 @@ public final class Cluster implements AutoCloseable {
   }
 
   /**
+   * Told (rounds done, rounds in all) while a long session runs: its first party reports after a second,
+   * then at most twice a second (on a gRPC thread: keep it short).
+   */
+  public Cluster onProgress(java.util.function.BiConsumer<Integer, Integer> listener) {
+    conn.progress = listener;
+    return this;
+  }
+
+  /**
    * Numeric settings of division and the nonlinear functions, and the rounding of truncations (default
    * {@link Numerics#DEFAULT}, with the cluster file's rounding).
    */
