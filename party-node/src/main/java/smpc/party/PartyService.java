@@ -251,8 +251,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         GrpcTransport net = new GrpcTransport(s, peers, mailbox);
         String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
-        Agreement agreement = new Agreement(s, asked, fracBits, principal, net, mailbox);
-        attempt.started(s, agreement, net, mailbox);
+        Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), net, mailbox);
+        attempt.started(s, agreement);
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
           ValueInfo v = store.info(name);
@@ -264,7 +264,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         attempt.consents(consented);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
-        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).run();
+        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits)
+            .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {}).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(s.id, withProvenance(out.stores(), req.getPlan()));
         smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",

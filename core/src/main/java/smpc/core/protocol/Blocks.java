@@ -76,7 +76,7 @@ public final class Blocks {
       if (bits >= 0 && r.getBits() != bits) return 0;
       bits = r.getBits();
     }
-    Lengths regs = new Lengths(name -> 0, name -> 0); // an undeclared length is 0: such a plan does not stream
+    Lengths regs = new Lengths(name -> 0, name -> 0, MatrixSchedule.of(plan.getMatShapesList())); // an undeclared length is 0: such a plan does not stream
     long n = 0;
     for (Instr in : plan.getInstrsList()) {
       if (!ELEMENTWISE.contains(in.getOp())) return 0;
@@ -93,7 +93,7 @@ public final class Blocks {
    * them only), which every block recomputes alike; every protocol step and output works on length n.
    */
   private static boolean uniform(Plan plan, long n) {
-    Lengths regs = new Lengths(name -> 0, name -> 0);
+    Lengths regs = new Lengths(name -> 0, name -> 0, MatrixSchedule.of(plan.getMatShapesList()));
     Set<Integer> constants = new HashSet<>();
     for (Instr in : plan.getInstrsList()) {
       Op op = in.getOp();

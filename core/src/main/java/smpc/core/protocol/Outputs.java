@@ -51,6 +51,7 @@ final class Outputs {
 
   /** Elements [from, from + x.length) of the revealed vector of {@code total} elements. */
   void revealed(int pc, Instr in, long total, long from, long[] x) {
+    StoredValue.columns(in, total); // a shape that does not divide it fails before anything is kept
     boolean whole = from == 0 && x.length == total; // one block: x is a fresh array, never changed after
     Slot s = slots.computeIfAbsent(pc, k -> new Slot(in, output(pc), Packing.allocate(Math.toIntExact(total)),
         in.getName().isEmpty() ? null : whole ? x : new long[(int) total]));
@@ -60,6 +61,7 @@ final class Outputs {
 
   /** Elements [from, from + x.length) of this party's share of a value to store, of {@code total} elements. */
   void stored(int pc, Instr in, long total, long from, long[] x) {
+    StoredValue.columns(in, total);
     if (from == 0 && x.length == total) { // one block: the register itself, never changed after
       slots.put(pc, new Slot(in, -1, null, x));
       return;
@@ -73,6 +75,7 @@ final class Outputs {
     for (Slot s : slots.values()) {
       if (s.packed == null) continue;
       out.add(Revealed.newBuilder().setOutput(s.output).setDtype(dtypeOf(s.in)).setScale(s.in.getScale())
+          .setCols(StoredValue.columns(s.in, s.packed.length / 8))
           .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(s.packed)).build()); // never changed after
     }
     return out;
@@ -83,7 +86,8 @@ final class Outputs {
     for (Slot s : slots.values()) {
       if (s.kept == null) continue;
       Instr in = s.in;
-      ValueInfo.Builder info = ValueInfo.newBuilder().setName(in.getName()).setDtype(dtypeOf(in)).setLength(s.kept.length);
+      ValueInfo.Builder info = ValueInfo.newBuilder().setName(in.getName()).setDtype(dtypeOf(in)).setLength(s.kept.length)
+          .setCols(StoredValue.columns(in, s.kept.length));
       if (s.packed != null) { // a named reveal: this party's plain value
         info.setKind(Kind.PRIVATE).setOwner(parties.get(me)).setFracBits(in.getScale());
       } else {

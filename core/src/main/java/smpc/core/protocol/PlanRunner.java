@@ -69,10 +69,11 @@ public final class PlanRunner implements SessionView {
   /** Items of each kind of dealer material taken so far: the next one's position in its streams. */
   private final EnumMap<Material, Long> taken = new EnumMap<>(Material.class);
   private final TruncSchedule truncSchedule;
-  private final MatrixSchedule matrices;
+  private final MatrixProducts matrices;
   private int rounds;
   private long bytesSent;
   private long bytesReceived;
+  private java.util.function.IntConsumer onRound = r -> {};
 
   /** @param fracBits the session's fixed-point fractional bits (what a TRUNC drops) */
   public PlanRunner(int me, List<String> parties, Plan plan, Transport net, DealerLink dealer,
@@ -94,7 +95,13 @@ public final class PlanRunner implements SessionView {
     this.net = net;
     this.dealer = dealer;
     this.truncSchedule = TruncSchedule.of(plan.getTruncRunsList(), fracBits);
-    this.matrices = MatrixSchedule.of(plan.getMatShapesList());
+    this.matrices = new MatrixProducts(MatrixSchedule.of(plan.getMatShapesList()));
+  }
+
+  /** Told the rounds done so far after each step that communicates (on the running thread). */
+  public PlanRunner onRound(java.util.function.IntConsumer listener) {
+    this.onRound = listener;
+    return this;
   }
 
   public Outcome run() {
@@ -107,8 +114,10 @@ public final class PlanRunner implements SessionView {
       for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
         Instr in = plan.getInstrs(pc);
         Op op = Op.of(in);
-        if (block == 0 || op != Op.SHARE) rounds += Costs.rounds(in, prev); // a seed travels once (Blocks.rounds)
+        int steps = block == 0 || op != Op.SHARE ? Costs.rounds(in, prev) : 0; // a seed travels once (Blocks.rounds)
+        rounds += steps;
         execute(pc, in, op);
+        if (steps > 0) onRound.accept(rounds);
         prev = in.getOp();
       }
       regs.drainAndClear();
@@ -204,7 +213,7 @@ public final class PlanRunner implements SessionView {
       case MATMUL -> {
         long[][] operands = new long[in.getSrcCount()][];
         for (int k = 0; k < operands.length; k++) operands[k] = src(in, k);
-        long[][] z = MatrixProducts.multiply(this, "mm/" + pc, matrices, constant(in), operands);
+        long[][] z = matrices.multiply(this, "mm/" + pc, constant(in), operands);
         if (in.getDstCount() != z.length) throw invalid("MATMUL needs one destination per product");
         for (int k = 0; k < z.length; k++) set(in, k, z[k]);
       }
