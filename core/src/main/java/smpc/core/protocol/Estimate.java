@@ -18,7 +18,7 @@ import smpc.proto.Plan;
  * rounds as {@link Costs#rounds(Plan)}; the bytes each party sends by following the register lengths
  * ({@link Lengths}) through every communicating step (each protocol states the words it opens to every
  * peer); the dealer's bytes from the material the plan declares, which the party-node's dealer link
- * fetches in full before the session starts; the heap as {@link Footprint}, an upper bound.
+ * fetches as the session goes (all of it by its end); the heap as {@link Footprint}, an upper bound.
  */
 public final class Estimate {
   /** What one session of a plan costs, known before it runs. bytesSent and dealerBytes are per party in session order. */
