@@ -80,7 +80,6 @@ final class AlignCommand implements Callable<Integer> {
     try {
       Map<String, Alignment.Part> parts = new LinkedHashMap<>();
       tables.forEach((p, t) -> {
-        if (t.ids().isEmpty()) throw SmpcException.usage("%s has no ids to align", p);
         c.inputRealMatrix(p, name, t.values(), t.columns().size());
         staged.add(p);
         parts.put(p, new Alignment.Part(t.ids(), name));

@@ -345,10 +345,14 @@ final class LogregCommand {
       try (Cluster c = cluster.connect()) {
         c.vm(revealTo);
         c.catalog().resolve(model);
+        List<String> holders = features.stream().map(f -> Source.parse(f, false).party()).toList();
+        if (!holders.contains(revealTo)) {
+          throw SmpcException.usage("with --id-column the recipient must be one of the --features parties (%s): it learns the common ids",
+              String.join(", ", holders));
+        }
         try {
           AlignedFeatures a = AlignedFeatures.input(c, features, null, idColumn, "px", created);
           List<String> ids = a.ids().get(revealTo);
-          if (ids == null) throw SmpcException.usage("with --id-column the recipient must be one of the --features parties (%s): it learns the common ids", String.join(", ", a.ids().keySet()));
           double[] p = Logreg.predict(c, model, a.x(), a.rows(), a.columns(), revealTo);
           PrintWriter out = spec.commandLine().getOut();
           if (json) {
