@@ -30,6 +30,11 @@ final class ClusterCommand {
     @Option(names = "--frac-bits", defaultValue = "16", description = "Fixed-point fractional bits (default: ${DEFAULT-VALUE}).")
     int fracBits;
 
+    @Option(names = "--rounding", paramLabel = "MODE", description = {"How this cluster's computations round every truncation of a",
+        "secret real: stochastic (default; one round) or exact (the same digits every run, 8 more rounds per truncation).",
+        "Recorded in the cluster file (also when the cluster is already up); `eval --rounding` overrides it per run."})
+    String rounding;
+
     @Option(names = "--insecure", description = {"Plaintext gRPC without authentication (development only; every process warns at",
         "start). By default every connection is mutual TLS with certificates created in certs/ beside the cluster file",
         "(`smpc certs init`), this CLI presenting the client certificate of the party each action concerns."})
@@ -43,7 +48,7 @@ final class ClusterCommand {
       if (basePort < 1 || basePort + parties.size() > 65535) throw SmpcException.usage("base port %d out of range", basePort);
       Path file = cluster.clusterFile();
       ClusterConfig wanted = ClusterConfig.local(parties, basePort);
-      wanted = new ClusterConfig(wanted.dealer(), wanted.parties(), fracBits, null);
+      wanted = new ClusterConfig(wanted.dealer(), wanted.parties(), fracBits, null).withRounding(rounding);
       if (!insecure) wanted = LocalCluster.withCertificates(wanted, file.toAbsolutePath().getParent().resolve("certs"));
       if (Files.exists(file)) {
         ClusterConfig old = ClusterConfig.load(file);
@@ -51,7 +56,7 @@ final class ClusterCommand {
           throw SmpcException.usage("cluster file %s describes another cluster (%s); run `smpc cluster down` first",
               file, String.join(",", old.partyNames()));
         }
-        wanted = old; // restart only what died, on the same ports
+        wanted = rounding != null ? old.withRounding(rounding) : old; // restart only what died, on the same ports
       }
       Path logs = file.toAbsolutePath().getParent().resolve("logs");
       ClusterConfig running = LocalCluster.up(wanted, logs);

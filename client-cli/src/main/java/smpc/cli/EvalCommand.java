@@ -89,6 +89,8 @@ final class EvalCommand implements Callable<Integer> {
       "root-degree (8), sigmoid-degree (21, odd). Accuracy: docs/functions.md."})
   List<String> numeric = List.of();
 
+  @picocli.CommandLine.Mixin RoundingOption rounding;
+
   @Override
   public Integer call() throws Exception {
     if (revealTo == null && name == null) throw SmpcException.usage("say where the result goes: --reveal-to P and/or --name OUT");
@@ -98,11 +100,14 @@ final class EvalCommand implements Callable<Integer> {
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }
-    try (Cluster c = cluster.connect().withNumerics(numerics)) {
+    try (Cluster c = rounding.apply(withNumerics(cluster.connect(), numerics))) {
       List<String> computing = parties != null ? parties : c.parties();
       if (explain) return Explain.print(c.consent().explain(expression, revealTo, name, computing), json, spec.commandLine().getOut());
       Explanation estimate = stats ? c.consent().explain(expression, revealTo, name, computing) : null;
-      Evaluation ev = c.sessions().evaluate(expression, revealTo, name, computing);
+      Evaluation ev;
+      try (SessionProgress progress = SessionProgress.show(c, spec.commandLine().getErr())) {
+        ev = c.sessions().evaluate(expression, revealTo, name, computing);
+      }
       long[] values = revealTo != null ? ev.revealed().get(0) : null;
       int scale = revealTo != null ? ev.scales().get(0) : 0;
       int f = c.config().fracBitsOrDefault();
@@ -148,5 +153,10 @@ final class EvalCommand implements Callable<Integer> {
       o.put("elapsed_ms", st.elapsedMicros() / 1000.0);
     });
     return s;
+  }
+
+  /** The --numeric settings, keeping the cluster's rounding. */
+  private static Cluster withNumerics(Cluster c, Numerics numerics) {
+    return c.withNumerics(numerics.withExactRounding(c.numerics().exactRounding()));
   }
 }

@@ -108,7 +108,7 @@ public final class LocalCluster {
     }
     Node newDealer = withPid(dealer, started);
     List<Node> parties = config.parties().stream().map(n -> withPid(n, started)).toList();
-    return new ClusterConfig(newDealer, parties, config.fracBits(), logDir.toString(), config.tls(), config.as());
+    return new ClusterConfig(newDealer, parties, config.fracBits(), logDir.toString(), config.tls(), config.as(), config.rounding());
   }
 
   private record Started(String name, String address, Process process) {}

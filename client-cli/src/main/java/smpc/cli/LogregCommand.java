@@ -110,6 +110,7 @@ final class LogregCommand {
   static final class Train implements Callable<Integer> {
     @Spec CommandSpec spec;
     @picocli.CommandLine.Mixin ClusterOptions cluster;
+    @picocli.CommandLine.Mixin RoundingOption rounding;
 
     @Option(names = "--features", paramLabel = "P:FILE.csv", description = "Every column of FILE is a feature; P holds them (repeat per party: the columns side by side).")
     List<String> features = List.of();
@@ -165,7 +166,7 @@ final class LogregCommand {
         throw SmpcException.usage("%s", e.getMessage());
       }
       List<String> created = new ArrayList<>();
-      try (Cluster c = cluster.connect().withTimeout(Duration.ofSeconds(Math.max(cluster.timeoutSeconds(), 600)))) {
+      try (Cluster c = rounding.apply(cluster.connect().withTimeout(Duration.ofSeconds(Math.max(cluster.timeoutSeconds(), 600))))) {
         if (name != null && c.catalog().contains(name)) throw SmpcException.usage("value '%s' already exists", name);
         int d, n;
         String labelOwner;
@@ -296,6 +297,7 @@ final class LogregCommand {
   static final class Predict implements Callable<Integer> {
     @Spec CommandSpec spec;
     @picocli.CommandLine.Mixin ClusterOptions cluster;
+    @picocli.CommandLine.Mixin RoundingOption rounding;
 
     @Option(names = "--model", required = true, description = "The model's name.")
     String model;
@@ -317,7 +319,7 @@ final class LogregCommand {
     public Integer call() {
       if (idColumn != null) return aligned();
       List<String> created = new ArrayList<>();
-      try (Cluster c = cluster.connect()) {
+      try (Cluster c = rounding.apply(cluster.connect())) {
         c.vm(revealTo);
         c.catalog().resolve(model);
         try {

@@ -11,7 +11,9 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.List;
 import smpc.sdk.Cluster;
+import smpc.sdk.Evaluation;
 import smpc.sdk.PrivateScalar;
 import smpc.sdk.PrivateVector;
 import smpc.sdk.SharedScalar;
@@ -38,6 +40,24 @@ class ClusterIT {
     cluster.ok("input", "--party", "bob", "--name", "b", "50");
     assertThat(cluster.ok("eval", "(a*b) - 5*(a+b)", "--reveal-to", "alice")).isEqualTo("875\n");
     assertThat(cluster.ok("status")).contains("alice").contains("SERVING").doesNotContain("DOWN");
+  }
+
+  @Test
+  void aManyRoundSessionReportsItsRoundsAsItGoesAndTheSeedExampleNothing() {
+    try (Cluster c = cluster.sdk()) {
+      c.input("alice", "progress_x", new long[] {3, -4, 5});
+      List<int[]> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      c.onProgress((done, total) -> seen.add(new int[] {done, total}));
+      Evaluation seed = c.sessions().evaluate("(progress_x * progress_x) - 5 * (progress_x + progress_x)", "alice", null, c.parties());
+      assertThat(seed.revealed().get(0)).containsExactly(-21, 56, (long) -25);
+      assertThat(seen).isEmpty(); // a few rounds: no progress, no latency for it
+      Evaluation ev = c.sessions().evaluate("argmax(progress_x * progress_x < 17)", "alice", null, c.parties());
+      assertThat(ev.revealed().get(0)).containsExactly(0);
+      assertThat(ev.rounds()).isGreaterThanOrEqualTo(16);
+      assertThat(seen).isNotEmpty().allSatisfy(p -> assertThat(p[1]).isEqualTo(ev.rounds()));
+      assertThat(seen).allSatisfy(p -> assertThat(p[0]).isBetween(1, ev.rounds()));
+      assertThat(seen.stream().mapToInt(p -> p[0]).toArray()).isSorted();
+    }
   }
 
   @Test

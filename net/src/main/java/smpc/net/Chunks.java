@@ -135,6 +135,16 @@ public final class Chunks {
       out.setOnReadyHandler(() -> pumpOn.execute(this::pump));
     }
 
+    /**
+     * Sends one message before {@link #start}, if the stream can take it now; otherwise drops it (for
+     * messages that a later one supersedes, such as progress). True when sent.
+     */
+    public synchronized boolean offer(T message) {
+      if (chunk != null || out.isCancelled() || !out.isReady()) return false;
+      out.onNext(message);
+      return true;
+    }
+
     public void start(int count, IntFunction<T> chunk) {
       synchronized (this) {
         this.count = count;

@@ -276,7 +276,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         attempt.consents(consented);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
-        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).run();
+        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits)
+            .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {}).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(s.id, withProvenance(out.stores(), req.getPlan()));
         smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",

@@ -58,10 +58,32 @@ public final class Cluster implements AutoCloseable {
     return this;
   }
 
-  /** Numeric settings of division and the nonlinear functions (default {@link Numerics#DEFAULT}). */
+  /**
+   * Told (rounds done, rounds in all) while a long session runs: its first party reports after a second,
+   * then at most twice a second (on a gRPC thread: keep it short).
+   */
+  public Cluster onProgress(java.util.function.BiConsumer<Integer, Integer> listener) {
+    conn.progress = listener;
+    return this;
+  }
+
+  /**
+   * Numeric settings of division and the nonlinear functions, and the rounding of truncations (default
+   * {@link Numerics#DEFAULT}, with the cluster file's rounding).
+   */
   public Cluster withNumerics(Numerics numerics) {
     sessions.numerics = numerics;
     return this;
+  }
+
+  /** The numeric settings this client's computations compile with. */
+  public Numerics numerics() {
+    return sessions.numerics;
+  }
+
+  /** Every truncation rounded to nearest exactly (the same bits every run), or stochastically (fewer rounds). */
+  public Cluster withExactRounding(boolean exact) {
+    return withNumerics(sessions.numerics.withExactRounding(exact));
   }
 
   public ClusterConfig config() {

@@ -13,16 +13,31 @@ import java.util.List;
 /**
  * Where a cluster's processes listen (and, for a local cluster, their PIDs). Without a cluster file the
  * defaults are those of `smpc cluster up` and of docker-compose.yml: dealer 50050, alice 50051,
- * bob 50052, carol 50053 on 127.0.0.1. {@code as} names the party whose client this client acts as.
+ * bob 50052, carol 50053 on 127.0.0.1. {@code as} names the party whose client this client acts as;
+ * {@code rounding} ("exact" or "stochastic", default stochastic) how this client's computations round
+ * every truncation (smpc.core.expr.Numerics#exactRounding).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir, TlsConfig tls, String as) {
+public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir, TlsConfig tls, String as,
+    String rounding) {
+  public ClusterConfig {
+    try {
+      smpc.core.expr.Numerics.exactRounding(rounding); // refuses anything but exact and stochastic
+    } catch (smpc.core.Failure e) {
+      throw SmpcException.usage("%s", e.getMessage());
+    }
+  }
+
   public ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir) {
-    this(dealer, parties, fracBits, dataDir, null, null);
+    this(dealer, parties, fracBits, dataDir, null, null, null);
   }
 
   public ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir, TlsConfig tls) {
-    this(dealer, parties, fracBits, dataDir, tls, null);
+    this(dealer, parties, fracBits, dataDir, tls, null, null);
+  }
+
+  public ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, String dataDir, TlsConfig tls, String as) {
+    this(dealer, parties, fracBits, dataDir, tls, as, null);
   }
 
   /**
@@ -61,12 +76,22 @@ public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, S
   }
 
   public ClusterConfig withTls(TlsConfig t) {
-    return new ClusterConfig(dealer, parties, fracBits, dataDir, t, as);
+    return new ClusterConfig(dealer, parties, fracBits, dataDir, t, as, rounding);
   }
 
   /** The same cluster, acting as {@code party}'s client only (null: picked per action). */
   public ClusterConfig withAs(String party) {
-    return new ClusterConfig(dealer, parties, fracBits, dataDir, tls, party);
+    return new ClusterConfig(dealer, parties, fracBits, dataDir, tls, party, rounding);
+  }
+
+  /** The same cluster, its computations rounding "exact" or "stochastic" (null: the default, stochastic). */
+  public ClusterConfig withRounding(String mode) {
+    return new ClusterConfig(dealer, parties, fracBits, dataDir, tls, as, mode);
+  }
+
+  /** Whether every truncation rounds exactly (the cluster file's "rounding": "exact"). */
+  public boolean exactRounding() {
+    return Boolean.TRUE.equals(smpc.core.expr.Numerics.exactRounding(rounding));
   }
 
   public static final List<String> DEFAULT_PARTIES = List.of("alice", "bob", "carol");
@@ -123,7 +148,7 @@ public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, S
       TlsConfig tls = c.tls() == null || c.tls().dir() == null ? c.tls()
           : new TlsConfig(base.resolve(c.tls().dir()).normalize().toString(), c.tls().principal());
       String data = c.dataDir() == null ? null : base.resolve(c.dataDir()).normalize().toString();
-      return new ClusterConfig(c.dealer(), c.parties(), c.fracBits(), data, tls, c.as());
+      return new ClusterConfig(c.dealer(), c.parties(), c.fracBits(), data, tls, c.as(), c.rounding());
     } catch (IOException e) {
       throw SmpcException.usage("cannot read cluster file %s: %s", file, e.getMessage());
     }

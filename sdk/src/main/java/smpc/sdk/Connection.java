@@ -19,6 +19,8 @@ final class Connection {
   volatile Duration timeout = Duration.ofSeconds(60);
   /** Told each principal picked per action, the first time it is used. */
   volatile java.util.function.Consumer<String> picked = p -> {};
+  /** Told (rounds done, rounds in all) as a long session's first party reports them. */
+  volatile java.util.function.BiConsumer<Integer, Integer> progress = (done, total) -> {};
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final java.util.Set<String> announced = ConcurrentHashMap.newKeySet();
   private final ClientInterceptor[] interceptors;

@@ -36,11 +36,12 @@ public final class Sessions {
 
   private final Connection conn;
   private final Values values;
-  volatile Numerics numerics = Numerics.DEFAULT;
+  volatile Numerics numerics;
 
   Sessions(Connection conn, Values values) {
     this.conn = conn;
     this.values = values;
+    this.numerics = Numerics.DEFAULT.withExactRounding(conn.config.exactRounding());
   }
 
   /**
@@ -246,7 +247,7 @@ public final class Sessions {
       f.whenComplete((r, e) -> { if (e != null) firstFailure.complete(null); });
       calls.put(p, f);
       PartyGrpc.newStub(conn.channel(p, who.get(p))).withDeadlineAfter(conn.timeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
-          .execute(req, observer(f));
+          .execute(req, observer(f, conn.progress));
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new));
     CompletableFuture.anyOf(all, firstFailure).exceptionally(e -> null).join();
@@ -339,7 +340,8 @@ public final class Sessions {
   /** What one party's Execute stream brings: its revealed outputs (reassembled from chunks) and its stats. */
   private record PartyResult(Map<Integer, long[]> revealed, Map<Integer, Integer> scales, SessionStats stats) {}
 
-  private static StreamObserver<ExecuteReply> observer(CompletableFuture<PartyResult> f) {
+  private static StreamObserver<ExecuteReply> observer(CompletableFuture<PartyResult> f,
+      java.util.function.BiConsumer<Integer, Integer> progress) {
     return new StreamObserver<>() {
       private final Map<Integer, long[]> revealed = new java.util.TreeMap<>();
       private final Map<Integer, Integer> scales = new java.util.TreeMap<>();
@@ -349,6 +351,10 @@ public final class Sessions {
       public void onNext(ExecuteReply r) {
         if (r.hasStats()) {
           stats = r.getStats();
+          return;
+        }
+        if (r.hasProgress()) {
+          progress.accept(r.getProgress().getRoundsDone(), r.getProgress().getRoundsTotal());
           return;
         }
         Revealed part = r.getRevealed();

@@ -19,14 +19,17 @@ import smpc.core.ring.Ring;
 final class Builder {
   /** The cluster's fixed-point fractional bits. */
   final int f;
+  /** Every truncation of a secret rounds to nearest exactly (see {@link #exactTrunc}). */
+  private final boolean exact;
   private final List<Node> nodes = new ArrayList<>();
   private final Map<Node, Map<Integer, Node>> truncated = new IdentityHashMap<>();
   private final Map<Node, Node> norms = new IdentityHashMap<>();
   private final Map<Node, Node> ltz = new IdentityHashMap<>();
   private final Map<Node, Node> eqz = new IdentityHashMap<>();
 
-  Builder(int fracBits) {
+  Builder(int fracBits, boolean exactRounding) {
     this.f = fracBits;
+    this.exact = exactRounding;
   }
 
   /** Every node made, in the order made (inputs before the nodes that read them). */
@@ -188,7 +191,24 @@ final class Builder {
       return constant(p, x.scale() - bits);
     }
     return truncated.computeIfAbsent(x, k -> new HashMap<>())
-        .computeIfAbsent(bits, b -> keep(new Node.Trunc(x, x.len(), x.scale() - bits)));
+        .computeIfAbsent(bits, b -> exact ? exactTrunc(x, b) : keep(new Node.Trunc(x, x.len(), x.scale() - b)));
+  }
+
+  /**
+   * floor((x + 2^(b-1)) / 2^b) exactly: what constant folding computes, the same bits every run. The
+   * one-round truncation t of u = x + 2^(b-1) is floor(u / 2^b) plus the borrow it drops (0 or 1, see
+   * Truncation), so d = u - t * 2^b is u mod 2^b >= 0 without the borrow and that minus 2^b < 0 with it:
+   * one exact comparison [d < 0] recovers the borrow, and t - [d < 0] is the floor (the exact Trunc of
+   * Catrina and de Hoogh, SCN 2010, also takes the low bits' borrow from a comparison; here it is built from
+   * this compiler's own steps). Cost per element: a truncation pair
+   * and a comparison; the comparison's 8 rounds come after the truncation's one.
+   */
+  private Node exactTrunc(Node x, int bits) {
+    int s = x.scale(), len = x.len();
+    Node u = keep(new Node.Add(x, constant(new long[] {1L << (bits - 1)}, s), len, s));
+    Node t = keep(new Node.Trunc(u, len, s - bits));
+    Node d = keep(new Node.Sub(u, keep(new Node.MulPublic(t, constant(new long[] {1L << bits}, 0), len, s)), len, s));
+    return keep(new Node.Sub(t, relabel(less(d), s - bits), len, s - bits)); // the 0/1 borrow, one unit at scale s - bits
   }
 
   /** x at exactly {@code scale} fractional bits: raised exactly, or truncated. */

@@ -72,7 +72,7 @@ public final class Compiler {
     if (parties.size() < 2) throw invalid("a computation needs at least 2 parties, got %s", parties);
     if (new HashSet<>(parties).size() != parties.size()) throw invalid("a party is listed twice in %s", parties);
     if (fracBits < 1 || fracBits > 30) throw invalid("fractional bits must be in [1, 30], got %d", fracBits);
-    Builder b = new Builder(fracBits);
+    Builder b = new Builder(fracBits, numerics.exactRounding());
     Lowering lowering = new Lowering(b, parties, catalog, numerics);
     List<Node> roots = new ArrayList<>();
     for (Output o : outputs) {

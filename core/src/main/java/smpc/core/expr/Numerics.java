@@ -16,9 +16,17 @@ import java.util.Map;
  * @param logDegree Chebyshev degree of log on [0.5, 1], 3 to 12
  * @param rootDegree Chebyshev degree of sqrt and rsqrt on [0.5, 1], 3 to 12
  * @param sigmoidDegree odd Chebyshev degree of sigmoid on [-8, 8] and tanh on [-4, 4], 5 to 31
+ * @param exactRounding every truncation of a secret rounds to nearest exactly, as constant folding does, so
+ *     the same computation gives the same bits every run (8 more rounds and a comparison per truncated
+ *     element); otherwise a truncation rounds stochastically in one round (unbiased, error below one unit)
  */
-public record Numerics(int newtonIterations, int expDegree, int logDegree, int rootDegree, int sigmoidDegree) {
+public record Numerics(int newtonIterations, int expDegree, int logDegree, int rootDegree, int sigmoidDegree,
+    boolean exactRounding) {
   public static final Numerics DEFAULT = new Numerics(2, 9, 8, 8, 21);
+
+  public Numerics(int newtonIterations, int expDegree, int logDegree, int rootDegree, int sigmoidDegree) {
+    this(newtonIterations, expDegree, logDegree, rootDegree, sigmoidDegree, false);
+  }
 
   public Numerics {
     check("newton", newtonIterations, 1, 4);
@@ -27,6 +35,24 @@ public record Numerics(int newtonIterations, int expDegree, int logDegree, int r
     check("root-degree", rootDegree, 3, 12);
     check("sigmoid-degree", sigmoidDegree, 5, 31);
     if (sigmoidDegree % 2 == 0) throw invalid("sigmoid-degree must be odd (the polynomial is odd), got %d", sigmoidDegree);
+  }
+
+  /** The same settings with exact (true) or stochastic rounding. */
+  public Numerics withExactRounding(boolean exact) {
+    return new Numerics(newtonIterations, expDegree, logDegree, rootDegree, sigmoidDegree, exact);
+  }
+
+  /**
+   * "exact" or "stochastic" (case-insensitive) as a flag; null stays null (no choice made).
+   * What the CLI's --rounding and a cluster file's "rounding" take.
+   */
+  public static Boolean exactRounding(String mode) {
+    if (mode == null) return null;
+    return switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "exact" -> true;
+      case "stochastic" -> false;
+      default -> throw invalid("rounding must be exact or stochastic, got '%s'", mode);
+    };
   }
 
   private static void check(String key, int v, int lo, int hi) {
@@ -48,7 +74,8 @@ public record Numerics(int newtonIterations, int expDegree, int logDegree, int r
         throw invalid("numeric setting %s needs an integer, got '%s'", key, s.substring(eq + 1));
       }
     }
-    return new Numerics(v.get("newton"), v.get("exp-degree"), v.get("log-degree"), v.get("root-degree"), v.get("sigmoid-degree"));
+    return new Numerics(v.get("newton"), v.get("exp-degree"), v.get("log-degree"), v.get("root-degree"), v.get("sigmoid-degree"),
+        DEFAULT.exactRounding);
   }
 
   public Map<String, Integer> asMap() {

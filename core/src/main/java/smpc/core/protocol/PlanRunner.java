@@ -71,6 +71,7 @@ public final class PlanRunner implements SessionView {
   private long bytesSent;
   private long bytesReceived;
   private int revealCount;
+  private java.util.function.IntConsumer onRound = r -> {};
 
   /** @param fracBits the session's fixed-point fractional bits (what a TRUNC drops) */
   public PlanRunner(int me, List<String> parties, Plan plan, Transport net, DealerLink dealer,
@@ -86,14 +87,22 @@ public final class PlanRunner implements SessionView {
     this.matrices = MatrixSchedule.of(plan.getMatShapesList());
   }
 
+  /** Told the rounds done so far after each step that communicates (on the running thread). */
+  public PlanRunner onRound(java.util.function.IntConsumer listener) {
+    this.onRound = listener;
+    return this;
+  }
+
   public Outcome run() {
     long t0 = System.nanoTime();
     smpc.proto.Op prev = null;
     for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
       Instr in = plan.getInstrs(pc);
       Op op = Op.of(in);
-      rounds += Costs.rounds(in, prev);
+      int steps = Costs.rounds(in, prev);
+      rounds += steps;
       execute(pc, in, op);
+      if (steps > 0) onRound.accept(rounds);
       prev = in.getOp();
     }
     for (Integer r : new ArrayList<>(pending.keySet())) reg(r); // every share sent to us is consumed
