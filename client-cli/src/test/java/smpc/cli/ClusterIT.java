@@ -248,7 +248,8 @@ class ClusterIT {
         .contains("stored mw on bob (2x2 matrix)");
     assertThat(cluster.ok("list")).containsPattern("mx +private +int +3x2 +alice").containsPattern("mw +private +int +2x2 +bob");
     // rows (2,1), (4,3), (6,5) times ((1,-1), (10,2))
-    assertThat(cluster.ok("eval", "mx @ mw", "--reveal-to", "carol", "--json")).contains("[12,0,34,2,56,4]");
+    assertThat(cluster.ok("eval", "mx @ mw", "--reveal-to", "carol", "--name", "mp", "--json")).contains("[12,0,34,2,56,4]");
+    assertThat(cluster.ok("list")).containsPattern("mp +shared +int +3x2"); // a stored product keeps its shape
     TestCluster.Result bad = cluster.cli("eval", "mx @ mx", "--reveal-to", "carol");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("matmul of 3x2 by 3x2: the inner dimensions differ (2 and 3) in mx @ mx");

@@ -19,7 +19,8 @@ import smpc.proto.SessionStats;
  * <p>Whoever sees a digest unlike its own fails its session naming that peer. When any two parties
  * disagree, every party has a peer whose digest differs from its own (the digests are exchanged all to
  * all), so every party fails, each by its own check. The exchange overlaps with the dealer fetch; it costs
- * one 32-byte message per ordered pair of parties and a wait for the last party to start.
+ * one message per ordered pair of parties and a wait for the last party to start. Each message also carries
+ * the sender's audit log head ({@link AuditAttempt}), so the audit's cross-check needs no message of its own.
  */
 final class Agreement {
   /** The messages' step tag: unlike every tag a plan uses (smpc.core.protocol.PlanRunner). */
@@ -30,6 +31,8 @@ final class Agreement {
   private final Session s;
   private final Transport net;
   private final Mailbox mailbox;
+  /** What each peer attached to its digest (its audit log head), once received. */
+  private final byte[][] attached;
 
   /**
    * Computes this party's digests of the request (with its own fractional bits, which the session uses) and
@@ -37,15 +40,26 @@ final class Agreement {
    * fails a check of its own.
    *
    * @param principal the requesting principal from the caller's certificate; null on a plaintext cluster
+   * @param attachment {@link Digests#BYTES} bytes sent after the digest (this party's audit log head)
    */
-  Agreement(Session s, ExecuteRequest req, int fracBits, String principal, Transport net, Mailbox mailbox) {
+  Agreement(Session s, ExecuteRequest req, int fracBits, String principal, byte[] attachment, Transport net, Mailbox mailbox) {
     this.s = s;
     this.net = net;
     this.mailbox = mailbox;
+    attached = new byte[s.parties.size()][];
     computation = Digests.computation(req.getPlan(), s.parties, fracBits);
     session = Digests.session(computation, s.id.toByteArray(), s.deadline, principal);
+    byte[] message = Arrays.copyOf(session, 2 * Digests.BYTES);
+    System.arraycopy(attachment, 0, message, Digests.BYTES, Digests.BYTES);
     // a send that fails fails the session itself (GrpcTransport): nothing to wait for here
-    for (int j = 0; j < s.parties.size(); j++) if (j != s.me) net.send(j, TAG, session);
+    for (int j = 0; j < s.parties.size(); j++) if (j != s.me) net.send(j, TAG, message);
+  }
+
+  /** What party {@code j} attached to its digest: received by {@link #await}, else already in the mailbox; null if neither. */
+  byte[] attached(int j) {
+    if (attached[j] != null || j == s.me) return attached[j];
+    ByteString m = mailbox.peek(s.id, s.parties.get(j), TAG);
+    return m != null && m.size() == 2 * Digests.BYTES ? m.substring(Digests.BYTES).toByteArray() : null;
   }
 
   /** Waits for every peer's session digest; the first that differs from this party's fails the session naming that peer. */
@@ -64,18 +78,20 @@ final class Agreement {
         }
         throw e;
       }
+      // kept even from a peer that disagrees: its head is still what its log held (the audit record says so)
+      if (theirs.length == 2 * Digests.BYTES) attached[j] = Arrays.copyOfRange(theirs, Digests.BYTES, theirs.length);
       check(j, theirs);
     }
   }
 
   private void check(int j, byte[] theirs) {
-    if (Arrays.equals(theirs, session)) return;
+    if (theirs.length == 2 * Digests.BYTES && Arrays.equals(theirs, 0, Digests.BYTES, session, 0, Digests.BYTES)) return;
     String peer = s.parties.get(j), me = s.parties.get(s.me);
-    if (theirs.length != Digests.BYTES) {
+    if (theirs.length != 2 * Digests.BYTES) {
       throw precondition("plan disagreement: party %s sent a malformed session digest (%d bytes) to %s", peer, theirs.length, me);
     }
     throw precondition("plan disagreement: party %s runs a different computation (session digest %s) than %s (session digest %s)",
-        peer, Digests.hex(theirs), me, Digests.hex(session));
+        peer, Digests.hex(Arrays.copyOf(theirs, Digests.BYTES)), me, Digests.hex(session));
   }
 
   /** The session's statistics with both digests, for the coordinator. */

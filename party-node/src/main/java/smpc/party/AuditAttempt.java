@@ -11,7 +11,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import smpc.core.protocol.Digests;
-import smpc.core.protocol.Transport;
 import smpc.net.Statuses;
 import smpc.proto.AuditInput;
 import smpc.proto.AuditOutcome;
@@ -28,15 +27,13 @@ import smpc.proto.ValueInfo;
  * parties they come from, outputs and their recipients or stored names) and from this party's store (the
  * owners of what it holds); never a value.
  *
- * <p>Cross-party check without a round of its own: when the session starts here, this party sends each peer
- * its log's head (the hash of its last record) under the step tag {@link #TAG}, beside the plan agreement's
- * digest, and its record keeps the heads its peers sent: each party vouches, in its own chained log, for what
+ * <p>Cross-party check without a message of its own: when the session starts here, this party sends each peer
+ * its log's head (the hash of its last record) attached to the plan agreement's digest ({@link Agreement}),
+ * and its record keeps the heads its peers sent: each party vouches, in its own chained log, for what
  * its peers' logs held when they ran a session together (docs/security.md, "Audit log").
  */
 final class AuditAttempt {
   private static final Logger LOG = Logger.getLogger(AuditAttempt.class.getName());
-  /** The heads' step tag: unlike every tag a plan uses and {@link Agreement#TAG}. */
-  static final String TAG = "audit";
 
   private final AuditLog log;
   private final AuditRecord.Builder record;
@@ -45,8 +42,7 @@ final class AuditAttempt {
   private final Map<String, AuditInput.Builder> inputs = new LinkedHashMap<>();
   private final Map<String, ByteString> witnessed = new LinkedHashMap<>();
   private Session session;
-  private Transport net;
-  private Mailbox mailbox;
+  private Agreement agreement;
   private boolean ended;
 
   AuditAttempt(AuditLog log, Authorizer.Principal caller, ExecuteRequest asked, int fracBits, Function<String, ValueInfo> stored) {
@@ -96,39 +92,40 @@ final class AuditAttempt {
     }
   }
 
-  /** The session started here and its digests were sent: tells every peer this log's head. */
-  void started(Session s, Agreement agreement, Transport transport, Mailbox box) {
+  /** This log's head, for the agreement to send every peer when the session starts here. */
+  byte[] head() {
+    return log.head().toByteArray();
+  }
+
+  /** The session started here and its digests (with {@link #head}) were sent. */
+  void started(Session s, Agreement a) {
     session = s;
-    net = transport;
-    mailbox = box;
-    record.setComputationDigest(ByteString.copyFrom(agreement.computation)).setSessionDigest(ByteString.copyFrom(agreement.session));
-    byte[] head = log.head().toByteArray();
-    // a send that fails fails the session itself (GrpcTransport)
-    for (int j = 0; j < s.parties.size(); j++) if (j != s.me) net.send(j, TAG, head);
+    agreement = a;
+    record.setComputationDigest(ByteString.copyFrom(a.computation)).setSessionDigest(ByteString.copyFrom(a.session));
   }
 
   /**
-   * The session is done here: records it with every peer's head, all sent when the session started (so
-   * long here). Throws, and the session then fails here, when the record cannot be written.
+   * The session is done here: records it with every peer's head, which came with its digest. Throws, and the
+   * session then fails here, when the record cannot be written.
    */
   void done() {
-    if (session != null) {
-      for (int j = 0; j < session.parties.size(); j++) {
-        if (j != session.me) witnessed.put(session.parties.get(j), ByteString.copyFrom(net.receive(j, TAG)));
-      }
-    }
+    witness();
     end(AuditOutcome.AUDIT_DONE, null);
+  }
+
+  /** The peers' heads that came (a failed session waits for nothing more). */
+  private void witness() {
+    if (session == null) return;
+    for (int j = 0; j < session.parties.size(); j++) {
+      byte[] h = j == session.me ? null : agreement.attached(j);
+      if (h != null) witnessed.put(session.parties.get(j), ByteString.copyFrom(h));
+    }
   }
 
   /** The session failed here (or this party refused it, by an authorisation or a quota): records why. */
   void failed(Throwable e) {
     if (ended) return;
-    if (session != null) { // the heads that came: a failed session waits for nothing more
-      for (String peer : session.parties) {
-        ByteString h = peer.equals(log.me) || witnessed.containsKey(peer) ? null : mailbox.peek(session.id, peer, TAG);
-        if (h != null && !h.isEmpty()) witnessed.put(peer, h);
-      }
-    }
+    witness();
     Status.Code code = Statuses.status(e).getStatus().getCode();
     boolean refused = code == Status.Code.PERMISSION_DENIED || code == Status.Code.RESOURCE_EXHAUSTED;
     record(refused ? AuditOutcome.AUDIT_REFUSED : AuditOutcome.AUDIT_FAILED, e);

@@ -23,7 +23,7 @@ import smpc.proto.AuditRecord;
 /**
  * This party's audit log (docs/security.md, "Audit log"): one record per session attempt ({@link AuditAttempt}) and
  * per call outside sessions that was refused, appended to {@code DIR/audit.log} beside the value database
- * (a 0600 file) and synced to the disk before the call is answered; a party without a data directory keeps
+ * (a 0600 file) and synced to the disk before the call is answered (concurrent sessions share a sync); a party without a data directory keeps
  * it in memory. Records are chained by hash ({@link AuditChain}); the file is a sequence of records, each
  * preceded by its length as 4 big-endian bytes. A record names values, parties, principals and digests only,
  * never a share or a value.
@@ -41,6 +41,12 @@ final class AuditLog implements AutoCloseable {
   private long size; // bytes of whole records in the file
   private long count;
   private ByteString head = AuditChain.GENESIS;
+  /** One force at a time ({@link #sync}). */
+  private final Object syncing = new Object();
+  /** Bytes of the file known to be on the disk. */
+  private volatile long durable;
+  /** Why a force failed: the log then takes no more records. */
+  private String broken;
 
   AuditLog(String me, Path dir) throws IOException {
     this.me = me;
@@ -75,6 +81,7 @@ final class AuditLog implements AutoCloseable {
       channel.truncate(size);
     }
     count = n[0];
+    durable = size;
     if (last[0] != null) head = AuditChain.hash(last[0]);
   }
 
@@ -83,29 +90,74 @@ final class AuditLog implements AutoCloseable {
     return head;
   }
 
-  /** Appends a record, chained to the one before, and syncs it to the disk; returns its hash. */
-  synchronized ByteString append(AuditRecord.Builder r) {
-    byte[] bytes = r.setPrev(head).setSeq(count).setParty(me).build().toByteArray();
-    if (channel != null) {
-      ByteBuffer buf = ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
-      try {
-        for (long at = size; buf.hasRemaining(); ) at += channel.write(buf, at);
-        channel.force(false);
-      } catch (IOException e) {
+  /**
+   * Appends a record, chained to the one before, and returns its hash once it is on the disk. Writing is
+   * serialised (the chain needs an order); syncing is a group commit ({@link #sync}): concurrent sessions'
+   * records share one {@code force}, and a caller returns only when a force that began after its record was
+   * written has completed, so no call is answered before its record is durable.
+   */
+  ByteString append(AuditRecord.Builder r) {
+    long end;
+    ByteString hash;
+    synchronized (this) {
+      if (broken != null) throw Errors.exhausted("party %s cannot write its audit log %s (%s); restart it", me, file, broken);
+      byte[] bytes = r.setPrev(head).setSeq(count).setParty(me).build().toByteArray();
+      if (channel != null) {
+        ByteBuffer buf = ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
         try {
-          channel.truncate(size); // no half record before the next one
-        } catch (IOException ignored) {
-          // the next start drops an incomplete tail
+          for (long at = size; buf.hasRemaining(); ) at += channel.write(buf, at);
+        } catch (IOException e) {
+          try {
+            channel.truncate(size); // no half record before the next one
+          } catch (IOException ignored) {
+            // the next start drops an incomplete tail
+          }
+          throw Errors.exhausted("party %s cannot write its audit log %s (%s)", me, file, e.getMessage());
         }
-        throw Errors.exhausted("party %s cannot write its audit log %s (%s)", me, file, e.getMessage());
+        size += buf.limit();
+      } else {
+        memory.add(bytes);
       }
-      size += buf.limit();
-    } else {
-      memory.add(bytes);
+      count++;
+      head = AuditChain.hash(bytes);
+      end = size;
+      hash = head;
     }
-    count++;
-    head = AuditChain.hash(bytes);
-    return head;
+    if (channel != null) sync(end);
+    return hash;
+  }
+
+  /**
+   * Makes the file durable up to {@code end}. One thread forces at a time, and a force covers every record
+   * written before it began, so the sessions that finished meanwhile wait for that one force instead of each
+   * queueing for its own. A failed force leaves it unknown which of the written records reached the disk: the
+   * log cuts the file back to what is known to be durable and refuses every later record (fail-stop, as
+   * after any lost fsync) — the sessions whose records were cut were never answered.
+   */
+  private void sync(long end) {
+    if (durable >= end) return;
+    synchronized (syncing) {
+      if (durable >= end) return; // another thread's force covered this record
+      long upTo;
+      synchronized (this) {
+        if (broken != null) throw Errors.exhausted("party %s cannot sync its audit log %s (%s); restart it", me, file, broken);
+        upTo = size;
+      }
+      try {
+        channel.force(false);
+        durable = upTo;
+      } catch (IOException e) {
+        synchronized (this) {
+          broken = e.getMessage();
+          try {
+            channel.truncate(durable);
+          } catch (IOException ignored) {
+            // the records after it were never acknowledged; the next start keeps what is whole
+          }
+        }
+        throw Errors.exhausted("party %s cannot sync its audit log %s (%s)", me, file, e.getMessage());
+      }
+    }
   }
 
   /** Hands the records from {@code from} on to {@code batch}, a batch of about a megabyte at a time; returns the head they end with. */

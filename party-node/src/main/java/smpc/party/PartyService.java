@@ -263,8 +263,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         GrpcTransport net = new GrpcTransport(s, peers, mailbox);
         String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
-        Agreement agreement = new Agreement(s, asked, fracBits, principal, net, mailbox);
-        attempt.started(s, agreement, net, mailbox);
+        Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), net, mailbox);
+        attempt.started(s, agreement);
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
           ValueInfo v = store.info(name);

@@ -62,10 +62,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         if (closed) return;
         try {
           check(e, caller, role);
-          // a digest or an audit log head (32 bytes: it comes on the stream unless the stream is full) that comes
+          // a digest with its audit log head (64 bytes: it comes on the stream unless the stream is full) that comes
           // after its session ended here is dropped, not refused: a refusal could fail its sender before the digest
           // that differs from its own reaches it, hiding the disagreement (Agreement)
-          if ((e.getTag().equals(Agreement.TAG) || e.getTag().equals(AuditAttempt.TAG)) && mailbox.isEnded(e.getSessionId())) return;
+          if (e.getTag().equals(Agreement.TAG) && mailbox.isEnded(e.getSessionId())) return;
           if (e.getOffset() != 0 || e.getTotalBytes() != e.getData().size() || e.getTotalBytes() > Limits.CHUNK_BYTES) {
             throw invalid("a streamed message must be whole and at most %d bytes: %d bytes at offset %d of %d",
                 Limits.CHUNK_BYTES, e.getData().size(), e.getOffset(), e.getTotalBytes());

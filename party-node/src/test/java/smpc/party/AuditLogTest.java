@@ -176,4 +176,42 @@ class AuditLogTest {
         .hasMessageContaining("party alice cannot write its audit log");
     assertThat(verifyFile()).isEmpty();
   }
+
+  /** Group commit: sessions ending at once share syncs, and every record each of them was told about is in the chain. */
+  @Test
+  void concurrentRecordsAreAllKeptInOneUnbrokenChain() throws Exception {
+    int threads = 8, each = 50;
+    java.util.Set<ByteString> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (AuditLog log = new AuditLog("alice", dir)) {
+      refuse(log, "before");
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      var start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int k = 0; k < each; k++) {
+            told.add(log.append(AuditLog.record(BOB, "Execute").setSubject(id + "/" + k).setOutcome(AuditOutcome.AUDIT_DONE)));
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (var f : done) f.get();
+      pool.shutdown();
+      assertThat(told).hasSize(threads * each);
+    }
+    List<byte[]> onDisk = fileRecords();
+    assertThat(onDisk).hasSize(1 + threads * each);
+    assertThat(verifyFile()).isEmpty();
+    java.util.Set<String> subjects = new java.util.HashSet<>();
+    java.util.Set<ByteString> hashes = new java.util.HashSet<>();
+    for (byte[] r : onDisk) {
+      subjects.add(AuditChain.parse(r).getSubject());
+      hashes.add(AuditChain.hash(r));
+    }
+    assertThat(hashes).containsAll(told); // what each caller was told is a record of the file
+    for (int t = 0; t < threads; t++) for (int k = 0; k < each; k++) assertThat(subjects).contains(t + "/" + k);
+  }
 }

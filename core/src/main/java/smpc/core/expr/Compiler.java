@@ -75,16 +75,18 @@ public final class Compiler {
     Builder b = new Builder(fracBits, numerics.exactRounding());
     Lowering lowering = new Lowering(b, parties, catalog, numerics);
     List<Node> roots = new ArrayList<>();
+    List<Integer> cols = new ArrayList<>();
     for (Output o : outputs) {
       if (o.revealTo() != null && !parties.contains(o.revealTo())) {
         throw invalid("cannot reveal to '%s': not one of the computing parties %s", o.revealTo(), parties);
       }
       Node root = lowering.node(o.expr());
+      cols.add(lowering.cols(root)); // a matrix keeps its shape in what is stored or revealed
       // what is kept (shared or as a private value) is at scale 0 or f, like every stored value
       if (o.storeAs() != null || o.keepAs() != null) root = b.shrink(root);
       roots.add(root);
       if (o.letAs() != null) lowering.let(o.letAs(), root);
     }
-    return Emitter.emit(b.nodes(), outputs, roots);
+    return Emitter.emit(b.nodes(), outputs, roots, cols);
   }
 }

@@ -34,6 +34,7 @@ final class Emitter {
   private final List<Instr.Builder> code = new ArrayList<>();
   private final List<TruncRun> runs = new ArrayList<>();
   private final MaterialCount material = new MaterialCount();
+  private SharedMasks masks;
   private int nextReg;
 
   private Emitter(List<Node> nodes) {
@@ -49,9 +50,10 @@ final class Emitter {
     }
   }
 
-  /** The plan computing {@code roots}, one per output. */
-  static Compiled emit(List<Node> nodes, List<Output> outputs, List<Node> roots) {
+  /** The plan computing {@code roots}, one per output, each a matrix of {@code cols} columns or a vector (0). */
+  static Compiled emit(List<Node> nodes, List<Output> outputs, List<Node> roots, List<Integer> cols) {
     Emitter e = new Emitter(nodes);
+    e.masks = new SharedMasks(nodes, roots);
     int maxRound = 0;
     for (int k = 0; k < e.rounds.length; k++) {
       maxRound = Math.max(maxRound, e.rounds[k]);
@@ -65,7 +67,7 @@ final class Emitter {
       Node root = roots.get(k);
       lengths.add(root.len());
       scales.add(root.scale());
-      if (outputs.get(k).letAs() == null) e.output(outputs.get(k), root);
+      if (outputs.get(k).letAs() == null) e.output(outputs.get(k), root, cols.get(k));
     }
     e.material.check();
     Plan.Builder plan = Plan.newBuilder().addAllInstrs(withFrees(e.code));
@@ -104,9 +106,9 @@ final class Emitter {
         mul.addDst(dst).addSrc(reg(m.x())).addSrc(reg(m.y()));
         material.mul(m);
       } else if (n instanceof Node.MatMul m) {
-        matmul.addDst(dst).addSrc(reg(m.x())).addSrc(reg(m.y()));
+        matmul.addDst(dst).addSrc(reg(masks.left(m))).addSrc(reg(m.y()));
         dims.addAll(List.of((long) m.n(), (long) m.m(), (long) m.k()));
-        material.matmul(m);
+        material.matmul(m, masks.shape(m));
       } else if (n instanceof Node.Trunc t) {
         truncsByBits.computeIfAbsent(t.bits(), b -> Instr.newBuilder().setOp(Op.TRUNC).setScale(b)).addDst(dst).addSrc(reg(t.x()));
         truncLengths.merge(t.bits(), (long) t.len(), Long::sum);
@@ -133,7 +135,7 @@ final class Emitter {
     code.addAll(normsByBits.values());
     for (int k = 0; k < rounds.length; k++) {
       Node n = nodes.get(k);
-      if (rounds[k] == r && !communicates(n) && !(n instanceof Node.Const) && !regs.containsKey(n)) code.add(local(n));
+      if (rounds[k] == r && !communicates(n) && !(n instanceof Node.Const) && !regs.containsKey(n) && !masks.dead(n)) code.add(local(n));
     }
   }
 
@@ -152,16 +154,16 @@ final class Emitter {
   }
 
   /** Stores and reveals an output as it asks (a let-output is only a name for later outputs). */
-  private void output(Output o, Node root) {
+  private void output(Output o, Node root, int cols) {
     int reg = reg(root);
     DType dtype = root.scale() == 0 ? DType.INT : DType.REAL;
     if (o.storeAs() != null) {
-      code.add(Instr.newBuilder().setOp(Op.STORE).addSrc(reg).setName(o.storeAs()).setDtype(dtype)
+      code.add(Instr.newBuilder().setOp(Op.STORE).addSrc(reg).setName(o.storeAs()).setDtype(dtype).setCols(cols)
           .setOwner(o.revealTo() != null ? o.revealTo() : ""));
     }
     if (o.revealTo() != null) {
       Instr.Builder i = Instr.newBuilder().setOp(Op.REVEAL).addSrc(reg).setParty(o.revealTo()).setDtype(dtype)
-          .setScale(root.scale());
+          .setScale(root.scale()).setCols(cols);
       if (o.keepAs() != null) i.setName(o.keepAs());
       code.add(i);
     }

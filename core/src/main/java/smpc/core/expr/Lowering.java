@@ -51,6 +51,11 @@ final class Lowering {
   }
 
   /** Names a result that later expressions may use. */
+  /** A matrix's columns; 0 for a vector (a column). */
+  int cols(Node n) {
+    return shapes.isMatrix(n) ? shapes.of(n).cols() : 0;
+  }
+
   void let(String name, Node n) {
     if (lets.containsKey(name)) throw invalid("'%s' is defined twice", name);
     lets.put(name, n);

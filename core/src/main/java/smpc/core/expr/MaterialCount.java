@@ -30,10 +30,10 @@ final class MaterialCount {
     add(Material.TRIPLE, n.len());
   }
 
-  /** A matrix triple of the product's shape: as many items as elements of the product. */
-  void matmul(Node.MatMul n) {
+  /** A matrix triple of the product's shape (and mask, when it shares one): as many items as elements of the product. */
+  void matmul(Node.MatMul n, MatShape shape) {
     add(Material.MATRIX_TRIPLE, n.len());
-    shapes.add(MatShape.newBuilder().setN(n.n()).setM(n.m()).setK(n.k()).build());
+    shapes.add(shape);
   }
 
   /** A truncation pair per element. */

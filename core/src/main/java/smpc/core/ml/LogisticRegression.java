@@ -9,8 +9,8 @@ import smpc.core.expr.Operator;
 
 /**
  * Logistic regression on secret-shared data, as expressions for the compiler: mini-batch gradient
- * descent on standardised features, one session per epoch (its steps chained with let-outputs, so one
- * plan holds them all). Each step is two matrix products, z = X_b w + b and the gradient X_bᵀ (p − y),
+ * descent on standardised features, an epoch's steps chained with let-outputs (so one plan holds them
+ * all, and several epochs' plans can be one session's). Each step is two matrix products, z = X_b w + b and the gradient X_bᵀ (p − y),
  * each one round with a dealer matrix triple. A model is one shared vector: weights w (d), intercept b, then the training
  * data's column means (d) and standard deviations (d), so predictions standardise new rows the same way.
  */

@@ -40,14 +40,14 @@ public final class Estimate {
     if (p < 1) throw invalid("a session needs at least one party");
     TruncSchedule.of(plan.getTruncRunsList(), fracBits); // a plan its parties would refuse has no cost
     long[] sent = new long[p];
-    Lengths regs = new Lengths(storedLength, storedLength);
+    Lengths regs = new Lengths(storedLength, storedLength, MatrixSchedule.of(plan.getMatShapesList()));
     for (Instr in : plan.getInstrsList()) {
       long[] out = regs.of(in);
       long n = regs.elements(in);
       switch (in.getOp()) {
         case SHARE -> sent[index(parties, in.getParty())] += (p - 1) * SHARE_MESSAGE_BYTES;
         case MUL -> everyone(sent, Beaver.openedWords(n));
-        case MATMUL -> everyone(sent, n); // D and E of every product (MatrixProducts)
+        case MATMUL -> everyone(sent, n); // D (or a mask's opening) and E of every product (MatrixProducts)
         case TRUNC -> everyone(sent, Truncation.openedWords(n));
         case COMPARE -> everyone(sent, Comparison.openedWords(n));
         case NORM -> everyone(sent, Normalization.openedWords(n, Costs.normBits(in)));

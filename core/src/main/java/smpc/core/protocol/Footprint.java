@@ -29,7 +29,7 @@ public final class Footprint {
    */
   public static long bytes(Plan plan, int parties, ToLongFunction<String> storedLength) {
     // PlanRunner holds a share to the declared length; one undeclared may be the longest vector
-    Lengths regs = new Lengths(storedLength, name -> UNKNOWN_LENGTH);
+    Lengths regs = new Lengths(storedLength, name -> UNKNOWN_LENGTH, MatrixSchedule.of(plan.getMatShapesList()));
     long held = 0, peak = 0;
     int peers = Math.max(parties - 1, 1);
     for (Instr in : plan.getInstrsList()) {
@@ -38,8 +38,8 @@ public final class Footprint {
       long work = switch (in.getOp()) { // words of the step's working arrays
         case SHARE -> 2 * n;
         case MUL -> n * (10 + 2 * peers); // flattened x and y, triple and correction, d|e sent and summed, peers' d|e
-        // A and B, D|E sent and summed, peers' D|E; per result: C and its correction, D·B and A·E
-        case MATMUL -> n * (3 + peers) + 4 * java.util.Arrays.stream(out).sum();
+        // A and B, D|E sent and summed, peers' D|E; per result: C and its correction, D·B and A·E; views of a mask and its D
+        case MATMUL -> n * (3 + peers) + 4 * java.util.Arrays.stream(out).sum() + regs.matmul(in)[1];
         case TRUNC -> n * (6 + peers);
         case COMPARE -> n * (14 + 2 * peers);
         case NORM -> n * (4 * Lengths.normWidth(in) + 12 + 2 * peers);
@@ -48,6 +48,7 @@ public final class Footprint {
       };
       if (in.getOp() == Op.REVEAL) held += 2 * n; // the revealed output, and the stored result if it keeps one
       if (in.getOp() == Op.STORE) held += regs.source(in, 0);
+      if (in.getOp() == Op.MATMUL) held += 2 * regs.matmul(in)[2]; // a mask's value and D, kept for the session
       long fresh = 0;
       for (long k : out) fresh += k;
       peak = Math.max(peak, regs.live() + held + work + fresh);

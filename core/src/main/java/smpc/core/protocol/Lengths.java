@@ -15,15 +15,19 @@ final class Lengths {
   private final Map<Integer, Long> regs = new HashMap<>(); // register -> elements
   private final ToLongFunction<String> loaded;
   private final ToLongFunction<String> shared;
+  private final MatrixSchedule matrices;
+  private int products; // MATMUL products before the current instruction: the index of its first triple
   private long live;
 
   /**
    * @param loaded the length of a stored value a LOAD without a declared length reads
    * @param shared the length of a private value a SHARE without a declared length splits
+   * @param matrices the plan's matrix triples: which products open a mask, which reuse one
    */
-  Lengths(ToLongFunction<String> loaded, ToLongFunction<String> shared) {
+  Lengths(ToLongFunction<String> loaded, ToLongFunction<String> shared, MatrixSchedule matrices) {
     this.loaded = loaded;
     this.shared = shared;
+    this.matrices = matrices;
   }
 
   /** The lengths of {@code in}'s destinations (a NORM's: bits + 1 per element), from its sources'. */
@@ -76,13 +80,30 @@ final class Lengths {
         for (int k = 0; k < in.getDstCount(); k++) n += source(in, k);
       }
       case REVEAL -> n = source(in, 0);
-      case MATMUL -> { // D and E: n·m + m·k per product
-        long[] dims = matmulDims(in);
-        for (int k = 0; k < in.getDstCount(); k++) n += dims[3 * k] * dims[3 * k + 1] + dims[3 * k + 1] * dims[3 * k + 2];
-      }
+      case MATMUL -> n = matmul(in)[0];
       default -> { }
     }
     return n;
+  }
+
+  /**
+   * A MATMUL's {elements opened: D and E, n·m + m·k per product, but a mask's whole value for the product
+   * that opens it and no D for the later ones; elements of the views those products take of A and D;
+   * elements of the masks it opens, which the session keeps with the value}.
+   */
+  long[] matmul(Instr in) {
+    long[] dims = matmulDims(in), out = new long[3];
+    for (int k = 0; k < in.getDstCount(); k++) {
+      long n = dims[3 * k], m = dims[3 * k + 1], kk = dims[3 * k + 2];
+      int t = products + k, g = t < matrices.size() ? (int) matrices.shape(t)[3] : 0;
+      out[0] += m * kk + (g == 0 ? n * m : 0);
+      if (g != 0) out[1] += 2 * n * m;
+      if (g != 0 && matrices.opensMask(t)) {
+        out[0] += matrices.maskLength(g);
+        out[2] += matrices.maskLength(g);
+      }
+    }
+    return out;
   }
 
   /** A MATMUL's n, m, k per product (its constant), each clamped to the largest vector; zeros when malformed. */
@@ -96,6 +117,7 @@ final class Lengths {
 
   /** Sets {@code in}'s destinations to {@code out} (as {@link #of} gave them), or forgets what a FREE frees. */
   void apply(Instr in, long[] out) {
+    if (in.getOp() == Op.MATMUL) products += in.getDstCount();
     if (in.getOp() == Op.FREE) {
       for (int r : in.getSrcList()) {
         Long old = regs.remove(r);

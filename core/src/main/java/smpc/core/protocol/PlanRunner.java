@@ -66,7 +66,7 @@ public final class PlanRunner implements SessionView {
   /** Items of each kind of dealer material taken so far: the next one's position in its streams. */
   private final EnumMap<Material, Long> taken = new EnumMap<>(Material.class);
   private final TruncSchedule truncSchedule;
-  private final MatrixSchedule matrices;
+  private final MatrixProducts matrices;
   private int rounds;
   private long bytesSent;
   private long bytesReceived;
@@ -84,7 +84,7 @@ public final class PlanRunner implements SessionView {
     this.dealer = dealer;
     this.store = store;
     this.truncSchedule = TruncSchedule.of(plan.getTruncRunsList(), fracBits);
-    this.matrices = MatrixSchedule.of(plan.getMatShapesList());
+    this.matrices = new MatrixProducts(MatrixSchedule.of(plan.getMatShapesList()));
   }
 
   /** Told the rounds done so far after each step that communicates (on the running thread). */
@@ -230,7 +230,7 @@ public final class PlanRunner implements SessionView {
       case MATMUL -> {
         long[][] operands = new long[in.getSrcCount()][];
         for (int k = 0; k < operands.length; k++) operands[k] = src(in, k);
-        long[][] z = MatrixProducts.multiply(this, "mm/" + pc, matrices, constant(in), operands);
+        long[][] z = matrices.multiply(this, "mm/" + pc, constant(in), operands);
         if (in.getDstCount() != z.length) throw invalid("MATMUL needs one destination per product");
         for (int k = 0; k < z.length; k++) set(in, k, z[k]);
       }
@@ -425,11 +425,11 @@ public final class PlanRunner implements SessionView {
     for (int j = 0; j < parties.size(); j++) {
       if (j != me) receiveInto(j, tag, sum, false, "reveal share");
     }
-    Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setScale(in.getScale())
+    Revealed.Builder r = Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setScale(in.getScale()).setCols(StoredValue.columns(in, sum.length))
         .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(Packing.toBytes(sum))); // a fresh array, never changed
     if (!in.getName().isEmpty()) {
       ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.PRIVATE).setDtype(dtypeOf(in))
-          .setLength(sum.length).setOwner(parties.get(me)).setFracBits(in.getScale()).build();
+          .setLength(sum.length).setCols(r.getCols()).setOwner(parties.get(me)).setFracBits(in.getScale()).build();
       stores.add(new Store(new StoredValue(info, sum), false));
     }
     revealed.add(r.build());
@@ -438,7 +438,7 @@ public final class PlanRunner implements SessionView {
   private void stage(Instr in) {
     long[] x = src(in, 0);
     ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).setKind(Kind.SHARED).setDtype(dtypeOf(in))
-        .setLength(x.length).setOwner(in.getOwner()).addAllParties(parties)
+        .setLength(x.length).setCols(StoredValue.columns(in, x.length)).setOwner(in.getOwner()).addAllParties(parties)
         .setFracBits(dtypeOf(in) == DType.REAL ? fracBits : 0).build();
     stores.add(new Store(new StoredValue(info, x), in.getReplace()));
   }

@@ -42,6 +42,8 @@ public final class Streams {
   public static final int MAT_A = 25;
   public static final int MAT_B = 26;
   public static final int MAT_C = 27;
+  /** Matrix triples' shared masks: mask g at the schedule's offset of its first element. */
+  public static final int MAT_MASK = 28;
   /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
   public static final int SHARE = 16;
 
@@ -248,13 +250,23 @@ public final class Streams {
     return new long[][] {bb, ba};
   }
 
-  /** One party's shares of matrix triple t: {A, B, C} row-major; C is null for party 0. */
-  public static long[][] matrixShares(byte[] seed, boolean designated, MatrixSchedule schedule, int t) {
+  /**
+   * One party's shares of matrix triple t: {A, B, C} row-major; C is null for party 0. A triple of a mask
+   * takes A as its view of the party's share of the mask ({@code mask}, or expanded here when null): shares
+   * add up, so the views add up to the view.
+   */
+  public static long[][] matrixShares(byte[] seed, boolean designated, MatrixSchedule schedule, int t, long[] mask) {
     Prg prg = new Prg(seed);
     long[] s = schedule.shape(t);
-    int n = (int) s[0], m = (int) s[1], k = (int) s[2];
-    return new long[][] {prg.longs(MAT_A, schedule.aStart(t), n * m), prg.longs(MAT_B, schedule.bStart(t), m * k),
-        designated ? null : prg.longs(MAT_C, schedule.cStart(t), n * k)};
+    int n = (int) s[0], m = (int) s[1], k = (int) s[2], g = (int) s[3];
+    long[] a = g == 0 ? prg.longs(MAT_A, schedule.aStart(t), n * m)
+        : schedule.view(t, mask != null ? mask : maskShare(seed, schedule, g));
+    return new long[][] {a, prg.longs(MAT_B, schedule.bStart(t), m * k), designated ? null : prg.longs(MAT_C, schedule.cStart(t), n * k)};
+  }
+
+  /** One party's share of mask g of the schedule (uniform: no party's share is a correction). */
+  public static long[] maskShare(byte[] seed, MatrixSchedule schedule, int g) {
+    return new Prg(seed).longs(MAT_MASK, schedule.maskStart(g), schedule.maskLength(g));
   }
 
   /**
@@ -263,13 +275,19 @@ public final class Streams {
    */
   public static long[] matrixCorrections(byte[][] seeds, MatrixSchedule schedule, long start, int count) {
     long[] out = new long[count];
+    java.util.Map<Integer, long[][]> masks = new java.util.HashMap<>(); // each party's share of a mask, expanded once
     for (long pos = start; pos < start + count; ) {
       int t = schedule.holding(pos);
       long[] s = schedule.shape(t);
-      int n = (int) s[0], m = (int) s[1], k = (int) s[2];
+      int n = (int) s[0], m = (int) s[1], k = (int) s[2], g = (int) s[3];
+      long[][] mask = g == 0 ? new long[seeds.length][] : masks.computeIfAbsent(g, key -> {
+        long[][] shares = new long[seeds.length][];
+        for (int i = 0; i < seeds.length; i++) shares[i] = maskShare(seeds[i], schedule, key);
+        return shares;
+      });
       long[] a = new long[n * m], b = new long[m * k], rest = new long[n * k];
       for (int i = 0; i < seeds.length; i++) {
-        long[][] sh = matrixShares(seeds[i], i == 0, schedule, t);
+        long[][] sh = matrixShares(seeds[i], i == 0, schedule, t, mask[i]);
         Ring.addInPlace(a, sh[0]);
         Ring.addInPlace(b, sh[1]);
         if (i > 0) Ring.addInPlace(rest, sh[2]);

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import smpc.proto.Plan;
 
 /** The protocol suite on {@link LocalProtocol}: the parties as threads of this JVM, messages and dealer in memory. */
-class InMemoryProtocolSuiteTest extends ProtocolSuite {
+class InMemoryProtocolSuiteTest extends SharedMaskSuite {
   @Override
   protected Harness start(List<String> parties) {
     List<Map<String, StoredValue>> stores = new ArrayList<>();

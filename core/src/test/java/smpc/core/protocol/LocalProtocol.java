@@ -33,6 +33,7 @@ public final class LocalProtocol {
     TruncSchedule truncation = TruncSchedule.of(plan.getTruncRunsList(), FRAC_BITS);
     MatrixSchedule matrices = MatrixSchedule.of(plan.getMatShapesList());
     Map<String, CompletableFuture<byte[]>> box = new ConcurrentHashMap<>();
+    Map<Material, long[]> matrixCorrections = new ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
       List<CompletableFuture<PlanRunner.Outcome>> results = new ArrayList<>();
@@ -67,7 +68,13 @@ public final class LocalProtocol {
 
           @Override
           public long[][] corrections(Material kind, long start, int count) {
-            return Streams.corrections(kind, seeds, dealerSeed, truncation, matrices, start, count);
+            long all = kind.in(plan);
+            if (kind != Material.MATRIX_TRIPLE || start < 0 || start + count > all) {
+              return Streams.corrections(kind, seeds, dealerSeed, truncation, matrices, start, count);
+            }
+            // as GrpcDealerLink fetches them: all of the plan's at once, so the dealer expands each shared mask once
+            long[] c = matrixCorrections.computeIfAbsent(kind, k -> Streams.corrections(k, seeds, dealerSeed, truncation, matrices, 0, (int) all)[0]);
+            return new long[][] {java.util.Arrays.copyOfRange(c, (int) start, (int) start + count)};
           }
 
           @Override

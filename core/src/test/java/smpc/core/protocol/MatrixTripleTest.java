@@ -43,7 +43,7 @@ class MatrixTripleTest {
       long[] s = schedule.shape(t);
       long[] a = new long[(int) (s[0] * s[1])], b = new long[(int) (s[1] * s[2])], c = new long[(int) (s[0] * s[2])];
       for (int i = 0; i < n; i++) {
-        long[][] abc = Streams.matrixShares(seeds[i], i == 0, schedule, t);
+        long[][] abc = Streams.matrixShares(seeds[i], i == 0, schedule, t, null);
         smpc.core.ring.Ring.addInPlace(a, abc[0]);
         smpc.core.ring.Ring.addInPlace(b, abc[1]);
         if (i > 0) smpc.core.ring.Ring.addInPlace(c, abc[2]);
@@ -135,5 +135,25 @@ class MatrixTripleTest {
     Plan two = compile("(x @ y) @ transpose(y)"); // two rounds: one triple each, in plan order
     assertThat(two.getMatShapesList()).containsExactly(shape(4, 3, 5), shape(4, 5, 3));
     assertThat(Material.MATRIX_TRIPLE.in(two)).isEqualTo(4 * 5 + 4 * 3);
+  }
+  /** A stored product and a revealed transpose keep their columns in their metadata; a vector has none; a STORE's columns must divide its length. */
+  @Test
+  void aStoredOrRevealedMatrixKeepsItsShape() {
+    List<String> names = List.of("p0", "p1");
+    Map<String, ValueInfo> catalog = Map.of("x", info("x", "p0", 12, 3), "y", info("y", "p1", 15, 5), "v", info("v", "p1", 3, 0));
+    Plan plan = Compiler.compile(List.of(Compiler.Output.store(Parser.parse("x @ y"), "z"), new Compiler.Output(Parser.parse("transpose(x)"), "p0", "xt", null),
+        Compiler.Output.reveal(Parser.parse("v + v"), "p0")), names, catalog::get, 16).plan();
+    List<Function<String, StoredValue>> stores = new ArrayList<>();
+    for (String me : names) {
+      stores.add(name -> catalog.get(name).getOwner().equals(me) ? new StoredValue(catalog.get(name), new long[(int) catalog.get(name).getLength()]) : null);
+    }
+    PlanRunner.Outcome p0 = LocalProtocol.run(plan, names, stores, null).get(0);
+    assertThat(p0.stores()).extracting(s -> s.value().info().getName() + " " + s.value().info().getLength() + "/" + s.value().info().getCols())
+        .containsExactlyInAnyOrder("z 20/5", "xt 12/4");
+    assertThat(p0.revealed()).extracting(r -> r.getCols()).containsExactly(4L, 0L);
+    int at = 0;
+    while (plan.getInstrs(at).getOp() != Op.STORE) at++;
+    Plan bad = plan.toBuilder().setInstrs(at, plan.getInstrs(at).toBuilder().setCols(7)).build();
+    assertThatThrownBy(() -> LocalProtocol.run(bad, names, stores, null)).hasRootCauseMessage("STORE of 20 elements as a matrix of 7 columns");
   }
 }

@@ -164,7 +164,7 @@ public abstract class ProtocolSuite {
   }
 
   /** {@link Seeds#anyLong}s, the ends of the ring among them. */
-  private static long[] longs(Random rnd, int len) {
+  static long[] longs(Random rnd, int len) {
     long[] v = new long[len];
     for (int i = 0; i < len; i++) v[i] = Seeds.anyLong(rnd);
     return v;
@@ -206,7 +206,7 @@ public abstract class ProtocolSuite {
     }
   }
 
-  private static double enc(double x) {
+  static double enc(double x) {
     return FixedPointProtocolTest.enc(x);
   }
 
@@ -398,7 +398,7 @@ public abstract class ProtocolSuite {
     return z;
   }
 
-  private static long[] transpose(long[] x, int rows, int cols) {
+  static long[] transpose(long[] x, int rows, int cols) {
     long[] t = new long[x.length];
     for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
     return t;
