@@ -152,6 +152,10 @@ final class LogregCommand {
     @Option(names = "--history", paramLabel = "FILE.csv", description = "Write the loss per epoch (epoch,loss) to FILE.")
     Path history;
 
+    @Option(names = "--id-column", paramLabel = "COLUMN", description = {"Every --features and --labels file has this id column: the rows are",
+        "matched by private alignment (smpc align) and only the ids all files share are trained on."})
+    String idColumn;
+
     @Override
     public Integer call() {
       if (name == null && revealTo == null) throw SmpcException.usage("say where the model goes: --name MODEL and/or --reveal-to P");
@@ -174,17 +178,27 @@ final class LogregCommand {
           }
           Source ls = Source.parse(labels, true);
           c.vm(ls.party());
-          Table lt = Table.read(ls.file());
-          long[] yv = lt.labels(lt.column(ls.column(), ls.file()), ls.file());
-          SplitFeatures split = SplitFeatures.input(c, features, lt.rows().length, ls.file(), "x", created);
-          d = split.columns();
-          n = lt.rows().length;
-          c.input(ls.party(), y, yv);
-          created.add(y);
-          labelOwner = ls.party();
-          xExpr = split.x();
-          yExpr = new Expr.Ref(y);
+          if (idColumn != null) {
+            AlignedFeatures a = AlignedFeatures.input(c, features, ls, idColumn, "x", created);
+            d = a.columns();
+            n = a.rows();
+            labelOwner = ls.party();
+            xExpr = a.x();
+            yExpr = new Expr.Ref(a.y());
+          } else {
+            Table lt = Table.read(ls.file());
+            long[] yv = lt.labels(lt.column(ls.column(), ls.file()), ls.file());
+            SplitFeatures split = SplitFeatures.input(c, features, lt.rows().length, ls.file(), "x", created);
+            d = split.columns();
+            n = lt.rows().length;
+            c.input(ls.party(), y, yv);
+            created.add(y);
+            labelOwner = ls.party();
+            xExpr = split.x();
+            yExpr = new Expr.Ref(y);
+          }
         } else {
+          if (idColumn != null) throw SmpcException.usage("--id-column goes with --features and --labels (rows of --rows are not matched)");
           if (rows.isEmpty() || label == null) {
             throw SmpcException.usage("give --features P:FILE.csv --labels Q:FILE.csv:COLUMN, or --rows P:FILE.csv ... --label COLUMN");
           }
@@ -297,8 +311,13 @@ final class LogregCommand {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--id-column", paramLabel = "COLUMN", description = {"Every --features file has this id column: rows are matched by private",
+        "alignment, and the recipient (one of the --features parties: it learns the common ids) gets id,probability lines."})
+    String idColumn;
+
     @Override
     public Integer call() {
+      if (idColumn != null) return aligned();
       List<String> created = new ArrayList<>();
       try (Cluster c = rounding.apply(cluster.connect())) {
         c.vm(revealTo);
@@ -314,6 +333,40 @@ final class LogregCommand {
             out.println(Results.JSON.valueToTree(o));
           } else {
             for (double v : p) out.printf("%.4f%n", v);
+          }
+          return 0;
+        } finally {
+          for (String v : created) c.delete(v);
+        }
+      }
+    }
+
+    /** Predictions for the rows every party has, as id,probability lines with a header (JSON: ids beside them). */
+    private int aligned() {
+      List<String> created = new ArrayList<>();
+      try (Cluster c = cluster.connect()) {
+        c.vm(revealTo);
+        c.catalog().resolve(model);
+        List<String> holders = features.stream().map(f -> Source.parse(f, false).party()).toList();
+        if (!holders.contains(revealTo)) {
+          throw SmpcException.usage("with --id-column the recipient must be one of the --features parties (%s): it learns the common ids",
+              String.join(", ", holders));
+        }
+        try {
+          AlignedFeatures a = AlignedFeatures.input(c, features, null, idColumn, "px", created);
+          List<String> ids = a.ids().get(revealTo);
+          double[] p = Logreg.predict(c, model, a.x(), a.rows(), a.columns(), revealTo);
+          PrintWriter out = spec.commandLine().getOut();
+          if (json) {
+            ObjectNode o = Results.JSON.createObjectNode().put("model", model).put("party", revealTo);
+            var idArray = o.putArray("ids");
+            ids.forEach(idArray::add);
+            var a2 = o.putArray("probabilities");
+            for (double v : p) a2.add(v);
+            out.println(Results.JSON.valueToTree(o));
+          } else {
+            out.println(AlignedFeatures.csv(idColumn) + ",probability");
+            for (int k = 0; k < p.length; k++) out.printf("%s,%.4f%n", AlignedFeatures.csv(ids.get(k)), p[k]);
           }
           return 0;
         } finally {

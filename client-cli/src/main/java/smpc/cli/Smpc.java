@@ -29,6 +29,7 @@ public final class Smpc {
     COMMANDS.put("status", StatusCommand::new);
     COMMANDS.put("input", InputCommand::new);
     COMMANDS.put("share", ShareCommand::new);
+    COMMANDS.put("align", AlignCommand::new);
     COMMANDS.put("eval", EvalCommand::new);
     COMMANDS.put("reveal", RevealCommand::new);
     COMMANDS.put("list", ListCommand::new);

@@ -68,6 +68,16 @@ class AuthorizationIT {
     assertThat(adv.info("alice", "squat")).isNull();
   }
 
+  /** Only alice's own client makes alice send points of her ids to peers (and replace her value by its aligned rows). */
+  @ParameterizedTest
+  @ValueSource(strings = {"client-bob", "admin-alice", "admin-bob", "bob", "dealer"})
+  void alignByAnyoneElseIsRefused(String who) {
+    smpc.proto.AlignRequest req = smpc.proto.AlignRequest.newBuilder().setSessionId(com.google.protobuf.ByteString.copyFrom(new byte[16]))
+        .addAllParties(List.of("alice", "bob")).addIds("x").setRows("salary").setName("salary").setTimeoutMs(5000).build();
+    assertRefused(() -> adv.party("alice", who).align(req), Code.PERMISSION_DENIED, "may not store values on alice (only client-alice may)");
+    assertThat(adv.get("alice", "client-alice", "salary")).containsExactly(100);
+  }
+
   @Test
   void privateValueReadByOwnClient() {
     assertThat(adv.get("alice", "client-alice", "salary")).containsExactly(100);

@@ -61,6 +61,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final Map<ByteString, Session> active = new ConcurrentHashMap<>();
   private final Authorizer authorizer;
   private final AuditLog audit;
+  private final Alignment alignment;
   /** Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. */
   private final Map<ByteString, EarlyAbort> earlyAborts = new ConcurrentHashMap<>();
 
@@ -80,6 +81,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     this.io = io;
     this.fracBits = fracBits;
     this.authorizer = new Authorizer(peers.me);
+    this.alignment = new Alignment(peers, store, mailbox);
   }
 
   boolean isActive(ByteString session) {
@@ -209,6 +211,16 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       audit.check(caller, "Audit", "", () -> authorizer.audit(caller));
       List<smpc.proto.AuditChunk> parts = audit.chunks(req.getFrom());
       download.start(parts.size(), parts::get);
+    });
+  }
+
+  @Override
+  public void align(smpc.proto.AlignRequest req, StreamObserver<smpc.proto.AlignReply> resp) {
+    Authorizer.Principal caller = authorizer.caller();
+    offload(resp, () -> {
+      // its ids and its rows: this party's own client only, as for Input
+      audit.check(caller, "Align", req.getName(), () -> authorizer.input(caller));
+      reply(resp, alignment.run(req, caller, active));
     });
   }
 

@@ -117,6 +117,11 @@ public final class Cluster implements AutoCloseable {
     return sessions;
   }
 
+  /** Private row alignment: the parties' rows matched by their ids, which no party shows another. */
+  public Alignment alignment() {
+    return new Alignment(conn, sessions::changed);
+  }
+
   /** The parties' audit logs: each party's own client or administrator reads and checks them. */
   public Audit audit() {
     return new Audit(conn);

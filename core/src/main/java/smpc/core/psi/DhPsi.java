@@ -1,0 +1,144 @@
+package smpc.core.psi;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import smpc.core.Errors;
+import smpc.core.protocol.Transport;
+
+/**
+ * Diffie-Hellman private set intersection among n parties on a ring (docs/protocols.md "Private row alignment"):
+ * each party i holds ids X_i and a secret exponent k_i; H hashes an id to the curve. With K = k_0···k_{n-1}:
+ *
+ * <ol>
+ *   <li><b>forward</b> (n − 1 steps): party i sends {H(x)^k_i} sorted to i + 1; each party raises what it receives
+ *       to its own key, sorts it and passes it on, so after n − 1 steps party i − 1 holds F_i = {H(x)^K : x ∈ X_i},
+ *       sorted: nobody can tell which of i's rows a point of F_i came from;
+ *   <li><b>full</b> (1 step): each party sends the F it finished to every other, and every party computes the
+ *       intersection I = ∩ F_i itself, in increasing order of the points' encodings — the common row order;
+ *   <li><b>strip</b> (n − 1 steps): for each party i, I travels from i + 1 round the ring, each party but i
+ *       raising it to its key's inverse without reordering, and arrives at i as {H(x)^k_i : x ∈ X_∩} in the
+ *       common order, which i matches against its own {H(x)^k_i} to find its rows.
+ * </ol>
+ *
+ * A party's own exponents never leave it; the points only ever carry them raised together.
+ */
+public final class DhPsi {
+  private DhPsi() {}
+
+  /**
+   * The outcome at one party.
+   *
+   * @param rows this party's row indices (into its ids) of the intersection, in the common order
+   * @param sizes every party's number of ids, in session order
+   */
+  public record Result(int[] rows, long[] sizes) {}
+
+  /**
+   * Runs the protocol at party {@code me} of {@code parties}.
+   *
+   * @param agreement a digest of what this party was asked to run (session, parties); a peer sending another fails it
+   * @param key this party's secret exponent, in [1, order): fresh for each alignment
+   */
+  public static Result run(Transport t, int me, List<String> parties, List<String> ids, BigInteger key, byte[] agreement) {
+    int n = parties.size();
+    int next = (me + 1) % n;
+    int prev = (me + n - 1) % n;
+    String from = parties.get(prev);
+    check(ids, parties.get(me));
+    byte[] mine = Points.power(Points.hash(ids), key, parties.get(me));
+    byte[] cur = Points.sorted(mine);
+    for (int s = 0; s < n - 1; s++) {
+      t.send(next, "psi/fwd/" + s, s == 0 ? concat(agreement, cur) : cur);
+      byte[] in = t.receive(prev, "psi/fwd/" + s);
+      if (s == 0) in = agreed(in, agreement, from);
+      cur = Points.sorted(Points.power(in, key, from));
+    }
+    byte[][] full = new byte[n][];
+    full[next] = cur;
+    for (int j = 0; j < n; j++) if (j != me) t.send(j, "psi/full", cur);
+    for (int j = 0; j < n; j++) if (j != me) full[(j + 1) % n] = t.receive(j, "psi/full");
+    long[] sizes = new long[n];
+    for (int i = 0; i < n; i++) sizes[i] = strictlySorted(full[i], parties.get((i + n - 1) % n));
+    byte[] common = intersection(full);
+    if (common.length == 0) throw Errors.precondition("the parties' ids have no common element: nothing to align");
+    BigInteger inverse = key.modInverse(Points.ORDER);
+    cur = common;
+    for (int s = 0; s < n - 1; s++) {
+      t.send(next, "psi/strip/" + s, Points.power(cur, inverse, from));
+      cur = t.receive(prev, "psi/strip/" + s);
+    }
+    return new Result(rows(mine, cur, common.length / Points.BYTES, from), sizes);
+  }
+
+  /** No id is learned from an error: the row says which (the party's own client reads its file). */
+  private static void check(List<String> ids, String party) {
+    if (ids.isEmpty()) throw Errors.invalid("%s has no ids to align", party);
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (!seen.add(ids.get(i))) throw Errors.invalid("%s has a duplicate id in row %d", party, i + 1);
+    }
+  }
+
+  /** The points in every list (each strictly increasing), in increasing order. */
+  static byte[] intersection(byte[][] lists) {
+    Set<ByteBuffer> in = slices(lists[0]);
+    for (int i = 1; i < lists.length; i++) in.retainAll(slices(lists[i]));
+    byte[] out = new byte[in.size() * Points.BYTES];
+    int k = 0;
+    for (ByteBuffer b : in) b.get(b.position(), out, Points.BYTES * k++, Points.BYTES);
+    return Points.sorted(out);
+  }
+
+  /** Where each point of {@code back} (this party's H(x)^k) is among its own, which {@code mine} lists by row. */
+  private static int[] rows(byte[] mine, byte[] back, int expected, String from) {
+    if (Points.count(back, from) != expected) {
+      throw Errors.invalid("party %s sent %d points for an intersection of %d", from, back.length / Points.BYTES, expected);
+    }
+    Map<ByteBuffer, Integer> row = new HashMap<>();
+    for (int i = 0; i < mine.length / Points.BYTES; i++) row.put(slice(mine, i), i);
+    int[] rows = new int[expected];
+    for (int i = 0; i < expected; i++) {
+      Integer r = row.remove(slice(back, i)); // removed: a point sent twice is not found the second time
+      if (r == null) throw Errors.invalid("party %s sent a point of the intersection that is not one of this party's ids", from);
+      rows[i] = r;
+    }
+    return rows;
+  }
+
+  private static long strictlySorted(byte[] list, String from) {
+    int n = Points.count(list, from);
+    for (int i = 1; i < n; i++) {
+      if (Points.compare(list, i - 1, list, i) >= 0) throw Errors.invalid("party %s sent a list that is not sorted and distinct", from);
+    }
+    return n;
+  }
+
+  private static byte[] agreed(byte[] in, byte[] agreement, String from) {
+    if (in.length < agreement.length || !Arrays.equals(in, 0, agreement.length, agreement, 0, agreement.length)) {
+      throw Errors.precondition("alignment disagreement: party %s runs a different alignment (other session or parties)", from);
+    }
+    return Arrays.copyOfRange(in, agreement.length, in.length);
+  }
+
+  private static Set<ByteBuffer> slices(byte[] list) {
+    Set<ByteBuffer> s = new HashSet<>();
+    for (int i = 0; i < list.length / Points.BYTES; i++) s.add(slice(list, i));
+    return s;
+  }
+
+  private static ByteBuffer slice(byte[] list, int i) {
+    return ByteBuffer.wrap(list, i * Points.BYTES, Points.BYTES).slice();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

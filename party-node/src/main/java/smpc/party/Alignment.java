@@ -1,0 +1,129 @@
+package smpc.party;
+
+import static smpc.core.Errors.exists;
+import static smpc.core.Errors.invalid;
+import static smpc.core.Errors.notFound;
+import static smpc.core.Errors.precondition;
+
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import smpc.core.protocol.PlanRunner;
+import smpc.core.protocol.StoredValue;
+import smpc.core.protocol.Transport;
+import smpc.core.psi.DhPsi;
+import smpc.core.psi.Points;
+import smpc.proto.AlignReply;
+import smpc.proto.AlignRequest;
+import smpc.proto.Kind;
+import smpc.proto.ValueInfo;
+
+/**
+ * Private row alignment at this party (docs/protocols.md "Private row alignment"): the ids come from this party's
+ * own client, the exponent is drawn here for this alignment and never leaves the process, and the points travel to
+ * the peers the request names over the authenticated peer channel. The result is this party's private value.
+ */
+final class Alignment {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Peers peers;
+  private final ValueStore store;
+  private final Mailbox mailbox;
+
+  Alignment(Peers peers, ValueStore store, Mailbox mailbox) {
+    this.peers = peers;
+    this.store = store;
+    this.mailbox = mailbox;
+  }
+
+  /** Runs an alignment the caller (this party's own client: checked before) asked for; {@code active} lists it meanwhile. */
+  AlignReply run(AlignRequest req, Authorizer.Principal caller, Map<ByteString, Session> active) {
+    String name = ValueStore.checkName(req.getName());
+    ByteString id = req.getSessionId();
+    if (id.size() != 16) throw invalid("alignment id must have 16 bytes, got %d", id.size());
+    List<String> parties = req.getPartiesList();
+    if (parties.size() < 2 || new HashSet<>(parties).size() != parties.size()) {
+      throw invalid("an alignment needs at least 2 distinct parties, got %s", parties);
+    }
+    int me = parties.indexOf(peers.me);
+    if (me < 0) throw precondition("this party is %s, which is not among the alignment's parties %s", peers.me, parties);
+    for (String p : parties) if (!p.equals(peers.me)) peers.address(p);
+    ValueInfo rows = source(req.getRows(), req.getIdsCount());
+    if (!name.equals(rows.getName()) && store.info(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
+    if (req.getTimeoutMs() <= 0) throw invalid("alignment timeout must be positive, got %d ms", req.getTimeoutMs());
+    Session s = new Session(id, parties, me, System.currentTimeMillis() + req.getTimeoutMs());
+    s.requester = caller;
+    if (mailbox.isEnded(id) || active.putIfAbsent(id, s) != null) throw exists("alignment %s already ran or is running", Session.shortId(id));
+    try {
+      Counting net = new Counting(new GrpcTransport(s, peers, mailbox));
+      DhPsi.Result r = DhPsi.run(net, me, parties, req.getIdsList(), Points.key(RANDOM), agreement(id, parties));
+      StoredValue v = store.get(rows.getName());
+      if (v == null || !v.info().equals(rows)) throw precondition("value '%s' on %s changed during the alignment", rows.getName(), peers.me);
+      int cols = (int) Math.max(1, rows.getCols());
+      long[] out = new long[r.rows().length * cols];
+      for (int k = 0; k < r.rows().length; k++) System.arraycopy(v.data(), r.rows()[k] * cols, out, k * cols, cols);
+      ValueInfo info = rows.toBuilder().setName(name).setLength(out.length).clearSessionId().build();
+      store.commit(List.of(new PlanRunner.Store(new StoredValue(info, out), name.equals(rows.getName()))));
+      AlignReply.Builder reply = AlignReply.newBuilder().setBytesSent(net.sent.get());
+      for (long size : r.sizes()) reply.addSizes(size);
+      for (int row : r.rows()) reply.addRows(row);
+      return reply.build();
+    } finally {
+      active.remove(id);
+      mailbox.end(id);
+    }
+  }
+
+  /** The private value of this party whose rows are aligned: one row per id. */
+  private ValueInfo source(String name, int ids) {
+    ValueInfo v = store.info(name);
+    if (v == null) throw notFound("value '%s' not found on %s", name, peers.me);
+    if (v.getKind() != Kind.PRIVATE || !v.getOwner().equals(peers.me)) {
+      throw precondition("value '%s' is not a private value of %s: only a party's own rows can be aligned", name, peers.me);
+    }
+    long rowCount = v.getLength() / Math.max(1, v.getCols());
+    if (rowCount != ids) throw invalid("value '%s' on %s has %d rows but %d ids were given", name, peers.me, rowCount, ids);
+    return v;
+  }
+
+  /** What every party must have been asked to run: this alignment, among these parties in this order. */
+  static byte[] agreement(ByteString id, List<String> parties) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update("smpc-align/v1".getBytes(StandardCharsets.UTF_8));
+      sha.update(id.toByteArray());
+      for (String p : parties) sha.update((p + "\n").getBytes(StandardCharsets.UTF_8));
+      return sha.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The transport, counting the bytes this party sends (the reply reports them). */
+  private static final class Counting implements Transport {
+    final Transport inner;
+    final AtomicLong sent = new AtomicLong();
+
+    Counting(Transport inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public CompletableFuture<Void> send(int to, String tag, byte[] payload) {
+      sent.addAndGet(payload.length);
+      return inner.send(to, tag, payload);
+    }
+
+    @Override
+    public byte[] receive(int from, String tag) {
+      return inner.receive(from, tag);
+    }
+  }
+}
