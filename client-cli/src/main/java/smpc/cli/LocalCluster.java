@@ -46,22 +46,6 @@ public final class LocalCluster {
   }
 
   /**
-   * A private copy of a module's jar for the processes of this cluster, named by the build's size and
-   * time, so that rebuilding the project never swaps classes under a running party.
-   */
-  static Path installedJar(String module, Path libDir) throws IOException {
-    Path built = jar(module);
-    String stamp = Long.toHexString(Files.size(built)) + "-" + Long.toHexString(Files.getLastModifiedTime(built).toMillis());
-    Path copy = Files.createDirectories(libDir).resolve(module + "-" + stamp + ".jar");
-    if (!Files.exists(copy)) {
-      Path tmp = libDir.resolve(copy.getFileName() + ".tmp");
-      Files.copy(built, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-    return copy;
-  }
-
-  /**
    * The config with mutual TLS, using (or first creating) the certificates in {@code certs}; the CLI presents
    * the client certificate of the party each action concerns (it holds them all).
    */
@@ -88,13 +72,18 @@ public final class LocalCluster {
     smpc.net.Tls tls = config.identity();
     List<String> security = config.tls() != null ? List.of("--tls-dir", config.tls().dir()) : List.of("--insecure");
     if (!healthy(smpc.net.Tls.DEALER_NAME, dealer.address(), tls)) {
-      List<String> args = new ArrayList<>(List.of("-jar", installedJar("dealer-service", lib).toString(), "--port", port(dealer.address())));
+      ClassDataArchives.Launch launch = ClassDataArchives.launch("dealer-service", lib, true);
+      List<String> args = new ArrayList<>(launch.flags());
+      args.addAll(List.of("-jar", launch.jar().toString(), "--port", port(dealer.address())));
       args.addAll(security);
       started.add(start("dealer", dealer.address(), args, logDir, config.parties().size() + 1));
     }
     for (Node p : config.parties()) {
       if (healthy(p.name(), p.address(), tls)) continue;
-      List<String> args = new ArrayList<>(List.of("-jar", installedJar("party-node", lib).toString(), "--name", p.name(), "--port",
+      // while the build trains, one party writes the party archive (all would write the same file)
+      ClassDataArchives.Launch launch = ClassDataArchives.launch("party-node", lib, p == config.parties().get(0));
+      List<String> args = new ArrayList<>(launch.flags());
+      args.addAll(List.of("-jar", launch.jar().toString(), "--name", p.name(), "--port",
           port(p.address()), "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()),
           "--data-dir", logDir.resolveSibling("data").resolve(p.name()).toString()));
       args.addAll(security);
@@ -140,12 +129,18 @@ public final class LocalCluster {
     cmd.add("-XX:+UseG1GC");
     cmd.addAll(RETURN_MEMORY);
     cmd.add(String.format(java.util.Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", Math.min(25.0, 75.0 / processes)));
+    cmd.addAll(SERVER_JAVA_OPTS); // after ours, so that an operator's -Xmx or GC choice wins
     cmd.addAll(args);
     File log = logDir.resolve(name + ".log").toFile();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     return new Started(name, address, p);
   }
+
+  /** Extra JVM options for every process `cluster up` starts, from {@code $SMPC_SERVER_JAVA_OPTS} (split at spaces). */
+  static final List<String> SERVER_JAVA_OPTS = java.util.Arrays.stream(
+      java.util.Objects.requireNonNullElse(System.getenv("SMPC_SERVER_JAVA_OPTS"), "").trim().split("\\s+"))
+      .filter(o -> !o.isEmpty()).toList();
 
   /** Four JVMs starting at once on a loaded 2-core machine take well over a minute. */
   private static final int START_SECONDS = 180;
@@ -200,13 +195,16 @@ public final class LocalCluster {
         .map(Node::name).toList();
   }
 
-  /** Stops one of our processes: SIGTERM, then SIGKILL after 5 s. Only a java process running our jars is touched. */
+  /**
+   * Stops one of our processes: SIGTERM, then SIGKILL after 5 s (60 s while the build writes class-data archives).
+   * Only a java process running our jars is touched.
+   */
   static boolean stop(long pid) {
     ProcessHandle h = ProcessHandle.of(pid).orElse(null);
     if (h == null || !ours(pid)) return false;
     h.destroy();
     try {
-      h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      h.onExit().get(ClassDataArchives.exitSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       h.destroyForcibly();
     }
