@@ -25,14 +25,14 @@ import smpc.sdk.SmpcException;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmark workloads against the cluster (a local one is started when none answers).",
     "W1: (a*b) - 5*(a+b), TinySMPC's example (latency). W2: x*y on 1,000,000 31-bit integers. W3: x < y on 100,000 32-bit integers.",
     "W4a: x*y on 100,000 reals. W4b: sigmoid(x) on 100,000 reals. W4c: x / y on 100,000 reals.",
-    "W5: logistic regression on the breast cancer data split vertically (15 features at the first party, 15 at the",
-    "second, labels at the third; 10 epochs; needs examples/breast-cancer). W6: mean and",
+    "W5: logistic regression on the breast cancer data split vertically (15 features at the first party, 15 at the " +
+    "second, labels at the third; 10 epochs; needs examples/breast-cancer). W6: mean and " +
     "variance of 3 x 100,000 values. --size changes the size of all but W1 and W5.",
-    "peak_rss_mb: the largest peak resident memory (VmHWM, MiB) of the computing parties during the workload, inputs",
-    "included; dealer_rss_mb the dealer's. Linux only, and only when the PIDs are known (a cluster this bench or",
-    "`smpc cluster up` started); \"-\" otherwise. rss_mb and live_mb: the largest resident memory and heap in use after a",
-    "collection (what a party needs, not what its JVM keeps) among the computing parties, sampled from their status during",
-    "the workload; rss_after_mb and live_after_mb the same --settle-seconds after it. first_s: the workload's first run",
+    "peak_rss_mb: the largest peak resident memory (VmHWM, MiB) of the computing parties during the workload, inputs " +
+    "included; dealer_rss_mb the dealer's. Linux only, and only when the PIDs are known (a cluster this bench or " +
+    "`smpc cluster up` started); \"-\" otherwise. rss_mb and live_mb: the largest resident memory and heap in use after a " +
+    "collection (what a party needs, not what its JVM keeps) among the computing parties, sampled from their status during " +
+    "the workload; rss_after_mb and live_after_mb the same --settle-seconds after it. first_s: the workload's first run " +
     "(on a fresh cluster when fresh_cluster). W1 is timed at least 100 times, for its p99_s."})
 final class BenchCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin ClusterOptions cluster;

@@ -26,11 +26,11 @@ final class CertsCommand {
   @picocli.CommandLine.Mixin ClusterOptions cluster; // accepted everywhere, as before (scripts pass it to every command)
   @Command(name = "init", mixinStandardHelpOptions = true, description = {
       "Create one CA per organisation and its principals' certificates (PEM; EC P-256) in DIR.",
-      "With --parties (the default): a whole single-operator development cluster; each party's CA signs the party, client-NAME and",
-      "admin-NAME, the dealer's CA signs dealer, and admin (every party's administrator) has a CA of its own. With",
-      "--org: one organisation only, on its own host. Files: trust/ORG.pem (each CA certificate: the trust bundle",
-      "every process mounts), ca/ORG.key (a CA key: keep it offline, never mount it), NAME.pem and NAME.key. Server",
-      "certificates (parties, dealer) name their principal, localhost and 127.0.0.1 (plus --san). Rotate by running",
+      "With --parties (the default): a whole single-operator development cluster; each party's CA signs the party, client-NAME and " +
+      "admin-NAME, the dealer's CA signs dealer, and admin (every party's administrator) has a CA of its own. With " +
+      "--org: one organisation only, on its own host. Files: trust/ORG.pem (each CA certificate: the trust bundle " +
+      "every process mounts), ca/ORG.key (a CA key: keep it offline, never mount it), NAME.pem and NAME.key. Server " +
+      "certificates (parties, dealer) name their principal, localhost and 127.0.0.1 (plus --san). Rotate by running " +
       "init again into a new directory and restarting the processes with it."})
   static final class Init implements Callable<Integer> {
     @picocli.CommandLine.Mixin ClusterOptions cluster; // accepted everywhere, as before (scripts pass it to every command)
@@ -56,7 +56,7 @@ final class CertsCommand {
     @Option(names = "--days", defaultValue = "365", description = "Validity (default: ${DEFAULT-VALUE} days).")
     int days;
 
-    @Option(names = "--readable-keys", description = {"Make the principals' private keys readable by every user (0644, not 0600): for",
+    @Option(names = "--readable-keys", description = {"Make the principals' private keys readable by every user (0644, not 0600): for " +
         "containers on this machine that mount them and run as another user (docker-compose.yml). CA keys stay 0600."})
     boolean readableKeys;
 
@@ -78,7 +78,7 @@ final class CertsCommand {
 
   @Command(name = "revoke", mixinStandardHelpOptions = true, description = {
       "Add a certificate to its organisation's revocation list (DIR/trust/ORG.revoked: hex serial numbers, one a line).",
-      "Processes using that trust directory refuse the certificate within seconds, without a restart; copy the list",
+      "Processes using that trust directory refuse the certificate within seconds, without a restart; copy the list " +
       "to every other host's trust directory."})
   static final class Revoke implements Callable<Integer> {
     @picocli.CommandLine.Mixin ClusterOptions cluster; // accepted everywhere, as before (scripts pass it to every command)

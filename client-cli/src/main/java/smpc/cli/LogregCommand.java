@@ -102,9 +102,9 @@ final class LogregCommand {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = {
       "Train a model on secret-shared data.",
-      "The data is vertically split (--features P:FILE.csv [--features Q:FILE.csv ...]",
-      "--labels R:FILE.csv:COLUMN: each party some columns of the same rows, in file order) or horizontally",
-      "split (--rows P:FILE.csv --rows Q:FILE.csv --label COLUMN). Feature CSVs have a header row and every",
+      "The data is vertically split (--features P:FILE.csv [--features Q:FILE.csv ...] " +
+      "--labels R:FILE.csv:COLUMN: each party some columns of the same rows, in file order) or horizontally " +
+      "split (--rows P:FILE.csv --rows Q:FILE.csv --label COLUMN). Feature CSVs have a header row and every " +
       "column is a feature. Standardisation (training mean and deviation per column) is computed on shares.",
       "Prints a progress bar with the loss per epoch (to stderr) and the training accuracy."})
   static final class Train implements Callable<Integer> {
@@ -145,14 +145,14 @@ final class LogregCommand {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
-    @Option(names = "--explain", description = {"Run no session: show what the training discloses to whom, whose consent it",
+    @Option(names = "--explain", description = {"Run no session: show what the training discloses to whom, whose consent it " +
         "needs and what it costs (all its sessions added up); the inputs are stored only for the preview, then deleted."})
     boolean explain;
 
     @Option(names = "--history", paramLabel = "FILE.csv", description = "Write the loss per epoch (epoch,loss) to FILE.")
     Path history;
 
-    @Option(names = "--id-column", paramLabel = "COLUMN", description = {"Every --features and --labels file has this id column: the rows are",
+    @Option(names = "--id-column", paramLabel = "COLUMN", description = {"Every --features and --labels file has this id column: the rows are " +
         "matched by private alignment (smpc align) and only the ids all files share are trained on."})
     String idColumn;
 
@@ -311,7 +311,7 @@ final class LogregCommand {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = "--id-column", paramLabel = "COLUMN", description = {"Every --features file has this id column: rows are matched by private",
+    @Option(names = "--id-column", paramLabel = "COLUMN", description = {"Every --features file has this id column: rows are matched by private " +
         "alignment, and the recipient (one of the --features parties: it learns the common ids) gets id,probability lines."})
     String idColumn;
 

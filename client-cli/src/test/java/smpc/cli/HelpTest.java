@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Every command's help renders, and no description is cut: each command, option and parameter says what it
- * is in whole sentences (a command's first line, which its parent lists, is one on its own).
+ * is in whole sentences (a command's first line, which its parent lists, is one on its own), and no line of a
+ * command's description breaks off mid-sentence.
  */
 class HelpTest {
   /** How a sentence, or a parenthesis closing one, ends. */
@@ -39,7 +40,11 @@ class HelpTest {
     if (description.length == 0) problems.add(who + ": no description");
     else {
       if (!description[0].trim().matches(END)) problems.add(who + ": the first line, listed by its parent, is not a sentence: " + description[0]);
-      if (!description[description.length - 1].replace("%n", "").trim().matches(END)) problems.add(who + ": description ends mid-sentence");
+      // picocli starts each element on a line of its own: one ending mid-sentence breaks the text raggedly
+      for (String line : description) {
+        String text = line.replace("%n", "").trim();
+        if (!text.isEmpty() && !text.matches(END)) problems.add(who + ": a description line ends mid-sentence: " + text);
+      }
     }
     List<ArgSpec> args = new ArrayList<>(spec.options());
     args.addAll(spec.positionalParameters());
