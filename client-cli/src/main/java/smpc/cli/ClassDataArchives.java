@@ -23,6 +23,9 @@ final class ClassDataArchives {
   /** Set (by train.sh only) on `cluster up` and `cluster down`: the dealer and the first party write archives at exit. */
   static final String WRITE = "SMPC_WRITE_SERVER_CDS";
 
+  /** An archive this JVM cannot use (another JDK, a moved jar) is not worth a warning in every server log. */
+  private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
   private ClassDataArchives() {}
 
   static boolean writing() {
@@ -44,13 +47,15 @@ final class ClassDataArchives {
     Path jar = dir.resolve(name + ".jar"), archive = dir.resolve(name + ".jsa");
     if (writing()) {
       copyOnce(built, jar);
-      List<String> flags = new ArrayList<>(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      List<String> flags = new ArrayList<>(QUIET);
       // written under a temporary name; train.sh renames it once the process has exited cleanly
       if (dumps) flags.add("-XX:ArchiveClassesAtExit=" + dir.resolve(name + ".jsa.tmp"));
       return new Launch(jar, flags);
     }
     if (Files.isRegularFile(jar) && Files.isRegularFile(archive)) {
-      return new Launch(jar, List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      List<String> flags = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"));
+      flags.addAll(QUIET);
+      return new Launch(jar, flags);
     }
     Path copy = clusterLib.resolve(name + ".jar");
     copyOnce(built, copy);
