@@ -130,6 +130,10 @@ class AuthorizationIT {
 
   /** A session of client-alice that runs on alice until aborted: it waits for bob's share, never sent. */
   private static ByteString running(CompletableFuture<Status>[] ended) throws Exception {
+    // the previous case's aborted session may still be unwinding: counted as active, it would pass the wait
+    // below before this session is registered (then an abort finds no session and is refused in other words)
+    Waits.until(() -> adv.party("alice", "admin-alice").status(StatusRequest.getDefaultInstance()).getActiveSessions() == 0, Waits.SECONDS,
+        "alice to finish the previous test's session");
     ByteString id = Adversary.sessionId();
     ended[0] = adv.start("alice", "client-alice", Adversary.request(id, List.of("alice", "bob"), plan(constant(1), reveal("alice", "")), 30_000));
     Waits.until(() -> adv.party("alice", "admin-alice").status(StatusRequest.getDefaultInstance()).getActiveSessions() > 0, Waits.SECONDS,
