@@ -51,10 +51,16 @@ final class TestCluster implements AutoCloseable {
     return c;
   }
 
-  /** A run of consecutive free loopback ports. */
+  /**
+   * A run of consecutive free loopback ports. Between this probe and a server's bind another process may take a
+   * port, so each test JVM draws from its own range (failsafe's fork number, -Dsmpc.fork) and all of them stay
+   * below Linux's ephemeral range (32768 up), where outgoing connections take their source ports.
+   */
   static int freeBasePort(int n) throws IOException {
+    int fork = Math.max(1, Integer.getInteger("smpc.fork", 1));
+    int lo = 10_000 + ((fork - 1) % 4) * 5_500;
     for (int attempt = 0; attempt < 100; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+      int base = ThreadLocalRandom.current().nextInt(lo, lo + 5_500 - n);
       if (allFree(base, n)) return base;
     }
     throw new IOException("no run of " + n + " free ports");
