@@ -19,7 +19,7 @@ import smpc.core.protocol.PlanRunner;
 import smpc.core.protocol.StoredValue;
 import smpc.core.protocol.Transport;
 import smpc.core.psi.DhPsi;
-import smpc.core.psi.Points;
+import smpc.core.psi.Key;
 import smpc.proto.AlignReply;
 import smpc.proto.AlignRequest;
 import smpc.proto.Kind;
@@ -36,11 +36,13 @@ final class Alignment {
   private final Peers peers;
   private final ValueStore store;
   private final Mailbox mailbox;
+  private final Quotas quotas;
 
-  Alignment(Peers peers, ValueStore store, Mailbox mailbox) {
+  Alignment(Peers peers, ValueStore store, Mailbox mailbox, Quotas quotas) {
     this.peers = peers;
     this.store = store;
     this.mailbox = mailbox;
+    this.quotas = quotas;
   }
 
   /** Runs an alignment the caller (this party's own client: checked before) asked for; {@code active} lists it meanwhile. */
@@ -59,11 +61,12 @@ final class Alignment {
     if (!name.equals(rows.getName()) && store.info(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
     if (req.getTimeoutMs() <= 0) throw invalid("alignment timeout must be positive, got %d ms", req.getTimeoutMs());
     Session s = new Session(id, parties, me, System.currentTimeMillis() + req.getTimeoutMs());
+    quotas.checkDeadline(s.deadline);
     s.requester = caller;
     if (mailbox.isEnded(id) || active.putIfAbsent(id, s) != null) throw exists("alignment %s already ran or is running", Session.shortId(id));
-    try {
+    try (Quotas.Ticket ticket = quotas.align(caller != null ? caller.name() : null, req.getIdsCount())) {
       Counting net = new Counting(new GrpcTransport(s, peers, mailbox));
-      DhPsi.Result r = DhPsi.run(net, me, parties, req.getIdsList(), Points.key(RANDOM), agreement(id, parties));
+      DhPsi.Result r = DhPsi.run(net, me, parties, req.getIdsList(), Key.random(RANDOM), agreement(id, parties));
       StoredValue v = store.get(rows.getName());
       if (v == null || !v.info().equals(rows)) throw precondition("value '%s' on %s changed during the alignment", rows.getName(), peers.me);
       int cols = (int) Math.max(1, rows.getCols());

@@ -81,7 +81,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     this.io = io;
     this.fracBits = fracBits;
     this.authorizer = new Authorizer(peers.me);
-    this.alignment = new Alignment(peers, store, mailbox);
+    this.alignment = new Alignment(peers, store, mailbox, quotas);
   }
 
   boolean isActive(ByteString session) {

@@ -88,12 +88,32 @@ final class Quotas {
    * {@code parties}, or refuses it; the caller closes the ticket when the session ends.
    */
   Ticket admit(String principal, Plan plan, int parties, ToLongFunction<String> storedLength) {
-    String who = principal != null ? principal : ANONYMOUS;
     long need = Footprint.bytes(plan, parties, storedLength);
     if (need > limits.sessionBytes()) {
       throw exhausted("the plan needs about %d MiB of memory on %s, more than one session may use (limit %d MiB,"
           + " --max-session-memory-mb)", mib(need), party, mib(limits.sessionBytes()));
     }
+    return open(principal, need, "this plan");
+  }
+
+  /**
+   * Heap an alignment holds per id of this party's: its hashed, raised, sorted and returned 32-byte lists, the
+   * row map and the ids themselves. The peers' lists arrive through the mailbox, which bounds them itself.
+   */
+  static final long ALIGN_BYTES_PER_ID = 320;
+
+  /** Admits an alignment of {@code ids} ids as a session of {@code principal}, or refuses it, as {@link #admit} does. */
+  Ticket align(String principal, long ids) {
+    long need = ids * ALIGN_BYTES_PER_ID;
+    if (need > limits.sessionBytes()) {
+      throw exhausted("an alignment of %d ids needs about %d MiB of memory on %s, more than one session may use"
+          + " (limit %d MiB, --max-session-memory-mb)", ids, mib(need), party, mib(limits.sessionBytes()));
+    }
+    return open(principal, need, "this alignment");
+  }
+
+  private Ticket open(String principal, long need, String what) {
+    String who = principal != null ? principal : ANONYMOUS;
     synchronized (this) {
       int mine = open.getOrDefault(who, 0);
       if (mine >= limits.sessionsPerPrincipal()) {
@@ -101,7 +121,7 @@ final class Quotas {
             principal != null ? "principal " + principal : ANONYMOUS, principal != null ? "has" : "have", mine, party,
             limits.sessionsPerPrincipal());
       }
-      reserve(need, "this plan");
+      reserve(need, what);
       open.put(who, mine + 1);
     }
     return new Ticket(who, need);

@@ -14,7 +14,6 @@ import smpc.proto.Plan;
 class QuotasTest {
   static final long MIB = 1 << 20;
 
-  /** A plan holding one vector of {@code mib} MiB. */
   /** A plan needing exactly {@code mib} MiB: a vector and one element sliced from it (a SLICE keeps it from running in blocks). */
   static Plan vector(int mib) {
     return Plan.newBuilder().addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(0).setConstant(ByteString.copyFrom(new byte[(mib << 20) - 8])))
@@ -62,6 +61,23 @@ class QuotasTest {
     a.close();
     q.admit("client-dan", vector(30), 3, n -> 0).close();
     b.close();
+    assertThat(q.reservedBytes()).isZero();
+  }
+
+  /** An alignment counts as a session of its principal and reserves its lists' memory until it ends. */
+  @Test
+  void anAlignmentIsASessionWithItsMemory() {
+    Quotas q = new Quotas("alice", Quotas.Limits.of(1, 30, 100, 60));
+    long ids = 64 * MIB / Quotas.ALIGN_BYTES_PER_ID;
+    assertThatThrownBy(() -> q.align("client-alice", ids))
+        .hasMessage("an alignment of " + ids + " ids needs about 64 MiB of memory on alice, more than one session may use"
+            + " (limit 30 MiB, --max-session-memory-mb)");
+    Quotas.Ticket t = q.align("client-alice", 1000);
+    assertThat(q.reservedBytes()).isEqualTo(1000 * Quotas.ALIGN_BYTES_PER_ID);
+    assertThatThrownBy(() -> q.admit("client-alice", vector(1), 2, n -> 0))
+        .hasMessage("principal client-alice already has 1 sessions open on alice (limit 1, --max-sessions-per-principal)");
+    t.close();
+    q.admit("client-alice", vector(1), 2, n -> 0).close();
     assertThat(q.reservedBytes()).isZero();
   }
 

@@ -1,93 +1,89 @@
 package smpc.core.psi;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.math.ec.ECCurve;
-import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.rfc7748.X25519;
+import org.bouncycastle.math.ec.rfc7748.X25519Field;
 import smpc.core.Errors;
 
 /**
- * Lists of points of secp256k1 (prime order, cofactor 1; BouncyCastle's arithmetic with its GLV endomorphism),
- * packed as 33-byte compressed encodings one after the other: what the alignment's messages carry.
+ * Lists of points of Curve25519, each its 32-byte u-coordinate (RFC 7748's encoding), one after the other: what
+ * the alignment's messages carry. Multiplication is BouncyCastle's X25519 Montgomery ladder, which works on u
+ * alone: no square root to decompress a received point, and about a third of the CPU time of BouncyCastle's
+ * secp256k1 multiplication with decompression (docs/performance.md). A u-coordinate stands for ±P; [k](±P) =
+ * ±[k]P, so exponents still commute and equal ids still meet.
  */
 public final class Points {
-  private static final X9ECParameters PARAMS = CustomNamedCurves.getByName("secp256k1");
-  private static final ECCurve CURVE = PARAMS.getCurve();
-  /** The group order: exponents are taken modulo it. */
-  static final BigInteger ORDER = PARAMS.getN();
-  /** Bytes of one compressed point. */
-  public static final int BYTES = 33;
-  private static final byte[] DOMAIN = "smpc-align/secp256k1/v1".getBytes(StandardCharsets.UTF_8);
+  /** Bytes of one point. */
+  public static final int BYTES = 32;
+  /** Montgomery's A of Curve25519: v^2 = u^3 + A·u^2 + u. */
+  private static final int A = 486662;
+  private static final byte[] DOMAIN = "smpc-align/curve25519/v1".getBytes(StandardCharsets.UTF_8);
 
   private Points() {}
 
-  /** A fresh secret exponent, uniform in [1, order). */
-  public static BigInteger key(SecureRandom random) {
-    BigInteger k;
-    do {
-      k = new BigInteger(ORDER.bitLength(), random);
-    } while (k.signum() == 0 || k.compareTo(ORDER) >= 0);
-    return k;
-  }
-
   /**
-   * H(id) for every id, in order. Try-and-increment: SHA-512 of the domain, a counter and the id gives an
-   * x-coordinate (its first 32 bytes) and the sign of y (byte 32); an x with no point is tried again with
-   * the next counter (half of them). So H is a random oracle onto the curve's points as the analysis assumes;
-   * unlike RFC 9380's map its time depends on the id, which only the party hashing its own ids observes.
+   * H(id) for every id, in order. Try-and-increment: SHA-512 of the domain, a counter and the id gives a
+   * u-coordinate (its first 32 bytes, bit 255 cleared); a u that is not below p or not on the curve (it would be
+   * on the twist: half of them) is tried again with the next counter. So H is a random oracle onto the curve's
+   * points as the analysis assumes; the first key's clamping (a multiple of 8) removes the small-order part, so
+   * the lists hold points of the prime-order subgroup. Unlike RFC 9380's map its time depends on the id, which
+   * only the party hashing its own ids observes.
    */
   public static byte[] hash(List<String> ids) {
     byte[] out = new byte[ids.size() * BYTES];
     IntStream.range(0, ids.size()).parallel().forEach(i -> {
       MessageDigest sha = sha512();
       byte[] id = ids.get(i).getBytes(StandardCharsets.UTF_8);
-      byte[] enc = new byte[BYTES];
       for (int counter = 0; ; counter++) {
         sha.update(DOMAIN);
         sha.update((byte) counter);
         byte[] h = sha.digest(id);
-        enc[0] = (byte) (2 | (h[32] & 1));
-        System.arraycopy(h, 0, enc, 1, 32);
-        if (new BigInteger(1, h, 0, 32).compareTo(CURVE.getField().getCharacteristic()) >= 0) continue;
-        try {
-          CURVE.decodePoint(enc);
-        } catch (IllegalArgumentException notOnCurve) {
-          continue;
+        h[31] &= 0x7f;
+        if (canonical(h, 0) && onCurve(h, 0)) {
+          System.arraycopy(h, 0, out, i * BYTES, BYTES);
+          return;
         }
-        System.arraycopy(enc, 0, out, i * BYTES, BYTES);
-        return;
       }
     });
     return out;
   }
 
-  /** Every point of {@code list} multiplied by {@code k} (written multiplicatively in the docs: P^k), in order. */
-  public static byte[] power(byte[] list, BigInteger k, String from) {
+  /**
+   * Every point of {@code list} multiplied by the key (written multiplicatively in the docs: P^k), in order. A
+   * received point must be a canonical u of the curve (not of its twist) and not of small order, else the
+   * sender ({@code from}) sent garbage: refused rather than computed on.
+   */
+  public static byte[] power(byte[] list, Key k, String from) {
     int n = count(list, from);
-    ECPoint[] out = new ECPoint[n];
-    IntStream.range(0, n).parallel().forEach(i -> out[i] = decode(list, i, from).multiply(k));
-    CURVE.normalizeAll(out); // one field inversion for the whole list (Montgomery's trick) instead of one per point
-    byte[] enc = new byte[n * BYTES];
-    IntStream.range(0, n).parallel().forEach(i -> System.arraycopy(out[i].getEncoded(true), 0, enc, i * BYTES, BYTES));
-    return enc;
+    byte[] out = new byte[n * BYTES];
+    byte[] scalar = k.scalar();
+    IntStream.range(0, n).parallel().forEach(i -> {
+      if (!canonical(list, i * BYTES) || !onCurve(list, i * BYTES)) throw Errors.invalid("party %s sent a value that is not a point of the curve", from);
+      X25519.scalarMult(scalar, 0, list, i * BYTES, out, i * BYTES);
+      if (isZero(out, i * BYTES)) throw Errors.invalid("party %s sent a point of small order", from);
+    });
+    return out;
+  }
+
+  /** The positions of the list's points in increasing order of their encodings. */
+  static int[] order(byte[] list) {
+    return IntStream.range(0, list.length / BYTES).boxed().sorted((a, b) -> compare(list, a, list, b)).mapToInt(Integer::intValue).toArray();
   }
 
   /** The list's points in increasing order of their encodings: a permutation nobody but the sorter can undo. */
   public static byte[] sorted(byte[] list) {
-    int n = list.length / BYTES;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> compare(list, a, list, b));
-    byte[] out = new byte[list.length];
-    for (int i = 0; i < n; i++) System.arraycopy(list, order[i] * BYTES, out, i * BYTES, BYTES);
+    return permuted(list, order(list));
+  }
+
+  /** The points at {@code positions}, in that order. */
+  static byte[] permuted(byte[] list, int[] positions) {
+    byte[] out = new byte[positions.length * BYTES];
+    for (int i = 0; i < positions.length; i++) System.arraycopy(list, positions[i] * BYTES, out, i * BYTES, BYTES);
     return out;
   }
 
@@ -101,14 +97,31 @@ public final class Points {
     return list.length / BYTES;
   }
 
-  private static ECPoint decode(byte[] list, int i, String from) {
-    try {
-      ECPoint p = CURVE.decodePoint(Arrays.copyOfRange(list, i * BYTES, (i + 1) * BYTES));
-      if (p.isInfinity()) throw new IllegalArgumentException("the point at infinity");
-      return p;
-    } catch (IllegalArgumentException e) {
-      throw Errors.invalid("party %s sent an invalid curve point (%s)", from, e.getMessage());
-    }
+  /** u < p = 2^255 − 19 with bit 255 clear: the one encoding of each u (X25519 itself would accept others). */
+  private static boolean canonical(byte[] b, int off) {
+    if ((b[off + 31] & 0x80) != 0) return false;
+    if ((b[off + 31] & 0xff) != 0x7f || (b[off] & 0xff) < 0xed) return true;
+    for (int i = 1; i < 31; i++) if ((b[off + i] & 0xff) != 0xff) return true;
+    return false;
+  }
+
+  /** u^3 + A·u^2 + u is a square: u is the u-coordinate of a point of the curve rather than of its twist. */
+  private static boolean onCurve(byte[] b, int off) {
+    int[] u = X25519Field.create(), t = X25519Field.create(), au = X25519Field.create(), one = X25519Field.create();
+    X25519Field.decode(b, off, u);
+    X25519Field.sqr(u, t);
+    X25519Field.mul(u, A, au);
+    X25519Field.add(t, au, t);
+    X25519Field.addOne(t);
+    X25519Field.mul(t, u, t);
+    X25519Field.one(one);
+    return X25519Field.sqrtRatioVar(t, one, au);
+  }
+
+  private static boolean isZero(byte[] b, int off) {
+    int acc = 0;
+    for (int i = 0; i < BYTES; i++) acc |= b[off + i];
+    return acc == 0;
   }
 
   private static MessageDigest sha512() {

@@ -1,6 +1,5 @@
 package smpc.core.psi;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,12 +24,12 @@ final class PsiNet {
     }
   }
 
-  static List<DhPsi.Result> run(List<List<String>> ids, List<BigInteger> keys, byte[] agreement, List<Message> log) {
+  static List<DhPsi.Result> run(List<List<String>> ids, List<Key> keys, byte[] agreement, List<Message> log) {
     return run(ids, keys, Collections.nCopies(ids.size(), agreement), log);
   }
 
   /** Every party's result, or the failure of the first party that failed of itself (not because a peer did). */
-  static List<DhPsi.Result> run(List<List<String>> ids, List<BigInteger> keys, List<byte[]> agreements, List<Message> log) {
+  static List<DhPsi.Result> run(List<List<String>> ids, List<Key> keys, List<byte[]> agreements, List<Message> log) {
     int n = ids.size();
     List<String> parties = NAMES.subList(0, n);
     Map<String, CompletableFuture<byte[]>> box = new ConcurrentHashMap<>();
