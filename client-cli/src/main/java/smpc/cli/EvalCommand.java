@@ -110,15 +110,16 @@ final class EvalCommand implements Callable<Integer> {
       }
       long[] values = revealTo != null ? ev.revealed().get(0) : null;
       int scale = revealTo != null ? ev.scales().get(0) : 0;
+      long cols = revealTo != null ? ev.cols().get(0) : 0;
       int f = c.config().fracBitsOrDefault();
       PrintWriter out = spec.commandLine().getOut();
       Results.warnOutOfRange(spec.commandLine().getErr(), values, scale, f);
       if (json) {
-        ObjectNode o = Results.json(name, revealTo, values, scale, f);
+        ObjectNode o = Results.json(name, revealTo, values, scale, cols, f);
         if (stats) o.set("stats", statsJson(Results.JSON, ev).set("estimate", Explain.costJson(estimate.cost())));
         out.println(Results.JSON.writeValueAsString(o));
       } else {
-        if (values != null) Results.print(out, values, scale, f, digits);
+        if (values != null) Results.print(out, values, scale, cols, f, digits);
         else out.printf("stored %s, shared among %s%n", name, String.join(", ", computing));
         if (stats) {
           out.flush();

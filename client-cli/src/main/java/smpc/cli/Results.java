@@ -10,8 +10,8 @@ import smpc.core.ring.FixedPoint;
 import smpc.sdk.SmpcException;
 
 /**
- * How revealed values are printed: one per line, reals as decimals with the digits their fractional bits
- * carry (or --digits N); or one JSON object whose reals are exact (a fixed-point value is a binary fraction,
+ * How revealed values are printed: one per line (a matrix one row per line, its columns separated by commas,
+ * as CSV), reals as decimals with the digits their fractional bits carry (or --digits N); or one JSON object whose reals are exact (a fixed-point value is a binary fraction,
  * so its decimal expansion is finite: full precision, for whoever rounds it later).
  */
 final class Results {
@@ -23,14 +23,23 @@ final class Results {
   private Results() {}
 
   /** @param digits decimals of reals, or null for the default of {@link FixedPoint#display} */
-  static void print(PrintWriter out, long[] values, int scale, int fracBits, Integer digits) {
+  /** @param cols a matrix's columns, 0 for a vector */
+  static void print(PrintWriter out, long[] values, int scale, long cols, int fracBits, Integer digits) {
     if (digits != null && (digits < 0 || digits > MAX_DIGITS)) {
       throw SmpcException.usage("--digits must be between 0 and %d, got %d", MAX_DIGITS, digits);
     }
-    for (long v : values) {
-      BigDecimal d = digits == null || scale == 0 ? FixedPoint.display(v, scale, fracBits)
-          : FixedPoint.decode(v, scale).setScale(digits, RoundingMode.HALF_EVEN);
-      out.println(d.toPlainString());
+    int perLine = cols > 0 ? (int) cols : 1;
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      BigDecimal d = digits == null || scale == 0 ? FixedPoint.display(values[i], scale, fracBits)
+          : FixedPoint.decode(values[i], scale).setScale(digits, RoundingMode.HALF_EVEN);
+      line.append(d.toPlainString());
+      if ((i + 1) % perLine != 0) {
+        line.append(',');
+      } else {
+        out.println(line);
+        line.setLength(0);
+      }
     }
   }
 
@@ -65,7 +74,8 @@ final class Results {
    * {"name": ..., "party": ..., "values": [...], "probably_wrapped": bool} (values null when nothing was
    * revealed; reals exact; see {@link #outOfRange}).
    */
-  static ObjectNode json(String name, String party, long[] values, int scale, int fracBits) {
+  /** A matrix's "values" is an array of rows, and "cols" gives their length. */
+  static ObjectNode json(String name, String party, long[] values, int scale, long cols, int fracBits) {
     ObjectNode o = JSON.createObjectNode();
     o.put("name", name);
     o.put("party", party);
@@ -73,10 +83,13 @@ final class Results {
       o.putNull("values");
     } else {
       var arr = o.putArray("values");
-      for (long v : values) {
-        if (scale == 0) arr.add(v);
-        else arr.add(FixedPoint.decode(v, scale).stripTrailingZeros());
+      var row = arr;
+      for (int i = 0; i < values.length; i++) {
+        if (cols > 0 && i % cols == 0) row = arr.addArray();
+        if (scale == 0) row.add(values[i]);
+        else row.add(FixedPoint.decode(values[i], scale).stripTrailingZeros());
       }
+      if (cols > 0) o.put("cols", cols);
       o.put("probably_wrapped", outOfRange(values, scale, fracBits) > 0);
     }
     return o;

@@ -47,8 +47,8 @@ final class RevealCommand implements Callable<Integer> {
       int f = c.config().fracBitsOrDefault();
       var out = spec.commandLine().getOut();
       Results.warnOutOfRange(spec.commandLine().getErr(), values, ev.scales().get(0), f);
-      if (json) out.println(Results.JSON.writeValueAsString(Results.json(name, to, values, ev.scales().get(0), f)));
-      else Results.print(out, values, ev.scales().get(0), f, digits);
+      if (json) out.println(Results.JSON.writeValueAsString(Results.json(name, to, values, ev.scales().get(0), ev.cols().get(0), f)));
+      else Results.print(out, values, ev.scales().get(0), ev.cols().get(0), f, digits);
       out.flush();
       return 0;
     }

@@ -248,7 +248,8 @@ class ClusterIT {
         .contains("stored mw on bob (2x2 matrix)");
     assertThat(cluster.ok("list")).containsPattern("mx +private +int +3x2 +alice").containsPattern("mw +private +int +2x2 +bob");
     // rows (2,1), (4,3), (6,5) times ((1,-1), (10,2))
-    assertThat(cluster.ok("eval", "mx @ mw", "--reveal-to", "carol", "--name", "mp", "--json")).contains("[12,0,34,2,56,4]");
+    assertThat(cluster.ok("eval", "mx @ mw", "--reveal-to", "carol", "--name", "mp", "--json")).contains("\"values\":[[12,0],[34,2],[56,4]],\"cols\":2");
+    assertThat(cluster.ok("reveal", "mp", "--to", "carol")).isEqualTo("12,0\n34,2\n56,4\n"); // a row per line, as CSV
     assertThat(cluster.ok("list")).containsPattern("mp +shared +int +3x2"); // a stored product keeps its shape
     TestCluster.Result bad = cluster.cli("eval", "mx @ mx", "--reveal-to", "carol");
     assertThat(bad.code()).isEqualTo(2);

@@ -5,10 +5,11 @@ import java.util.Map;
 
 /**
  * The result of one session: the revealed outputs (in the order of the outputs that had a reveal
- * target; a revealed value v with scale s means v / 2^s, s = 0 for integers) and each party's statistics.
+ * target; a revealed value v with scale s means v / 2^s, s = 0 for integers; a matrix output has its number of
+ * columns in {@code cols}, its elements row after row, and a vector 0) and each party's statistics.
  * {@code sessionId} is how every party's log names the session (see {@link Sessions#logId}).
  */
-public record Evaluation(List<long[]> revealed, List<Integer> scales, Map<String, PartyStats> stats, String sessionId) {
+public record Evaluation(List<long[]> revealed, List<Integer> scales, List<Long> cols, Map<String, PartyStats> stats, String sessionId) {
   /** Rounds the parties actually ran (the same for all). */
   public int rounds() {
     return stats.values().stream().mapToInt(PartyStats::rounds).max().orElse(0);

@@ -270,13 +270,15 @@ public final class Sessions {
     Map<String, PartyStats> stats = new LinkedHashMap<>();
     Map<Integer, long[]> revealed = new java.util.TreeMap<>();
     Map<Integer, Integer> scales = new java.util.TreeMap<>();
+    Map<Integer, Long> cols = new java.util.TreeMap<>();
     calls.forEach((p, f) -> {
       PartyResult r = f.join();
       stats.put(p, PartyStats.of(r.stats()));
       revealed.putAll(r.revealed());
       scales.putAll(r.scales());
+      cols.putAll(r.cols());
     });
-    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats, logId(sid));
+    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), List.copyOf(cols.values()), stats, logId(sid));
   }
 
   /**
@@ -338,13 +340,14 @@ public final class Sessions {
   }
 
   /** What one party's Execute stream brings: its revealed outputs (reassembled from chunks) and its stats. */
-  private record PartyResult(Map<Integer, long[]> revealed, Map<Integer, Integer> scales, SessionStats stats) {}
+  private record PartyResult(Map<Integer, long[]> revealed, Map<Integer, Integer> scales, Map<Integer, Long> cols, SessionStats stats) {}
 
   private static StreamObserver<ExecuteReply> observer(CompletableFuture<PartyResult> f,
       java.util.function.BiConsumer<Integer, Integer> progress) {
     return new StreamObserver<>() {
       private final Map<Integer, long[]> revealed = new java.util.TreeMap<>();
       private final Map<Integer, Integer> scales = new java.util.TreeMap<>();
+      private final Map<Integer, Long> cols = new java.util.TreeMap<>();
       private SessionStats stats;
 
       @Override
@@ -359,6 +362,7 @@ public final class Sessions {
         }
         Revealed part = r.getRevealed();
         scales.put(part.getOutput(), part.getScale());
+        cols.put(part.getOutput(), part.getCols());
         long[] out = revealed.computeIfAbsent(part.getOutput(), k -> new long[Math.toIntExact(part.getLength())]);
         long[] data = Packing.fromByteString(part.getData());
         System.arraycopy(data, 0, out, Math.toIntExact(part.getOffset()), data.length);
@@ -372,7 +376,7 @@ public final class Sessions {
       @Override
       public void onCompleted() {
         if (stats == null) f.completeExceptionally(SmpcException.failure("a party ended its reply without statistics"));
-        else f.complete(new PartyResult(revealed, scales, stats));
+        else f.complete(new PartyResult(revealed, scales, cols, stats));
       }
     };
   }
