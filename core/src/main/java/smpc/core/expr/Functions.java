@@ -2,9 +2,7 @@ package smpc.core.expr;
 
 import static smpc.core.Errors.invalid;
 
-import java.util.HashMap;
 import java.util.Map;
-import java.util.function.DoubleUnaryOperator;
 import smpc.core.expr.Node.Const;
 import smpc.core.ring.FixedPoint;
 
@@ -20,12 +18,11 @@ import smpc.core.ring.FixedPoint;
  * sigmoid and tanh are an odd Chebyshev polynomial on [-8, 8] (tanh on [-4, 4]) and exact 0/1 (-1/1)
  * beyond it. Polynomials are evaluated in the Chebyshev basis (T_2k = 2T_k^2 - 1, T_a+b = 2 T_a T_b -
  * T_a-b), whose values stay in [-1, 1]: the monomial basis would multiply rounding errors by
- * coefficients in the thousands. Internal precision is 24 fractional bits.
+ * coefficients in the thousands; sigmoid's and tanh's by Paterson and Stockmeyer's scheme ({@link Chebyshev}).
+ * Internal precision is 24 fractional bits.
  */
 final class Functions {
-  /** Internal fractional bits of polynomial evaluation and of its coefficients. */
-  private static final int S = 24;
-  private static final int SC = 24;
+  private static final int S = Chebyshev.S, SC = Chebyshev.SC;
   /** exp saturates at exp(EXP_MAX) above EXP_MAX and returns 0 below -EXP_MIN_ABS (true value < 1.3e-14). */
   static final double EXP_MAX = 13.5;
   static final double EXP_MIN_ABS = 32;
@@ -36,11 +33,13 @@ final class Functions {
   private final Numerics numerics;
 
   private final Builder c;
+  private final Chebyshev chebyshev;
   private final int f;
   private final int bits; // NORM examines every bit a value in range can have
 
   Functions(Builder c, Numerics n) {
     this.c = c;
+    this.chebyshev = new Chebyshev(c);
     this.f = c.f;
     this.bits = 62 - f;
     this.numerics = n;
@@ -59,11 +58,11 @@ final class Functions {
       return FITS.computeIfAbsent(fn.fn() + degree, k -> scaled(sigmoid, 2)); // tanh(4t) = 2 sigmoid(8t) - 1
     }
     return FITS.computeIfAbsent(fn.fn() + degree, k -> switch (fn) {
-      case EXP -> chebyshev(Math::exp, degree, false);
-      case LOG -> chebyshev(t -> Math.log(0.75 + t / 4), degree, false);
-      case SQRT -> chebyshev(t -> Math.sqrt(0.75 + t / 4), degree, false);
-      case RSQRT -> chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), degree, false);
-      case SIGMOID -> chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, degree, true); // sigmoid(8t) - 1/2
+      case EXP -> Chebyshev.chebyshev(Math::exp, degree, false);
+      case LOG -> Chebyshev.chebyshev(t -> Math.log(0.75 + t / 4), degree, false);
+      case SQRT -> Chebyshev.chebyshev(t -> Math.sqrt(0.75 + t / 4), degree, false);
+      case RSQRT -> Chebyshev.chebyshev(t -> 1 / Math.sqrt(0.75 + t / 4), degree, false);
+      case SIGMOID -> Chebyshev.chebyshev(t -> 1 / (1 + Math.exp(-8 * t)) - 0.5, degree, true); // sigmoid(8t) - 1/2
       default -> throw new IllegalStateException(fn.fn());
     });
   }
@@ -178,7 +177,7 @@ final class Functions {
   /** log x = log w + (p + 1 - f) ln 2. */
   private Node log(Node x, Expr where) {
     Node nm = c.norm(x, bits);
-    Node v = chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit(Builtin.LOG), where);
+    Node v = chebyshev.sum(quarterOffset(normalised(x, nm, null, where)), fit(Builtin.LOG), where);
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb((p + 1 - f) * Math.log(2), S + SC));
     return c.toScale(c.add(v, c.lookup(nm, t, S + SC), where), f);
@@ -187,7 +186,7 @@ final class Functions {
   /** sqrt x = sqrt(w) 2^(e/2) and rsqrt x = rsqrt(w) 2^(-e/2), e = p + 1 - f, by a table at scale g. */
   private Node root(Node x, boolean inverse, Expr where) {
     Node nm = c.norm(x, bits);
-    Node v = c.toScale(chebyshevSum(quarterOffset(normalised(x, nm, null, where)), fit(inverse ? Builtin.RSQRT : Builtin.SQRT), where), S);
+    Node v = c.toScale(chebyshev.sum(quarterOffset(normalised(x, nm, null, where)), fit(inverse ? Builtin.RSQRT : Builtin.SQRT), where), S);
     int g = inverse ? 36 - (f) / 2 : f + 6; // v * table < 2^61 for every p
     long[] t = new long[bits + 1];
     for (int p = 0; p < bits; p++) t[p] = Math.round(Math.scalb(Math.pow(2, (inverse ? -1 : 1) * (p + 1 - f) / 2.0), g));
@@ -201,7 +200,7 @@ final class Functions {
 
   /** exp(x) = exp(x/32)^32, saturating as documented. */
   private Node exp(Node x, boolean saturateHigh, Expr where) {
-    Node y = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + 5), S), fit(Builtin.EXP), where), S);
+    Node y = c.toScale(chebyshev.sum(c.toScale(c.relabel(x, f + 5), S), fit(Builtin.EXP), where), S);
     for (int i = 0; i < 3; i++) y = c.trunc(c.mulRaw(y, y, where), S);
     y = c.trunc(c.mulRaw(y, y, where), 2 * S - 21); // exp(x/2) at scale 21: its square stays below 2^62 up to x = 13.8
     y = c.trunc(c.mulRaw(y, y, where), 42 - f);
@@ -219,7 +218,7 @@ final class Functions {
   private Node saturated(Node x, int shift, double[] coeffs, double center, double low, double high, Expr where) {
     double[] k = coeffs.clone();
     k[0] = center;
-    Node p = c.toScale(chebyshevSum(c.toScale(c.relabel(x, f + shift), S), k, where), f);
+    Node p = c.toScale(chebyshev.sum(c.toScale(c.relabel(x, f + shift), S), k, where), f);
     Node lo = c.less(c.add(x, c.real(1 << shift, f), where));
     Node hi = c.less(c.sub(c.real(1 << shift, f), x, where));
     Node mid = c.sub(c.oneMinus(lo), hi, where);
@@ -235,42 +234,6 @@ final class Functions {
     Node e = c.shrink(exp(c.sub(v, c.reduce(v, true, false, where), where), false, where));
     Node total = c.sum(e);
     return c.trunc(c.mulRaw(e, reciprocal(total, where), where), f);
-  }
-
-  /** sum_k coeffs[k] T_k(t) at scale S + SC, for t at scale S with |t| <= 1. */
-  private Node chebyshevSum(Node t, double[] coeffs, Expr where) {
-    Map<Integer, Node> tk = new HashMap<>();
-    tk.put(1, t);
-    Node sum = c.real(coeffs[0], S + SC);
-    for (int k = 1; k < coeffs.length; k++) {
-      if (coeffs[k] == 0) continue;
-      sum = c.add(sum, c.mulRaw(chebyshevT(k, tk, where), c.real(coeffs[k], SC), where), where);
-    }
-    return sum;
-  }
-
-  /** T_k(t) at scale S, with T_k = 2 T_a T_b - T_(a-b), a the largest power of two below k: depth ceil(log2 k). */
-  private Node chebyshevT(int k, Map<Integer, Node> tk, Expr where) {
-    Node known = tk.get(k);
-    if (known != null) return known;
-    int a = Integer.highestOneBit(k - 1), b = k - a;
-    Node twice = c.relabel(c.trunc(c.mulRaw(chebyshevT(a, tk, where), chebyshevT(b, tk, where), where), S - 1), S);
-    Node r = c.sub(twice, a == b ? c.real(1, S) : chebyshevT(a - b, tk, where), where);
-    tk.put(k, r);
-    return r;
-  }
-
-  /** Chebyshev interpolation of fn on [-1, 1] at 64 nodes, truncated to {@code degree}; odd keeps odd terms. */
-  static double[] chebyshev(DoubleUnaryOperator fn, int degree, boolean odd) {
-    int n = 64;
-    double[] out = new double[degree + 1];
-    for (int j = 0; j < n; j++) {
-      double theta = Math.PI * (j + 0.5) / n, v = fn.applyAsDouble(Math.cos(theta));
-      for (int k = 0; k <= degree; k++) out[k] += 2.0 / n * v * Math.cos(k * theta);
-    }
-    out[0] /= 2;
-    if (odd) for (int k = 0; k <= degree; k += 2) out[k] = 0;
-    return out;
   }
 
   private static double[] scaled(double[] v, double by) {
