@@ -80,6 +80,9 @@ class AlignIT {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip()).contains(t[1]).doesNotContain("\n");
       }
+      // each party logs its alignments, never an id
+      String log = Files.readString(Path.of(cluster.config().dataDir(), "bob.log"));
+      assertThat(log).containsPattern("alignment end .*common=" + ab.size()).contains("alignment failed").doesNotContainPattern("\\bu1\\b");
       TestCluster.Result again = cluster.cli("align", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "ab");
       assertThat(again.code()).isEqualTo(2);
       assertThat(again.err()).contains("value 'ab' already exists");

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import smpc.net.LogFormat;
 import smpc.core.protocol.PlanRunner;
 import smpc.core.protocol.StoredValue;
 import smpc.core.protocol.Transport;
@@ -31,6 +34,7 @@ import smpc.proto.ValueInfo;
  * the peers the request names over the authenticated peer channel. The result is this party's private value.
  */
 final class Alignment {
+  private static final Logger LOG = Logger.getLogger(Alignment.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Peers peers;
@@ -64,8 +68,12 @@ final class Alignment {
     quotas.checkDeadline(s.deadline);
     s.requester = caller;
     if (mailbox.isEnded(id) || active.putIfAbsent(id, s) != null) throw exists("alignment %s already ran or is running", Session.shortId(id));
+    String who = caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT;
+    long t0 = System.nanoTime();
     try (Quotas.Ticket ticket = quotas.align(caller != null ? caller.name() : null, req.getIdsCount())) {
       Counting net = new Counting(new GrpcTransport(s, peers, mailbox));
+      LogFormat.event(LOG, Level.INFO, "alignment start", "session", Session.shortId(id), "caller", who, "parties", parties.size(),
+          "ids", req.getIdsCount());
       DhPsi.Result r = DhPsi.run(net, me, parties, req.getIdsList(), Key.random(RANDOM), agreement(id, parties));
       StoredValue v = store.get(rows.getName());
       if (v == null || !v.info().equals(rows)) throw precondition("value '%s' on %s changed during the alignment", rows.getName(), peers.me);
@@ -77,7 +85,13 @@ final class Alignment {
       AlignReply.Builder reply = AlignReply.newBuilder().setBytesSent(net.sent.get());
       for (long size : r.sizes()) reply.addSizes(size);
       for (int row : r.rows()) reply.addRows(row);
+      LogFormat.event(LOG, Level.INFO, "alignment end", "session", Session.shortId(id), "principal", who, "parties", parties.size(),
+          "ids", req.getIdsCount(), "common", r.rows().length, "bytes_sent", net.sent.get(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
       return reply.build();
+    } catch (RuntimeException e) {
+      LogFormat.event(LOG, Level.INFO, "alignment failed", "session", Session.shortId(id), "caller", who, "parties", parties.size(),
+          "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
+      throw e;
     } finally {
       active.remove(id);
       mailbox.end(id);
