@@ -25,9 +25,9 @@ final class MaterialCount {
     counts.merge(kind, n, Long::sum);
   }
 
-  /** A Beaver triple per element. */
+  /** A Beaver triple per element, or a square pair when it multiplies a value by itself (PlanRunner's test: one register). */
   void mul(Node.Mul n) {
-    add(Material.TRIPLE, n.len());
+    add(n.x() == n.y() ? Material.SQUARE : Material.TRIPLE, n.len());
   }
 
   /** A matrix triple of the product's shape (and mask, when it shares one): as many items as elements of the product. */

@@ -1,40 +1,108 @@
 package smpc.core.protocol;
 
+import static smpc.core.Errors.invalid;
+
 import smpc.core.ring.Packing;
 
 /**
  * Beaver multiplication of additively shared vectors (Beaver, CRYPTO 1991) with PRG-seeded dealer
  * triples: open d = x − a and e = y − b together, then z = c + d·b + e·a (+ d·e on the designated party).
+ * A square x·x takes a square pair (a, c = a²) instead and opens d = x − a alone: x² = c + 2d·a (+ d²), one
+ * word per element instead of two (MP-SPDZ's square tuples). One MUL step opens all of its d and e in one
+ * message, so squares cost no extra round.
  */
 final class Beaver {
   private Beaver() {}
 
-  /** Words each party sends every peer for n products: d and e. */
-  static long openedWords(long n) {
-    return 2 * n;
+  /** Words each party sends every peer for a step of n products and m squares: d and e, or d. */
+  static long openedWords(long products, long squares) {
+    return 2 * products + squares;
   }
 
+  /** x·y elementwise: the one-product step (comparisons, statistics). */
   static long[] multiply(SessionView s, String tag, long[] x, long[] y) {
-    int n = x.length;
+    return multiply(s, tag, new long[][] {x}, new long[][] {y}, new boolean[1])[0];
+  }
+
+  /** The products xs[k]·ys[k] of one MUL step, squares where {@code square[k]} (then ys[k] is xs[k]). */
+  static long[][] multiply(SessionView s, String tag, long[][] xs, long[][] ys, boolean[] square) {
+    long[] x = joined(xs, square, false), y = joined(ys, square, false), q = joined(xs, square, true);
+    int n = x.length, m = q.length;
+    if (2L * n + m > Limits.MAX_LENGTH) throw invalid("one step opens %d elements, more than %d", 2L * n + m, Limits.MAX_LENGTH);
     boolean designated = s.designated();
-    long start = s.take(Material.TRIPLE, n);
-    long[][] abc = Streams.tripleShares(s.dealer().seed(), designated, start, n);
-    long[] a = abc[0], b = abc[1], c = designated ? s.dealer().corrections(Material.TRIPLE, start, n)[0] : abc[2];
-    byte[] mine = Packing.allocate(2 * n); // d and e masked a block at a time straight into the message
-    long[] block = new long[Math.min(Packing.BLOCK, n)];
-    for (int i0 = 0; i0 < n; i0 += block.length) {
-      int len = Math.min(block.length, n - i0);
-      for (int k = 0; k < len; k++) block[k] = x[i0 + k] - a[i0 + k];
-      Packing.put(mine, i0, block, len);
-      for (int k = 0; k < len; k++) block[k] = y[i0 + k] - b[i0 + k];
-      Packing.put(mine, n + i0, block, len);
+    long[] a = null, b = null, c = null, qa = null, qc = null;
+    if (n > 0) {
+      long start = s.take(Material.TRIPLE, n);
+      long[][] abc = Streams.tripleShares(s.dealer().seed(), designated, start, n);
+      a = abc[0];
+      b = abc[1];
+      c = designated ? s.dealer().corrections(Material.TRIPLE, start, n)[0] : abc[2];
     }
+    if (m > 0) {
+      long start = s.take(Material.SQUARE, m);
+      long[][] ac = Streams.squareShares(s.dealer().seed(), designated, start, m);
+      qa = ac[0];
+      qc = designated ? s.dealer().corrections(Material.SQUARE, start, m)[0] : ac[1];
+    }
+    byte[] mine = Packing.allocate(2 * n + m); // d and e, then the squares' d, masked a block at a time into the message
+    masked(mine, 0, x, a);
+    masked(mine, n, y, b);
+    masked(mine, 2 * n, q, qa);
     long[] de = s.openPacked(tag, mine, false);
-    long[] z = a; // a's own array (fresh from the PRG) takes the product: a[i] is read before it is written
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) { // a's own array (fresh from the PRG) takes the product: a[i] is read before it is written
       long d = de[i], e = de[n + i];
-      z[i] = c[i] + d * b[i] + e * a[i] + (designated ? d * e : 0);
+      a[i] = c[i] + d * b[i] + e * a[i] + (designated ? d * e : 0);
     }
-    return z;
+    for (int i = 0; i < m; i++) {
+      long d = de[2 * n + i];
+      qa[i] = qc[i] + 2 * d * qa[i] + (designated ? d * d : 0);
+    }
+    return split(xs, square, a, qa);
+  }
+
+  private static void masked(byte[] out, int at, long[] x, long[] mask) {
+    long[] block = new long[Math.min(Packing.BLOCK, Math.max(1, x.length))];
+    for (int i0 = 0; i0 < x.length; i0 += block.length) {
+      int len = Math.min(block.length, x.length - i0);
+      for (int k = 0; k < len; k++) block[k] = x[i0 + k] - mask[i0 + k];
+      Packing.put(out, at + i0, block, len);
+    }
+  }
+
+  /** The parts that are (or are not) squares, end to end; the part itself when it is the only one. */
+  static long[] joined(long[][] parts, boolean[] square, boolean squares) {
+    long total = 0;
+    int count = 0, only = -1;
+    for (int k = 0; k < parts.length; k++) {
+      if (square[k] != squares) continue;
+      total += parts[k].length;
+      count++;
+      only = k;
+    }
+    if (count == 1) return parts[only]; // registers are never changed in place
+    if (total > Limits.MAX_LENGTH) throw invalid("one step of %d elements exceeds %d", total, Limits.MAX_LENGTH);
+    long[] out = new long[(int) total];
+    int off = 0;
+    for (int k = 0; k < parts.length; k++) {
+      if (square[k] != squares) continue;
+      System.arraycopy(parts[k], 0, out, off, parts[k].length);
+      off += parts[k].length;
+    }
+    return out;
+  }
+
+  /** Each pair's result, from the products' and the squares' results in step order. */
+  private static long[][] split(long[][] like, boolean[] square, long[] products, long[] squares) {
+    long[][] out = new long[like.length][];
+    int[] off = new int[2];
+    int[] count = new int[2];
+    for (boolean sq : square) count[sq ? 1 : 0]++;
+    for (int k = 0; k < like.length; k++) {
+      int w = square[k] ? 1 : 0;
+      long[] from = square[k] ? squares : products;
+      out[k] = count[w] == 1 ? from : java.util.Arrays.copyOfRange(from, off[w], off[w] + like[k].length);
+      off[w] += like[k].length;
+    }
+    return out;
   }
 }

@@ -46,7 +46,7 @@ public final class Estimate {
       long n = regs.elements(in);
       switch (in.getOp()) {
         case SHARE -> sent[index(parties, in.getParty())] += (p - 1) * SHARE_MESSAGE_BYTES;
-        case MUL -> everyone(sent, Beaver.openedWords(n));
+        case MUL -> everyone(sent, mulWords(in, out));
         case MATMUL -> everyone(sent, n); // D (or a mask's opening) and E of every product (MatrixProducts)
         case TRUNC -> everyone(sent, Truncation.openedWords(n));
         case COMPARE -> everyone(sent, Comparison.openedWords(n));
@@ -88,5 +88,15 @@ public final class Estimate {
     int i = parties.indexOf(party);
     if (i < 0) throw invalid("party '%s' is not in this session %s", party, parties);
     return i;
+  }
+
+  /** A MUL step's opened words: 2 per element of a product, 1 per element of a square (a register times itself). */
+  static long mulWords(Instr in, long[] out) {
+    long products = 0, squares = 0;
+    for (int k = 0; k < out.length; k++) {
+      if (in.getSrc(2 * k) == in.getSrc(2 * k + 1)) squares += out[k];
+      else products += out[k];
+    }
+    return Beaver.openedWords(products, squares);
   }
 }

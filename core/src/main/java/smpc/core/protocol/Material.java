@@ -36,7 +36,9 @@ public enum Material {
    * Matrix triples (A, B, C = AB) of the plan's {@link MatrixSchedule} shapes, counted by the elements of C;
    * corrections C_0, one word per element of C.
    */
-  MATRIX_TRIPLE(1, "matrix triple elements");
+  MATRIX_TRIPLE(1, "matrix triple elements"),
+  /** Square pairs (a, a²) for the squares of a MUL step (a register times itself); corrections (a²)_0. */
+  SQUARE(1, "square pairs");
 
   private static final Material[] ALL = values();
 
@@ -60,7 +62,7 @@ public enum Material {
     return ordinal >= 0 && ordinal < ALL.length ? ALL[ordinal] : null;
   }
 
-  /** The snake_case plural the CLI's JSON uses: triples, trunc_pairs, compares, and_triples, dabits, and_pairs. */
+  /** The snake_case plural the CLI's JSON uses: triples, trunc_pairs, compares, and_triples, dabits, and_pairs, ..., squares. */
   public String key() {
     return name().toLowerCase(Locale.ROOT) + "s";
   }

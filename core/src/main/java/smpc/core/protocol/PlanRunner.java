@@ -260,12 +260,15 @@ public final class PlanRunner implements SessionView {
     int pairs = in.getDstCount();
     if (in.getSrcCount() != 2 * pairs || pairs == 0) throw invalid("MUL needs two sources per destination");
     long[][] xs = new long[pairs][], ys = new long[pairs][];
+    boolean[] square = new boolean[pairs]; // a register times itself: a square pair, one opened word
     for (int k = 0; k < pairs; k++) {
       int len = Ring.broadcastLength(src(in, 2 * k).length, src(in, 2 * k + 1).length);
       xs[k] = Ring.expand(src(in, 2 * k), len);
       ys[k] = Ring.expand(src(in, 2 * k + 1), len);
+      square[k] = in.getSrc(2 * k) == in.getSrc(2 * k + 1);
     }
-    scatter(in, Beaver.multiply(this, tag("m/", pc), flatten(xs), flatten(ys)), xs);
+    long[][] z = Beaver.multiply(this, tag("m/", pc), xs, ys, square);
+    for (int k = 0; k < pairs; k++) set(in, k, z[k]);
   }
 
   private void truncate(int pc, Instr in) {
@@ -306,17 +309,7 @@ public final class PlanRunner implements SessionView {
 
   /** All vectors one after the other: a batch of operations is one vector operation, one message. */
   private static long[] flatten(long[][] xs) {
-    if (xs.length == 1) return xs[0]; // registers are never changed in place
-    long total = 0;
-    for (long[] x : xs) total += x.length;
-    if (total > Limits.MAX_LENGTH) throw invalid("one step of %d elements exceeds %d", total, Limits.MAX_LENGTH);
-    long[] out = new long[(int) total];
-    int off = 0;
-    for (long[] x : xs) {
-      System.arraycopy(x, 0, out, off, x.length);
-      off += x.length;
-    }
-    return out;
+    return Beaver.joined(xs, new boolean[xs.length], false);
   }
 
   /** Splits a batch result back into the instruction's destinations, shaped like {@code like}. */

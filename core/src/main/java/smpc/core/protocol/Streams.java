@@ -8,7 +8,7 @@ import smpc.core.ring.Ring;
  * MP-SPDZ's one-correction-per-triple trick). Party i expands its shares itself; for the components
  * that must satisfy a relation, party 0 gets the dealer's explicit corrections instead, e.g. for a triple
  * c_0 = (Σa_i)(Σb_i) − Σ_{i≥1} c_i. So the dealer sends, whatever the number of parties, per element:
- * 8 bytes for a triple or an AND triple, 16 for a truncation pair, an AND pair or a daBit, and 24 for
+ * 8 bytes for a triple, a square pair or an AND triple, 16 for a truncation pair, an AND pair or a daBit, and 24 for
  * comparison material (an edaBit's bits and a daBit): {@link Material#correctionWords} ring elements each.
  */
 public final class Streams {
@@ -44,6 +44,9 @@ public final class Streams {
   public static final int MAT_C = 27;
   /** Matrix triples' shared masks: mask g at the schedule's offset of its first element. */
   public static final int MAT_MASK = 28;
+  /** Square pairs: a and c = a². */
+  public static final int SQ_A = 29;
+  public static final int SQ_C = 30;
   /** Input sharing: a holder's share is the start of this stream of a seed the owner sends it. */
   public static final int SHARE = 16;
 
@@ -64,7 +67,32 @@ public final class Streams {
       case DABIT -> dabitCorrections(seeds, dealerSeed, start, count);
       case AND_PAIR -> andPairCorrections(seeds, start, count);
       case MATRIX_TRIPLE -> new long[][] {matrixCorrections(seeds, matrices, start, count)};
+      case SQUARE -> new long[][] {squareCorrections(seeds, start, count)};
     };
+  }
+
+  /** One party's shares of square pairs [start, start+count): {a, c}; c is null for party 0. */
+  public static long[][] squareShares(byte[] seed, boolean designated, long start, int count) {
+    Prg prg = new Prg(seed);
+    return new long[][] {prg.longs(SQ_A, start, count), designated ? null : prg.longs(SQ_C, start, count)};
+  }
+
+  /** The dealer's corrections c_0 = (Σa_i)² − Σ_{i≥1} c_i for square pairs [start, start+count). */
+  public static long[] squareCorrections(byte[][] seeds, long start, int count) {
+    long[] a = new long[count];
+    long[] cRest = new long[count];
+    long[] tmp = new long[count];
+    for (int i = 0; i < seeds.length; i++) {
+      Prg prg = new Prg(seeds[i]);
+      prg.fill(SQ_A, start, tmp);
+      Ring.addInPlace(a, tmp);
+      if (i > 0) {
+        prg.fill(SQ_C, start, tmp);
+        Ring.addInPlace(cRest, tmp);
+      }
+    }
+    for (int k = 0; k < count; k++) a[k] = a[k] * a[k] - cRest[k];
+    return a;
   }
 
   /** One party's shares of triples [start, start+count): {a, b, c}; c is null for party 0. */

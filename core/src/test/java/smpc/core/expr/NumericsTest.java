@@ -29,9 +29,14 @@ class NumericsTest {
     for (String fn : new String[] {"sigmoid(x)", "x / x", "exp(x)", "log(x)", "sqrt(x)"}) {
       Compiler.Compiled full = compile(fn, x, Numerics.DEFAULT);
       Compiler.Compiled lean = compile(fn, x, new Numerics(1, 6, 5, 5, 11));
-      assertThat(Material.TRIPLE.in(lean.plan())).as(fn).isLessThan(Material.TRIPLE.in(full.plan()));
+      assertThat(products(lean)).as(fn).isLessThan(products(full));
       assertThat(lean.rounds()).as(fn).isLessThanOrEqualTo(full.rounds());
     }
+  }
+
+  /** Secret products: triples and square pairs. */
+  private static long products(Compiler.Compiled c) {
+    return Material.TRIPLE.in(c.plan()) + Material.SQUARE.in(c.plan());
   }
 
   private static Compiler.Compiled compile(String expr, ValueInfo x, Numerics n) {
