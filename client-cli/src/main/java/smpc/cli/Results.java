@@ -28,7 +28,7 @@ final class Results {
     if (digits != null && (digits < 0 || digits > MAX_DIGITS)) {
       throw SmpcException.usage("--digits must be between 0 and %d, got %d", MAX_DIGITS, digits);
     }
-    int perLine = cols > 0 ? (int) cols : 1;
+    int perLine = rowLength(values, cols);
     StringBuilder line = new StringBuilder();
     for (int i = 0; i < values.length; i++) {
       BigDecimal d = digits == null || scale == 0 ? FixedPoint.display(values[i], scale, fracBits)
@@ -84,14 +84,20 @@ final class Results {
     } else {
       var arr = o.putArray("values");
       var row = arr;
+      int perRow = rowLength(values, cols);
       for (int i = 0; i < values.length; i++) {
-        if (cols > 0 && i % cols == 0) row = arr.addArray();
+        if (perRow > 1 && i % perRow == 0) row = arr.addArray();
         if (scale == 0) row.add(values[i]);
         else row.add(FixedPoint.decode(values[i], scale).stripTrailingZeros());
       }
-      if (cols > 0) o.put("cols", cols);
+      if (perRow > 1) o.put("cols", perRow);
       o.put("probably_wrapped", outOfRange(values, scale, fracBits) > 0);
     }
     return o;
+  }
+
+  /** A matrix's row length: its columns when they divide its length (the parties check they do), else 1. */
+  private static int rowLength(long[] values, long cols) {
+    return cols > 1 && cols <= values.length && values.length % cols == 0 ? (int) cols : 1;
   }
 }

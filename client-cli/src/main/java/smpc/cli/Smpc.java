@@ -105,10 +105,6 @@ public final class Smpc {
   static final String START_HINT = " (is a cluster running? `smpc status` shows each process; `smpc cluster up` starts a local one)";
 
   public static void main(String[] args) {
-    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) { // picocli's model of every command costs ~0.3 s
-      System.out.println(new Version.Provider().getVersion()[0]);
-      return;
-    }
     GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
     System.exit(commandLine(args).execute(args));
   }

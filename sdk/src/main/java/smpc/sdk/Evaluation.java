@@ -9,7 +9,7 @@ import java.util.Map;
  * columns in {@code cols}, its elements row after row, and a vector 0) and each party's statistics.
  * {@code sessionId} is how every party's log names the session (see {@link Sessions#logId}).
  */
-public record Evaluation(List<long[]> revealed, List<Integer> scales, List<Long> cols, Map<String, PartyStats> stats, String sessionId) {
+public record Evaluation(List<long[]> revealed, List<Integer> scales, Map<String, PartyStats> stats, String sessionId, List<Long> cols) {
   /** Rounds the parties actually ran (the same for all). */
   public int rounds() {
     return stats.values().stream().mapToInt(PartyStats::rounds).max().orElse(0);

@@ -278,7 +278,7 @@ public final class Sessions {
       scales.putAll(r.scales());
       cols.putAll(r.cols());
     });
-    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), List.copyOf(cols.values()), stats, logId(sid));
+    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats, logId(sid), List.copyOf(cols.values()));
   }
 
   /**

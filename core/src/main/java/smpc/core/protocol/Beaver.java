@@ -19,16 +19,12 @@ final class Beaver {
     return 2 * products + squares;
   }
 
-  /** x·y elementwise: the one-product step (comparisons, statistics). */
-  static long[] multiply(SessionView s, String tag, long[] x, long[] y) {
-    return multiply(s, tag, new long[][] {x}, new long[][] {y}, new boolean[1])[0];
-  }
-
   /** The products xs[k]·ys[k] of one MUL step, squares where {@code square[k]} (then ys[k] is xs[k]). */
   static long[][] multiply(SessionView s, String tag, long[][] xs, long[][] ys, boolean[] square) {
     long[] x = joined(xs, square, false), y = joined(ys, square, false), q = joined(xs, square, true);
     int n = x.length, m = q.length;
-    if (2L * n + m > Limits.MAX_LENGTH) throw invalid("one step opens %d elements, more than %d", 2L * n + m, Limits.MAX_LENGTH);
+    // what a peer accepts in one message (PeerService.MAX_MESSAGE): 2^26 products, as before squares
+    if (2L * n + m > 2L * Limits.MAX_LENGTH) throw invalid("one MUL step opens %d elements, more than %d", 2L * n + m, 2L * Limits.MAX_LENGTH);
     boolean designated = s.designated();
     long[] a = null, b = null, c = null, qa = null, qc = null;
     if (n > 0) {
@@ -91,8 +87,8 @@ final class Beaver {
     return out;
   }
 
-  /** Each pair's result, from the products' and the squares' results in step order. */
-  private static long[][] split(long[][] like, boolean[] square, long[] products, long[] squares) {
+  /** Each pair's result, from the products' and the squares' results in step order (squares may be null if none). */
+  static long[][] split(long[][] like, boolean[] square, long[] products, long[] squares) {
     long[][] out = new long[like.length][];
     int[] off = new int[2];
     int[] count = new int[2];
@@ -100,7 +96,7 @@ final class Beaver {
     for (int k = 0; k < like.length; k++) {
       int w = square[k] ? 1 : 0;
       long[] from = square[k] ? squares : products;
-      out[k] = count[w] == 1 ? from : java.util.Arrays.copyOfRange(from, off[w], off[w] + like[k].length);
+      out[k] = count[w] == 1 && from.length == like[k].length ? from : java.util.Arrays.copyOfRange(from, off[w], off[w] + like[k].length);
       off[w] += like[k].length;
     }
     return out;

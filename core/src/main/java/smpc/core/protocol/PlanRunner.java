@@ -314,15 +314,8 @@ public final class PlanRunner implements SessionView {
 
   /** Splits a batch result back into the instruction's destinations, shaped like {@code like}. */
   private void scatter(Instr in, long[] z, long[][] like) {
-    if (like.length == 1 && z.length == like[0].length) {
-      set(in, 0, z);
-      return;
-    }
-    int off = 0;
-    for (int k = 0; k < like.length; k++) {
-      set(in, k, java.util.Arrays.copyOfRange(z, off, off + like[k].length));
-      off += like[k].length;
-    }
+    long[][] parts = Beaver.split(like, new boolean[like.length], z, null);
+    for (int k = 0; k < parts.length; k++) set(in, k, parts[k]);
   }
 
   @Override

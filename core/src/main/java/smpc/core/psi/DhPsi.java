@@ -96,6 +96,10 @@ public final class DhPsi {
     byte[] back = t.receive(peer, "psi/back");
     int size = sent.length / Points.BYTES;
     if (Points.count(back, from) != size) throw Errors.invalid("party %s sent %d points for this party's %d", from, back.length / Points.BYTES, size);
+    int[] byPoint = Points.order(back);
+    for (int i = 1; i < size; i++) {
+      if (Points.compare(back, byPoint[i - 1], back, byPoint[i]) == 0) throw Errors.invalid("party %s sent a point twice", from);
+    }
     byte[] common = nonEmpty(intersection(new byte[][] {back, theirs}));
     int[] rows = rows(back, common, common.length / Points.BYTES, from);
     for (int k = 0; k < rows.length; k++) rows[k] = order[rows[k]];
@@ -135,9 +139,7 @@ public final class DhPsi {
       throw Errors.invalid("party %s sent %d points for an intersection of %d", from, back.length / Points.BYTES, expected);
     }
     Map<ByteBuffer, Integer> row = new HashMap<>();
-    for (int i = 0; i < mine.length / Points.BYTES; i++) {
-      if (row.put(slice(mine, i), i) != null) throw Errors.invalid("party %s sent a point twice", from);
-    }
+    for (int i = 0; i < mine.length / Points.BYTES; i++) row.put(slice(mine, i), i);
     int[] rows = new int[expected];
     for (int i = 0; i < expected; i++) {
       Integer r = row.remove(slice(back, i)); // removed: a point sent twice is not found the second time

@@ -119,6 +119,31 @@ class DhPsiTest {
     assertTrue(f.getMessage().startsWith("alignment disagreement: party "), f.getMessage());
   }
 
+  /** A deviating peer's garbage is refused by name: a point off the curve, a returned list with a point twice. */
+  @Test
+  void aPeersInvalidPointsAreRefused() {
+    List<List<String>> ids = List.of(List.of("a", "b", "c"), List.of("a", "b", "d"));
+    Failure offCurve = assertThrows(Failure.class, () -> PsiNet.run(ids, keys(new Random(3), 2), java.util.Collections.nCopies(2, AGREED), null,
+        m -> m.from() == 1 && m.tag().equals("psi/fwd/0") ? withPoint(m.payload(), AGREED.length, twist()) : m.payload()));
+    assertEquals("party bob sent a value that is not a point of the curve", offCurve.getMessage());
+    Failure twice = assertThrows(Failure.class, () -> PsiNet.run(ids, keys(new Random(3), 2), java.util.Collections.nCopies(2, AGREED), null,
+        m -> m.from() == 1 && m.tag().equals("psi/back") ? withPoint(m.payload(), 0, java.util.Arrays.copyOfRange(m.payload(), Points.BYTES, 2 * Points.BYTES)) : m.payload()));
+    assertEquals("party bob sent a point twice", twice.getMessage());
+  }
+
+  private static byte[] withPoint(byte[] payload, int at, byte[] point) {
+    byte[] out = payload.clone();
+    System.arraycopy(point, 0, out, at, Points.BYTES);
+    return out;
+  }
+
+  /** The u-coordinate 2 (little-endian): 2^3 + A·2^2 + 2 is not a square mod p, so u = 2 lies on the twist. */
+  private static byte[] twist() {
+    byte[] u = new byte[Points.BYTES];
+    u[0] = 2;
+    return u;
+  }
+
   static List<Key> keys(Random rnd, int n) {
     List<Key> k = new ArrayList<>();
     for (int i = 0; i < n; i++) k.add(Key.random(rnd));

@@ -30,6 +30,12 @@ final class PsiNet {
 
   /** Every party's result, or the failure of the first party that failed of itself (not because a peer did). */
   static List<DhPsi.Result> run(List<List<String>> ids, List<Key> keys, List<byte[]> agreements, List<Message> log) {
+    return run(ids, keys, agreements, log, m -> m.payload());
+  }
+
+  /** As above, each message's payload first passed through {@code tamper} (a deviating sender). */
+  static List<DhPsi.Result> run(List<List<String>> ids, List<Key> keys, List<byte[]> agreements, List<Message> log,
+      java.util.function.Function<Message, byte[]> tamper) {
     int n = ids.size();
     List<String> parties = NAMES.subList(0, n);
     Map<String, CompletableFuture<byte[]>> box = new ConcurrentHashMap<>();
@@ -45,7 +51,8 @@ final class PsiNet {
               log.add(new Message(me, to, tag, payload.clone()));
             }
           }
-          box.computeIfAbsent(me + ">" + to + ":" + tag, k -> new CompletableFuture<>()).complete(payload);
+          byte[] sent = tamper.apply(new Message(me, to, tag, payload));
+          box.computeIfAbsent(me + ">" + to + ":" + tag, k -> new CompletableFuture<>()).complete(sent);
           return CompletableFuture.completedFuture(null);
         }
 
