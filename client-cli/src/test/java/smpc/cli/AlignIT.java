@@ -61,7 +61,23 @@ class AlignIT {
         assertThat(keys(c, "alice", "abc", 2, 1, 0.5)).isEqualTo(order3);
         assertThat(keys(c, "bob", "abc", 2, 2, 0)).isEqualTo(order3);
         assertThat(new HashSet<>(order3)).isEqualTo(abc).hasSize(order3.size());
+
+        // the dealer-assisted protocol: the same rows, in one order of its own at every party
+        assertThat(cluster.ok("align", "--protocol", "dealer", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "dab"))
+            .startsWith(ab.size() + " common ids (of alice 120, bob 130)");
+        List<Integer> dealerOrder = keys(c, "alice", "dab", 2, 1, 0.5);
+        assertThat(keys(c, "bob", "dab", 2, 2, 0)).isEqualTo(dealerOrder);
+        assertThat(new HashSet<>(dealerOrder)).isEqualTo(ab).hasSize(dealerOrder.size());
+        cluster.ok("align", "--protocol", "dealer", "--ids", "carol:" + cf + ":key", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id",
+            "--name", "dabc");
+        List<Integer> dealer3 = keys(c, "carol", "dabc", 2, 3, 0.25);
+        assertThat(keys(c, "alice", "dabc", 2, 1, 0.5)).isEqualTo(dealer3);
+        assertThat(keys(c, "bob", "dabc", 2, 2, 0)).isEqualTo(dealer3);
+        assertThat(new HashSet<>(dealer3)).isEqualTo(abc).hasSize(dealer3.size());
       }
+      TestCluster.Result unknown = cluster.cli("align", "--protocol", "psi", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "x");
+      assertThat(unknown.code()).isEqualTo(2);
+      assertThat(unknown.err()).contains("'psi' is not a protocol: dh or dealer");
 
       Path dup = Files.write(dir.resolve("dup.csv"), List.of("id,x", "u1,1", "u2,2", "u1,3"));
       Path empty = Files.write(dir.resolve("empty.csv"), List.of("id,x"));

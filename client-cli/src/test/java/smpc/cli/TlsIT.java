@@ -154,6 +154,10 @@ class TlsIT {
     for (String thief : List.of("carol", "admin-alice", "client-alice")) {
       try (var ch = new Closing(Grpc.channel(address("dealer"), new Tls(certs, thief)))) {
         assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).seed(req), "may not receive the dealer material of party 'alice'");
+        // nor send the dealer alignment tags in alice's name
+        var tags = smpc.proto.IntersectRequest.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setParty("alice")
+            .addAllParties(List.of("alice", "bob")).setDeadlineUnixMs(System.currentTimeMillis() + 10_000).build();
+        assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).intersect(tags), "may not send the alignment tags of party 'alice'");
       }
     }
   }

@@ -28,6 +28,8 @@ import smpc.core.ring.Prg;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
+import smpc.proto.IntersectReply;
+import smpc.proto.IntersectRequest;
 import smpc.proto.ReleaseReply;
 import smpc.proto.ReleaseRequest;
 import smpc.proto.SeedReply;
@@ -97,6 +99,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
+  private final Intersections intersections = new Intersections();
   /** Corrections up to this many longs (64 KiB) are computed on the transport thread: no hand-off for small sessions. */
   private static final long SMALL_LONGS = 8192;
   /** Where corrections are computed: handlers run on the transport threads, which must stay free for seeds. */
@@ -199,6 +202,17 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   /** With TLS, a party receives only its own material: the caller's certificate must name req's party. */
+  @Override
+  public void intersect(IntersectRequest req, StreamObserver<IntersectReply> resp) {
+    try {
+      smpc.net.Tls.require(smpc.net.Tls.PARTY.equals(smpc.net.Tls.callerRole()) && req.getParty().equals(smpc.net.Tls.caller()),
+          "send the alignment tags of party '%s' (only that party may)", req.getParty());
+      intersections.offer(req, resp);
+    } catch (StatusRuntimeException | Failure e) {
+      resp.onError(Statuses.status(e));
+    }
+  }
+
   private static void ownMaterial(String party) {
     smpc.net.Tls.require(smpc.net.Tls.PARTY.equals(smpc.net.Tls.callerRole()) && party.equals(smpc.net.Tls.caller()),
         "receive the dealer material of party '%s' (only that party may)", party);
@@ -233,6 +247,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   /** Drops sessions past their deadline; called periodically. */
   void expire() {
     long now = System.currentTimeMillis();
+    intersections.expire(now);
     int before = sessions.size();
     sessions.values().removeIf(s -> s.deadline() < now);
     int dropped = before - sessions.size();

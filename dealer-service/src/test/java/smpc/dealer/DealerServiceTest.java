@@ -147,4 +147,65 @@ class DealerServiceTest {
     assertThatThrownBy(() -> corrections(s, "alice", 0, 0)).hasMessageContaining("out of bounds");
     assertThat(stub.status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
   }
+
+  /** Dealer-assisted alignment: every party gets the common tags once all have sent theirs; bad lists are refused. */
+  @Test
+  void alignmentTagsAreIntersectedOnceEveryPartySentItsOwn() throws Exception {
+    ByteString id = newSession();
+    byte[] a = tags(1, 2, 5, 9), b = tags(2, 3, 9), c = tags(0, 2, 9, 12);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<smpc.proto.IntersectReply>> replies = new java.util.ArrayList<>();
+      byte[][] lists = {a, b, c};
+      for (int i = 0; i < 3; i++) {
+        int k = i;
+        replies.add(pool.submit(() -> stub.intersect(intersect(id, PARTIES.get(k), PARTIES, lists[k]))));
+      }
+      for (var f : replies) {
+        smpc.proto.IntersectReply r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        org.assertj.core.api.Assertions.assertThat(r.getCommon().toByteArray()).isEqualTo(tags(2, 9));
+        org.assertj.core.api.Assertions.assertThat(r.getSizesList()).containsExactly(4L, 3L, 4L);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(id, "alice", PARTIES, a)))
+        .hasMessageContaining("was already answered");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(newSession(), "dave", PARTIES, a)))
+        .hasMessageContaining("party 'dave' is not in the alignment's parties");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(newSession(), "alice", PARTIES, new byte[7])))
+        .hasMessageContaining("party alice sent 7 bytes, not whole tags of 16");
+  }
+
+  /** A two-party alignment whose lists disagree on the parties, or whose tags are not increasing, fails for both. */
+  @Test
+  void disagreeingOrUnsortedTagsFailTheAlignment() throws Exception {
+    ByteString id = newSession();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(() -> stub.intersect(intersect(id, "alice", List.of("alice", "bob"), tags(1, 2))));
+      Thread.sleep(200);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(id, "bob", List.of("bob", "alice"), tags(1))))
+          .hasMessageContaining("alignment disagreement");
+      var unsorted = pool.submit(() -> stub.intersect(intersect(id, "bob", List.of("alice", "bob"), tags(3, 1))));
+      for (var f : List.of(first, unsorted)) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.get(30, java.util.concurrent.TimeUnit.SECONDS))
+            .hasMessageContaining("party bob sent tags that are not increasing");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static smpc.proto.IntersectRequest intersect(ByteString id, String party, List<String> parties, byte[] tags) {
+    return smpc.proto.IntersectRequest.newBuilder().setSessionId(id).setParty(party).addAllParties(parties)
+        .setTags(ByteString.copyFrom(tags)).setDeadlineUnixMs(System.currentTimeMillis() + 20_000).build();
+  }
+
+  /** 16-byte tags whose last byte is each value (so increasing values give increasing tags). */
+  private static byte[] tags(int... values) {
+    byte[] out = new byte[16 * values.length];
+    for (int i = 0; i < values.length; i++) out[16 * i + 15] = (byte) values[i];
+    return out;
+  }
 }

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,17 +22,22 @@ import smpc.net.LogFormat;
 import smpc.core.protocol.PlanRunner;
 import smpc.core.protocol.StoredValue;
 import smpc.core.protocol.Transport;
+import smpc.core.psi.DealerPsi;
 import smpc.core.psi.DhPsi;
 import smpc.core.psi.Key;
 import smpc.proto.AlignReply;
 import smpc.proto.AlignRequest;
+import smpc.proto.DealerGrpc;
+import smpc.proto.IntersectReply;
+import smpc.proto.IntersectRequest;
 import smpc.proto.Kind;
 import smpc.proto.ValueInfo;
 
 /**
  * Private row alignment at this party (docs/protocols.md "Private row alignment"): the ids come from this party's
- * own client, the exponent is drawn here for this alignment and never leaves the process, and the points travel to
- * the peers the request names over the authenticated peer channel. The result is this party's private value.
+ * own client, the exponent (or, dealer-assisted, this party's share of the PRF key) is drawn here for this
+ * alignment and never leaves the process but to the peers the request names, over the authenticated peer channel;
+ * dealer-assisted, only the ids' tags go to the dealer. The result is this party's private value.
  */
 final class Alignment {
   private static final Logger LOG = Logger.getLogger(Alignment.class.getName());
@@ -64,6 +70,11 @@ final class Alignment {
     ValueInfo rows = source(req.getRows(), req.getIdsCount());
     if (!name.equals(rows.getName()) && store.info(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
     if (req.getTimeoutMs() <= 0) throw invalid("alignment timeout must be positive, got %d ms", req.getTimeoutMs());
+    boolean dealerAssisted = switch (req.getProtocol()) {
+      case "", "dh" -> false;
+      case "dealer" -> true;
+      default -> throw invalid("unknown alignment protocol '%s' (dh or dealer)", req.getProtocol());
+    };
     Session s = new Session(id, parties, me, System.currentTimeMillis() + req.getTimeoutMs());
     quotas.checkDeadline(s.deadline);
     s.requester = caller;
@@ -74,7 +85,13 @@ final class Alignment {
       Counting net = new Counting(new GrpcTransport(s, peers, mailbox));
       LogFormat.event(LOG, Level.INFO, "alignment start", "session", Session.shortId(id), "caller", who, "parties", parties.size(),
           "ids", req.getIdsCount());
-      DhPsi.Result r = DhPsi.run(net, me, parties, req.getIdsList(), Key.random(RANDOM), agreement(id, parties));
+      long[] toDealer = {0};
+      DhPsi.Result r = dealerAssisted
+          ? DealerPsi.run(net, me, parties, req.getIdsList(), agreement(id, parties), RANDOM, tags -> {
+            toDealer[0] = tags.length;
+            return intersect(id, parties, tags, s.deadline);
+          })
+          : DhPsi.run(net, me, parties, req.getIdsList(), Key.random(RANDOM), agreement(id, parties));
       StoredValue v = store.get(rows.getName());
       if (v == null || !v.info().equals(rows)) throw precondition("value '%s' on %s changed during the alignment", rows.getName(), peers.me);
       int cols = (int) Math.max(1, rows.getCols());
@@ -82,11 +99,11 @@ final class Alignment {
       for (int k = 0; k < r.rows().length; k++) System.arraycopy(v.data(), r.rows()[k] * cols, out, k * cols, cols);
       ValueInfo info = rows.toBuilder().setName(name).setLength(out.length).clearSessionId().build();
       store.commit(List.of(new PlanRunner.Store(new StoredValue(info, out), name.equals(rows.getName()))));
-      AlignReply.Builder reply = AlignReply.newBuilder().setBytesSent(net.sent.get());
+      AlignReply.Builder reply = AlignReply.newBuilder().setBytesSent(net.sent.get() + toDealer[0]);
       for (long size : r.sizes()) reply.addSizes(size);
       for (int row : r.rows()) reply.addRows(row);
       LogFormat.event(LOG, Level.INFO, "alignment end", "session", Session.shortId(id), "principal", who, "parties", parties.size(),
-          "ids", req.getIdsCount(), "common", r.rows().length, "bytes_sent", net.sent.get(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+          "ids", req.getIdsCount(), "common", r.rows().length, "bytes_sent", net.sent.get() + toDealer[0], "duration_ms", (System.nanoTime() - t0) / 1_000_000);
       return reply.build();
     } catch (RuntimeException e) {
       LogFormat.event(LOG, Level.INFO, "alignment failed", "session", Session.shortId(id), "caller", who, "parties", parties.size(),
@@ -96,6 +113,15 @@ final class Alignment {
       active.remove(id);
       mailbox.end(id);
     }
+  }
+
+  /** The dealer's answer to this party's sorted tags (DealerPsi): it waits for every party of the alignment. */
+  private DealerPsi.Intersection intersect(ByteString id, List<String> parties, byte[] tags, long deadline) {
+    IntersectReply r = DealerGrpc.newBlockingStub(peers.dealerChannel())
+        .withDeadlineAfter(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
+        .intersect(IntersectRequest.newBuilder().setSessionId(id).setParty(peers.me).addAllParties(parties)
+            .setTags(ByteString.copyFrom(tags)).setDeadlineUnixMs(deadline).build());
+    return new DealerPsi.Intersection(r.getCommon().toByteArray(), r.getSizesList().stream().mapToLong(Long::longValue).toArray());
   }
 
   /** The private value of this party whose rows are aligned: one row per id. */

@@ -110,7 +110,7 @@ public final class DhPsi {
   }
 
   /** No id is learned from an error: the row says which (the party's own client reads its file). */
-  private static void check(List<String> ids, String party) {
+  static void check(List<String> ids, String party) {
     if (ids.isEmpty()) throw Errors.invalid("%s has no ids to align", party);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < ids.size(); i++) {
@@ -157,7 +157,7 @@ public final class DhPsi {
     return n;
   }
 
-  private static byte[] agreed(byte[] in, byte[] agreement, String from) {
+  static byte[] agreed(byte[] in, byte[] agreement, String from) {
     if (in.length < agreement.length || !Arrays.equals(in, 0, agreement.length, agreement, 0, agreement.length)) {
       throw Errors.precondition("alignment disagreement: party %s runs a different alignment (other session or parties)", from);
     }
@@ -174,7 +174,7 @@ public final class DhPsi {
     return ByteBuffer.wrap(list, i * Points.BYTES, Points.BYTES).slice();
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
+  static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;

@@ -33,9 +33,20 @@ final class PsiNet {
     return run(ids, keys, agreements, log, m -> m.payload());
   }
 
+  /** One party's run of a protocol over the in-memory transport. */
+  interface Protocol {
+    DhPsi.Result run(Transport t, int me, List<String> parties, List<String> ids, Key key, byte[] agreement);
+  }
+
   /** As above, each message's payload first passed through {@code tamper} (a deviating sender). */
   static List<DhPsi.Result> run(List<List<String>> ids, List<Key> keys, List<byte[]> agreements, List<Message> log,
       java.util.function.Function<Message, byte[]> tamper) {
+    return run(ids, keys, agreements, log, tamper, DhPsi::run);
+  }
+
+  /** Runs {@code protocol} at every party: each party's result, or the first party's own failure. */
+  static List<DhPsi.Result> run(List<List<String>> ids, List<Key> keys, List<byte[]> agreements, List<Message> log,
+      java.util.function.Function<Message, byte[]> tamper, Protocol protocol) {
     int n = ids.size();
     List<String> parties = NAMES.subList(0, n);
     Map<String, CompletableFuture<byte[]>> box = new ConcurrentHashMap<>();
@@ -69,7 +80,7 @@ final class PsiNet {
       };
       out.add(CompletableFuture.supplyAsync(() -> {
         try {
-          return DhPsi.run(net, me, parties, ids.get(me), keys.get(me), agreements.get(me));
+          return protocol.run(net, me, parties, ids.get(me), keys.get(me), agreements.get(me));
         } catch (RuntimeException e) {
           stop.completeExceptionally(e);
           throw e;
