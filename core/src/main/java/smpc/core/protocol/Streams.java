@@ -77,22 +77,9 @@ public final class Streams {
     return new long[][] {prg.longs(SQ_A, start, count), designated ? null : prg.longs(SQ_C, start, count)};
   }
 
-  /** The dealer's corrections c_0 = (Σa_i)² − Σ_{i≥1} c_i for square pairs [start, start+count). */
+  /** The dealer's corrections c_0 = (Σa_i)² − Σ_{i≥1} c_i for square pairs [start, start+count): a triple with b = a. */
   public static long[] squareCorrections(byte[][] seeds, long start, int count) {
-    long[] a = new long[count];
-    long[] cRest = new long[count];
-    long[] tmp = new long[count];
-    for (int i = 0; i < seeds.length; i++) {
-      Prg prg = new Prg(seeds[i]);
-      prg.fill(SQ_A, start, tmp);
-      Ring.addInPlace(a, tmp);
-      if (i > 0) {
-        prg.fill(SQ_C, start, tmp);
-        Ring.addInPlace(cRest, tmp);
-      }
-    }
-    for (int k = 0; k < count; k++) a[k] = a[k] * a[k] - cRest[k];
-    return a;
+    return productCorrections(seeds, SQ_A, SQ_A, SQ_C, start, count);
   }
 
   /** One party's shares of triples [start, start+count): {a, b, c}; c is null for party 0. */
@@ -106,18 +93,23 @@ public final class Streams {
 
   /** The dealer's corrections c_0 for triples [start, start+count), given every party's seed in order. */
   public static long[] corrections(byte[][] seeds, long start, int count) {
+    return productCorrections(seeds, TRIPLE_A, TRIPLE_B, TRIPLE_C, start, count);
+  }
+
+  /** c_0 = (Σa_i)(Σb_i) − Σ_{i≥1} c_i with a, b and c from the given streams of every party's seed. */
+  private static long[] productCorrections(byte[][] seeds, int aStream, int bStream, int cStream, long start, int count) {
     long[] a = new long[count];
     long[] b = new long[count];
     long[] cRest = new long[count];
     long[] tmp = new long[count];
     for (int i = 0; i < seeds.length; i++) {
       Prg prg = new Prg(seeds[i]);
-      prg.fill(TRIPLE_A, start, tmp);
+      prg.fill(aStream, start, tmp);
       Ring.addInPlace(a, tmp);
-      prg.fill(TRIPLE_B, start, tmp);
+      prg.fill(bStream, start, tmp);
       Ring.addInPlace(b, tmp);
       if (i > 0) {
-        prg.fill(TRIPLE_C, start, tmp);
+        prg.fill(cStream, start, tmp);
         Ring.addInPlace(cRest, tmp);
       }
     }

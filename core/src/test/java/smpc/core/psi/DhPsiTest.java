@@ -27,7 +27,12 @@ class DhPsiTest {
   void onlyIntersectingRowsSurviveInOneOrder(int n, long seed) {
     Random rnd = new Random(seed);
     List<List<String>> ids = sets(rnd, n, 40 + rnd.nextInt(40), 30);
-    List<DhPsi.Result> out = PsiNet.run(ids, keys(rnd, n), AGREED, null);
+    assertOneOrderOfTheIntersection(ids, PsiNet.run(ids, keys(rnd, n), AGREED, null), seed);
+  }
+
+  /** Each party holds exactly its rows of the intersection, all in one order, and knows every party's size. */
+  static void assertOneOrderOfTheIntersection(List<List<String>> ids, List<DhPsi.Result> out, long seed) {
+    int n = ids.size();
     Set<String> common = new HashSet<>(ids.get(0));
     for (List<String> s : ids) common.retainAll(s);
     List<String> order = null;
@@ -35,7 +40,7 @@ class DhPsiTest {
       List<String> mine = new ArrayList<>();
       for (int r : out.get(i).rows()) mine.add(ids.get(i).get(r));
       if (order == null) order = mine;
-      assertEquals(order, mine, "party " + i + " holds the intersection in another order");
+      assertEquals(order, mine, "party " + i + " holds the intersection in another order (seed " + seed + ")");
       for (int j = 0; j < n; j++) assertEquals(ids.get(j).size(), out.get(i).sizes()[j]);
     }
     assertEquals(common, new HashSet<>(order));
