@@ -87,11 +87,11 @@ final class Alignment {
           "ids", req.getIdsCount());
       long[] toDealer = {0};
       DhPsi.Result r = dealerAssisted
-          ? DealerPsi.run(net, me, parties, req.getIdsList(), agreement(id, parties), RANDOM, tags -> {
+          ? DealerPsi.run(net, me, parties, req.getIdsList(), agreement(id, parties, dealerAssisted), RANDOM, tags -> {
             toDealer[0] = tags.length;
             return intersect(id, parties, tags, s.deadline);
           })
-          : DhPsi.run(net, me, parties, req.getIdsList(), Key.random(RANDOM), agreement(id, parties));
+          : DhPsi.run(net, me, parties, req.getIdsList(), Key.random(RANDOM), agreement(id, parties, dealerAssisted));
       StoredValue v = store.get(rows.getName());
       if (v == null || !v.info().equals(rows)) throw precondition("value '%s' on %s changed during the alignment", rows.getName(), peers.me);
       int cols = (int) Math.max(1, rows.getCols());
@@ -136,11 +136,11 @@ final class Alignment {
     return v;
   }
 
-  /** What every party must have been asked to run: this alignment, among these parties in this order. */
-  static byte[] agreement(ByteString id, List<String> parties) {
+  /** What every party must have been asked to run: this alignment, by this protocol, among these parties in this order. */
+  static byte[] agreement(ByteString id, List<String> parties, boolean dealerAssisted) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("smpc-align/v1".getBytes(StandardCharsets.UTF_8));
+      sha.update((dealerAssisted ? "smpc-align/dealer/v1" : "smpc-align/v1").getBytes(StandardCharsets.UTF_8));
       sha.update(id.toByteArray());
       for (String p : parties) sha.update((p + "\n").getBytes(StandardCharsets.UTF_8));
       return sha.digest();

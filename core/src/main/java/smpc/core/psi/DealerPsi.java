@@ -29,6 +29,7 @@ public final class DealerPsi {
   /** Bytes of a tag: collisions among 10^6 ids have probability about 2^-88. */
   public static final int TAG_BYTES = 16;
   private static final int KEY_SHARE = 32;
+  private static final String FIRST = "psi/fwd/0";
   private static final byte[] DOMAIN = "smpc-align/dealer-prf/v1".getBytes(StandardCharsets.UTF_8);
 
   private DealerPsi() {}
@@ -49,10 +50,11 @@ public final class DealerPsi {
     byte[][] shares = new byte[n][];
     shares[me] = new byte[KEY_SHARE];
     random.nextBytes(shares[me]);
-    for (int j = 0; j < n; j++) if (j != me) t.send(j, "psi/key", DhPsi.concat(agreement, shares[me]));
+    // under the tag of DH-PSI's first message: a peer asked to run the other protocol fails at once (the agreement differs)
+    for (int j = 0; j < n; j++) if (j != me) t.send(j, FIRST, DhPsi.concat(agreement, shares[me]));
     for (int j = 0; j < n; j++) {
       if (j == me) continue;
-      shares[j] = DhPsi.agreed(t.receive(j, "psi/key"), agreement, parties.get(j));
+      shares[j] = DhPsi.agreed(t.receive(j, FIRST), agreement, parties.get(j));
       if (shares[j].length != KEY_SHARE) throw Errors.invalid("party %s sent a key share of %d bytes, not %d", parties.get(j), shares[j].length, KEY_SHARE);
     }
     byte[] tags = tags(key(agreement, shares), ids);

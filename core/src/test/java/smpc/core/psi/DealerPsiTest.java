@@ -80,7 +80,7 @@ class DealerPsiTest {
     MemDealer first = new MemDealer(3);
     run(ids, first, log);
     for (PsiNet.Message m : log) {
-      assertEquals("psi/key", m.tag());
+      assertEquals("psi/fwd/0", m.tag());
       assertEquals(AGREED.length + 32, m.payload().length);
     }
     assertEquals(2 * DealerPsi.TAG_BYTES, first.answer.common().length);
@@ -91,6 +91,19 @@ class DealerPsiTest {
     for (byte[] t : second.seen) {
       for (int o = 0; o < t.length; o += DealerPsi.TAG_BYTES) assertTrue(!before.contains(ByteBuffer.wrap(t, o, DealerPsi.TAG_BYTES)), "a tag came again");
     }
+  }
+
+  /** A party asked for DH-PSI and a party asked for the dealer's protocol (agreements differ) fail at the first message. */
+  @Test
+  void partiesAskedForDifferentProtocolsFailAtOnce() {
+    byte[] dh = new byte[32], dealerDigest = new byte[32];
+    dealerDigest[0] = 1;
+    MemDealer dealer = new MemDealer(2);
+    Failure f = assertThrows(Failure.class, () -> PsiNet.run(List.of(List.of("a", "b"), List.of("a", "c")), DhPsiTest.keys(new Random(4), 2),
+        List.of(dh, dealerDigest), null, PsiNet.Message::payload, (t, me, parties, mine, key, agreement) -> me == 0
+            ? DhPsi.run(t, me, parties, mine, key, agreement)
+            : DealerPsi.run(t, me, parties, mine, agreement, new SecureRandom(), tags -> dealer.offer(me, tags))));
+    assertTrue(f.getMessage().startsWith("alignment disagreement: party "), f.getMessage());
   }
 
   @Test
