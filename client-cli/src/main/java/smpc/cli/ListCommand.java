@@ -1,5 +1,7 @@
 package smpc.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,15 +31,20 @@ final class ListCommand implements Callable<Integer> {
       var values = o.putArray("values");
       if (!json) out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "SHAPE", "HELD BY");
       c.catalog().all().forEach((name, entries) -> {
-        if (party != null && !entries.containsKey(party)) return;
         if (name.startsWith("_sdk_")) return;
-        ValueMeta any = entries.values().iterator().next();
-        if (!json) {
-          out.printf("%-24s %-8s %-6s %10s  %s%n", name, any.kind(), any.type(), any.shape(), String.join(", ", any.holders()));
-          return;
+        // a row per value: a shared value once, but each party's own private value of this name (aligned rows, say)
+        Map<String, ValueMeta> rows = new LinkedHashMap<>();
+        entries.forEach((p, meta) -> {
+          if (party == null || p.equals(party)) rows.putIfAbsent(meta.kind() + " " + meta.holders(), meta);
+        });
+        for (ValueMeta any : rows.values()) {
+          if (!json) {
+            out.printf("%-24s %-8s %-6s %10s  %s%n", name, any.kind(), any.type(), any.shape(), String.join(", ", any.holders()));
+            continue;
+          }
+          var v = values.addObject().put("name", name).put("kind", any.kind()).put("type", any.type()).put("length", any.length()).put("shape", any.shape());
+          any.holders().forEach(v.putArray("held_by")::add);
         }
-        var v = values.addObject().put("name", name).put("kind", any.kind()).put("type", any.type()).put("length", any.length()).put("shape", any.shape());
-        any.holders().forEach(v.putArray("held_by")::add);
       });
       if (json) out.println(Results.JSON.writeValueAsString(o));
       out.flush();

@@ -85,6 +85,14 @@ public final class Smpc {
     COMMANDS.forEach((name, make) -> {
       if (names.contains(name)) cl.addSubcommand(make.get());
     });
+    // a malformed command line is one line too, naming the problem and the help to read (not the whole usage)
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine cmd = ex.getCommandLine();
+      java.util.List<String> near = ex instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : java.util.List.of();
+      cmd.getErr().println("smpc: error: " + ex.getMessage() + (near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)")
+          + "; see `" + cmd.getCommandSpec().qualifiedName() + " --help`");
+      return 2;
+    });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof SmpcException s) {
         cmd.getErr().println("smpc: error: " + s.getMessage() + (s instanceof SmpcException.Unavailable ? START_HINT : "")

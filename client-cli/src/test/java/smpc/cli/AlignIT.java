@@ -78,6 +78,10 @@ class AlignIT {
       TestCluster.Result unknown = cluster.cli("align", "--protocol", "psi", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "x");
       assertThat(unknown.code()).isEqualTo(2);
       assertThat(unknown.err()).contains("'psi' is not a protocol: dh or dealer");
+      assertThat(unknown.err().strip()).doesNotContain("\n"); // one line, not the usage
+      // each party's aligned rows are its own private value of that name: listed once per party
+      assertThat(cluster.ok("list")).containsPattern("ab +private +real +\\d+x2 +alice").containsPattern("ab +private +real +\\d+x2 +bob");
+      assertThat(cluster.ok("list", "--party", "bob")).containsPattern("ab +private +real +\\d+x2 +bob").doesNotContainPattern("ab .* alice");
 
       Path dup = Files.write(dir.resolve("dup.csv"), List.of("id,x", "u1,1", "u2,2", "u1,3"));
       Path empty = Files.write(dir.resolve("empty.csv"), List.of("id,x"));
