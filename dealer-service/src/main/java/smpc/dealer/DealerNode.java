@@ -28,7 +28,8 @@ public final class DealerNode implements AutoCloseable {
   /** @param tls the dealer's certificate and the cluster CA, or null for plaintext */
   public static DealerNode start(String bind, int port, smpc.net.Tls tls) throws IOException {
     // seeds are handed out on the transport thread (one hand-off less on every session's critical path)
-    return start(dealer -> Grpc.serve(bind, port, tls, true, dealer));
+    // an alignment's tags come in one message: 32 MiB holds 2 million (any id list a party takes in its 4 MiB request)
+    return start(dealer -> Grpc.serve(bind, port, tls, true, Intersections.MAX_REQUEST_BYTES, dealer));
   }
 
   /**

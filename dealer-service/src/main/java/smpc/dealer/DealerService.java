@@ -207,10 +207,17 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     try {
       smpc.net.Tls.require(smpc.net.Tls.PARTY.equals(smpc.net.Tls.callerRole()) && req.getParty().equals(smpc.net.Tls.caller()),
           "send the alignment tags of party '%s' (only that party may)", req.getParty());
-      intersections.offer(req, resp);
-    } catch (StatusRuntimeException | Failure e) {
-      resp.onError(Statuses.status(e));
+    } catch (StatusRuntimeException e) {
+      resp.onError(e);
+      return;
     }
+    compute.execute(() -> { // the last party's request merges every list: off the transport thread
+      try {
+        intersections.offer(req, resp);
+      } catch (StatusRuntimeException | Failure e) {
+        resp.onError(Statuses.status(e));
+      }
+    });
   }
 
   private static void ownMaterial(String party) {

@@ -32,6 +32,14 @@ final class Intersections {
   private static final int MAX_PARTIES = 64;
   /** Tags held for alignments still waiting, all together: a request beyond it is refused, not queued. */
   static final long MAX_HELD_BYTES = 512L << 20;
+  /**
+   * What one party may hold here at once — alignments waiting and their tags' bytes — so that no party can fill
+   * the dealer for the others (with alignments of parties that will never come, say).
+   */
+  static final int MAX_ROUNDS_PER_PARTY = 16;
+  static final long MAX_BYTES_PER_PARTY = MAX_HELD_BYTES / 4;
+  /** The largest Intersect request (the dealer's server takes no larger message). */
+  static final int MAX_REQUEST_BYTES = 32 << 20;
   /** Alignments answered recently: a late or repeated request for one is refused rather than waited on. */
   private static final int REMEMBERED = 4096;
 
@@ -57,6 +65,7 @@ final class Intersections {
     }
   };
   private long held;
+  private final Map<String, long[]> byParty = new java.util.HashMap<>(); // party -> {rounds waiting, bytes held}
 
   /** Takes one party's tags (the caller's certificate checked by DealerService); answers everyone once all are in. */
   void offer(IntersectRequest req, StreamObserver<IntersectReply> resp) {
@@ -77,24 +86,33 @@ final class Intersections {
     }
     Round done;
     synchronized (this) {
-      if (answered.containsKey(id)) throw denied("alignment %s was already answered", shortId(id));
+      if (answered.containsKey(id)) throw denied("alignment %s already ended (answered or failed)", shortId(id));
       Round r = rounds.get(id);
       if (r == null) {
         r = new Round(parties, req.getDeadlineUnixMs());
         rounds.put(id, r);
-        LogFormat.event(LOG, Level.INFO, "alignment start", "session", shortId(id), "parties", parties.size());
       }
       if (!r.parties.equals(parties)) {
         throw precondition("alignment disagreement: party %s names the parties %s, another party named %s", req.getParty(), parties, r.parties);
       }
       if (r.tags[me] != null) throw denied("party '%s' already sent its tags for alignment %s", req.getParty(), shortId(id));
+      long[] mine = byParty.computeIfAbsent(req.getParty(), k -> new long[2]);
+      if (mine[0] >= MAX_ROUNDS_PER_PARTY || mine[1] + req.getTags().size() > MAX_BYTES_PER_PARTY) {
+        if (r.arrived == 0) rounds.remove(id);
+        throw exhausted("party %s already has %d alignments waiting at the dealer with %d MiB of tags (limit %d, %d MiB): try again when they end",
+            req.getParty(), mine[0], mine[1] >> 20, MAX_ROUNDS_PER_PARTY, MAX_BYTES_PER_PARTY >> 20);
+      }
       if (held + req.getTags().size() > MAX_HELD_BYTES) {
+        if (r.arrived == 0) rounds.remove(id);
         throw exhausted("the dealer holds %d MiB of tags for waiting alignments; %s's %d MiB more would pass %d MiB: try again later",
             held >> 20, req.getParty(), req.getTags().size() >> 20, MAX_HELD_BYTES >> 20);
       }
       r.tags[me] = req.getTags().toByteArray();
       held += r.tags[me].length;
+      mine[0]++;
+      mine[1] += r.tags[me].length;
       r.waiting.add(resp);
+      if (r.arrived == 0) LogFormat.event(LOG, Level.INFO, "alignment start", "session", shortId(id), "parties", parties.size());
       if (++r.arrived < parties.size()) return;
       done = finish(id, r);
     }
@@ -120,7 +138,14 @@ final class Intersections {
   private Round finish(ByteString id, Round r) {
     rounds.remove(id);
     answered.put(id, true);
-    for (byte[] t : r.tags) if (t != null) held -= t.length;
+    for (int i = 0; i < r.tags.length; i++) {
+      if (r.tags[i] == null) continue;
+      held -= r.tags[i].length;
+      long[] of = byParty.get(r.parties.get(i));
+      of[0]--;
+      of[1] -= r.tags[i].length;
+      if (of[0] == 0) byParty.remove(r.parties.get(i));
+    }
     return r;
   }
 

@@ -170,11 +170,38 @@ class DealerServiceTest {
       pool.shutdownNow();
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(id, "alice", PARTIES, a)))
-        .hasMessageContaining("was already answered");
+        .hasMessageContaining("already ended (answered or failed)");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(newSession(), "dave", PARTIES, a)))
         .hasMessageContaining("party 'dave' is not in the alignment's parties");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(newSession(), "alice", PARTIES, new byte[7])))
         .hasMessageContaining("party alice sent 7 bytes, not whole tags of 16");
+  }
+
+  /** One party cannot fill the dealer with alignments that will never complete: its own waiting ones are capped. */
+  @Test
+  void aPartyHoldsAtMostItsShareOfWaitingAlignments() {
+    var async = smpc.proto.DealerGrpc.newStub(channel);
+    List<java.util.concurrent.CompletableFuture<Throwable>> waiting = new java.util.ArrayList<>();
+    for (int k = 0; k < Intersections.MAX_ROUNDS_PER_PARTY; k++) {
+      var f = new java.util.concurrent.CompletableFuture<Throwable>();
+      waiting.add(f);
+      async.intersect(intersect(newSession(), "mallory", List.of("mallory", "ghost" + k), tags(1)), new io.grpc.stub.StreamObserver<>() {
+        public void onNext(smpc.proto.IntersectReply r) {}
+        public void onError(Throwable t) { f.complete(t); }
+        public void onCompleted() { f.complete(null); }
+      });
+    }
+    long until = System.currentTimeMillis() + 10_000;
+    while (true) { // the calls above reach the dealer in their own time
+      try {
+        stub.withDeadlineAfter(2, java.util.concurrent.TimeUnit.SECONDS).intersect(intersect(newSession(), "mallory", List.of("mallory", "ghost"), tags(1)));
+      } catch (StatusRuntimeException e) {
+        if (e.getMessage().contains("already has 16 alignments waiting") || System.currentTimeMillis() > until) {
+          org.assertj.core.api.Assertions.assertThat(e.getMessage()).contains("party mallory already has 16 alignments waiting at the dealer");
+          break;
+        }
+      }
+    }
   }
 
   /** A two-party alignment whose lists disagree on the parties, or whose tags are not increasing, fails for both. */

@@ -94,7 +94,14 @@ public final class Grpc {
    *     call and per message, for services whose handlers never block (or hand blocking work to a pool themselves)
    */
   public static Server serve(String bind, int port, Tls tls, boolean direct, BindableService... services) throws IOException {
-    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)).flowControlWindow(WINDOW);
+    return serve(bind, port, tls, direct, 4 << 20, services);
+  }
+
+  /** @param maxInboundBytes the largest message a caller may send (gRPC's default is 4 MiB) */
+  public static Server serve(String bind, int port, Tls tls, boolean direct, int maxInboundBytes, BindableService... services)
+      throws IOException {
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)).flowControlWindow(WINDOW)
+        .maxInboundMessageSize(maxInboundBytes);
     if (direct) b.directExecutor();
     b.intercept(Statuses.interceptor());
     if (tls != null) b.sslContext(tls.server()).intercept(tls.identity());

@@ -42,6 +42,8 @@ import smpc.proto.ValueInfo;
 final class Alignment {
   private static final Logger LOG = Logger.getLogger(Alignment.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The dealer's largest Intersect request (dealer-service Intersections.MAX_REQUEST_BYTES), less room for the rest of it. */
+  private static final int MAX_TAG_BYTES = (32 << 20) - (64 << 10);
 
   private final Peers peers;
   private final ValueStore store;
@@ -117,6 +119,10 @@ final class Alignment {
 
   /** The dealer's answer to this party's sorted tags (DealerPsi): it waits for every party of the alignment. */
   private DealerPsi.Intersection intersect(ByteString id, List<String> parties, byte[] tags, long deadline) {
+    if (tags.length > MAX_TAG_BYTES) {
+      throw invalid("%s's %d ids make %d MiB of tags, more than the dealer takes in one request (%d MiB): align with --protocol dh",
+          peers.me, tags.length / DealerPsi.TAG_BYTES, tags.length >> 20, MAX_TAG_BYTES >> 20);
+    }
     IntersectReply r = DealerGrpc.newBlockingStub(peers.dealerChannel())
         .withDeadlineAfter(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
         .intersect(IntersectRequest.newBuilder().setSessionId(id).setParty(peers.me).addAllParties(parties)
