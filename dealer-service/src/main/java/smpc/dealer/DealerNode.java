@@ -29,7 +29,7 @@ public final class DealerNode implements AutoCloseable {
   public static DealerNode start(String bind, int port, smpc.net.Tls tls) throws IOException {
     // seeds are handed out on the transport thread (one hand-off less on every session's critical path)
     // an alignment's tags come in one message: 32 MiB holds 2 million (any id list a party takes in its 4 MiB request)
-    return start(dealer -> Grpc.serve(bind, port, tls, true, Intersections.MAX_REQUEST_BYTES, dealer));
+    return start(dealer -> Grpc.serve(bind, port, tls, true, smpc.core.psi.DealerPsi.MAX_REQUEST_BYTES, dealer));
   }
 
   /**

@@ -81,7 +81,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   /** The session id as the parties log it: its first 4 bytes in hex. */
-  private static String shortId(ByteString id) {
+  static String shortId(ByteString id) {
     return java.util.HexFormat.of().formatHex(id.toByteArray(), 0, Math.min(4, id.size()));
   }
 

@@ -38,8 +38,6 @@ final class Intersections {
    */
   static final int MAX_ROUNDS_PER_PARTY = 16;
   static final long MAX_BYTES_PER_PARTY = MAX_HELD_BYTES / 4;
-  /** The largest Intersect request (the dealer's server takes no larger message). */
-  static final int MAX_REQUEST_BYTES = 32 << 20;
   /** Alignments answered recently: a late or repeated request for one is refused rather than waited on. */
   private static final int REMEMBERED = 4096;
 
@@ -86,7 +84,7 @@ final class Intersections {
     }
     Round done;
     synchronized (this) {
-      if (answered.containsKey(id)) throw denied("alignment %s already ended (answered or failed)", shortId(id));
+      if (answered.containsKey(id)) throw denied("alignment %s already ended (answered or failed)", DealerService.shortId(id));
       Round r = rounds.get(id);
       if (r == null) {
         r = new Round(parties, req.getDeadlineUnixMs());
@@ -95,7 +93,7 @@ final class Intersections {
       if (!r.parties.equals(parties)) {
         throw precondition("alignment disagreement: party %s names the parties %s, another party named %s", req.getParty(), parties, r.parties);
       }
-      if (r.tags[me] != null) throw denied("party '%s' already sent its tags for alignment %s", req.getParty(), shortId(id));
+      if (r.tags[me] != null) throw denied("party '%s' already sent its tags for alignment %s", req.getParty(), DealerService.shortId(id));
       long[] mine = byParty.computeIfAbsent(req.getParty(), k -> new long[2]);
       if (mine[0] >= MAX_ROUNDS_PER_PARTY || mine[1] + req.getTags().size() > MAX_BYTES_PER_PARTY) {
         if (r.arrived == 0) rounds.remove(id);
@@ -112,7 +110,7 @@ final class Intersections {
       mine[0]++;
       mine[1] += r.tags[me].length;
       r.waiting.add(resp);
-      if (r.arrived == 0) LogFormat.event(LOG, Level.INFO, "alignment start", "session", shortId(id), "parties", parties.size());
+      if (r.arrived == 0) LogFormat.event(LOG, Level.INFO, "alignment start", "session", DealerService.shortId(id), "parties", parties.size());
       if (++r.arrived < parties.size()) return;
       done = finish(id, r);
     }
@@ -131,7 +129,7 @@ final class Intersections {
       Round r = e.getValue();
       List<String> missing = new java.util.ArrayList<>();
       for (int i = 0; i < r.parties.size(); i++) if (r.tags[i] == null) missing.add(r.parties.get(i));
-      fail(e.getKey(), r, deadline("alignment %s: %s did not send its ids' tags to the dealer in time", shortId(e.getKey()), missing));
+      fail(e.getKey(), r, deadline("alignment %s: %s did not send its ids' tags to the dealer in time", DealerService.shortId(e.getKey()), missing));
     }
   }
 
@@ -156,7 +154,7 @@ final class Intersections {
       IntersectReply.Builder b = IntersectReply.newBuilder().setCommon(ByteString.copyFrom(common));
       for (byte[] t : r.tags) b.addSizes(t.length / DealerPsi.TAG_BYTES);
       reply = b.build();
-      LogFormat.event(LOG, Level.INFO, "alignment end", "session", shortId(id), "parties", r.parties.size(), "common",
+      LogFormat.event(LOG, Level.INFO, "alignment end", "session", DealerService.shortId(id), "parties", r.parties.size(), "common",
           common.length / DealerPsi.TAG_BYTES);
     } catch (Failure f) {
       fail(id, r, f);
@@ -173,7 +171,7 @@ final class Intersections {
   }
 
   private static void fail(ByteString id, Round r, Failure f) {
-    LogFormat.event(LOG, Level.INFO, "alignment failed", "session", shortId(id), "parties", r.parties.size(), "error", f.getMessage());
+    LogFormat.event(LOG, Level.INFO, "alignment failed", "session", DealerService.shortId(id), "parties", r.parties.size(), "error", f.getMessage());
     for (StreamObserver<IntersectReply> w : r.waiting) {
       try {
         w.onError(Statuses.status(f));
@@ -183,7 +181,4 @@ final class Intersections {
     }
   }
 
-  private static String shortId(ByteString id) {
-    return java.util.HexFormat.of().formatHex(id.toByteArray(), 0, Math.min(4, id.size()));
-  }
 }

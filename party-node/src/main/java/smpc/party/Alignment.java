@@ -42,8 +42,8 @@ import smpc.proto.ValueInfo;
 final class Alignment {
   private static final Logger LOG = Logger.getLogger(Alignment.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** The dealer's largest Intersect request (dealer-service Intersections.MAX_REQUEST_BYTES), less room for the rest of it. */
-  private static final int MAX_TAG_BYTES = (32 << 20) - (64 << 10);
+  /** Tags in the dealer's largest Intersect request, less room for the rest of it. */
+  private static final int MAX_TAG_BYTES = DealerPsi.MAX_REQUEST_BYTES - (64 << 10);
 
   private final Peers peers;
   private final ValueStore store;

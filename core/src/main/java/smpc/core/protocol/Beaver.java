@@ -14,6 +14,11 @@ import smpc.core.ring.Packing;
 final class Beaver {
   private Beaver() {}
 
+  /** Whether pair k of a MUL step is a square: its two operands are one register. */
+  static boolean isSquare(smpc.proto.Instr in, int k) {
+    return in.getSrc(2 * k) == in.getSrc(2 * k + 1);
+  }
+
   /** Words each party sends every peer for a step of n products and m squares: d and e, or d. */
   static long openedWords(long products, long squares) {
     return 2 * products + squares;

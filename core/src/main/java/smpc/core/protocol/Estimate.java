@@ -94,7 +94,7 @@ public final class Estimate {
   static long mulWords(Instr in, long[] out) {
     long products = 0, squares = 0;
     for (int k = 0; k < out.length; k++) {
-      if (in.getSrc(2 * k) == in.getSrc(2 * k + 1)) squares += out[k];
+      if (Beaver.isSquare(in, k)) squares += out[k];
       else products += out[k];
     }
     return Beaver.openedWords(products, squares);

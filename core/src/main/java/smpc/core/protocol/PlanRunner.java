@@ -265,7 +265,7 @@ public final class PlanRunner implements SessionView {
       int len = Ring.broadcastLength(src(in, 2 * k).length, src(in, 2 * k + 1).length);
       xs[k] = Ring.expand(src(in, 2 * k), len);
       ys[k] = Ring.expand(src(in, 2 * k + 1), len);
-      square[k] = in.getSrc(2 * k) == in.getSrc(2 * k + 1);
+      square[k] = Beaver.isSquare(in, k);
     }
     long[][] z = Beaver.multiply(this, tag("m/", pc), xs, ys, square);
     for (int k = 0; k < pairs; k++) set(in, k, z[k]);

@@ -99,15 +99,17 @@ public final class Streams {
   /** c_0 = (Σa_i)(Σb_i) − Σ_{i≥1} c_i with a, b and c from the given streams of every party's seed. */
   private static long[] productCorrections(byte[][] seeds, int aStream, int bStream, int cStream, long start, int count) {
     long[] a = new long[count];
-    long[] b = new long[count];
+    long[] b = aStream == bStream ? a : new long[count]; // a square pair: b is a, expanded once
     long[] cRest = new long[count];
     long[] tmp = new long[count];
     for (int i = 0; i < seeds.length; i++) {
       Prg prg = new Prg(seeds[i]);
       prg.fill(aStream, start, tmp);
       Ring.addInPlace(a, tmp);
-      prg.fill(bStream, start, tmp);
-      Ring.addInPlace(b, tmp);
+      if (b != a) {
+        prg.fill(bStream, start, tmp);
+        Ring.addInPlace(b, tmp);
+      }
       if (i > 0) {
         prg.fill(cStream, start, tmp);
         Ring.addInPlace(cRest, tmp);

@@ -5,9 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import javax.crypto.Mac;
@@ -28,6 +26,8 @@ import smpc.core.protocol.Transport;
 public final class DealerPsi {
   /** Bytes of a tag: collisions among 10^6 ids have probability about 2^-88. */
   public static final int TAG_BYTES = 16;
+  /** The largest Intersect request the dealer takes: 32 MiB, 2 million tags (any id list one Align request carries). */
+  public static final int MAX_REQUEST_BYTES = 32 << 20;
   private static final int KEY_SHARE = 32;
   private static final String FIRST = "psi/fwd/0";
   private static final byte[] DOMAIN = "smpc-align/dealer-prf/v1".getBytes(StandardCharsets.UTF_8);
@@ -58,26 +58,14 @@ public final class DealerPsi {
       if (shares[j].length != KEY_SHARE) throw Errors.invalid("party %s sent a key share of %d bytes, not %d", parties.get(j), shares[j].length, KEY_SHARE);
     }
     byte[] tags = tags(key(agreement, shares), ids);
-    int[] order = order(tags);
-    byte[] sorted = new byte[tags.length];
-    for (int i = 0; i < order.length; i++) System.arraycopy(tags, order[i] * TAG_BYTES, sorted, i * TAG_BYTES, TAG_BYTES);
-    for (int i = 1; i < order.length; i++) {
-      if (compare(sorted, i - 1, sorted, i) == 0) throw Errors.invalid("%s's ids in rows %d and %d have one tag", parties.get(me), order[i - 1] + 1, order[i] + 1);
-    }
-    Intersection got = dealer.apply(sorted);
+    Intersection got = dealer.apply(Records.permuted(tags, Records.order(tags, TAG_BYTES), TAG_BYTES));
     if (got.sizes().length != n || got.sizes()[me] != ids.size() || got.common().length % TAG_BYTES != 0) {
       throw Errors.invalid("the dealer's answer does not fit this alignment (sizes %s for %d parties)", Arrays.toString(got.sizes()), n);
     }
-    Map<java.nio.ByteBuffer, Integer> row = new HashMap<>();
-    for (int i = 0; i < order.length; i++) row.put(java.nio.ByteBuffer.wrap(sorted, i * TAG_BYTES, TAG_BYTES).slice(), order[i]);
-    int m = got.common().length / TAG_BYTES;
-    if (m == 0) throw Errors.precondition("the parties' ids have no common element: nothing to align");
-    int[] rows = new int[m];
-    for (int i = 0; i < m; i++) {
-      Integer r = row.remove(java.nio.ByteBuffer.wrap(got.common(), i * TAG_BYTES, TAG_BYTES).slice());
-      if (r == null) throw Errors.invalid("the dealer answered a tag that is not one of this party's ids, or one twice");
-      rows[i] = r;
-    }
+    if (got.common().length == 0) throw Errors.precondition("the parties' ids have no common element: nothing to align");
+    int[] rows = Records.positions(tags, got.common(), TAG_BYTES,
+        (a, b) -> Errors.invalid("%s's ids in rows %d and %d have one tag", parties.get(me), a + 1, b + 1),
+        () -> Errors.invalid("the dealer answered a tag that is not one of this party's ids, or one twice"));
     return new DhPsi.Result(rows, got.sizes());
   }
 
@@ -88,24 +76,11 @@ public final class DealerPsi {
   public static byte[] intersect(List<byte[]> lists, List<String> parties) {
     for (int k = 0; k < lists.size(); k++) {
       byte[] l = lists.get(k);
-      if (l.length % TAG_BYTES != 0) throw Errors.invalid("party %s sent %d bytes, not whole tags of %d", parties.get(k), l.length, TAG_BYTES);
-      for (int i = 1; i < l.length / TAG_BYTES; i++) {
-        if (compare(l, i - 1, l, i) >= 0) throw Errors.invalid("party %s sent tags that are not increasing", parties.get(k));
-      }
+      String party = parties.get(k);
+      if (l.length % TAG_BYTES != 0) throw Errors.invalid("party %s sent %d bytes, not whole tags of %d", party, l.length, TAG_BYTES);
+      Records.increasing(l, TAG_BYTES, () -> Errors.invalid("party %s sent tags that are not increasing", party));
     }
-    byte[] first = lists.get(0);
-    int[] at = new int[lists.size()];
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    next:
-    for (int i = 0; i < first.length / TAG_BYTES; i++) {
-      for (int k = 1; k < lists.size(); k++) {
-        byte[] l = lists.get(k);
-        while (at[k] < l.length / TAG_BYTES && compare(l, at[k], first, i) < 0) at[k]++;
-        if (at[k] == l.length / TAG_BYTES || compare(l, at[k], first, i) != 0) continue next;
-      }
-      out.write(first, i * TAG_BYTES, TAG_BYTES);
-    }
-    return out.toByteArray();
+    return Records.common(lists, TAG_BYTES);
   }
 
   private static byte[] key(byte[] agreement, byte[][] shares) {
@@ -120,32 +95,20 @@ public final class DealerPsi {
     }
   }
 
-  /** HMAC-SHA256_K(id), its first 16 bytes, for every id in order. */
+  /** HMAC-SHA256_K(id), its first 16 bytes, for every id in order (each thread keys its own Mac once). */
   static byte[] tags(byte[] key, List<String> ids) {
     byte[] out = new byte[ids.size() * TAG_BYTES];
-    IntStream.range(0, ids.size()).parallel().forEach(i -> {
+    ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
       try {
-        Mac mac = MACS.get();
-        if (mac == null) {
-          mac = Mac.getInstance("HmacSHA256");
-          MACS.set(mac);
-        }
+        Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        System.arraycopy(mac.doFinal(ids.get(i).getBytes(StandardCharsets.UTF_8)), 0, out, i * TAG_BYTES, TAG_BYTES);
+        return mac;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }
     });
+    IntStream.range(0, ids.size()).parallel().forEach(i ->
+        System.arraycopy(macs.get().doFinal(ids.get(i).getBytes(StandardCharsets.UTF_8)), 0, out, i * TAG_BYTES, TAG_BYTES));
     return out;
-  }
-
-  private static final ThreadLocal<Mac> MACS = new ThreadLocal<>();
-
-  private static int[] order(byte[] tags) {
-    return IntStream.range(0, tags.length / TAG_BYTES).boxed().sorted((a, b) -> compare(tags, a, tags, b)).mapToInt(Integer::intValue).toArray();
-  }
-
-  private static int compare(byte[] a, int i, byte[] b, int j) {
-    return Arrays.compareUnsigned(a, i * TAG_BYTES, (i + 1) * TAG_BYTES, b, j * TAG_BYTES, (j + 1) * TAG_BYTES);
   }
 }

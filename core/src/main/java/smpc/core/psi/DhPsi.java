@@ -1,11 +1,8 @@
 package smpc.core.psi;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import smpc.core.Errors;
 import smpc.core.protocol.Transport;
@@ -51,9 +48,9 @@ public final class DhPsi {
     int prev = (me + n - 1) % n;
     String from = parties.get(prev);
     check(ids, parties.get(me));
-    byte[] mine = Points.power(Points.hash(ids), key, parties.get(me));
-    int[] order = Points.order(mine);
-    byte[] cur = Points.permuted(mine, order);
+    byte[] mine = Points.power(Points.hash(ids), key, null);
+    int[] order = Records.order(mine, Points.BYTES);
+    byte[] cur = Records.permuted(mine, order, Points.BYTES);
     t.send(next, "psi/fwd/0", concat(agreement, cur));
     byte[] in = agreed(t.receive(prev, "psi/fwd/0"), agreement, from);
     if (n == 2) {
@@ -73,7 +70,7 @@ public final class DhPsi {
     for (int j = 0; j < n; j++) if (j != me) full[(j + 1) % n] = t.receive(j, "psi/full");
     long[] sizes = new long[n];
     for (int i = 0; i < n; i++) sizes[i] = strictlySorted(full[i], parties.get((i + n - 1) % n));
-    byte[] common = nonEmpty(intersection(full));
+    byte[] common = nonEmpty(Records.common(Arrays.asList(full), Points.BYTES));
     Key inverse = key.inverse();
     cur = common;
     for (int s = 0; s < n - 1; s++) {
@@ -96,12 +93,9 @@ public final class DhPsi {
     byte[] back = t.receive(peer, "psi/back");
     int size = sent.length / Points.BYTES;
     if (Points.count(back, from) != size) throw Errors.invalid("party %s sent %d points for this party's %d", from, back.length / Points.BYTES, size);
-    int[] byPoint = Points.order(back);
-    for (int i = 1; i < size; i++) {
-      if (Points.compare(back, byPoint[i - 1], back, byPoint[i]) == 0) throw Errors.invalid("party %s sent a point twice", from);
-    }
-    byte[] common = nonEmpty(intersection(new byte[][] {back, theirs}));
-    int[] rows = rows(back, common, common.length / Points.BYTES, from);
+    byte[] common = nonEmpty(Records.common(List.of(Points.sorted(back), Points.sorted(theirs)), Points.BYTES));
+    int[] rows = Records.positions(back, common, Points.BYTES, (a, b) -> Errors.invalid("party %s sent a point twice", from),
+        () -> Errors.invalid("party %s sent a point of the intersection that is not one of this party's ids", from));
     for (int k = 0; k < rows.length; k++) rows[k] = order[rows[k]];
     long[] sizes = new long[2];
     sizes[me] = size;
@@ -118,16 +112,6 @@ public final class DhPsi {
     }
   }
 
-  /** The points in every list (each strictly increasing), in increasing order. */
-  static byte[] intersection(byte[][] lists) {
-    Set<ByteBuffer> in = slices(lists[0]);
-    for (int i = 1; i < lists.length; i++) in.retainAll(slices(lists[i]));
-    byte[] out = new byte[in.size() * Points.BYTES];
-    int k = 0;
-    for (ByteBuffer b : in) b.get(b.position(), out, Points.BYTES * k++, Points.BYTES);
-    return Points.sorted(out);
-  }
-
   private static byte[] nonEmpty(byte[] common) {
     if (common.length == 0) throw Errors.precondition("the parties' ids have no common element: nothing to align");
     return common;
@@ -138,22 +122,13 @@ public final class DhPsi {
     if (Points.count(back, from) != expected) {
       throw Errors.invalid("party %s sent %d points for an intersection of %d", from, back.length / Points.BYTES, expected);
     }
-    Map<ByteBuffer, Integer> row = new HashMap<>();
-    for (int i = 0; i < mine.length / Points.BYTES; i++) row.put(slice(mine, i), i);
-    int[] rows = new int[expected];
-    for (int i = 0; i < expected; i++) {
-      Integer r = row.remove(slice(back, i)); // removed: a point sent twice is not found the second time
-      if (r == null) throw Errors.invalid("party %s sent a point of the intersection that is not one of this party's ids", from);
-      rows[i] = r;
-    }
-    return rows;
+    return Records.positions(mine, back, Points.BYTES, null,
+        () -> Errors.invalid("party %s sent a point of the intersection that is not one of this party's ids", from));
   }
 
   private static long strictlySorted(byte[] list, String from) {
     int n = Points.count(list, from);
-    for (int i = 1; i < n; i++) {
-      if (Points.compare(list, i - 1, list, i) >= 0) throw Errors.invalid("party %s sent a list that is not sorted and distinct", from);
-    }
+    Records.increasing(list, Points.BYTES, () -> Errors.invalid("party %s sent a list that is not sorted and distinct", from));
     return n;
   }
 
@@ -162,16 +137,6 @@ public final class DhPsi {
       throw Errors.precondition("alignment disagreement: party %s runs a different alignment (other session or parties)", from);
     }
     return Arrays.copyOfRange(in, agreement.length, in.length);
-  }
-
-  private static Set<ByteBuffer> slices(byte[] list) {
-    Set<ByteBuffer> s = new HashSet<>();
-    for (int i = 0; i < list.length / Points.BYTES; i++) s.add(slice(list, i));
-    return s;
-  }
-
-  private static ByteBuffer slice(byte[] list, int i) {
-    return ByteBuffer.wrap(list, i * Points.BYTES, Points.BYTES).slice();
   }
 
   static byte[] concat(byte[] a, byte[] b) {

@@ -3,7 +3,6 @@ package smpc.core.psi;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.bouncycastle.math.ec.rfc7748.X25519;
@@ -56,39 +55,25 @@ public final class Points {
   /**
    * Every point of {@code list} multiplied by the key (written multiplicatively in the docs: P^k), in order. A
    * received point must be a canonical u of the curve (not of its twist) and not of small order, else the
-   * sender ({@code from}) sent garbage: refused rather than computed on.
+   * sender ({@code from}) sent garbage: refused rather than computed on. {@code from} is null for this party's
+   * own hashed ids, which {@link #hash} made valid points.
    */
   public static byte[] power(byte[] list, Key k, String from) {
     int n = count(list, from);
     byte[] out = new byte[n * BYTES];
     byte[] scalar = k.scalar();
     IntStream.range(0, n).parallel().forEach(i -> {
-      if (!canonical(list, i * BYTES) || !onCurve(list, i * BYTES)) throw Errors.invalid("party %s sent a value that is not a point of the curve", from);
+      boolean valid = from == null || canonical(list, i * BYTES) && onCurve(list, i * BYTES); // own hashes are points already
+      if (!valid) throw Errors.invalid("party %s sent a value that is not a point of the curve", from);
       X25519.scalarMult(scalar, 0, list, i * BYTES, out, i * BYTES);
       if (isZero(out, i * BYTES)) throw Errors.invalid("party %s sent a point of small order", from);
     });
     return out;
   }
 
-  /** The positions of the list's points in increasing order of their encodings. */
-  static int[] order(byte[] list) {
-    return IntStream.range(0, list.length / BYTES).boxed().sorted((a, b) -> compare(list, a, list, b)).mapToInt(Integer::intValue).toArray();
-  }
-
   /** The list's points in increasing order of their encodings: a permutation nobody but the sorter can undo. */
   public static byte[] sorted(byte[] list) {
-    return permuted(list, order(list));
-  }
-
-  /** The points at {@code positions}, in that order. */
-  static byte[] permuted(byte[] list, int[] positions) {
-    byte[] out = new byte[positions.length * BYTES];
-    for (int i = 0; i < positions.length; i++) System.arraycopy(list, positions[i] * BYTES, out, i * BYTES, BYTES);
-    return out;
-  }
-
-  static int compare(byte[] a, int i, byte[] b, int j) {
-    return Arrays.compareUnsigned(a, i * BYTES, (i + 1) * BYTES, b, j * BYTES, (j + 1) * BYTES);
+    return Records.permuted(list, Records.order(list, BYTES), BYTES);
   }
 
   /** The number of points in a received list; a length that is not whole points is the sender's error. */
