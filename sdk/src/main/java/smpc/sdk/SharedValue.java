@@ -169,6 +169,11 @@ public abstract class SharedValue<S extends SharedValue<S>> {
     return call("tanh");
   }
 
+  /** log(1 + e^this), elementwise. */
+  public S softplus() {
+    return call("softplus");
+  }
+
   /** this (a secret 0/1) ? a : b, elementwise. */
   public S where(SharedValue<?> a, SharedValue<?> b) {
     return call("where", a, b);

@@ -89,7 +89,7 @@ final class Matrices {
   private Node standardize(Node x, Node mu, Node sd, Expr where) {
     int d = mu.len(), n = rows(x, d, where);
     long[] t = tile(d, n);
-    return fn.divide(c.shrink(c.sub(c.toScale(x, c.f), c.gather(mu, t), where)), sd, t, where);
+    return fn.moderateQuotient(c.shrink(c.sub(c.toScale(x, c.f), c.gather(mu, t), where)), sd, t, where);
   }
 
   private static int rows(Node x, int d, Expr where) {

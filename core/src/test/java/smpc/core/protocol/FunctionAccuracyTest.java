@@ -50,7 +50,8 @@ class FunctionAccuracyTest {
         unary("sqrt", "sqrt(x0)", "0.001 ≤ x ≤ 100000", logUniform(0.001, 100000), Math::sqrt, 1e-3, 0),
         unary("rsqrt", "rsqrt(x0)", "0.001 ≤ x ≤ 100000", logUniform(0.001, 100000), x -> 1 / Math.sqrt(x), 1e-3, ATOL),
         unary("sigmoid", "sigmoid(x0)", "all reals in range", wide(), x -> 1 / (1 + Math.exp(-x)), 0, 1e-3),
-        unary("tanh", "tanh(x0)", "all reals in range", wide(), Math::tanh, 0, 1e-3)};
+        unary("tanh", "tanh(x0)", "all reals in range", wide(), Math::tanh, 0, 1e-3),
+        unary("softplus", "softplus(x0)", "all reals in range", wide(), x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), 0, 1e-3)};
   }
 
   static Spec unary(String name, String expr, String domain, Sampler s, DoubleUnaryOperator fn, double rtol, double atol) {

@@ -48,4 +48,29 @@ class MatricesTest {
     double[] z = StatisticsTest.eval("standardize(x0, 3)", 2, (Object) x);
     for (int k = 0; k < z.length; k++) assertThat(z[k]).isCloseTo((x[k] - mu[k % d]) / sd[k % d], offset(0.02));
   }
+
+  /**
+   * standardize with given statistics (one reciprocal per column, then a product per element) against plain
+   * division over 2, 3 and 5 parties, for deviations from 10^-3 to 10^4 and quotients up to ±1000.
+   */
+  @Test
+  void standardisationWithGivenStatisticsIsWithinItsBound() {
+    long seed = new Random().nextLong();
+    Random rnd = new Random(seed);
+    int n = 40, d = 4;
+    double[] sd = {0.001 + 0.01 * rnd.nextDouble(), 1 + rnd.nextDouble(), 300 * (1 + rnd.nextDouble()), 9000 + 1000 * rnd.nextDouble()};
+    double[] mu = {q(rnd.nextGaussian()), q(5 * rnd.nextGaussian()), q(100 * rnd.nextGaussian()), q(1000 * rnd.nextGaussian())};
+    double[] x = new double[n * d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) x[i * d + j] = q(mu[j] + sd[j] * (i == 0 ? 999 * (j % 2 == 0 ? 1 : -1) : 3 * rnd.nextGaussian()));
+    }
+    double[] sdq = java.util.Arrays.stream(sd).map(MatricesTest::q).toArray();
+    for (int parties : new int[] {2, 3, 5}) {
+      double[] z = StatisticsTest.eval("standardize(x0, x1, x2)", parties, x, mu, sdq);
+      for (int k = 0; k < z.length; k++) {
+        double exact = (x[k] - mu[k % d]) / sdq[k % d];
+        assertThat(z[k]).as("element %d with %d parties (seed %d)", k, parties, seed).isCloseTo(exact, offset(2e-4 * Math.abs(exact) + 1e-3));
+      }
+    }
+  }
 }
