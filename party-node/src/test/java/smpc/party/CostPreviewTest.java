@@ -63,7 +63,7 @@ class CostPreviewTest {
       List<Output> epoch = new ArrayList<>(LogisticRegression.epoch(LogisticRegression.zeros(d), "xs", "ys", rows, d,
           new LogisticRegression.Schedule(1, 8, 0.5), "_m"));
       epoch.add(Output.store(new Expr.Ref("_m"), "m1"));
-      epoch.add(Output.reveal(LogisticRegression.loss(new Expr.Ref("_m"), "xs", "ys", rows, d), parties.get(1)));
+      epoch.add(Output.reveal(new Expr.Ref(LogisticRegression.loss("_m")), parties.get(1)));
       check("W5 epoch", epoch);
       check("W5 final", List.of(Output.reveal(LogisticRegression.correct(new Expr.Ref("m1"), "xs", "ys", rows, d), parties.get(1)),
           Output.reveal(new Expr.Ref("m1"), parties.get(n - 1))));

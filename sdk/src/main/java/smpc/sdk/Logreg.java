@@ -94,7 +94,7 @@ public final class Logreg {
   /**
    * A training's sessions, in order: the setup (column statistics, standardised features and labels kept
    * under {@code id}), one per {@link #EPOCHS_PER_SESSION} epochs (the model after its last epoch e kept as
-   * {@code id}m{e}, the loss after each of its epochs revealed to {@code reportTo}), and the final one
+   * {@code id}m{e}, each epoch's training loss revealed to {@code reportTo}), and the final one
    * (accuracy to {@code reportTo}, weights to {@code revealTo}, the model kept as {@code keepAs}).
    */
   static List<List<Compiler.Output>> sessions(Expr x, Expr y, int n, int d, LogisticRegression.Schedule s, String keepAs,
@@ -117,7 +117,7 @@ public final class Logreg {
       for (int e = first; e <= last; e++) {
         outs.addAll(LogisticRegression.epoch(m, xs, ys, n, d, s, "_m" + e));
         m = new Expr.Ref("_m" + e);
-        losses.add(Compiler.Output.reveal(LogisticRegression.loss(m, xs, ys, n, d), reportTo));
+        losses.add(Compiler.Output.reveal(new Expr.Ref(LogisticRegression.loss("_m" + e)), reportTo));
       }
       outs.add(Compiler.Output.store(m, id + "m" + last));
       outs.addAll(losses);

@@ -32,6 +32,11 @@ final class Chebyshev {
   Node sum(Node t, double[] coeffs, Expr where) {
     Map<Integer, Node> tk = new HashMap<>();
     tk.put(1, t);
+    return sum(tk, coeffs, where);
+  }
+
+  /** As {@link #sum(Node, double[], Expr)} with the T_k computed so far (T_1 = t at least), which it extends. */
+  Node sum(Map<Integer, Node> tk, double[] coeffs, Expr where) {
     return split(coeffs, babySteps(coeffs), tk, where);
   }
 

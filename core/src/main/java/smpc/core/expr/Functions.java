@@ -241,10 +241,9 @@ final class Functions {
   private Node saturated(Node x, int shift, double[] coeffs, double center, double low, double high, Expr where) {
     double[] k = coeffs.clone();
     k[0] = center;
-    Node p = c.toScale(chebyshev.sum(c.toScale(c.relabel(x, f + shift), S), k, where), f);
-    Node lo = c.less(c.add(x, c.real(1 << shift, f), where));
-    Node hi = c.less(c.sub(c.real(1 << shift, f), x, where));
-    Node mid = c.sub(c.oneMinus(lo), hi, where);
+    Band band = band(x, shift, where);
+    Node p = c.toScale(chebyshev.sum(band.tk(), k, where), f);
+    Node lo = band.lo(), hi = band.hi(), mid = band.mid();
     Node out = c.mulRaw(mid, p, where);
     if (high != 0) out = c.add(out, c.mulRaw(hi, c.real(high, f), where), where);
     if (low != 0) out = c.add(out, c.mulRaw(lo, c.real(low, f), where), where);
@@ -260,12 +259,32 @@ final class Functions {
    * f + 1, which keeps x/2 exact (no truncation).
    */
   private Node softplus(Node x, Expr where) {
-    Node p = c.toScale(chebyshev.sum(c.toScale(c.relabel(x, f + 3), S), fit(Builtin.SOFTPLUS), where), f + 1);
-    Node lo = c.less(c.add(x, c.real(8, f), where));
-    Node hi = c.less(c.sub(c.real(8, f), x, where));
-    Node mid = c.sub(c.oneMinus(lo), hi, where);
+    Band band = band(x, 3, where);
+    Node p = c.toScale(chebyshev.sum(band.tk(), fit(Builtin.SOFTPLUS), where), f + 1);
+    Node lo = band.lo(), hi = band.hi(), mid = band.mid();
     Node halves = c.add(c.integer(1), c.sub(hi, lo, where), where); // 1 + hi − lo: x/2 more above, x/2 less below
     return c.add(c.mulRaw(mid, p, where), c.relabel(c.mulRaw(halves, x, where), f + 1), where);
+  }
+
+  /**
+   * A value's band [−2^shift, 2^shift] for the saturating functions: t = x / 2^shift at scale S with the
+   * Chebyshev T_k(t) computed so far, and the comparisons lo = [x < −2^shift], hi = [x > 2^shift],
+   * mid = 1 − lo − hi. Made once per value and width, so sigmoid and softplus of one value (a logistic
+   * regression's z, for the gradient and the loss) share the comparisons and the T_k: the second costs
+   * only its own products.
+   */
+  private record Band(Map<Integer, Node> tk, Node lo, Node hi, Node mid) {}
+
+  private final Map<Node, Map<Integer, Band>> bands = new java.util.IdentityHashMap<>();
+
+  private Band band(Node x, int shift, Expr where) {
+    return bands.computeIfAbsent(x, k -> new java.util.HashMap<>()).computeIfAbsent(shift, k -> {
+      Map<Integer, Node> tk = new java.util.HashMap<>();
+      tk.put(1, c.toScale(c.relabel(x, f + shift), S));
+      Node lo = c.less(c.add(x, c.real(1 << shift, f), where));
+      Node hi = c.less(c.sub(c.real(1 << shift, f), x, where));
+      return new Band(tk, lo, hi, c.sub(c.oneMinus(lo), hi, where));
+    });
   }
 
   /** The even terms of a Chebyshev series (those of an even function, the odd ones being rounding). */

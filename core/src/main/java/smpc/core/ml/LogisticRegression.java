@@ -54,13 +54,15 @@ public final class LogisticRegression {
     List<Output> steps = new ArrayList<>();
     Expr w = call("slice", model, num(0), num(d)), b = call("slice", model, num(d), num(1));
     Expr x = matrix(ref(xs), n, d);
+    List<Expr> losses = new ArrayList<>();
     int step = 0;
     for (int start = 0; start < n; start += s.batchSize(), step++) {
       int nb = Math.min(s.batchSize(), n - start);
       Expr xb = call("rows", x, num(start), num(nb));
       Expr yb = call("slice", ref(y), num(start), num(nb));
-      Expr z = Expr.add(new Expr.Bin(Operator.MATMUL, xb, w), b);
+      Expr z = Expr.add(new Expr.Bin(Operator.MATMUL, xb, w), b); // one node for both uses: the compiler lowers equal expressions once
       Expr e = Expr.sub(call("sigmoid", z), yb);
+      losses.add(Expr.sub(call("softplus", z), Expr.mul(yb, z)));
       Expr rate = new Expr.Dec(BigDecimal.valueOf(s.learningRate()).divide(BigDecimal.valueOf(nb), java.math.MathContext.DECIMAL64));
       String wn = out + "_w" + step, bn = out + "_b" + step;
       steps.add(Output.let(wn, Expr.sub(w, Expr.mul(rate, new Expr.Bin(Operator.MATMUL, call("transpose", xb), e)))));
@@ -69,17 +71,18 @@ public final class LogisticRegression {
       b = ref(bn);
     }
     steps.add(Output.let(out, call("concat", w, b)));
+    steps.add(Output.let(loss(out), call("mean", losses.toArray(new Expr[0]))));
     return steps;
   }
 
   /**
-   * Mean log-loss log(1 + e^z) - y z of the weights [w, b] on standardised rows xs (n of d), with softplus
-   * for log(1 + e^z): a third of the bytes of an exp and a log (sigmoid's price and one product), which
-   * every epoch pays for its reported loss.
+   * The name under which {@link #epoch} leaves its training loss: the mean log-loss log(1 + e^z) − y z of
+   * its rows, each at the weights before its batch's step (what Keras reports as an epoch's loss). Each
+   * batch's z is the one its gradient uses, so softplus(z) shares sigmoid(z)'s comparisons and Chebyshev
+   * terms: the loss costs its own products only, not a forward pass and a function of its own.
    */
-  public static Expr loss(Expr model, String xs, String y, int n, int d) {
-    Expr z = logit(model, matrix(ref(xs), n, d), d);
-    return call("mean", Expr.sub(call("softplus", z), Expr.mul(ref(y), z)));
+  public static String loss(String out) {
+    return out + "_loss";
   }
 
   /** The number of rows whose predicted class ([z >= 0]) equals the label. */

@@ -10,6 +10,8 @@ public final class PlainLogisticRegression {
   public double b;
   public final double[] mean;
   public final double[] sd;
+  /** Each epoch's training loss: the mean log-loss of its rows, each at the weights before its batch's step. */
+  public final double[] losses;
 
   /** Trains on rows x (n of d) with 0/1 labels y. */
   public PlainLogisticRegression(double[][] x, double[] y, LogisticRegression.Schedule s) {
@@ -24,13 +26,15 @@ public final class PlainLogisticRegression {
     double[][] z = new double[n][d];
     for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) z[i][j] = (x[i][j] - mean[j]) / sd[j];
     w = new double[d];
+    losses = new double[s.epochs()];
     for (int epoch = 0; epoch < s.epochs(); epoch++) {
       for (int start = 0; start < n; start += s.batchSize()) {
         int nb = Math.min(s.batchSize(), n - start);
         double[] g = new double[d];
         double gb = 0;
         for (int i = start; i < start + nb; i++) {
-          double e = sigmoid(dot(z[i]) + b) - y[i];
+          double t = dot(z[i]) + b, e = sigmoid(t) - y[i];
+          losses[epoch] += (Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) - y[i] * t) / n;
           for (int j = 0; j < d; j++) g[j] += e * z[i][j];
           gb += e;
         }

@@ -76,7 +76,8 @@ class VerticalLogisticRegressionTest {
     double[] y = Arrays.stream(table("train_labels.csv")).mapToDouble(r -> r[0]).toArray();
     int n = x.length, d = 30, p = 3;
     LogisticRegression.Schedule s = new LogisticRegression.Schedule(1, 32, 0.5);
-    List<Compiler.Output> matrices = LogisticRegression.epoch(LogisticRegression.zeros(d), "xs", "y", n, d, s, "m");
+    List<Compiler.Output> matrices = LogisticRegression.epoch(LogisticRegression.zeros(d), "xs", "y", n, d, s, "m").stream()
+        .filter(o -> !LogisticRegression.loss("m").equals(o.letAs())).toList(); // the products only: the elementwise epoch has no loss
     List<Compiler.Output> elementwise = elementwiseEpoch(n, d, s);
     long[] after = epochBytes(x, y, matrices), before = epochBytes(x, y, elementwise);
     long saved = -8L * (p - 1) * n * d;
@@ -156,12 +157,17 @@ class VerticalLogisticRegressionTest {
     }
     outs.add(Compiler.Output.reveal(model, "carol"));
     outs.add(Compiler.Output.reveal(LogisticRegression.correct(model, "xs", "y", n, d), "carol"));
+    for (int e = 0; e < s.epochs(); e++) outs.add(Compiler.Output.reveal(new Expr.Ref(LogisticRegression.loss("m" + e)), "carol"));
     Compiler.Compiled c = Compiler.compile(outs, parties, info::get, F);
     List<Function<String, StoredValue>> stores = new ArrayList<>();
     for (String p : parties) {
       stores.add(name -> info.containsKey(name) && info.get(name).getOwner().equals(p) ? new StoredValue(info.get(name), data.get(name)) : null);
     }
     List<PlanRunner.Outcome> out = LocalProtocol.run(c.plan(), parties, stores, null);
+    for (int e = 0; e < s.epochs(); e++) { // each epoch's training loss, as plain SGD's (softplus within 3.4e-4, the weights within tolerance)
+      assertThat(LogisticRegressionTest.decode(out.get(2).revealed().get(2 + e))[0]).as("loss of epoch %d", e + 1)
+          .isCloseTo(plain.losses[e], offset(Math.max(2e-3, 2 * tolerance)));
+    }
     double[] wb = LogisticRegressionTest.decode(out.get(2).revealed().get(0));
     double worst = Math.abs(wb[d] - plain.b);
     for (int j = 0; j < d; j++) worst = Math.max(worst, Math.abs(wb[j] - plain.w[j]));
