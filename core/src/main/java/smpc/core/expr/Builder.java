@@ -185,6 +185,8 @@ final class Builder {
   /** x / 2^bits: a truncation (public values exactly rounded); the scale drops by {@code bits}. */
   Node trunc(Node x, int bits) {
     if (bits == 0) return x;
+    // elementwise, so a concatenation's truncation is its parts' (each made once, perhaps already made)
+    if (x instanceof Node.Concat cc) return concat(trunc(cc.a(), bits), trunc(cc.b(), bits));
     if (x instanceof Const k) {
       long[] p = k.value().clone();
       for (int i = 0; i < p.length; i++) p[i] = Math.floorDiv(p[i] + (1L << (bits - 1)), 1L << bits);

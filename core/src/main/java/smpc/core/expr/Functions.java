@@ -271,13 +271,28 @@ final class Functions {
    * Chebyshev T_k(t) computed so far, and the comparisons lo = [x < −2^shift], hi = [x > 2^shift],
    * mid = 1 − lo − hi. Made once per value and width, so sigmoid and softplus of one value (a logistic
    * regression's z, for the gradient and the loss) share the comparisons and the T_k: the second costs
-   * only its own products.
+   * only its own products. A concatenation of values that have bands has theirs side by side, so the
+   * second function can run once on all of them (an epoch's loss after its batches' sigmoids, in a few
+   * rounds at its end rather than a few more in every batch).
    */
   private record Band(Map<Integer, Node> tk, Node lo, Node hi, Node mid) {}
 
   private final Map<Node, Map<Integer, Band>> bands = new java.util.IdentityHashMap<>();
 
   private Band band(Node x, int shift, Expr where) {
+    Band known = bands.getOrDefault(x, Map.of()).get(shift);
+    if (known != null) return known;
+    if (x instanceof Node.Concat cc && hasBand(cc, shift)) { // the parts' bands side by side: nothing computed anew
+      Band a = band(cc.a(), shift, where), b = band(cc.b(), shift, where);
+      Map<Integer, Node> tk = new java.util.HashMap<>();
+      for (Map.Entry<Integer, Node> e : a.tk().entrySet()) {
+        Node other = b.tk().get(e.getKey());
+        if (other != null) tk.put(e.getKey(), c.concat(e.getValue(), other));
+      }
+      Band joined = new Band(tk, c.concat(a.lo(), b.lo()), c.concat(a.hi(), b.hi()), c.concat(a.mid(), b.mid()));
+      bands.computeIfAbsent(x, k -> new java.util.HashMap<>()).put(shift, joined);
+      return joined;
+    }
     return bands.computeIfAbsent(x, k -> new java.util.HashMap<>()).computeIfAbsent(shift, k -> {
       Map<Integer, Node> tk = new java.util.HashMap<>();
       tk.put(1, c.toScale(c.relabel(x, f + shift), S));
@@ -285,6 +300,12 @@ final class Functions {
       Node hi = c.less(c.sub(c.real(1 << shift, f), x, where));
       return new Band(tk, lo, hi, c.sub(c.oneMinus(lo), hi, where));
     });
+  }
+
+  /** Whether every part of a concatenation already has its band of this width. */
+  private boolean hasBand(Node x, int shift) {
+    if (bands.getOrDefault(x, Map.of()).containsKey(shift)) return true;
+    return x instanceof Node.Concat cc && hasBand(cc.a(), shift) && hasBand(cc.b(), shift);
   }
 
   /** The even terms of a Chebyshev series (those of an even function, the odd ones being rounding). */

@@ -54,7 +54,7 @@ public final class LogisticRegression {
     List<Output> steps = new ArrayList<>();
     Expr w = call("slice", model, num(0), num(d)), b = call("slice", model, num(d), num(1));
     Expr x = matrix(ref(xs), n, d);
-    List<Expr> losses = new ArrayList<>();
+    List<Expr> zs = new ArrayList<>(), ys = new ArrayList<>();
     int step = 0;
     for (int start = 0; start < n; start += s.batchSize(), step++) {
       int nb = Math.min(s.batchSize(), n - start);
@@ -62,7 +62,8 @@ public final class LogisticRegression {
       Expr yb = call("slice", ref(y), num(start), num(nb));
       Expr z = Expr.add(new Expr.Bin(Operator.MATMUL, xb, w), b); // one node for both uses: the compiler lowers equal expressions once
       Expr e = Expr.sub(call("sigmoid", z), yb);
-      losses.add(Expr.sub(call("softplus", z), Expr.mul(yb, z)));
+      zs.add(z);
+      ys.add(yb);
       Expr rate = new Expr.Dec(BigDecimal.valueOf(s.learningRate()).divide(BigDecimal.valueOf(nb), java.math.MathContext.DECIMAL64));
       String wn = out + "_w" + step, bn = out + "_b" + step;
       steps.add(Output.let(wn, Expr.sub(w, Expr.mul(rate, new Expr.Bin(Operator.MATMUL, call("transpose", xb), e)))));
@@ -71,15 +72,17 @@ public final class LogisticRegression {
       b = ref(bn);
     }
     steps.add(Output.let(out, call("concat", w, b)));
-    steps.add(Output.let(loss(out), call("mean", losses.toArray(new Expr[0]))));
+    Expr z = call("concat", zs.toArray(new Expr[0]));
+    steps.add(Output.let(loss(out), call("mean", Expr.sub(call("softplus", z), Expr.mul(call("concat", ys.toArray(new Expr[0])), z)))));
     return steps;
   }
 
   /**
    * The name under which {@link #epoch} leaves its training loss: the mean log-loss log(1 + e^z) − y z of
    * its rows, each at the weights before its batch's step (what Keras reports as an epoch's loss). Each
-   * batch's z is the one its gradient uses, so softplus(z) shares sigmoid(z)'s comparisons and Chebyshev
-   * terms: the loss costs its own products only, not a forward pass and a function of its own.
+   * batch's z is the one its gradient uses, so softplus of them all, after the last batch, takes the
+   * sigmoids' comparisons and Chebyshev terms side by side: the loss costs its own products only, in a
+   * few rounds at the epoch's end, not a forward pass and a function of its own.
    */
   public static String loss(String out) {
     return out + "_loss";
