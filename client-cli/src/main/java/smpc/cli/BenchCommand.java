@@ -26,7 +26,8 @@ import smpc.sdk.SmpcException;
     "W1: (a*b) - 5*(a+b), TinySMPC's example (latency). W2: x*y on 1,000,000 31-bit integers. W3: x < y on 100,000 32-bit integers.",
     "W4a: x*y on 100,000 reals. W4b: sigmoid(x) on 100,000 reals. W4c: x / y on 100,000 reals.",
     "W5: logistic regression on the breast cancer data split vertically (15 features at the first party, 15 at the " +
-    "second, labels at the third; 10 epochs; needs examples/breast-cancer). W6: mean and " +
+    "second, labels at the third; 10 epochs; needs examples/breast-cancer; its JSON adds s_per_epoch, bytes_per_party_per_epoch " +
+    "and dealer_bytes_per_epoch: the whole training, setup and final session included, over its epochs). W6: mean and " +
     "variance of 3 x 100,000 values. --size changes the size of all but W1 and W5.",
     "peak_rss_mb: the largest peak resident memory (VmHWM, MiB) of the computing parties during the workload, inputs " +
     "included; dealer_rss_mb the dealer's. Linux only, and only when the PIDs are known (a cluster this bench or " +
@@ -129,13 +130,16 @@ final class BenchCommand implements Callable<Integer> {
    * Logistic regression on the breast cancer data (examples/breast-cancer under the working directory),
    * the reference schedule; correct when the test accuracy is within 1 point of plain training's.
    */
+  /** W5's training: 10 epochs, batches of 32, learning rate 0.5. */
+  static final int W5_EPOCHS = 10;
+
   private List<Run> w5(Cluster c) throws java.io.IOException {
     java.nio.file.Path dir = java.nio.file.Path.of("examples", "breast-cancer");
     if (!java.nio.file.Files.isDirectory(dir)) throw SmpcException.usage("W5 needs %s (run from the project root)", dir.toAbsolutePath());
     double[][] x = rows(dir.resolve("train_features.csv")), xt = rows(dir.resolve("test_features.csv"));
     double[] y = Arrays.stream(rows(dir.resolve("train_labels.csv"))).mapToDouble(r -> r[0]).toArray();
     double[] yt = Arrays.stream(rows(dir.resolve("test_labels.csv"))).mapToDouble(r -> r[0]).toArray();
-    var schedule = new smpc.core.ml.LogisticRegression.Schedule(10, 32, 0.5);
+    var schedule = new smpc.core.ml.LogisticRegression.Schedule(W5_EPOCHS, 32, 0.5);
     var plain = new smpc.core.ml.PlainLogisticRegression(x, y, schedule);
     List<String> p = ps(c);
     String labels = p.get(Math.min(2, p.size() - 1));
@@ -367,6 +371,10 @@ final class BenchCommand implements Callable<Integer> {
           .put("rounds", first.rounds()).put("bytes_per_party", perParty).put("dealer_bytes", first.dealerBytes())
           .put("peak_rss_mb", peak).put("dealer_peak_rss_mb", dealer).put("rss_mb", rss).put("live_mb", live)
           .put("rss_after_mb", rssAfter).put("live_after_mb", liveAfter).put("settle_s", settleSeconds).put("correct", correct);
+      if (w.equals("W5")) {
+        o.put("epochs", W5_EPOCHS).put("s_per_epoch", median / W5_EPOCHS).put("bytes_per_party_per_epoch", perParty / W5_EPOCHS)
+            .put("dealer_bytes_per_epoch", first.dealerBytes() / W5_EPOCHS);
+      }
       ObjectNode each = o.putObject("party_peak_rss_mb");
       parties.forEach(p -> each.put(p, peaks.get(p)));
       out.println(new ObjectMapper().writeValueAsString(o));
