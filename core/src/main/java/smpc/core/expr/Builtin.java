@@ -56,7 +56,7 @@ public enum Builtin {
   COLSTDEV(Library.MATRICES, 2, 2, "colstdev(X, d)", "the standard deviation of each of the d columns of X", "d a public integer"),
   STANDARDIZE(Library.MATRICES, 2, 3, "standardize(X, d) or standardize(X, mu, sd)",
       "(X - mean) / stdev per column, with X's own statistics or the given ones",
-      "d a public integer; abs((x - mean) / stdev) < 1024"),
+      "d a public integer; abs((x - mean) / stdev) < 65536"),
   MATMUL(Library.LINEAR_ALGEBRA, 2, 2, "matmul(X, W)", "the matrix product X @ W: one round, n*m + m*k elements opened (a vector is a column)",
       "columns of X = rows of W"),
   TRANSPOSE(Library.LINEAR_ALGEBRA, 1, 1, "transpose(X)", "X's rows as columns (of a vector: a row)", "all"),

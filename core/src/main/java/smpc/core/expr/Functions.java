@@ -135,16 +135,17 @@ final class Functions {
   }
 
   /**
-   * Quotients known to be moderate, |x / y| < 2^10 (standardised features: a deviation from the column's
-   * mean in units of its deviation), with y[spread[k]] the divisor of x[k]: 1/y once per divisor, at
-   * scale f + g with g = 52 − 2f extra bits (so that it keeps its ~16 significant bits from the
-   * normalisation, 1/y < 2^(10 + f)), then one product and one truncation per element: three words
-   * opened per element where the general division's ranges take fourteen (five products, four truncations).
-   * The product x·(1/y) is below 2^(2f + g) · 2^10 = 2^62 for quotients in range.
+   * Quotients known to be moderate, |x / y| < 2^16 (standardised features: a deviation from the column's
+   * mean in units of its deviation, even a new row's far outside the training data), with y[spread[k]] the
+   * divisor of x[k]: 1/y once per divisor, at scale f + g with g = 46 − 2f extra bits (at f = 16, 1/y keeps
+   * the ~16 significant bits of its normalisation for y up to 2^13, 13 bits at 10^5; 1/y < 2^(16 + f)),
+   * then one product and one truncation per element: three words opened per element where the general
+   * division's ranges take fourteen (five products, four truncations). The product x·(1/y) is below
+   * 2^(2f + g) · 2^16 = 2^62 for quotients in range.
    */
   Node moderateQuotient(Node x, Node y, long[] spread, Expr where) {
     requireFracBits("division");
-    int g = 52 - 2 * f;
+    int g = 46 - 2 * f;
     Node r = reciprocal(real(y), g, where);
     Node xr = x.scale() > f ? c.shrink(x) : x;
     return c.trunc(c.mulRaw(xr, spread(r, spread), where), xr.scale() + g);

@@ -51,7 +51,7 @@ class MatricesTest {
 
   /**
    * standardize with given statistics (one reciprocal per column, then a product per element) against plain
-   * division over 2, 3 and 5 parties, for deviations from 10^-3 to 10^4 and quotients up to ±1000.
+   * division over 2, 3 and 5 parties, for deviations from 10^-3 to 10^4 and quotients up to ±60,000.
    */
   @Test
   void standardisationWithGivenStatisticsIsWithinItsBound() {
@@ -62,7 +62,7 @@ class MatricesTest {
     double[] mu = {q(rnd.nextGaussian()), q(5 * rnd.nextGaussian()), q(100 * rnd.nextGaussian()), q(1000 * rnd.nextGaussian())};
     double[] x = new double[n * d];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) x[i * d + j] = q(mu[j] + sd[j] * (i == 0 ? 999 * (j % 2 == 0 ? 1 : -1) : 3 * rnd.nextGaussian()));
+      for (int j = 0; j < d; j++) x[i * d + j] = q(mu[j] + sd[j] * (i == 0 ? 60_000 * (j % 2 == 0 ? 1 : -1) : i == 1 ? -999 : 3 * rnd.nextGaussian()));
     }
     double[] sdq = java.util.Arrays.stream(sd).map(MatricesTest::q).toArray();
     for (int parties : new int[] {2, 3, 5}) {
