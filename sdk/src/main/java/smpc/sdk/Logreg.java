@@ -28,7 +28,7 @@ public final class Logreg {
   /** The training's outcome: correct predictions on the training rows, the weights and intercept when revealed. */
   public record Result(long correct, int rows, double[] weights, double seconds, long rounds, long bytesSent, long dealerBytes) {}
 
-  /** Called after every epoch with the mean log-loss on the training rows. */
+  /** Called after every epoch with its training loss: the mean log-loss of its rows, each at the weights before its batch's step. */
   public interface Progress {
     void epoch(int epoch, double loss);
   }
