@@ -135,21 +135,34 @@ final class Functions {
   }
 
   /**
-   * Quotients known to be moderate, |x / y| < 2^16 (standardised features: a deviation from the column's
-   * mean in units of its deviation, even a new row's far outside the training data), with y[spread[k]] the
-   * divisor of x[k]: 1/y once per divisor, at scale f + g with g = 46 − 2f extra bits (at f = 16, 1/y keeps
-   * the ~16 significant bits of its normalisation for y up to 2^13, 13 bits at 10^5; 1/y < 2^(16 + f)),
-   * then one product and one truncation per element: three words opened per element where the general
-   * division's ranges take fourteen (five products, four truncations). The product x·(1/y) is below
-   * 2^(2f + g) · 2^16 = 2^62 for quotients in range.
+   * Each column of x (n rows of d, row-major) divided by its y[j], for quotients known to be moderate,
+   * |x / y| < 2^16 (standardised features: a deviation from the column's mean in units of its deviation,
+   * even a new row's far outside the training data): 1/y once per column, at scale f + g with g = 46 − 2f
+   * extra bits (at f = 16, 1/y keeps the ~16 significant bits of its normalisation for y up to 2^13, 13
+   * bits at 10^5; 1/y < 2^(16 + f)), then x · diag(1/y) with a matrix triple (n·d + d² elements opened,
+   * about one word per element while d is small against n) or, for wide x, a product per element (two
+   * words), and one truncation: where the general division's ranges take fourteen words per element (five
+   * products, four truncations). The products x·(1/y) are below 2^(2f + g) · 2^16 = 2^62 in range.
    */
-  Node moderateQuotient(Node x, Node y, long[] spread, Expr where) {
+  Node columnQuotients(Node x, Node y, int n, int d, Expr where) {
     requireFracBits("division");
     int g = 46 - 2 * f;
     Node r = reciprocal(real(y), g, where);
     Node xr = x.scale() > f ? c.shrink(x) : x;
-    return c.trunc(c.mulRaw(xr, spread(r, spread), where), xr.scale() + g);
+    Node product;
+    if (d <= n && (long) n * d * d <= MAX_DIAGONAL_WORK) {
+      long[] idx = new long[d * d]; // diag(r): r[i] on the diagonal, the appended public 0 elsewhere
+      for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) idx[i * d + j] = i == j ? i : d;
+      Node diag = c.gather(c.concat(r, c.constant(new long[] {0}, r.scale())), idx);
+      product = c.keep(new Node.MatMul(xr, diag, n, d, d, xr.scale() + diag.scale()));
+    } else {
+      product = c.mulRaw(xr, c.gather(r, Matrices.tile(d, n)), where);
+    }
+    return c.trunc(product, xr.scale() + g);
   }
+
+  /** The local multiply-adds x · diag(1/y) may take (n·d², a sixteenth of what one matrix product may take). */
+  static final long MAX_DIAGONAL_WORK = 1L << 28;
 
   private Node spread(Node v, long[] idx) {
     return idx == null ? v : c.gather(v, idx);

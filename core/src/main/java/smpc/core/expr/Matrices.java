@@ -67,7 +67,7 @@ final class Matrices {
           Node mu = colmean(a.get(0), d, n, where);
           yield standardize(a.get(0), mu, colstdev(a.get(0), mu, n, d, where), where);
         }
-        arity(name, a, 3, where);
+        if (a.size() != 3) throw invalid("standardize takes 2 or 3 arguments, got %d in %s", a.size(), Printer.show(where));
         if (a.get(1).len() != a.get(2).len()) throw invalid("standardize needs as many means as deviations in %s", Printer.show(where));
         yield standardize(a.get(0), a.get(1), a.get(2), where);
       }
@@ -79,17 +79,15 @@ final class Matrices {
     return stats.meanOfSums(c.groupSums(c.gather(x, columnMajor(n, d)), n), n, where);
   }
 
-  /** sqrt(S_j) / sqrt(n) with S_j the column's sum of squared deviations (its significant bits kept). */
+  /** Each column's population deviation, as stdev's (Statistics#stdevOfGroups: any variance below 2^30 at f = 16). */
   private Node colstdev(Node x, Node mu, int n, int d, Expr where) {
     Node dev = c.shrink(c.sub(c.toScale(c.gather(x, columnMajor(n, d)), c.f), c.gather(mu, repeat(d, n)), where));
-    Node s = c.trunc(c.groupSums(c.mulRaw(dev, dev, where), n), c.f);
-    return fn.byPublic(fn.call(Builtin.SQRT, s, where), c.real(Math.sqrt(n), c.f), where);
+    return stats.stdevOfGroups(dev, n, where);
   }
 
   private Node standardize(Node x, Node mu, Node sd, Expr where) {
     int d = mu.len(), n = rows(x, d, where);
-    long[] t = tile(d, n);
-    return fn.moderateQuotient(c.shrink(c.sub(c.toScale(x, c.f), c.gather(mu, t), where)), sd, t, where);
+    return fn.columnQuotients(c.shrink(c.sub(c.toScale(x, c.f), c.gather(mu, tile(d, n)), where)), sd, n, d, where);
   }
 
   private static int rows(Node x, int d, Expr where) {

@@ -82,10 +82,15 @@ final class Statistics {
   private record Sums(Node sum, Node fine) {}
 
   private Sums sums(Node du, Node dv, Expr where) {
-    Node cu = coarse(du, du, where), ok = fits(cu, where);
-    if (du != dv) ok = c.mulRaw(ok, fits(coarse(dv, dv, where), where), where);
-    Node mixed = du == dv ? cu : coarse(du, dv, where);
-    return new Sums(pick(ok, fine(du, dv, where), mixed, where), ok);
+    return sums(du, dv, du.len(), where);
+  }
+
+  /** As {@link #sums(Node, Node, Expr)} for each consecutive group of {@code group} elements (a column, say). */
+  private Sums sums(Node du, Node dv, int group, Expr where) {
+    Node cu = coarse(du, du, group, where), ok = fits(cu, where);
+    if (du != dv) ok = c.mulRaw(ok, fits(coarse(dv, dv, group, where), where), where);
+    Node mixed = du == dv ? cu : coarse(du, dv, group, where);
+    return new Sums(pick(ok, fine(du, dv, group, where), mixed, where), ok);
   }
 
   /** The mean squared deviation (population variance). */
@@ -96,10 +101,17 @@ final class Statistics {
 
   /** sqrt(sum) / sqrt(n) while the sum is small (more significant bits), else sqrt(variance). */
   private Node stdev(Node v, Expr where) {
-    Node d = deviations(v, where);
-    Sums s = sums(d, d, where);
-    Node small = fn.byPublic(fn.call(Builtin.SQRT, s.sum(), where), c.real(Math.sqrt(v.len()), f), where);
-    Node large = fn.call(Builtin.SQRT, byCount(s.sum(), v.len(), where), where);
+    return stdevOfGroups(deviations(v, where), v.len(), where);
+  }
+
+  /**
+   * The population deviation of each consecutive group of n deviations from their group's mean (the columns
+   * of a matrix, column-major), as {@link #stdev}: valid while a group's variance is below 2^30 (f = 16).
+   */
+  Node stdevOfGroups(Node d, int n, Expr where) {
+    Sums s = sums(d, d, n, where);
+    Node small = fn.byPublic(fn.call(Builtin.SQRT, s.sum(), where), c.real(Math.sqrt(n), f), where);
+    Node large = fn.call(Builtin.SQRT, byCount(s.sum(), n, where), where);
     return pick(s.fine(), small, large, where);
   }
 
@@ -119,12 +131,16 @@ final class Statistics {
     return c.shrink(c.sub(real(v), mean(v, where), where));
   }
 
-  private Node fine(Node du, Node dv, Expr where) {
-    return c.trunc(c.sum(c.mulRaw(du, dv, where)), f); // one truncation of the sum, not one per tiny square
+  private Node fine(Node du, Node dv, int group, Expr where) {
+    return c.trunc(groupSums(c.mulRaw(du, dv, where), group), f); // one truncation of the sum, not one per tiny square
   }
 
-  private Node coarse(Node du, Node dv, Expr where) {
-    return c.sum(c.mulRaw(c.trunc(du, f / 2), c.trunc(dv, f - f / 2), where));
+  private Node coarse(Node du, Node dv, int group, Expr where) {
+    return groupSums(c.mulRaw(c.trunc(du, f / 2), c.trunc(dv, f - f / 2), where), group);
+  }
+
+  private Node groupSums(Node x, int group) {
+    return group == x.len() ? c.sum(x) : c.groupSums(x, group);
   }
 
   /** [coarse sum of squares < 2^30]: the full-precision sum is then in range. */

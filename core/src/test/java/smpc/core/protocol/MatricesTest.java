@@ -50,6 +50,62 @@ class MatricesTest {
   }
 
   /**
+   * Column deviations (and standardize with its own statistics) of columns whose sum of squared deviations
+   * is far beyond 2^30 (deviations up to 30,000 over 456 rows: variances up to 2^30, stdev's bound) and of tiny
+   * ones (10^-3), against plain
+   * arithmetic over 2, 3 and 5 parties: each column takes stdev's two precisions.
+   */
+  @Test
+  void columnDeviationsOfWideAndTinyColumns() {
+    long seed = new Random().nextLong();
+    Random rnd = new Random(seed);
+    int n = 456, d = 4;
+    double[] spread = {0.001, 2000, 16_200, 30_000};
+    double[] x = new double[n * d];
+    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i * d + j] = q(3 * spread[j] + spread[j] * rnd.nextGaussian());
+    double[] mu = new double[d], sd = new double[d];
+    for (int j = 0; j < d; j++) {
+      for (int i = 0; i < n; i++) mu[j] += x[i * d + j] / n;
+      for (int i = 0; i < n; i++) sd[j] += (x[i * d + j] - mu[j]) * (x[i * d + j] - mu[j]) / n;
+      sd[j] = Math.sqrt(sd[j]);
+    }
+    for (int parties : new int[] {2, 3, 5}) {
+      double[] got = StatisticsTest.eval("colstdev(x0, 4)", parties, (Object) x);
+      for (int j = 0; j < d; j++) {
+        assertThat(got[j]).as("deviation of column %d with %d parties (seed %d)", j, parties, seed).isCloseTo(sd[j], offset(2e-3 * sd[j] + 1e-4));
+      }
+      double[] z = StatisticsTest.eval("standardize(x0, 4)", parties, (Object) x);
+      for (int k = 0; k < z.length; k += 7) {
+        double exact = (x[k] - mu[k % d]) / sd[k % d];
+        // the mean is a real at f = 16: (x - mean) / sd is off by up to a few 2^-16 / sd, 1.5 % of a unit for sd = 0.001
+        double bound = 5e-3 * Math.abs(exact) + Math.scalb(1.0, -14) / sd[k % d] + 1e-2;
+        assertThat(z[k]).as("element %d with %d parties (seed %d)", k, parties, seed).isCloseTo(exact, offset(bound));
+      }
+    }
+  }
+
+  /** A matrix wider than tall takes a product per element instead of x · diag(1/sd): the same quotients. */
+  @Test
+  void wideMatricesStandardiseElementwise() {
+    long seed = new Random().nextLong();
+    Random rnd = new Random(seed);
+    int n = 3, d = 12;
+    double[] mu = new double[d], sd = new double[d], x = new double[n * d];
+    for (int j = 0; j < d; j++) {
+      mu[j] = q(100 * rnd.nextGaussian());
+      sd[j] = q(Math.pow(10, 4 * rnd.nextDouble() - 1));
+    }
+    for (int k = 0; k < x.length; k++) x[k] = q(mu[k % d] + sd[k % d] * 5 * rnd.nextGaussian());
+    for (int parties : new int[] {2, 3, 5}) {
+      double[] z = StatisticsTest.eval("standardize(x0, x1, x2)", parties, x, mu, sd);
+      for (int k = 0; k < z.length; k++) {
+        double exact = (x[k] - mu[k % d]) / sd[k % d];
+        assertThat(z[k]).as("element %d with %d parties (seed %d)", k, parties, seed).isCloseTo(exact, offset(2e-4 * Math.abs(exact) + 1e-3));
+      }
+    }
+  }
+
+  /**
    * standardize with given statistics (one reciprocal per column, then a product per element) against plain
    * division over 2, 3 and 5 parties, for deviations from 10^-3 to 10^4 and quotients up to ±60,000.
    */
