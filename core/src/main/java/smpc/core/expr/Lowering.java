@@ -37,7 +37,7 @@ final class Lowering {
     this.catalog = catalog;
     this.functions = new Functions(b, numerics);
     this.statistics = new Statistics(b, functions);
-    this.matrices = new Matrices(b, functions, statistics);
+    this.matrices = new Matrices(b, functions, statistics, shapes);
     this.algebra = new LinearAlgebra(b, shapes);
   }
 

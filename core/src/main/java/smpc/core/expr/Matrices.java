@@ -13,11 +13,13 @@ final class Matrices {
   private final Builder c;
   private final Functions fn;
   private final Statistics stats;
+  private final Shapes shapes;
 
-  Matrices(Builder c, Functions fn, Statistics stats) {
+  Matrices(Builder c, Functions fn, Statistics stats, Shapes shapes) {
     this.c = c;
     this.fn = fn;
     this.stats = stats;
+    this.shapes = shapes;
   }
 
   /** One of the functions of {@link Builtin.Library#MATRICES}. */
@@ -26,13 +28,17 @@ final class Matrices {
       case MATVEC -> { // X (n rows of len(w)) times w: n values
         arity(name, a, 2, where);
         Node x = a.get(0), w = a.get(1);
-        int d = w.len(), n = rows(x, d, where);
+        int d = w.len(), n = rowsOf(x, d, where);
         yield c.groupSums(c.mulRaw(c.shrink(x), c.shrink(c.gather(w, tile(d, n))), where), d);
       }
       case VECMAT -> { // e (n) times X (n rows): len(X)/n values
         arity(name, a, 2, where);
         Node e = a.get(0), x = a.get(1);
-        int n = e.len(), d = rows(x, n, where);
+        int n = e.len();
+        if (shapes.isMatrix(x) && shapes.of(x).rows() != n) {
+          throw invalid("a %s matrix does not have %d rows in %s", shapes.of(x), n, Printer.show(where));
+        }
+        int d = rows(x, n, where);
         yield c.groupSums(c.mulRaw(c.shrink(c.gather(x, columnMajor(n, d))), c.shrink(c.gather(e, tile(n, d))), where), n);
       }
       case SLICE -> {
@@ -53,17 +59,17 @@ final class Matrices {
       }
       case COLMEAN -> {
         arity(name, a, 2, where);
-        int d = integer(a.get(1), "the number of columns", where), n = rows(a.get(0), d, where);
+        int d = integer(a.get(1), "the number of columns", where), n = rowsOf(a.get(0), d, where);
         yield stats.meanOfSums(c.groupSums(c.gather(a.get(0), columnMajor(n, d)), n), n, where);
       }
       case COLSTDEV -> {
         arity(name, a, 2, where);
-        int d = integer(a.get(1), "the number of columns", where), n = rows(a.get(0), d, where);
+        int d = integer(a.get(1), "the number of columns", where), n = rowsOf(a.get(0), d, where);
         yield colstdev(a.get(0), colmean(a.get(0), d, n, where), n, d, where);
       }
       case STANDARDIZE -> { // (X - mean) / stdev per column: standardize(X, d), or with given statistics standardize(X, mu, sd)
         if (a.size() == 2) {
-          int d = integer(a.get(1), "the number of columns", where), n = rows(a.get(0), d, where);
+          int d = integer(a.get(1), "the number of columns", where), n = rowsOf(a.get(0), d, where);
           Node mu = colmean(a.get(0), d, n, where);
           yield standardize(a.get(0), mu, colstdev(a.get(0), mu, n, d, where), where);
         }
@@ -86,8 +92,16 @@ final class Matrices {
   }
 
   private Node standardize(Node x, Node mu, Node sd, Expr where) {
-    int d = mu.len(), n = rows(x, d, where);
+    int d = mu.len(), n = rowsOf(x, d, where);
     return fn.columnQuotients(c.shrink(c.sub(c.toScale(x, c.f), c.gather(mu, tile(d, n)), where)), sd, n, d, where);
+  }
+
+  /** The rows of x as rows of d columns; a value with a known matrix shape must have d columns. */
+  private int rowsOf(Node x, int d, Expr where) {
+    if (shapes.isMatrix(x) && shapes.of(x).cols() != d) {
+      throw invalid("a %s matrix does not have rows of %d in %s", shapes.of(x), d, Printer.show(where));
+    }
+    return rows(x, d, where);
   }
 
   private static int rows(Node x, int d, Expr where) {

@@ -84,6 +84,21 @@ class MatricesTest {
     }
   }
 
+  /** A value of known shape is taken with its own columns: another count is refused, naming the shape. */
+  @Test
+  void aMatrixOfKnownShapeIsNotReadAsOtherRows() {
+    double[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    String m = "reshape(x0, 5, 2)";
+    for (String bad : new String[] {"standardize(" + m + ", 1)", "colmean(" + m + ", 5)", "colstdev(" + m + ", 1)",
+        "matvec(" + m + ", x1)", "vecmat(slice(x1, 0, 2), " + m + ")"}) {
+      assertThatThrownBy(() -> StatisticsTest.eval(bad, 2, x, new double[] {1, 1, 1, 1, 1}))
+          .as(bad).hasMessageContaining("a 5x2 matrix does not have");
+    }
+    // the same elements as a plain vector: rows of any length that divides it
+    assertThat(StatisticsTest.eval("colmean(x0, 5)", 2, (Object) x)).containsExactly(new double[] {3.5, 4.5, 5.5, 6.5, 7.5}, offset(1e-3));
+    assertThat(StatisticsTest.eval("colmean(" + m + ", 2)", 2, (Object) x)).containsExactly(new double[] {5, 6}, offset(1e-3));
+  }
+
   /** A matrix wider than tall takes a product per element instead of x · diag(1/sd): the same quotients. */
   @Test
   void wideMatricesStandardiseElementwise() {
