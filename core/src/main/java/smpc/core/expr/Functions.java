@@ -91,15 +91,6 @@ final class Functions {
 
   /** x / y: exact floor division for integers by a public integer, else a real quotient. */
   Node divide(Node x, Node y, Expr where) {
-    return divide(x, y, null, where);
-  }
-
-  /**
-   * x / y[spread[k]] when {@code spread} is given (a divisor per column of a matrix, say): everything that
-   * depends on the divisor alone is computed once per divisor and spread afterwards.
-   */
-  Node divide(Node x, Node y, long[] spread, Expr where) {
-    if (y instanceof Const && spread != null) y = c.gather(y, spread);
     if (y instanceof Const k) {
       for (long v : k.value()) if (v == 0) throw invalid("division by zero in %s", Printer.show(where));
       if (x instanceof Const kx) return publicDivide(kx, k);
@@ -125,12 +116,10 @@ final class Functions {
         t2[p] = 1L << (g2 - Math.max(e - g1, 0));
       }
     }
-    Node upS = spread(c.mulRaw(c.lookup(nm, up, 0), sf, where), spread), rwS = spread(rw, spread);
-    Node t1S = spread(c.mulRaw(c.lookup(nm, t1, g1), sf, where), spread), t2S = spread(c.lookup(nm, t2, g2), spread);
-    Node left = c.toScale(c.mulRaw(c.mulRaw(xr, upS, where), rwS, where), f);
-    Node q = c.toScale(c.mulRaw(xr, rwS, where), f);
-    Node q1 = c.trunc(c.mulRaw(q, t1S, where), g1);
-    Node right = c.trunc(c.mulRaw(q1, t2S, where), g2);
+    Node left = c.toScale(c.mulRaw(c.mulRaw(xr, c.mulRaw(c.lookup(nm, up, 0), sf, where), where), rw, where), f);
+    Node q = c.toScale(c.mulRaw(xr, rw, where), f);
+    Node q1 = c.trunc(c.mulRaw(q, c.mulRaw(c.lookup(nm, t1, g1), sf, where), where), g1);
+    Node right = c.trunc(c.mulRaw(q1, c.lookup(nm, t2, g2), where), g2);
     return c.add(left, right, where);
   }
 
@@ -163,10 +152,6 @@ final class Functions {
 
   /** The local multiply-adds x · diag(1/y) may take (n·d², a sixteenth of what one matrix product may take). */
   static final long MAX_DIAGONAL_WORK = 1L << 28;
-
-  private Node spread(Node v, long[] idx) {
-    return idx == null ? v : c.gather(v, idx);
-  }
 
   private Node reciprocal(Node y, Expr where) {
     return reciprocal(y, 0, where);

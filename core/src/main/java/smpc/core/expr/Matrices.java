@@ -35,9 +35,7 @@ final class Matrices {
         arity(name, a, 2, where);
         Node e = a.get(0), x = a.get(1);
         int n = e.len();
-        if (shapes.isMatrix(x) && shapes.of(x).rows() != n) {
-          throw invalid("a %s matrix does not have %d rows in %s", shapes.of(x), n, Printer.show(where));
-        }
+        requireShape(x, n, 0, where);
         int d = rows(x, n, where);
         yield c.groupSums(c.mulRaw(c.shrink(c.gather(x, columnMajor(n, d))), c.shrink(c.gather(e, tile(n, d))), where), n);
       }
@@ -98,10 +96,16 @@ final class Matrices {
 
   /** The rows of x as rows of d columns; a value with a known matrix shape must have d columns. */
   private int rowsOf(Node x, int d, Expr where) {
-    if (shapes.isMatrix(x) && shapes.of(x).cols() != d) {
-      throw invalid("a %s matrix does not have rows of %d in %s", shapes.of(x), d, Printer.show(where));
-    }
+    requireShape(x, 0, d, where);
     return rows(x, d, where);
+  }
+
+  /** A value of known matrix shape has these rows and columns (0: any). */
+  private void requireShape(Node x, int rows, int cols, Expr where) {
+    if (!shapes.isMatrix(x)) return;
+    Shapes.Shape s = shapes.of(x);
+    if (rows != 0 && s.rows() != rows) throw invalid("a %s matrix does not have %d rows in %s", s, rows, Printer.show(where));
+    if (cols != 0 && s.cols() != cols) throw invalid("a %s matrix does not have rows of %d in %s", s, cols, Printer.show(where));
   }
 
   private static int rows(Node x, int d, Expr where) {
