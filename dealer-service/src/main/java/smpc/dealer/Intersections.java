@@ -22,9 +22,10 @@ import smpc.proto.IntersectReply;
 import smpc.proto.IntersectRequest;
 
 /**
- * Dealer-assisted alignments (core {@link DealerPsi}) waiting for their parties: each party sends its own sorted
- * tags once; when the last one arrives every party gets the common tags and the sizes, and the dealer forgets
- * the tags. Tags are PRF values under a key only the parties know: the dealer learns sizes and overlaps, no id.
+ * Dealer-assisted alignments (core {@link DealerPsi}) waiting for their parties: the first party sends its ids'
+ * tags once, every other party its PRF key and number of ids; when the last one arrives the first party gets the
+ * PRF of each of its tags under each key, everyone the sizes, and the dealer forgets it all. Tags are PRF values
+ * under a key only the parties know, and the dealer sees no other party's tags: it learns the sizes, no id, no overlap.
  */
 final class Intersections {
   private static final Logger LOG = Logger.getLogger(Intersections.class.getName());
@@ -45,13 +46,20 @@ final class Intersections {
     final List<String> parties;
     final long deadline;
     final byte[][] tags;
-    final List<StreamObserver<IntersectReply>> waiting = new java.util.ArrayList<>();
+    final byte[][] keys;
+    final long[] counts;
+    final StreamObserver<IntersectReply>[] waiting;
     int arrived;
 
     Round(List<String> parties, long deadline) {
       this.parties = parties;
       this.deadline = deadline;
       this.tags = new byte[parties.size()][];
+      this.keys = new byte[parties.size()][];
+      this.counts = new long[parties.size()];
+      @SuppressWarnings("unchecked")
+      StreamObserver<IntersectReply>[] w = new StreamObserver[parties.size()];
+      this.waiting = w;
     }
   }
 
@@ -65,7 +73,7 @@ final class Intersections {
   private long held;
   private final Map<String, long[]> byParty = new java.util.HashMap<>(); // party -> {rounds waiting, bytes held}
 
-  /** Takes one party's tags (the caller's certificate checked by DealerService); answers everyone once all are in. */
+  /** Takes one party's request (the caller's certificate checked by DealerService); answers everyone once all are in. */
   void offer(IntersectRequest req, StreamObserver<IntersectReply> resp) {
     ByteString id = req.getSessionId();
     List<String> parties = List.copyOf(req.getPartiesList());
@@ -79,9 +87,8 @@ final class Intersections {
     if (req.getDeadlineUnixMs() <= now || req.getDeadlineUnixMs() > now + MAX_WAIT_MS) {
       throw invalid("alignment deadline must be in the future and at most one hour away");
     }
-    if (req.getTags().size() % DealerPsi.TAG_BYTES != 0) {
-      throw invalid("party %s sent %d bytes, not whole tags of %d", req.getParty(), req.getTags().size(), DealerPsi.TAG_BYTES);
-    }
+    DealerPsi.checkRequest(me, req.getParty(), req.getTags().toByteArray(), req.getKey().toByteArray(), req.getCount());
+    long size = req.getTags().size() + req.getKey().size();
     Round done;
     synchronized (this) {
       if (answered.containsKey(id)) throw denied("alignment %s already ended (answered or failed)", DealerService.shortId(id));
@@ -93,23 +100,25 @@ final class Intersections {
       if (!r.parties.equals(parties)) {
         throw precondition("alignment disagreement: party %s names the parties %s, another party named %s", req.getParty(), parties, r.parties);
       }
-      if (r.tags[me] != null) throw denied("party '%s' already sent its tags for alignment %s", req.getParty(), DealerService.shortId(id));
+      if (r.waiting[me] != null) throw denied("party '%s' already asked for alignment %s", req.getParty(), DealerService.shortId(id));
       long[] mine = byParty.computeIfAbsent(req.getParty(), k -> new long[2]);
-      if (mine[0] >= MAX_ROUNDS_PER_PARTY || mine[1] + req.getTags().size() > MAX_BYTES_PER_PARTY) {
+      if (mine[0] >= MAX_ROUNDS_PER_PARTY || mine[1] + size > MAX_BYTES_PER_PARTY) {
         if (r.arrived == 0) rounds.remove(id);
         throw exhausted("party %s already has %d alignments waiting at the dealer with %d MiB of tags (limit %d, %d MiB): try again when they end",
             req.getParty(), mine[0], mine[1] >> 20, MAX_ROUNDS_PER_PARTY, MAX_BYTES_PER_PARTY >> 20);
       }
-      if (held + req.getTags().size() > MAX_HELD_BYTES) {
+      if (held + size > MAX_HELD_BYTES) {
         if (r.arrived == 0) rounds.remove(id);
         throw exhausted("the dealer holds %d MiB of tags for waiting alignments; %s's %d MiB more would pass %d MiB: try again later",
-            held >> 20, req.getParty(), req.getTags().size() >> 20, MAX_HELD_BYTES >> 20);
+            held >> 20, req.getParty(), size >> 20, MAX_HELD_BYTES >> 20);
       }
       r.tags[me] = req.getTags().toByteArray();
-      held += r.tags[me].length;
+      r.keys[me] = req.getKey().toByteArray();
+      r.counts[me] = req.getCount();
+      held += size;
       mine[0]++;
-      mine[1] += r.tags[me].length;
-      r.waiting.add(resp);
+      mine[1] += size;
+      r.waiting[me] = resp;
       if (r.arrived == 0) LogFormat.event(LOG, Level.INFO, "alignment start", "session", DealerService.shortId(id), "parties", parties.size());
       if (++r.arrived < parties.size()) return;
       done = finish(id, r);
@@ -128,8 +137,8 @@ final class Intersections {
     for (Map.Entry<ByteString, Round> e : late) {
       Round r = e.getValue();
       List<String> missing = new java.util.ArrayList<>();
-      for (int i = 0; i < r.parties.size(); i++) if (r.tags[i] == null) missing.add(r.parties.get(i));
-      fail(e.getKey(), r, deadline("alignment %s: %s did not send its ids' tags to the dealer in time", DealerService.shortId(e.getKey()), missing));
+      for (int i = 0; i < r.parties.size(); i++) if (r.waiting[i] == null) missing.add(r.parties.get(i));
+      fail(e.getKey(), r, deadline("alignment %s: %s did not ask the dealer in time", DealerService.shortId(e.getKey()), missing));
     }
   }
 
@@ -137,33 +146,32 @@ final class Intersections {
     rounds.remove(id);
     answered.put(id, true);
     for (int i = 0; i < r.tags.length; i++) {
-      if (r.tags[i] == null) continue;
-      held -= r.tags[i].length;
+      if (r.waiting[i] == null) continue;
+      long size = r.tags[i].length + r.keys[i].length;
+      held -= size;
       long[] of = byParty.get(r.parties.get(i));
       of[0]--;
-      of[1] -= r.tags[i].length;
+      of[1] -= size;
       if (of[0] == 0) byParty.remove(r.parties.get(i));
     }
     return r;
   }
 
   private static void answer(ByteString id, Round r) {
-    IntersectReply reply;
+    DealerPsi.Answer[] answers;
     try {
-      byte[] common = DealerPsi.intersect(java.util.Arrays.asList(r.tags), r.parties);
-      IntersectReply.Builder b = IntersectReply.newBuilder().setCommon(ByteString.copyFrom(common));
-      for (byte[] t : r.tags) b.addSizes(t.length / DealerPsi.TAG_BYTES);
-      reply = b.build();
-      LogFormat.event(LOG, Level.INFO, "alignment end", "session", DealerService.shortId(id), "parties", r.parties.size(), "common",
-          common.length / DealerPsi.TAG_BYTES);
+      answers = DealerPsi.answers(r.tags[0], java.util.Arrays.asList(r.keys).subList(1, r.keys.length), r.counts);
+      LogFormat.event(LOG, Level.INFO, "alignment end", "session", DealerService.shortId(id), "parties", r.parties.size());
     } catch (Failure f) {
       fail(id, r, f);
       return;
     }
-    for (StreamObserver<IntersectReply> w : r.waiting) {
+    for (int i = 0; i < answers.length; i++) {
+      IntersectReply.Builder b = IntersectReply.newBuilder().setValues(ByteString.copyFrom(answers[i].values()));
+      for (long size : answers[i].sizes()) b.addSizes(size);
       try {
-        w.onNext(reply);
-        w.onCompleted();
+        r.waiting[i].onNext(b.build());
+        r.waiting[i].onCompleted();
       } catch (RuntimeException gone) { // that party cancelled its call: the others still get their answer
         LOG.fine(() -> "an alignment's caller went away: " + gone);
       }
@@ -173,6 +181,7 @@ final class Intersections {
   private static void fail(ByteString id, Round r, Failure f) {
     LogFormat.event(LOG, Level.INFO, "alignment failed", "session", DealerService.shortId(id), "parties", r.parties.size(), "error", f.getMessage());
     for (StreamObserver<IntersectReply> w : r.waiting) {
+      if (w == null) continue;
       try {
         w.onError(Statuses.status(f));
       } catch (RuntimeException gone) {

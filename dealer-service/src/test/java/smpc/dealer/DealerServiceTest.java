@@ -148,23 +148,26 @@ class DealerServiceTest {
     assertThat(stub.status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
   }
 
-  /** Dealer-assisted alignment: every party gets the common tags once all have sent theirs; bad lists are refused. */
+  /**
+   * Dealer-assisted alignment: once every party asked, the first party gets the PRF of each of its tags under each
+   * other party's key (as core DealerPsi computes it) and everyone the sizes; requests of the wrong shape are refused.
+   */
   @Test
-  void alignmentTagsAreIntersectedOnceEveryPartySentItsOwn() throws Exception {
+  void theFirstPartyGetsThePrfOfItsTagsUnderEveryKeyOnceAllAsked() throws Exception {
     ByteString id = newSession();
-    byte[] a = tags(1, 2, 5, 9), b = tags(2, 3, 9), c = tags(0, 2, 9, 12);
+    byte[] a = tags(1, 2, 5, 9), kb = key(7), kc = key(8);
     var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
     try {
-      List<java.util.concurrent.Future<smpc.proto.IntersectReply>> replies = new java.util.ArrayList<>();
-      byte[][] lists = {a, b, c};
-      for (int i = 0; i < 3; i++) {
-        int k = i;
-        replies.add(pool.submit(() -> stub.intersect(intersect(id, PARTIES.get(k), PARTIES, lists[k]))));
-      }
-      for (var f : replies) {
+      var alice = pool.submit(() -> stub.intersect(intersect(id, "alice", PARTIES, a)));
+      var bob = pool.submit(() -> stub.intersect(keyed(id, "bob", PARTIES, kb, 3)));
+      var carol = pool.submit(() -> stub.intersect(keyed(id, "carol", PARTIES, kc, 4)));
+      byte[] want = smpc.core.psi.DealerPsi.answers(a, List.of(kb, kc), new long[] {0, 3, 4})[0].values();
+      smpc.proto.IntersectReply first = alice.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      org.assertj.core.api.Assertions.assertThat(first.getValues().toByteArray()).hasSize(2 * 4 * 8).isEqualTo(want);
+      for (var f : List.of(alice, bob, carol)) {
         smpc.proto.IntersectReply r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        org.assertj.core.api.Assertions.assertThat(r.getCommon().toByteArray()).isEqualTo(tags(2, 9));
         org.assertj.core.api.Assertions.assertThat(r.getSizesList()).containsExactly(4L, 3L, 4L);
+        if (f != alice) org.assertj.core.api.Assertions.assertThat(r.getValues().isEmpty()).isTrue();
       }
     } finally {
       pool.shutdownNow();
@@ -175,6 +178,10 @@ class DealerServiceTest {
         .hasMessageContaining("party 'dave' is not in the alignment's parties");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(newSession(), "alice", PARTIES, new byte[7])))
         .hasMessageContaining("party alice sent 7 bytes, not whole tags of 16");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(newSession(), "bob", PARTIES, a)))
+        .hasMessageContaining("party bob is not the alignment's first party: it sends a key, and no tag");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(keyed(newSession(), "carol", PARTIES, new byte[5], 2)))
+        .hasMessageContaining("party carol sent a key of 5 bytes, not 32");
   }
 
   /** One party cannot fill the dealer with alignments that will never complete: its own waiting ones are capped. */
@@ -204,24 +211,33 @@ class DealerServiceTest {
     }
   }
 
-  /** A two-party alignment whose lists disagree on the parties, or whose tags are not increasing, fails for both. */
+  /** A request that names other parties is refused; the alignment goes on with the right one. */
   @Test
-  void disagreeingOrUnsortedTagsFailTheAlignment() throws Exception {
+  void aDisagreeingRequestIsRefusedAndTheAlignmentGoesOn() throws Exception {
     ByteString id = newSession();
     var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
       var first = pool.submit(() -> stub.intersect(intersect(id, "alice", List.of("alice", "bob"), tags(1, 2))));
       Thread.sleep(200);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(intersect(id, "bob", List.of("bob", "alice"), tags(1))))
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(keyed(id, "bob", List.of("alice", "bob", "carol"), key(1), 1)))
           .hasMessageContaining("alignment disagreement");
-      var unsorted = pool.submit(() -> stub.intersect(intersect(id, "bob", List.of("alice", "bob"), tags(3, 1))));
-      for (var f : List.of(first, unsorted)) {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.get(30, java.util.concurrent.TimeUnit.SECONDS))
-            .hasMessageContaining("party bob sent tags that are not increasing");
-      }
+      var second = pool.submit(() -> stub.intersect(keyed(id, "bob", List.of("alice", "bob"), key(1), 5)));
+      org.assertj.core.api.Assertions.assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS).getValues().size()).isEqualTo(16);
+      org.assertj.core.api.Assertions.assertThat(second.get(30, java.util.concurrent.TimeUnit.SECONDS).getSizesList()).containsExactly(2L, 5L);
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private static smpc.proto.IntersectRequest keyed(ByteString id, String party, List<String> parties, byte[] key, long count) {
+    return smpc.proto.IntersectRequest.newBuilder().setSessionId(id).setParty(party).addAllParties(parties)
+        .setKey(ByteString.copyFrom(key)).setCount(count).setDeadlineUnixMs(System.currentTimeMillis() + 20_000).build();
+  }
+
+  private static byte[] key(int fill) {
+    byte[] k = new byte[32];
+    java.util.Arrays.fill(k, (byte) fill);
+    return k;
   }
 
   private static smpc.proto.IntersectRequest intersect(ByteString id, String party, List<String> parties, byte[] tags) {

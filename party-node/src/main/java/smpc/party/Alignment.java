@@ -89,9 +89,9 @@ final class Alignment {
           "ids", req.getIdsCount());
       long[] toDealer = {0};
       DhPsi.Result r = dealerAssisted
-          ? DealerPsi.run(net, me, parties, req.getIdsList(), agreement(id, parties, dealerAssisted), RANDOM, tags -> {
-            toDealer[0] = tags.length;
-            return intersect(id, parties, tags, s.deadline);
+          ? DealerPsi.run(net, me, parties, req.getIdsList(), agreement(id, parties, dealerAssisted), RANDOM, (tags, key, count) -> {
+            toDealer[0] = tags != null ? tags.length : key.length;
+            return intersect(id, parties, tags, key, count, s.deadline);
           })
           : DhPsi.run(net, me, parties, req.getIdsList(), Key.random(RANDOM), agreement(id, parties, dealerAssisted));
       StoredValue v = store.get(rows.getName());
@@ -117,17 +117,21 @@ final class Alignment {
     }
   }
 
-  /** The dealer's answer to this party's sorted tags (DealerPsi): it waits for every party of the alignment. */
-  private DealerPsi.Intersection intersect(ByteString id, List<String> parties, byte[] tags, long deadline) {
-    if (tags.length > MAX_TAG_BYTES) {
+  /** The dealer's answer to this party's tags (the first party) or key (DealerPsi): it waits for every party of the alignment. */
+  private DealerPsi.Answer intersect(ByteString id, List<String> parties, byte[] tags, byte[] key, long count, long deadline) {
+    if (tags != null && tags.length > MAX_TAG_BYTES) {
       throw invalid("%s's %d ids make %d MiB of tags, more than the dealer takes in one request (%d MiB): align with --protocol dh",
           peers.me, tags.length / DealerPsi.TAG_BYTES, tags.length >> 20, MAX_TAG_BYTES >> 20);
     }
+    IntersectRequest.Builder req = IntersectRequest.newBuilder().setSessionId(id).setParty(peers.me).addAllParties(parties)
+        .setDeadlineUnixMs(deadline);
+    if (tags != null) req.setTags(ByteString.copyFrom(tags));
+    else req.setKey(ByteString.copyFrom(key)).setCount(count);
     IntersectReply r = DealerGrpc.newBlockingStub(peers.dealerChannel())
         .withDeadlineAfter(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
-        .intersect(IntersectRequest.newBuilder().setSessionId(id).setParty(peers.me).addAllParties(parties)
-            .setTags(ByteString.copyFrom(tags)).setDeadlineUnixMs(deadline).build());
-    return new DealerPsi.Intersection(r.getCommon().toByteArray(), r.getSizesList().stream().mapToLong(Long::longValue).toArray());
+        .withMaxInboundMessageSize(DealerPsi.MAX_REQUEST_BYTES + (64 << 10))
+        .intersect(req.build());
+    return new DealerPsi.Answer(r.getSizesList().stream().mapToLong(Long::longValue).toArray(), r.getValues().toByteArray());
   }
 
   /** The private value of this party whose rows are aligned: one row per id. */
@@ -146,7 +150,7 @@ final class Alignment {
   static byte[] agreement(ByteString id, List<String> parties, boolean dealerAssisted) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((dealerAssisted ? "smpc-align/dealer/v1" : "smpc-align/v1").getBytes(StandardCharsets.UTF_8));
+      sha.update((dealerAssisted ? "smpc-align/dealer/v2" : "smpc-align/v1").getBytes(StandardCharsets.UTF_8));
       sha.update(id.toByteArray());
       for (String p : parties) sha.update((p + "\n").getBytes(StandardCharsets.UTF_8));
       return sha.digest();

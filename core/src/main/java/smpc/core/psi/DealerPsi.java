@@ -1,12 +1,15 @@
 package smpc.core.psi;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.IntStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -14,99 +17,303 @@ import smpc.core.Errors;
 import smpc.core.protocol.Transport;
 
 /**
- * Dealer-assisted private set intersection (docs/protocols.md "Private row alignment", `--protocol dealer`).
- * The parties agree a PRF key among themselves — each sends every peer 32 random bytes over the authenticated
- * peer channel, K = SHA-256(domain, agreement, r_0, ..., r_{n-1}) — so that the dealer, which never sees peer
- * traffic, does not know it. Each party sends the dealer its ids' tags HMAC-SHA256_K(id) (16 bytes), sorted; the
- * dealer answers every party with the tags all of them sent, in increasing order, which is the common row order.
- * The parties see no tag but their own and the common ones, so they learn the intersection and the set sizes
- * only (no partial overlaps, unlike the ring); the dealer learns the sizes and every overlap, never an id unless
- * a party gives it K (the non-collusion the dealer's triples already rest on). Hashing is microseconds per id.
+ * Dealer-assisted private set intersection (docs/protocols.md "Private row alignment", `--protocol dealer`): the
+ * multi-party PSI of Kolesnikov, Matania, Pinkas, Rosulek and Trieu (CCS 2017) with the dealer as the oblivious
+ * PRF, so that nobody — parties or dealer — learns more than the intersection and the set sizes, whatever the
+ * number of parties, provided no two of them collude.
+ *
+ * <ol>
+ *   <li>Over the authenticated peer channel every party sends every peer 32 random bytes r_i for the common tag key
+ *       K = SHA-256(domain, agreement, r_0..r_{n-1}) and 32 more for that pair alone; a pair's key k_ij hashes both
+ *       pair values. The dealer never sees peer traffic, so it knows none of these keys.
+ *   <li>Tags t(x) = HMAC_K(x). A zero-sharing: z_i(t) = Σ_{j≠i} ±F(k_ij, t), + when i &lt; j, so Σ_i z_i(t) = 0 —
+ *       and each z_i looks random to anyone who lacks one of its pair keys.
+ *   <li>Each party i ≥ 1 draws a PRF key k_i and gives it to the dealer. It puts each of its tags into bin
+ *       h(t) mod B_i (B_i = ceil(N_i / 16)), and for each bin sends party 0 the polynomial of degree m_i − 1 through
+ *       (F(k_i, t), z_i(t)) for the tags there, padded with random points to m_i, the largest bin load that
+ *       N_i tags reach with probability 2^-40 ({@link #maxLoad}); a fuller bin fails the alignment (run it again).
+ *   <li>Party 0 sends the dealer its tags and gets F(k_i, t) for each tag and each i: the dealer sees keys and
+ *       party 0's tags, never another party's tag, so it learns no overlap. For each of its tags party 0 adds z_0(t)
+ *       and every P_i,h(t)(F(k_i, t)): the sum is 0 exactly when every party holds t (else a random value, but
+ *       with probability 2^-61). It sends everyone the common tags, increasing: the rows' common order.
+ * </ol>
+ * Party 0 can evaluate a polynomial only where the dealer gave it F, at its own N_0 tags, and there a single
+ * party's value z_i(t) hides behind the pair keys party 0 lacks: it learns which of its tags all hold, not who
+ * holds the others. The other parties receive nothing but the common tags (which they check are theirs). Costs:
+ * per party about 3 HMACs an id (tag, F, the pair values), O(16 · m_i) field operations per id, ~8 · m_i / 16
+ * bytes an id to party 0 (m_i ≈ 50: ~25 B an id), 16 B an id of party 0 to the dealer and 8 back per peer.
  */
 public final class DealerPsi {
   /** Bytes of a tag: collisions among 10^6 ids have probability about 2^-88. */
   public static final int TAG_BYTES = 16;
-  /** The largest Intersect request the dealer takes: 32 MiB, 2 million tags (any id list one Align request carries). */
+  /** Bytes of the PRF key a party other than the first gives the dealer. */
+  public static final int KEY_BYTES = 32;
+  /** The largest Intersect request or reply: 32 MiB, 2 million tags. */
   public static final int MAX_REQUEST_BYTES = 32 << 20;
-  private static final int KEY_SHARE = 32;
+  /** Ids per bin on average: a bin's polynomial has degree ~50, so interpolation stays cheap and the padding small. */
+  static final int PER_BIN = 16;
+  private static final int SHARE = 32;
   private static final String FIRST = "psi/fwd/0";
-  private static final byte[] DOMAIN = "smpc-align/dealer-prf/v1".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DOMAIN = "smpc-align/dealer-prf/v2".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PAIR = "smpc-align/dealer-pair/v2".getBytes(StandardCharsets.UTF_8);
 
   private DealerPsi() {}
 
   /**
    * What the dealer answered.
    *
-   * @param common the tags every party sent, increasing
-   * @param sizes every party's number of tags, in session order
+   * @param sizes every party's number of ids, in session order
+   * @param values for the first party: F(k_i, t) for each i ≥ 1 (in order), for each of its tags (in the order sent),
+   *     8 bytes little-endian each; empty for the others
    */
-  public record Intersection(byte[] common, long[] sizes) {}
+  public record Answer(long[] sizes, byte[] values) {}
 
-  /** Runs the protocol at party {@code me}; {@code dealer} sends this party's sorted tags and returns the answer. */
-  public static DhPsi.Result run(Transport t, int me, List<String> parties, List<String> ids, byte[] agreement, SecureRandom random,
-      Function<byte[], Intersection> dealer) {
+  /** This party's request to the dealer: the first party's tags, or another's PRF key and number of ids. */
+  public interface Dealer {
+    Answer ask(byte[] tags, byte[] key, long count);
+  }
+
+  /** Runs the protocol at party {@code me}; {@code dealer} sends this party's request and returns the answer. */
+  public static DhPsi.Result run(Transport t, int me, List<String> parties, List<String> ids, byte[] agreement, SecureRandom random, Dealer dealer) {
     int n = parties.size();
     DhPsi.check(ids, parties.get(me));
     byte[][] shares = new byte[n][];
-    shares[me] = new byte[KEY_SHARE];
-    random.nextBytes(shares[me]);
+    byte[][] pairOut = new byte[n][];
+    shares[me] = bytes(random, SHARE);
     // under the tag of DH-PSI's first message: a peer asked to run the other protocol fails at once (the agreement differs)
-    for (int j = 0; j < n; j++) if (j != me) t.send(j, FIRST, DhPsi.concat(agreement, shares[me]));
     for (int j = 0; j < n; j++) {
       if (j == me) continue;
-      shares[j] = DhPsi.agreed(t.receive(j, FIRST), agreement, parties.get(j));
-      if (shares[j].length != KEY_SHARE) throw Errors.invalid("party %s sent a key share of %d bytes, not %d", parties.get(j), shares[j].length, KEY_SHARE);
+      pairOut[j] = bytes(random, SHARE);
+      t.send(j, FIRST, DhPsi.concat(agreement, DhPsi.concat(shares[me], pairOut[j])));
     }
-    byte[] tags = tags(key(agreement, shares), ids);
-    Intersection got = dealer.apply(Records.permuted(tags, Records.order(tags, TAG_BYTES), TAG_BYTES));
-    if (got.sizes().length != n || got.sizes()[me] != ids.size() || got.common().length % TAG_BYTES != 0) {
+    byte[][] pairKeys = new byte[n][];
+    for (int j = 0; j < n; j++) {
+      if (j == me) continue;
+      byte[] in = DhPsi.agreed(t.receive(j, FIRST), agreement, parties.get(j));
+      if (in.length != 2 * SHARE) throw Errors.invalid("party %s sent %d bytes of key shares, not %d", parties.get(j), in.length, 2 * SHARE);
+      shares[j] = Arrays.copyOf(in, SHARE);
+      byte[] theirs = Arrays.copyOfRange(in, SHARE, 2 * SHARE);
+      pairKeys[j] = me < j ? hash(PAIR, agreement, pairOut[j], theirs) : hash(PAIR, agreement, theirs, pairOut[j]);
+    }
+    byte[] tags = tags(hash(DOMAIN, agreement, shares), ids);
+    return me == 0 ? first(t, parties, tags, pairKeys, dealer) : other(t, me, parties, tags, pairKeys, random, dealer);
+  }
+
+  /** Party 0: asks the dealer for F at its tags, evaluates the others' polynomials there, tells everyone the common tags. */
+  private static DhPsi.Result first(Transport t, List<String> parties, byte[] tags, byte[][] pairKeys, Dealer dealer) {
+    int n = parties.size(), count = tags.length / TAG_BYTES;
+    Answer got = dealer.ask(tags, null, count);
+    checkSizes(got, n, 0, count);
+    if (got.values().length != (long) (n - 1) * count * 8) throw Errors.invalid("the dealer's answer does not fit this alignment");
+    ByteBuffer f = ByteBuffer.wrap(got.values()).order(ByteOrder.LITTLE_ENDIAN);
+    long[] sum = zeroShares(tags, 0, pairKeys);
+    for (int i = 1; i < n; i++) {
+      int bins = bins(got.sizes()[i]), m = maxLoad(got.sizes()[i], bins);
+      byte[] in = t.receive(i, "psi/poly");
+      if (in.length != (long) bins * m * 8) {
+        throw Errors.invalid("party %s sent %d bytes of polynomials, not %d for its %d ids", parties.get(i), in.length, (long) bins * m * 8, got.sizes()[i]);
+      }
+      long[] poly = new long[bins * m];
+      ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(poly);
+      for (long c : poly) if (c < 0 || c >= Gf61.P) throw Errors.invalid("party %s sent a coefficient outside the field", parties.get(i));
+      int base = (i - 1) * count;
+      for (int r = 0; r < count; r++) {
+        sum[r] = Gf61.add(sum[r], Gf61.evaluate(poly, bin(tags, r, bins) * m, m, Gf61.reduce(f.getLong((base + r) * 8))));
+      }
+    }
+    int[] order = Records.order(tags, TAG_BYTES);
+    java.io.ByteArrayOutputStream common = new java.io.ByteArrayOutputStream();
+    for (int r : order) if (sum[r] == 0) common.write(tags, r * TAG_BYTES, TAG_BYTES);
+    byte[] out = common.toByteArray();
+    for (int j = 1; j < n; j++) t.send(j, "psi/common", out);
+    return result(tags, out, got.sizes(), parties.get(0));
+  }
+
+  /** Party i ≥ 1: gives the dealer its key, sends party 0 its polynomials, takes the common tags. */
+  private static DhPsi.Result other(Transport t, int me, List<String> parties, byte[] tags, byte[][] pairKeys, SecureRandom random, Dealer dealer) {
+    int count = tags.length / TAG_BYTES;
+    byte[] key = bytes(random, KEY_BYTES);
+    int bins = bins(count), m = maxLoad(count, bins);
+    t.send(0, "psi/poly", polynomials(tags, key, zeroShares(tags, me, pairKeys), bins, m, random, parties.get(me)));
+    Answer got = dealer.ask(null, key, count);
+    checkSizes(got, parties.size(), me, count);
+    byte[] common = t.receive(0, "psi/common");
+    if (common.length % TAG_BYTES != 0) throw Errors.invalid("party %s sent %d bytes, not whole tags", parties.get(0), common.length);
+    Records.increasing(common, TAG_BYTES, () -> Errors.invalid("party %s sent common tags that are not increasing", parties.get(0)));
+    return result(tags, common, got.sizes(), parties.get(0));
+  }
+
+  private static DhPsi.Result result(byte[] tags, byte[] common, long[] sizes, String first) {
+    if (common.length == 0) throw Errors.precondition("the parties' ids have no common element: nothing to align");
+    int[] rows = Records.positions(tags, common, TAG_BYTES, null,
+        () -> Errors.invalid("party %s listed a common tag that is not one of this party's ids", first));
+    return new DhPsi.Result(rows, sizes);
+  }
+
+  private static void checkSizes(Answer got, int n, int me, long count) {
+    if (got.sizes().length != n || got.sizes()[me] != count || Arrays.stream(got.sizes()).anyMatch(s -> s < 1 || s > Integer.MAX_VALUE)) {
       throw Errors.invalid("the dealer's answer does not fit this alignment (sizes %s for %d parties)", Arrays.toString(got.sizes()), n);
     }
-    if (got.common().length == 0) throw Errors.precondition("the parties' ids have no common element: nothing to align");
-    int[] rows = Records.positions(tags, got.common(), TAG_BYTES,
-        (a, b) -> Errors.invalid("%s's ids in rows %d and %d have one tag", parties.get(me), a + 1, b + 1),
-        () -> Errors.invalid("the dealer answered a tag that is not one of this party's ids, or one twice"));
-    return new DhPsi.Result(rows, got.sizes());
+  }
+
+  /** Per bin the m coefficients of the polynomial through (F(key, t), z(t)) for the bin's tags and random points. */
+  private static byte[] polynomials(byte[] tags, byte[] key, long[] zero, int bins, int m, SecureRandom random, String me) {
+    int count = tags.length / TAG_BYTES;
+    long[] x = prf(key, tags);
+    int[] load = new int[bins];
+    int[][] members = new int[bins][m];
+    for (int r = 0; r < count; r++) {
+      int b = bin(tags, r, bins);
+      if (load[b] == m) throw Errors.unavailable("%s's ids fill one bin beyond its bound (probability 2^-40): run the alignment again", me);
+      members[b][load[b]++] = r;
+    }
+    long[] out = new long[bins * m];
+    // the padding must be unpredictable to party 0 (it sees the coefficients): a DRBG per thread, not java.util.Random
+    ThreadLocal<SecureRandom> dummies = ThreadLocal.withInitial(() -> new SecureRandom(bytes(random, 32)));
+    IntStream.range(0, bins).parallel().forEach(b -> {
+      long[] xs = new long[m], ys = new long[m];
+      Set<Long> used = new HashSet<>();
+      for (int k = 0; k < load[b]; k++) {
+        xs[k] = x[members[b][k]];
+        ys[k] = zero[members[b][k]];
+        if (!used.add(xs[k])) throw Errors.unavailable("two of %s's ids met in the PRF (probability 2^-50): run the alignment again", me);
+      }
+      SecureRandom rnd = dummies.get();
+      for (int k = load[b]; k < m; k++) {
+        do xs[k] = Gf61.reduce(rnd.nextLong()); while (!used.add(xs[k]));
+        ys[k] = Gf61.reduce(rnd.nextLong());
+      }
+      Gf61.interpolate(xs, ys, m, out, b * m);
+    });
+    ByteBuffer buf = ByteBuffer.allocate(out.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asLongBuffer().put(out);
+    return buf.array();
   }
 
   /**
-   * The dealer's side: the tags in every list, increasing, after checking each list is whole tags and strictly
-   * increasing ({@code parties} names them in errors). A merge: time linear in the lists, no copies but the answer.
+   * The dealer's check of one party's request, before it holds it: the first party ({@code me} 0) sends its whole
+   * tags and no key; every other party its PRF key and its number of ids, and no tag.
    */
-  public static byte[] intersect(List<byte[]> lists, List<String> parties) {
-    for (int k = 0; k < lists.size(); k++) {
-      byte[] l = lists.get(k);
-      String party = parties.get(k);
-      if (l.length % TAG_BYTES != 0) throw Errors.invalid("party %s sent %d bytes, not whole tags of %d", party, l.length, TAG_BYTES);
-      Records.increasing(l, TAG_BYTES, () -> Errors.invalid("party %s sent tags that are not increasing", party));
+  public static void checkRequest(int me, String party, byte[] tags, byte[] key, long count) {
+    if (me == 0) {
+      if (key.length != 0) throw Errors.invalid("party %s is the alignment's first party: it sends its tags, not a key", party);
+      if (tags.length == 0 || tags.length % TAG_BYTES != 0) throw Errors.invalid("party %s sent %d bytes, not whole tags of %d", party, tags.length, TAG_BYTES);
+    } else {
+      if (tags.length != 0) throw Errors.invalid("party %s is not the alignment's first party: it sends a key, and no tag", party);
+      if (key.length != KEY_BYTES) throw Errors.invalid("party %s sent a key of %d bytes, not %d", party, key.length, KEY_BYTES);
+      if (count < 1 || count > MAX_REQUEST_BYTES / TAG_BYTES) {
+        throw Errors.invalid("party %s has %d ids, not 1 to %d", party, count, MAX_REQUEST_BYTES / TAG_BYTES);
+      }
     }
-    return Records.common(lists, TAG_BYTES);
   }
 
-  private static byte[] key(byte[] agreement, byte[][] shares) {
+  /**
+   * The dealer's answers once every party's request is in (each checked by {@link #checkRequest}): the sizes to all,
+   * and to the first party F(k_i, t) for each other party's key and each of its tags.
+   */
+  public static Answer[] answers(byte[] tags, List<byte[]> keys, long[] counts) {
+    int count = tags.length / TAG_BYTES;
+    long bytes = (long) keys.size() * count * 8;
+    if (bytes > MAX_REQUEST_BYTES) {
+      throw Errors.invalid("%d ids of the first party for %d peers need %d MiB of PRF values, more than %d MiB: align with --protocol dh",
+          count, keys.size(), bytes >> 20, MAX_REQUEST_BYTES >> 20);
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (byte[] key : keys) for (long v : prf(key, tags)) out.putLong(v);
+    long[] sizes = counts.clone();
+    sizes[0] = count;
+    Answer[] a = new Answer[counts.length];
+    a[0] = new Answer(sizes, out.array());
+    for (int i = 1; i < a.length; i++) a[i] = new Answer(sizes, new byte[0]);
+    return a;
+  }
+
+  /** z_i(t) = Σ_{j≠i} ±F(k_ij, t) for each tag: the parties' values for one tag add up to 0. */
+  private static long[] zeroShares(byte[] tags, int me, byte[][] pairKeys) {
+    long[] z = new long[tags.length / TAG_BYTES];
+    for (int j = 0; j < pairKeys.length; j++) {
+      if (j == me) continue;
+      long[] f = prf(pairKeys[j], tags);
+      for (int r = 0; r < z.length; r++) z[r] = me < j ? Gf61.add(z[r], f[r]) : Gf61.sub(z[r], f[r]);
+    }
+    return z;
+  }
+
+  /** F(key, t) = HMAC-SHA256_key(t) as a field element, for each tag. */
+  private static long[] prf(byte[] key, byte[] tags) {
+    long[] out = new long[tags.length / TAG_BYTES];
+    ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> mac(key));
+    IntStream.range(0, out.length).parallel().forEach(r -> {
+      Mac mac = macs.get();
+      mac.update(tags, r * TAG_BYTES, TAG_BYTES);
+      out[r] = Gf61.reduce(ByteBuffer.wrap(mac.doFinal()).getLong());
+    });
+    return out;
+  }
+
+  /** A tag's bin among {@code bins}: its last 8 bytes (the tag is a PRF value, so bins fill at random). */
+  static int bin(byte[] tags, int r, int bins) {
+    return (int) Long.remainderUnsigned(ByteBuffer.wrap(tags, r * TAG_BYTES + 8, 8).getLong(), bins);
+  }
+
+  static int bins(long count) {
+    return (int) Math.max(1, (count + PER_BIN - 1) / PER_BIN);
+  }
+
+  /**
+   * The smallest m such that {@code count} tags thrown at random into {@code bins} bins put more than m into some bin
+   * with probability at most 2^-40 (union bound over bins, each load Binomial(count, 1/bins), summed in logs).
+   */
+  static int maxLoad(long count, int bins) {
+    if (bins == 1) return (int) count;
+    double p = 1.0 / bins, logRatio = Math.log(p) - Math.log1p(-p), logPmf = count * Math.log1p(-p); // log P(X = 0)
+    double budget = Math.pow(2, -40) / bins;
+    int top = (int) Math.min(count, 20L * count / bins + 200);
+    double[] pmf = new double[top + 1];
+    for (int k = 0; k <= top; k++) {
+      pmf[k] = Math.exp(logPmf);
+      logPmf += Math.log((double) (count - k) / (k + 1)) + logRatio;
+    }
+    double tail = 0;
+    for (int k = top; k >= 1; k--) {
+      tail += pmf[k];
+      if (tail > budget) return Math.min(k, (int) count);
+    }
+    return 1;
+  }
+
+  private static byte[] bytes(SecureRandom random, int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private static byte[] hash(byte[] domain, byte[] agreement, byte[]... parts) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(DOMAIN);
+      sha.update(domain);
       sha.update(agreement);
-      for (byte[] s : shares) sha.update(s);
+      for (byte[] s : parts) sha.update(s);
       return sha.digest();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** HMAC-SHA256_K(id), its first 16 bytes, for every id in order (each thread keys its own Mac once). */
+  private static Mac mac(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** HMAC-SHA256_K(id), its first 16 bytes, for every id in order. */
   static byte[] tags(byte[] key, List<String> ids) {
     byte[] out = new byte[ids.size() * TAG_BYTES];
-    ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> mac(key));
     IntStream.range(0, ids.size()).parallel().forEach(i ->
         System.arraycopy(macs.get().doFinal(ids.get(i).getBytes(StandardCharsets.UTF_8)), 0, out, i * TAG_BYTES, TAG_BYTES));
     return out;
