@@ -16,7 +16,7 @@ import smpc.sdk.Cluster;
 import smpc.sdk.SmpcException;
 
 @Command(name = "align", mixinStandardHelpOptions = true,
-    description = "Match the parties' rows by a private id column (Diffie-Hellman PSI): each party keeps its rows of the"
+    description = "Match the parties' rows by a private id column (private set intersection): each party keeps its rows of the"
         + " intersection, in one order common to all, as a private matrix; nobody learns any id outside the intersection.")
 final class AlignCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin ClusterOptions cluster;
@@ -33,11 +33,11 @@ final class AlignCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  @Option(names = "--protocol", paramLabel = "dh|dealer", defaultValue = "dh", converter = ProtocolConverter.class,
-      description = {"How the parties intersect their ids: dh (the default), Diffie-Hellman PSI among the parties, which trusts no one;"
-          + " or dealer, where the dealer intersects keyed hashes of the ids under a key only the parties share: about ten"
-          + " times faster, the parties see no partial overlaps, and the ids stay private as long as"
-          + " the dealer does not collude with a party (docs/security.md)."})
+  @Option(names = "--protocol", paramLabel = "dh|dealer", converter = ProtocolConverter.class,
+      description = {"How the parties intersect their ids: dh, Diffie-Hellman PSI among the parties, which trusts no one but with"
+          + " three or more parties shows each the sizes of partial overlaps; or dealer, the dealer as an oblivious PRF: about"
+          + " ten times faster, nobody sees partial overlaps, and the ids stay private as long as the dealer does not collude"
+          + " with a party (docs/security.md). Default: dh for two parties, dealer for more."})
   Alignment.Protocol protocol;
 
   /** dh or dealer, in lower case as the docs write them. */
@@ -103,7 +103,7 @@ final class AlignCommand implements Callable<Integer> {
         staged.add(p);
         parts.put(p, new Alignment.Part(t.ids(), name));
       });
-      return c.alignment().run(parts, protocol);
+      return c.alignment().run(parts, protocol != null ? protocol : Alignment.Protocol.forParties(parts.size()));
     } catch (RuntimeException e) {
       if (!staged.isEmpty()) {
         try {

@@ -54,7 +54,8 @@ class AlignIT {
         assertThat(keys(c, "bob", "ab", 2, 2, 0)).isEqualTo(order);
         assertThat(new HashSet<>(order)).isEqualTo(ab).hasSize(order.size());
 
-        cluster.ok("align", "--ids", "carol:" + cf + ":key", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "abc");
+        // three parties with DH-PSI asked for (their default is the dealer's protocol, below)
+        cluster.ok("align", "--protocol", "dh", "--ids", "carol:" + cf + ":key", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "abc");
         Set<Integer> abc = new HashSet<>(ab);
         abc.retainAll(kc);
         List<Integer> order3 = keys(c, "carol", "abc", 2, 3, 0.25);
@@ -68,12 +69,13 @@ class AlignIT {
         List<Integer> dealerOrder = keys(c, "alice", "dab", 2, 1, 0.5);
         assertThat(keys(c, "bob", "dab", 2, 2, 0)).isEqualTo(dealerOrder);
         assertThat(new HashSet<>(dealerOrder)).isEqualTo(ab).hasSize(dealerOrder.size());
-        cluster.ok("align", "--protocol", "dealer", "--ids", "carol:" + cf + ":key", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id",
-            "--name", "dabc");
+        cluster.ok("align", "--ids", "carol:" + cf + ":key", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "dabc");
         List<Integer> dealer3 = keys(c, "carol", "dabc", 2, 3, 0.25);
         assertThat(keys(c, "alice", "dabc", 2, 1, 0.5)).isEqualTo(dealer3);
         assertThat(keys(c, "bob", "dabc", 2, 2, 0)).isEqualTo(dealer3);
         assertThat(new HashSet<>(dealer3)).isEqualTo(abc).hasSize(dealer3.size());
+        // the default for three parties is the dealer's protocol: its order (of tags) is not DH's (of points), but with probability 1/|I|!
+        assertThat(dealer3).isNotEqualTo(order3);
       }
       TestCluster.Result unknown = cluster.cli("align", "--protocol", "psi", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "x");
       assertThat(unknown.code()).isEqualTo(2);

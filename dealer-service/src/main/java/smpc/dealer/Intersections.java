@@ -87,7 +87,7 @@ final class Intersections {
     if (req.getDeadlineUnixMs() <= now || req.getDeadlineUnixMs() > now + MAX_WAIT_MS) {
       throw invalid("alignment deadline must be in the future and at most one hour away");
     }
-    DealerPsi.checkRequest(me, req.getParty(), req.getTags().toByteArray(), req.getKey().toByteArray(), req.getCount());
+    DealerPsi.checkRequest(me, parties.size(), req.getParty(), req.getTags().toByteArray(), req.getKey().toByteArray(), req.getCount());
     long size = req.getTags().size() + req.getKey().size();
     Round done;
     synchronized (this) {

@@ -36,10 +36,15 @@ import smpc.core.protocol.Transport;
  *       party 0's tags, never another party's tag, so it learns no overlap. For each of its tags party 0 adds z_0(t)
  *       and every P_i,h(t)(F(k_i, t)): the sum is 0 exactly when every party holds t (else a random value, but
  *       with probability 2^-61). It sends everyone the common tags, increasing: the rows' common order.
+ *   <li>Every party sends every other the SHA-256 of the list it got and whether all of it is its own, and keeps
+ *       rows only if all agree: party 0 cannot give parties different lists or rows of ids some party lacks.
  * </ol>
  * Party 0 can evaluate a polynomial only where the dealer gave it F, at its own N_0 tags, and there a single
  * party's value z_i(t) hides behind the pair keys party 0 lacks: it learns which of its tags all hold, not who
- * holds the others. The other parties receive nothing but the common tags (which they check are theirs). Costs:
+ * holds the others. The other parties receive nothing but the common tags (which they check are theirs). Secure for
+ * parties that follow it (semi-honest, no two colluding); a deviating party can put into its padding up to
+ * bins·m tags it guesses (~3.6 N_i), as it could put ids it lacks into its set, and coalitions with party 0 learn
+ * which of party 0's tags the parties outside the coalition all hold (docs/security.md). Costs:
  * per party about 3 HMACs an id (tag, F, the pair values), O(16 · m_i) field operations per id, ~8 · m_i / 16
  * bytes an id to party 0 (m_i ≈ 50: ~25 B an id), 16 B an id of party 0 to the dealer and 8 back per peer.
  */
@@ -50,12 +55,15 @@ public final class DealerPsi {
   public static final int KEY_BYTES = 32;
   /** The largest Intersect request or reply: 32 MiB, 2 million tags. */
   public static final int MAX_REQUEST_BYTES = 32 << 20;
+  /** The most ids a party may align with this protocol: the first party's tags fill the largest request. */
+  public static final int MAX_IDS = MAX_REQUEST_BYTES / TAG_BYTES;
   /** Ids per bin on average: a bin's polynomial has degree ~50, so interpolation stays cheap and the padding small. */
   static final int PER_BIN = 16;
   private static final int SHARE = 32;
   private static final String FIRST = "psi/fwd/0";
   private static final byte[] DOMAIN = "smpc-align/dealer-prf/v2".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PAIR = "smpc-align/dealer-pair/v2".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] COMMON = "smpc-align/dealer-common/v2".getBytes(StandardCharsets.UTF_8);
 
   private DealerPsi() {}
 
@@ -102,6 +110,7 @@ public final class DealerPsi {
   /** Party 0: asks the dealer for F at its tags, evaluates the others' polynomials there, tells everyone the common tags. */
   private static DhPsi.Result first(Transport t, List<String> parties, byte[] tags, byte[][] pairKeys, Dealer dealer) {
     int n = parties.size(), count = tags.length / TAG_BYTES;
+    checkAnswer(count, n);
     Answer got = dealer.ask(tags, null, count);
     checkSizes(got, n, 0, count);
     if (got.values().length != (long) (n - 1) * count * 8) throw Errors.invalid("the dealer's answer does not fit this alignment");
@@ -126,7 +135,7 @@ public final class DealerPsi {
     for (int r : order) if (sum[r] == 0) common.write(tags, r * TAG_BYTES, TAG_BYTES);
     byte[] out = common.toByteArray();
     for (int j = 1; j < n; j++) t.send(j, "psi/common", out);
-    return result(tags, out, got.sizes(), parties.get(0));
+    return confirm(t, 0, parties, tags, out, got.sizes());
   }
 
   /** Party i ≥ 1: gives the dealer its key, sends party 0 its polynomials, takes the common tags. */
@@ -137,21 +146,41 @@ public final class DealerPsi {
     t.send(0, "psi/poly", polynomials(tags, key, zeroShares(tags, me, pairKeys), bins, m, random, parties.get(me)));
     Answer got = dealer.ask(null, key, count);
     checkSizes(got, parties.size(), me, count);
-    byte[] common = t.receive(0, "psi/common");
-    if (common.length % TAG_BYTES != 0) throw Errors.invalid("party %s sent %d bytes, not whole tags", parties.get(0), common.length);
-    Records.increasing(common, TAG_BYTES, () -> Errors.invalid("party %s sent common tags that are not increasing", parties.get(0)));
-    return result(tags, common, got.sizes(), parties.get(0));
+    return confirm(t, me, parties, tags, t.receive(0, "psi/common"), got.sizes());
   }
 
-  private static DhPsi.Result result(byte[] tags, byte[] common, long[] sizes, String first) {
+  /**
+   * Party 0 alone decides the common list, so before anyone keeps rows every party tells every other the SHA-256 of
+   * the list it got and whether all its tags are its own (one byte, then the hash): a party 0 that sent parties
+   * different lists, or a tag some party lacks, fails the alignment for everyone alike — it cannot misalign rows, and
+   * learns from a failure only that not every party holds some tag, as if it had put that id in its own set.
+   */
+  private static DhPsi.Result confirm(Transport t, int me, List<String> parties, byte[] tags, byte[] common, long[] sizes) {
+    int[] rows = null;
+    try { // whole, increasing tags, every one this party's own
+      if (common.length % TAG_BYTES != 0) throw Errors.invalid("not whole tags");
+      Records.increasing(common, TAG_BYTES, () -> Errors.invalid("not increasing"));
+      if (common.length > 0) rows = Records.positions(tags, common, TAG_BYTES, null, () -> Errors.invalid("not this party's"));
+    } catch (smpc.core.Failure bad) {
+      rows = null;
+    }
+    byte[] mine = DhPsi.concat(new byte[] {(byte) (rows != null || common.length == 0 ? 1 : 0)}, hash(COMMON, common));
+    for (int j = 0; j < parties.size(); j++) if (j != me) t.send(j, "psi/confirm", mine);
+    for (int j = 0; j < parties.size(); j++) {
+      if (j == me) continue;
+      byte[] theirs = t.receive(j, "psi/confirm");
+      if (theirs.length != mine.length || !Arrays.equals(theirs, 1, theirs.length, mine, 1, mine.length)) {
+        throw Errors.invalid("party %s got other common tags than this party from %s: the alignment is refused", parties.get(j), parties.get(0));
+      }
+      if (theirs[0] != 1) throw Errors.invalid("party %s listed a common tag that party %s does not hold: the alignment is refused", parties.get(0), parties.get(j));
+    }
     if (common.length == 0) throw Errors.precondition("the parties' ids have no common element: nothing to align");
-    int[] rows = Records.positions(tags, common, TAG_BYTES, null,
-        () -> Errors.invalid("party %s listed a common tag that is not one of this party's ids", first));
+    if (rows == null) throw Errors.invalid("party %s listed common tags that are not this party's ids, increasing: the alignment is refused", parties.get(0));
     return new DhPsi.Result(rows, sizes);
   }
 
   private static void checkSizes(Answer got, int n, int me, long count) {
-    if (got.sizes().length != n || got.sizes()[me] != count || Arrays.stream(got.sizes()).anyMatch(s -> s < 1 || s > Integer.MAX_VALUE)) {
+    if (got.sizes().length != n || got.sizes()[me] != count || Arrays.stream(got.sizes()).anyMatch(s -> s < 1 || s > MAX_IDS)) {
       throw Errors.invalid("the dealer's answer does not fit this alignment (sizes %s for %d parties)", Arrays.toString(got.sizes()), n);
     }
   }
@@ -194,16 +223,15 @@ public final class DealerPsi {
    * The dealer's check of one party's request, before it holds it: the first party ({@code me} 0) sends its whole
    * tags and no key; every other party its PRF key and its number of ids, and no tag.
    */
-  public static void checkRequest(int me, String party, byte[] tags, byte[] key, long count) {
+  public static void checkRequest(int me, int parties, String party, byte[] tags, byte[] key, long count) {
     if (me == 0) {
       if (key.length != 0) throw Errors.invalid("party %s is the alignment's first party: it sends its tags, not a key", party);
       if (tags.length == 0 || tags.length % TAG_BYTES != 0) throw Errors.invalid("party %s sent %d bytes, not whole tags of %d", party, tags.length, TAG_BYTES);
+      checkAnswer(tags.length / TAG_BYTES, parties);
     } else {
       if (tags.length != 0) throw Errors.invalid("party %s is not the alignment's first party: it sends a key, and no tag", party);
       if (key.length != KEY_BYTES) throw Errors.invalid("party %s sent a key of %d bytes, not %d", party, key.length, KEY_BYTES);
-      if (count < 1 || count > MAX_REQUEST_BYTES / TAG_BYTES) {
-        throw Errors.invalid("party %s has %d ids, not 1 to %d", party, count, MAX_REQUEST_BYTES / TAG_BYTES);
-      }
+      if (count < 1 || count > MAX_IDS) throw Errors.invalid("party %s has %d ids, not 1 to %d", party, count, MAX_IDS);
     }
   }
 
@@ -213,12 +241,8 @@ public final class DealerPsi {
    */
   public static Answer[] answers(byte[] tags, List<byte[]> keys, long[] counts) {
     int count = tags.length / TAG_BYTES;
-    long bytes = (long) keys.size() * count * 8;
-    if (bytes > MAX_REQUEST_BYTES) {
-      throw Errors.invalid("%d ids of the first party for %d peers need %d MiB of PRF values, more than %d MiB: align with --protocol dh",
-          count, keys.size(), bytes >> 20, MAX_REQUEST_BYTES >> 20);
-    }
-    ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+    checkAnswer(count, keys.size() + 1);
+    ByteBuffer out = ByteBuffer.allocate(keys.size() * count * 8).order(ByteOrder.LITTLE_ENDIAN);
     for (byte[] key : keys) for (long v : prf(key, tags)) out.putLong(v);
     long[] sizes = counts.clone();
     sizes[0] = count;
@@ -226,6 +250,15 @@ public final class DealerPsi {
     a[0] = new Answer(sizes, out.array());
     for (int i = 1; i < a.length; i++) a[i] = new Answer(sizes, new byte[0]);
     return a;
+  }
+
+  /** The dealer's answer to the first party, 8 bytes per tag per other party, must fit the largest message. */
+  static void checkAnswer(long count, int parties) {
+    long bytes = (parties - 1L) * count * 8;
+    if (bytes > MAX_REQUEST_BYTES) {
+      throw Errors.invalid("the first party's %d ids with %d other parties need %d MiB of PRF values from the dealer, more than %d MiB:"
+          + " put a party with fewer ids first, or align with --protocol dh", count, parties - 1, bytes >> 20, MAX_REQUEST_BYTES >> 20);
+    }
   }
 
   /** z_i(t) = Σ_{j≠i} ±F(k_ij, t) for each tag: the parties' values for one tag add up to 0. */

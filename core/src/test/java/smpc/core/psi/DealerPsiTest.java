@@ -33,7 +33,7 @@ class DealerPsiTest {
     }
 
     synchronized DealerPsi.Answer ask(int me, byte[] tags, byte[] key, long count) {
-      DealerPsi.checkRequest(me, PsiNet.NAMES.get(me), tags == null ? new byte[0] : tags, key == null ? new byte[0] : key, count);
+      DealerPsi.checkRequest(me, keys.length, PsiNet.NAMES.get(me), tags == null ? new byte[0] : tags, key == null ? new byte[0] : key, count);
       this.tags[me] = tags;
       keys[me] = key;
       counts[me] = count;
@@ -105,6 +105,7 @@ class DealerPsiTest {
       switch (m.tag()) {
         case "psi/fwd/0" -> assertEquals(AGREED.length + 64, m.payload().length);
         case "psi/poly" -> assertEquals(0, m.to());
+        case "psi/confirm" -> assertEquals(33, m.payload().length);
         case "psi/common" -> {
           assertEquals(0, m.from());
           assertEquals(2 * DealerPsi.TAG_BYTES, m.payload().length);
@@ -155,13 +156,13 @@ class DealerPsiTest {
   /** The dealer refuses requests of the wrong shape; parties refuse a wrong number of coefficients and foreign common tags. */
   @Test
   void malformedRequestsAndMessagesAreRefused() {
-    Failure key = assertThrows(Failure.class, () -> DealerPsi.checkRequest(0, "alice", new byte[16], new byte[32], 1));
+    Failure key = assertThrows(Failure.class, () -> DealerPsi.checkRequest(0, 3, "alice", new byte[16], new byte[32], 1));
     assertEquals("party alice is the alignment's first party: it sends its tags, not a key", key.getMessage());
-    Failure part = assertThrows(Failure.class, () -> DealerPsi.checkRequest(0, "alice", new byte[7], new byte[0], 1));
+    Failure part = assertThrows(Failure.class, () -> DealerPsi.checkRequest(0, 3, "alice", new byte[7], new byte[0], 1));
     assertEquals("party alice sent 7 bytes, not whole tags of 16", part.getMessage());
-    Failure tags = assertThrows(Failure.class, () -> DealerPsi.checkRequest(1, "bob", new byte[16], new byte[32], 1));
+    Failure tags = assertThrows(Failure.class, () -> DealerPsi.checkRequest(1, 3, "bob", new byte[16], new byte[32], 1));
     assertEquals("party bob is not the alignment's first party: it sends a key, and no tag", tags.getMessage());
-    Failure shortKey = assertThrows(Failure.class, () -> DealerPsi.checkRequest(2, "carol", new byte[0], new byte[8], 1));
+    Failure shortKey = assertThrows(Failure.class, () -> DealerPsi.checkRequest(2, 3, "carol", new byte[0], new byte[8], 1));
     assertEquals("party carol sent a key of 8 bytes, not 32", shortKey.getMessage());
     Failure none = assertThrows(Failure.class, () -> run(List.of(List.of("a"), List.of("b")), new MemDealer(2), null));
     assertEquals("the parties' ids have no common element: nothing to align", none.getMessage());
@@ -175,8 +176,9 @@ class DealerPsiTest {
       if (m.tag().equals("psi/common") && m.to() == 1) p[0] ^= 1;
       return p;
     }, me -> new SecureRandom()));
-    assertTrue(foreign.getMessage().equals("party alice listed a common tag that is not one of this party's ids")
-        || foreign.getMessage().equals("party alice sent common tags that are not increasing"), foreign.getMessage());
+    assertEquals("party bob got other common tags than this party from alice: the alignment is refused", foreign.getMessage());
+    Failure big = assertThrows(Failure.class, () -> DealerPsi.checkRequest(0, 64, "alice", new byte[16 * 70_000], new byte[0], 1));
+    assertTrue(big.getMessage().startsWith("the first party's 70000 ids with 63 other parties need 33 MiB of PRF values"), big.getMessage());
   }
 
   /** The bin bound: the whole set when one bin; a binomial tail of 2^-40 over the bins otherwise, and never below the mean. */
