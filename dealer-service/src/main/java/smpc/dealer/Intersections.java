@@ -83,6 +83,12 @@ final class Intersections {
     }
     int me = parties.indexOf(req.getParty());
     if (me < 0) throw invalid("party '%s' is not in the alignment's parties %s", req.getParty(), parties);
+    if (req.getAbort()) {
+      abort(id, parties, req.getParty());
+      resp.onNext(IntersectReply.getDefaultInstance());
+      resp.onCompleted();
+      return;
+    }
     long now = System.currentTimeMillis();
     if (req.getDeadlineUnixMs() <= now || req.getDeadlineUnixMs() > now + MAX_WAIT_MS) {
       throw invalid("alignment deadline must be in the future and at most one hour away");
@@ -124,6 +130,27 @@ final class Intersections {
       done = finish(id, r);
     }
     answer(id, done);
+  }
+
+  /**
+   * A party of the alignment gave up (it failed, so the others would wait for it until the deadline): the parties
+   * waiting here fail now, and later requests are refused. Unknown or ended alignments are remembered as ended.
+   */
+  private void abort(ByteString id, List<String> parties, String party) {
+    Round r;
+    synchronized (this) {
+      if (answered.containsKey(id)) return;
+      r = rounds.get(id);
+      if (r != null && !r.parties.equals(parties)) {
+        throw precondition("alignment disagreement: party %s names the parties %s, another party named %s", party, parties, r.parties);
+      }
+      if (r == null) {
+        answered.put(id, true);
+        return;
+      }
+      finish(id, r);
+    }
+    fail(id, r, smpc.core.Errors.aborted("alignment %s: party %s gave up the alignment (its log says why)", DealerService.shortId(id), party));
   }
 
   /** Fails the alignments whose deadline passed (the dealer's sweeper calls it every few seconds). */

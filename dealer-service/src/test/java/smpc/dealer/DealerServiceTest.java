@@ -229,6 +229,24 @@ class DealerServiceTest {
     }
   }
 
+  /** A party that gives up fails the parties waiting at the dealer at once, not at the deadline, and ends the alignment. */
+  @Test
+  void aPartyThatGivesUpFailsTheOthersAtOnce() throws Exception {
+    ByteString id = newSession();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(1);
+    try {
+      var first = pool.submit(() -> stub.intersect(intersect(id, "alice", PARTIES, tags(1, 2))));
+      Thread.sleep(200);
+      stub.intersect(smpc.proto.IntersectRequest.newBuilder().setSessionId(id).setParty("bob").addAllParties(PARTIES).setAbort(true).build());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .hasMessageContaining("party bob gave up the alignment");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(keyed(id, "carol", PARTIES, key(3), 2)))
+          .hasMessageContaining("already ended (answered or failed)");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static smpc.proto.IntersectRequest keyed(ByteString id, String party, List<String> parties, byte[] key, long count) {
     return smpc.proto.IntersectRequest.newBuilder().setSessionId(id).setParty(party).addAllParties(parties)
         .setKey(ByteString.copyFrom(key)).setCount(count).setDeadlineUnixMs(System.currentTimeMillis() + 20_000).build();

@@ -108,6 +108,7 @@ final class Alignment {
           "ids", req.getIdsCount(), "common", r.rows().length, "bytes_sent", net.sent.get() + toDealer[0], "duration_ms", (System.nanoTime() - t0) / 1_000_000);
       return reply.build();
     } catch (RuntimeException e) {
+      if (dealerAssisted) abortAtDealer(id, parties);
       LogFormat.event(LOG, Level.INFO, "alignment failed", "session", Session.shortId(id), "caller", who, "parties", parties.size(),
           "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
       throw e;
@@ -132,6 +133,31 @@ final class Alignment {
         .withMaxInboundMessageSize(DealerPsi.MAX_REQUEST_BYTES + (64 << 10))
         .intersect(req.build());
     return new DealerPsi.Answer(r.getSizesList().stream().mapToLong(Long::longValue).toArray(), r.getValues().toByteArray());
+  }
+
+  /**
+   * Tells the dealer this party gave up, so that the parties waiting there for its request (or for party 0's) fail now
+   * rather than at the deadline. Best effort and asynchronous: the dealer may be unreachable, which is why we fail.
+   */
+  private void abortAtDealer(ByteString id, List<String> parties) {
+    try {
+      DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(5, TimeUnit.SECONDS).intersect(
+          IntersectRequest.newBuilder().setSessionId(id).setParty(peers.me).addAllParties(parties).setAbort(true).build(),
+          new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(IntersectReply r) {}
+
+            @Override
+            public void onError(Throwable t) {
+              LOG.fine(() -> "the dealer did not take the alignment's abort: " + t);
+            }
+
+            @Override
+            public void onCompleted() {}
+          });
+    } catch (RuntimeException e) {
+      LOG.fine(() -> "the dealer did not take the alignment's abort: " + e);
+    }
   }
 
   /** The private value of this party whose rows are aligned: one row per id. */

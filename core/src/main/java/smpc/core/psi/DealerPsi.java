@@ -64,6 +64,8 @@ public final class DealerPsi {
   private static final byte[] DOMAIN = "smpc-align/dealer-prf/v2".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PAIR = "smpc-align/dealer-pair/v2".getBytes(StandardCharsets.UTF_8);
   private static final byte[] COMMON = "smpc-align/dealer-common/v2".getBytes(StandardCharsets.UTF_8);
+  /** A "common list" of one byte (never whole tags): the first party failed. */
+  private static final byte[] GAVE_UP = {0};
 
   private DealerPsi() {}
 
@@ -107,8 +109,26 @@ public final class DealerPsi {
     return me == 0 ? first(t, parties, tags, pairKeys, dealer) : other(t, me, parties, tags, pairKeys, random, dealer);
   }
 
-  /** Party 0: asks the dealer for F at its tags, evaluates the others' polynomials there, tells everyone the common tags. */
+  /**
+   * Party 0: asks the dealer for F at its tags, evaluates the others' polynomials there, tells everyone the common tags
+   * — or, when it fails before, a one-byte list ("gave up"), so that no party waits for its list until the deadline.
+   */
   private static DhPsi.Result first(Transport t, List<String> parties, byte[] tags, byte[][] pairKeys, Dealer dealer) {
+    Found found;
+    try {
+      found = common(t, parties, tags, pairKeys, dealer);
+    } catch (RuntimeException e) {
+      for (int j = 1; j < parties.size(); j++) t.send(j, "psi/common", GAVE_UP);
+      throw e;
+    }
+    for (int j = 1; j < parties.size(); j++) t.send(j, "psi/common", found.common());
+    return confirm(t, 0, parties, tags, found.common(), found.sizes());
+  }
+
+  /** The common tags, increasing, and the sizes the dealer gave. */
+  private record Found(byte[] common, long[] sizes) {}
+
+  private static Found common(Transport t, List<String> parties, byte[] tags, byte[][] pairKeys, Dealer dealer) {
     int n = parties.size(), count = tags.length / TAG_BYTES;
     checkAnswer(count, n);
     Answer got = dealer.ask(tags, null, count);
@@ -119,6 +139,7 @@ public final class DealerPsi {
     for (int i = 1; i < n; i++) {
       int bins = bins(got.sizes()[i]), m = maxLoad(got.sizes()[i], bins);
       byte[] in = t.receive(i, "psi/poly");
+      if (in.length == 0) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(i));
       if (in.length != (long) bins * m * 8) {
         throw Errors.invalid("party %s sent %d bytes of polynomials, not %d for its %d ids", parties.get(i), in.length, (long) bins * m * 8, got.sizes()[i]);
       }
@@ -133,9 +154,7 @@ public final class DealerPsi {
     int[] order = Records.order(tags, TAG_BYTES);
     java.io.ByteArrayOutputStream common = new java.io.ByteArrayOutputStream();
     for (int r : order) if (sum[r] == 0) common.write(tags, r * TAG_BYTES, TAG_BYTES);
-    byte[] out = common.toByteArray();
-    for (int j = 1; j < n; j++) t.send(j, "psi/common", out);
-    return confirm(t, 0, parties, tags, out, got.sizes());
+    return new Found(common.toByteArray(), got.sizes());
   }
 
   /** Party i ≥ 1: gives the dealer its key, sends party 0 its polynomials, takes the common tags. */
@@ -143,10 +162,19 @@ public final class DealerPsi {
     int count = tags.length / TAG_BYTES;
     byte[] key = bytes(random, KEY_BYTES);
     int bins = bins(count), m = maxLoad(count, bins);
-    t.send(0, "psi/poly", polynomials(tags, key, zeroShares(tags, me, pairKeys), bins, m, random, parties.get(me)));
+    byte[] polynomials;
+    try {
+      polynomials = polynomials(tags, key, zeroShares(tags, me, pairKeys), bins, m, random, parties.get(me));
+    } catch (RuntimeException e) {
+      t.send(0, "psi/poly", new byte[0]); // "gave up": party 0 need not wait for it
+      throw e;
+    }
+    t.send(0, "psi/poly", polynomials);
     Answer got = dealer.ask(null, key, count);
     checkSizes(got, parties.size(), me, count);
-    return confirm(t, me, parties, tags, t.receive(0, "psi/common"), got.sizes());
+    byte[] common = t.receive(0, "psi/common");
+    if (Arrays.equals(common, GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(0));
+    return confirm(t, me, parties, tags, common, got.sizes());
   }
 
   /**

@@ -177,6 +177,10 @@ class DealerPsiTest {
       return p;
     }, me -> new SecureRandom()));
     assertEquals("party bob got other common tags than this party from alice: the alignment is refused", foreign.getMessage());
+    // a party that gives up (here: bob's polynomials replaced by the empty "gave up" message) fails the others at once
+    Failure gaveUp = assertThrows(Failure.class, () -> run(ids, new MemDealer(3), null,
+        m -> m.tag().equals("psi/poly") && m.from() == 1 ? new byte[0] : m.payload(), me -> new SecureRandom()));
+    assertEquals("party bob gave up the alignment (its log says why)", gaveUp.getMessage());
     Failure big = assertThrows(Failure.class, () -> DealerPsi.checkRequest(0, 64, "alice", new byte[16 * 70_000], new byte[0], 1));
     assertTrue(big.getMessage().startsWith("the first party's 70000 ids with 63 other parties need 33 MiB of PRF values"), big.getMessage());
   }
