@@ -29,7 +29,7 @@ import smpc.core.protocol.Transport;
  *   <li>Tags t(x) = HMAC_K(x). A zero-sharing: z_i(t) = Σ_{j≠i} ±F(k_ij, t), + when i &lt; j, so Σ_i z_i(t) = 0 —
  *       and each z_i looks random to anyone who lacks one of its pair keys.
  *   <li>Each party i ≥ 1 draws a PRF key k_i and gives it to the dealer. It puts each of its tags into bin
- *       h(t) mod B_i (B_i = ceil(N_i / 16)), and for each bin sends party 0 the polynomial of degree m_i − 1 through
+ *       h(t) mod B_i (B_i = ceil(N_i / 64)), and for each bin sends party 0 the polynomial of degree m_i − 1 through
  *       (F(k_i, t), z_i(t)) for the tags there, padded with random points to m_i, the largest bin load that
  *       N_i tags reach with probability 2^-40 ({@link #maxLoad}); a fuller bin fails the alignment (run it again).
  *   <li>Party 0 sends the dealer its tags and gets F(k_i, t) for each tag and each i: the dealer sees keys and
@@ -43,10 +43,10 @@ import smpc.core.protocol.Transport;
  * party's value z_i(t) hides behind the pair keys party 0 lacks: it learns which of its tags all hold, not who
  * holds the others. The other parties receive nothing but the common tags (which they check are theirs). Secure for
  * parties that follow it (semi-honest, no two colluding); a deviating party can put into its padding up to
- * bins·m tags it guesses (~3.6 N_i), as it could put ids it lacks into its set, and coalitions with party 0 learn
+ * bins·m tags it guesses (~2.2 N_i), as it could put ids it lacks into its set, and coalitions with party 0 learn
  * which of party 0's tags the parties outside the coalition all hold (docs/security.md). Costs:
- * per party about 3 HMACs an id (tag, F, the pair values), O(16 · m_i) field operations per id, ~8 · m_i / 16
- * bytes an id to party 0 (m_i ≈ 50: ~25 B an id), 16 B an id of party 0 to the dealer and 8 back per peer.
+ * per party about 3 HMACs an id (tag, F, the pair values), O(m_i²/64) field operations per id, 8 · m_i / 64
+ * bytes an id to party 0 (m_i = 138 at 10^5 ids: 17 B an id), 16 B an id of party 0 to the dealer and 8 back per peer.
  */
 public final class DealerPsi {
   /** Bytes of a tag: collisions among 10^6 ids have probability about 2^-88. */
@@ -57,8 +57,12 @@ public final class DealerPsi {
   public static final int MAX_REQUEST_BYTES = 32 << 20;
   /** The most ids a party may align with this protocol: the first party's tags fill the largest request. */
   public static final int MAX_IDS = MAX_REQUEST_BYTES / TAG_BYTES;
-  /** Ids per bin on average: a bin's polynomial has degree ~50, so interpolation stays cheap and the padding small. */
-  static final int PER_BIN = 16;
+  /**
+   * Ids per bin on average. The padding to the 2^-40 bound costs relatively less in fuller bins (m/64 ≈ 2.2 at 10^5
+   * ids, m/16 ≈ 3.6), which is what a party sends and could fill with guesses, while interpolation costs m² per bin
+   * (~300 field operations an id here, ~210 with 16).
+   */
+  static final int PER_BIN = 64;
   private static final int SHARE = 32;
   private static final String FIRST = "psi/fwd/0";
   private static final byte[] DOMAIN = "smpc-align/dealer-prf/v2".getBytes(StandardCharsets.UTF_8);

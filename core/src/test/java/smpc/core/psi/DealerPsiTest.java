@@ -189,9 +189,10 @@ class DealerPsiTest {
   @Test
   void theBinBoundCoversTheLoad() {
     assertEquals(7, DealerPsi.maxLoad(7, 1));
-    for (long count : new long[] {17, 1_000, 100_000, 2_000_000}) {
+    assertEquals(17, DealerPsi.maxLoad(17, DealerPsi.bins(17))); // fewer ids than a bin holds on average: one bin
+    for (long count : new long[] {1_000, 100_000, 2_000_000}) {
       int bins = DealerPsi.bins(count), m = DealerPsi.maxLoad(count, bins);
-      assertTrue(m > count / bins && m < count / bins + 60, count + " ids in " + bins + " bins: bound " + m);
+      assertTrue(m > count / bins && m < count / bins + 90, count + " ids in " + bins + " bins: bound " + m);
     }
     // an empirical check: the fullest of 100,000 ids' bins stays under the bound in 20 random throws
     int bins = DealerPsi.bins(100_000), m = DealerPsi.maxLoad(100_000, bins);
