@@ -68,7 +68,7 @@ public final class DealerPsi {
   private static final byte[] DOMAIN = "smpc-align/dealer-prf/v2".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PAIR = "smpc-align/dealer-pair/v2".getBytes(StandardCharsets.UTF_8);
   private static final byte[] COMMON = "smpc-align/dealer-common/v2".getBytes(StandardCharsets.UTF_8);
-  /** A "common list" of one byte (never whole tags): the first party failed. */
+  /** A "common list" or confirmation of one byte (never whole tags, nor a confirmation's 33 bytes): its sender failed. */
   private static final byte[] GAVE_UP = {0};
 
   private DealerPsi() {}
@@ -174,10 +174,17 @@ public final class DealerPsi {
       throw e;
     }
     t.send(0, "psi/poly", polynomials);
-    Answer got = dealer.ask(null, key, count);
-    checkSizes(got, parties.size(), me, count);
-    byte[] common = t.receive(0, "psi/common");
-    if (Arrays.equals(common, GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(0));
+    Answer got;
+    byte[] common;
+    try {
+      got = dealer.ask(null, key, count);
+      checkSizes(got, parties.size(), me, count);
+      common = t.receive(0, "psi/common");
+      if (Arrays.equals(common, GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(0));
+    } catch (RuntimeException e) { // the others would wait for this party's confirmation
+      for (int j = 0; j < parties.size(); j++) if (j != me) t.send(j, "psi/confirm", GAVE_UP);
+      throw e;
+    }
     return confirm(t, me, parties, tags, common, got.sizes());
   }
 
@@ -201,6 +208,7 @@ public final class DealerPsi {
     for (int j = 0; j < parties.size(); j++) {
       if (j == me) continue;
       byte[] theirs = t.receive(j, "psi/confirm");
+      if (Arrays.equals(theirs, GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(j));
       if (theirs.length != mine.length || !Arrays.equals(theirs, 1, theirs.length, mine, 1, mine.length)) {
         throw Errors.invalid("party %s got other common tags than this party from %s: the alignment is refused", parties.get(j), parties.get(0));
       }

@@ -181,6 +181,9 @@ class DealerPsiTest {
     Failure gaveUp = assertThrows(Failure.class, () -> run(ids, new MemDealer(3), null,
         m -> m.tag().equals("psi/poly") && m.from() == 1 ? new byte[0] : m.payload(), me -> new SecureRandom()));
     assertEquals("party bob gave up the alignment (its log says why)", gaveUp.getMessage());
+    Failure late = assertThrows(Failure.class, () -> run(ids, new MemDealer(3), null,
+        m -> m.tag().equals("psi/confirm") && m.from() == 2 ? new byte[1] : m.payload(), me -> new SecureRandom()));
+    assertEquals("party carol gave up the alignment (its log says why)", late.getMessage());
     Failure big = assertThrows(Failure.class, () -> DealerPsi.checkRequest(0, 64, "alice", new byte[16 * 70_000], new byte[0], 1));
     assertTrue(big.getMessage().startsWith("the first party's 70000 ids with 63 other parties need 33 MiB of PRF values"), big.getMessage());
   }
