@@ -140,16 +140,18 @@ public final class DealerPsi {
     if (got.values().length != (long) (n - 1) * count * 8) throw Errors.invalid("the dealer's answer does not fit this alignment");
     ByteBuffer f = ByteBuffer.wrap(got.values()).order(ByteOrder.LITTLE_ENDIAN);
     long[] sum = zeroShares(tags, 0, pairKeys);
-    for (int i = 1; i < n; i++) {
+    for (int i = 1; i < n; i++) { // one party's polynomials at a time: memory for one, not n - 1
       int bins = bins(got.sizes()[i]), m = maxLoad(got.sizes()[i], bins);
+      t.send(i, "psi/pull", new byte[0]);
       byte[] in = t.receive(i, "psi/poly");
       if (in.length == 0) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(i));
       if (in.length != (long) bins * m * 8) {
         throw Errors.invalid("party %s sent %d bytes of polynomials, not %d for its %d ids", parties.get(i), in.length, (long) bins * m * 8, got.sizes()[i]);
       }
-      long[] poly = new long[bins * m];
-      ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(poly);
-      for (long c : poly) if (c < 0 || c >= Gf61.P) throw Errors.invalid("party %s sent a coefficient outside the field", parties.get(i));
+      java.nio.LongBuffer poly = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+      for (int k = 0; k < poly.limit(); k++) {
+        if (poly.get(k) < 0 || poly.get(k) >= Gf61.P) throw Errors.invalid("party %s sent a coefficient outside the field", parties.get(i));
+      }
       int base = (i - 1) * count;
       for (int r = 0; r < count; r++) {
         sum[r] = Gf61.add(sum[r], Gf61.evaluate(poly, bin(tags, r, bins) * m, m, Gf61.reduce(f.getLong((base + r) * 8))));
@@ -161,7 +163,7 @@ public final class DealerPsi {
     return new Found(common.toByteArray(), got.sizes());
   }
 
-  /** Party i ≥ 1: gives the dealer its key, sends party 0 its polynomials, takes the common tags. */
+  /** Party i ≥ 1: gives the dealer its key, sends party 0 its polynomials when it asks, takes the common tags. */
   private static DhPsi.Result other(Transport t, int me, List<String> parties, byte[] tags, byte[][] pairKeys, SecureRandom random, Dealer dealer) {
     int count = tags.length / TAG_BYTES;
     byte[] key = bytes(random, KEY_BYTES);
@@ -173,12 +175,13 @@ public final class DealerPsi {
       t.send(0, "psi/poly", new byte[0]); // "gave up": party 0 need not wait for it
       throw e;
     }
-    t.send(0, "psi/poly", polynomials);
     Answer got;
     byte[] common;
     try {
       got = dealer.ask(null, key, count);
       checkSizes(got, parties.size(), me, count);
+      t.receive(0, "psi/pull"); // party 0 asks for one party's polynomials at a time
+      t.send(0, "psi/poly", polynomials);
       common = t.receive(0, "psi/common");
       if (Arrays.equals(common, GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(0));
     } catch (RuntimeException e) { // the others would wait for this party's confirmation

@@ -46,8 +46,13 @@ final class Gf61 {
 
   /** c[off] + c[off+1]·x + ... + c[off+len−1]·x^(len−1), by Horner's rule. */
   static long evaluate(long[] c, int off, int len, long x) {
+    return evaluate(java.nio.LongBuffer.wrap(c), off, len, x);
+  }
+
+  /** As above, reading the coefficients where they arrived (a message's bytes), without a copy. */
+  static long evaluate(java.nio.LongBuffer c, int off, int len, long x) {
     long r = 0;
-    for (int k = off + len - 1; k >= off; k--) r = add(mul(r, x), c[k]);
+    for (int k = off + len - 1; k >= off; k--) r = add(mul(r, x), c.get(k));
     return r;
   }
 

@@ -105,6 +105,7 @@ class DealerPsiTest {
       switch (m.tag()) {
         case "psi/fwd/0" -> assertEquals(AGREED.length + 64, m.payload().length);
         case "psi/poly" -> assertEquals(0, m.to());
+        case "psi/pull" -> assertEquals(0, m.payload().length);
         case "psi/confirm" -> assertEquals(33, m.payload().length);
         case "psi/common" -> {
           assertEquals(0, m.from());
