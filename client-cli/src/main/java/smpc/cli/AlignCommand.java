@@ -119,7 +119,9 @@ final class AlignCommand implements Callable<Integer> {
   private void print(Alignment.Result r, Map<String, Keyed> tables) {
     var out = spec.commandLine().getOut();
     if (json) {
-      StringBuilder b = new StringBuilder("{\"name\":\"").append(name).append("\",\"rows\":").append(r.size()).append(",\"parties\":{");
+      Alignment.Protocol used = protocol != null ? protocol : Alignment.Protocol.forParties(tables.size());
+      StringBuilder b = new StringBuilder("{\"name\":\"").append(name).append("\",\"protocol\":\"")
+          .append(used.name().toLowerCase(java.util.Locale.ROOT)).append("\",\"rows\":").append(r.size()).append(",\"parties\":{");
       int k = 0;
       for (String p : r.sizes().keySet()) {
         if (k++ > 0) b.append(',');

@@ -89,6 +89,7 @@ class AlignIT {
       Path empty = Files.write(dir.resolve("empty.csv"), List.of("id,x"));
       Path disjoint = Files.write(dir.resolve("disjoint.csv"), List.of("id,x", "v1,1", "v2,2"));
       Path idsOnly = Files.write(dir.resolve("ids.csv"), List.of("id", "u1"));
+      Path blank = Files.write(dir.resolve("blank.csv"), List.of("id,x", "u1,1", ",2"));
       String[][] bad = {
           {"alice:" + a + ":nope", "nope"},
           {"alice:" + dup + ":id", "alice's id 'u1' is in rows 1 and 3: ids must be unique"},
@@ -96,6 +97,7 @@ class AlignIT {
           {"alice:" + empty + ":id", "empty.csv has no data rows"},
           {"alice:" + disjoint + ":id", "the parties' ids have no common element: nothing to align"},
           {"alice:" + idsOnly + ":id", "has no column besides its id column 'id'"},
+          {"alice:" + blank + ":id", "alice's id in row 2 is empty"},
       };
       for (String[] t : bad) {
         TestCluster.Result r = cluster.cli("align", "--ids", t[0], "--ids", "bob:" + b + ":id", "--name", "bad");
@@ -105,6 +107,9 @@ class AlignIT {
       // each party logs its alignments, never an id
       String log = Files.readString(Path.of(cluster.config().dataDir(), "bob.log"));
       assertThat(log).containsPattern("alignment end .*common=" + ab.size()).contains("alignment failed").doesNotContainPattern("\\bu1\\b");
+      assertThat(log).contains("protocol=dealer").contains("protocol=dh");
+      assertThat(cluster.ok("align", "--json", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "jab"))
+          .contains("\"protocol\":\"dh\",\"rows\":" + ab.size());
       TestCluster.Result again = cluster.cli("align", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "ab");
       assertThat(again.code()).isEqualTo(2);
       assertThat(again.err()).contains("value 'ab' already exists");

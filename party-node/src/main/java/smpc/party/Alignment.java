@@ -85,7 +85,8 @@ final class Alignment {
     long t0 = System.nanoTime();
     try (Quotas.Ticket ticket = quotas.align(caller != null ? caller.name() : null, req.getIdsCount())) {
       Counting net = new Counting(new GrpcTransport(s, peers, mailbox));
-      LogFormat.event(LOG, Level.INFO, "alignment start", "session", Session.shortId(id), "caller", who, "parties", parties.size(),
+      LogFormat.event(LOG, Level.INFO, "alignment start", "session", Session.shortId(id), "caller", who, "protocol", dealerAssisted ? "dealer" : "dh",
+          "parties", parties.size(),
           "ids", req.getIdsCount());
       long[] toDealer = {0};
       DhPsi.Result r = dealerAssisted
@@ -128,10 +129,17 @@ final class Alignment {
         .setDeadlineUnixMs(deadline);
     if (tags != null) req.setTags(ByteString.copyFrom(tags));
     else req.setKey(ByteString.copyFrom(key)).setCount(count);
-    IntersectReply r = DealerGrpc.newBlockingStub(peers.dealerChannel())
-        .withDeadlineAfter(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
-        .withMaxInboundMessageSize(DealerPsi.MAX_REQUEST_BYTES + (64 << 10))
-        .intersect(req.build());
+    IntersectReply r;
+    try {
+      r = DealerGrpc.newBlockingStub(peers.dealerChannel())
+          .withDeadlineAfter(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
+          .withMaxInboundMessageSize(DealerPsi.MAX_REQUEST_BYTES + (64 << 10))
+          .intersect(req.build());
+    } catch (io.grpc.StatusRuntimeException e) { // name the dealer, or the client blames this party's connection
+      throw e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+          ? smpc.core.Errors.unavailable("dealer (%s) is unreachable: %s", peers.dealer, smpc.net.Statuses.describe(e))
+          : e.getStatus().withDescription("dealer: " + smpc.net.Statuses.describe(e)).asRuntimeException();
+    }
     return new DealerPsi.Answer(r.getSizesList().stream().mapToLong(Long::longValue).toArray(), r.getValues().toByteArray());
   }
 

@@ -131,6 +131,7 @@ public final class Alignment {
     if (ids.isEmpty()) throw SmpcException.usage("%s has no ids to align", party);
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i).isEmpty()) throw SmpcException.usage("%s's id in row %d is empty", party, i + 1);
       Integer before = seen.putIfAbsent(ids.get(i), i);
       if (before != null) throw SmpcException.usage("%s's id '%s' is in rows %d and %d: ids must be unique", party, ids.get(i), before + 1, i + 1);
     }

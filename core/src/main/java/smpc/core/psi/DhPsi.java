@@ -108,6 +108,7 @@ public final class DhPsi {
     if (ids.isEmpty()) throw Errors.invalid("%s has no ids to align", party);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i).isEmpty()) throw Errors.invalid("%s has an empty id in row %d", party, i + 1);
       if (!seen.add(ids.get(i))) throw Errors.invalid("%s has a duplicate id in row %d", party, i + 1);
     }
   }
