@@ -61,7 +61,15 @@ final class Emitter {
       if (n instanceof Node.Load l) e.input(Op.LOAD, l, l.info());
       if (n instanceof Node.Share s) e.input(Op.SHARE, s, s.info()).setParty(s.info().getOwner());
     }
-    for (int r = 0; r <= maxRound; r++) e.round(r);
+    // each round's nodes in order, found once: scanning every node for every round was quadratic (a 10-epoch
+    // training's ~2,000 rounds of ~60,000 nodes took most of a second to compile)
+    int[] count = new int[maxRound + 1];
+    for (int r : e.rounds) count[r]++;
+    int[][] byRound = new int[maxRound + 1][];
+    for (int r = 0; r <= maxRound; r++) byRound[r] = new int[count[r]];
+    java.util.Arrays.fill(count, 0);
+    for (int k = 0; k < e.rounds.length; k++) byRound[e.rounds[k]][count[e.rounds[k]]++] = k;
+    for (int r = 0; r <= maxRound; r++) e.round(byRound[r]);
     List<Integer> lengths = new ArrayList<>(), scales = new ArrayList<>();
     for (int k = 0; k < outputs.size(); k++) {
       Node root = roots.get(k);
@@ -88,8 +96,8 @@ final class Emitter {
     return i;
   }
 
-  /** The round's communicating instructions, then its local ones (which may read their results). */
-  private void round(int r) {
+  /** A round (its nodes' positions, increasing): its communicating instructions, then its local ones (which may read their results). */
+  private void round(int[] ks) {
     Instr.Builder mul = Instr.newBuilder().setOp(Op.MUL);
     Map<Integer, Instr.Builder> truncsByBits = new TreeMap<>(); // one instruction per bits dropped
     Map<Integer, Long> truncLengths = new HashMap<>();
@@ -98,9 +106,9 @@ final class Emitter {
     Instr.Builder matmul = Instr.newBuilder().setOp(Op.MATMUL);
     List<Long> dims = new ArrayList<>();
     ByteArrayOutputStream modes = new ByteArrayOutputStream();
-    for (int k = 0; k < rounds.length; k++) {
+    for (int k : ks) {
       Node n = nodes.get(k);
-      if (rounds[k] != r || !communicates(n)) continue;
+      if (!communicates(n)) continue;
       int dst = allocate(n);
       if (n instanceof Node.Mul m) {
         mul.addDst(dst).addSrc(reg(m.x())).addSrc(reg(m.y()));
@@ -133,9 +141,9 @@ final class Emitter {
     material.endRound();
     if (cmp.getDstCount() > 0) code.add(cmp.setModes(ByteString.copyFrom(modes.toByteArray())));
     code.addAll(normsByBits.values());
-    for (int k = 0; k < rounds.length; k++) {
+    for (int k : ks) {
       Node n = nodes.get(k);
-      if (rounds[k] == r && !communicates(n) && !(n instanceof Node.Const) && !regs.containsKey(n) && !masks.dead(n)) code.add(local(n));
+      if (!communicates(n) && !(n instanceof Node.Const) && !regs.containsKey(n) && !masks.dead(n)) code.add(local(n));
     }
   }
 
