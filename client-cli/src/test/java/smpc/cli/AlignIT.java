@@ -45,7 +45,7 @@ class AlignIT {
     Set<Integer> kb = write(b, rnd, 130, "b1,b2,id", 2, 0, true);
     Set<Integer> kc = write(cf, rnd, 140, "key,c1,c2", 3, 0.25, false);
     try (TestCluster cluster = TestCluster.start("alice", "bob", "carol")) {
-      String out = cluster.ok("align", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "ab");
+      String out = cluster.ok("align", "--protocol", "dh", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "ab");
       Set<Integer> ab = new HashSet<>(ka);
       ab.retainAll(kb);
       assertThat(out).startsWith(ab.size() + " common ids (of alice 120, bob 130)");
@@ -54,7 +54,7 @@ class AlignIT {
         assertThat(keys(c, "bob", "ab", 2, 2, 0)).isEqualTo(order);
         assertThat(new HashSet<>(order)).isEqualTo(ab).hasSize(order.size());
 
-        // three parties with DH-PSI asked for (their default is the dealer's protocol, below)
+        // three parties with DH-PSI
         cluster.ok("align", "--protocol", "dh", "--ids", "carol:" + cf + ":key", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "abc");
         Set<Integer> abc = new HashSet<>(ab);
         abc.retainAll(kc);
@@ -63,8 +63,8 @@ class AlignIT {
         assertThat(keys(c, "bob", "abc", 2, 2, 0)).isEqualTo(order3);
         assertThat(new HashSet<>(order3)).isEqualTo(abc).hasSize(order3.size());
 
-        // the dealer-assisted protocol: the same rows, in one order of its own at every party
-        assertThat(cluster.ok("align", "--protocol", "dealer", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "dab"))
+        // the dealer-assisted protocol (the default): the same rows, in one order of its own at every party
+        assertThat(cluster.ok("align", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "dab"))
             .startsWith(ab.size() + " common ids (of alice 120, bob 130)");
         List<Integer> dealerOrder = keys(c, "alice", "dab", 2, 1, 0.5);
         assertThat(keys(c, "bob", "dab", 2, 2, 0)).isEqualTo(dealerOrder);
@@ -74,7 +74,7 @@ class AlignIT {
         assertThat(keys(c, "alice", "dabc", 2, 1, 0.5)).isEqualTo(dealer3);
         assertThat(keys(c, "bob", "dabc", 2, 2, 0)).isEqualTo(dealer3);
         assertThat(new HashSet<>(dealer3)).isEqualTo(abc).hasSize(dealer3.size());
-        // the default for three parties is the dealer's protocol: its order (of tags) is not DH's (of points), but with probability 1/|I|!
+        // the default is the dealer's protocol: its order (of tags) is not DH's (of points), but with probability 1/|I|!
         assertThat(dealer3).isNotEqualTo(order3);
       }
       TestCluster.Result unknown = cluster.cli("align", "--protocol", "psi", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "x");
@@ -109,7 +109,7 @@ class AlignIT {
       assertThat(log).containsPattern("alignment end .*common=" + ab.size()).contains("alignment failed").doesNotContainPattern("\\bu1\\b");
       assertThat(log).contains("protocol=dealer").contains("protocol=dh");
       assertThat(cluster.ok("align", "--json", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "jab"))
-          .contains("\"protocol\":\"dh\",\"rows\":" + ab.size());
+          .contains("\"protocol\":\"dealer\",\"rows\":" + ab.size());
       TestCluster.Result again = cluster.cli("align", "--ids", "alice:" + a + ":id", "--ids", "bob:" + b + ":id", "--name", "ab");
       assertThat(again.code()).isEqualTo(2);
       assertThat(again.err()).contains("value 'ab' already exists");
