@@ -235,20 +235,36 @@ final class LogregCommand {
         List<Double> losses = new ArrayList<>();
         // a bar redraws its line with \r: only on a terminal; redirected, one plain line per epoch
         boolean terminal = System.console() != null;
-        try (ProgressBar bar = !terminal ? null : new ProgressBarBuilder().setTaskName("training").setInitialMax(epochs)
-            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {
+        // the bar counts hundredths of an epoch: the losses come a session (Logreg.EPOCHS_PER_SESSION epochs) at a time,
+        // and meanwhile the session's round progress moves the bar through that session's epochs (not the setup's)
+        int[] span = {0, 0}; // the running session's epochs (from, to]; none before the first
+        try (ProgressBar bar = !terminal ? null : new ProgressBarBuilder().setTaskName("training").setInitialMax(epochs * 100L)
+            .setUnit(" epochs", 100).setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {
               err.print('\r' + line);
               err.flush();
             }, 100)).continuousUpdate().build()) {
-          result = Logreg.train(c, xExpr, yExpr, n, d, schedule, name, revealTo, report, (epoch, loss) -> {
-            if (bar != null) {
-              bar.step();
-              bar.setExtraMessage(String.format("loss %.4f", loss));
-            } else {
-              err.printf("epoch %d/%d loss %.4f%n", epoch, epochs, loss);
-              err.flush();
+          if (bar != null) c.onProgress((done, total) -> {
+            long from = span[0] * 100L, width = (span[1] - span[0]) * 100L;
+            if (total > 0) bar.stepTo(Math.max(bar.getCurrent(), from + width * Math.min(done, total) / total));
+          });
+          result = Logreg.train(c, xExpr, yExpr, n, d, schedule, name, revealTo, report, new Logreg.Progress() {
+            @Override
+            public void session(int from, int to) {
+              span[0] = from;
+              span[1] = to;
             }
-            losses.add(loss);
+
+            @Override
+            public void epoch(int epoch, double loss) {
+              if (bar != null) {
+                bar.stepTo(epoch * 100L);
+                bar.setExtraMessage(String.format("loss %.4f", loss));
+              } else {
+                err.printf("epoch %d/%d loss %.4f%n", epoch, epochs, loss);
+                err.flush();
+              }
+              losses.add(loss);
+            }
           });
         }
         if (terminal) err.println();

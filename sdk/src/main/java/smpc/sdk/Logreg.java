@@ -31,6 +31,12 @@ public final class Logreg {
   /** Called after every epoch with its training loss: the mean log-loss of its rows, each at the weights before its batch's step. */
   public interface Progress {
     void epoch(int epoch, double loss);
+
+    /**
+     * A session of epochs {@code from + 1} to {@code to} starts (the losses come when it ends; meanwhile the cluster's
+     * {@link Cluster#onProgress} tells its rounds); the final session has from = to = the epochs.
+     */
+    default void session(int from, int to) {}
   }
 
   private Logreg() {}
@@ -58,6 +64,7 @@ public final class Logreg {
         int last = Math.min(s.epochs(), e + EPOCHS_PER_SESSION);
         String out = id + "m" + last;
         created.add(out);
+        if (progress != null) progress.session(e, last);
         Evaluation ev = c.evaluate(plan.get(k), parties);
         count(totals, ev);
         if (previous != null) {
@@ -70,6 +77,7 @@ public final class Logreg {
           if (progress != null) progress.epoch(e, FixedPoint.decode(ev.revealed().get(j)[0], ev.scales().get(j)).doubleValue());
         }
       }
+      if (progress != null) progress.session(s.epochs(), s.epochs());
       Evaluation ev = c.evaluate(plan.get(plan.size() - 1), parties);
       count(totals, ev);
       double[] weights = revealTo != null ? decode(ev, 1) : null;
