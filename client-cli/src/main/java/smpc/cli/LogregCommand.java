@@ -267,6 +267,7 @@ final class LogregCommand {
             }
           });
         }
+        c.onProgress((done, total) -> {}); // the bar is gone
         if (terminal) err.println();
         err.flush();
         if (history != null) SplitFeatures.writeHistory(history, losses);

@@ -157,7 +157,7 @@ class TlsIT {
         // nor send the dealer alignment tags in alice's name
         var tags = smpc.proto.IntersectRequest.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setParty("alice")
             .addAllParties(List.of("alice", "bob")).setDeadlineUnixMs(System.currentTimeMillis() + 10_000).build();
-        assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).intersect(tags), "may not send the alignment tags of party 'alice'");
+        assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).intersect(tags), "may not send the alignment requests of party 'alice'");
       }
     }
   }

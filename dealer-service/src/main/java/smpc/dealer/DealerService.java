@@ -206,12 +206,12 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   public void intersect(IntersectRequest req, StreamObserver<IntersectReply> resp) {
     try {
       smpc.net.Tls.require(smpc.net.Tls.PARTY.equals(smpc.net.Tls.callerRole()) && req.getParty().equals(smpc.net.Tls.caller()),
-          "send the alignment tags of party '%s' (only that party may)", req.getParty());
+          "send the alignment requests of party '%s' (only that party may)", req.getParty());
     } catch (StatusRuntimeException e) {
       resp.onError(e);
       return;
     }
-    compute.execute(() -> { // the last party's request merges every list: off the transport thread
+    compute.execute(() -> { // the last party's request computes the PRF of every tag under every key: off the transport thread
       try {
         intersections.offer(req, resp);
       } catch (StatusRuntimeException | Failure e) {

@@ -39,7 +39,10 @@ final class Intersections {
    */
   static final int MAX_ROUNDS_PER_PARTY = 16;
   static final long MAX_BYTES_PER_PARTY = MAX_HELD_BYTES / 4;
-  /** Alignments answered recently: a late or repeated request for one is refused rather than waited on. */
+  /**
+   * Alignments ended recently: a late or repeated request for one is refused rather than waited on — with the reason
+   * when a party gave it up (the value), else as already ended (an empty value).
+   */
   private static final int REMEMBERED = 4096;
 
   private static final class Round {
@@ -64,9 +67,9 @@ final class Intersections {
   }
 
   private final Map<ByteString, Round> rounds = new java.util.HashMap<>();
-  private final Map<ByteString, Boolean> answered = new LinkedHashMap<>() {
+  private final Map<ByteString, String> answered = new LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<ByteString, Boolean> e) {
+    protected boolean removeEldestEntry(Map.Entry<ByteString, String> e) {
       return size() > REMEMBERED;
     }
   };
@@ -97,7 +100,9 @@ final class Intersections {
     long size = req.getTags().size() + req.getKey().size();
     Round done;
     synchronized (this) {
-      if (answered.containsKey(id)) throw denied("alignment %s already ended (answered or failed)", DealerService.shortId(id));
+      String ended = answered.get(id);
+      if (ended != null && !ended.isEmpty()) throw smpc.core.Errors.aborted("alignment %s: %s", DealerService.shortId(id), ended);
+      if (ended != null) throw denied("alignment %s already ended (answered or failed)", DealerService.shortId(id));
       Round r = rounds.get(id);
       if (r == null) {
         r = new Round(parties, req.getDeadlineUnixMs());
@@ -144,11 +149,10 @@ final class Intersections {
       if (r != null && !r.parties.equals(parties)) {
         throw precondition("alignment disagreement: party %s names the parties %s, another party named %s", party, parties, r.parties);
       }
-      if (r == null) {
-        answered.put(id, true);
-        return;
-      }
-      finish(id, r);
+      String reason = String.format("party %s gave up the alignment (its log says why)", party);
+      if (r != null) finish(id, r);
+      answered.put(id, reason);
+      if (r == null) return;
     }
     fail(id, r, smpc.core.Errors.aborted("alignment %s: party %s gave up the alignment (its log says why)", DealerService.shortId(id), party));
   }
@@ -171,7 +175,7 @@ final class Intersections {
 
   private Round finish(ByteString id, Round r) {
     rounds.remove(id);
-    answered.put(id, true);
+    answered.put(id, "");
     for (int i = 0; i < r.tags.length; i++) {
       if (r.waiting[i] == null) continue;
       long size = r.tags[i].length + r.keys[i].length;

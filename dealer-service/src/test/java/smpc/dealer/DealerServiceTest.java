@@ -241,7 +241,7 @@ class DealerServiceTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.get(10, java.util.concurrent.TimeUnit.SECONDS))
           .hasMessageContaining("party bob gave up the alignment");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.intersect(keyed(id, "carol", PARTIES, key(3), 2)))
-          .hasMessageContaining("already ended (answered or failed)");
+          .hasMessageContaining("ABORTED").hasMessageContaining("party bob gave up the alignment");
     } finally {
       pool.shutdownNow();
     }

@@ -37,7 +37,8 @@ import smpc.proto.ValueInfo;
  * Private row alignment at this party (docs/protocols.md "Private row alignment"): the ids come from this party's
  * own client, the exponent (or, dealer-assisted, this party's share of the PRF key) is drawn here for this
  * alignment and never leaves the process but to the peers the request names, over the authenticated peer channel;
- * dealer-assisted, only the ids' tags go to the dealer. The result is this party's private value.
+ * dealer-assisted, the dealer gets the first party's tags and the other parties' PRF keys, nothing else. The result
+ * is this party's private value.
  */
 final class Alignment {
   private static final Logger LOG = Logger.getLogger(Alignment.class.getName());
@@ -106,11 +107,12 @@ final class Alignment {
       for (long size : r.sizes()) reply.addSizes(size);
       for (int row : r.rows()) reply.addRows(row);
       LogFormat.event(LOG, Level.INFO, "alignment end", "session", Session.shortId(id), "principal", who, "parties", parties.size(),
-          "ids", req.getIdsCount(), "common", r.rows().length, "bytes_sent", net.sent.get() + toDealer[0], "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+          "ids", req.getIdsCount(), "protocol", dealerAssisted ? "dealer" : "dh", "common", r.rows().length, "bytes_sent", net.sent.get() + toDealer[0], "duration_ms", (System.nanoTime() - t0) / 1_000_000);
       return reply.build();
     } catch (RuntimeException e) {
       if (dealerAssisted) abortAtDealer(id, parties);
-      LogFormat.event(LOG, Level.INFO, "alignment failed", "session", Session.shortId(id), "caller", who, "parties", parties.size(),
+      LogFormat.event(LOG, Level.INFO, "alignment failed", "session", Session.shortId(id), "caller", who, "protocol", dealerAssisted ? "dealer" : "dh",
+          "parties", parties.size(),
           "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
       throw e;
     } finally {

@@ -18,7 +18,7 @@ import smpc.proto.PartyGrpc;
 
 /**
  * Private row alignment (docs/protocols.md "Private row alignment"): each party is sent its own ids as its own
- * client; the parties match them by Diffie-Hellman PSI among themselves, and each keeps its rows of the
+ * client; the parties match them by private set intersection ({@link Protocol}), and each keeps its rows of the
  * intersection, in one order common to all, as its private value.
  */
 public final class Alignment {

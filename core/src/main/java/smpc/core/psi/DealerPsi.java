@@ -119,10 +119,11 @@ public final class DealerPsi {
    */
   private static DhPsi.Result first(Transport t, List<String> parties, byte[] tags, byte[][] pairKeys, Dealer dealer) {
     Found found;
+    int[] pulled = {0}; // parties 1..pulled[0] were asked for their polynomials
     try {
-      found = common(t, parties, tags, pairKeys, dealer);
-    } catch (RuntimeException e) {
-      for (int j = 1; j < parties.size(); j++) t.send(j, "psi/common", GAVE_UP);
+      found = common(t, parties, tags, pairKeys, dealer, pulled);
+    } catch (RuntimeException e) { // a party waits for its pull or for the list: tell each it is over
+      for (int j = 1; j < parties.size(); j++) t.send(j, j <= pulled[0] ? "psi/common" : "psi/pull", GAVE_UP);
       throw e;
     }
     for (int j = 1; j < parties.size(); j++) t.send(j, "psi/common", found.common());
@@ -132,7 +133,7 @@ public final class DealerPsi {
   /** The common tags, increasing, and the sizes the dealer gave. */
   private record Found(byte[] common, long[] sizes) {}
 
-  private static Found common(Transport t, List<String> parties, byte[] tags, byte[][] pairKeys, Dealer dealer) {
+  private static Found common(Transport t, List<String> parties, byte[] tags, byte[][] pairKeys, Dealer dealer, int[] pulled) {
     int n = parties.size(), count = tags.length / TAG_BYTES;
     checkAnswer(count, n);
     Answer got = dealer.ask(tags, null, count);
@@ -143,6 +144,7 @@ public final class DealerPsi {
     for (int i = 1; i < n; i++) { // one party's polynomials at a time: memory for one, not n - 1
       int bins = bins(got.sizes()[i]), m = maxLoad(got.sizes()[i], bins);
       t.send(i, "psi/pull", new byte[0]);
+      pulled[0] = i;
       byte[] in = t.receive(i, "psi/poly");
       if (in.length == 0) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(i));
       if (in.length != (long) bins * m * 8) {
@@ -177,14 +179,18 @@ public final class DealerPsi {
     }
     Answer got;
     byte[] common;
+    boolean sent = false;
     try {
       got = dealer.ask(null, key, count);
       checkSizes(got, parties.size(), me, count);
-      t.receive(0, "psi/pull"); // party 0 asks for one party's polynomials at a time
+      // party 0 asks for one party's polynomials at a time
+      if (Arrays.equals(t.receive(0, "psi/pull"), GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(0));
       t.send(0, "psi/poly", polynomials);
+      sent = true;
       common = t.receive(0, "psi/common");
       if (Arrays.equals(common, GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(0));
-    } catch (RuntimeException e) { // the others would wait for this party's confirmation
+    } catch (RuntimeException e) { // the others would wait for this party's polynomials or confirmation
+      if (!sent) t.send(0, "psi/poly", new byte[0]);
       for (int j = 0; j < parties.size(); j++) if (j != me) t.send(j, "psi/confirm", GAVE_UP);
       throw e;
     }
@@ -342,13 +348,14 @@ public final class DealerPsi {
    */
   static int maxLoad(long count, int bins) {
     if (bins == 1) return (int) count;
-    double p = 1.0 / bins, logRatio = Math.log(p) - Math.log1p(-p), logPmf = count * Math.log1p(-p); // log P(X = 0)
-    double budget = Math.pow(2, -40) / bins;
+    // StrictMath: every party computes every other's bound, so it must be bit for bit the same on any JVM
+    double p = 1.0 / bins, logRatio = StrictMath.log(p) - StrictMath.log1p(-p), logPmf = count * StrictMath.log1p(-p); // log P(X = 0)
+    double budget = StrictMath.pow(2, -40) / bins;
     int top = (int) Math.min(count, 20L * count / bins + 200);
     double[] pmf = new double[top + 1];
     for (int k = 0; k <= top; k++) {
-      pmf[k] = Math.exp(logPmf);
-      logPmf += Math.log((double) (count - k) / (k + 1)) + logRatio;
+      pmf[k] = StrictMath.exp(logPmf);
+      logPmf += StrictMath.log((double) (count - k) / (k + 1)) + logRatio;
     }
     double tail = 0;
     for (int k = top; k >= 1; k--) {

@@ -21,7 +21,7 @@ class DealerPsiTest {
   private static final byte[] AGREED = new byte[32];
 
   /** The dealer: holds each party's request until all have asked, then answers all with DealerPsi.answers. */
-  static final class MemDealer {
+  static class MemDealer {
     final byte[][] tags, keys;
     final long[] counts;
     DealerPsi.Answer[] answers;
@@ -126,6 +126,12 @@ class DealerPsiTest {
     assertNotEquals(java.util.Arrays.toString(first.tags[0]), java.util.Arrays.toString(third.tags[0]));
   }
 
+  private static boolean gaveUp(List<PsiNet.Message> log, int from, int to, String tag) {
+    synchronized (log) {
+      return log.stream().anyMatch(m -> m.from() == from && m.to() == to && m.tag().equals(tag) && java.util.Arrays.equals(m.payload(), new byte[1]));
+    }
+  }
+
   private static byte[][] received(List<PsiNet.Message> log, int party) {
     return log.stream().filter(m -> m.to() == party).sorted(java.util.Comparator.comparing((PsiNet.Message m) -> m.tag()).thenComparing(m -> m.from()))
         .map(PsiNet.Message::payload).toArray(byte[][]::new);
@@ -182,6 +188,25 @@ class DealerPsiTest {
     Failure gaveUp = assertThrows(Failure.class, () -> run(ids, new MemDealer(3), null,
         m -> m.tag().equals("psi/poly") && m.from() == 1 ? new byte[0] : m.payload(), me -> new SecureRandom()));
     assertEquals("party bob gave up the alignment (its log says why)", gaveUp.getMessage());
+    // (the in-memory net stops every party at the first failure, so the "gave up" messages are checked as sent)
+    List<PsiNet.Message> sent = new ArrayList<>();
+    assertThrows(Failure.class, () -> run(ids, new MemDealer(3), sent,
+        m -> m.tag().equals("psi/poly") && m.from() == 1 ? new byte[0] : m.payload(), me -> new SecureRandom()));
+    assertTrue(gaveUp(sent, 0, 1, "psi/common") && gaveUp(sent, 0, 2, "psi/pull"), "alice tells bob (pulled) and carol (not yet)");
+    // a party failing after the dealer answered (here: carol's sizes do not fit) sends alice empty polynomials
+    List<PsiNet.Message> late2 = new ArrayList<>();
+    MemDealer wrong = new MemDealer(3) {
+      @Override
+      synchronized DealerPsi.Answer ask(int me, byte[] tags, byte[] key, long count) {
+        DealerPsi.Answer a = super.ask(me, tags, key, count);
+        return me == 2 ? new DealerPsi.Answer(new long[] {1, 1}, a.values()) : a;
+      }
+    };
+    Failure sizes = assertThrows(Failure.class, () -> run(ids, wrong, late2, m -> m.payload(), me -> new SecureRandom()));
+    assertTrue(sizes.getMessage().startsWith("the dealer's answer does not fit this alignment") || sizes.getMessage().contains("gave up"),
+        sizes.getMessage());
+    assertTrue(late2.stream().anyMatch(m -> m.from() == 2 && m.to() == 0 && m.tag().equals("psi/poly") && m.payload().length == 0));
+    assertTrue(gaveUp(late2, 2, 1, "psi/confirm"));
     Failure late = assertThrows(Failure.class, () -> run(ids, new MemDealer(3), null,
         m -> m.tag().equals("psi/confirm") && m.from() == 2 ? new byte[1] : m.payload(), me -> new SecureRandom()));
     assertEquals("party carol gave up the alignment (its log says why)", late.getMessage());
