@@ -33,7 +33,7 @@ final class AlignCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  @Option(names = "--protocol", paramLabel = "dh|dealer", converter = ProtocolConverter.class,
+  @Option(names = "--protocol", paramLabel = "dh|dealer", defaultValue = "dealer", converter = ProtocolConverter.class,
       description = {"How the parties intersect their ids: dealer (the default), the dealer as an oblivious PRF: seconds for"
           + " 10^5 ids, nobody sees more than the intersection and the sizes, and the ids stay private as long as the dealer"
           + " does not collude with a party (docs/security.md); or dh, Diffie-Hellman PSI among the parties: ten times slower"
@@ -103,7 +103,7 @@ final class AlignCommand implements Callable<Integer> {
         staged.add(p);
         parts.put(p, new Alignment.Part(t.ids(), name));
       });
-      return c.alignment().run(parts, protocol != null ? protocol : Alignment.Protocol.DEFAULT);
+      return c.alignment().run(parts, protocol);
     } catch (RuntimeException e) {
       if (!staged.isEmpty()) {
         try {
@@ -119,9 +119,8 @@ final class AlignCommand implements Callable<Integer> {
   private void print(Alignment.Result r, Map<String, Keyed> tables) {
     var out = spec.commandLine().getOut();
     if (json) {
-      Alignment.Protocol used = protocol != null ? protocol : Alignment.Protocol.DEFAULT;
       StringBuilder b = new StringBuilder("{\"name\":\"").append(name).append("\",\"protocol\":\"")
-          .append(used.name().toLowerCase(java.util.Locale.ROOT)).append("\",\"rows\":").append(r.size()).append(",\"parties\":{");
+          .append(protocol.name().toLowerCase(java.util.Locale.ROOT)).append("\",\"rows\":").append(r.size()).append(",\"parties\":{");
       int k = 0;
       for (String p : r.sizes().keySet()) {
         if (k++ > 0) b.append(',');

@@ -149,12 +149,12 @@ final class Intersections {
       if (r != null && !r.parties.equals(parties)) {
         throw precondition("alignment disagreement: party %s names the parties %s, another party named %s", party, parties, r.parties);
       }
-      String reason = String.format("party %s gave up the alignment (its log says why)", party);
+      String reason = DealerPsi.gaveUp(party).getMessage();
       if (r != null) finish(id, r);
       answered.put(id, reason);
       if (r == null) return;
     }
-    fail(id, r, smpc.core.Errors.aborted("alignment %s: party %s gave up the alignment (its log says why)", DealerService.shortId(id), party));
+    fail(id, r, smpc.core.Errors.aborted("alignment %s: %s", DealerService.shortId(id), DealerPsi.gaveUp(party).getMessage()));
   }
 
   /** Fails the alignments whose deadline passed (the dealer's sweeper calls it every few seconds). */

@@ -137,10 +137,8 @@ final class Alignment {
           .withDeadlineAfter(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)
           .withMaxInboundMessageSize(DealerPsi.MAX_REQUEST_BYTES + (64 << 10))
           .intersect(req.build());
-    } catch (io.grpc.StatusRuntimeException e) { // name the dealer, or the client blames this party's connection
-      throw e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
-          ? smpc.core.Errors.unavailable("dealer (%s) is unreachable: %s", peers.dealer, smpc.net.Statuses.describe(e))
-          : e.getStatus().withDescription("dealer: " + smpc.net.Statuses.describe(e)).asRuntimeException();
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw GrpcDealerLink.fromDealer(e, peers.dealer);
     }
     return new DealerPsi.Answer(r.getSizesList().stream().mapToLong(Long::longValue).toArray(), r.getValues().toByteArray());
   }

@@ -120,12 +120,17 @@ final class GrpcDealerLink implements DealerLink {
   }
 
   private RuntimeException fail(RuntimeException e) {
-    StatusRuntimeException st = Statuses.status(e);
-    RuntimeException d = st.getStatus().getCode() == Status.Code.UNAVAILABLE
-        ? Errors.unavailable("dealer (%s) is unreachable: %s", peers.dealer, Statuses.describe(e))
-        : st.getStatus().withDescription("dealer: " + Statuses.describe(e)).asRuntimeException();
+    RuntimeException d = fromDealer(e, peers.dealer);
     session.fail(d);
     return d;
+  }
+
+  /** A failed dealer call, naming the dealer (else a client would blame this party's own connection). */
+  static RuntimeException fromDealer(RuntimeException e, String dealer) {
+    StatusRuntimeException st = Statuses.status(e);
+    return st.getStatus().getCode() == Status.Code.UNAVAILABLE
+        ? Errors.unavailable("dealer (%s) is unreachable: %s", dealer, Statuses.describe(e))
+        : st.getStatus().withDescription("dealer: " + Statuses.describe(e)).asRuntimeException();
   }
 
   @Override

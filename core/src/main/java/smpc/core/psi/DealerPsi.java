@@ -146,7 +146,7 @@ public final class DealerPsi {
       t.send(i, "psi/pull", new byte[0]);
       pulled[0] = i;
       byte[] in = t.receive(i, "psi/poly");
-      if (in.length == 0) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(i));
+      if (in.length == 0) throw gaveUp(parties.get(i));
       if (in.length != (long) bins * m * 8) {
         throw Errors.invalid("party %s sent %d bytes of polynomials, not %d for its %d ids", parties.get(i), in.length, (long) bins * m * 8, got.sizes()[i]);
       }
@@ -184,11 +184,11 @@ public final class DealerPsi {
       got = dealer.ask(null, key, count);
       checkSizes(got, parties.size(), me, count);
       // party 0 asks for one party's polynomials at a time
-      if (Arrays.equals(t.receive(0, "psi/pull"), GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(0));
+      if (Arrays.equals(t.receive(0, "psi/pull"), GAVE_UP)) throw gaveUp(parties.get(0));
       t.send(0, "psi/poly", polynomials);
       sent = true;
       common = t.receive(0, "psi/common");
-      if (Arrays.equals(common, GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(0));
+      if (Arrays.equals(common, GAVE_UP)) throw gaveUp(parties.get(0));
     } catch (RuntimeException e) { // the others would wait for this party's polynomials or confirmation
       if (!sent) t.send(0, "psi/poly", new byte[0]);
       for (int j = 0; j < parties.size(); j++) if (j != me) t.send(j, "psi/confirm", GAVE_UP);
@@ -217,7 +217,7 @@ public final class DealerPsi {
     for (int j = 0; j < parties.size(); j++) {
       if (j == me) continue;
       byte[] theirs = t.receive(j, "psi/confirm");
-      if (Arrays.equals(theirs, GAVE_UP)) throw Errors.aborted("party %s gave up the alignment (its log says why)", parties.get(j));
+      if (Arrays.equals(theirs, GAVE_UP)) throw gaveUp(parties.get(j));
       if (theirs.length != mine.length || !Arrays.equals(theirs, 1, theirs.length, mine, 1, mine.length)) {
         throw Errors.invalid("party %s got other common tags than this party from %s: the alignment is refused", parties.get(j), parties.get(0));
       }
@@ -226,6 +226,11 @@ public final class DealerPsi {
     if (common.length == 0) throw Errors.precondition("the parties' ids have no common element: nothing to align");
     if (rows == null) throw Errors.invalid("party %s listed common tags that are not this party's ids, increasing: the alignment is refused", parties.get(0));
     return new DhPsi.Result(rows, sizes);
+  }
+
+  /** What the parties of an alignment (and the dealer) say when a party announced that it gave up. */
+  public static smpc.core.Failure gaveUp(String party) {
+    return Errors.aborted("party %s gave up the alignment (its log says why)", party);
   }
 
   private static void checkSizes(Answer got, int n, int me, long count) {
