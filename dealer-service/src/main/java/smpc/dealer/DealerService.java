@@ -161,7 +161,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       if (!s.parties().get(0).equals(req.getParty())) {
         throw denied("only the designated party '%s' receives corrections, not '%s'", s.parties().get(0), req.getParty());
       }
-      if (req.getStart() < 0 || req.getStart() > Limits.MAX_LENGTH || req.getCount() < 1 || req.getCount() > Limits.MAX_LENGTH) {
+      if (req.getStart() < 0 || req.getCount() < 1 || req.getCount() > Limits.MAX_VECTOR || req.getStart() > Limits.MAX_VECTOR - req.getCount()) {
         throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
       }
       Material kind = Material.of(req.getMaterial());

@@ -101,8 +101,8 @@ final class GrpcDealerLink implements DealerLink {
 
   /** A kind's corrections for the session, streamed in chunks and filed as they come on the transport thread. */
   private CorrectionsWindow fetch(Material kind, long count) {
-    if (count > smpc.core.protocol.Limits.MAX_LENGTH) {
-      throw invalid("plan needs %d dealer items, more than the %d one session may use", count, smpc.core.protocol.Limits.MAX_LENGTH);
+    if (count > smpc.core.protocol.Limits.MAX_VECTOR) {
+      throw invalid("plan needs %d dealer items, more than the %d one session may use", count, smpc.core.protocol.Limits.MAX_VECTOR);
     }
     CorrectionsRequest req = CorrectionsRequest.newBuilder().setSessionId(session.id)
         .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)

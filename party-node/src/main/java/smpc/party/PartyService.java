@@ -94,8 +94,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     return new StreamObserver<>() {
       private ValueInfo info;
       private Quotas.Ticket memory;
-      private long[] data;
-      private int pos;
+      private ValueStore.Ingest ingest; // written through a segment at a time: a long input is never held whole
       private boolean failed;
 
       @Override
@@ -110,26 +109,22 @@ final class PartyService extends PartyGrpc.PartyImplBase {
                   peers.me, fracBits);
             }
             if (c.getLength() < 1) throw invalid("value '%s' is an empty vector", name);
-            if (c.getLength() > Limits.MAX_LENGTH) throw invalid("value '%s' has %d elements, more than %d", name, c.getLength(), Limits.MAX_LENGTH);
+            if (c.getLength() > Limits.MAX_VECTOR) throw invalid("value '%s' has %d elements, more than %d", name, c.getLength(), Limits.MAX_VECTOR);
             if (c.getCols() < 0 || (c.getCols() > 0 && c.getLength() % c.getCols() != 0)) {
               throw invalid("value '%s' has %d elements, not rows of %d columns", name, c.getLength(), c.getCols());
             }
-            if (store.info(name) != null) throw exists("value '%s' already exists on %s", name, peers.me);
             boolean real = c.getDtype() == DType.REAL;
             info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
                 .setLength(c.getLength()).setOwner(peers.me).addProvenance(peers.me).setFracBits(real ? fracBits : 0)
                 .setCols(c.getCols()).build();
-            memory = quotas.input(c.getLength());
-            data = new long[(int) c.getLength()];
+            memory = quotas.input(Math.min(c.getLength(), ValueStore.SEGMENT));
+            ingest = store.ingest(info);
           }
-          int n = c.getData().size();
-          if (n % 8 != 0 || pos + n / 8 > data.length) throw invalid("input '%s' has more data than its length %d", info.getName(), data.length);
-          c.getData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(data, pos, n / 8);
-          pos += n / 8;
+          if (c.getData().size() % 8 != 0) throw invalid("input '%s' has a partial element", info.getName());
+          ingest.append(c.getData().asReadOnlyByteBuffer());
         } catch (RuntimeException | OutOfMemoryError e) {
           failed = true;
-          data = null;
-          if (memory != null) memory.close();
+          abort();
           resp.onError(e instanceof StatusRuntimeException || e instanceof Failure ? Statuses.status(e) : e instanceof OutOfMemoryError
               ? Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this input").asRuntimeException()
               : Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
@@ -139,7 +134,12 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       @Override
       public void onError(Throwable t) {
         failed = true;
-        data = null;
+        offload(resp, this::abort); // may delete written segments: off the transport thread
+      }
+
+      private void abort() {
+        if (ingest != null) ingest.abort();
+        ingest = null;
         if (memory != null) memory.close();
       }
 
@@ -147,10 +147,12 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       public void onCompleted() {
         if (failed) return;
         offload(resp, () -> { // storing may write to disk
-          try (Quotas.Ticket held = memory) { // the array is the store's (or garbage) once this ends
+          try (Quotas.Ticket held = memory) { // the buffer is the store's (or garbage) once this ends
             if (info == null) throw invalid("empty input stream");
-            if (pos != data.length) throw invalid("input '%s' has %d of its %d elements", info.getName(), pos, data.length);
-            store.putNew(new StoredValue(info, data));
+            ingest.finish();
+          } catch (RuntimeException e) {
+            ingest.abort();
+            throw e;
           }
           resp.onNext(info);
           resp.onCompleted();
@@ -172,11 +174,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       }
       StoredValue v = store.get(req.getName());
       if (v == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me); // deleted meanwhile
-      byte[] bytes = Packing.toBytes(v.data());
-      int chunk = Limits.CHUNK_BYTES;
-      download.start(Chunks.count(bytes.length, chunk), k -> {
-        ValueChunk.Builder b = ValueChunk.newBuilder()
-            .setData(UnsafeByteOperations.unsafeWrap(bytes, k * chunk, Math.min(chunk, bytes.length - k * chunk)));
+      int per = Limits.CHUNK_BYTES / 8; // read a chunk at a time: a long vector is never held whole
+      download.start(Chunks.count(8 * v.length(), Limits.CHUNK_BYTES), k -> {
+        long[] part = v.read((long) k * per, (int) Math.min(per, v.length() - (long) k * per));
+        ValueChunk.Builder b = ValueChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(Packing.toBytes(part)));
         if (k == 0) b.setInfo(v.info());
         return b.build();
       });

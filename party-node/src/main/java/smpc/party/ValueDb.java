@@ -24,6 +24,13 @@ import smpc.proto.ValueInfo;
  * acknowledged value survives SIGKILL and a batch of a session's outputs lands whole or not at all.
  * Data over 4 KiB goes to blob files, so large vectors are not rewritten by compaction.
  *
+ * <p>A vector longer than a {@link #SEGMENT} is kept in segments of that many elements, written one at a time
+ * before the batch that adds its info, and read a segment at a time, so that neither writing nor reading it
+ * ever holds it whole: a streamed plan reads one block, a download one chunk. Its segments' keys carry a
+ * random generation that the info's batch records ({@code g:}), so a replacement never overwrites the segments
+ * of the value it replaces, and segments that no generation record names (a write cut off by a crash or a
+ * full disk) are deleted when the database opens.
+ *
  * <p>A full disk must neither corrupt the store nor keep {@code rm} from freeing space: RocksDB turns a
  * failed write into a background error after which the database refuses every write, deletes included,
  * until reopened, and a delete needs space itself (its log record, then the compaction that drops the
@@ -36,6 +43,11 @@ final class ValueDb implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ValueDb.class.getName());
   private static final String INFO = "i:";
   private static final String DATA = "d:";
+  private static final String GENERATION = "g:";
+  private static final String SEGMENTS = "e:";
+  /** Elements in a segment of a long vector: 8 MiB, a block of a streamed plan ({@code Blocks.DEFAULT}). */
+  static final int SEGMENT = 1 << 20;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   /** Free space writes leave for deletes, flushes and compactions. */
   static final long HEADROOM = 32L << 20;
 
@@ -72,7 +84,18 @@ final class ValueDb implements AutoCloseable {
       options.close();
       throw new java.io.IOException("cannot open the value database in " + dir + ": " + e.getMessage(), e);
     }
+    dropOrphanSegments();
     if (dir != null) PrivateFiles.tighten(dir);
+  }
+
+  /** Whether a value of {@code length} elements is kept in segments. */
+  static boolean segmented(long length) {
+    return length > SEGMENT;
+  }
+
+  /** A fresh generation for a segmented value's segments. */
+  static long newGeneration() {
+    return RANDOM.nextLong();
   }
 
   /** Every stored value's info, in name order. */
@@ -87,65 +110,214 @@ final class ValueDb implements AutoCloseable {
     return out;
   }
 
-  /** The data of a stored value, checked against its length. */
+  /** The data of a stored value of one segment, checked against its length. */
   long[] data(ValueInfo info) {
-    byte[] bytes;
-    lock.readLock().lock();
-    try {
-      open();
-      bytes = db.get(key(DATA, info.getName()));
-    } catch (RocksDBException e) {
-      throw new IllegalStateException("cannot read value '" + info.getName() + "': " + e.getMessage(), e);
-    } finally {
-      lock.readLock().unlock();
-    }
+    byte[] bytes = get(key(DATA, info.getName()), info.getName());
     if (bytes == null || bytes.length != info.getLength() * 8) {
       throw new IllegalStateException("stored data of value '" + info.getName() + "' is missing or has the wrong length");
     }
     return Packing.fromBytes(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
   }
 
-  /** Writes {@code puts} and deletes {@code deletes} in one synced batch. */
+  /** The generation of a segmented value's segments, or null when the value is gone. */
+  Long generation(String name) {
+    byte[] g = get(key(GENERATION, name), name);
+    return g == null ? null : ByteBuffer.wrap(g).getLong();
+  }
+
+  /** Segment {@code k} of a segmented value whose segments have generation {@code gen}. */
+  long[] segment(ValueInfo info, long gen, int k) {
+    byte[] bytes = get(segmentKey(info.getName(), gen, k), info.getName());
+    long want = Math.min(SEGMENT, info.getLength() - (long) k * SEGMENT);
+    if (bytes == null || bytes.length != want * 8) {
+      throw smpc.core.Errors.aborted("value '%s' was deleted or replaced while it was read", info.getName());
+    }
+    return Packing.fromBytes(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
+  }
+
+  private byte[] get(byte[] key, String name) {
+    lock.readLock().lock();
+    try {
+      open();
+      return db.get(key);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read value '" + name + "': " + e.getMessage(), e);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Writes segment {@code k} of a segmented value from {@code data[from, from + count)}, not synced: the synced
+   * batch that adds the value's info makes the log durable up to it, and only that batch makes it a value.
+   */
+  void writeSegment(String name, long gen, int k, long[] data, int from, int count) {
+    long[] part = from == 0 && count == data.length ? data : java.util.Arrays.copyOfRange(data, from, from + count);
+    lock.readLock().lock();
+    try {
+      open();
+      checkSpace(8L * count);
+      db.put(segmentKey(name, gen, k), Packing.toBytes(part));
+    } catch (RocksDBException e) {
+      throw failed(e);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Deletes the segments of one generation of a value (a write that did not complete, or a replaced value). */
+  void dropSegments(String name, long gen) {
+    lock.readLock().lock();
+    try {
+      if (closed) return;
+      db.deleteRange(segmentKey(name, gen, 0), segmentKey(name, gen, Integer.MAX_VALUE));
+    } catch (RocksDBException e) {
+      LOG.warning(() -> "could not drop the unused segments of '" + name + "': " + e.getMessage());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Writes {@code puts} and deletes {@code deletes} in one synced batch (a long vector's segments just before it). */
   void write(List<smpc.core.protocol.StoredValue> puts, List<String> deletes) {
-    long bytes = puts.stream().mapToLong(v -> 8 * v.info().getLength() + v.info().getSerializedSize()).sum();
+    java.util.Map<String, Long> written = new java.util.HashMap<>();
+    lock.readLock().lock();
+    try {
+      open();
+      checkSpace(puts.stream().mapToLong(v -> 8 * v.info().getLength() + v.info().getSerializedSize()).sum());
+      for (smpc.core.protocol.StoredValue v : puts) {
+        if (!segmented(v.info().getLength())) continue;
+        long gen = newGeneration();
+        written.put(v.info().getName(), gen);
+        long[] data = v.data();
+        for (int k = 0; (long) k * SEGMENT < data.length; k++) {
+          writeSegment(v.info().getName(), gen, k, data, k * SEGMENT, Math.min(SEGMENT, data.length - k * SEGMENT));
+        }
+      }
+      batch(puts, written, deletes);
+    } catch (RuntimeException e) {
+      written.forEach(this::dropSegments);
+      throw e;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Adds a value whose segments {@link #writeSegment} wrote with generation {@code gen}, in one synced batch. */
+  void addSegmented(ValueInfo info, long gen) {
+    batch(List.of(new smpc.core.protocol.StoredValue(info, (long[]) null)), java.util.Map.of(info.getName(), gen), List.of());
+  }
+
+  /**
+   * The one synced batch of a change: infos, whole data or the generation of segments already written
+   * ({@code written}), deletes; then drops the segments that the replaced or deleted values leave behind.
+   */
+  private void batch(List<smpc.core.protocol.StoredValue> puts, java.util.Map<String, Long> written, List<String> deletes) {
+    long bytes = puts.stream().mapToLong(v -> written.containsKey(v.info().getName()) ? 0 : 8 * v.info().getLength()).sum();
+    java.util.Map<String, Long> replaced = new java.util.HashMap<>();
     lock.readLock().lock();
     try (WriteBatch b = new WriteBatch()) {
       open();
-      if (dir != null && !puts.isEmpty()) {
-        long free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
-        if (free < bytes + HEADROOM) {
-          throw new DiskFull(String.format("disk full: %d MiB free in %s, %d MiB to write and %d MiB kept for deletes",
-              free >> 20, dir, (bytes + (1 << 20) - 1) >> 20, HEADROOM >> 20));
-        }
-      }
       for (String name : deletes) {
+        Long old = generation(name);
+        if (old != null) replaced.put(name, old);
         b.delete(key(INFO, name));
         b.delete(key(DATA, name));
+        b.delete(key(GENERATION, name));
       }
       for (smpc.core.protocol.StoredValue v : puts) {
-        b.put(key(DATA, v.info().getName()), Packing.toBytes(v.data()));
-        b.put(key(INFO, v.info().getName()), v.info().toByteArray());
+        String name = v.info().getName();
+        Long old = generation(name);
+        if (old != null) replaced.put(name, old);
+        Long gen = written.get(name);
+        if (gen != null) {
+          b.delete(key(DATA, name));
+          b.put(key(GENERATION, name), ByteBuffer.allocate(8).putLong(gen).array());
+        } else {
+          b.delete(key(GENERATION, name));
+          b.put(key(DATA, name), Packing.toBytes(v.data()));
+        }
+        b.put(key(INFO, name), v.info().toByteArray());
       }
       db.write(synced, b);
-      if (dir != null && bytes >= 4096) {
+      replaced.forEach(this::dropSegments);
+      if (dir != null && (bytes >= 4096 || !written.isEmpty())) {
         try (org.rocksdb.FlushOptions now = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
           db.flush(now);
         }
       }
-      if (dir != null && !deletes.isEmpty()) {
+      if (dir != null) {
         for (String name : deletes) db.compactRange(key(DATA, name), key(DATA, name + "\0"));
+        for (var e : replaced.entrySet()) {
+          db.compactRange(segmentKey(e.getKey(), e.getValue(), 0), segmentKey(e.getKey(), e.getValue(), Integer.MAX_VALUE));
+        }
+        PrivateFiles.tighten(dir);
       }
-      if (dir != null) PrivateFiles.tighten(dir);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot check the free space in " + dir + ": " + e.getMessage(), e);
     } catch (RocksDBException e) {
-      if (e.getStatus() != null && e.getStatus().getSubCode() == org.rocksdb.Status.SubCode.NoSpace) {
-        throw new DiskFull("disk full: " + e.getMessage());
-      }
-      throw new IllegalStateException("cannot store values: " + e.getMessage(), e);
+      throw failed(e);
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  /** Refuses a write of {@code bytes} that would leave less than {@link #HEADROOM} free. */
+  private void checkSpace(long bytes) {
+    if (dir == null || bytes == 0) return;
+    long free;
+    try {
+      free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot check the free space in " + dir + ": " + e.getMessage(), e);
+    }
+    if (free < bytes + HEADROOM) {
+      throw new DiskFull(String.format("disk full: %d MiB free in %s, %d MiB to write and %d MiB kept for deletes",
+          free >> 20, dir, (bytes + (1 << 20) - 1) >> 20, HEADROOM >> 20));
+    }
+  }
+
+  private static RuntimeException failed(RocksDBException e) {
+    if (e.getStatus() != null && e.getStatus().getSubCode() == org.rocksdb.Status.SubCode.NoSpace) {
+      return new DiskFull("disk full: " + e.getMessage());
+    }
+    return new IllegalStateException("cannot store values: " + e.getMessage(), e);
+  }
+
+  /** Deletes segments that no value's generation names: what a write cut off by a crash left. */
+  private void dropOrphanSegments() {
+    byte[] prefix = SEGMENTS.getBytes(StandardCharsets.UTF_8);
+    java.util.Map<String, Long> orphans = new java.util.LinkedHashMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      it.seek(prefix);
+      while (it.isValid()) {
+        byte[] k = it.key();
+        if (k.length < prefix.length + 13 || !java.util.Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) break;
+        String name = new String(k, prefix.length, k.length - prefix.length - 13, StandardCharsets.UTF_8);
+        long gen = ByteBuffer.wrap(k, k.length - 12, 8).getLong();
+        Long live = generation(name);
+        if (live == null || live != gen) orphans.put(name + "\0" + gen, gen);
+        it.seek(segmentKey(name, gen, Integer.MAX_VALUE)); // past this generation's segments without reading them
+      }
+    }
+    orphans.forEach((key, gen) -> {
+      String name = key.substring(0, key.indexOf('\0'));
+      dropSegments(name, gen);
+      LOG.info(() -> "dropped the segments of an unfinished write of '" + name + "'");
+    });
+  }
+
+  /** How many segments the database holds, of any value or none (what a test of the clean-up counts). */
+  int segmentCount() {
+    byte[] prefix = SEGMENTS.getBytes(StandardCharsets.UTF_8);
+    int n = 0;
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid() && java.util.Arrays.equals(it.key(), 0, prefix.length, prefix, 0, prefix.length); it.next()) n++;
+    }
+    return n;
+  }
+
+  private static byte[] segmentKey(String name, long gen, int k) {
+    byte[] n = key(SEGMENTS, name);
+    return ByteBuffer.allocate(n.length + 13).put(n).put((byte) 0).putLong(gen).putInt(k).array();
   }
 
   private void open() {

@@ -20,6 +20,9 @@ import smpc.proto.ValueInfo;
 final class ValueStore implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
 
+  /** Elements a long vector's segment, and an input's buffer, hold. */
+  static final int SEGMENT = ValueDb.SEGMENT;
+
   private final Map<String, ValueInfo> infos = new TreeMap<>();
   private final String me;
   private final ValueDb db;
@@ -43,16 +46,124 @@ final class ValueStore implements AutoCloseable {
     return infos.get(name);
   }
 
-  /** The value stored under {@code name}, or null. */
+  /**
+   * The value stored under {@code name}, or null: read now when it is one segment, else a reader of its
+   * segments (a session or a download reads it a block or chunk at a time).
+   */
   StoredValue get(String name) {
     ValueInfo info = info(name);
     if (info == null) return null;
     try {
-      return new StoredValue(info, db.data(info)); // outside the lock: a large read does not stall other calls
+      if (!ValueDb.segmented(info.getLength())) return new StoredValue(info, db.data(info)); // outside the lock: a large read does not stall other calls
+      Long gen = db.generation(name);
+      if (gen == null) throw new IllegalStateException("value '" + name + "' has no segments");
+      return StoredValue.read(info, new Segments(db, info, gen));
     } catch (IllegalStateException e) {
       if (info(name) != info) return get(name); // deleted or replaced meanwhile
       throw e;
     }
+  }
+
+  /** Reads a segmented value, keeping the last segment read (blocks and chunks read in order). */
+  private static final class Segments implements StoredValue.Slices {
+    private final ValueDb db;
+    private final ValueInfo info;
+    private final long gen;
+    private int index = -1;
+    private long[] segment;
+
+    Segments(ValueDb db, ValueInfo info, long gen) {
+      this.db = db;
+      this.info = info;
+      this.gen = gen;
+    }
+
+    @Override
+    public synchronized long[] read(long from, int count) {
+      long[] out = new long[count];
+      for (int done = 0; done < count;) {
+        long at = from + done;
+        int k = (int) (at / ValueDb.SEGMENT);
+        if (k != index) {
+          segment = db.segment(info, gen, k);
+          index = k;
+        }
+        int off = (int) (at - (long) k * ValueDb.SEGMENT);
+        int n = Math.min(count - done, segment.length - off);
+        System.arraycopy(segment, off, out, done, n);
+        done += n;
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Writes a new private value as its chunks arrive (an Input), a segment at a time once it is longer than
+   * one, so that a long input is never held whole; {@link #finish} adds it, {@link #abort} drops what was written.
+   */
+  final class Ingest {
+    private final ValueInfo info;
+    private final long gen = ValueDb.newGeneration();
+    private final long[] buffer;
+    private int filled;
+    private int segments;
+    private long received;
+
+    private Ingest(ValueInfo info) {
+      this.info = info;
+      this.buffer = new long[(int) Math.min(info.getLength(), ValueDb.SEGMENT)];
+    }
+
+    /** Appends packed little-endian int64s; refuses more than the value's length. */
+    void append(java.nio.ByteBuffer packed) {
+      java.nio.LongBuffer in = packed.order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+      if (received + in.remaining() > info.getLength()) throw invalid("input '%s' has more data than its length %d", info.getName(), info.getLength());
+      while (in.hasRemaining()) {
+        int n = Math.min(in.remaining(), buffer.length - filled);
+        in.get(buffer, filled, n);
+        filled += n;
+        received += n;
+        if (filled == buffer.length && ValueDb.segmented(info.getLength())) {
+          try {
+            db.writeSegment(info.getName(), gen, segments++, buffer, 0, filled);
+          } catch (ValueDb.DiskFull e) {
+            throw full("'" + info.getName() + "'", e);
+          }
+          filled = 0;
+        }
+      }
+    }
+
+    /** Adds the value once every element arrived (refused if its name was taken meanwhile). */
+    void finish() {
+      if (received != info.getLength()) throw invalid("input '%s' has %d of its %d elements", info.getName(), received, info.getLength());
+      if (!ValueDb.segmented(info.getLength())) {
+        putNew(new StoredValue(info, buffer));
+        return;
+      }
+      synchronized (ValueStore.this) {
+        if (infos.containsKey(info.getName())) throw exists("value '%s' already exists on %s", info.getName(), me);
+        try {
+          if (filled > 0) db.writeSegment(info.getName(), gen, segments++, buffer, 0, filled); // the last, shorter segment
+          filled = 0;
+          db.addSegmented(info, gen);
+        } catch (ValueDb.DiskFull e) {
+          throw full("'" + info.getName() + "'", e);
+        }
+        infos.put(info.getName(), info);
+      }
+    }
+
+    void abort() {
+      if (segments > 0) db.dropSegments(info.getName(), gen);
+    }
+  }
+
+  /** Starts writing a new private value (its name checked free now, and again when it is added). */
+  Ingest ingest(ValueInfo info) {
+    checkName(info.getName());
+    if (info(info.getName()) != null) throw exists("value '%s' already exists on %s", info.getName(), me);
+    return new Ingest(info);
   }
 
   synchronized void putNew(StoredValue v) {
@@ -94,9 +205,12 @@ final class ValueStore implements AutoCloseable {
     try {
       db.write(values, List.of());
     } catch (ValueDb.DiskFull e) {
-      String names = values.stream().map(v -> "'" + v.info().getName() + "'").collect(java.util.stream.Collectors.joining(", "));
-      throw exhausted("party %s: disk full storing %s (%s); `smpc rm` frees space", me, names, e.getMessage().replaceFirst("^disk full: ", ""));
+      throw full(values.stream().map(v -> "'" + v.info().getName() + "'").collect(java.util.stream.Collectors.joining(", ")), e);
     }
+  }
+
+  private RuntimeException full(String names, ValueDb.DiskFull e) {
+    return exhausted("party %s: disk full storing %s (%s); `smpc rm` frees space", me, names, e.getMessage().replaceFirst("^disk full: ", ""));
   }
 
   /**
@@ -124,6 +238,11 @@ final class ValueStore implements AutoCloseable {
 
   synchronized List<ValueInfo> list() {
     return List.copyOf(infos.values());
+  }
+
+  /** Segments on disk, whether or not a value names them (for tests of the clean-up). */
+  int segmentCount() {
+    return db.segmentCount();
   }
 
   synchronized int size() {

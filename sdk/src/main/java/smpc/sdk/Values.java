@@ -87,12 +87,11 @@ public final class Values {
 
   private ValueInfo input(String party, String name, long[] values, DType dtype, int cols) {
     if (values.length == 0) throw SmpcException.usage("value '%s' is an empty vector", name);
-    if (values.length > Limits.MAX_LENGTH) throw SmpcException.usage("value '%s' has more than %d elements", name, Limits.MAX_LENGTH);
-    byte[] bytes = Packing.toBytes(values);
-    int chunk = Limits.CHUNK_BYTES;
-    Chunks.Upload<InputChunk, ValueInfo> up = Chunks.upload(Chunks.count(bytes.length, chunk), k -> {
-      InputChunk.Builder b = InputChunk.newBuilder()
-          .setData(UnsafeByteOperations.unsafeWrap(bytes, k * chunk, Math.min(chunk, bytes.length - k * chunk)));
+    if (values.length > Limits.MAX_VECTOR) throw SmpcException.usage("value '%s' has more than %d elements", name, Limits.MAX_VECTOR);
+    int per = Limits.CHUNK_BYTES / 8; // packed a chunk at a time: a long vector is never held twice
+    Chunks.Upload<InputChunk, ValueInfo> up = Chunks.upload(Chunks.count(8L * values.length, Limits.CHUNK_BYTES), k -> {
+      long[] part = java.util.Arrays.copyOfRange(values, k * per, (int) Math.min(values.length, (long) (k + 1) * per));
+      InputChunk.Builder b = InputChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(Packing.toBytes(part)));
       if (k == 0) b.setName(name).setDtype(dtype).setLength(values.length).setFracBits(dtype == DType.REAL ? conn.config.fracBitsOrDefault() : 0)
           .setCols(cols);
       return b.build();

@@ -64,10 +64,10 @@ final class MaterialCount {
 
   /** Refuses a plan that needs more of any kind than one session may take. */
   void check() {
-    if (counts.values().stream().anyMatch(count -> count > Limits.MAX_LENGTH)) {
+    if (counts.values().stream().anyMatch(count -> count > Limits.MAX_VECTOR)) {
       throw invalid("the computation needs %s, more than one session may use (%d of each kind of dealer material); split it",
           counts.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getValue() + " " + e.getKey().noun)
-              .collect(Collectors.joining(", ")), Limits.MAX_LENGTH);
+              .collect(Collectors.joining(", ")), Limits.MAX_VECTOR);
     }
     smpc.core.protocol.MatrixSchedule.of(shapes); // refuses triples whose factors together exceed the limit
   }

@@ -33,8 +33,8 @@ public final class Footprint {
 
   /**
    * As {@link #bytes(Plan, int, ToLongFunction)} on parties running streamed plans in blocks of {@code block}:
-   * registers and working arrays then hold one block, and only the stored values read (kept for every block)
-   * and the outputs (written a block at a time) are whole vectors.
+   * registers and working arrays then hold one block, stored values are read a block at a time, and only the
+   * outputs (written a block at a time) are whole vectors.
    */
   public static long bytes(Plan plan, int parties, ToLongFunction<String> storedLength, int block) {
     long streamed = Blocks.length(plan, block);
@@ -60,7 +60,6 @@ public final class Footprint {
       long whole = streamed == 0 ? regs.source(in, 0) : streamed;
       if (in.getOp() == Op.REVEAL) held += 2 * whole; // the revealed output, and the stored result if it keeps one
       if (in.getOp() == Op.STORE) held += whole;
-      if (streamed != 0 && (in.getOp() == Op.LOAD || in.getOp() == Op.SHARE)) held += streamed; // read once, kept
       if (in.getOp() == Op.MATMUL) held += 2 * regs.matmul(in)[2]; // a mask's value and D, kept for the session
       long fresh = 0;
       for (long k : out) fresh += k;

@@ -17,34 +17,32 @@ import smpc.proto.Kind;
 /**
  * The stored values a session reads on one party (a LOAD's share, an owner's private value to SHARE),
  * checked before use, and the message a SHARE sends: the seed of the holder's share and the vector's length.
- * A streamed plan reads each value once and keeps it for all its blocks.
+ * Each value is looked up and checked once per session; a streamed plan then reads one block of it at a time.
  */
 final class Inputs {
   private final int me;
   private final List<String> parties;
   private final Function<String, StoredValue> store;
-  private final boolean keep;
-  private final Map<String, long[]> kept = new HashMap<>();
+  private final Map<String, StoredValue> shared = new HashMap<>();
+  private final Map<String, StoredValue> own = new HashMap<>();
 
-  /** @param keep whether to keep what is read for later blocks */
-  Inputs(int me, List<String> parties, Function<String, StoredValue> store, boolean keep) {
+  Inputs(int me, List<String> parties, Function<String, StoredValue> store) {
     this.me = me;
     this.parties = parties;
     this.store = store;
-    this.keep = keep;
   }
 
   /** This party's share of a shared value among exactly this session's parties. */
-  long[] shared(String name) {
-    return keep ? kept.computeIfAbsent(name, this::readShared) : readShared(name);
+  StoredValue shared(String name) {
+    return shared.computeIfAbsent(name, this::readShared);
   }
 
   /** This party's own private value. */
-  long[] own(String name) {
-    return keep ? kept.computeIfAbsent(name, this::readOwn) : readOwn(name);
+  StoredValue own(String name) {
+    return own.computeIfAbsent(name, this::readOwn);
   }
 
-  private long[] readShared(String name) {
+  private StoredValue readShared(String name) {
     StoredValue v = store.apply(name);
     if (v == null) throw notFound("value '%s' not found on %s", name, parties.get(me));
     if (v.info().getKind() != Kind.SHARED) {
@@ -54,13 +52,13 @@ final class Inputs {
       throw precondition("value '%s' is shared among %s but this session runs on %s; values shared among"
           + " different parties cannot be combined", name, v.info().getPartiesList(), parties);
     }
-    return v.data();
+    return v;
   }
 
-  private long[] readOwn(String name) {
+  private StoredValue readOwn(String name) {
     StoredValue v = store.apply(name);
     if (v == null || v.info().getKind() != Kind.PRIVATE) throw notFound("private value '%s' not found on %s", name, parties.get(me));
-    return v.data();
+    return v;
   }
 
   /** What a holder learns from a SHARE: the seed of its share and the vector's length. */
@@ -77,7 +75,7 @@ final class Inputs {
     byte[] seed = new byte[Prg.SEED_BYTES];
     msg.get(seed);
     long n = msg.getLong();
-    if (n < 0 || n > Limits.MAX_LENGTH) throw invalid("shared vector length %d out of range", n);
+    if (n < 0 || n > Limits.MAX_VECTOR) throw invalid("shared vector length %d out of range", n);
     if (in.getLength() > 0 && n != in.getLength()) { // the memory estimate counted the declared length
       throw invalid("%s shared '%s' with %d elements, not the %d the plan declares", owner, in.getName(), n, in.getLength());
     }

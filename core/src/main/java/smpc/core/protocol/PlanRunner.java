@@ -87,7 +87,7 @@ public final class PlanRunner implements SessionView {
     this.blockSize = Blocks.check(blockSize);
     this.streamed = Blocks.length(plan, blockSize);
     this.outputs = new Outputs(parties, me, fracBits);
-    this.inputs = new Inputs(me, parties, store, streamed != 0);
+    this.inputs = new Inputs(me, parties, store);
     this.fracBits = fracBits;
     this.me = me;
     this.parties = parties;
@@ -232,17 +232,17 @@ public final class PlanRunner implements SessionView {
     String tag = "s/" + pc;
     int dst = Registers.dst(in, 0);
     if (owner == me) {
-      long[] x = inputs.own(in.getName());
+      StoredValue x = inputs.own(in.getName());
       byte[][] sent = seedsSent.computeIfAbsent(pc, k -> {
         byte[][] fresh = new byte[parties.size()][];
         for (int j = 0; j < parties.size(); j++) {
           if (j == me) continue;
           fresh[j] = Prg.freshSeed();
-          sendTo(j, tag, Inputs.shareMessage(fresh[j], x.length));
+          sendTo(j, tag, Inputs.shareMessage(fresh[j], x.length()));
         }
         return fresh;
       });
-      long[] mine = streamed == 0 ? x.clone() : slice(in, x);
+      long[] mine = streamed == 0 ? x.data().clone() : slice(in, x);
       for (int j = 0; j < parties.size(); j++) if (j != me) Ring.subInPlace(mine, Streams.inputShare(sent[j], from, mine.length));
       regs.put(dst, mine);
     } else {
@@ -337,7 +337,7 @@ public final class PlanRunner implements SessionView {
   public long take(Material kind, int n) {
     long start = taken.getOrDefault(kind, 0L);
     taken.put(kind, start + n);
-    if (start + n > Limits.MAX_LENGTH) throw invalid("a session may use at most %d %s", Limits.MAX_LENGTH, kind.noun);
+    if (start + n > Limits.MAX_VECTOR) throw invalid("a session may use at most %d %s", Limits.MAX_VECTOR, kind.noun);
     return start;
   }
 
@@ -392,10 +392,11 @@ public final class PlanRunner implements SessionView {
   }
 
   /** This block's elements of a whole vector that the plan reads (all of it when the plan runs whole). */
-  private long[] slice(Instr in, long[] whole) {
-    if (streamed == 0) return whole;
-    if (whole.length != streamed) throw invalid("'%s' has %d elements, not the %d the plan declares", in.getName(), whole.length, streamed);
-    return java.util.Arrays.copyOfRange(whole, (int) from, (int) from + len);
+  /** A stored value whole, or the running block of it (read from the store a block at a time). */
+  private long[] slice(Instr in, StoredValue v) {
+    if (streamed == 0) return v.data();
+    if (v.length() != streamed) throw invalid("'%s' has %d elements, not the %d the plan declares", in.getName(), v.length(), streamed);
+    return v.read(from, len);
   }
 
   private void sendTo(int j, String tag, byte[] payload) {

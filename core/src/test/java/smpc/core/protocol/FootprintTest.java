@@ -39,8 +39,8 @@ class FootprintTest {
         w3Whole / MIB, w3Blocks / MIB, budget / MIB);
     assertThat(w2Whole).isBetween(n * 8 * 8, budget); // at least its registers and a Beaver round
     assertThat(w3Whole).isBetween(n * 8 * 12, budget);
-    // in blocks: the two inputs kept and the output (packed, and as a value) whole, plus one block's working set
-    long held = 8 * 4 * n, block = 8L * Blocks.DEFAULT;
+    // in blocks: the output (packed, and as a value) whole, plus one block's working set; inputs are read by the block
+    long held = 8 * 2 * n, block = 8L * Blocks.DEFAULT;
     assertThat(w2Blocks).isBetween(held, held + 20 * block);
     assertThat(w3Blocks).isBetween(held, held + 40 * block);
   }
