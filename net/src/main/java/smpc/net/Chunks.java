@@ -132,7 +132,30 @@ public final class Chunks {
       this.pumpOn = pumpOn;
       out.setOnReadyThreshold(Grpc.QUEUED); // several chunks on their way at once, not one
       out.setOnCancelHandler(() -> {}); // a cancelled call just stops (pump checks), without exceptions
-      out.setOnReadyHandler(() -> pumpOn.execute(this::pump));
+      out.setOnReadyHandler(() -> {
+        synchronized (this) {
+          notifyAll(); // a send() waiting for the client
+        }
+        pumpOn.execute(this::pump);
+      });
+    }
+
+    /**
+     * Sends one message before {@link #start}, waiting while the client is not ready for it (flow control: a
+     * producer never runs ahead of a slow reader); fails when the client left or {@code stop} says to give up.
+     */
+    public synchronized void send(T message, java.util.function.BooleanSupplier stop) {
+      while (!out.isReady()) {
+        if (out.isCancelled()) throw io.grpc.Status.CANCELLED.withDescription("the client stopped reading the reply").asRuntimeException();
+        if (stop.getAsBoolean()) throw io.grpc.Status.ABORTED.withDescription("stopped while sending the reply").asRuntimeException();
+        try {
+          wait(100); // the ready handler wakes it; the timeout re-checks the client and stop
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw io.grpc.Status.CANCELLED.withDescription("interrupted while sending the reply").asRuntimeException();
+        }
+      }
+      out.onNext(message);
     }
 
     /**

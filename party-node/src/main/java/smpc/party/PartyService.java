@@ -278,7 +278,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits)
-            .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {}).run();
+            .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {})
+            .onReveal(r -> chunks(r).forEach(m -> download.send(m, () -> s.failure.isDone() || System.currentTimeMillis() > s.deadline))).run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(s.id, withProvenance(out.stores(), req.getPlan()));
         smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",
@@ -389,14 +390,17 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     if (earlyAborts.size() < 100_000) earlyAborts.put(id, new EarlyAbort(by, now + EARLY_ABORT_MS));
   }
 
-  /** A revealed output split into messages under gRPC's size limit (slices share the bytes). */
+  /**
+   * A revealed output, or a block of one (its offset and length set), split into messages under gRPC's size
+   * limit (slices share the bytes).
+   */
   private static List<ExecuteReply> chunks(Revealed r) {
     List<ExecuteReply> out = new java.util.ArrayList<>();
     ByteString data = r.getData();
-    long length = data.size() / 8;
+    long length = r.getLength() > 0 ? r.getLength() : data.size() / 8;
     for (int off = 0; off == 0 || off < data.size(); off += Limits.CHUNK_BYTES) {
       ByteString part = data.substring(off, Math.min(data.size(), off + Limits.CHUNK_BYTES));
-      out.add(ExecuteReply.newBuilder().setRevealed(r.toBuilder().setData(part).setLength(length).setOffset(off / 8)).build());
+      out.add(ExecuteReply.newBuilder().setRevealed(r.toBuilder().setData(part).setLength(length).setOffset(r.getOffset() + off / 8)).build());
     }
     return out;
   }

@@ -14,7 +14,9 @@ import smpc.proto.ValueInfo;
 /**
  * What a session keeps on one party, written a block at a time: each REVEAL to this party (packed as the
  * reply carries it, and as a value when the plan names it) and each STORE (this party's share). Outputs
- * keep plan order whatever the blocks; they are whole vectors, the one thing a streamed plan holds in full.
+ * keep plan order whatever the blocks; they are whole vectors, the one thing a streamed plan holds in full,
+ * except a streamed plan's unnamed REVEALs when a sink takes them: each block goes to the client as it is
+ * opened, so a reveal of 10^8 elements never sits whole on the party.
  */
 final class Outputs {
   private final List<String> parties;
@@ -23,6 +25,7 @@ final class Outputs {
   /** The REVEAL and STORE instructions this party keeps something of, by program counter, in plan order. */
   private final Map<Integer, Slot> slots = new LinkedHashMap<>();
   private final Map<Integer, Integer> outputs = new LinkedHashMap<>(); // REVEAL's pc -> its output number
+  private java.util.function.Consumer<Revealed> sink;
 
   private static final class Slot {
     final Instr in;
@@ -49,10 +52,20 @@ final class Outputs {
     return outputs.computeIfAbsent(pc, k -> outputs.size());
   }
 
+  /** Where a streamed plan's unnamed reveals go, a block at a time (null: kept whole for {@link #revealed()}). */
+  void sink(java.util.function.Consumer<Revealed> sink) {
+    this.sink = sink;
+  }
+
   /** Elements [from, from + x.length) of the revealed vector of {@code total} elements. */
   void revealed(int pc, Instr in, long total, long from, long[] x) {
     StoredValue.columns(in, total); // a shape that does not divide it fails before anything is kept
     boolean whole = from == 0 && x.length == total; // one block: x is a fresh array, never changed after
+    if (sink != null && !whole && in.getName().isEmpty()) {
+      sink.accept(header(in, output(pc), total).setLength(total).setOffset(from)
+          .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(Packing.toBytes(x))).build());
+      return;
+    }
     Slot s = slots.computeIfAbsent(pc, k -> new Slot(in, output(pc), Packing.allocate(Math.toIntExact(total)),
         in.getName().isEmpty() ? null : whole ? x : new long[(int) total]));
     Packing.put(s.packed, (int) from, x, x.length);
@@ -74,11 +87,14 @@ final class Outputs {
     List<Revealed> out = new ArrayList<>();
     for (Slot s : slots.values()) {
       if (s.packed == null) continue;
-      out.add(Revealed.newBuilder().setOutput(s.output).setDtype(dtypeOf(s.in)).setScale(s.in.getScale())
-          .setCols(StoredValue.columns(s.in, s.packed.length / 8))
+      out.add(header(s.in, s.output, s.packed.length / 8)
           .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(s.packed)).build()); // never changed after
     }
     return out;
+  }
+
+  private static Revealed.Builder header(Instr in, int output, long total) {
+    return Revealed.newBuilder().setOutput(output).setDtype(dtypeOf(in)).setScale(in.getScale()).setCols(StoredValue.columns(in, total));
   }
 
   List<PlanRunner.Store> stores() {

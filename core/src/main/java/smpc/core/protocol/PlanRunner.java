@@ -98,6 +98,15 @@ public final class PlanRunner implements SessionView {
     this.matrices = new MatrixProducts(MatrixSchedule.of(plan.getMatShapesList()));
   }
 
+  /**
+   * Sends a streamed plan's unnamed reveals to this party a block at a time, as they are opened (on the running
+   * thread, which the sink may hold back), instead of keeping them for {@link Outcome#revealed()}.
+   */
+  public PlanRunner onReveal(java.util.function.Consumer<Revealed> sink) {
+    outputs.sink(sink);
+    return this;
+  }
+
   /** Told the rounds done so far after each step that communicates (on the running thread). */
   public PlanRunner onRound(java.util.function.IntConsumer listener) {
     this.onRound = listener;

@@ -39,10 +39,10 @@ class FootprintTest {
         w3Whole / MIB, w3Blocks / MIB, budget / MIB);
     assertThat(w2Whole).isBetween(n * 8 * 8, budget); // at least its registers and a Beaver round
     assertThat(w3Whole).isBetween(n * 8 * 12, budget);
-    // in blocks: the output (packed, and as a value) whole, plus one block's working set; inputs are read by the block
-    long held = 8 * 2 * n, block = 8L * Blocks.DEFAULT;
-    assertThat(w2Blocks).isBetween(held, held + 20 * block);
-    assertThat(w3Blocks).isBetween(held, held + 40 * block);
+    // in blocks: one block's working set; inputs are read and the revealed output sent by the block
+    long block = 8L * Blocks.DEFAULT;
+    assertThat(w2Blocks).isBetween(8 * block, 20 * block);
+    assertThat(w3Blocks).isBetween(12 * block, 40 * block);
   }
 
   @Test
