@@ -192,6 +192,34 @@ final class InProcessCluster implements ProtocolSuite.Harness {
     return new Log(records, head);
   }
 
+  /** A private value of party {@code i}, downloaded by GetValue chunk by chunk. */
+  long[] fetch(int i, String name) {
+    CompletableFuture<long[]> done = new CompletableFuture<>();
+    party(i).getValue(NameRequest.newBuilder().setName(name).build(), new StreamObserver<smpc.proto.ValueChunk>() {
+      private long[] out;
+      private int at;
+
+      @Override
+      public void onNext(smpc.proto.ValueChunk c) {
+        if (c.hasInfo()) out = new long[(int) c.getInfo().getLength()];
+        long[] part = Packing.fromByteString(c.getData());
+        System.arraycopy(part, 0, out, at, part.length);
+        at += part.length;
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(out);
+      }
+    });
+    return done.join();
+  }
+
   @Override
   public void delete(String name) {
     List<CompletableFuture<Boolean>> calls = new ArrayList<>();
