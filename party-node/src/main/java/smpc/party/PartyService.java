@@ -149,7 +149,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         offload(resp, () -> { // storing may write to disk
           try (Quotas.Ticket held = memory) { // the buffer is the store's (or garbage) once this ends
             if (info == null) throw invalid("empty input stream");
-            ingest.finish();
+            ingest.add(info);
           } catch (RuntimeException e) {
             ingest.abort();
             throw e;
@@ -259,6 +259,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
           "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
       Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
+      List<ValueStore.Ingest> staged = new java.util.ArrayList<>(); // values a streamed plan writes as it runs
       long t0 = System.nanoTime();
       try {
         GrpcTransport net = new GrpcTransport(s, peers, mailbox);
@@ -279,7 +280,13 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits)
             .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {})
-            .onReveal(r -> chunks(r).forEach(m -> download.send(m, () -> s.failure.isDone() || System.currentTimeMillis() > s.deadline))).run();
+            .stream(r -> chunks(r).forEach(m -> download.send(m, () -> s.failure.isDone() || System.currentTimeMillis() > s.deadline)),
+                (name, length) -> {
+                  ValueStore.Ingest w = store.stage(name, length); // written now, added by the commit below
+                  staged.add(w);
+                  return w;
+                })
+            .run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         store.commit(s.id, withProvenance(out.stores(), req.getPlan()));
         smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",
@@ -297,6 +304,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         attempt.failed(e);
         smpc.net.LogFormat.event(LOG, Level.INFO, "session failed", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
             "parties", s.parties.size(), "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
+        staged.forEach(ValueStore.Ingest::abort); // its segments are not a value: drop them now
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
         throw e;
       } finally {
@@ -318,7 +326,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     return stores.stream().map(st -> {
       ValueInfo info = st.value().info().toBuilder().clearProvenance().addAllProvenance(owners.getOrDefault(st.value().info().getName(),
           new java.util.TreeSet<>())).build();
-      return new PlanRunner.Store(new StoredValue(info, st.value().data()), st.replace());
+      return new PlanRunner.Store(st.value().withInfo(info), st.replace());
     }).toList();
   }
 

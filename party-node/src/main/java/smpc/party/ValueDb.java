@@ -180,13 +180,19 @@ final class ValueDb implements AutoCloseable {
 
   /** Writes {@code puts} and deletes {@code deletes} in one synced batch (a long vector's segments just before it). */
   void write(List<smpc.core.protocol.StoredValue> puts, List<String> deletes) {
+    write(puts, deletes, java.util.Map.of());
+  }
+
+  /** As {@link #write(List, List)}, where {@code staged} names the puts whose segments were written already, by generation. */
+  void write(List<smpc.core.protocol.StoredValue> puts, List<String> deletes, java.util.Map<String, Long> staged) {
     java.util.Map<String, Long> written = new java.util.HashMap<>();
     lock.readLock().lock();
     try {
       open();
-      checkSpace(puts.stream().mapToLong(v -> 8 * v.info().getLength() + v.info().getSerializedSize()).sum());
+      checkSpace(puts.stream().filter(v -> !staged.containsKey(v.info().getName()))
+          .mapToLong(v -> 8 * v.info().getLength() + v.info().getSerializedSize()).sum());
       for (smpc.core.protocol.StoredValue v : puts) {
-        if (!segmented(v.info().getLength())) continue;
+        if (!segmented(v.info().getLength()) || staged.containsKey(v.info().getName())) continue;
         long gen = newGeneration();
         written.put(v.info().getName(), gen);
         long[] data = v.data();
@@ -194,7 +200,9 @@ final class ValueDb implements AutoCloseable {
           writeSegment(v.info().getName(), gen, k, data, k * SEGMENT, Math.min(SEGMENT, data.length - k * SEGMENT));
         }
       }
-      batch(puts, written, deletes);
+      java.util.Map<String, Long> all = new java.util.HashMap<>(staged);
+      all.putAll(written);
+      batch(puts, all, deletes);
     } catch (RuntimeException e) {
       written.forEach(this::dropSegments);
       throw e;

@@ -65,10 +65,10 @@ final class ValueStore implements AutoCloseable {
   }
 
   /** Reads a segmented value, keeping the last segment read (blocks and chunks read in order). */
-  private static final class Segments implements StoredValue.Slices {
+  private static class Segments implements StoredValue.Slices {
     private final ValueDb db;
     private final ValueInfo info;
-    private final long gen;
+    final long gen;
     private int index = -1;
     private long[] segment;
 
@@ -97,65 +97,96 @@ final class ValueStore implements AutoCloseable {
     }
   }
 
+  /** Segments written by a session that its commit has yet to make a value ({@link #commit} adds them). */
+  private static final class Staged extends Segments {
+    Staged(ValueDb db, ValueInfo info, long gen) {
+      super(db, info, gen);
+    }
+  }
+
   /**
-   * Writes a new private value as its chunks arrive (an Input), a segment at a time once it is longer than
-   * one, so that a long input is never held whole; {@link #finish} adds it, {@link #abort} drops what was written.
+   * Writes a value as it arrives, a segment at a time once it is longer than one, so that a long vector is never
+   * held whole: an Input's chunks ({@link #append}, then {@link #add}), or the blocks of a value a streamed session
+   * keeps ({@link #write}, then {@link #finish}, and the session's commit adds it). {@link #abort} drops what was written.
    */
-  final class Ingest {
-    private final ValueInfo info;
+  final class Ingest implements StoredValue.Writer {
+    private final String name;
+    private final long length;
     private final long gen = ValueDb.newGeneration();
     private final long[] buffer;
     private int filled;
     private int segments;
     private long received;
 
-    private Ingest(ValueInfo info) {
-      this.info = info;
-      this.buffer = new long[(int) Math.min(info.getLength(), ValueDb.SEGMENT)];
+    private Ingest(String name, long length) {
+      this.name = name;
+      this.length = length;
+      this.buffer = new long[(int) Math.min(length, ValueDb.SEGMENT)];
     }
 
     /** Appends packed little-endian int64s; refuses more than the value's length. */
     void append(java.nio.ByteBuffer packed) {
       java.nio.LongBuffer in = packed.order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-      if (received + in.remaining() > info.getLength()) throw invalid("input '%s' has more data than its length %d", info.getName(), info.getLength());
-      while (in.hasRemaining()) {
-        int n = Math.min(in.remaining(), buffer.length - filled);
-        in.get(buffer, filled, n);
+      if (received + in.remaining() > length) throw invalid("input '%s' has more data than its length %d", name, length);
+      long[] part = new long[in.remaining()];
+      in.get(part);
+      write(part);
+    }
+
+    @Override
+    public void write(long[] block) {
+      if (received + block.length > length) throw invalid("value '%s' has more data than its length %d", name, length);
+      for (int at = 0; at < block.length;) {
+        int n = Math.min(block.length - at, buffer.length - filled);
+        System.arraycopy(block, at, buffer, filled, n);
+        at += n;
         filled += n;
         received += n;
-        if (filled == buffer.length && ValueDb.segmented(info.getLength())) {
-          try {
-            db.writeSegment(info.getName(), gen, segments++, buffer, 0, filled);
-          } catch (ValueDb.DiskFull e) {
-            throw full("'" + info.getName() + "'", e);
-          }
-          filled = 0;
-        }
+        if (filled == buffer.length && ValueDb.segmented(length)) flush();
       }
     }
 
-    /** Adds the value once every element arrived (refused if its name was taken meanwhile). */
-    void finish() {
-      if (received != info.getLength()) throw invalid("input '%s' has %d of its %d elements", info.getName(), received, info.getLength());
-      if (!ValueDb.segmented(info.getLength())) {
+    private void flush() {
+      try {
+        db.writeSegment(name, gen, segments++, buffer, 0, filled);
+      } catch (ValueDb.DiskFull e) {
+        throw full("'" + name + "'", e);
+      }
+      filled = 0;
+    }
+
+    private void complete() {
+      if (received != length) throw invalid("input '%s' has %d of its %d elements", name, received, length);
+      if (filled > 0 && ValueDb.segmented(length)) flush(); // the last, shorter segment
+    }
+
+    /** The value written, to keep by the session's commit. */
+    @Override
+    public StoredValue finish(ValueInfo info) {
+      complete();
+      return ValueDb.segmented(length) ? StoredValue.read(info, new Staged(db, info, gen)) : new StoredValue(info, buffer);
+    }
+
+    /** Adds an Input's value once every element arrived (refused if its name was taken meanwhile). */
+    void add(ValueInfo info) {
+      complete();
+      if (!ValueDb.segmented(length)) {
         putNew(new StoredValue(info, buffer));
         return;
       }
       synchronized (ValueStore.this) {
-        if (infos.containsKey(info.getName())) throw exists("value '%s' already exists on %s", info.getName(), me);
+        if (infos.containsKey(name)) throw exists("value '%s' already exists on %s", name, me);
         try {
-          if (filled > 0) db.writeSegment(info.getName(), gen, segments++, buffer, 0, filled); // the last, shorter segment
-          filled = 0;
           db.addSegmented(info, gen);
         } catch (ValueDb.DiskFull e) {
-          throw full("'" + info.getName() + "'", e);
+          throw full("'" + name + "'", e);
         }
-        infos.put(info.getName(), info);
+        infos.put(name, info);
       }
     }
 
     void abort() {
-      if (segments > 0) db.dropSegments(info.getName(), gen);
+      if (segments > 0) db.dropSegments(name, gen);
     }
   }
 
@@ -163,7 +194,12 @@ final class ValueStore implements AutoCloseable {
   Ingest ingest(ValueInfo info) {
     checkName(info.getName());
     if (info(info.getName()) != null) throw exists("value '%s' already exists on %s", info.getName(), me);
-    return new Ingest(info);
+    return new Ingest(info.getName(), info.getLength());
+  }
+
+  /** Starts writing a value a streamed session keeps (its commit checks the name, as for any output). */
+  Ingest stage(String name, long length) {
+    return new Ingest(checkName(name), length);
   }
 
   synchronized void putNew(StoredValue v) {
@@ -197,13 +233,15 @@ final class ValueStore implements AutoCloseable {
    * same name that a concurrent session stored ({@link #delete(String, com.google.protobuf.ByteString)}).
    */
   void commit(com.google.protobuf.ByteString session, List<PlanRunner.Store> batch) {
-    commit(batch.stream().map(s -> new PlanRunner.Store(new StoredValue(s.value().info().toBuilder().setSessionId(session).build(),
-        s.value().data()), s.replace())).toList());
+    commit(batch.stream().map(s -> new PlanRunner.Store(s.value().withInfo(s.value().info().toBuilder().setSessionId(session).build()),
+        s.replace())).toList());
   }
 
   private void write(List<StoredValue> values) {
+    java.util.Map<String, Long> staged = new java.util.HashMap<>(); // segments a session already wrote
+    for (StoredValue v : values) if (v.slices() instanceof Staged st) staged.put(v.info().getName(), st.gen);
     try {
-      db.write(values, List.of());
+      db.write(values, List.of(), staged);
     } catch (ValueDb.DiskFull e) {
       throw full(values.stream().map(v -> "'" + v.info().getName() + "'").collect(java.util.stream.Collectors.joining(", ")), e);
     }

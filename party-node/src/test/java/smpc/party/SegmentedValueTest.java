@@ -47,7 +47,7 @@ class SegmentedValueTest {
     try (ValueStore s = new ValueStore("alice", dir)) {
       ValueStore.Ingest in = s.ingest(info("x", Kind.PRIVATE, N));
       feed(in, x, 131_072 + 3); // chunks that straddle segment boundaries
-      in.finish();
+      in.add(info("x", Kind.PRIVATE, N));
       s.commit(List.of(new PlanRunner.Store(new StoredValue(info("y", Kind.SHARED, N), y), false))); // a session's output
       assertThat(s.segmentCount()).isEqualTo(6);
     }
@@ -93,7 +93,7 @@ class SegmentedValueTest {
       assertThat(s.segmentCount()).isZero();
       ValueStore.Ingest crash = s.ingest(info("x", Kind.PRIVATE, N));
       feed(crash, java.util.Arrays.copyOf(x, 2 * S), S);
-      assertThatThrownBy(crash::finish).hasMessageContaining("input 'x' has 2097152 of its 2097157 elements");
+      assertThatThrownBy(() -> crash.add(info("x", Kind.PRIVATE, N))).hasMessageContaining("input 'x' has 2097152 of its 2097157 elements");
       assertThatThrownBy(() -> feed(s.ingest(info("y", Kind.PRIVATE, 3)), new long[4], 4)).hasMessageContaining("more data than its length 3");
       assertThat(s.info("x")).isNull();
       // the party stops here without aborting (as if killed): its written segments name no value
@@ -102,9 +102,32 @@ class SegmentedValueTest {
       assertThat(s.segmentCount()).isZero(); // dropped when the database opened
       ValueStore.Ingest in = s.ingest(info("x", Kind.PRIVATE, N));
       feed(in, x, S);
-      in.finish();
+      in.add(info("x", Kind.PRIVATE, N));
       assertThat(s.get("x").read(0, N)).isEqualTo(x);
       assertThatThrownBy(() -> s.ingest(info("x", Kind.PRIVATE, N))).hasMessageContaining("value 'x' already exists on alice");
+    }
+  }
+
+  /** A streamed session's kept value: written while it runs, a value only with its commit, dropped when it fails. */
+  @Test
+  void aSessionsStagedValueIsAddedByItsCommitOrDropped() throws Exception {
+    long[] x = new Random(16).longs(N).toArray();
+    try (ValueStore s = new ValueStore("alice", dir)) {
+      ValueStore.Ingest failed = s.stage("kept", N);
+      failed.write(java.util.Arrays.copyOf(x, S));
+      assertThat(s.segmentCount()).isEqualTo(1);
+      failed.abort(); // the session failed
+      assertThat(s.segmentCount()).isZero();
+      ValueStore.Ingest w = s.stage("kept", N);
+      for (int at = 0; at < N; at += S) w.write(java.util.Arrays.copyOfRange(x, at, Math.min(N, at + S)));
+      StoredValue v = w.finish(info("kept", Kind.SHARED, N));
+      assertThat(s.info("kept")).isNull(); // not a value until the commit
+      s.commit(List.of(new PlanRunner.Store(v.withInfo(v.info().toBuilder().setOwner("bob").build()), false)));
+      assertThat(s.segmentCount()).isEqualTo(3);
+      assertThat(s.info("kept").getOwner()).isEqualTo("bob");
+    }
+    try (ValueStore s = new ValueStore("alice", dir)) {
+      assertThat(s.get("kept").read(0, N)).isEqualTo(x);
     }
   }
 }

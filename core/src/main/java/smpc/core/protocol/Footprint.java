@@ -33,8 +33,8 @@ public final class Footprint {
 
   /**
    * As {@link #bytes(Plan, int, ToLongFunction)} on parties running streamed plans in blocks of {@code block}:
-   * registers and working arrays then hold one block, stored values are read a block at a time, unnamed
-   * reveals go to the client a block at a time, and only stored outputs are whole vectors.
+   * registers and working arrays then hold one block, stored values are read a block at a time, and outputs go
+   * to the client and the store a block at a time.
    */
   public static long bytes(Plan plan, int parties, ToLongFunction<String> storedLength, int block) {
     long streamed = Blocks.length(plan, block);
@@ -58,9 +58,9 @@ public final class Footprint {
         default -> 0;
       };
       long whole = streamed == 0 ? regs.source(in, 0) : streamed;
-      boolean sent = streamed != 0 && in.getName().isEmpty(); // a block at a time to the client (PlanRunner.onReveal)
-      if (in.getOp() == Op.REVEAL && !sent) held += 2 * whole; // the revealed output, and the stored result if it keeps one
-      if (in.getOp() == Op.STORE) held += whole;
+      // a streamed plan's outputs go a block at a time to the client and the store (PlanRunner.stream)
+      if (in.getOp() == Op.REVEAL && streamed == 0) held += 2 * whole; // the revealed output, and the stored result if it keeps one
+      if (in.getOp() == Op.STORE && streamed == 0) held += whole;
       if (in.getOp() == Op.MATMUL) held += 2 * regs.matmul(in)[2]; // a mask's value and D, kept for the session
       long fresh = 0;
       for (long k : out) fresh += k;

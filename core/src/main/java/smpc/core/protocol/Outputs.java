@@ -14,9 +14,10 @@ import smpc.proto.ValueInfo;
 /**
  * What a session keeps on one party, written a block at a time: each REVEAL to this party (packed as the
  * reply carries it, and as a value when the plan names it) and each STORE (this party's share). Outputs
- * keep plan order whatever the blocks; they are whole vectors, the one thing a streamed plan holds in full,
- * except a streamed plan's unnamed REVEALs when a sink takes them: each block goes to the client as it is
- * opened, so a reveal of 10^8 elements never sits whole on the party.
+ * keep plan order whatever the blocks. In a streamed plan, when the party gives a sink and a writer, nothing
+ * is held whole: each block of a reveal goes to the client as it is opened, and each block of a value to keep
+ * is written to the party's store as it is made, so a 10^8-element result never sits whole on the party.
+ * Without them (or in a plan that runs whole) outputs are whole vectors.
  */
 final class Outputs {
   private final List<String> parties;
@@ -26,18 +27,20 @@ final class Outputs {
   private final Map<Integer, Slot> slots = new LinkedHashMap<>();
   private final Map<Integer, Integer> outputs = new LinkedHashMap<>(); // REVEAL's pc -> its output number
   private java.util.function.Consumer<Revealed> sink;
+  private StoredValue.Writers writers;
 
   private static final class Slot {
     final Instr in;
-    final int output;
-    final byte[] packed; // a reveal's reply
-    final long[] kept; // the value stored, or null
+    final long total;
+    final boolean revealed; // a REVEAL to this party (else a STORE)
+    byte[] packed; // a reveal's reply, when kept for the end
+    long[] kept; // the value kept, when held whole
+    StoredValue.Writer writer; // the value kept, when written a block at a time
 
-    Slot(Instr in, int output, byte[] packed, long[] kept) {
+    Slot(Instr in, long total, boolean revealed) {
       this.in = in;
-      this.output = output;
-      this.packed = packed;
-      this.kept = kept;
+      this.total = total;
+      this.revealed = revealed;
     }
   }
 
@@ -52,42 +55,55 @@ final class Outputs {
     return outputs.computeIfAbsent(pc, k -> outputs.size());
   }
 
-  /** Where a streamed plan's unnamed reveals go, a block at a time (null: kept whole for {@link #revealed()}). */
-  void sink(java.util.function.Consumer<Revealed> sink) {
+  /**
+   * Where a streamed plan's reveals go, a block at a time, and what writes a value it keeps (null: outputs are
+   * kept whole).
+   */
+  void stream(java.util.function.Consumer<Revealed> sink, StoredValue.Writers writers) {
     this.sink = sink;
+    this.writers = writers;
   }
 
   /** Elements [from, from + x.length) of the revealed vector of {@code total} elements. */
   void revealed(int pc, Instr in, long total, long from, long[] x) {
     StoredValue.columns(in, total); // a shape that does not divide it fails before anything is kept
     boolean whole = from == 0 && x.length == total; // one block: x is a fresh array, never changed after
-    if (sink != null && !whole && in.getName().isEmpty()) {
+    Slot s = slots.computeIfAbsent(pc, k -> new Slot(in, total, true));
+    if (sink != null && !whole) {
       sink.accept(header(in, output(pc), total).setLength(total).setOffset(from)
           .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(Packing.toBytes(x))).build());
-      return;
+    } else {
+      if (s.packed == null) s.packed = Packing.allocate(Math.toIntExact(total));
+      Packing.put(s.packed, (int) from, x, x.length);
     }
-    Slot s = slots.computeIfAbsent(pc, k -> new Slot(in, output(pc), Packing.allocate(Math.toIntExact(total)),
-        in.getName().isEmpty() ? null : whole ? x : new long[(int) total]));
-    Packing.put(s.packed, (int) from, x, x.length);
-    if (s.kept != null && s.kept != x) System.arraycopy(x, 0, s.kept, (int) from, x.length);
+    if (!in.getName().isEmpty()) keep(s, from, x, whole);
   }
 
   /** Elements [from, from + x.length) of this party's share of a value to store, of {@code total} elements. */
   void stored(int pc, Instr in, long total, long from, long[] x) {
     StoredValue.columns(in, total);
-    if (from == 0 && x.length == total) { // one block: the register itself, never changed after
-      slots.put(pc, new Slot(in, -1, null, x));
-      return;
+    keep(slots.computeIfAbsent(pc, k -> new Slot(in, total, false)), from, x, from == 0 && x.length == total);
+  }
+
+  /** Blocks of a value to keep come in order: written through when a writer is given, else gathered. */
+  private void keep(Slot s, long from, long[] x, boolean whole) {
+    if (whole) {
+      s.kept = x; // one block: the register itself, never changed after
+    } else if (writers != null) {
+      if (s.writer == null) s.writer = writers.open(s.in.getName(), s.total);
+      s.writer.write(x);
+    } else {
+      if (s.kept == null) s.kept = new long[(int) s.total];
+      System.arraycopy(x, 0, s.kept, (int) from, x.length);
     }
-    Slot s = slots.computeIfAbsent(pc, k -> new Slot(in, -1, null, new long[(int) total]));
-    System.arraycopy(x, 0, s.kept, (int) from, x.length);
   }
 
   List<Revealed> revealed() {
     List<Revealed> out = new ArrayList<>();
-    for (Slot s : slots.values()) {
+    for (Map.Entry<Integer, Slot> e : slots.entrySet()) {
+      Slot s = e.getValue();
       if (s.packed == null) continue;
-      out.add(header(s.in, s.output, s.packed.length / 8)
+      out.add(header(s.in, output(e.getKey()), s.total)
           .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(s.packed)).build()); // never changed after
     }
     return out;
@@ -100,16 +116,17 @@ final class Outputs {
   List<PlanRunner.Store> stores() {
     List<PlanRunner.Store> out = new ArrayList<>();
     for (Slot s : slots.values()) {
-      if (s.kept == null) continue;
+      if (s.kept == null && s.writer == null) continue;
       Instr in = s.in;
-      ValueInfo.Builder info = ValueInfo.newBuilder().setName(in.getName()).setDtype(dtypeOf(in)).setLength(s.kept.length)
-          .setCols(StoredValue.columns(in, s.kept.length));
-      if (s.packed != null) { // a named reveal: this party's plain value
+      ValueInfo.Builder info = ValueInfo.newBuilder().setName(in.getName()).setDtype(dtypeOf(in)).setLength(s.total)
+          .setCols(StoredValue.columns(in, s.total));
+      if (s.revealed) { // a named reveal: this party's plain value
         info.setKind(Kind.PRIVATE).setOwner(parties.get(me)).setFracBits(in.getScale());
       } else {
         info.setKind(Kind.SHARED).setOwner(in.getOwner()).addAllParties(parties).setFracBits(dtypeOf(in) == DType.REAL ? fracBits : 0);
       }
-      out.add(new PlanRunner.Store(new StoredValue(info.build(), s.kept), s.packed == null && in.getReplace()));
+      StoredValue v = s.writer != null ? s.writer.finish(info.build()) : new StoredValue(info.build(), s.kept);
+      out.add(new PlanRunner.Store(v, !s.revealed && in.getReplace()));
     }
     return out;
   }

@@ -99,11 +99,12 @@ public final class PlanRunner implements SessionView {
   }
 
   /**
-   * Sends a streamed plan's unnamed reveals to this party a block at a time, as they are opened (on the running
-   * thread, which the sink may hold back), instead of keeping them for {@link Outcome#revealed()}.
+   * Sends a streamed plan's reveals to this party a block at a time, as they are opened (on the running thread,
+   * which the sink may hold back), instead of keeping them for {@link Outcome#revealed()}, and writes each value
+   * it keeps (a STORE, a named REVEAL) a block at a time through a writer made for it.
    */
-  public PlanRunner onReveal(java.util.function.Consumer<Revealed> sink) {
-    outputs.sink(sink);
+  public PlanRunner stream(java.util.function.Consumer<Revealed> sink, StoredValue.Writers writers) {
+    outputs.stream(sink, writers);
     return this;
   }
 

@@ -18,6 +18,20 @@ public final class StoredValue {
     long[] read(long from, int count);
   }
 
+  /** Writes a value a block at a time, in order, as a streamed plan makes it (a party: into its store). */
+  public interface Writer {
+    void write(long[] block);
+
+    /** The value written, under {@code info}, once every block is in (kept only if the session succeeds). */
+    StoredValue finish(ValueInfo info);
+  }
+
+  /** Makes the writer of a value a session keeps, given its name and length. */
+  @FunctionalInterface
+  public interface Writers {
+    Writer open(String name, long length);
+  }
+
   private final ValueInfo info;
   private final long[] data;
   private final Slices slices;
@@ -42,6 +56,16 @@ public final class StoredValue {
 
   public ValueInfo info() {
     return info;
+  }
+
+  /** The same data under another info (of the same length). */
+  public StoredValue withInfo(ValueInfo other) {
+    return slices != null ? new StoredValue(other, slices) : new StoredValue(other, data);
+  }
+
+  /** What reads the data, for a value read from (or written into) a store; null for a value in memory. */
+  public Slices slices() {
+    return slices;
   }
 
   /** Every element (read whole from the store if need be; a vector longer than {@link Limits#MAX_LENGTH} only streams). */

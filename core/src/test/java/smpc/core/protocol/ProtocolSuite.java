@@ -449,4 +449,44 @@ public abstract class ProtocolSuite {
       catalog.keySet().forEach(harness(n)::delete);
     }
   }
+
+  /**
+   * Streamed outputs that a party keeps (a stored share, a named reveal), a block longer than a block: written a
+   * block at a time (by the party's store over gRPC), exact when a later session loads them.
+   */
+  @Seeded(value = 1, parties = {2, 3})
+  void streamedValuesKeptAreLoadedByALaterSession(int n, long seed) {
+    Random rnd = new Random(seed);
+    int len = Blocks.DEFAULT + 3;
+    long[] a = longs(rnd, len), b = longs(rnd, len);
+    List<String> parties = ProtocolTest.parties(n);
+    String last = parties.get(n - 1);
+    for (int k = 0; k < 2; k++) {
+      harness(n).input(new StoredValue(ProtocolTest.info("x" + k, parties.get(k % n), len), (k == 0 ? a : b).clone()));
+    }
+    Map<String, ValueInfo> catalog = new HashMap<>();
+    catalog.put("x0", ProtocolTest.info("x0", parties.get(0), len));
+    catalog.put("x1", ProtocolTest.info("x1", parties.get(1 % n), len));
+    try {
+      assertThat(session(n, List.of(Compiler.Output.store(Parser.parse("x0 * x1"), "kept")), catalog, -1)).isEmpty();
+      List<Opened> seen = session(n, List.of(new Compiler.Output(Parser.parse("x0 - x1"), last, "seen", null)), catalog, n - 1);
+      assertThat(Arrays.mismatch(seen.get(0).raw(), subtract(a, b))).as("first wrong element revealed").isEqualTo(-1);
+      catalog.put("kept", ValueInfo.newBuilder().setName("kept").setKind(Kind.SHARED).setDtype(DType.INT).addAllParties(parties)
+          .setLength(len).addAllProvenance(new java.util.TreeSet<>(List.of(parties.get(0), parties.get(1 % n)))).build());
+      catalog.put("seen", ProtocolTest.info("seen", last, len).toBuilder().clearProvenance()
+          .addAllProvenance(new java.util.TreeSet<>(List.of(parties.get(0), parties.get(1 % n)))).build());
+      List<Opened> got = session(n, List.of(Compiler.Output.reveal(Parser.parse("kept - x0 + seen"), last)), catalog, n - 1);
+      long[] want = new long[len];
+      for (int i = 0; i < len; i++) want[i] = a[i] * b[i] - a[i] + (a[i] - b[i]);
+      assertThat(Arrays.mismatch(got.get(0).raw(), want)).as("first wrong element").isEqualTo(-1);
+    } finally {
+      catalog.keySet().forEach(harness(n)::delete);
+    }
+  }
+
+  private static long[] subtract(long[] a, long[] b) {
+    long[] out = new long[a.length];
+    for (int i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+    return out;
+  }
 }
