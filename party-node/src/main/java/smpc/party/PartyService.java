@@ -91,74 +91,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public StreamObserver<InputChunk> input(StreamObserver<ValueInfo> resp) {
     Authorizer.Principal caller = authorizer.caller();
-    return new StreamObserver<>() {
-      private ValueInfo info;
-      private Quotas.Ticket memory;
-      private ValueStore.Ingest ingest; // written through a segment at a time: a long input is never held whole
-      private boolean failed;
-
-      @Override
-      public void onNext(InputChunk c) {
-        if (failed) return;
-        try {
-          if (info == null) {
-            String name = ValueStore.checkName(c.getName());
-            audit.check(caller, "Input", name, () -> authorizer.input(caller));
-            if (c.getDtype() == DType.REAL && c.getFracBits() != fracBits) {
-              throw precondition("real input '%s' is encoded with %d fractional bits but %s uses %d", name, c.getFracBits(),
-                  peers.me, fracBits);
-            }
-            if (c.getLength() < 1) throw invalid("value '%s' is an empty vector", name);
-            if (c.getLength() > Limits.MAX_VECTOR) throw invalid("value '%s' has %d elements, more than %d", name, c.getLength(), Limits.MAX_VECTOR);
-            if (c.getCols() < 0 || (c.getCols() > 0 && c.getLength() % c.getCols() != 0)) {
-              throw invalid("value '%s' has %d elements, not rows of %d columns", name, c.getLength(), c.getCols());
-            }
-            boolean real = c.getDtype() == DType.REAL;
-            info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(real ? DType.REAL : DType.INT)
-                .setLength(c.getLength()).setOwner(peers.me).addProvenance(peers.me).setFracBits(real ? fracBits : 0)
-                .setCols(c.getCols()).build();
-            memory = quotas.input(Math.min(c.getLength(), ValueStore.SEGMENT));
-            ingest = store.ingest(info);
-          }
-          if (c.getData().size() % 8 != 0) throw invalid("input '%s' has a partial element", info.getName());
-          ingest.append(c.getData().asReadOnlyByteBuffer());
-        } catch (RuntimeException | OutOfMemoryError e) {
-          failed = true;
-          abort();
-          resp.onError(e instanceof StatusRuntimeException || e instanceof Failure ? Statuses.status(e) : e instanceof OutOfMemoryError
-              ? Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this input").asRuntimeException()
-              : Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
-        }
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        failed = true;
-        offload(resp, this::abort); // may delete written segments: off the transport thread
-      }
-
-      private void abort() {
-        if (ingest != null) ingest.abort();
-        ingest = null;
-        if (memory != null) memory.close();
-      }
-
-      @Override
-      public void onCompleted() {
-        if (failed) return;
-        offload(resp, () -> { // storing may write to disk
-          try (Quotas.Ticket held = memory) { // the buffer is the store's (or garbage) once this ends
-            if (info == null) throw invalid("empty input stream");
-            ingest.add(info);
-          } catch (RuntimeException e) {
-            ingest.abort();
-            throw e;
-          }
-          resp.onNext(info);
-          resp.onCompleted();
-        });
-      }
-    };
+    return new InputUpload(resp, handler -> offload(resp, handler), store, quotas, peers.me, fracBits,
+        name -> audit.check(caller, "Input", name, () -> authorizer.input(caller)));
   }
 
   @Override
