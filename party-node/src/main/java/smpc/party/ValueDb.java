@@ -67,6 +67,13 @@ final class ValueDb implements AutoCloseable {
   private final Options options;
   private final RocksDB db;
   private final WriteOptions synced = new WriteOptions().setSync(true);
+  private final org.rocksdb.ReadOptions reads = new org.rocksdb.ReadOptions();
+  /**
+   * Each reading thread's key and segment buffers, outside the Java heap: a segment goes from RocksDB straight
+   * into the array it is read into, instead of through an 8 MiB byte[] of garbage per block.
+   */
+  private static final ThreadLocal<ByteBuffer[]> BUFFERS = ThreadLocal.withInitial(() -> new ByteBuffer[] {
+      ByteBuffer.allocateDirect(1024), ByteBuffer.allocateDirect(8 * SEGMENT).order(ByteOrder.LITTLE_ENDIAN)});
   // reads and writes share, close is exclusive: no call may touch the native handle after it is freed
   private final java.util.concurrent.locks.ReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
   private boolean closed;
@@ -127,12 +134,24 @@ final class ValueDb implements AutoCloseable {
 
   /** Segment {@code k} of a segmented value whose segments have generation {@code gen}. */
   long[] segment(ValueInfo info, long gen, int k) {
-    byte[] bytes = get(segmentKey(info.getName(), gen, k), info.getName());
     long want = Math.min(SEGMENT, info.getLength() - (long) k * SEGMENT);
-    if (bytes == null || bytes.length != want * 8) {
-      throw smpc.core.Errors.aborted("value '%s' was deleted or replaced while it was read", info.getName());
+    ByteBuffer[] buffers = BUFFERS.get();
+    ByteBuffer key = buffers[0].clear().put(segmentKey(info.getName(), gen, k)).flip();
+    ByteBuffer value = buffers[1].clear();
+    int size;
+    lock.readLock().lock();
+    try {
+      open();
+      size = db.get(reads, key, value);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read value '" + info.getName() + "': " + e.getMessage(), e);
+    } finally {
+      lock.readLock().unlock();
     }
-    return Packing.fromBytes(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
+    if (size != want * 8) throw smpc.core.Errors.aborted("value '%s' was deleted or replaced while it was read", info.getName());
+    long[] out = new long[(int) want];
+    value.position(0).limit(size).asLongBuffer().get(out);
+    return out;
   }
 
   private byte[] get(byte[] key, String name) {
@@ -355,6 +374,7 @@ final class ValueDb implements AutoCloseable {
     }
     db.close();
     synced.close();
+    reads.close();
     options.close();
     if (env != null) env.close();
   }

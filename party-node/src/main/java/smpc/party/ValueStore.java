@@ -80,6 +80,9 @@ final class ValueStore implements AutoCloseable {
 
     @Override
     public synchronized long[] read(long from, int count) {
+      if (from % ValueDb.SEGMENT == 0 && count == Math.min(ValueDb.SEGMENT, info.getLength() - from)) {
+        return db.segment(info, gen, (int) (from / ValueDb.SEGMENT)); // a streamed plan's block: the segment itself, fresh
+      }
       long[] out = new long[count];
       for (int done = 0; done < count;) {
         long at = from + done;
