@@ -401,8 +401,7 @@ public final class PlanRunner implements SessionView {
     return block == 0 ? kind + pc : kind + pc + "." + block;
   }
 
-  /** This block's elements of a whole vector that the plan reads (all of it when the plan runs whole). */
-  /** A stored value whole, or the running block of it (read from the store a block at a time). */
+  /** A stored value whole when the plan runs whole, else the running block of it (read from the store a block at a time). */
   private long[] slice(Instr in, StoredValue v) {
     if (streamed == 0) return v.data();
     if (v.length() != streamed) throw invalid("'%s' has %d elements, not the %d the plan declares", in.getName(), v.length(), streamed);
