@@ -56,7 +56,7 @@ final class ValueStore implements AutoCloseable {
     try {
       if (!ValueDb.segmented(info.getLength())) return new StoredValue(info, db.data(info)); // outside the lock: a large read does not stall other calls
       Long gen = db.generation(name);
-      if (gen == null) throw new IllegalStateException("value '" + name + "' has no segments");
+      if (gen == null) return new StoredValue(info, db.data(info)); // written whole, by a version before segments
       return StoredValue.read(info, new Segments(db, info, gen));
     } catch (IllegalStateException e) {
       if (info(name) != info) return get(name); // deleted or replaced meanwhile

@@ -130,4 +130,21 @@ class SegmentedValueTest {
       assertThat(s.get("kept").read(0, N)).isEqualTo(x);
     }
   }
+
+  /** A store written before segments keeps long vectors as one record: they still read, and delete. */
+  @Test
+  void aLongValueWrittenWholeByAnEarlierVersionStillReads() throws Exception {
+    long[] x = new Random(17).longs(N).toArray();
+    try (org.rocksdb.Options o = new org.rocksdb.Options().setCreateIfMissing(true);
+        org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(o, dir.toString())) {
+      db.put("i:old".getBytes(java.nio.charset.StandardCharsets.UTF_8), info("old", Kind.PRIVATE, N).toByteArray());
+      db.put("d:old".getBytes(java.nio.charset.StandardCharsets.UTF_8), Packing.toBytes(x));
+    }
+    try (ValueStore s = new ValueStore("alice", dir)) {
+      assertThat(s.get("old").read(S - 1, 3)).isEqualTo(java.util.Arrays.copyOfRange(x, S - 1, S + 2));
+      assertThat(s.get("old").data()).isEqualTo(x);
+      assertThat(s.delete("old")).isTrue();
+      assertThat(s.get("old")).isNull();
+    }
+  }
 }
