@@ -272,7 +272,11 @@ final class ValueStore implements AutoCloseable {
 
   synchronized boolean delete(String name) {
     if (!infos.containsKey(name)) return false;
-    db.write(List.of(), List.of(name)); // the database first: a failed delete must not resurrect the value later
+    try {
+      db.write(List.of(), List.of(name)); // the database first: a failed delete must not resurrect the value later
+    } catch (ValueDb.DiskFull e) {
+      throw exhausted("party %s: disk full deleting '%s' (%s)", me, name, e.getMessage().replaceFirst("^disk full: ", ""));
+    }
     infos.remove(name);
     return true;
   }
