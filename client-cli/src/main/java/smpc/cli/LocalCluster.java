@@ -113,7 +113,7 @@ public final class LocalCluster {
    * to 30 % free space after it, bring an idle party back to under 0.2 GB (docs/performance.md). During a long
    * streamed session the designated party's heap grew to 1.6 GB for 130 MB of live data: promoted corrections
    * piled up because G1's adaptive threshold kept undoing its concurrent cycles. A fixed threshold of 15 % of
-   * the heap starts them in time (W3 at 10^7: under 760 MB at every party, W2 at 10^6 as fast). The Dockerfiles
+   * the heap starts them in time (W3 at 10^7: 0.7–1.4 GB at the designated party instead of 1.5–1.8, W2 at 10^6 as fast). The Dockerfiles
    * pass the same flags.
    */
   static final List<String> RETURN_MEMORY = List.of("-XX:G1PeriodicGCInterval=5000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
