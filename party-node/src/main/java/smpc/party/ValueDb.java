@@ -315,8 +315,9 @@ final class ValueDb implements AutoCloseable {
 
   /** Deletes segments that no value's generation names: what a write cut off by a crash left. */
   private void dropOrphanSegments() {
+    record Orphan(String name, long gen) {}
     byte[] prefix = SEGMENTS.getBytes(StandardCharsets.UTF_8);
-    java.util.Map<String, Long> orphans = new java.util.LinkedHashMap<>();
+    List<Orphan> orphans = new ArrayList<>();
     try (RocksIterator it = db.newIterator()) {
       it.seek(prefix);
       while (it.isValid()) {
@@ -325,15 +326,14 @@ final class ValueDb implements AutoCloseable {
         String name = new String(k, prefix.length, k.length - prefix.length - 13, StandardCharsets.UTF_8);
         long gen = ByteBuffer.wrap(k, k.length - 12, 8).getLong();
         Long live = generation(name);
-        if (live == null || live != gen) orphans.put(name + "\0" + gen, gen);
+        if (live == null || live != gen) orphans.add(new Orphan(name, gen));
         it.seek(segmentKey(name, gen, Integer.MAX_VALUE)); // past this generation's segments without reading them
       }
     }
-    orphans.forEach((key, gen) -> {
-      String name = key.substring(0, key.indexOf('\0'));
-      dropSegments(name, gen);
-      LOG.info(() -> "dropped the segments of an unfinished write of '" + name + "'");
-    });
+    for (Orphan o : orphans) {
+      dropSegments(o.name(), o.gen());
+      LOG.info(() -> "dropped the segments of an unfinished write of '" + o.name() + "'");
+    }
   }
 
   /** How many segments the database holds, of any value or none (what a test of the clean-up counts). */

@@ -129,20 +129,20 @@ final class ValueStore implements AutoCloseable {
 
     /** Appends packed little-endian int64s; refuses more than the value's length. */
     void append(java.nio.ByteBuffer packed) {
-      java.nio.LongBuffer in = packed.order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-      if (received + in.remaining() > length) throw invalid("input '%s' has more data than its length %d", name, length);
-      long[] part = new long[in.remaining()];
-      in.get(part);
-      write(part);
+      put(packed.order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer(), "input");
     }
 
     @Override
     public void write(long[] block) {
-      if (received + block.length > length) throw invalid("value '%s' has more data than its length %d", name, length);
-      for (int at = 0; at < block.length;) {
-        int n = Math.min(block.length - at, buffer.length - filled);
-        System.arraycopy(block, at, buffer, filled, n);
-        at += n;
+      put(java.nio.LongBuffer.wrap(block), "value");
+    }
+
+    /** Copies {@code in} into the segment buffer, writing each segment as it fills; refuses more than the length. */
+    private void put(java.nio.LongBuffer in, String what) {
+      if (received + in.remaining() > length) throw invalid("%s '%s' has more data than its length %d", what, name, length);
+      while (in.hasRemaining()) {
+        int n = Math.min(in.remaining(), buffer.length - filled);
+        in.get(buffer, filled, n);
         filled += n;
         received += n;
         if (filled == buffer.length && ValueDb.segmented(length)) flush();
