@@ -76,7 +76,7 @@ public final class LocalCluster {
       List<String> args = new ArrayList<>(launch.flags());
       args.addAll(List.of("-jar", launch.jar().toString(), "--port", port(dealer.address())));
       args.addAll(security);
-      started.add(start("dealer", dealer.address(), args, logDir, config.parties().size() + 1));
+      started.add(start("dealer", dealer.address(), args, logDir, config.parties().size() + 1, false));
     }
     for (Node p : config.parties()) {
       if (healthy(p.name(), p.address(), tls)) continue;
@@ -87,7 +87,7 @@ public final class LocalCluster {
           port(p.address()), "--peers", peers, "--dealer", dealer.address(), "--frac-bits", Integer.toString(config.fracBitsOrDefault()),
           "--data-dir", logDir.resolveSibling("data").resolve(p.name()).toString()));
       args.addAll(security);
-      started.add(start(p.name(), p.address(), args, logDir, config.parties().size() + 1));
+      started.add(start(p.name(), p.address(), args, logDir, config.parties().size() + 1, true));
     }
     try {
       for (Started s : started) awaitHealthy(s, logDir, tls);
@@ -116,15 +116,27 @@ public final class LocalCluster {
    * the heap starts them in time (W3 at 10^7: 0.7–1.4 GB at the designated party instead of 1.5–1.8, W2 at 10^6 as fast). The Dockerfiles
    * pass the same flags.
    */
+  /**
+   * A party's heap. Sessions stream long vectors in blocks, so what a party needs is bounded by the block, the
+   * plan's registers and the sessions it runs at once (its budget, 80 % of this, refuses the rest), not by
+   * vector lengths. A larger heap only lets G1 spread a streamed session's short-lived block arrays over more
+   * memory: with 4.5 GB the designated party of a 10^8-element W2 reached 2.1–2.2 GB resident, with 1 GiB
+   * 0.86 GB, as fast (docs/performance.md). An operator who runs big whole-vector plans (a SUM over 2^26
+   * elements) raises it with SMPC_SERVER_JAVA_OPTS=-Xmx...
+   */
+  static final long PARTY_HEAP_MB = 1024;
+
   static final List<String> RETURN_MEMORY = List.of("-XX:G1PeriodicGCInterval=5000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
       "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=15");
 
   /**
    * Starts one of the cluster's {@code processes} JVMs. They share this machine: left to the JVM's default
    * (1/4 of RAM each), 5 parties and the dealer could grow to 150 % of RAM, and the kernel's OOM killer would
-   * end some process (perhaps not ours) instead of a clean OutOfMemoryError. So together their heaps get 3/4.
+   * end some process (perhaps not ours) instead of a clean OutOfMemoryError. So together their heaps get 3/4,
+   * and a party's at most {@link #PARTY_HEAP_MB}.
    */
-  private static Started start(String name, String address, List<String> args, Path logDir, int processes) throws IOException {
+  private static Started start(String name, String address, List<String> args, Path logDir, int processes, boolean party)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     // G1, not Parallel: a session's big vectors are humongous objects that G1 never copies (and frees
@@ -132,7 +144,11 @@ public final class LocalCluster {
     // pauses that stalled every party's session (W2 median 0.26–0.33 s against 0.42–0.54 s, half the RSS)
     cmd.add("-XX:+UseG1GC");
     cmd.addAll(RETURN_MEMORY);
-    cmd.add(String.format(java.util.Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", Math.min(25.0, 75.0 / processes)));
+    double share = Math.min(25.0, 75.0 / processes);
+    long ramMb = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize() >> 20;
+    cmd.add(party ? "-Xmx" + Math.min(PARTY_HEAP_MB, (long) (ramMb * share / 100)) + "m"
+        : String.format(java.util.Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", share));
     cmd.addAll(SERVER_JAVA_OPTS); // after ours, so that an operator's -Xmx or GC choice wins
     cmd.addAll(args);
     File log = logDir.resolve(name + ".log").toFile();

@@ -50,7 +50,8 @@ public final class PartyMain implements Callable<Integer> {
       description = "Directory where stored values survive restarts (default: memory only).")
   java.nio.file.Path dataDir;
 
-  @Option(names = "--max-buffered-mb", defaultValue = "4096", description = "Cap on peer messages buffered in memory (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-buffered-mb", defaultValue = "${env:MAX_BUFFERED_MB:-0}",
+      description = "Cap on peer messages buffered in memory (default: 0, a quarter of the maximum heap).")
   long maxBufferedMb;
 
   @Option(names = "--max-sessions-per-principal", defaultValue = "${env:MAX_SESSIONS_PER_PRINCIPAL:-16}",
@@ -78,7 +79,7 @@ public final class PartyMain implements Callable<Integer> {
       if (p.isBlank()) continue;
       String[] kv = p.split("=", 2);
       if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--peers entry '" + p + "' is not name=host:port");
+        throw new CommandLine.ParameterException(spec.commandLine(), "--peers entry '" + p + "' is not name=host:port");
       }
       addresses.put(kv[0].trim(), kv[1].trim());
     }
@@ -87,9 +88,13 @@ public final class PartyMain implements Callable<Integer> {
     try {
       quotas = Quotas.Limits.of(maxSessionsPerPrincipal, maxSessionMemoryMb, maxMemoryMb, maxSessionSeconds);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBufferedMb << 20, dataDir, identity, quotas);
+    if (maxBufferedMb < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--max-buffered-mb must not be negative (0: a quarter of the heap)");
+    // every peer message waits here until its step reads it (some arrive before their session starts); a
+    // session's own are also part of what it reserves (Footprint), and a fixed 4 GiB exceeded a 1 GiB heap
+    long maxBuffered = maxBufferedMb > 0 ? maxBufferedMb << 20 : Runtime.getRuntime().maxMemory() / 4;
+    PartyNode node = PartyNode.start(name, bind, port, addresses, dealer, fracBits, maxBuffered, dataDir, identity, quotas);
     smpc.net.ProcessMemory.watch();
     LOG.info("party " + name + " " + Version.VERSION + " listening on " + bind + ":" + port + (identity != null ? " (mutual TLS)" : " (plaintext)")
         + ", peers " + addresses.keySet());

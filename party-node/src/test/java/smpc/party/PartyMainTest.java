@@ -30,4 +30,13 @@ class PartyMainTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required option: '--name=<name>'");
   }
+
+  @Test
+  void aNegativeMessageBufferIsAUsageError() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new PartyMain()).setErr(new PrintWriter(err));
+    int code = cl.execute("--name", "alice", "--insecure", "--port", "0", "--max-buffered-mb", "-1");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-buffered-mb must not be negative (0: a quarter of the heap)");
+  }
 }
