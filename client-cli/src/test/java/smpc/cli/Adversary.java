@@ -175,8 +175,13 @@ final class Adversary implements AutoCloseable {
     return Instr.newBuilder().setOp(Op.LOAD).addDst(0).setName(name).addAllProvenance(List.of(owners));
   }
 
+  /**
+   * A SHARE of a scalar, its length declared as the compiler and the SDK declare it: a holder estimates an
+   * undeclared one at the longest vector a step may hold, which a 1 GiB party's memory budget refuses before
+   * the checks these tests are about.
+   */
   static Instr.Builder share(String owner, String name) {
-    return Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(owner);
+    return Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName(name).setParty(owner).setLength(1);
   }
 
   static Instr.Builder store(String name, boolean replace, String owner) {
