@@ -108,6 +108,16 @@ public final class LocalCluster {
   }
 
   /**
+   * A party's heap. Sessions stream long vectors in blocks, so what a party needs is bounded by the block, the
+   * plan's registers and the sessions it runs at once (its budget, 80 % of this, refuses the rest), not by
+   * vector lengths. A larger heap only lets G1 spread a streamed session's short-lived block arrays over more
+   * memory: with 4.5 GB the designated party of a 10^8-element W2 reached 2.1–2.2 GB resident, with 1 GiB
+   * 0.86–0.95 GB, as fast (docs/performance.md). An operator who runs big whole-vector plans (a SUM over 2^26
+   * elements) raises it with SMPC_SERVER_JAVA_OPTS=-Xmx...
+   */
+  static final long PARTY_HEAP_MB = 1024;
+
+  /**
    * G1 keeps the heap a workload grew to until its next collection, and an idle server collects nothing: one W2
    * left each party holding 0.45–0.55 GB for good. A collection after 5 s without one, and shrinking the heap
    * to 30 % free space after it, bring an idle party back to under 0.2 GB (docs/performance.md). During a long
@@ -116,16 +126,6 @@ public final class LocalCluster {
    * the heap starts them in time (W3 at 10^7: 0.7–1.4 GB at the designated party instead of 1.5–1.8, W2 at 10^6 as fast). The Dockerfiles
    * pass the same flags.
    */
-  /**
-   * A party's heap. Sessions stream long vectors in blocks, so what a party needs is bounded by the block, the
-   * plan's registers and the sessions it runs at once (its budget, 80 % of this, refuses the rest), not by
-   * vector lengths. A larger heap only lets G1 spread a streamed session's short-lived block arrays over more
-   * memory: with 4.5 GB the designated party of a 10^8-element W2 reached 2.1–2.2 GB resident, with 1 GiB
-   * 0.86 GB, as fast (docs/performance.md). An operator who runs big whole-vector plans (a SUM over 2^26
-   * elements) raises it with SMPC_SERVER_JAVA_OPTS=-Xmx...
-   */
-  static final long PARTY_HEAP_MB = 1024;
-
   static final List<String> RETURN_MEMORY = List.of("-XX:G1PeriodicGCInterval=5000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
       "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=15");
 
