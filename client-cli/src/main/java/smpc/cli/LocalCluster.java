@@ -152,7 +152,12 @@ public final class LocalCluster {
     cmd.addAll(SERVER_JAVA_OPTS); // after ours, so that an operator's -Xmx or GC choice wins
     cmd.addAll(args);
     File log = logDir.resolve(name + ".log").toFile();
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    // glibc gives each thread that mallocs its own arena, and keeps freed native memory in them (RocksDB, Netty):
+    // two arenas brought the largest party back to 245-251 MB 30 s after W3/W2 at 10^7, against 266-362 MB
+    // (docs/performance.md); an operator's own setting wins
+    pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+    Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     return new Started(name, address, p);
   }
