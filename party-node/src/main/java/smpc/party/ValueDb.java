@@ -48,11 +48,7 @@ final class ValueDb implements AutoCloseable {
   /** Elements in a segment of a long vector: 8 MiB, a block of a streamed plan ({@code Blocks.DEFAULT}). */
   static final int SEGMENT = 1 << 20;
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-  /**
-   * Free space writes leave for deletes, flushes and compactions. Blob garbage collection is off: it would
-   * relocate live blobs during the compaction after a delete, so that freeing space first needed space (on a
-   * full disk the delete then failed). A blob file whose values are all deleted is dropped whole without it.
-   */
+  /** Free space writes leave for deletes, flushes and compactions. */
   static final long HEADROOM = 32L << 20;
 
   /** A write refused because the volume is (nearly) full. */
@@ -86,6 +82,9 @@ final class ValueDb implements AutoCloseable {
   ValueDb(Path dir) throws java.io.IOException {
     this.dir = dir;
     env = dir == null ? new RocksMemEnv(Env.getDefault()) : null;
+    // blob garbage collection off: it would relocate live blobs during the compaction after a delete, so that
+    // freeing space first needed space (on a full disk the delete failed); a blob file whose values are all
+    // deleted is dropped whole without it
     options = new Options().setCreateIfMissing(true).setEnableBlobFiles(true).setMinBlobSize(4096)
         .setEnableBlobGarbageCollection(false).setWriteBufferSize(32L << 20).setKeepLogFileNum(2);
     if (env != null) options.setEnv(env);
