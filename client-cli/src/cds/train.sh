@@ -11,6 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 for jar in client-cli party-node dealer-service; do # else ./smpc would start a build of its own
   compgen -G "$ROOT/client-cli/target/$jar-*-all.jar" >/dev/null || { echo "train.sh: $jar jar missing" >&2; exit 1; }
 done
+export SMPC_AGENT=off # the build starts no agent (smpc.cli.Agent)
 work="$(mktemp -d)"
 export SMPC_CLUSTER="$work/cluster.json"
 smpc() { "$ROOT/smpc" "$@" >/dev/null 2>&1; }

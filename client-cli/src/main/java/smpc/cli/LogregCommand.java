@@ -234,7 +234,7 @@ final class LogregCommand {
         Logreg.Result result;
         List<Double> losses = new ArrayList<>();
         // a bar redraws its line with \r: only on a terminal; redirected, one plain line per epoch
-        boolean terminal = System.console() != null;
+        boolean terminal = Agent.terminal();
         // the bar counts hundredths of an epoch: the losses come a session (Logreg.EPOCHS_PER_SESSION epochs) at a time,
         // and meanwhile the session's round progress moves the bar through that session's epochs (not the setup's)
         int[] span = {0, 0}; // the running session's epochs (from, to]; none before the first

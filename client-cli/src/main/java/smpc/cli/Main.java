@@ -4,6 +4,8 @@ package smpc.cli;
  * The jar's entry point. `smpc --version` is answered here, before {@link Smpc} is loaded: Smpc's static
  * initialisation registers every command (and with them Jackson, gRPC and the compiler), which is most of
  * the version's start-up time (0.16 s against 0.11 s for the JVM alone on this machine, without an archive).
+ * A command the user's warm agent can run goes there ({@link AgentClient}); only when none takes it does this
+ * JVM load the rest and run it, then start an agent for the next command.
  */
 public final class Main {
   private Main() {}
@@ -13,6 +15,12 @@ public final class Main {
       System.out.println(new smpc.net.Version.Provider().getVersion()[0]);
       return;
     }
-    Smpc.main(args);
+    AgentClient agent = AgentClient.of(args);
+    int code = agent == null ? -1 : agent.relay(args);
+    if (code < 0) {
+      code = Smpc.run(args);
+      if (agent != null) agent.spawn();
+    }
+    System.exit(code);
   }
 }

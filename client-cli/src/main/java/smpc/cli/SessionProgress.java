@@ -32,7 +32,7 @@ final class SessionProgress implements AutoCloseable {
 
   /** Shows {@code c}'s session progress on {@code err} until closed. */
   static SessionProgress show(Cluster c, PrintWriter err) {
-    SessionProgress p = new SessionProgress(err, System.console() != null);
+    SessionProgress p = new SessionProgress(err, Agent.terminal());
     c.onProgress(p::report);
     return p;
   }

@@ -44,6 +44,7 @@ public final class Smpc {
     COMMANDS.put("certs", CertsCommand::new);
     COMMANDS.put("completion", CompletionCommand::new);
     COMMANDS.put("audit", AuditCommand::new);
+    COMMANDS.put("agent", AgentCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);
   }
 
@@ -113,7 +114,16 @@ public final class Smpc {
   static final String START_HINT = " (is a cluster running? `smpc status` shows each process; `smpc cluster up` starts a local one)";
 
   public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs one command line in this JVM: its exit code. */
+  static int run(String[] args) {
+    quietGrpc();
+    return commandLine(args).execute(args);
+  }
+
+  static void quietGrpc() {
     GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
-    System.exit(commandLine(args).execute(args));
   }
 }

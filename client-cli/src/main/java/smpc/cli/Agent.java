@@ -1,0 +1,277 @@
+package smpc.cli;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.net.ExtendedSocketOptions;
+import picocli.CommandLine;
+
+/**
+ * The CLI agent: a long-lived JVM of one user that runs {@link AgentClient#SERVED} commands for that user's
+ * {@code smpc} invocations, so that each pays for starting a small JVM (~0.1 s) and not for initialising gRPC,
+ * Netty, TLS and the compiler again (~0.8 s). It is what `smpc` would be in its own JVM: the same jar, working
+ * directory and environment (else it declines), the caller's arguments, its own command tree, TLS connections and
+ * client certificates per command, output streamed back as written, the exit code returned.
+ *
+ * <p>Trust: the socket lives in a directory of this user's only (0700, checked by both sides) and every
+ * connection's peer credentials (SO_PEERCRED) must be this user's; it runs nothing another user could not run
+ * as themselves with this user's files. It exits after {@link #IDLE_MINUTES} without a command, when its jar is
+ * rebuilt, when its socket is removed, and on `smpc agent stop`.
+ */
+public final class Agent {
+  /** Minutes without a command after which an agent exits (SMPC_AGENT_IDLE_MINUTES, default 15). */
+  static final long IDLE_MINUTES = Long.parseLong(System.getenv().getOrDefault("SMPC_AGENT_IDLE_MINUTES", "15"));
+
+  /** Whether the command on this thread writes to a terminal: its caller's, not the agent's (which has none). */
+  private static final ThreadLocal<Boolean> TERMINAL = new ThreadLocal<>();
+
+  private final Path socket;
+  private final Map<String, String> context = AgentClient.context();
+  private final long jarStamp = jarStamp();
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger served = new AtomicInteger();
+  private volatile long lastUse = System.nanoTime();
+  private Object socketKey;
+
+  private Agent(Path socket) {
+    this.socket = socket;
+  }
+
+  /** Whether a command's output goes to a terminal (progress bars redraw a line only there). */
+  static boolean terminal() {
+    Boolean t = TERMINAL.get();
+    return t != null ? t : System.console() != null;
+  }
+
+  public static void main(String[] args) throws IOException {
+    Agent agent = new Agent(Path.of(args[0]));
+    Path dir = agent.socket.getParent();
+    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    if (!AgentClient.privateDir(dir)) System.exit(1);
+    ServerSocketChannel server = agent.bind();
+    if (server == null) System.exit(0); // another agent answers there
+    Smpc.quietGrpc();
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::removeSocket));
+    Thread watchdog = new Thread(agent::watch, "agent-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    while (true) {
+      SocketChannel ch = server.accept();
+      Thread t = new Thread(() -> agent.serve(ch), "agent-command");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /** Binds the socket, replacing a dead agent's; null when a live agent holds it. */
+  private ServerSocketChannel bind() throws IOException {
+    UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        s.bind(address);
+        socketKey = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return s;
+      } catch (java.net.BindException taken) {
+        s.close();
+        try (SocketChannel probe = SocketChannel.open(address)) {
+          return null;
+        } catch (IOException dead) {
+          Files.deleteIfExists(socket);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Exits when idle, when the jar was rebuilt (its commands would be stale), or when the socket is no longer ours. */
+  private void watch() {
+    while (true) {
+      try {
+        Thread.sleep(2_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (active.get() > 0) continue;
+      boolean idle = System.nanoTime() - lastUse > IDLE_MINUTES * 60_000_000_000L;
+      if (idle || jarStamp() != jarStamp || !ours()) shutDown();
+    }
+  }
+
+  private boolean ours() {
+    try {
+      return socketKey != null
+          && socketKey.equals(Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void shutDown() {
+    System.exit(0); // the shutdown hook removes the socket
+  }
+
+  private void removeSocket() {
+    try {
+      if (ours()) Files.deleteIfExists(socket);
+    } catch (IOException e) {
+      // exiting anyway; the next agent replaces a dead socket
+    }
+  }
+
+  private static long jarStamp() {
+    try {
+      return Files.getLastModifiedTime(Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI())).toMillis();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** One command: check the caller and the context, run it, stream its output, return its exit code. */
+  private void serve(SocketChannel ch) {
+    try (ch) {
+      if (!ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName().equals(System.getProperty("user.name"))) return;
+      DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch)));
+      // not Channels.newOutputStream: its streams share one lock, so a blocked read would stall every write
+      Frames reply = new Frames(new DataOutputStream(new BufferedOutputStream(writer(ch))));
+      if (in.readInt() != AgentClient.MAGIC) return;
+      byte request = in.readByte();
+      if (request == AgentClient.STOP) {
+        reply.exit(0);
+        shutDown();
+      }
+      if (request == AgentClient.STATUS) {
+        reply.stream(AgentClient.OUT).write(String.format("pid %d, %d command%s run, idle for %d s, in %s%n", ProcessHandle.current().pid(),
+            served.get(), served.get() == 1 ? "" : "s", (System.nanoTime() - lastUse) / 1_000_000_000L, context.get(" cwd"))
+            .getBytes(StandardCharsets.UTF_8));
+        reply.exit(0);
+        return;
+      }
+      Map<String, String> theirs = new TreeMap<>();
+      for (int i = in.readInt(); i > 0; i--) theirs.put(AgentClient.readString(in), AgentClient.readString(in));
+      boolean terminal = in.readBoolean();
+      String[] args = new String[in.readInt()];
+      for (int i = 0; i < args.length; i++) args[i] = AgentClient.readString(in);
+      if (!theirs.equals(context) || jarStamp() != jarStamp || !AgentClient.SERVED.contains(AgentClient.commandName(args))) {
+        reply.decline(); // the command runs in its own JVM instead
+        return;
+      }
+      active.incrementAndGet();
+      served.incrementAndGet();
+      try {
+        run(args, terminal, ch, reply);
+      } finally {
+        lastUse = System.nanoTime();
+        active.decrementAndGet();
+      }
+    } catch (IOException e) {
+      // the caller went away; its command (if any) was interrupted
+    }
+  }
+
+  private static void run(String[] args, boolean terminal, SocketChannel ch, Frames reply) throws IOException {
+    // the caller sends nothing more: end of stream means it was interrupted (Ctrl-C), and so is its command
+    Thread worker = Thread.currentThread();
+    Thread hangUp = new Thread(() -> {
+      try {
+        ch.read(java.nio.ByteBuffer.allocate(1));
+      } catch (IOException e) {
+        // closed: as good as an end of stream
+      }
+      worker.interrupt();
+    }, "agent-hang-up");
+    hangUp.setDaemon(true);
+    hangUp.start();
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(reply.stream(AgentClient.OUT), StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(reply.stream(AgentClient.ERR), StandardCharsets.UTF_8), true);
+    int code;
+    TERMINAL.set(terminal);
+    try {
+      CommandLine cl = Smpc.commandLine(args);
+      cl.setOut(out);
+      cl.setErr(err);
+      code = cl.execute(args);
+    } catch (RuntimeException | Error e) {
+      err.println("smpc: error: " + smpc.net.Statuses.describe(e));
+      code = 1;
+    } finally {
+      TERMINAL.remove();
+    }
+    out.flush();
+    err.flush();
+    reply.exit(code);
+  }
+
+  private static OutputStream writer(SocketChannel ch) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) ch.write(buf);
+      }
+    };
+  }
+
+  /** The reply: frames of (kind, length, bytes) and a last one with the exit code. */
+  private static final class Frames {
+    private final DataOutputStream out;
+
+    Frames(DataOutputStream out) {
+      this.out = out;
+    }
+
+    OutputStream stream(byte kind) {
+      return new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          synchronized (Frames.this) {
+            out.writeByte(kind);
+            out.writeInt(len);
+            out.write(b, off, len);
+            out.flush();
+          }
+        }
+      };
+    }
+
+    synchronized void exit(int code) throws IOException {
+      out.writeByte(AgentClient.EXIT);
+      out.writeInt(code);
+      out.flush();
+    }
+
+    synchronized void decline() throws IOException {
+      out.writeByte(AgentClient.DECLINE);
+      out.flush();
+    }
+  }
+}

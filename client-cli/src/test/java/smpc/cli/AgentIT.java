@@ -1,0 +1,113 @@
+package smpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher ({@code ./smpc}) as a user runs it, with the agent on: the first command runs in its own JVM and
+ * starts an agent; the next ones run in the agent with the same output, errors and exit codes (the owner's consent
+ * still required); `smpc agent stop` ends it. Sockets go to a directory of this test's (XDG_RUNTIME_DIR), and every
+ * agent it started is stopped, by PID if need be, also when it fails.
+ */
+class AgentIT {
+  record Out(int code, String out, String err) {}
+
+  @Test
+  void commandsRunInTheAgentExactlyAsInTheirOwnJvm() throws Exception {
+    Path runtime = Files.createTempDirectory("smpc-agent-it");
+    Path work = Files.createTempDirectory("smpc-agent-work");
+    try (TestCluster c = TestCluster.start("alice", "bob")) {
+      Map<String, String> env = Map.of("XDG_RUNTIME_DIR", runtime.toString(), "SMPC_CLUSTER", c.file.toString());
+      Out first = smpc(work, env, "input", "--party", "alice", "--name", "a", "25");
+      assertThat(first.code()).as(first.err()).isZero();
+      assertThat(first.out()).isEqualTo("stored a on alice (scalar)\n");
+      Path socket = awaitSocket(runtime);
+      assertThat(AgentClient.privateDir(socket.getParent())).as("the sockets' directory is this user's only").isTrue();
+
+      assertThat(smpc(work, env, "input", "--party", "bob", "--name", "b", "50").out()).isEqualTo("stored b on bob (scalar)\n");
+      Out seed = smpc(work, env, "eval", "(a*b) - 5*(a+b)", "--reveal-to", "alice");
+      assertThat(seed.code()).as(seed.err()).isZero();
+      assertThat(seed.out()).isEqualTo("875\n");
+      assertThat(seed.err()).contains("smpc: acted as client-alice, client-bob");
+      Out status = smpc(work, env, "agent", "status");
+      assertThat(status.out()).contains("1 agent running").contains("2 commands run").contains("in " + work.toRealPath());
+
+      // a refusal reads the same, with the same exit code, as in a JVM of its own: bob's client cannot reveal alice's a
+      Out refused = smpc(work, env, "--as", "bob", "eval", "a", "--reveal-to", "bob");
+      Map<String, String> off = Map.of("XDG_RUNTIME_DIR", runtime.toString(), "SMPC_CLUSTER", c.file.toString(), "SMPC_AGENT", "off");
+      Out alone = smpc(work, off, "--as", "bob", "eval", "a", "--reveal-to", "bob");
+      assertThat(refused.code()).isEqualTo(alone.code()).isNotZero();
+      assertThat(refused.err()).startsWith("smpc: error: ");
+      assertThat(refused.err().replaceAll("\\[session [^]]*]", "")).isEqualTo(alone.err().replaceAll("\\[session [^]]*]", ""));
+      assertThat(smpc(work, env, "agent", "status").out()).contains("3 commands run");
+
+      // a usage error too
+      Out usage = smpc(work, env, "eval");
+      assertThat(usage.code()).isEqualTo(2);
+      assertThat(usage.err()).startsWith("smpc: error: Missing required parameter");
+
+      Out stop = smpc(work, env, "agent", "stop");
+      assertThat(stop.out()).isEqualTo("stopped 1 agent\n");
+      for (int i = 0; i < 100 && Files.exists(socket); i++) Thread.sleep(100);
+      assertThat(socket).as("the agent removes its socket as it exits").doesNotExist();
+    } finally {
+      stopAgents(runtime);
+      LocalCluster.deleteTree(runtime);
+      LocalCluster.deleteTree(work);
+    }
+  }
+
+  static Out smpc(Path dir, Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of("..", "smpc").toAbsolutePath().normalize().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("SMPC_"));
+    pb.environment().putAll(env);
+    Path out = Files.createTempFile("smpc-out", ".txt"), err = Files.createTempFile("smpc-err", ".txt");
+    try {
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("smpc " + String.join(" ", args) + " did not finish");
+      }
+      return new Out(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.delete(out);
+      Files.delete(err);
+    }
+  }
+
+  static Path awaitSocket(Path runtime) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      try (var dirs = Files.list(runtime)) {
+        for (Path d : dirs.toList()) {
+          try (var files = Files.list(d)) {
+            var sock = files.filter(f -> f.toString().endsWith(".sock")).findFirst();
+            if (sock.isPresent()) return sock.get();
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no agent socket appeared in " + runtime);
+  }
+
+  /** Ends every agent whose socket is under {@code runtime}: by PID, since a failed test may not have stopped it. */
+  static void stopAgents(Path runtime) {
+    ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("smpc.cli.Agent " + runtime))
+        .forEach(p -> {
+          p.destroy();
+          p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> {
+            p.destroyForcibly();
+            return p;
+          }).join();
+        });
+  }
+}
