@@ -18,11 +18,11 @@ import smpc.sdk.SmpcException;
 
 /** `smpc agent`: this user's CLI agents ({@link Agent}), which the commands start and use by themselves. */
 @Command(name = "agent", mixinStandardHelpOptions = true, subcommands = {AgentCommand.Status.class, AgentCommand.Stop.class},
-    description = {"This user's CLI agents: warm JVMs that run status, input, share, align, eval, reveal, list, rm, reset,",
-        "approve, policy, revoke and audit for `smpc`, so that each command starts in ~0.1 s instead of ~0.9 s.",
-        "A command starts one when none runs for its directory and environment; it exits after",
-        "$SMPC_AGENT_IDLE_MINUTES (default 15) without a command or when the jar is rebuilt. SMPC_AGENT=off runs",
-        "every command in its own JVM and starts none."})
+    description = {"This user's CLI agents: warm JVMs that run the short cluster commands for `smpc`.",
+        "They run status, input, share, align, eval, reveal, list, rm, reset, approve, policy, revoke and audit, so that a command skips ~0.8 s of start-up.",
+        "A command starts one when none runs for its directory and environment.",
+        "One exits after $SMPC_AGENT_IDLE_MINUTES (default 15) minutes without a command, or when the jar is rebuilt.",
+        "SMPC_AGENT=off runs every command in its own JVM and starts none."})
 final class AgentCommand {
   /** The directory of this user's agent sockets, which the launcher names. */
   static Path dir() {
