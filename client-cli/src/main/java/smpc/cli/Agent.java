@@ -1,15 +1,14 @@
 package smpc.cli;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -38,8 +37,8 @@ import picocli.CommandLine;
  * rebuilt, when its socket is removed, and on `smpc agent stop`.
  */
 public final class Agent {
-  /** Minutes without a command after which an agent exits (SMPC_AGENT_IDLE_MINUTES, default 15). */
-  static final long IDLE_MINUTES = Long.parseLong(System.getenv().getOrDefault("SMPC_AGENT_IDLE_MINUTES", "15"));
+  /** Minutes without a command after which an agent exits (SMPC_AGENT_IDLE_MINUTES, a positive integer; default 15). */
+  static final long IDLE_MINUTES = idleMinutes(System.getenv("SMPC_AGENT_IDLE_MINUTES"));
 
   /** Whether the command on this thread writes to a terminal: its caller's, not the agent's (which has none). */
   private static final ThreadLocal<Boolean> TERMINAL = new ThreadLocal<>();
@@ -50,10 +49,21 @@ public final class Agent {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger served = new AtomicInteger();
   private volatile long lastUse = System.nanoTime();
+  private volatile boolean stopping;
+  private ServerSocketChannel server;
   private Object socketKey;
 
   private Agent(Path socket) {
     this.socket = socket;
+  }
+
+  static long idleMinutes(String setting) {
+    try {
+      long m = Long.parseLong(setting == null ? "15" : setting.trim());
+      return m > 0 ? m : 15;
+    } catch (NumberFormatException e) {
+      return 15; // the launcher's JVM does not read it; an agent that then never started would be worse than a default
+    }
   }
 
   /** Whether a command's output goes to a terminal (progress bars redraw a line only there). */
@@ -65,10 +75,12 @@ public final class Agent {
   public static void main(String[] args) throws IOException {
     Agent agent = new Agent(Path.of(args[0]));
     Path dir = agent.socket.getParent();
-    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) { // its parent ($XDG_RUNTIME_DIR, /tmp) must exist already
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
     if (!AgentClient.privateDir(dir)) System.exit(1);
-    ServerSocketChannel server = agent.bind();
-    if (server == null) System.exit(0); // another agent answers there
+    agent.server = agent.bind();
+    if (agent.server == null) System.exit(0); // another agent answers there
     Smpc.quietGrpc();
     Runtime.getRuntime().addShutdownHook(new Thread(agent::removeSocket));
     Thread warmUp = new Thread(Agent::warmUp, "agent-warm-up");
@@ -77,11 +89,24 @@ public final class Agent {
     Thread watchdog = new Thread(agent::watch, "agent-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
-    while (true) {
-      SocketChannel ch = server.accept();
+    while (!agent.stopping) {
+      SocketChannel ch;
+      try {
+        ch = agent.server.accept();
+      } catch (IOException closed) {
+        break;
+      }
       Thread t = new Thread(() -> agent.serve(ch), "agent-command");
       t.setDaemon(true);
       t.start();
+    }
+    // stopping (`smpc agent stop`, idle, a new jar): the thread that stops it exits once the running commands finish
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // keep waiting
+      }
     }
   }
 
@@ -130,7 +155,10 @@ public final class Agent {
       }
       if (active.get() > 0) continue;
       boolean idle = System.nanoTime() - lastUse > IDLE_MINUTES * 60_000_000_000L;
-      if (idle || jarStamp() != jarStamp || !ours()) shutDown();
+      if (idle || jarStamp() != jarStamp || !ours()) {
+        stop();
+        System.exit(0);
+      }
     }
   }
 
@@ -141,10 +169,6 @@ public final class Agent {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private void shutDown() {
-    System.exit(0); // the shutdown hook removes the socket
   }
 
   private void removeSocket() {
@@ -168,18 +192,19 @@ public final class Agent {
     try (ch) {
       if (!ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName().equals(System.getProperty("user.name"))) return;
       DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch)));
-      // not Channels.newOutputStream: its streams share one lock, so a blocked read would stall every write
-      Frames reply = new Frames(new DataOutputStream(new BufferedOutputStream(writer(ch))));
+      Frames reply = new Frames(ch);
       if (in.readInt() != AgentClient.MAGIC) return;
       byte request = in.readByte();
       if (request == AgentClient.STOP) {
+        stop();
         reply.exit(0);
-        shutDown();
+        System.exit(0);
       }
       if (request == AgentClient.STATUS) {
-        reply.stream(AgentClient.OUT).write(String.format("pid %d, %d command%s run, idle for %d s, in %s%n", ProcessHandle.current().pid(),
-            served.get(), served.get() == 1 ? "" : "s", (System.nanoTime() - lastUse) / 1_000_000_000L, context.get(" cwd"))
-            .getBytes(StandardCharsets.UTF_8));
+        int running = active.get();
+        String state = running > 0 ? "running " + running + " now" : "idle for " + (System.nanoTime() - lastUse) / 1_000_000_000L + " s";
+        reply.stream(AgentClient.OUT).write(String.format("pid %d, %d command%s run, %s, in %s%n", ProcessHandle.current().pid(),
+            served.get(), served.get() == 1 ? "" : "s", state, context.get(" cwd")).getBytes(StandardCharsets.UTF_8));
         reply.exit(0);
         return;
       }
@@ -188,38 +213,66 @@ public final class Agent {
       boolean terminal = in.readBoolean();
       String[] args = new String[in.readInt()];
       for (int i = 0; i < args.length; i++) args[i] = AgentClient.readString(in);
-      if (!theirs.equals(context) || jarStamp() != jarStamp || !AgentClient.SERVED.contains(AgentClient.commandName(args))) {
-        reply.decline(); // the command runs in its own JVM instead
-        return;
-      }
-      active.incrementAndGet();
-      served.incrementAndGet();
+      active.incrementAndGet(); // before the check of stopping: stop() waits for every command that passed it
       try {
+        if (stopping || !theirs.equals(context) || jarStamp() != jarStamp || !AgentClient.SERVED.contains(AgentClient.commandName(args))) {
+          reply.decline(); // the command runs in its own JVM instead
+          return;
+        }
+        // START, then the caller's go-ahead: a caller that gave up waiting (and runs the command itself) sends none
+        reply.start();
+        if (in.readByte() != AgentClient.GO) return;
+        served.incrementAndGet();
         run(args, terminal, ch, reply);
       } finally {
         lastUse = System.nanoTime();
         active.decrementAndGet();
       }
     } catch (IOException e) {
-      // the caller went away; its command (if any) was interrupted
+      // the caller went away before its go-ahead, or after its command's end
+    }
+  }
+
+  /** Takes no more commands (the socket goes at once) and returns when the running ones have finished. */
+  private void stop() {
+    stopping = true;
+    removeSocket();
+    try {
+      server.close();
+    } catch (IOException e) {
+      // closed already
+    }
+    while (active.get() > 0) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        return;
+      }
     }
   }
 
   private static void run(String[] args, boolean terminal, SocketChannel ch, Frames reply) throws IOException {
-    // the caller sends nothing more: end of stream means it was interrupted (Ctrl-C), and so is its command
-    Thread worker = Thread.currentThread();
+    // The caller sends nothing more: an end of stream before the exit code means it was killed (Ctrl-C). A JVM of
+    // the command's own would have died with it, dropping its connections, which cancels the session at every
+    // party; so does this agent (it halts), since a command cannot be cut out of a JVM cleanly. The caller's
+    // neighbours in this agent, if any, are told their agent stopped.
+    boolean[] finished = {false};
     Thread hangUp = new Thread(() -> {
       try {
-        ch.read(java.nio.ByteBuffer.allocate(1));
+        ch.read(ByteBuffer.allocate(1));
       } catch (IOException e) {
         // closed: as good as an end of stream
       }
-      worker.interrupt();
+      synchronized (finished) {
+        if (!finished[0]) Runtime.getRuntime().halt(130);
+      }
     }, "agent-hang-up");
     hangUp.setDaemon(true);
     hangUp.start();
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(reply.stream(AgentClient.OUT), StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(reply.stream(AgentClient.ERR), StandardCharsets.UTF_8), true);
+    // the caller's charset: the same locale (the context includes LANG and LC_*), so the same default
+    java.nio.charset.Charset cs = java.nio.charset.Charset.defaultCharset();
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(reply.stream(AgentClient.OUT), cs), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(reply.stream(AgentClient.ERR), cs), true);
     int code;
     TERMINAL.set(terminal);
     try {
@@ -235,30 +288,21 @@ public final class Agent {
     }
     out.flush();
     err.flush();
+    synchronized (finished) {
+      finished[0] = true;
+    }
     reply.exit(code);
   }
 
-  private static OutputStream writer(SocketChannel ch) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
-        while (buf.hasRemaining()) ch.write(buf);
-      }
-    };
-  }
-
-  /** The reply: frames of (kind, length, bytes) and a last one with the exit code. */
+  /**
+   * The reply: frames of (kind, length, bytes) and a last one with the exit code, written to the channel itself
+   * (not through Channels.newOutputStream, whose streams share one lock with the reads that wait for a hang-up).
+   */
   private static final class Frames {
-    private final DataOutputStream out;
+    private final SocketChannel ch;
 
-    Frames(DataOutputStream out) {
-      this.out = out;
+    Frames(SocketChannel ch) {
+      this.ch = ch;
     }
 
     OutputStream stream(byte kind) {
@@ -270,25 +314,26 @@ public final class Agent {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-          synchronized (Frames.this) {
-            out.writeByte(kind);
-            out.writeInt(len);
-            out.write(b, off, len);
-            out.flush();
-          }
+          send(ByteBuffer.allocate(5 + len).put(kind).putInt(len).put(b, off, len));
         }
       };
     }
 
-    synchronized void exit(int code) throws IOException {
-      out.writeByte(AgentClient.EXIT);
-      out.writeInt(code);
-      out.flush();
+    void exit(int code) throws IOException {
+      send(ByteBuffer.allocate(5).put(AgentClient.EXIT).putInt(code));
     }
 
-    synchronized void decline() throws IOException {
-      out.writeByte(AgentClient.DECLINE);
-      out.flush();
+    void decline() throws IOException {
+      send(ByteBuffer.allocate(1).put(AgentClient.DECLINE));
+    }
+
+    void start() throws IOException {
+      send(ByteBuffer.allocate(1).put(AgentClient.START));
+    }
+
+    private synchronized void send(ByteBuffer frame) throws IOException {
+      frame.flip();
+      while (frame.hasRemaining()) ch.write(frame);
     }
   }
 }

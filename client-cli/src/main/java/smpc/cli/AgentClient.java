@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The command's side of the CLI agent ({@link Agent}): a JVM that starts, maps no class-data archive, loads only
@@ -37,8 +39,10 @@ import java.util.TreeMap;
  */
 final class AgentClient {
   static final int MAGIC = 0x534d5041; // "SMPA"
-  static final byte RUN = 1, STOP = 2, STATUS = 3; // requests
-  static final byte OUT = 1, ERR = 2, EXIT = 3, DECLINE = 4; // frames of the reply
+  static final byte RUN = 1, STOP = 2, STATUS = 3, GO = 4; // requests, and the caller's go-ahead after START
+  static final byte OUT = 1, ERR = 2, EXIT = 3, DECLINE = 4, START = 5; // frames of the reply
+  /** How long a caller waits for an agent's START or DECLINE before it runs the command itself (a stopped agent). */
+  static final long ANSWER_MS = 5_000;
 
   /**
    * The commands an agent runs: the short ones that talk to a cluster. Not `cluster` or `demo` (the servers they
@@ -90,8 +94,17 @@ final class AgentClient {
   static Map<String, String> context() {
     Map<String, String> c = new TreeMap<>();
     c.put(" cwd", System.getProperty("user.dir"));
+    // the directory itself: a relative path opens against the process's directory, which may since have been
+    // renamed and replaced by another of the same name
+    try {
+      c.put(" cwd-id", String.valueOf(Files.readAttributes(Path.of("/proc/self/cwd"), BasicFileAttributes.class).fileKey()));
+    } catch (IOException e) {
+      c.put(" cwd-id", "?");
+    }
+    c.put(" java", System.getProperty("java.home"));
     System.getenv().forEach((k, v) -> {
-      if (k.startsWith("SMPC_") || k.startsWith("LC_") || k.equals("HOME") || k.equals("LANG") || k.equals("TZ")) c.put(k, v);
+      if (k.startsWith("SMPC_") || k.startsWith("LC_") || k.equals("HOME") || k.equals("LANG") || k.equals("TZ")
+          || k.equals("JDK_JAVA_OPTIONS") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS")) c.put(k, v);
     });
     return c;
   }
@@ -101,26 +114,48 @@ final class AgentClient {
    * Another local user who made the directory first could otherwise serve a fake agent (forged results, consents).
    */
   static boolean privateDir(Path dir) throws IOException {
-    PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return a.isDirectory() && a.owner().getName().equals(System.getProperty("user.name"))
-        && a.permissions().equals(PosixFilePermissions.fromString("rwx------"));
+    return whyNotPrivate(dir) == null;
   }
 
-  /** Runs {@code args} in the agent: its exit code, or -1 when no agent took the command (none runs, or it declined). */
+  /** Null when {@code dir} is {@link #privateDir}, else what is wrong with it. */
+  static String whyNotPrivate(Path dir) throws IOException {
+    PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    String me = System.getProperty("user.name"), mode = PosixFilePermissions.toString(a.permissions());
+    if (!a.isDirectory()) return dir + " is not a directory";
+    if (!a.owner().getName().equals(me)) return dir + " belongs to " + a.owner().getName() + ", not to " + me;
+    return mode.equals("rwx------") ? null : dir + " has mode " + mode + ", not rwx------";
+  }
+
+  /**
+   * Runs {@code args} in the agent: its exit code, or -1 when no agent took the command (none answers, it is not
+   * this user's, it declined, or it did not answer in time). The command runs in exactly one place: the agent
+   * starts it only after this side's go-ahead, and after the go-ahead this side never runs it itself.
+   */
   int relay(String[] args) {
     Path dir = socket.getParent();
     try {
       if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) return -1;
-      if (!privateDir(dir)) {
-        System.err.println("smpc: not using the agent: " + dir + " must be a directory of this user's only (mode 0700)");
+      String why = whyNotPrivate(dir);
+      if (why != null) {
+        System.err.println("smpc: not using the agent: " + why);
         return -1;
       }
     } catch (IOException e) {
       return -1;
     }
-    boolean started = false;
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
+      try {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+      } catch (java.net.ConnectException dead) {
+        Files.deleteIfExists(socket); // an agent that was killed left it: the next one takes its place
+        return -1;
+      }
+      // who serves the socket, before a word of the command goes to it (the directory's check alone leaves a race)
+      String server = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+      if (!server.equals(System.getProperty("user.name"))) {
+        System.err.println("smpc: not using the agent: " + socket + " is served by " + server);
+        return -1;
+      }
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch)));
       out.writeInt(MAGIC);
       out.writeByte(RUN);
@@ -135,20 +170,66 @@ final class AgentClient {
       for (String a : args) writeString(out, a);
       out.flush();
       DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch)));
-      OutputStream stdout = new FileOutputStream(FileDescriptor.out), stderr = new FileOutputStream(FileDescriptor.err);
+      if (answer(ch, in) != START) return -1;
+      out.writeByte(GO);
+      out.flush();
+      return output(in);
+    } catch (IOException e) {
+      return -1; // no go-ahead was sent: nothing ran there
+    }
+  }
+
+  /** The agent's first frame (START or DECLINE); the channel is closed if none comes within {@link #ANSWER_MS}. */
+  private static byte answer(SocketChannel ch, DataInputStream in) throws IOException {
+    Object lock = new Object();
+    boolean[] answered = {false};
+    Thread guard = new Thread(() -> {
+      try {
+        Thread.sleep(ANSWER_MS);
+        synchronized (lock) {
+          if (!answered[0]) {
+            System.err.println("smpc: the agent at " + ch.getRemoteAddress() + " did not answer within " + ANSWER_MS / 1000
+                + " s: running the command here (`smpc agent stop`, or SMPC_AGENT=off)");
+            ch.close();
+          }
+        }
+      } catch (InterruptedException | IOException e) {
+        // answered, or closed anyway
+      }
+    });
+    guard.setDaemon(true);
+    guard.start();
+    byte first = in.readByte();
+    synchronized (lock) {
+      answered[0] = true;
+    }
+    guard.interrupt();
+    return first;
+  }
+
+  /**
+   * Copies the command's output until its exit code. A local stdout or stderr that fails (a closed pipe, a full
+   * disk) drops the rest of that output, as a JVM's own System.out does, and the exit code stays the command's.
+   */
+  private static int output(DataInputStream in) {
+    OutputStream[] local = {new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err)};
+    try {
       while (true) {
         byte kind = in.readByte();
-        if (kind == DECLINE) return -1;
-        started = true;
         if (kind == EXIT) return in.readInt();
         byte[] b = new byte[in.readInt()];
         in.readFully(b);
-        (kind == OUT ? stdout : stderr).write(b);
+        int i = kind == OUT ? 0 : 1;
+        try {
+          if (local[i] != null) local[i].write(b);
+        } catch (IOException e) {
+          local[i] = null;
+        }
       }
     } catch (IOException e) {
-      if (!started) return -1; // nothing ran: the command runs here instead
       // it may have changed something (an input, a consent): running it again here could do that twice
-      System.err.println("smpc: error: the agent stopped during the command (" + e.getMessage() + "); `smpc list` shows what is stored");
+      System.err.println("smpc: error: the agent stopped during the command (" + (e.getMessage() != null ? e.getMessage() : "it exited")
+          + "); `smpc list` shows what is stored");
       return 1;
     }
   }

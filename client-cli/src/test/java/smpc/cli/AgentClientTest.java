@@ -30,6 +30,7 @@ class AgentClientTest {
       assertThat(AgentClient.privateDir(dir)).isTrue();
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       assertThat(AgentClient.privateDir(dir)).as("others may list it").isFalse();
+      assertThat(AgentClient.whyNotPrivate(dir)).isEqualTo(dir + " has mode rwxr-xr-x, not rwx------");
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx-w----"));
       assertThat(AgentClient.privateDir(dir)).as("others may create a socket in it").isFalse();
       Path link = Files.createSymbolicLink(dir.resolveSibling(dir.getFileName() + "-link"), dir);
@@ -39,6 +40,20 @@ class AgentClientTest {
     } finally {
       Files.delete(dir);
     }
+  }
+
+  @Test
+  void aBadIdleSettingFallsBackToTheDefault() {
+    assertThat(Agent.idleMinutes("30")).isEqualTo(30);
+    assertThat(Agent.idleMinutes("x")).isEqualTo(15);
+    assertThat(Agent.idleMinutes("0")).isEqualTo(15);
+    assertThat(Agent.idleMinutes(null)).isEqualTo(15);
+  }
+
+  @Test
+  void theContextNamesTheDirectoryItselfTheJavaAndTheJvmOptions() {
+    assertThat(AgentClient.context()).containsKeys(" cwd", " cwd-id", " java").doesNotContainKey("PATH");
+    assertThat(AgentClient.context().get(" cwd-id")).contains("ino=");
   }
 
   @Test

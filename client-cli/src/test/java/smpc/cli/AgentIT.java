@@ -53,6 +53,33 @@ class AgentIT {
       assertThat(usage.code()).isEqualTo(2);
       assertThat(usage.err()).startsWith("smpc: error: Missing required parameter");
 
+      // a command whose caller is killed (Ctrl-C) is cancelled, as it would be with its own JVM: the agent goes with
+      // it, nothing is stored, and the next command cleans up the socket it left and starts another agent
+      Path big = work.resolve("big.csv");
+      Files.writeString(big, "x\n" + "1234\n".repeat(1_000_000));
+      assertThat(smpc(work, env, "input", "--party", "alice", "--name", "v", "--csv", big.toString(), "--column", "x").code()).isZero();
+      long pid = agentPid(work, env);
+      Process killed = start(work, env, "eval", "sum((v*v) > (v*3))", "--name", "cancelled");
+      for (int i = 0; i < 600 && !smpc(work, env, "agent", "status").out().contains("running 1 now"); i++) Thread.sleep(50);
+      killed.destroy();
+      assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(ProcessHandle.of(pid).map(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join().isAlive()).orElse(false)).isFalse();
+      Out after = smpc(work, env, "list");
+      assertThat(after.code()).as(after.err()).isZero();
+      assertThat(after.out()).contains("v ").doesNotContain("cancelled");
+      long next = awaitAgent(work, env);
+      assertThat(next).isNotEqualTo(pid);
+
+      // an agent that does not answer (stopped) costs its caller 5 s, then the command runs in its own JVM
+      signal("-STOP", next);
+      try {
+        Out stalled = smpc(work, env, "list");
+        assertThat(stalled.code()).isZero();
+        assertThat(stalled.err()).contains("did not answer within 5 s: running the command here");
+      } finally {
+        signal("-CONT", next);
+      }
+
       Out stop = smpc(work, env, "agent", "stop");
       assertThat(stop.out()).isEqualTo("stopped 1 agent\n");
       for (int i = 0; i < 100 && Files.exists(socket); i++) Thread.sleep(100);
@@ -64,15 +91,43 @@ class AgentIT {
     }
   }
 
-  static Out smpc(Path dir, Map<String, String> env, String... args) throws Exception {
+  static long agentPid(Path dir, Map<String, String> env) throws Exception {
+    var m = java.util.regex.Pattern.compile("pid (\\d+)").matcher(smpc(dir, env, "agent", "status").out());
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /** The PID of the agent of this context, once one answers. */
+  static long awaitAgent(Path dir, Map<String, String> env) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      long pid = agentPid(dir, env);
+      if (pid > 0) return pid;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no agent answered");
+  }
+
+  static void signal(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", signal, Long.toString(pid)).start().waitFor()).isZero();
+  }
+
+  /** ./smpc with {@code env} as its only SMPC_ variables, in {@code dir}. */
+  static ProcessBuilder launcher(Path dir, Map<String, String> env, String... args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of("..", "smpc").toAbsolutePath().normalize().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("SMPC_"));
     pb.environment().putAll(env);
+    return pb;
+  }
+
+  static Process start(Path dir, Map<String, String> env, String... args) throws Exception {
+    return launcher(dir, env, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  static Out smpc(Path dir, Map<String, String> env, String... args) throws Exception {
     Path out = Files.createTempFile("smpc-out", ".txt"), err = Files.createTempFile("smpc-err", ".txt");
     try {
-      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p = launcher(dir, env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("smpc " + String.join(" ", args) + " did not finish");
