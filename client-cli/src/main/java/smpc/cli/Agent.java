@@ -31,10 +31,11 @@ import picocli.CommandLine;
  * directory and environment (else it declines), the caller's arguments, its own command tree, TLS connections and
  * client certificates per command, output streamed back as written, the exit code returned.
  *
- * <p>Trust: the socket lives in a directory of this user's only (0700, checked by both sides) and every
- * connection's peer credentials (SO_PEERCRED) must be this user's; it runs nothing another user could not run
- * as themselves with this user's files. It exits after {@link #IDLE_MINUTES} without a command, when its jar is
- * rebuilt, when its socket is removed, and on `smpc agent stop`.
+ * <p>Trust: the socket lives in a directory of this user's only (0700, checked by both sides), and each side
+ * checks that the other's peer credentials (SO_PEERCRED) are this user's; it runs nothing another user could not
+ * run as themselves with this user's files. A command runs in one place only: here after the caller's go-ahead,
+ * or in the caller's JVM when none came. It exits after {@link #IDLE_MINUTES} without a command, when its jar is
+ * rebuilt, when its socket is removed, and on `smpc agent stop` (once its running commands finish).
  */
 public final class Agent {
   /** Minutes without a command after which an agent exits (SMPC_AGENT_IDLE_MINUTES, a positive integer; default 15). */

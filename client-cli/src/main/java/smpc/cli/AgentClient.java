@@ -63,9 +63,25 @@ final class AgentClient {
 
   /** The agent for this command line, or null when the launcher enabled none or the command is not {@link #SERVED}. */
   static AgentClient of(String[] args) {
+    return SERVED.contains(commandName(args)) ? here() : null;
+  }
+
+  /** The agent of this directory and environment, or null when the launcher enabled none. */
+  static AgentClient here() {
     String dir = System.getProperty(DIR_PROPERTY);
-    if (!"on".equals(System.getProperty(ON_PROPERTY)) || dir == null || dir.isBlank() || !SERVED.contains(commandName(args))) return null;
-    return new AgentClient(Path.of(dir, key() + ".sock"));
+    return "on".equals(System.getProperty(ON_PROPERTY)) && dir != null && !dir.isBlank() ? new AgentClient(Path.of(dir, key() + ".sock")) : null;
+  }
+
+  /**
+   * After a successful `cluster up`, this context's agent starts (so that the first command after it is quick
+   * too); after `cluster down`, it stops (no process of the user's outlives the cluster unasked).
+   */
+  static void afterCluster(String[] args) {
+    AgentClient agent = commandName(args).equals("cluster") ? here() : null;
+    if (agent == null) return;
+    java.util.List<String> words = java.util.List.of(args);
+    if (words.contains("up")) agent.spawn();
+    else if (words.contains("down")) AgentCommand.request(agent.socket, STOP, new String[1]);
   }
 
   /** The socket's name: a 64-bit FNV-1a hash of the jar and the {@link #context()} (a name, not a secret). */
@@ -246,7 +262,7 @@ final class AgentClient {
       var cmd = new ArrayList<>(List.of(setsid.toString(), javaBin, "-XX:+UseSerialGC", "-XX:-UsePerfData",
           "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
       String cds = System.getProperty("smpc.cds");
-      if (cds != null && Files.isReadable(Path.of(cds))) cmd.add("-XX:SharedArchiveFile=" + cds);
+      if (cds != null && Files.isReadable(Path.of(cds))) cmd.add("-XX:SharedArchiveFile=" + Path.of(cds).toAbsolutePath());
       cmd.addAll(List.of("-cp", jar, "smpc.cli.Agent", socket.toString()));
       new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -20,7 +20,7 @@ import smpc.sdk.SmpcException;
 @Command(name = "agent", mixinStandardHelpOptions = true, subcommands = {AgentCommand.Status.class, AgentCommand.Stop.class},
     description = {"This user's CLI agents: warm JVMs that run the short cluster commands for `smpc`.",
         "They run status, input, share, align, eval, reveal, list, rm, reset, approve, policy, revoke and audit, so that a command skips ~0.8 s of start-up.",
-        "A command starts one when none runs for its directory and environment.",
+        "`smpc cluster up` starts one for its directory and environment, and `cluster down` stops it; a command that finds none starts one too.",
         "One exits after $SMPC_AGENT_IDLE_MINUTES (default 15) minutes without a command, or when the jar is rebuilt.",
         "SMPC_AGENT=off runs every command in its own JVM and starts none."})
 final class AgentCommand {

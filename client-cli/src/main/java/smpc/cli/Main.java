@@ -20,6 +20,7 @@ public final class Main {
     if (code < 0) {
       code = Smpc.run(args);
       if (agent != null) agent.spawn();
+      else if (code == 0) AgentClient.afterCluster(args);
     }
     System.exit(code);
   }

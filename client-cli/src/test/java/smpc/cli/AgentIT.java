@@ -84,6 +84,12 @@ class AgentIT {
       assertThat(stop.out()).isEqualTo("stopped 1 agent\n");
       for (int i = 0; i < 100 && Files.exists(socket); i++) Thread.sleep(100);
       assertThat(socket).as("the agent removes its socket as it exits").doesNotExist();
+
+      // `cluster up` (here: again, on the running cluster, which it leaves as it is) starts the agent for what follows
+      String dealer = c.config().dealer().address();
+      Out up = smpc(work, env, "cluster", "up", "--parties", "alice,bob", "--base-port", dealer.substring(dealer.lastIndexOf(':') + 1));
+      assertThat(up.code()).as(up.err()).isZero();
+      assertThat(awaitAgent(work, env)).isPositive();
     } finally {
       stopAgents(runtime);
       LocalCluster.deleteTree(runtime);
