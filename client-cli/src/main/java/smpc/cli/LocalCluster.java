@@ -194,12 +194,23 @@ public final class LocalCluster {
     }
   }
 
-  /** Stops the processes this CLI started (those with a PID in the config); returns their names. */
+  /**
+   * Stops the processes this CLI started (those with a PID in the config); returns their names. All are asked to
+   * stop at once, then awaited: each takes about 2 s to close its server and store, 9 s one after another.
+   */
   public static List<String> down(ClusterConfig config) {
     List<Node> all = new ArrayList<>(config.parties());
     all.add(config.dealer());
     List<String> stopped = new ArrayList<>();
-    for (Node n : all) if (n.pid() != null && stop(n.pid())) stopped.add(n.name());
+    List<ProcessHandle> asked = new ArrayList<>();
+    for (Node n : all) {
+      ProcessHandle h = n.pid() == null ? null : ProcessHandle.of(n.pid()).orElse(null);
+      if (h == null || !ours(n.pid())) continue;
+      h.destroy();
+      asked.add(h);
+      stopped.add(n.name());
+    }
+    for (ProcessHandle h : asked) awaitExit(h);
     return stopped;
   }
 
@@ -228,12 +239,16 @@ public final class LocalCluster {
     ProcessHandle h = ProcessHandle.of(pid).orElse(null);
     if (h == null || !ours(pid)) return false;
     h.destroy();
+    awaitExit(h);
+    return true;
+  }
+
+  private static void awaitExit(ProcessHandle h) {
     try {
       h.onExit().get(ClassDataArchives.exitSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       h.destroyForcibly();
     }
-    return true;
   }
 
   /** Whether a PID (say from a cluster file) is alive and, as far as we can see, runs our party or dealer jar, not a reused PID. */
