@@ -41,6 +41,9 @@ public final class Agent {
   /** Minutes without a command after which an agent exits (SMPC_AGENT_IDLE_MINUTES, a positive integer; default 15). */
   static final long IDLE_MINUTES = idleMinutes(System.getenv("SMPC_AGENT_IDLE_MINUTES"));
 
+  /** How long a command whose caller was killed may take to end once its calls are cancelled. */
+  private static final long CANCEL_MS = 10_000;
+
   /** Whether the command on this thread writes to a terminal: its caller's, not the agent's (which has none). */
   private static final ThreadLocal<Boolean> TERMINAL = new ThreadLocal<>();
 
@@ -197,6 +200,7 @@ public final class Agent {
       if (in.readInt() != AgentClient.MAGIC) return;
       byte request = in.readByte();
       if (request == AgentClient.STOP) {
+        reply.start(); // at once: the caller then waits for the running commands as long as they take
         stop();
         reply.exit(0);
         System.exit(0);
@@ -254,10 +258,12 @@ public final class Agent {
 
   private static void run(String[] args, boolean terminal, SocketChannel ch, Frames reply) throws IOException {
     // The caller sends nothing more: an end of stream before the exit code means it was killed (Ctrl-C). A JVM of
-    // the command's own would have died with it, dropping its connections, which cancels the session at every
-    // party; so does this agent (it halts), since a command cannot be cut out of a JVM cleanly. The caller's
-    // neighbours in this agent, if any, are told their agent stopped.
+    // the command's own would have died with it, its connections dropped, and every party would have cancelled the
+    // session; here the command's calls are cancelled instead (the other commands in this agent run on). Should the
+    // command still not end within CANCEL_MS, the agent halts: nothing may go on running that its caller stopped.
     boolean[] finished = {false};
+    Cancellation cancellation = new Cancellation();
+    Thread worker = Thread.currentThread();
     Thread hangUp = new Thread(() -> {
       try {
         ch.read(ByteBuffer.allocate(1));
@@ -265,6 +271,14 @@ public final class Agent {
         // closed: as good as an end of stream
       }
       synchronized (finished) {
+        if (finished[0]) return;
+        cancellation.cancelAll();
+        worker.interrupt();
+        try {
+          finished.wait(CANCEL_MS);
+        } catch (InterruptedException e) {
+          // halt then
+        }
         if (!finished[0]) Runtime.getRuntime().halt(130);
       }
     }, "agent-hang-up");
@@ -277,7 +291,7 @@ public final class Agent {
     int code;
     TERMINAL.set(terminal);
     try {
-      CommandLine cl = Smpc.commandLine(args);
+      CommandLine cl = Smpc.commandLine(args, cancellation);
       cl.setOut(out);
       cl.setErr(err);
       code = cl.execute(args);
@@ -291,6 +305,7 @@ public final class Agent {
     err.flush();
     synchronized (finished) {
       finished[0] = true;
+      finished.notifyAll();
     }
     reply.exit(code);
   }

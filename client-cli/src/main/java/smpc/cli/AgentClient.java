@@ -63,6 +63,8 @@ final class AgentClient {
 
   /** The agent for this command line, or null when the launcher enabled none or the command is not {@link #SERVED}. */
   static AgentClient of(String[] args) {
+    // a file such as /dev/stdin or /dev/fd/63 (a shell's <(...)) is the caller's own: the agent would open its own
+    for (String a : args) if (a.contains("/dev/") || a.contains("/proc/")) return null;
     return SERVED.contains(commandName(args)) ? here() : null;
   }
 
@@ -81,7 +83,7 @@ final class AgentClient {
     if (agent == null) return;
     java.util.List<String> words = java.util.List.of(args);
     if (words.contains("up")) agent.spawn();
-    else if (words.contains("down")) AgentCommand.request(agent.socket, STOP, new String[1]);
+    else if (words.contains("down")) AgentCommand.request(agent.socket, STOP, "left running (`smpc agent stop` kills it)");
   }
 
   /** The socket's name: a 64-bit FNV-1a hash of the jar and the {@link #context()} (a name, not a secret). */
@@ -119,7 +121,7 @@ final class AgentClient {
     }
     c.put(" java", System.getProperty("java.home"));
     System.getenv().forEach((k, v) -> {
-      if (k.startsWith("SMPC_") || k.startsWith("LC_") || k.equals("HOME") || k.equals("LANG") || k.equals("TZ")
+      if (k.startsWith("SMPC_") && !k.equals("SMPC_AGENT") || k.startsWith("LC_") || k.equals("HOME") || k.equals("LANG") || k.equals("TZ")
           || k.equals("JDK_JAVA_OPTIONS") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS")) c.put(k, v);
     });
     return c;
@@ -148,30 +150,9 @@ final class AgentClient {
    * starts it only after this side's go-ahead, and after the go-ahead this side never runs it itself.
    */
   int relay(String[] args) {
-    Path dir = socket.getParent();
-    try {
-      if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) return -1;
-      String why = whyNotPrivate(dir);
-      if (why != null) {
-        System.err.println("smpc: not using the agent: " + why);
-        return -1;
-      }
-    } catch (IOException e) {
-      return -1;
-    }
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      try {
-        ch.connect(UnixDomainSocketAddress.of(socket));
-      } catch (java.net.ConnectException dead) {
-        Files.deleteIfExists(socket); // an agent that was killed left it: the next one takes its place
-        return -1;
-      }
-      // who serves the socket, before a word of the command goes to it (the directory's check alone leaves a race)
-      String server = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
-      if (!server.equals(System.getProperty("user.name"))) {
-        System.err.println("smpc: not using the agent: " + socket + " is served by " + server);
-        return -1;
-      }
+    if (!usableDir(true)) return -1;
+    try (SocketChannel ch = connect(socket)) {
+      if (ch == null) return -1;
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch)));
       out.writeInt(MAGIC);
       out.writeByte(RUN);
@@ -186,7 +167,7 @@ final class AgentClient {
       for (String a : args) writeString(out, a);
       out.flush();
       DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch)));
-      if (answer(ch, in) != START) return -1;
+      if (answer(ch, in, "running the command here (`smpc agent stop`, or SMPC_AGENT=off)") != START) return -1;
       out.writeByte(GO);
       out.flush();
       return output(in);
@@ -195,8 +176,47 @@ final class AgentClient {
     }
   }
 
-  /** The agent's first frame (START or DECLINE); the channel is closed if none comes within {@link #ANSWER_MS}. */
-  private static byte answer(SocketChannel ch, DataInputStream in) throws IOException {
+  /**
+   * Whether the sockets' directory is fit to use: absent (the agent makes it) or {@link #privateDir}. Otherwise the
+   * command runs in its own JVM, and says why: an agent would never start there.
+   */
+  boolean usableDir(boolean say) {
+    Path dir = socket.getParent();
+    try {
+      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return true;
+      String why = whyNotPrivate(dir);
+      if (why != null && say) System.err.println("smpc: not using the agent: " + why);
+      return why == null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A connection to the agent at {@code socket}, checked to be served by this user (SO_PEERCRED: the directory's
+   * check alone leaves a race when its parent is someone else's); null when none answers (a dead agent's socket is
+   * removed, so that a new one can start) or another user serves it (said on stderr).
+   */
+  static SocketChannel connect(Path socket) throws IOException {
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) return null;
+    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      String server = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+      if (server.equals(System.getProperty("user.name"))) return ch;
+      System.err.println("smpc: not using the agent: " + socket + " is served by " + server);
+    } catch (java.net.ConnectException dead) {
+      Files.deleteIfExists(socket);
+    }
+    ch.close();
+    return null;
+  }
+
+  /**
+   * The agent's first frame; if none comes within {@link #ANSWER_MS} (a stopped agent), the channel is closed and
+   * the caller told "did not answer ...: " + {@code then}.
+   */
+  static byte answer(SocketChannel ch, DataInputStream in, String then) throws IOException {
     Object lock = new Object();
     boolean[] answered = {false};
     Thread guard = new Thread(() -> {
@@ -204,8 +224,7 @@ final class AgentClient {
         Thread.sleep(ANSWER_MS);
         synchronized (lock) {
           if (!answered[0]) {
-            System.err.println("smpc: the agent at " + ch.getRemoteAddress() + " did not answer within " + ANSWER_MS / 1000
-                + " s: running the command here (`smpc agent stop`, or SMPC_AGENT=off)");
+            System.err.println("smpc: the agent at " + ch.getRemoteAddress() + " did not answer within " + ANSWER_MS / 1000 + " s: " + then);
             ch.close();
           }
         }
@@ -252,7 +271,7 @@ final class AgentClient {
 
   /** Starts an agent for the next command, unless one answers at the socket already. */
   void spawn() {
-    if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) return;
+    if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !usableDir(false)) return;
     // its own session: the terminal's Ctrl-C and hang-up reach this command's process group, not the agent
     Path setsid = Files.isExecutable(Path.of("/usr/bin/setsid")) ? Path.of("/usr/bin/setsid") : Path.of("/bin/setsid");
     String javaBin = ProcessHandle.current().info().command().orElse(null);

@@ -3,8 +3,6 @@ package smpc.cli;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -31,18 +29,14 @@ final class AgentCommand {
     return Path.of(d);
   }
 
-  /** The sockets of agents that answer now. */
-  static List<Path> answering() throws IOException {
+  /** The sockets in the directory (when it is this user's alone: else there is no agent of this user's there). */
+  static List<Path> sockets() throws IOException {
     Path dir = dir();
-    if (!Files.isDirectory(dir) || !AgentClient.privateDir(dir)) return List.of();
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return List.of();
+    String why = AgentClient.whyNotPrivate(dir);
+    if (why != null) throw SmpcException.usage("%s: no agent of yours can be there", why);
     try (var files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(".sock")).filter(p -> {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(p))) {
-          return true;
-        } catch (IOException e) {
-          return false;
-        }
-      }).sorted().toList();
+      return files.filter(p -> p.toString().endsWith(".sock")).sorted().toList();
     }
   }
 
@@ -52,51 +46,71 @@ final class AgentCommand {
 
     @Override
     public Integer call() throws IOException {
-      List<Path> agents = answering();
-      var out = spec.commandLine().getOut();
-      out.printf("%d agent%s running (sockets in %s)%n", agents.size(), agents.size() == 1 ? "" : "s", dir());
-      for (Path p : agents) {
-        String[] reply = new String[1];
-        if (request(p, AgentClient.STATUS, reply)) out.print(p.getFileName() + ": " + reply[0]);
+      List<String> lines = new java.util.ArrayList<>();
+      for (Path p : sockets()) {
+        String reply = request(p, AgentClient.STATUS, "not counted");
+        if (reply != null) lines.add(p.getFileName() + ": " + reply);
       }
+      var out = spec.commandLine().getOut();
+      out.printf("%d agent%s running (sockets in %s)%n", lines.size(), lines.size() == 1 ? "" : "s", dir());
+      lines.forEach(out::print);
       out.flush();
       return 0;
     }
   }
 
-  /** Sends {@code request} to the agent at {@code socket}; whether it answered, its output in {@code text[0]}. */
-  static boolean request(Path socket, byte request, String[] text) {
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
+  /**
+   * Sends {@code request} to the agent at {@code socket}: its output, or null when none answers there, another
+   * user serves it (said), or it did not answer within {@link AgentClient#ANSWER_MS} (said, with {@code silent}).
+   * A STOP is answered at once (START), and its exit code follows when the agent's running commands have finished.
+   */
+  static String request(Path socket, byte request, String silent) {
+    try (SocketChannel ch = AgentClient.connect(socket)) {
+      if (ch == null) return null;
       DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
       out.writeInt(AgentClient.MAGIC);
       out.writeByte(request);
       out.flush();
       DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
       StringBuilder b = new StringBuilder();
-      for (byte kind = in.readByte(); kind != AgentClient.EXIT; kind = in.readByte()) {
+      for (byte kind = AgentClient.answer(ch, in, silent); kind != AgentClient.EXIT; kind = in.readByte()) {
+        if (kind == AgentClient.START) continue;
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
         b.append(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
       }
-      text[0] = b.toString();
-      return true;
+      return b.toString();
     } catch (IOException e) {
-      return false; // it went away meanwhile
+      return null; // it went away meanwhile, or did not answer
     }
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop every agent of this user.")
+  @Command(name = "stop", mixinStandardHelpOptions = true, description = {"Stop every agent of this user.",
+      "Each finishes its running commands first; one that does not answer within 5 s (a stopped process) is killed."})
   static final class Stop implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-      int stopped = 0;
-      for (Path p : answering()) if (request(p, AgentClient.STOP, new String[1])) stopped++;
-      spec.commandLine().getOut().printf("stopped %d agent%s%n", stopped, stopped == 1 ? "" : "s");
+      int stopped = 0, killed = 0;
+      for (Path p : sockets()) {
+        if (request(p, AgentClient.STOP, "killing it") != null) stopped++;
+        else if (kill(p)) killed++;
+      }
+      spec.commandLine().getOut().printf("stopped %d agent%s%s%n", stopped + killed, stopped + killed == 1 ? "" : "s",
+          killed > 0 ? " (" + killed + " killed: " + (killed == 1 ? "it" : "they") + " did not answer)" : "");
       spec.commandLine().getOut().flush();
       return 0;
+    }
+
+    /** Kills this user's agent process of {@code socket}, if one runs, and removes the socket. */
+    private static boolean kill(Path socket) throws IOException {
+      String me = System.getProperty("user.name");
+      List<ProcessHandle> agents = ProcessHandle.allProcesses().filter(h -> h.info().user().orElse("").equals(me)
+          && h.info().commandLine().orElse("").endsWith(Agent.class.getName() + " " + socket)).toList();
+      agents.forEach(ProcessHandle::destroyForcibly);
+      Files.deleteIfExists(socket);
+      return !agents.isEmpty();
     }
   }
 }

@@ -62,13 +62,13 @@ public final class Smpc {
    * The tree for these arguments: only the named subcommand when the first word after the root options
    * names one (help and usage errors then read the same as with the whole tree), else all of them.
    */
-  static CommandLine commandLine(String[] args) {
+  static CommandLine commandLine(String[] args, ClientInterceptor... interceptors) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--cluster") || a.equals("--timeout") || a.equals("--as")) i++;
-      else if (!a.startsWith("-")) return commandLine(COMMANDS.containsKey(a) && !a.equals("help") ? java.util.Set.of(a) : COMMANDS.keySet());
+      else if (!a.startsWith("-")) return commandLine(COMMANDS.containsKey(a) && !a.equals("help") ? java.util.Set.of(a) : COMMANDS.keySet(), interceptors);
     }
-    return commandLine();
+    return commandLine(COMMANDS.keySet(), interceptors);
   }
 
   private static CommandLine commandLine(java.util.Set<String> names, ClientInterceptor... interceptors) {

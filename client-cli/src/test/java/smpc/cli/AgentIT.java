@@ -53,8 +53,8 @@ class AgentIT {
       assertThat(usage.code()).isEqualTo(2);
       assertThat(usage.err()).startsWith("smpc: error: Missing required parameter");
 
-      // a command whose caller is killed (Ctrl-C) is cancelled, as it would be with its own JVM: the agent goes with
-      // it, nothing is stored, and the next command cleans up the socket it left and starts another agent
+      // a command whose caller is killed (Ctrl-C) is cancelled, as it would be with its own JVM: its calls are
+      // cancelled, so every party cancels the session and nothing is stored; the agent serves on
       Path big = work.resolve("big.csv");
       Files.writeString(big, "x\n" + "1234\n".repeat(1_000_000));
       assertThat(smpc(work, env, "input", "--party", "alice", "--name", "v", "--csv", big.toString(), "--column", "x").code()).isZero();
@@ -63,33 +63,40 @@ class AgentIT {
       for (int i = 0; i < 600 && !smpc(work, env, "agent", "status").out().contains("running 1 now"); i++) Thread.sleep(50);
       killed.destroy();
       assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(ProcessHandle.of(pid).map(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join().isAlive()).orElse(false)).isFalse();
+      for (int i = 0; i < 300 && !smpc(work, env, "agent", "status").out().contains(", idle for "); i++) Thread.sleep(100);
       Out after = smpc(work, env, "list");
       assertThat(after.code()).as(after.err()).isZero();
       assertThat(after.out()).contains("v ").doesNotContain("cancelled");
-      long next = awaitAgent(work, env);
-      assertThat(next).isNotEqualTo(pid);
+      assertThat(agentPid(work, env)).as("the same agent").isEqualTo(pid);
 
-      // an agent that does not answer (stopped) costs its caller 5 s, then the command runs in its own JVM
-      signal("-STOP", next);
+      // a file named by the caller's own stdin (or a <(...) descriptor) is read in the caller's JVM, not the agent's
+      Out piped = run(launcher(work, env, "input", "--party", "bob", "--name", "piped", "--csv", "/dev/stdin", "--column", "x")
+          .redirectInput(ProcessBuilder.Redirect.from(big.toFile())), "input --csv /dev/stdin");
+      assertThat(piped.out()).as(piped.err()).isEqualTo("stored piped on bob (1000000 elements)\n");
+
+      // an agent that does not answer (stopped) costs its caller 5 s, then the command runs in its own JVM; and
+      // `agent stop` kills it
+      signal("-STOP", pid);
       try {
         Out stalled = smpc(work, env, "list");
         assertThat(stalled.code()).isZero();
         assertThat(stalled.err()).contains("did not answer within 5 s: running the command here");
+        assertThat(smpc(work, env, "agent", "stop").out()).isEqualTo("stopped 1 agent (1 killed: it did not answer)\n");
+        assertThat(socket).doesNotExist();
       } finally {
-        signal("-CONT", next);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       }
 
-      Out stop = smpc(work, env, "agent", "stop");
-      assertThat(stop.out()).isEqualTo("stopped 1 agent\n");
-      for (int i = 0; i < 100 && Files.exists(socket); i++) Thread.sleep(100);
-      assertThat(socket).as("the agent removes its socket as it exits").doesNotExist();
-
-      // `cluster up` (here: again, on the running cluster, which it leaves as it is) starts the agent for what follows
+      // `cluster up` (here: again, on the running cluster, which it leaves as it is) starts the agent for what follows;
+      // `agent stop` waits for it to exit, and it removes its socket
       String dealer = c.config().dealer().address();
       Out up = smpc(work, env, "cluster", "up", "--parties", "alice,bob", "--base-port", dealer.substring(dealer.lastIndexOf(':') + 1));
       assertThat(up.code()).as(up.err()).isZero();
-      assertThat(awaitAgent(work, env)).isPositive();
+      long last = awaitAgent(work, env);
+      assertThat(last).isNotEqualTo(pid);
+      assertThat(smpc(work, env, "agent", "stop").out()).isEqualTo("stopped 1 agent\n");
+      assertThat(ProcessHandle.of(last).map(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join().isAlive()).orElse(false)).isFalse();
+      assertThat(socket).as("the agent removes its socket as it exits").doesNotExist();
     } finally {
       stopAgents(runtime);
       LocalCluster.deleteTree(runtime);
@@ -131,12 +138,16 @@ class AgentIT {
   }
 
   static Out smpc(Path dir, Map<String, String> env, String... args) throws Exception {
+    return run(launcher(dir, env, args), String.join(" ", args));
+  }
+
+  static Out run(ProcessBuilder pb, String what) throws Exception {
     Path out = Files.createTempFile("smpc-out", ".txt"), err = Files.createTempFile("smpc-err", ".txt");
     try {
-      Process p = launcher(dir, env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("smpc " + String.join(" ", args) + " did not finish");
+        throw new AssertionError("smpc " + what + " did not finish");
       }
       return new Out(p.exitValue(), Files.readString(out), Files.readString(err));
     } finally {
