@@ -97,6 +97,21 @@ class AgentIT {
       assertThat(smpc(work, env, "agent", "stop").out()).isEqualTo("stopped 1 agent\n");
       assertThat(ProcessHandle.of(last).map(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join().isAlive()).orElse(false)).isFalse();
       assertThat(socket).as("the agent removes its socket as it exits").doesNotExist();
+
+      // a cluster of the launcher's own: `cluster up` starts its agent, `cluster down` stops it with the cluster
+      Path own = Files.createTempDirectory(work, "own");
+      Map<String, String> ownEnv = Map.of("XDG_RUNTIME_DIR", runtime.toString(), "SMPC_CLUSTER", own.resolve("cluster.json").toString());
+      Out ownUp = smpc(work, ownEnv, "cluster", "up", "--parties", "alice,bob", "--base-port", Integer.toString(TestCluster.freeBasePort(3)));
+      try {
+        assertThat(ownUp.code()).as(ownUp.err()).isZero();
+        long ownAgent = awaitAgent(work, ownEnv);
+        Out down = smpc(work, ownEnv, "cluster", "down");
+        assertThat(down.out()).isEqualTo("stopped alice, bob, dealer\n");
+        assertThat(ProcessHandle.of(ownAgent).map(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join().isAlive()).orElse(false)).isFalse();
+        assertThat(smpc(work, ownEnv, "agent", "status").out()).startsWith("0 agents running");
+      } finally {
+        if (Files.exists(own.resolve("cluster.json"))) smpc(work, ownEnv, "cluster", "down");
+      }
     } finally {
       stopAgents(runtime);
       LocalCluster.deleteTree(runtime);
