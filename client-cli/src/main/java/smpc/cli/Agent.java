@@ -21,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import jdk.net.ExtendedSocketOptions;
 import picocli.CommandLine;
 
 /**
@@ -39,6 +38,7 @@ import picocli.CommandLine;
  */
 public final class Agent {
   /** Minutes without a command after which an agent exits (SMPC_AGENT_IDLE_MINUTES, a positive integer; default 15). */
+  private static final long DEFAULT_IDLE_MINUTES = 15;
   static final long IDLE_MINUTES = idleMinutes(System.getenv("SMPC_AGENT_IDLE_MINUTES"));
 
   /** How long a command whose caller was killed may take to end once its calls are cancelled. */
@@ -63,10 +63,10 @@ public final class Agent {
 
   static long idleMinutes(String setting) {
     try {
-      long m = Long.parseLong(setting == null ? "15" : setting.trim());
-      return m > 0 ? m : 15;
+      long m = setting == null ? DEFAULT_IDLE_MINUTES : Long.parseLong(setting.trim());
+      return m > 0 ? m : DEFAULT_IDLE_MINUTES;
     } catch (NumberFormatException e) {
-      return 15; // the launcher's JVM does not read it; an agent that then never started would be worse than a default
+      return DEFAULT_IDLE_MINUTES; // the launcher's JVM does not read it; an agent that then never started would be worse than a default
     }
   }
 
@@ -185,7 +185,7 @@ public final class Agent {
 
   private static long jarStamp() {
     try {
-      return Files.getLastModifiedTime(Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI())).toMillis();
+      return Files.getLastModifiedTime(AgentClient.jar()).toMillis();
     } catch (Exception e) {
       return -1;
     }
@@ -194,7 +194,7 @@ public final class Agent {
   /** One command: check the caller and the context, run it, stream its output, return its exit code. */
   private void serve(SocketChannel ch) {
     try (ch) {
-      if (!ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName().equals(System.getProperty("user.name"))) return;
+      if (AgentClient.otherUser(ch) != null) return;
       DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch)));
       Frames reply = new Frames(ch);
       if (in.readInt() != AgentClient.MAGIC) return;

@@ -56,9 +56,26 @@ final class AgentClient {
   static final String ON_PROPERTY = "smpc.agent", DIR_PROPERTY = "smpc.agent.dir";
 
   final Path socket;
+  private final Map<String, String> context;
 
-  private AgentClient(Path socket) {
-    this.socket = socket;
+  private AgentClient(Path dir, Map<String, String> context) {
+    this.socket = dir.resolve(key(context) + ".sock");
+    this.context = context;
+  }
+
+  /** The jar these classes run from: the agent's identity, with the context (and its time stamp: a rebuild). */
+  static Path jar() {
+    try {
+      return Path.of(AgentClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The user the other end of {@code ch} runs as (SO_PEERCRED), or null when it is this user. */
+  static String otherUser(SocketChannel ch) throws IOException {
+    String peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+    return peer.equals(System.getProperty("user.name")) ? null : peer;
   }
 
   /** The agent for this command line, or null when the launcher enabled none or the command is not {@link #SERVED}. */
@@ -71,7 +88,7 @@ final class AgentClient {
   /** The agent of this directory and environment, or null when the launcher enabled none. */
   static AgentClient here() {
     String dir = System.getProperty(DIR_PROPERTY);
-    return "on".equals(System.getProperty(ON_PROPERTY)) && dir != null && !dir.isBlank() ? new AgentClient(Path.of(dir, key() + ".sock")) : null;
+    return "on".equals(System.getProperty(ON_PROPERTY)) && dir != null && !dir.isBlank() ? new AgentClient(Path.of(dir), context()) : null;
   }
 
   /**
@@ -87,10 +104,9 @@ final class AgentClient {
   }
 
   /** The socket's name: a 64-bit FNV-1a hash of the jar and the {@link #context()} (a name, not a secret). */
-  static String key() {
+  static String key(Map<String, String> context) {
     long h = 0xcbf29ce484222325L;
-    String jar = String.valueOf(AgentClient.class.getProtectionDomain().getCodeSource().getLocation());
-    String all = jar + '\0' + context();
+    String all = jar() + "\0" + context;
     for (int i = 0; i < all.length(); i++) {
       h ^= all.charAt(i);
       h *= 0x100000001b3L;
@@ -156,7 +172,6 @@ final class AgentClient {
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch)));
       out.writeInt(MAGIC);
       out.writeByte(RUN);
-      Map<String, String> context = context();
       out.writeInt(context.size());
       for (var e : context.entrySet()) {
         writeString(out, e.getKey());
@@ -202,8 +217,8 @@ final class AgentClient {
     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       ch.connect(UnixDomainSocketAddress.of(socket));
-      String server = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
-      if (server.equals(System.getProperty("user.name"))) return ch;
+      String server = otherUser(ch);
+      if (server == null) return ch;
       System.err.println("smpc: not using the agent: " + socket + " is served by " + server);
     } catch (java.net.ConnectException dead) {
       Files.deleteIfExists(socket);
@@ -277,12 +292,11 @@ final class AgentClient {
     String javaBin = ProcessHandle.current().info().command().orElse(null);
     if (!Files.isExecutable(setsid) || javaBin == null) return;
     try {
-      String jar = Path.of(AgentClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
       var cmd = new ArrayList<>(List.of(setsid.toString(), javaBin, "-XX:+UseSerialGC", "-XX:-UsePerfData",
           "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
       String cds = System.getProperty("smpc.cds");
       if (cds != null && Files.isReadable(Path.of(cds))) cmd.add("-XX:SharedArchiveFile=" + Path.of(cds).toAbsolutePath());
-      cmd.addAll(List.of("-cp", jar, "smpc.cli.Agent", socket.toString()));
+      cmd.addAll(List.of("-cp", jar().toString(), "smpc.cli.Agent", socket.toString()));
       new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     } catch (Exception e) {

@@ -204,9 +204,8 @@ public final class LocalCluster {
     List<String> stopped = new ArrayList<>();
     List<ProcessHandle> asked = new ArrayList<>();
     for (Node n : all) {
-      ProcessHandle h = n.pid() == null ? null : ProcessHandle.of(n.pid()).orElse(null);
-      if (h == null || !ours(n.pid())) continue;
-      h.destroy();
+      ProcessHandle h = n.pid() == null ? null : ask(n.pid());
+      if (h == null) continue;
       asked.add(h);
       stopped.add(n.name());
     }
@@ -236,11 +235,17 @@ public final class LocalCluster {
    * Only a java process running our jars is touched.
    */
   static boolean stop(long pid) {
+    ProcessHandle h = ask(pid);
+    if (h != null) awaitExit(h);
+    return h != null;
+  }
+
+  /** SIGTERM to {@code pid} if it is one of ours: its handle, else null. */
+  private static ProcessHandle ask(long pid) {
     ProcessHandle h = ProcessHandle.of(pid).orElse(null);
-    if (h == null || !ours(pid)) return false;
+    if (h == null || !ours(pid)) return null;
     h.destroy();
-    awaitExit(h);
-    return true;
+    return h;
   }
 
   private static void awaitExit(ProcessHandle h) {
