@@ -34,6 +34,6 @@ class LongValueTest {
     StoredValue v = StoredValue.read(info, (from, count) -> new long[count]);
     assertThat(v.read(Limits.MAX_LENGTH - 2L, 3)).hasSize(3);
     assertThatThrownBy(v::data).hasMessage(
-        "value 'huge' has 67108865 elements: vectors longer than 67108864 are only read in blocks (elementwise plans)");
+        "value 'huge' has 67108865 elements: vectors longer than 67108864 are only read in blocks (elementwise plans and their sums)");
   }
 }

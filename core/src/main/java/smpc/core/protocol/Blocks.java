@@ -6,7 +6,6 @@ import java.util.Set;
 import smpc.proto.Instr;
 import smpc.proto.Op;
 import smpc.proto.Plan;
-import smpc.proto.TruncRun;
 
 /**
  * Which plans run in blocks of elements, so that a party's registers hold one block at a time rather than
@@ -16,12 +15,17 @@ import smpc.proto.TruncRun;
  * in turn computes exactly what one run on all N elements computes. Each block takes its dealer material
  * after the previous block's, at every party in the same order, so the streams stay in lockstep.
  *
- * <p>What does not stream, and runs on whole vectors as before (with its memory checked up front):
- * SUM, SLICE, CONCAT, GATHER, LOOKUP, NORM and MATMUL, whose elements depend on other positions; plans
- * whose LOADs or SHAREs do not declare their lengths (every party must decide alike before any message);
- * vectors of different lengths in one plan (a secret length-1 value broadcast over a vector); and plans
- * whose truncations drop different numbers of bits, since the dealer's truncation schedule follows whole
- * instructions and a block order would interleave them.
+ * <p>A SUM streams too, when nothing before the plan's tail reads it: each block adds its part to the sum (a
+ * share of a sum is the sum of the shares), and the tail, the steps after the last one on a vector, runs once
+ * after the last block on the finished sums (a dot product, a mean, a count, a comparison of sums).
+ *
+ * <p>What does not stream, and runs on whole vectors as before (with its memory checked up front): SLICE,
+ * CONCAT, GATHER, LOOKUP, NORM and MATMUL on vectors, whose elements depend on other positions; a plan that
+ * uses a sum before it is done with its vectors (x − mean(x), which needs two passes); plans whose LOADs or
+ * SHAREs do not declare their lengths (every party must decide alike before any message); vectors of different
+ * lengths in one plan (a secret length-1 value broadcast over a vector); and plans whose truncations on vectors
+ * drop different numbers of bits, since the dealer's truncation schedule follows whole instructions and a
+ * block order would interleave them.
  */
 public final class Blocks {
   /**
@@ -55,52 +59,106 @@ public final class Blocks {
 
   /**
    * The rounds of a plan run in blocks of {@code block}: each block's, except that a SHARE's seed travels
-   * once (the later blocks expand further along the same seed), and the commit round once.
+   * once (the later blocks expand further along the same seed), and the tail and the commit round once.
    */
   public static int rounds(Plan plan, int block) {
     long blocks = count(plan, block);
+    int tail = blocks == 1 ? plan.getInstrsCount() : tail(plan);
     long rounds = 0;
     Op prev = null;
-    for (Instr in : plan.getInstrsList()) {
+    for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
+      Instr in = plan.getInstrs(pc);
       int r = Costs.rounds(in, prev);
-      rounds += in.getOp() == Op.SHARE ? r : r * blocks;
+      rounds += in.getOp() == Op.SHARE || pc >= tail ? r : r * blocks;
       prev = in.getOp();
     }
     return Math.toIntExact(rounds + (PlanRunner.storesAnywhere(plan) ? 1 : 0));
   }
 
+  /**
+   * Where a streamed plan's tail begins: the instructions after the last one that touches a vector of the plan's
+   * length N. The tail runs once, after every block, on the sums the blocks added up (see {@link #length}); a plan
+   * without SUM has an empty tail. The whole plan's length when it does not stream.
+   */
+  public static int tail(Plan plan) {
+    long n = longest(plan);
+    return n > 1 ? tailOf(plan, n) : plan.getInstrsCount();
+  }
+
   /** The one length every register of an elementwise plan has, or 0 when the plan is not elementwise. */
   private static long streamedLength(Plan plan) {
-    int bits = -1;
-    for (TruncRun r : plan.getTruncRunsList()) {
-      if (bits >= 0 && r.getBits() != bits) return 0;
-      bits = r.getBits();
-    }
+    long n = longest(plan);
+    return n > 1 && uniform(plan, n, tailOf(plan, n)) ? n : 0;
+  }
+
+  /** The longest register or constant of the plan. */
+  private static long longest(Plan plan) {
     Lengths regs = new Lengths(name -> 0, name -> 0, MatrixSchedule.of(plan.getMatShapesList())); // an undeclared length is 0: such a plan does not stream
     long n = 0;
     for (Instr in : plan.getInstrsList()) {
-      if (!ELEMENTWISE.contains(in.getOp())) return 0;
       long[] out = regs.of(in);
       for (long k : out) n = Math.max(n, k);
       n = Math.max(n, in.getConstant().size() / 8);
       regs.apply(in, out);
     }
-    return n > 1 && uniform(plan, n) ? n : 0;
+    return n;
+  }
+
+  /** One past the last instruction with a source, destination or constant of length n. */
+  private static int tailOf(Plan plan, long n) {
+    Lengths regs = new Lengths(name -> 0, name -> 0, MatrixSchedule.of(plan.getMatShapesList()));
+    int tail = 0;
+    for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
+      Instr in = plan.getInstrs(pc);
+      long[] out = regs.of(in);
+      boolean touches = in.getConstant().size() / 8 == n;
+      for (long k : out) touches |= k == n;
+      for (int k = 0; k < in.getSrcCount(); k++) touches |= regs.source(in, k) == n;
+      if (touches) tail = pc + 1;
+      regs.apply(in, out);
+    }
+    return tail;
   }
 
   /**
-   * Every register and constant has length n, except public length-1 values (constants, and local steps on
-   * them only), which every block recomputes alike; every protocol step and output works on length n.
+   * Before the tail: every instruction is elementwise or a SUM of a vector of length n, every register and
+   * constant has length n except public length-1 values (constants, and local steps on them only), which every
+   * block recomputes alike, every protocol step and output works on length n, no step reads a sum (complete only
+   * after the last block), and every truncation drops the same bits (the dealer's truncation schedule follows
+   * whole instructions, and blocks interleave them). The tail: no LOAD or SHARE, and every step reads only the
+   * sums and what the tail itself computes, so it runs once exactly as in a whole run, its dealer material
+   * taken after all the blocks' as a whole run takes it after theirs.
    */
-  private static boolean uniform(Plan plan, long n) {
+  private static boolean uniform(Plan plan, long n, int tail) {
     Lengths regs = new Lengths(name -> 0, name -> 0, MatrixSchedule.of(plan.getMatShapesList()));
-    Set<Integer> constants = new HashSet<>();
-    for (Instr in : plan.getInstrsList()) {
+    Set<Integer> constants = new HashSet<>(), sums = new HashSet<>(), later = new HashSet<>();
+    int bits = -1;
+    for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
+      Instr in = plan.getInstrs(pc);
       Op op = in.getOp();
+      long[] out = regs.of(in);
+      if (pc >= tail) {
+        if (op == Op.LOAD || op == Op.SHARE) return false;
+        if (op != Op.FREE && !in.getSrcList().stream().allMatch(r -> sums.contains(r) || later.contains(r))) return false;
+        later.addAll(in.getDstList());
+        regs.apply(in, out);
+        continue;
+      }
+      if (!ELEMENTWISE.contains(op) && op != Op.SUM) return false;
+      if (in.getSrcList().stream().anyMatch(sums::contains)) return false;
+      if (op == Op.TRUNC) {
+        if (bits >= 0 && in.getScale() != bits) return false;
+        bits = in.getScale();
+      }
+      if (op == Op.SUM) {
+        if (in.getSrcCount() != 1 || in.getDstCount() != 1 || regs.source(in, 0) != n) return false;
+        sums.add(in.getDst(0));
+        regs.apply(in, out);
+        continue;
+      }
       long constant = in.getConstant().size() / 8;
       if ((op == Op.CONST || op == Op.MUL_PUBLIC) && constant != n && constant != 1) return false;
       boolean local = op == Op.CONST || op == Op.ADD || op == Op.SUB || op == Op.NEG || op == Op.MUL_PUBLIC;
-      long[] out = regs.of(in);
       if (op == Op.FREE) {
         in.getSrcList().forEach(constants::remove);
         regs.apply(in, out);

@@ -7,7 +7,7 @@ public final class Limits {
   public static final int MAX_LENGTH = 1 << 26;
   /**
    * Elements in a stored vector (1 GiB of int64). Longer than {@link #MAX_LENGTH}, it lives on disk in segments
-   * and only elementwise plans, which stream it in blocks ({@link Blocks}), read it; a session's dealer streams
+   * and only elementwise plans and their sums, which stream it in blocks ({@link Blocks}), read it; a session's dealer streams
    * may then reach as many items per kind.
    */
   public static final int MAX_VECTOR = 1 << 27;

@@ -31,6 +31,22 @@ final class Normalization {
   }
 
   /** For each x (|x| < 2^bits): bits + 1 shares, the one-hot of msb(|x|) (of ~x when x < 0), then [x < 0]. */
+  /** {@link #onehot} of several vectors at once (one batch, the same rounds): each one's, bits + 1 words per element. */
+  static long[][] onehots(SessionView s, String tag, long[][] xs, int bits) {
+    long[] x = Beaver.joined(xs, new boolean[xs.length], false);
+    if ((long) x.length * (bits + 1) > Limits.MAX_LENGTH) {
+      throw smpc.core.Errors.invalid("NORM of %d elements over %d bits exceeds %d", x.length, bits, Limits.MAX_LENGTH);
+    }
+    long[] z = onehot(s, tag, x, bits);
+    long[][] out = new long[xs.length][];
+    int off = 0;
+    for (int k = 0; k < xs.length; k++) {
+      out[k] = java.util.Arrays.copyOfRange(z, off, off + xs[k].length * (bits + 1));
+      off += out[k].length;
+    }
+    return out;
+  }
+
   static long[] onehot(SessionView s, String tag, long[] x, int bits) {
     int n = x.length, m = bits + 1;
     boolean designated = s.designated();

@@ -8,12 +8,12 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import smpc.core.ring.Packing;
 import smpc.core.ring.Prg;
 import smpc.core.ring.Ring;
 import smpc.proto.Instr;
+import smpc.proto.Op;
 import smpc.proto.Plan;
 import smpc.proto.Revealed;
 import smpc.proto.SessionStats;
@@ -36,8 +36,8 @@ public final class PlanRunner implements SessionView {
   public static List<Store> plannedStores(Plan plan, String me) {
     List<Store> out = new ArrayList<>();
     for (Instr in : plan.getInstrsList()) {
-      boolean keep = in.getOp() == smpc.proto.Op.STORE
-          || (in.getOp() == smpc.proto.Op.REVEAL && !in.getName().isEmpty() && in.getParty().equals(me));
+      boolean keep = in.getOp() == Op.STORE
+          || (in.getOp() == Op.REVEAL && !in.getName().isEmpty() && in.getParty().equals(me));
       if (keep) {
         ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).build();
         out.add(new Store(new StoredValue(info, null), in.getReplace()));
@@ -49,11 +49,10 @@ public final class PlanRunner implements SessionView {
   private final int me;
   private final List<String> parties;
   private final Plan plan;
-  private final Transport net;
+  private final PeerMessages messages;
   private final DealerLink dealer;
 
   private final Registers regs = new Registers();
-  private final List<CompletableFuture<Void>> sends = new ArrayList<>();
   private final Outputs outputs;
   private final int fracBits;
   /** The streamed plan's vector length N, or 0 when it runs whole; then the block being run: [from, from + len). */
@@ -62,6 +61,9 @@ public final class PlanRunner implements SessionView {
   private int block;
   private long from;
   private int len;
+  /** Running a streamed plan's tail; the sums its blocks added up so far, by register. */
+  private boolean inTail;
+  private final Map<Integer, Long> sums = new HashMap<>();
   private final Inputs inputs;
   /** Each SHARE's seeds by step, sent or received once for all blocks. */
   private final Map<Integer, byte[][]> seedsSent = new HashMap<>();
@@ -71,8 +73,6 @@ public final class PlanRunner implements SessionView {
   private final TruncSchedule truncSchedule;
   private final MatrixProducts matrices;
   private int rounds;
-  private long bytesSent;
-  private long bytesReceived;
   private java.util.function.IntConsumer onRound = r -> {};
 
   /** @param fracBits the session's fixed-point fractional bits (what a TRUNC drops) */
@@ -92,7 +92,7 @@ public final class PlanRunner implements SessionView {
     this.me = me;
     this.parties = parties;
     this.plan = plan;
-    this.net = net;
+    this.messages = new PeerMessages(net, parties);
     this.dealer = dealer;
     this.truncSchedule = TruncSchedule.of(plan.getTruncRunsList(), fracBits);
     this.matrices = new MatrixProducts(MatrixSchedule.of(plan.getMatShapesList()));
@@ -117,43 +117,45 @@ public final class PlanRunner implements SessionView {
   public Outcome run() {
     long t0 = System.nanoTime();
     long blocks = Blocks.count(plan, blockSize);
+    int tail = streamed == 0 ? plan.getInstrsCount() : Blocks.tail(plan);
     for (block = 0; block < blocks; block++) {
       from = (long) block * blockSize;
       len = (int) Math.min(blockSize, streamed - from); // unused when the plan runs whole
-      smpc.proto.Op prev = null;
-      for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
-        Instr in = plan.getInstrs(pc);
-        Op op = Op.of(in);
-        int steps = block == 0 || op != Op.SHARE ? Costs.rounds(in, prev) : 0; // a seed travels once (Blocks.rounds)
-        rounds += steps;
-        execute(pc, in, op);
-        if (steps > 0) onRound.accept(rounds);
-        prev = in.getOp();
-      }
+      steps(0, tail);
       regs.drainAndClear();
     }
-    if (storesAnywhere()) barrier();
-    for (CompletableFuture<Void> s : sends) {
-      try {
-        s.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
+    if (tail < plan.getInstrsCount()) { // a streamed plan's tail, once, on the finished sums (Blocks.tail)
+      inTail = true;
+      from = 0; // block stays past the last one: the tail's message tags are its own
+      sums.forEach((r, sum) -> regs.put(r, new long[] {sum}));
+      steps(tail, plan.getInstrsCount());
+      regs.drainAndClear();
     }
+    if (storesAnywhere(plan)) barrier();
+    messages.awaitSends();
     SessionStats stats = SessionStats.newBuilder()
-        .setRounds(rounds).setBytesSent(bytesSent).setBytesReceived(bytesReceived)
+        .setRounds(rounds).setBytesSent(messages.bytesSent()).setBytesReceived(messages.bytesReceived())
         .setDealerBytes(dealer.bytesReceived()).addAllMaterial(Material.counts(taken))
         .setElapsedUs((System.nanoTime() - t0) / 1000).build();
     return new Outcome(outputs.stores(), outputs.revealed(), stats);
   }
 
-  private boolean storesAnywhere() {
-    return storesAnywhere(plan);
+  /** Runs instructions [first, end) on the current block. */
+  private void steps(int first, int end) {
+    Op prev = null;
+    for (int pc = first; pc < end; pc++) {
+      Instr in = plan.getInstrs(pc);
+      int steps = block == 0 || in.getOp() != Op.SHARE ? Costs.rounds(in, prev) : 0; // a seed travels once (Blocks.rounds)
+      rounds += steps;
+      execute(pc, in);
+      if (steps > 0) onRound.accept(rounds);
+      prev = in.getOp();
+    }
   }
 
   static boolean storesAnywhere(Plan plan) {
-    return plan.getInstrsList().stream().anyMatch(i -> i.getOp() == smpc.proto.Op.STORE
-        || (i.getOp() == smpc.proto.Op.REVEAL && !i.getName().isEmpty()));
+    return plan.getInstrsList().stream().anyMatch(i -> i.getOp() == Op.STORE
+        || (i.getOp() == Op.REVEAL && !i.getName().isEmpty()));
   }
 
   /**
@@ -163,26 +165,13 @@ public final class PlanRunner implements SessionView {
    */
   private void barrier() {
     rounds++;
-    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, "commit", new byte[0]);
-    for (int j = 0; j < parties.size(); j++) if (j != me) receiveFrom(j, "commit");
+    for (int j = 0; j < parties.size(); j++) if (j != me) messages.send(j, "commit", new byte[0]);
+    for (int j = 0; j < parties.size(); j++) if (j != me) messages.receive(j, "commit");
   }
 
-  /** Instruction kinds, with the checks every party applies before touching anything. */
-  private enum Op {
-    LOAD, SHARE, CONST, ADD, SUB, NEG, MUL_PUBLIC, MUL, SUM, REVEAL, STORE, FREE, TRUNC, COMPARE, SLICE, CONCAT, NORM, LOOKUP,
-    GATHER, MATMUL;
-
-    static Op of(Instr in) {
-      try {
-        return valueOf(in.getOp().name());
-      } catch (IllegalArgumentException e) {
-        throw invalid("plan has an unknown instruction %s", in.getOp());
-      }
-    }
-  }
-
-  private void execute(int pc, Instr in, Op op) {
-    switch (op) {
+  /** One instruction; one of a kind this party does not know fails the session before it touches anything. */
+  private void execute(int pc, Instr in) {
+    switch (in.getOp()) {
       case LOAD -> set(in, 0, slice(in, inputs.shared(in.getName())));
       case SHARE -> share(pc, in);
       case CONST -> {
@@ -193,24 +182,13 @@ public final class PlanRunner implements SessionView {
       case SUB -> set(in, 0, Ring.sub(src(in, 0), src(in, 1)));
       case NEG -> set(in, 0, Ring.neg(src(in, 0)));
       case MUL_PUBLIC -> set(in, 0, Ring.mul(src(in, 0), constant(in)));
-      case SUM -> set(in, 0, new long[] {Ring.sum(src(in, 0))}); // never streamed: Blocks
+      case SUM -> sum(in);
       case MUL -> multiply(pc, in);
       case TRUNC -> truncate(pc, in);
       case COMPARE -> compare(pc, in);
       case NORM -> {
-        int bits = Costs.normBits(in);
-        long[][] xs = sources(in);
-        long[] x = flatten(xs);
-        if ((long) x.length * (bits + 1) > Limits.MAX_LENGTH) {
-          throw invalid("NORM of %d elements over %d bits exceeds %d", x.length, bits, Limits.MAX_LENGTH);
-        }
-        long[] z = Normalization.onehot(this, "" + pc, x, bits);
-        int off = 0;
-        for (int k = 0; k < xs.length; k++) {
-          int len = xs[k].length * (bits + 1);
-          set(in, k, java.util.Arrays.copyOfRange(z, off, off + len));
-          off += len;
-        }
+        long[][] z = Normalization.onehots(this, "" + pc, sources(in), Costs.normBits(in));
+        for (int k = 0; k < z.length; k++) set(in, k, z[k]);
       }
       case LOOKUP -> set(in, 0, Rearranging.lookup(src(in, 0), constant(in)));
       case SLICE -> set(in, 0, Rearranging.slice(src(in, 0), in.getOffset(), in.getLength()));
@@ -230,6 +208,7 @@ public final class PlanRunner implements SessionView {
       case REVEAL -> reveal(pc, in);
       case STORE -> stage(pc, in);
       case FREE -> regs.free(in);
+      default -> throw invalid("plan has an unknown instruction %s", in.getOp());
     }
   }
 
@@ -248,7 +227,7 @@ public final class PlanRunner implements SessionView {
         for (int j = 0; j < parties.size(); j++) {
           if (j == me) continue;
           fresh[j] = Prg.freshSeed();
-          sendTo(j, tag, Inputs.shareMessage(fresh[j], x.length()));
+          messages.send(j, tag, Inputs.shareMessage(fresh[j], x.length()));
         }
         return fresh;
       });
@@ -259,10 +238,20 @@ public final class PlanRunner implements SessionView {
       long start = from;
       regs.defer(dst, () -> {
         Inputs.Share got = seedsReceived.computeIfAbsent(pc,
-            k -> Inputs.parseShareMessage(receiveFrom(owner, tag), parties.get(owner), in));
+            k -> Inputs.parseShareMessage(messages.receive(owner, tag), parties.get(owner), in));
         regs.put(dst, Streams.inputShare(got.seed(), start, streamed == 0 ? (int) got.length() : len));
       });
     }
+  }
+
+  /**
+   * A sum of a vector's elements; before a streamed plan's tail, this block's part, added to the earlier blocks'
+   * (mod 2^64, as the ring adds) and set for the tail once the last block is done.
+   */
+  private void sum(Instr in) {
+    long s = Ring.sum(src(in, 0));
+    if (streamed == 0 || inTail) set(in, 0, new long[] {s});
+    else sums.merge(Registers.dst(in, 0), s, Long::sum);
   }
 
   /** One Beaver round for every product of the instruction (scalars broadcast first). */
@@ -359,19 +348,12 @@ public final class PlanRunner implements SessionView {
 
   @Override
   public long[] openPacked(String tag, byte[] mine, boolean xor) {
-    for (int j = 0; j < parties.size(); j++) if (j != me) sendTo(j, tag, mine);
+    for (int j = 0; j < parties.size(); j++) if (j != me) messages.send(j, tag, mine);
     long[] out = Packing.fromBytes(mine);
     for (int j = 0; j < parties.size(); j++) {
-      if (j != me) receiveInto(j, tag, out, xor, "opening");
+      if (j != me) messages.receiveInto(j, tag, out, xor, "opening");
     }
     return out;
-  }
-
-  /** acc += (or ^=) the vector {@code tag} from party j, which must have acc's length. */
-  private void receiveInto(int j, String tag, long[] acc, boolean xor, String what) {
-    long len = net.receiveInto(j, tag, acc, xor);
-    if (len != acc.length) throw invalid("%s %s from %s has %d elements, expected %d", what, tag, parties.get(j), len, acc.length);
-    bytesReceived += 8L * len;
   }
 
   /** Every party sends its share to the target only; the target reconstructs. */
@@ -381,19 +363,24 @@ public final class PlanRunner implements SessionView {
     String tag = tag("r/", pc);
     outputs.output(pc);
     if (target != me) {
-      sendTo(target, tag, Packing.toBytes(x));
+      messages.send(target, tag, Packing.toBytes(x));
       return;
     }
     long[] sum = x.clone();
     for (int j = 0; j < parties.size(); j++) {
-      if (j != me) receiveInto(j, tag, sum, false, "reveal share");
+      if (j != me) messages.receiveInto(j, tag, sum, false, "reveal share");
     }
-    outputs.revealed(pc, in, streamed == 0 ? sum.length : streamed, from, sum);
+    outputs.revealed(pc, in, total(sum), from, sum);
   }
 
   private void stage(int pc, Instr in) {
     long[] x = src(in, 0);
-    outputs.stored(pc, in, streamed == 0 ? x.length : streamed, from, x);
+    outputs.stored(pc, in, total(x), from, x);
+  }
+
+  /** The length of the vector {@code x} is (a block of, before a streamed plan's tail). */
+  private long total(long[] x) {
+    return streamed == 0 || inTail ? x.length : streamed;
   }
 
   /** A message tag: the step's, and in a streamed plan's later blocks the block's number too. */
@@ -406,17 +393,6 @@ public final class PlanRunner implements SessionView {
     if (streamed == 0) return v.data();
     if (v.length() != streamed) throw invalid("'%s' has %d elements, not the %d the plan declares", in.getName(), v.length(), streamed);
     return v.read(from, len);
-  }
-
-  private void sendTo(int j, String tag, byte[] payload) {
-    bytesSent += payload.length;
-    sends.add(net.send(j, tag, payload));
-  }
-
-  private byte[] receiveFrom(int j, String tag) {
-    byte[] b = net.receive(j, tag);
-    bytesReceived += b.length;
-    return b;
   }
 
   private int index(String party) {

@@ -72,7 +72,7 @@ public final class StoredValue {
   public long[] data() {
     if (slices == null) return data;
     if (info.getLength() > Limits.MAX_LENGTH) {
-      throw invalid("value '%s' has %d elements: vectors longer than %d are only read in blocks (elementwise plans)",
+      throw invalid("value '%s' has %d elements: vectors longer than %d are only read in blocks (elementwise plans and their sums)",
           info.getName(), info.getLength(), Limits.MAX_LENGTH);
     }
     return slices.read(0, (int) info.getLength());

@@ -26,8 +26,9 @@ import smpc.proto.ValueInfo;
 /**
  * Plans run in blocks of 64 elements (the parties use 2^20) at lengths around the block boundaries: every
  * elementwise step (sharing, loading, constants, additions, negation, public and Beaver products,
- * truncation, comparisons, reveals, stores) must give exactly what one whole run gives, and the steps
- * that cross elements (SUM, SLICE, CONCAT, GATHER, LOOKUP, NORM, MATMUL) run whole. Every party's
+ * truncation, comparisons, reveals, stores) must give exactly what one whole run gives, sums added up block
+ * by block must give the whole sum to the steps after them (run once), and the other steps that cross
+ * elements (SLICE, CONCAT, GATHER, LOOKUP, NORM, MATMUL), and a sum used beside the vectors, run whole. Every party's
  * statistics must be what the estimator says for blocks: rounds per block, the same bytes and material.
  */
 class BlockStreamingTest {
@@ -125,6 +126,57 @@ class BlockStreamingTest {
         long exact = Math.multiplyHigh(ra[i], rb[i]) << (64 - F) | (ra[i] * rb[i]) >>> F; // floor(ra·rb / 2^f)
         assertThat(loaded.get(1)[i] - exact).as(at + ": one truncation").isBetween(0L, 1L);
       }
+    }
+  }
+
+  @Seeded(value = 1, parties = {2, 3, 5})
+  void sumsStreamAndTheirTailRunsOnceAroundBlockBoundaries(int n, long seed) {
+    System.out.printf("seed=%d parties=%d%n", seed, n);
+    Random rnd = new Random(seed);
+    for (int len : SIZES) {
+      Parties p = new Parties(n);
+      long[] a = longs(rnd, len), b = longs(rnd, len), x = new long[len], y = new long[len];
+      for (int i = 0; i < len; i++) {
+        x[i] = rnd.nextInt();
+        y[i] = rnd.nextInt();
+      }
+      p.input("a", 0, a, false);
+      p.input("b", 1 % n, b, false);
+      p.input("x", 2 % n, x, false);
+      p.input("y", n - 1, y, false);
+      long dot = 0, sa = 0, sb = 0, sx = 0, sy = 0;
+      for (int i = 0; i < len; i++) {
+        dot += a[i] * b[i];
+        sa += a[i];
+        sb += b[i];
+        sx += x[i];
+        sy += y[i];
+      }
+      // each its own plan: the compiler may schedule one output's tail before another's vectors
+      Map<String, Long> expected = new java.util.LinkedHashMap<>();
+      expected.put("dot(a, b)", dot);
+      expected.put("sum(a) + 5", sa + 5);
+      expected.put("sum(a) * sum(b)", sa * sb);
+      expected.put("sum(x) < sum(y)", sx < sy ? 1L : 0L);
+      expected.put("sum(a * b - 3 * a) * 7", (dot - 3 * sa) * 7);
+      for (Map.Entry<String, Long> e : expected.entrySet()) {
+        List<Compiler.Output> outputs = List.of(p.reveal(e.getKey()));
+        Plan plan = Compiler.compile(outputs, p.names, p.catalog::get, F).plan();
+        String what = e.getKey() + " at " + len;
+        assertThat(Blocks.length(plan, BLOCK)).as("%s streams", what).isEqualTo(len > BLOCK ? len : 0);
+        if (len > BLOCK) assertThat(Blocks.tail(plan)).as("%s has a tail", what).isLessThan(plan.getInstrsCount());
+        assertThat(p.run(outputs).get(0)).as(what).containsExactly(e.getValue());
+      }
+      // a mean's tail truncates by other bits than its vectors: real arithmetic on the finished sum
+      List<Compiler.Output> mean = List.of(p.reveal("mean(x)"));
+      assertThat(Blocks.length(Compiler.compile(mean, p.names, p.catalog::get, F).plan(), BLOCK)).isEqualTo(len > BLOCK ? len : 0);
+      double got = p.run(mean).get(0)[0] / (double) (1L << F), exact = sx / (double) len;
+      assertThat(got).as("mean of %d", len).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-3 * Math.max(1, Math.abs(exact))));
+      // a sum kept as a shared value, then loaded by a later session
+      p.run(List.of(Compiler.Output.store(Parser.parse("dot(a, b)"), "kept")));
+      p.catalog.put("kept", ValueInfo.newBuilder().setName("kept").setKind(Kind.SHARED).setDtype(DType.INT).addAllParties(p.names)
+          .setLength(1).build());
+      assertThat(p.run(List.of(p.reveal("kept + 1"))).get(0)).containsExactly(dot + 1);
     }
   }
 
