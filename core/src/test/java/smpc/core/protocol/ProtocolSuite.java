@@ -425,6 +425,32 @@ public abstract class ProtocolSuite {
     assertThat(Arrays.mismatch(got.get(1).raw(), less)).as("first wrong comparison").isEqualTo(-1);
   }
 
+  /**
+   * Sums of vectors longer than a block add up block by block, and the steps after them (a comparison, with its
+   * dealer material after all the blocks') run once on the finished sums ({@link Blocks#tail}).
+   */
+  @Seeded(value = 1, parties = {2, 3})
+  void sumsOfVectorsLongerThanABlockStreamExactly(int n, long seed) {
+    Random rnd = new Random(seed);
+    int len = Blocks.DEFAULT + 1;
+    long[] x = longs(rnd, len), y = new long[len];
+    long dot = 0, sx = 0, sy = 0;
+    for (int i = 0; i < len; i++) {
+      y[i] = rnd.nextInt();
+      dot += x[i] * y[i];
+      sx += x[i] >> 40; // 24-bit values: the sums stay far within a comparison's range
+      sy += y[i];
+    }
+    long[] small = Arrays.stream(x).map(v -> v >> 40).toArray();
+    for (String e : List.of("dot(x0, x1)", "sum(x0) < sum(x1)")) {
+      Plan plan = Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse(e), "p0")), ProtocolTest.parties(n),
+          name -> ProtocolTest.info(name, "p0", len), F).plan();
+      assertThat(Blocks.length(plan, Blocks.DEFAULT)).as("%s streams", e).isEqualTo(len);
+    }
+    assertThat(reveal(n, n - 1, List.of("dot(x0, x1)"), x, y).get(0).raw()).containsExactly(dot);
+    assertThat(reveal(n, n - 1, List.of("sum(x0) < sum(x1)"), small, y).get(0).raw()).containsExactly(sx < sy ? 1L : 0L);
+  }
+
   /** A product kept as a shared value by one session, loaded by the next (shares never leave the parties). */
   @Seeded(value = 1, parties = {2, 3, 5})
   void storedSharesAreLoadedByALaterSession(int n, long seed) {
