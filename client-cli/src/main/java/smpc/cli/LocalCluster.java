@@ -112,8 +112,8 @@ public final class LocalCluster {
    * plan's registers and the sessions it runs at once (its budget, 80 % of this, refuses the rest), not by
    * vector lengths. A larger heap only lets G1 spread a streamed session's short-lived block arrays over more
    * memory: with 4.5 GB the designated party of a 10^8-element W2 reached 2.1–2.2 GB resident, with 1 GiB
-   * 0.86–0.95 GB, as fast (docs/performance.md). An operator who runs big whole-vector plans (a SUM over 2^26
-   * elements) raises it with SMPC_SERVER_JAVA_OPTS=-Xmx...
+   * 0.86–0.95 GB, as fast (docs/performance.md). An operator who runs big whole-vector plans (a variance or a SLICE
+   * over 2^26 elements) raises it with SMPC_SERVER_JAVA_OPTS=-Xmx...
    */
   static final long PARTY_HEAP_MB = 1024;
 

@@ -36,6 +36,8 @@ final class CorrectionsWindow implements ClientResponseObserver<CorrectionsReque
   private ClientCallStreamObserver<CorrectionsRequest> call;
   private int received; // chunks filed so far (transport thread)
   private int released; // chunks before this one were used and dropped (session thread)
+  private int window; // chunks asked for ahead of the first one not yet used
+  private int requested; // chunks asked for so far (session thread, once started)
   private boolean failed;
 
   @SuppressWarnings("unchecked")
@@ -55,7 +57,20 @@ final class CorrectionsWindow implements ClientResponseObserver<CorrectionsReque
   @Override
   public void beforeStart(ClientCallStreamObserver<CorrectionsRequest> call) {
     this.call = call;
-    call.disableAutoRequestWithInitial((int) Math.min(chunks.length, (long) AHEAD * Blocks.DEFAULT / perChunk + 1));
+    window = (int) Math.min(chunks.length, (long) AHEAD * Blocks.DEFAULT / perChunk + 1);
+    requested = window;
+    call.disableAutoRequestWithInitial(window);
+  }
+
+  /**
+   * Asks the dealer for every chunk up to {@code k} (gRPC flow control): one step of a plan that runs whole may take
+   * more items than the window holds, and would otherwise wait for chunks nobody asked for until its deadline.
+   */
+  private void askThrough(int k) {
+    if (call != null && k >= requested) {
+      call.request(k + 1 - requested);
+      requested = k + 1;
+    }
   }
 
   @Override
@@ -108,6 +123,7 @@ final class CorrectionsWindow implements ClientResponseObserver<CorrectionsReque
     long[][] out = new long[per][n];
     for (long item = start; item < start + n; ) {
       int k = (int) (item / perChunk);
+      askThrough(k);
       long[] words = session.await(chunks[k], "the dealer");
       long chunkStart = (long) k * perChunk, upto = Math.min(chunkStart + words.length / per, start + n);
       for (long i = item; i < upto; i++) {
@@ -118,10 +134,8 @@ final class CorrectionsWindow implements ClientResponseObserver<CorrectionsReque
     }
     int used = (int) ((start + n) / perChunk); // chunks wholly before the next item
     if (start + n == count) used = chunks.length;
-    for (; released < used; released++) {
-      chunks[released] = null;
-      if (call != null) call.request(1);
-    }
+    for (; released < used; released++) chunks[released] = null;
+    askThrough(Math.min(chunks.length, released + window) - 1);
     return out;
   }
 }

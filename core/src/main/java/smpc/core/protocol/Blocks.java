@@ -123,7 +123,7 @@ public final class Blocks {
   /**
    * Before the tail: every instruction is elementwise or a SUM of a vector of length n, every register and
    * constant has length n except public length-1 values (constants, and local steps on them only), which every
-   * block recomputes alike, every protocol step and output works on length n, no step reads a sum (complete only
+   * block recomputes alike, every protocol step and output works on length n, no step reads or overwrites a sum (complete only
    * after the last block), and every truncation drops the same bits (the dealer's truncation schedule follows
    * whole instructions, and blocks interleave them). The tail: no LOAD or SHARE, and every step reads only the
    * sums and what the tail itself computes, so it runs once exactly as in a whole run, its dealer material
@@ -145,7 +145,8 @@ public final class Blocks {
         continue;
       }
       if (!ELEMENTWISE.contains(op) && op != Op.SUM) return false;
-      if (in.getSrcList().stream().anyMatch(sums::contains)) return false;
+      // a sum is complete only after the last block, and the tail must find the one a whole run leaves there
+      if (in.getSrcList().stream().anyMatch(sums::contains) || in.getDstList().stream().anyMatch(sums::contains)) return false;
       if (op == Op.TRUNC) {
         if (bits >= 0 && in.getScale() != bits) return false;
         bits = in.getScale();

@@ -43,7 +43,11 @@ public final class Footprint {
         streamed == 0 ? Long.MAX_VALUE : block);
     long held = 0, peak = 0;
     int peers = Math.max(parties - 1, 1);
-    for (Instr in : plan.getInstrsList()) {
+    int tail = streamed == 0 ? plan.getInstrsCount() : Blocks.tail(plan);
+    for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
+      Instr in = plan.getInstrs(pc);
+      if (pc == tail) regs.uncap(); // the tail runs once, whole, on the sums: what it builds is not capped by a block
+      boolean whole = streamed == 0 || pc >= tail;
       long[] out = regs.of(in);
       long n = regs.elements(in);
       long work = switch (in.getOp()) { // words of the step's working arrays
@@ -57,10 +61,9 @@ public final class Footprint {
         case REVEAL -> n * (1 + peers); // the packed share sent, or the sum and every peer's share
         default -> 0;
       };
-      long whole = streamed == 0 ? regs.source(in, 0) : streamed;
-      // a streamed plan's outputs go a block at a time to the client and the store (PlanRunner.stream)
-      if (in.getOp() == Op.REVEAL && streamed == 0) held += 2 * whole; // the revealed output, and the stored result if it keeps one
-      if (in.getOp() == Op.STORE && streamed == 0) held += whole;
+      // a streamed plan's outputs go a block at a time to the client and the store (PlanRunner.stream); its tail's whole
+      if (in.getOp() == Op.REVEAL && whole) held += 2 * regs.source(in, 0); // the revealed output, and the stored result if it keeps one
+      if (in.getOp() == Op.STORE && whole) held += regs.source(in, 0);
       if (in.getOp() == Op.MATMUL) held += 2 * regs.matmul(in)[2]; // a mask's value and D, kept for the session
       long fresh = 0;
       for (long k : out) fresh += k;

@@ -17,7 +17,7 @@ final class Lengths {
   private final ToLongFunction<String> shared;
   private final MatrixSchedule matrices;
   private int products; // MATMUL products before the current instruction: the index of its first triple
-  private final long cap;
+  private long cap;
   private long live;
 
   /**
@@ -35,6 +35,11 @@ final class Lengths {
     this.shared = shared;
     this.matrices = matrices;
     this.cap = cap;
+  }
+
+  /** Lengths from here on as a whole run has them (a streamed plan's tail, which runs once). */
+  void uncap() {
+    cap = Long.MAX_VALUE;
   }
 
   /** The lengths of {@code in}'s destinations (a NORM's: bits + 1 per element), from its sources'. */

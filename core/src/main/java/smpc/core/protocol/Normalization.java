@@ -30,7 +30,6 @@ final class Normalization {
     return orLevels(bits);
   }
 
-  /** For each x (|x| < 2^bits): bits + 1 shares, the one-hot of msb(|x|) (of ~x when x < 0), then [x < 0]. */
   /** {@link #onehot} of several vectors at once (one batch, the same rounds): each one's, bits + 1 words per element. */
   static long[][] onehots(SessionView s, String tag, long[][] xs, int bits) {
     long[] x = Beaver.joined(xs, new boolean[xs.length], false);
@@ -47,6 +46,7 @@ final class Normalization {
     return out;
   }
 
+  /** For each x (|x| < 2^bits): bits + 1 shares, the one-hot of msb(|x|) (of ~x when x < 0), then [x < 0]. */
   static long[] onehot(SessionView s, String tag, long[] x, int bits) {
     int n = x.length, m = bits + 1;
     boolean designated = s.designated();

@@ -17,6 +17,7 @@ import smpc.core.ring.Packing;
 import smpc.core.testing.Seeded;
 import smpc.core.testing.Seeds;
 import smpc.proto.DType;
+import smpc.proto.Instr;
 import smpc.proto.Kind;
 import smpc.proto.Op;
 import smpc.proto.Plan;
@@ -212,6 +213,49 @@ class BlockStreamingTest {
     long block = 8L * Blocks.DEFAULT;
     assertThat(streamed).isLessThan(whole / 8).isBetween(8 * block, 40 * block); // a comparison's working set, whatever the length
     assertThat(Blocks.count(plan, Blocks.DEFAULT)).isEqualTo(16);
+  }
+
+  /** A sum the plan overwrites before its tail (a second SUM, a constant) is not the one a whole run leaves: whole. */
+  @Test
+  void aSumOverwrittenBeforeTheTailKeepsThePlanWhole() {
+    int len = 3 * BLOCK;
+    Instr a = Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName("a").setParty("p0").setLength(len).build();
+    Instr b = Instr.newBuilder().setOp(Op.SHARE).addDst(2).setName("b").setParty("p1").setLength(len).build();
+    Instr zero = Instr.newBuilder().setOp(Op.CONST).addDst(1).setConstant(com.google.protobuf.ByteString.copyFrom(new byte[8])).build();
+    Instr reveal = Instr.newBuilder().setOp(Op.REVEAL).addSrc(1).setParty("p1").build();
+    Plan once = plan(a, sum(0, 1), free(0), reveal);
+    assertThat(Blocks.length(once, BLOCK)).isEqualTo(len);
+    assertThat(Blocks.tail(once)).isEqualTo(3);
+    assertThat(Blocks.length(plan(a, b, sum(0, 1), sum(2, 1), free(0), free(2), reveal), BLOCK)).as("two sums into one register").isZero();
+    assertThat(Blocks.length(plan(a, sum(0, 1), zero, free(0), reveal), BLOCK)).as("a sum overwritten by a constant").isZero();
+  }
+
+  /** What a streamed plan's tail builds from its sums runs whole, and is estimated whole, not as a block. */
+  @Test
+  void theFootprintOfATailIsNotCappedByTheBlock() {
+    int len = 1 << 22, built = 1 << 21;
+    Plan.Builder p = Plan.newBuilder().addInstrs(Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName("a").setParty("p0").setLength(len))
+        .addInstrs(sum(0, 1)).addInstrs(free(0));
+    for (int r = 1; (1L << r) <= built; r++) p.addInstrs(Instr.newBuilder().setOp(Op.CONCAT).addDst(r + 1).addSrc(r).addSrc(r));
+    int last = Integer.numberOfTrailingZeros(built) + 1;
+    p.addInstrs(Instr.newBuilder().setOp(Op.COMPARE).addDst(100).addSrc(last).setModes(com.google.protobuf.ByteString.copyFrom(new byte[1])))
+        .addInstrs(Instr.newBuilder().setOp(Op.REVEAL).addSrc(100).setParty("p1"));
+    Plan plan = p.build();
+    assertThat(Blocks.length(plan, Blocks.DEFAULT)).as("streams").isEqualTo(len);
+    assertThat(Footprint.bytes(plan, 3, name -> len, Blocks.DEFAULT)).as("the tail's comparison of %d elements", built)
+        .isGreaterThan(8L * built * 14);
+  }
+
+  private static Plan plan(Instr... steps) {
+    return Plan.newBuilder().addAllInstrs(List.of(steps)).build();
+  }
+
+  private static Instr sum(int src, int dst) {
+    return Instr.newBuilder().setOp(Op.SUM).addSrc(src).addDst(dst).build();
+  }
+
+  private static Instr free(int r) {
+    return Instr.newBuilder().setOp(Op.FREE).addSrc(r).build();
   }
 
   @Test
