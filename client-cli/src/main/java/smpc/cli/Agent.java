@@ -295,6 +295,9 @@ public final class Agent {
       cl.setOut(out);
       cl.setErr(err);
       code = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println(Smpc.outOfMemory());
+      code = 1;
     } catch (RuntimeException | Error e) {
       err.println("smpc: error: " + smpc.net.Statuses.describe(e));
       code = 1;

@@ -120,7 +120,20 @@ public final class Smpc {
   /** Runs one command line in this JVM: its exit code. */
   static int run(String[] args) {
     quietGrpc();
-    return commandLine(args).execute(args);
+    CommandLine cl = commandLine(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) { // picocli passes Errors on: one line instead of a stack trace
+      cl.getErr().println(outOfMemory());
+      return 1;
+    }
+  }
+
+  /** What a command that ran out of heap says (its data is unreachable by now), and how to give it more. */
+  static String outOfMemory() {
+    return String.format(java.util.Locale.ROOT, "smpc: error: out of memory: this command needs more than this JVM's %d MiB heap"
+        + " (`input --csv` reads the file whole); give it more with JAVA_TOOL_OPTIONS=-Xmx<size>, or split the input",
+        Runtime.getRuntime().maxMemory() >> 20);
   }
 
   static void quietGrpc() {
