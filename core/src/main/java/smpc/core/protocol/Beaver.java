@@ -70,6 +70,11 @@ final class Beaver {
     }
   }
 
+  /** All vectors one after the other: a batch of operations is one vector operation, one message. */
+  static long[] flatten(long[][] xs) {
+    return joined(xs, new boolean[xs.length], false);
+  }
+
   /** The parts that are (or are not) squares, end to end; the part itself when it is the only one. */
   static long[] joined(long[][] parts, boolean[] square, boolean squares) {
     long total = 0;

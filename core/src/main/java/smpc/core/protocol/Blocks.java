@@ -45,16 +45,30 @@ public final class Blocks {
     return block;
   }
 
+  /**
+   * How a plan runs in blocks of {@code block}: its length N when it streams (N > block), else 0 (it runs whole);
+   * how many times a party runs its instructions before the tail (once per block, or once); and where its tail
+   * begins, the instructions after the last one that touches a vector of length N, which run once after every
+   * block on the sums the blocks added up (the whole plan's length when it does not stream, or has no tail).
+   */
+  public record Layout(long length, long blocks, int tail) {}
+
+  /** The plan's {@link Layout}, worked out once: every party reaches the same from the same plan. */
+  public static Layout layout(Plan plan, int block) {
+    long n = longest(plan);
+    int tail = n > 1 ? tailOf(plan, n) : plan.getInstrsCount();
+    if (n <= block || !uniform(plan, n, tail)) return new Layout(0, 1, plan.getInstrsCount());
+    return new Layout(n, (n + block - 1) / block, tail);
+  }
+
   /** N when the plan streams in blocks of {@code block} (N > block), else 0: it runs whole. */
   public static long length(Plan plan, int block) {
-    long n = streamedLength(plan);
-    return n > block ? n : 0;
+    return layout(plan, block).length();
   }
 
   /** How many times a party runs the plan's instructions: once per block, or once. */
   public static long count(Plan plan, int block) {
-    long n = length(plan, block);
-    return n == 0 ? 1 : (n + block - 1) / block;
+    return layout(plan, block).blocks();
   }
 
   /**
@@ -62,33 +76,16 @@ public final class Blocks {
    * once (the later blocks expand further along the same seed), and the tail and the commit round once.
    */
   public static int rounds(Plan plan, int block) {
-    long blocks = count(plan, block);
-    int tail = blocks == 1 ? plan.getInstrsCount() : tail(plan);
+    Layout layout = layout(plan, block);
     long rounds = 0;
     Op prev = null;
     for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
       Instr in = plan.getInstrs(pc);
       int r = Costs.rounds(in, prev);
-      rounds += in.getOp() == Op.SHARE || pc >= tail ? r : r * blocks;
+      rounds += in.getOp() == Op.SHARE || pc >= layout.tail() ? r : r * layout.blocks();
       prev = in.getOp();
     }
     return Math.toIntExact(rounds + (PlanRunner.storesAnywhere(plan) ? 1 : 0));
-  }
-
-  /**
-   * Where a streamed plan's tail begins: the instructions after the last one that touches a vector of the plan's
-   * length N. The tail runs once, after every block, on the sums the blocks added up (see {@link #length}); a plan
-   * without SUM has an empty tail. The whole plan's length when it does not stream.
-   */
-  public static int tail(Plan plan) {
-    long n = longest(plan);
-    return n > 1 ? tailOf(plan, n) : plan.getInstrsCount();
-  }
-
-  /** The one length every register of an elementwise plan has, or 0 when the plan is not elementwise. */
-  private static long streamedLength(Plan plan) {
-    long n = longest(plan);
-    return n > 1 && uniform(plan, n, tailOf(plan, n)) ? n : 0;
   }
 
   /** The longest register or constant of the plan. */

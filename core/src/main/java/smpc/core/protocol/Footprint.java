@@ -37,17 +37,17 @@ public final class Footprint {
    * to the client and the store a block at a time.
    */
   public static long bytes(Plan plan, int parties, ToLongFunction<String> storedLength, int block) {
-    long streamed = Blocks.length(plan, block);
+    Blocks.Layout layout = Blocks.layout(plan, block);
+    long streamed = layout.length();
     // PlanRunner holds a share to the declared length; one undeclared may be the longest vector
     Lengths regs = new Lengths(storedLength, name -> UNKNOWN_LENGTH, MatrixSchedule.of(plan.getMatShapesList()),
         streamed == 0 ? Long.MAX_VALUE : block);
     long held = 0, peak = 0;
     int peers = Math.max(parties - 1, 1);
-    int tail = streamed == 0 ? plan.getInstrsCount() : Blocks.tail(plan);
     for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
       Instr in = plan.getInstrs(pc);
-      if (pc == tail) regs.uncap(); // the tail runs once, whole, on the sums: what it builds is not capped by a block
-      boolean whole = streamed == 0 || pc >= tail;
+      if (pc == layout.tail()) regs.uncap(); // the tail runs once, whole, on the sums: what it builds is not capped by a block
+      boolean whole = streamed == 0 || pc >= layout.tail();
       long[] out = regs.of(in);
       long n = regs.elements(in);
       long work = switch (in.getOp()) { // words of the step's working arrays

@@ -32,7 +32,7 @@ final class Normalization {
 
   /** {@link #onehot} of several vectors at once (one batch, the same rounds): each one's, bits + 1 words per element. */
   static long[][] onehots(SessionView s, String tag, long[][] xs, int bits) {
-    long[] x = Beaver.joined(xs, new boolean[xs.length], false);
+    long[] x = Beaver.flatten(xs);
     if ((long) x.length * (bits + 1) > Limits.MAX_LENGTH) {
       throw smpc.core.Errors.invalid("NORM of %d elements over %d bits exceeds %d", x.length, bits, Limits.MAX_LENGTH);
     }

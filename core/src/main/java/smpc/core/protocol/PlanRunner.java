@@ -55,7 +55,8 @@ public final class PlanRunner implements SessionView {
   private final Registers regs = new Registers();
   private final Outputs outputs;
   private final int fracBits;
-  /** The streamed plan's vector length N, or 0 when it runs whole; then the block being run: [from, from + len). */
+  /** How the plan runs in blocks; the streamed plan's vector length N, or 0 when it runs whole; then the block being run: [from, from + len). */
+  private final Blocks.Layout layout;
   private final long streamed;
   private final int blockSize;
   private int block;
@@ -85,7 +86,8 @@ public final class PlanRunner implements SessionView {
   public PlanRunner(int me, List<String> parties, Plan plan, Transport net, DealerLink dealer,
       Function<String, StoredValue> store, int fracBits, int blockSize) {
     this.blockSize = Blocks.check(blockSize);
-    this.streamed = Blocks.length(plan, blockSize);
+    this.layout = Blocks.layout(plan, blockSize);
+    this.streamed = layout.length();
     this.outputs = new Outputs(parties, me, fracBits);
     this.inputs = new Inputs(me, parties, store);
     this.fracBits = fracBits;
@@ -116,15 +118,15 @@ public final class PlanRunner implements SessionView {
 
   public Outcome run() {
     long t0 = System.nanoTime();
-    long blocks = Blocks.count(plan, blockSize);
-    int tail = streamed == 0 ? plan.getInstrsCount() : Blocks.tail(plan);
+    long blocks = layout.blocks();
+    int tail = layout.tail();
     for (block = 0; block < blocks; block++) {
       from = (long) block * blockSize;
       len = (int) Math.min(blockSize, streamed - from); // unused when the plan runs whole
       steps(0, tail);
       regs.drainAndClear();
     }
-    if (tail < plan.getInstrsCount()) { // a streamed plan's tail, once, on the finished sums (Blocks.tail)
+    if (tail < plan.getInstrsCount()) { // a streamed plan's tail, once, on the finished sums (Blocks.Layout)
       inTail = true;
       from = 0; // block stays past the last one: the tail's message tags are its own
       sums.forEach((r, sum) -> regs.put(r, new long[] {sum}));
@@ -272,7 +274,7 @@ public final class PlanRunner implements SessionView {
 
   private void truncate(int pc, Instr in) {
     long[][] xs = sources(in);
-    long[] x = flatten(xs);
+    long[] x = Beaver.flatten(xs);
     int bits = in.getScale();
     long next = taken.getOrDefault(Material.TRUNC_PAIR, 0L);
     if (x.length > 0 && (truncSchedule.bitsAt(next) != bits || truncSchedule.bitsAt(next + x.length - 1) != bits)) {
@@ -284,7 +286,7 @@ public final class PlanRunner implements SessionView {
   private void compare(int pc, Instr in) {
     long[][] xs = sources(in);
     if (in.getModes().size() != xs.length) throw invalid("COMPARE needs one mode per source");
-    long[] x = flatten(xs);
+    long[] x = Beaver.flatten(xs);
     boolean[] ltz = new boolean[x.length];
     int off = 0;
     for (int k = 0; k < xs.length; k++) {
@@ -304,11 +306,6 @@ public final class PlanRunner implements SessionView {
     long[][] xs = new long[in.getSrcCount()][];
     for (int k = 0; k < xs.length; k++) xs[k] = src(in, k);
     return xs;
-  }
-
-  /** All vectors one after the other: a batch of operations is one vector operation, one message. */
-  private static long[] flatten(long[][] xs) {
-    return Beaver.joined(xs, new boolean[xs.length], false);
   }
 
   /** Splits a batch result back into the instruction's destinations, shaped like {@code like}. */

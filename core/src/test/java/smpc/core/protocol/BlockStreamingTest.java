@@ -165,7 +165,7 @@ class BlockStreamingTest {
         Plan plan = Compiler.compile(outputs, p.names, p.catalog::get, F).plan();
         String what = e.getKey() + " at " + len;
         assertThat(Blocks.length(plan, BLOCK)).as("%s streams", what).isEqualTo(len > BLOCK ? len : 0);
-        if (len > BLOCK) assertThat(Blocks.tail(plan)).as("%s has a tail", what).isLessThan(plan.getInstrsCount());
+        if (len > BLOCK) assertThat(Blocks.layout(plan, BLOCK).tail()).as("%s has a tail", what).isLessThan(plan.getInstrsCount());
         assertThat(p.run(outputs).get(0)).as(what).containsExactly(e.getValue());
       }
       // a mean's tail truncates by other bits than its vectors: real arithmetic on the finished sum
@@ -225,7 +225,7 @@ class BlockStreamingTest {
     Instr reveal = Instr.newBuilder().setOp(Op.REVEAL).addSrc(1).setParty("p1").build();
     Plan once = plan(a, sum(0, 1), free(0), reveal);
     assertThat(Blocks.length(once, BLOCK)).isEqualTo(len);
-    assertThat(Blocks.tail(once)).isEqualTo(3);
+    assertThat(Blocks.layout(once, BLOCK).tail()).isEqualTo(3);
     assertThat(Blocks.length(plan(a, b, sum(0, 1), sum(2, 1), free(0), free(2), reveal), BLOCK)).as("two sums into one register").isZero();
     assertThat(Blocks.length(plan(a, sum(0, 1), zero, free(0), reveal), BLOCK)).as("a sum overwritten by a constant").isZero();
   }

@@ -427,7 +427,7 @@ public abstract class ProtocolSuite {
 
   /**
    * Sums of vectors longer than a block add up block by block, and the steps after them (a comparison, with its
-   * dealer material after all the blocks') run once on the finished sums ({@link Blocks#tail}).
+   * dealer material after all the blocks') run once on the finished sums ({@link Blocks.Layout}).
    */
   @Seeded(value = 1, parties = {2, 3})
   void sumsOfVectorsLongerThanABlockStreamExactly(int n, long seed) {
