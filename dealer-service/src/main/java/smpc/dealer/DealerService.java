@@ -32,16 +32,17 @@ import smpc.proto.IntersectReply;
 import smpc.proto.IntersectRequest;
 import smpc.proto.ReleaseReply;
 import smpc.proto.ReleaseRequest;
-import smpc.proto.SeedReply;
-import smpc.proto.SeedRequest;
+import smpc.proto.SeedsReply;
+import smpc.proto.SeedsRequest;
 import smpc.proto.StatusReply;
 import smpc.proto.StatusRequest;
 
 /**
- * The dealer. Per session it draws one fresh seed per party and hands each party its own seed once;
- * it never sees inputs, shares or results. The designated party (index 0) also receives, once per kind of
- * {@link Material} its plan uses, the corrections that complete its shares: {@link Material#correctionWords}
- * ring elements per item (8 bytes per triple, 24 per compared element, ...) whatever the number of parties.
+ * The dealer. It hands each party batches of its own seeds ahead of its sessions ({@link IssuedSeeds}); it never
+ * sees inputs, shares or results. The designated party (index 0) of a session names every party's seed and
+ * receives, once per kind of {@link Material} its plan uses, the corrections that complete its shares:
+ * {@link Material#correctionWords} ring elements per item (8 bytes per triple, 24 per compared element, ...)
+ * whatever the number of parties.
  */
 final class DealerService extends DealerGrpc.DealerImplBase {
   private static final Logger LOG = Logger.getLogger(DealerService.class.getName());
@@ -49,28 +50,23 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final int MAX_PARTIES = 64;
 
   /**
-   * handedOut[i]: party i has its seed; slot parties + k: corrections of the k-th Material were handed out.
-   * {@code own} is the dealer's own seed (the secret bits of daBits), never sent.
+   * handedOut[k]: corrections of the k-th Material were handed out. {@code own} is the dealer's own seed (the
+   * secret bits of daBits), never sent.
    */
-  private record Session(ByteString id, List<String> parties, byte[][] seeds, byte[] own, boolean[] handedOut, long deadline,
-      int[] kinds) {
-    /**
-     * Marks an item handed out (false when it already was) and, once every seed and every kind of
-     * corrections the designated party announced went out, tells that nothing is left to hand out.
-     */
+  private record Session(ByteString id, List<String> parties, List<ByteString> seedIds, byte[][] seeds, byte[] own,
+      boolean[] handedOut, long deadline, int[] kinds) {
+    /** Marks a kind handed out; false when it already was. */
     synchronized boolean handOut(int slot) {
       if (handedOut[slot]) return false;
       handedOut[slot] = true;
       return true;
     }
 
+    /** Every kind of corrections the designated party announced went out: nothing is left to hand out. */
     synchronized boolean done() {
       if (kinds[0] <= 0) return false;
       int given = 0;
-      for (int i = 0; i < handedOut.length; i++) {
-        if (i < parties.size() && !handedOut[i]) return false;
-        if (i >= parties.size() && handedOut[i]) given++;
-      }
+      for (boolean h : handedOut) if (h) given++;
       return given >= kinds[0];
     }
   }
@@ -100,6 +96,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
   private final Intersections intersections = new Intersections();
+  private final IssuedSeeds issued = new IssuedSeeds();
   /** Corrections up to this many longs (64 KiB) are computed on the transport thread: no hand-off for small sessions. */
   private static final long SMALL_LONGS = 8192;
   /** Where corrections are computed: handlers run on the transport threads, which must stay free for seeds. */
@@ -111,24 +108,23 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   @Override
-  public void seed(SeedRequest req, StreamObserver<SeedReply> resp) {
+  public void seeds(SeedsRequest req, StreamObserver<SeedsReply> resp) {
     try {
       ownMaterial(req.getParty());
-      Session s = open(req.getSessionId(), req.getPartiesList(), req.getDeadlineUnixMs());
-      int me = s.parties().indexOf(req.getParty());
-      if (me < 0) throw invalid("party '%s' is not in the session's parties %s", req.getParty(), s.parties());
-      if (!s.handOut(me)) throw denied("the seed of party '%s' for this session was already handed out", req.getParty());
-      bytesSent.addAndGet(Prg.SEED_BYTES);
-      resp.onNext(SeedReply.newBuilder().setSeed(ByteString.copyFrom(s.seeds()[me])).build());
+      SeedsReply reply = issued.issue(req.getParty(), req.getCount());
+      bytesSent.addAndGet((long) reply.getSeedsCount() * Prg.SEED_BYTES);
+      resp.onNext(reply);
       resp.onCompleted();
-      forgetIfDone(s);
     } catch (StatusRuntimeException | Failure e) {
       resp.onError(Statuses.status(e));
     }
   }
 
-  /** The session's state, created by whichever party asks first; every request must name the same parties. */
-  private Session open(ByteString id, List<String> parties, long deadline) {
+  /**
+   * The session's state, created by the designated party's first request, which takes every party's seed;
+   * every later request must name the same parties and seeds.
+   */
+  private Session open(ByteString id, List<String> parties, List<ByteString> seedIds, long deadline) {
     sessionId(id);
     if (parties.size() < 2 || parties.size() > MAX_PARTIES || new HashSet<>(parties).size() != parties.size()) {
       throw invalid("a session needs 2 to %d distinct parties, got %s", MAX_PARTIES, parties);
@@ -138,29 +134,25 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       throw invalid("session deadline must be in the future and at most one hour away");
     }
     Session s = sessions.computeIfAbsent(id, x -> {
+      byte[][] seeds = issued.take(parties, seedIds); // refused: no session, every seed still where it was
       smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session start", "session", shortId(id), "parties", parties.size(),
           "requester", smpc.net.Tls.caller());
-      return newSession(id, parties, deadline);
+      return new Session(id, List.copyOf(parties), List.copyOf(seedIds), seeds, Prg.freshSeed(), new boolean[Material.values().length],
+          deadline, new int[1]);
     });
     if (!s.parties().equals(parties)) throw precondition("session was opened with parties %s, not %s", s.parties(), parties);
+    if (!s.seedIds().equals(seedIds)) throw precondition("session was opened with other seeds than this request names");
     return s;
-  }
-
-  private static Session newSession(ByteString id, List<String> parties, long deadline) {
-    byte[][] seeds = new byte[parties.size()][];
-    for (int i = 0; i < seeds.length; i++) seeds[i] = Prg.freshSeed();
-    return new Session(id, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[parties.size() + Material.values().length],
-        deadline, new int[1]);
   }
 
   @Override
   public void corrections(CorrectionsRequest req, StreamObserver<CorrectionsChunk> resp) {
     try {
       ownMaterial(req.getParty());
-      Session s = open(req.getSessionId(), req.getPartiesList(), req.getDeadlineUnixMs());
-      if (!s.parties().get(0).equals(req.getParty())) {
-        throw denied("only the designated party '%s' receives corrections, not '%s'", s.parties().get(0), req.getParty());
+      if (req.getPartiesCount() == 0 || !req.getParties(0).equals(req.getParty())) {
+        throw denied("only the designated party (the first of the session's parties) receives corrections, not '%s'", req.getParty());
       }
+      Session s = open(req.getSessionId(), req.getPartiesList(), req.getSeedIdsList(), req.getDeadlineUnixMs());
       if (req.getStart() < 0 || req.getCount() < 1 || req.getCount() > Limits.MAX_VECTOR || req.getStart() > Limits.MAX_VECTOR - req.getCount()) {
         throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
       }
@@ -170,11 +162,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       MatrixSchedule matrices = kind == Material.MATRIX_TRIPLE ? MatrixSchedule.of(req.getMatShapesList()) : null;
       if (req.getKinds() < 0 || req.getKinds() > Material.values().length) throw invalid("kinds %d out of range", req.getKinds());
       // once per session and kind, like a seed: a second request means someone else asked
-      if (!s.handOut(s.parties().size() + kind.ordinal())) {
-        throw denied("the corrections of %s for this session were already handed out", kind.noun);
-      }
-      boolean withSeed = req.getWithSeed();
-      if (withSeed && !s.handOut(0)) throw denied("the seed of party '%s' for this session was already handed out", req.getParty());
+      if (!s.handOut(kind.ordinal())) throw denied("the corrections of %s for this session were already handed out", kind.noun);
       if (req.getKinds() > 0) {
         synchronized (s) {
           s.kinds()[0] = req.getKinds();
@@ -190,10 +178,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
         int n = (int) Math.min(perChunk, count - (long) k * perChunk);
         long[] out = interleave(Streams.corrections(kind, s.seeds(), s.own(), schedule, matrices, from, n));
         byte[] chunk = Packing.toBytes(out);
-        bytesSent.addAndGet(chunk.length + (k == 0 && withSeed ? Prg.SEED_BYTES : 0));
-        CorrectionsChunk.Builder b = CorrectionsChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk));
-        if (k == 0 && withSeed) b.setSeed(ByteString.copyFrom(s.seeds()[0]));
-        return b.build();
+        bytesSent.addAndGet(chunk.length);
+        return CorrectionsChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk)).build();
       });
       forgetIfDone(s);
     } catch (StatusRuntimeException | Failure e) {
@@ -255,6 +241,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   void expire() {
     long now = System.currentTimeMillis();
     intersections.expire(now);
+    issued.expire(now);
     int before = sessions.size();
     sessions.values().removeIf(s -> s.deadline() < now);
     int dropped = before - sessions.size();

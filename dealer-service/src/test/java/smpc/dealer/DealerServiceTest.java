@@ -17,7 +17,7 @@ import smpc.core.ring.Packing;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
-import smpc.proto.SeedRequest;
+import smpc.proto.SeedsRequest;
 import smpc.proto.StatusRequest;
 
 /** The dealer over real gRPC on loopback. */
@@ -46,14 +46,25 @@ class DealerServiceTest {
     return ByteString.copyFrom(id);
   }
 
-  static byte[] seed(ByteString session, String party) {
-    return stub.seed(SeedRequest.newBuilder().setSessionId(session).setParty(party).addAllParties(PARTIES)
-        .setDeadlineUnixMs(System.currentTimeMillis() + 60_000).build()).getSeed().toByteArray();
+  /** A seed issued ahead of a session, as SeedBatch fetches them. */
+  record Issued(ByteString id, byte[] seed) {}
+
+  static Issued seed(String party) {
+    var r = stub.seeds(SeedsRequest.newBuilder().setParty(party).setCount(1).build());
+    return new Issued(r.getIds(0), r.getSeeds(0).toByteArray());
   }
 
-  static long[] corrections(ByteString session, String party, long start, long count) {
-    var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(session).setParty(party).setStart(start)
-        .setCount(count).addAllParties(PARTIES).setDeadlineUnixMs(System.currentTimeMillis() + 60_000).build());
+  static List<Issued> seeds() {
+    return PARTIES.stream().map(DealerServiceTest::seed).toList();
+  }
+
+  static CorrectionsRequest.Builder request(ByteString session, List<Issued> seeds, String party, long start, long count) {
+    return CorrectionsRequest.newBuilder().setSessionId(session).setParty(party).setStart(start).setCount(count).addAllParties(PARTIES)
+        .addAllSeedIds(seeds.stream().map(Issued::id).toList()).setDeadlineUnixMs(System.currentTimeMillis() + 60_000);
+  }
+
+  static long[] corrections(CorrectionsRequest.Builder req) {
+    var it = stub.corrections(req.build());
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     while (it.hasNext()) {
       CorrectionsChunk c = it.next();
@@ -62,44 +73,40 @@ class DealerServiceTest {
     return Packing.fromBytes(out.toByteArray());
   }
 
+  static long[] corrections(ByteString session, List<Issued> seeds, long start, long count) {
+    return corrections(request(session, seeds, "alice", start, count));
+  }
+
   /**
-   * The designated party's seed can come with its corrections (one call instead of two), still only once;
-   * once every party has its seed and the announced kinds of corrections went out, the dealer forgets the
-   * session without a Release call.
+   * Each party's seed comes ahead of the session; the designated party names them all, and its corrections
+   * complete valid triples from exactly those seeds. Once the announced kinds went out, the dealer forgets the
+   * session without a Release call, and the seeds are gone: a second session naming them is refused.
    */
   @Test
-  void theSeedComesWithTheCorrectionsOnceAndTheSessionIsForgottenWhenAllIsHandedOut() {
-    ByteString s = newSession();
-    var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(s).setParty("alice").setStart(0).setCount(10)
-        .addAllParties(PARTIES).setDeadlineUnixMs(System.currentTimeMillis() + 60_000).setWithSeed(true).setKinds(1).build());
-    CorrectionsChunk first = it.next();
-    while (it.hasNext()) it.next();
-    byte[] aliceSeed = first.getSeed().toByteArray();
-    assertThat(aliceSeed).hasSize(smpc.core.ring.Prg.SEED_BYTES);
-    assertThat(Packing.fromBytes(first.getData().toByteArray())).hasSize(10);
-    assertThatThrownBy(() -> seed(s, "alice")).isInstanceOf(StatusRuntimeException.class).hasMessageContaining("already handed out");
+  void theCorrectionsMatchTheSeedsNamedAndEachSeedServesOneSession() {
+    List<Issued> seeds = seeds();
     int open = stub.status(StatusRequest.getDefaultInstance()).getActiveSessions();
-    byte[] bob = seed(s, "bob"), carol = seed(s, "carol");
-    assertThat(stub.status(StatusRequest.getDefaultInstance()).getActiveSessions()).isEqualTo(open - 1);
-    // the corrections match the seeds handed out
-    long[] c0 = Packing.fromBytes(first.getData().toByteArray());
-    long[][][] abc = {Streams.tripleShares(aliceSeed, true, 0, 10), Streams.tripleShares(bob, false, 0, 10),
-        Streams.tripleShares(carol, false, 0, 10)};
+    long[] c0 = corrections(request(newSession(), seeds, "alice", 0, 10).setKinds(1));
+    assertThat(c0).hasSize(10);
+    assertThat(stub.status(StatusRequest.getDefaultInstance()).getActiveSessions()).isEqualTo(open);
+    long[][][] abc = new long[3][][];
+    for (int i = 0; i < 3; i++) abc[i] = Streams.tripleShares(seeds.get(i).seed(), i == 0, 0, 10);
     for (int k = 0; k < 10; k++) {
       long a = abc[0][0][k] + abc[1][0][k] + abc[2][0][k], b = abc[0][1][k] + abc[1][1][k] + abc[2][1][k];
       assertThat(c0[k] + abc[1][2][k] + abc[2][2][k]).isEqualTo(a * b);
     }
+    assertThatThrownBy(() -> corrections(newSession(), seeds, 0, 10)).isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("the seed party alice named for this session is not one the dealer holds");
   }
 
   @Test
   void partiesExpandValidTriplesFromTheirOwnSeedsAndTheCorrections() {
-    ByteString s = newSession();
-    long[] c0 = corrections(s, "alice", 1000, 300_000); // spans several 1 MiB chunks
-    byte[][] seeds = {seed(s, "alice"), seed(s, "bob"), seed(s, "carol")};
+    List<Issued> seeds = seeds();
+    long[] c0 = corrections(newSession(), seeds, 1000, 300_000); // spans several 1 MiB chunks
     assertThat(c0).hasSize(300_000);
     long[][] sums = new long[3][300_000];
     for (int i = 0; i < 3; i++) {
-      long[][] abc = Streams.tripleShares(seeds[i], i == 0, 1000, 300_000);
+      long[][] abc = Streams.tripleShares(seeds.get(i).seed(), i == 0, 1000, 300_000);
       for (int k = 0; k < 300_000; k++) {
         sums[0][k] += abc[0][k];
         sums[1][k] += abc[1][k];
@@ -111,41 +118,55 @@ class DealerServiceTest {
 
   @Test
   void aPartyCannotObtainAnotherPartysMaterial() {
-    ByteString s = newSession();
-    byte[] alice = seed(s, "alice");
-    assertThat(alice).hasSize(16);
-    // bob asking for alice's seed again (or alice asking twice) is refused: each seed is handed out once
-    assertThatThrownBy(() -> seed(s, "alice")).isInstanceOf(StatusRuntimeException.class)
-        .hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("already handed out");
-    // a stolen seed is detected: the victim's own request then fails and its session aborts
-    ByteString s2 = newSession();
-    seed(s2, "carol");
-    assertThatThrownBy(() -> seed(s2, "carol")).hasMessageContaining("PERMISSION_DENIED");
+    List<Issued> seeds = seeds();
     // only the designated party receives corrections
-    assertThatThrownBy(() -> corrections(s, "bob", 0, 10)).hasMessageContaining("PERMISSION_DENIED")
-        .hasMessageContaining("only the designated party 'alice'");
-    assertThat(seed(s, "bob")).isNotEqualTo(alice);
-    // the corrections, too, are handed out once: a second request (say, by party 1 of a 2-party session
-    // claiming to be party 0, to learn c = a*b) is refused, and the real party 0 would fail
-    ByteString s3 = newSession();
-    assertThat(corrections(s3, "alice", 0, 4)).hasSize(4);
-    assertThatThrownBy(() -> corrections(s3, "alice", 0, 4)).hasMessageContaining("already handed out");
+    assertThatThrownBy(() -> corrections(request(newSession(), seeds, "bob", 0, 10))).hasMessageContaining("PERMISSION_DENIED")
+        .hasMessageContaining("only the designated party (the first of the session's parties) receives corrections, not 'bob'");
+    // a seed is taken only in its own party's place: bob's seed named as carol's is refused, and the refusal takes
+    // no seed (all or none), so the session with the right ids still runs
+    List<Issued> swapped = List.of(seeds.get(0), seeds.get(1), seeds.get(1));
+    assertThatThrownBy(() -> corrections(newSession(), swapped, 0, 4)).hasMessageContaining("the seed party carol named");
+    assertThatThrownBy(() -> corrections(newSession(), seeds.subList(0, 2), 0, 4)).hasMessageContaining("name one seed id per party: 2 ids for 3 parties");
+    ByteString s = newSession();
+    assertThat(corrections(s, seeds, 0, 4)).hasSize(4);
+    // the corrections, too, are handed out once per session and kind: a second request (say, by party 1 of a
+    // 2-party session claiming to be party 0, to learn c = a*b) is refused
+    assertThatThrownBy(() -> corrections(s, seeds, 0, 4)).hasMessageContaining("already handed out");
+    // another kind of the same session must name the same seeds
+    assertThatThrownBy(() -> corrections(request(s, seeds(), "alice", 0, 4).setMaterial(1).setFracBits(16)))
+        .hasMessageContaining("session was opened with other seeds than this request names");
   }
 
   @Test
   void badRequestsGetClearStatusesAndTheDealerStaysUp() {
     ByteString s = newSession();
-    assertThatThrownBy(() -> stub.seed(SeedRequest.newBuilder().setSessionId(ByteString.copyFromUtf8("short"))
-        .setParty("alice").addAllParties(PARTIES).setDeadlineUnixMs(System.currentTimeMillis() + 1000).build()))
+    List<Issued> seeds = seeds();
+    assertThatThrownBy(() -> corrections(request(ByteString.copyFromUtf8("short"), seeds, "alice", 0, 1)))
         .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("16 bytes");
-    assertThatThrownBy(() -> stub.seed(SeedRequest.newBuilder().setSessionId(s).setParty("dave").addAllParties(PARTIES)
-        .setDeadlineUnixMs(System.currentTimeMillis() + 1000).build())).hasMessageContaining("'dave' is not in the session");
-    assertThatThrownBy(() -> stub.seed(SeedRequest.newBuilder().setSessionId(s).setParty("alice")
-        .addAllParties(List.of("alice", "bob")).setDeadlineUnixMs(System.currentTimeMillis() + 1000).build()))
-        .hasMessageContaining("opened with parties");
-    assertThatThrownBy(() -> corrections(s, "alice", -1, 10)).hasMessageContaining("out of bounds");
-    assertThatThrownBy(() -> corrections(s, "alice", 0, 0)).hasMessageContaining("out of bounds");
+    assertThatThrownBy(() -> stub.seeds(SeedsRequest.newBuilder().setParty("alice").setCount(0).build()))
+        .hasMessageContaining("ask for 1 to 256 seeds at a time, not 0");
+    assertThatThrownBy(() -> stub.seeds(SeedsRequest.newBuilder().setParty("alice").setCount(257).build()))
+        .hasMessageContaining("ask for 1 to 256 seeds at a time, not 257");
+    assertThat(corrections(s, seeds, 0, 4)).hasSize(4);
+    assertThatThrownBy(() -> corrections(request(s, seeds, "alice", 0, 4).setMaterial(1).clearParties().addAllParties(List.of("alice", "bob"))
+        .clearSeedIds().addAllSeedIds(List.of(seeds.get(0).id(), seeds.get(1).id())))).hasMessageContaining("opened with parties");
+    assertThatThrownBy(() -> corrections(newSession(), seeds(), -1, 10)).hasMessageContaining("out of bounds");
+    assertThatThrownBy(() -> corrections(newSession(), seeds(), 0, 0)).hasMessageContaining("out of bounds");
     assertThat(stub.status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
+  }
+
+  /** What the dealer holds for a party is bounded: a party that asks for more than it uses loses its oldest seeds. */
+  @Test
+  void aPartyHoldsAtMostItsCapOfSeeds() {
+    IssuedSeeds issued = new IssuedSeeds();
+    var first = issued.issue("mallory", 1);
+    for (int k = 0; k < IssuedSeeds.MAX_PER_PARTY / IssuedSeeds.MAX_BATCH; k++) issued.issue("mallory", IssuedSeeds.MAX_BATCH);
+    assertThat(issued.size()).isEqualTo(IssuedSeeds.MAX_PER_PARTY);
+    var bobs = issued.issue("bob", 1);
+    assertThatThrownBy(() -> issued.take(List.of("mallory", "bob"), List.of(first.getIds(0), bobs.getIds(0))))
+        .hasMessageContaining("the seed party mallory named for this session is not one the dealer holds");
+    issued.expire(System.currentTimeMillis() + IssuedSeeds.LIFETIME_MS + 1);
+    assertThat(issued.size()).isZero();
   }
 
   /**

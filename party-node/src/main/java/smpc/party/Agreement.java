@@ -1,9 +1,11 @@
 package smpc.party;
 
+import static smpc.core.Errors.invalid;
 import static smpc.core.Errors.precondition;
 
 import com.google.protobuf.ByteString;
 import java.util.Arrays;
+import java.util.List;
 import smpc.core.protocol.Digests;
 import smpc.core.protocol.Transport;
 import smpc.proto.ExecuteRequest;
@@ -20,7 +22,10 @@ import smpc.proto.SessionStats;
  * disagree, every party has a peer whose digest differs from its own (the digests are exchanged all to
  * all), so every party fails, each by its own check. The exchange overlaps with the dealer fetch; it costs
  * one message per ordered pair of parties and a wait for the last party to start. Each message also carries
- * the sender's audit log head ({@link AuditAttempt}), so the audit's cross-check needs no message of its own.
+ * the sender's audit log head ({@link AuditAttempt}), so the audit's cross-check needs no message of its own,
+ * and what the session's start needs of the receiver and is no secret: the id of the sender's dealer seed
+ * ({@link SeedBatch}) and the seeds of its input sharings ({@link smpc.core.protocol.InputSeeds}), which
+ * then take no round of their own. A receiver reads these only once the digests agree.
  */
 final class Agreement {
   /** The messages' step tag: unlike every tag a plan uses (smpc.core.protocol.PlanRunner). */
@@ -33,6 +38,8 @@ final class Agreement {
   private final Mailbox mailbox;
   /** What each peer attached to its digest (its audit log head), once received. */
   private final byte[][] attached;
+  /** What each peer sent after its head, once received and agreed. */
+  private final byte[][] payloads;
 
   /**
    * Computes this party's digests of the request (with its own fractional bits, which the session uses) and
@@ -41,25 +48,38 @@ final class Agreement {
    *
    * @param principal the requesting principal from the caller's certificate; null on a plaintext cluster
    * @param attachment {@link Digests#BYTES} bytes sent after the digest (this party's audit log head)
+   * @param payload what goes to party j after the attachment (nothing secret: it leaves before any check)
    */
-  Agreement(Session s, ExecuteRequest req, int fracBits, String principal, byte[] attachment, Transport net, Mailbox mailbox) {
+  Agreement(Session s, ExecuteRequest req, int fracBits, String principal, byte[] attachment, java.util.function.IntFunction<byte[]> payload,
+      Transport net, Mailbox mailbox) {
     this.s = s;
     this.net = net;
     this.mailbox = mailbox;
     attached = new byte[s.parties.size()][];
+    payloads = new byte[s.parties.size()][];
     computation = Digests.computation(req.getPlan(), s.parties, fracBits);
     session = Digests.session(computation, s.id.toByteArray(), s.deadline, principal);
-    byte[] message = Arrays.copyOf(session, 2 * Digests.BYTES);
-    System.arraycopy(attachment, 0, message, Digests.BYTES, Digests.BYTES);
     // a send that fails fails the session itself (GrpcTransport): nothing to wait for here
-    for (int j = 0; j < s.parties.size(); j++) if (j != s.me) net.send(j, TAG, message);
+    for (int j = 0; j < s.parties.size(); j++) {
+      if (j == s.me) continue;
+      byte[] extra = payload.apply(j);
+      byte[] message = Arrays.copyOf(session, 2 * Digests.BYTES + extra.length);
+      System.arraycopy(attachment, 0, message, Digests.BYTES, Digests.BYTES);
+      System.arraycopy(extra, 0, message, 2 * Digests.BYTES, extra.length);
+      net.send(j, TAG, message);
+    }
   }
 
   /** What party {@code j} attached to its digest: received by {@link #await}, else already in the mailbox; null if neither. */
   byte[] attached(int j) {
     if (attached[j] != null || j == s.me) return attached[j];
     ByteString m = mailbox.peek(s.id, s.parties.get(j), TAG);
-    return m != null && m.size() == 2 * Digests.BYTES ? m.substring(Digests.BYTES).toByteArray() : null;
+    return m != null && m.size() >= 2 * Digests.BYTES ? m.substring(Digests.BYTES, 2 * Digests.BYTES).toByteArray() : null;
+  }
+
+  /** What party {@code j} sent after its head; only after {@link #await} found its digest the same as this party's. */
+  byte[] payload(int j) {
+    return payloads[j];
   }
 
   /** Waits for every peer's session digest; the first that differs from this party's fails the session naming that peer. */
@@ -79,19 +99,50 @@ final class Agreement {
         throw e;
       }
       // kept even from a peer that disagrees: its head is still what its log held (the audit record says so)
-      if (theirs.length == 2 * Digests.BYTES) attached[j] = Arrays.copyOfRange(theirs, Digests.BYTES, theirs.length);
+      if (theirs.length >= 2 * Digests.BYTES) attached[j] = Arrays.copyOfRange(theirs, Digests.BYTES, 2 * Digests.BYTES);
       check(j, theirs);
+      payloads[j] = Arrays.copyOfRange(theirs, 2 * Digests.BYTES, theirs.length);
     }
   }
 
   private void check(int j, byte[] theirs) {
-    if (theirs.length == 2 * Digests.BYTES && Arrays.equals(theirs, 0, Digests.BYTES, session, 0, Digests.BYTES)) return;
+    if (theirs.length >= 2 * Digests.BYTES && Arrays.equals(theirs, 0, Digests.BYTES, session, 0, Digests.BYTES)) return;
     String peer = s.parties.get(j), me = s.parties.get(s.me);
-    if (theirs.length != 2 * Digests.BYTES) {
+    if (theirs.length < 2 * Digests.BYTES) {
       throw precondition("plan disagreement: party %s sent a malformed session digest (%d bytes) to %s", peer, theirs.length, me);
     }
     throw precondition("plan disagreement: party %s runs a different computation (session digest %s) than %s (session digest %s)",
         peer, Digests.hex(Arrays.copyOf(theirs, Digests.BYTES)), me, Digests.hex(session));
+  }
+
+  /** What goes to each peer after the head: this party's dealer seed id (when it drew one), then its input seeds for that peer. */
+  static java.util.function.IntFunction<byte[]> payload(SeedBatch.Seed drawn, smpc.core.protocol.InputSeeds inputs) {
+    byte[] id = drawn == null ? new byte[0] : drawn.id().toByteArray();
+    return j -> {
+      byte[] seeds = inputs.forPeer(j), out = Arrays.copyOf(id, id.length + seeds.length);
+      System.arraycopy(seeds, 0, out, id.length, seeds.length);
+      return out;
+    };
+  }
+
+  /**
+   * After {@link #await}: files each peer's input seeds and returns every party's dealer seed id in party order
+   * (empty when the plan uses no dealer material: then no party drew one).
+   */
+  List<ByteString> seedIds(SeedBatch.Seed drawn, smpc.core.protocol.InputSeeds inputs) {
+    List<ByteString> ids = new java.util.ArrayList<>();
+    int idBytes = drawn == null ? 0 : SeedBatch.ID_BYTES;
+    for (int j = 0; j < s.parties.size(); j++) {
+      if (j == s.me) {
+        if (drawn != null) ids.add(drawn.id());
+        continue;
+      }
+      byte[] p = payloads[j];
+      if (p.length < idBytes) throw invalid("malformed agreement message from %s: no dealer seed id", s.parties.get(j));
+      if (drawn != null) ids.add(ByteString.copyFrom(p, 0, idBytes));
+      inputs.receive(j, Arrays.copyOfRange(p, idBytes, p.length));
+    }
+    return ids;
   }
 
   /** The session's statistics with both digests, for the coordinator. */

@@ -30,7 +30,6 @@ final class CorrectionsWindow implements ClientResponseObserver<CorrectionsReque
   private final int perChunk;
   private final long count;
   private final CompletableFuture<long[]>[] chunks;
-  private final Consumer<CorrectionsChunk> first; // sees the first chunk: it may bring the designated party's seed
   private final UnaryOperator<RuntimeException> fail; // fails the session, returns what to report
   private final Consumer<Integer> counted; // bytes received
   private ClientCallStreamObserver<CorrectionsRequest> call;
@@ -41,13 +40,12 @@ final class CorrectionsWindow implements ClientResponseObserver<CorrectionsReque
   private boolean failed;
 
   @SuppressWarnings("unchecked")
-  CorrectionsWindow(Session session, Material kind, long count, Consumer<CorrectionsChunk> first, UnaryOperator<RuntimeException> fail,
+  CorrectionsWindow(Session session, Material kind, long count, UnaryOperator<RuntimeException> fail,
       Consumer<Integer> counted) {
     this.session = session;
     this.kind = kind;
     this.count = count;
     this.perChunk = kind.itemsPerChunk();
-    this.first = first;
     this.fail = fail;
     this.counted = counted;
     this.chunks = new CompletableFuture[(int) ((count + perChunk - 1) / perChunk)];
@@ -77,7 +75,6 @@ final class CorrectionsWindow implements ClientResponseObserver<CorrectionsReque
   public synchronized void onNext(CorrectionsChunk c) {
     if (failed) return;
     try {
-      if (received == 0) first.accept(c);
       if (received >= chunks.length) throw invalid("dealer sent more corrections than the %d expected", count);
       int items = (int) Math.min(perChunk, count - (long) received * perChunk);
       var data = c.getData();

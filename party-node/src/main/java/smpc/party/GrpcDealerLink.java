@@ -4,11 +4,11 @@ import smpc.net.Statuses;
 import static smpc.core.Errors.invalid;
 
 import io.grpc.Status;
+import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import smpc.core.Errors;
@@ -19,17 +19,16 @@ import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
 import smpc.proto.Plan;
 import smpc.proto.ReleaseRequest;
-import smpc.proto.SeedRequest;
 
 /**
- * This party's dealer material for one session, fetched as soon as the session starts so that it
- * overlaps with input sharing: the seed, and for the designated party the plan's corrections (a few
- * blocks ahead of their use: {@link CorrectionsWindow}).
+ * This party's dealer material for one session: its seed, drawn from its batch ({@link SeedBatch}) before the
+ * session started, and for the designated party the plan's corrections, asked for as soon as the plan agreement
+ * names every party's seed and streamed a few blocks ahead of their use ({@link CorrectionsWindow}).
  */
 final class GrpcDealerLink implements DealerLink {
   private final Session session;
   private final Peers peers;
-  private final CompletableFuture<byte[]> seed;
+  private final byte[] seed;
   /** The designated party's corrections of each kind the plan declares. */
   private final EnumMap<Material, CorrectionsWindow> corrections = new EnumMap<>(Material.class);
   private final Plan plan;
@@ -37,27 +36,24 @@ final class GrpcDealerLink implements DealerLink {
   private final AtomicLong bytes = new AtomicLong();
   /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
   private final int kinds;
-  /** The kind whose corrections bring the designated party's seed; null elsewhere. */
-  private final Material seedWith;
+  /** Every party's seed id, in the session's party order (the designated party names them to the dealer). */
+  private final List<ByteString> seedIds;
 
-  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits) {
+  /**
+   * @param seed this party's seed for the session; null when the plan declares no dealer material
+   * @param seedIds each party's seed id, from the agreement messages
+   */
+  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits, byte[] seed, List<ByteString> seedIds) {
     this.session = session;
     this.peers = peers;
     this.fracBits = fracBits;
     this.plan = plan;
-    boolean designated = session.me == 0;
-    List<Material> declared = Arrays.stream(Material.values()).filter(m -> m.in(plan) > 0).toList();
+    this.seed = seed;
+    this.seedIds = seedIds;
+    if (seed != null) bytes.addAndGet(seed.length); // fetched ahead in a batch; each session's share of it is its seed
+    List<Material> declared = Material.declared(plan);
     kinds = declared.size();
-    // the designated party's seed comes with its first kind of corrections: one dealer call less
-    seedWith = designated && kinds > 0 ? declared.get(0) : null;
-    seed = kinds == 0 ? null : designated ? new CompletableFuture<>() : fetchSeed();
-    if (designated) for (Material m : declared) corrections.put(m, fetch(m, m.in(plan)));
-  }
-
-  /** A future of material the plan declared; null (not a failed future: an exception per session costs) when it did not. */
-  private <T> T await(CompletableFuture<T> f, String what) {
-    if (f == null) throw invalid("plan uses dealer %s it did not declare", what);
-    return session.await(f, "the dealer");
+    if (session.me == 0) for (Material m : declared) corrections.put(m, fetch(m, m.in(plan)));
   }
 
   /** Calls end at the session's deadline. */
@@ -73,32 +69,6 @@ final class GrpcDealerLink implements DealerLink {
     return DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(remainingMs(), TimeUnit.MILLISECONDS);
   }
 
-  /** Asks for the seed without a thread of its own: the reply completes the future on the transport thread. */
-  private CompletableFuture<byte[]> fetchSeed() {
-    CompletableFuture<byte[]> f = new CompletableFuture<>();
-    asyncStub().seed(SeedRequest.newBuilder()
-        .setSessionId(session.id).setParty(peers.me).addAllParties(session.parties).setDeadlineUnixMs(session.deadline).build(),
-        new io.grpc.stub.StreamObserver<>() {
-          @Override
-          public void onNext(smpc.proto.SeedReply r) {
-            byte[] s = r.getSeed().toByteArray();
-            bytes.addAndGet(s.length);
-            f.complete(s);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            f.completeExceptionally(fail(Status.fromThrowable(t).asRuntimeException()));
-          }
-
-          @Override
-          public void onCompleted() {
-            if (!f.isDone()) f.completeExceptionally(fail(Status.INTERNAL.withDescription("no seed in the reply").asRuntimeException()));
-          }
-        });
-    return f;
-  }
-
   /** A kind's corrections for the session, streamed in chunks and filed as they come on the transport thread. */
   private CorrectionsWindow fetch(Material kind, long count) {
     if (count > smpc.core.protocol.Limits.MAX_VECTOR) {
@@ -106,15 +76,10 @@ final class GrpcDealerLink implements DealerLink {
     }
     CorrectionsRequest req = CorrectionsRequest.newBuilder().setSessionId(session.id)
         .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
-        .setDeadlineUnixMs(session.deadline).setMaterial(kind.ordinal()).setFracBits(fracBits).setWithSeed(kind == seedWith).setKinds(kinds)
+        .setDeadlineUnixMs(session.deadline).setMaterial(kind.ordinal()).setFracBits(fracBits).setKinds(kinds).addAllSeedIds(seedIds)
         .addAllTruncRuns(kind == Material.TRUNC_PAIR ? plan.getTruncRunsList() : List.of())
         .addAllMatShapes(kind == Material.MATRIX_TRIPLE ? plan.getMatShapesList() : List.of()).build();
-    CorrectionsWindow w = new CorrectionsWindow(session, kind, count, c -> {
-      if (kind != seedWith) return;
-      if (c.getSeed().size() != smpc.core.ring.Prg.SEED_BYTES) throw invalid("dealer sent no seed, or a malformed one, with the corrections");
-      bytes.addAndGet(c.getSeed().size());
-      seed.complete(c.getSeed().toByteArray());
-    }, this::fail, bytes::addAndGet);
+    CorrectionsWindow w = new CorrectionsWindow(session, kind, count, this::fail, bytes::addAndGet);
     asyncStub().corrections(req, w);
     return w;
   }
@@ -135,7 +100,8 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public byte[] seed() {
-    return await(seed, "material");
+    if (seed == null) throw invalid("plan uses dealer material it did not declare");
+    return seed;
   }
 
   @Override
@@ -155,9 +121,9 @@ final class GrpcDealerLink implements DealerLink {
     corrections.values().forEach(CorrectionsWindow::cancel);
   }
 
-  /** True when the plan asked the dealer for anything. */
+  /** True when the designated party asked the dealer for corrections. */
   boolean used() {
-    return seed != null;
+    return !corrections.isEmpty();
   }
 
   /**

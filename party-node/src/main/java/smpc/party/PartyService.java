@@ -25,6 +25,8 @@ import smpc.net.Tls;
 import smpc.net.Version;
 import smpc.net.Chunks;
 import smpc.core.protocol.Disclosure;
+import smpc.core.protocol.InputSeeds;
+import smpc.core.protocol.Material;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.PlanRunner;
 import smpc.core.protocol.StoredValue;
@@ -62,6 +64,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final Authorizer authorizer;
   private final AuditLog audit;
   private final Alignment alignment;
+  /** This party's dealer seeds, a batch ahead of its sessions. */
+  private final SeedBatch seeds;
   /** Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. */
   private final Map<ByteString, EarlyAbort> earlyAborts = new ConcurrentHashMap<>();
 
@@ -76,6 +80,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     this.quotas = quotas;
     this.consents = consents;
     this.peers = peers;
+    this.seeds = new SeedBatch(peers);
     this.store = store;
     this.mailbox = mailbox;
     this.io = io;
@@ -193,13 +198,18 @@ final class PartyService extends PartyGrpc.PartyImplBase {
           "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
       Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
+      SeedBatch.Seed drawn = null;
+      boolean agreed = false;
       List<ValueStore.Ingest> staged = new java.util.ArrayList<>(); // values a streamed plan writes as it runs
       long t0 = System.nanoTime();
       try {
         GrpcTransport net = new GrpcTransport(s, peers, mailbox);
         String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
+        // this party's dealer seed and input seeds go with its agreement messages: no round of their own
+        drawn = Material.declared(asked.getPlan()).isEmpty() ? null : seeds.next(s);
+        InputSeeds inputSeeds = InputSeeds.draw(asked.getPlan(), s.me, s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
-        Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), net, mailbox);
+        Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), Agreement.payload(drawn, inputSeeds), net, mailbox);
         attempt.started(s, agreement);
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
@@ -210,9 +220,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         store.checkCommit(planned);
         List<String> consented = consents.admit(caller, req.getPlan(), s.parties, agreement.computation);
         attempt.consents(consented);
-        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits);
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
-        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits)
+        agreed = true;
+        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits, drawn == null ? null : drawn.seed(), agreement.seedIds(drawn, inputSeeds));
+        PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).inputSeeds(inputSeeds)
             .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {})
             .stream(r -> chunks(r).forEach(m -> download.send(m, () -> s.failure.isDone() || System.currentTimeMillis() > s.deadline)),
                 (name, length) -> {
@@ -240,6 +251,9 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             "parties", s.parties.size(), "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
         staged.forEach(ValueStore.Ingest::abort); // its segments are not a value: drop them now
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
+        // failed after the agreement, when the designated party asks the dealer: the dealer may have restarted and
+        // lost this party's batch, so the next session fetches fresh seeds (a refusal before it says nothing of that)
+        if (drawn != null && agreed) seeds.discard();
         throw e;
       } finally {
         if (ticket != null) ticket.close();

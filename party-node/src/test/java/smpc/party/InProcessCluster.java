@@ -53,6 +53,7 @@ final class InProcessCluster implements ProtocolSuite.Harness {
   private final List<String> parties;
   private final int fracBits;
   private final DealerNode dealer;
+  private final String dealerName;
   private final List<PartyNode> nodes = new ArrayList<>();
   private final List<ManagedChannel> clients = new ArrayList<>();
   private final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
@@ -65,7 +66,8 @@ final class InProcessCluster implements ProtocolSuite.Harness {
     this.fracBits = fracBits;
     String prefix = "smpc-" + UUID.randomUUID() + "-"; // server names are global to the JVM
     // as the processes run them: handlers and call callbacks on the transport thread (see PartyNode.start)
-    dealer = DealerNode.start(InProcessServerBuilder.forName(prefix + "dealer").directExecutor());
+    dealerName = prefix + "dealer";
+    dealer = DealerNode.start(InProcessServerBuilder.forName(dealerName).directExecutor());
     for (String name : parties) {
       Map<String, String> peers = new HashMap<>();
       for (String p : parties) if (!p.equals(name)) peers.put(p, prefix + p);
@@ -101,6 +103,11 @@ final class InProcessCluster implements ProtocolSuite.Harness {
 
   List<String> parties() {
     return parties;
+  }
+
+  /** A channel to the dealer (plaintext, in process: any caller may name any party), for the caller to close. */
+  ManagedChannel dealerChannel() {
+    return InProcessChannelBuilder.forName(dealerName).build();
   }
 
   private PartyGrpc.PartyStub party(int i) {

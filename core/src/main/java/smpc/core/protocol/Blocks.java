@@ -78,12 +78,12 @@ public final class Blocks {
   public static int rounds(Plan plan, int block) {
     Layout layout = layout(plan, block);
     long rounds = 0;
-    Op prev = null;
+    Instr prev = null;
     for (int pc = 0; pc < plan.getInstrsCount(); pc++) {
       Instr in = plan.getInstrs(pc);
       int r = Costs.rounds(in, prev);
       rounds += in.getOp() == Op.SHARE || pc >= layout.tail() ? r : r * layout.blocks();
-      prev = in.getOp();
+      prev = in;
     }
     return Math.toIntExact(rounds + (PlanRunner.storesAnywhere(plan) ? 1 : 0));
   }

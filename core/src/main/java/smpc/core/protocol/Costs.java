@@ -38,12 +38,17 @@ public final class Costs {
     return Blocks.rounds(plan, Blocks.DEFAULT);
   }
 
-  /** Consecutive input sharings travel together; comparisons and NORM take several; other communicating steps 1. */
-  static int rounds(Instr in, Op prev) {
+  /**
+   * Comparisons and NORM take several rounds; an input sharing whose seeds ride on the plan agreement
+   * ({@link InputSeeds}) none, and consecutive sharings with messages of their own travel together; other
+   * communicating steps 1.
+   */
+  static int rounds(Instr in, Instr prev) {
     Op op = in.getOp();
     if (op == Op.COMPARE) return Comparison.ROUNDS;
     if (op == Op.NORM) return Normalization.rounds(normBits(in));
-    return COMMUNICATING.contains(op) && !(op == Op.SHARE && prev == Op.SHARE) ? 1 : 0;
+    if (op == Op.SHARE) return InputSeeds.early(in) || (prev != null && prev.getOp() == Op.SHARE && !InputSeeds.early(prev)) ? 0 : 1;
+    return COMMUNICATING.contains(op) ? 1 : 0;
   }
 
   /** The bits a NORM instruction examines. */

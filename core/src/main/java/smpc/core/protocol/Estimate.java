@@ -45,7 +45,7 @@ public final class Estimate {
       long[] out = regs.of(in);
       long n = regs.elements(in);
       switch (in.getOp()) {
-        case SHARE -> sent[index(parties, in.getParty())] += (p - 1) * SHARE_MESSAGE_BYTES;
+        case SHARE -> sent[index(parties, in.getParty())] += InputSeeds.early(in) ? 0 : (p - 1) * SHARE_MESSAGE_BYTES; // early: with the agreement
         case MUL -> everyone(sent, mulWords(in, out));
         case MATMUL -> everyone(sent, n); // D (or a mask's opening) and E of every product (MatrixProducts)
         case TRUNC -> everyone(sent, Truncation.openedWords(n));

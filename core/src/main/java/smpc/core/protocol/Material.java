@@ -67,6 +67,11 @@ public enum Material {
     return name().toLowerCase(Locale.ROOT) + "s";
   }
 
+  /** The kinds the plan declares it consumes, in order; empty when it needs nothing from the dealer. */
+  public static List<Material> declared(Plan plan) {
+    return java.util.Arrays.stream(ALL).filter(m -> m.in(plan) > 0).toList();
+  }
+
   /** Items of this kind the plan declares it consumes. */
   public long in(Plan plan) {
     return count(plan.getMaterialList());

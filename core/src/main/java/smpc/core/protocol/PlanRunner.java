@@ -69,6 +69,8 @@ public final class PlanRunner implements SessionView {
   /** Each SHARE's seeds by step, sent or received once for all blocks. */
   private final Map<Integer, byte[][]> seedsSent = new HashMap<>();
   private final Map<Integer, Inputs.Share> seedsReceived = new HashMap<>();
+  /** The seeds of the SHAREs that declare their length, exchanged with the plan agreement. */
+  private InputSeeds early;
   /** Items of each kind of dealer material taken so far: the next one's position in its streams. */
   private final EnumMap<Material, Long> taken = new EnumMap<>(Material.class);
   private final TruncSchedule truncSchedule;
@@ -110,6 +112,12 @@ public final class PlanRunner implements SessionView {
     return this;
   }
 
+  /** The input seeds this party drew and received with the plan agreement: needed by every SHARE that declares its length. */
+  public PlanRunner inputSeeds(InputSeeds seeds) {
+    this.early = seeds;
+    return this;
+  }
+
   /** Told the rounds done so far after each step that communicates (on the running thread). */
   public PlanRunner onRound(java.util.function.IntConsumer listener) {
     this.onRound = listener;
@@ -144,14 +152,14 @@ public final class PlanRunner implements SessionView {
 
   /** Runs instructions [first, end) on the current block. */
   private void steps(int first, int end) {
-    Op prev = null;
+    Instr prev = null;
     for (int pc = first; pc < end; pc++) {
       Instr in = plan.getInstrs(pc);
       int steps = block == 0 || in.getOp() != Op.SHARE ? Costs.rounds(in, prev) : 0; // a seed travels once (Blocks.rounds)
       rounds += steps;
       execute(pc, in);
       if (steps > 0) onRound.accept(rounds);
-      prev = in.getOp();
+      prev = in;
     }
   }
 
@@ -225,6 +233,12 @@ public final class PlanRunner implements SessionView {
     if (owner == me) {
       StoredValue x = inputs.own(in.getName());
       byte[][] sent = seedsSent.computeIfAbsent(pc, k -> {
+        if (InputSeeds.early(in)) { // sent with the agreement, for the length the plan declares
+          if (x.length() != in.getLength()) {
+            throw invalid("value '%s' on %s has %d elements, not the %d the plan declares", in.getName(), parties.get(me), x.length(), in.getLength());
+          }
+          return early().drawn(pc);
+        }
         byte[][] fresh = new byte[parties.size()][];
         for (int j = 0; j < parties.size(); j++) {
           if (j == me) continue;
@@ -239,11 +253,16 @@ public final class PlanRunner implements SessionView {
     } else {
       long start = from;
       regs.defer(dst, () -> {
-        Inputs.Share got = seedsReceived.computeIfAbsent(pc,
-            k -> Inputs.parseShareMessage(messages.receive(owner, tag), parties.get(owner), in));
+        Inputs.Share got = seedsReceived.computeIfAbsent(pc, k -> InputSeeds.early(in) ? early().received(pc, in)
+            : Inputs.parseShareMessage(messages.receive(owner, tag), parties.get(owner), in));
         regs.put(dst, Streams.inputShare(got.seed(), start, streamed == 0 ? (int) got.length() : len));
       });
     }
+  }
+
+  private InputSeeds early() {
+    if (early == null) throw invalid("plan shares a value of declared length, and no input seeds came with the agreement");
+    return early;
   }
 
   /**

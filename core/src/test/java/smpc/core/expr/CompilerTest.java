@@ -42,14 +42,14 @@ class CompilerTest {
     assertThat(count(c, Op.MUL)).isEqualTo(1);
     assertThat(count(c, Op.SHARE)).isEqualTo(2);
     assertThat(Material.TRIPLE.in(c.plan())).isEqualTo(1);
-    assertThat(c.rounds()).isEqualTo(3); // sharing, one Beaver round, reveal
+    assertThat(c.rounds()).isEqualTo(2); // one Beaver round, reveal (the input seeds ride on the plan agreement)
   }
 
   @Test
   void independentProductsShareARoundAndDepthSetsTheCount() {
     assertThat(count(compile("a*b + u*v + s*s"), Op.MUL)).isEqualTo(1);
-    assertThat(compile("(a*b) * (u*v)").rounds()).isEqualTo(4);
-    assertThat(compile("a*b*u*v").rounds()).isEqualTo(5);
+    assertThat(compile("(a*b) * (u*v)").rounds()).isEqualTo(3);
+    assertThat(compile("a*b*u*v").rounds()).isEqualTo(4);
   }
 
   @Test
@@ -65,7 +65,7 @@ class CompilerTest {
     assertThat(Material.COMPARE.in(c.plan())).isEqualTo(20); // u-v: < and ==; u: < and == (sign); v: < (abs); 4 elements each
     assertThat(Material.AND_PAIR.in(c.plan())).isEqualTo(10 + 5 + 3 + 2 + 1 + 1); // the tree's six levels, two words into one each
     assertThat(Material.AND_TRIPLE.in(c.plan())).isZero();
-    assertThat(c.rounds()).isEqualTo(1 + 8 + 1 + 1); // sharing, comparison, abs's product, reveal
+    assertThat(c.rounds()).isEqualTo(8 + 1 + 1); // comparison, abs's product, reveal
   }
 
   @Test

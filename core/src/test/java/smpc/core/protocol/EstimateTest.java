@@ -209,8 +209,13 @@ public class EstimateTest {
     Estimate.Cost cost = Estimate.of(plan, p.names, F, p::length);
     assertThat(cost.material()).isEmpty();
     assertThat(cost.dealerBytes()).containsExactly(0, 0, 0);
-    // x's owner p0 and y's owner p2 send a seed and a length to each peer; p0 and p1 send their share of the sum to p2
-    assertThat(cost.bytesSent()).containsExactly(2 * 24 + 8 * 4, 8 * 4, 2 * 24);
+    // x's and y's seeds ride on their owners' agreement messages (not counted); p0 and p1 send their share of the sum to p2
+    assertThat(cost.bytesSent()).containsExactly(8 * 4, 8 * 4, 0);
+    // a SHARE that does not declare its length sends its seed and the length to each peer, in a round of its own
+    Plan undeclared = plan.toBuilder().setInstrs(0, plan.getInstrs(0).toBuilder().setLength(0)).build();
+    assertThat(plan.getInstrs(0).getOp()).isEqualTo(smpc.proto.Op.SHARE);
+    assertThat(Estimate.of(undeclared, p.names, F, p::length).bytesSent()[0]).isEqualTo(2 * 24 + 8 * 4);
+    assertThat(Costs.rounds(undeclared)).isEqualTo(Costs.rounds(plan) + 1);
   }
 
   @Test

@@ -43,6 +43,17 @@ public final class LocalProtocol {
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
       List<CompletableFuture<PlanRunner.Outcome>> results = new ArrayList<>();
+      // the input seeds the parties' agreement messages carry (smpc.party.Agreement), exchanged up front
+      List<InputSeeds> early = new ArrayList<>();
+      for (int i = 0; i < n; i++) early.add(InputSeeds.draw(plan, i, parties));
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          if (i == j) continue;
+          byte[] m = early.get(j).forPeer(i);
+          if (log != null) log.add(new Message(j, i, "agree", m.clone()));
+          early.get(i).receive(j, m);
+        }
+      }
       for (int i = 0; i < n; i++) {
         int me = i;
         Transport net = new Transport() {
@@ -88,7 +99,7 @@ public final class LocalProtocol {
             return 0;
           }
         };
-        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i), FRAC_BITS, block);
+        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i), FRAC_BITS, block).inputSeeds(early.get(i));
         results.add(CompletableFuture.supplyAsync(runner::run, pool));
       }
       return results.stream().map(CompletableFuture::join).toList();

@@ -54,7 +54,7 @@ class SharedMaskTest {
     assertThat(got.get(2)).containsExactly(ProtocolSuite.product(x, w, n, d, 1));
     Estimate.Cost cost = Estimate.of(plan, names, 16, name -> catalog.get(name).getLength());
     for (int i = 0; i < parties; i++) {
-      long shares = 24L * (parties - 1) * (i == 0 ? 1 : i == 1 ? 2 : 0), reveals = i == parties - 1 ? 0 : 8L * (nb + d + n);
+      long shares = 0 /* the input seeds ride on the agreement (InputSeeds) */, reveals = i == parties - 1 ? 0 : 8L * (nb + d + n);
       assertThat(out.get(i).stats().getBytesSent()).as("party %d's bytes", i)
           .isEqualTo(8L * (parties - 1) * ((long) n * d + d + nb + d) + shares + reveals);
       assertThat(cost.bytesSent()[i]).as("party %d's bytes, as estimated", i).isEqualTo(out.get(i).stats().getBytesSent());

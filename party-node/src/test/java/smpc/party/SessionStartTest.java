@@ -1,0 +1,127 @@
+package smpc.party;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import smpc.core.expr.Compiler;
+import smpc.core.expr.Parser;
+import smpc.core.protocol.Digests;
+import smpc.core.protocol.LocalProtocol;
+import smpc.core.protocol.ProtocolSuite;
+import smpc.core.protocol.StoredValue;
+import smpc.core.ring.Packing;
+import smpc.proto.DType;
+import smpc.proto.DealerGrpc;
+import smpc.proto.ExecuteRequest;
+import smpc.proto.Kind;
+import smpc.proto.Plan;
+import smpc.proto.SeedsRequest;
+import smpc.proto.ValueInfo;
+
+/**
+ * What a session's start sends between the real party and dealer services: each party's agreement message
+ * carries its dealer seed's id and the seeds of its input sharings, so a sharing sends no message of its own and
+ * no party asks the dealer anything when a session starts. A seed the dealer no longer holds fails one session,
+ * naming the cause, and the next runs on fresh seeds.
+ */
+class SessionStartTest {
+  private static final int N = 5;
+  private static InProcessCluster cluster;
+  private static final long[] X = new long[N], Y = new long[N];
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new InProcessCluster(List.of("alice", "bob", "carol"), LocalProtocol.FRAC_BITS);
+    Random rnd = new Random(5);
+    for (int i = 0; i < N; i++) {
+      X[i] = rnd.nextInt(1 << 20) - (1 << 19);
+      Y[i] = rnd.nextInt(1 << 20) - (1 << 19);
+    }
+    cluster.input(new StoredValue(info("x", "alice"), X));
+    cluster.input(new StoredValue(info("y", "bob"), Y));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) cluster.close();
+  }
+
+  private static ValueInfo info(String name, String owner) {
+    return ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT).setLength(N).setOwner(owner).build();
+  }
+
+  /** (x*y) - 5*(x+y) revealed to carol: the seed example on vectors of alice's x and bob's y, compiled as the SDK does. */
+  private static Plan plan() {
+    Map<String, ValueInfo> catalog = Map.of("x", info("x", "alice"), "y", info("y", "bob"));
+    return Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse("(x*y) - 5*(x+y)"), "carol")), cluster.parties(), catalog::get,
+        LocalProtocol.FRAC_BITS).plan();
+  }
+
+  private static long[] expected() {
+    long[] out = new long[N];
+    for (int i = 0; i < N; i++) out[i] = X[i] * Y[i] - 5 * (X[i] + Y[i]);
+    return out;
+  }
+
+  private static ByteString freshId() {
+    byte[] sid = new byte[16];
+    new java.security.SecureRandom().nextBytes(sid);
+    return ByteString.copyFrom(sid);
+  }
+
+  /** One session's Execute call to every party, as a coordinator makes them. */
+  private static List<java.util.concurrent.CompletableFuture<ProtocolSuite.Result>> execute(Plan plan, ByteString session) {
+    ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(session).addAllParties(cluster.parties())
+        .setDeadlineUnixMs(System.currentTimeMillis() + 60_000).setPlan(plan).setFracBits(LocalProtocol.FRAC_BITS).build();
+    return java.util.stream.IntStream.range(0, 3).mapToObj(i -> cluster.execute(i, req)).toList();
+  }
+
+  @Test
+  void theInputSeedsAndTheDealerSeedIdsRideOnTheAgreement() {
+    ByteString session = freshId();
+    List<ProtocolSuite.Result> run = execute(plan(), session).stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    assertThat(Packing.fromByteString(run.get(2).revealed().get(0).getData())).containsExactly(expected());
+    for (ProtocolSuite.Result r : run) {
+      assertThat(r.stats().getRounds()).as("one Beaver round and the reveal").isEqualTo(2);
+      assertThat(r.stats().getDealerBytes()).isGreaterThanOrEqualTo(16); // its seed, drawn from its batch
+    }
+    List<InProcessCluster.Sent> sent = cluster.sent(session);
+    assertThat(sent).extracting(InProcessCluster.Sent::tag).as("no sharing message").noneMatch(t -> t.startsWith("s/"));
+    for (InProcessCluster.Sent m : sent.stream().filter(m -> m.tag().equals(Agreement.TAG)).toList()) {
+      // digest, audit log head, dealer seed id, and a 16-byte seed from each input's owner
+      long owned = m.from().equals("carol") ? 0 : 1;
+      assertThat(m.bytes()).as("%s to %s", m.from(), m.to()).isEqualTo(2 * Digests.BYTES + 16 + 16 * owned);
+    }
+  }
+
+  /**
+   * The dealer drops a party's oldest seeds when it asks for too many (as it forgets them all when it restarts):
+   * the next session that names one fails with the dealer's reason, and the one after runs on fresh seeds.
+   */
+  @Test
+  void aSeedTheDealerNoLongerHoldsFailsOneSessionAndTheNextFetchesFreshOnes() {
+    assertThat(Packing.fromByteString(cluster.run(plan()).get(2).revealed().get(0).getData())).containsExactly(expected());
+    ManagedChannel ch = cluster.dealerChannel();
+    try {
+      for (int k = 0; k < 4; k++) { // 1,024 newer seeds push out bob's batch (plaintext: the dealer takes the name as given)
+        DealerGrpc.newBlockingStub(ch).seeds(SeedsRequest.newBuilder().setParty("bob").setCount(256).build());
+      }
+    } finally {
+      ch.shutdownNow();
+    }
+    // every party's session fails (the designated party's by the dealer's refusal, the others' when it stops
+    // answering them), and each drops its batch; a coordinator waits for them all before it reports (smpc.sdk.Sessions)
+    List<java.util.concurrent.CompletableFuture<ProtocolSuite.Result>> calls = execute(plan(), freshId());
+    assertThatThrownBy(calls.get(0)::join).hasMessageContaining("the seed party bob named for this session is not one the dealer holds");
+    for (var c : calls) assertThatThrownBy(c::join).isInstanceOf(java.util.concurrent.CompletionException.class);
+    assertThat(Packing.fromByteString(cluster.run(plan()).get(2).revealed().get(0).getData())).containsExactly(expected());
+  }
+}
