@@ -23,7 +23,7 @@ import smpc.proto.Envelope;
 import smpc.proto.NameRequest;
 import smpc.proto.PartyGrpc;
 import smpc.proto.PeerGrpc;
-import smpc.proto.SeedsRequest;
+import smpc.proto.SeedKeyRequest;
 import smpc.sdk.ClusterConfig;
 
 /** Mutual TLS everywhere (`cluster up --tls`), and every authorisation rule tried with a wrong certificate. */
@@ -149,12 +149,12 @@ class TlsIT {
 
   @Test
   void theDealerGivesAPartyOnlyItsOwnMaterial() throws Exception {
-    SeedsRequest req = SeedsRequest.newBuilder().setParty("alice").setCount(1).build();
+    SeedKeyRequest req = SeedKeyRequest.newBuilder().setParty("alice").build();
     var corrections = smpc.proto.CorrectionsRequest.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setParty("alice").setCount(1)
         .addAllParties(List.of("alice", "bob", "carol")).setDeadlineUnixMs(System.currentTimeMillis() + 10_000).build();
     for (String thief : List.of("carol", "admin-alice", "client-alice")) {
       try (var ch = new Closing(Grpc.channel(address("dealer"), new Tls(certs, thief)))) {
-        assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).seeds(req), "may not receive the dealer material of party 'alice'");
+        assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).seedKey(req), "may not receive the dealer material of party 'alice'");
         assertDenied(() -> DealerGrpc.newBlockingStub(ch.c).corrections(corrections).next(), "may not receive the dealer material of party 'alice'");
         // nor send the dealer alignment tags in alice's name
         var tags = smpc.proto.IntersectRequest.newBuilder().setSessionId(ByteString.copyFrom(new byte[16])).setParty("alice")

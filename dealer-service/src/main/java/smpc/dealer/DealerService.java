@@ -32,15 +32,16 @@ import smpc.proto.IntersectReply;
 import smpc.proto.IntersectRequest;
 import smpc.proto.ReleaseReply;
 import smpc.proto.ReleaseRequest;
-import smpc.proto.SeedsReply;
-import smpc.proto.SeedsRequest;
+import smpc.proto.SeedKeyReply;
+import smpc.proto.SeedKeyRequest;
 import smpc.proto.StatusReply;
 import smpc.proto.StatusRequest;
 
 /**
- * The dealer. It hands each party batches of its own seeds ahead of its sessions ({@link IssuedSeeds}); it never
- * sees inputs, shares or results. The designated party (index 0) of a session names every party's seed and
- * receives, once per kind of {@link Material} its plan uses, the corrections that complete its shares:
+ * The dealer. It gives each party keys of its own, from which both derive the party's seed of each session
+ * ({@link SeedKeys}); it never sees inputs, shares or results. The designated party (index 0) of a session names
+ * every party's key and receives, once per kind of {@link Material} its plan uses, the corrections that complete
+ * its shares:
  * {@link Material#correctionWords} ring elements per item (8 bytes per triple, 24 per compared element, ...)
  * whatever the number of parties.
  */
@@ -50,10 +51,12 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final int MAX_PARTIES = 64;
 
   /**
-   * handedOut[k]: corrections of the k-th Material were handed out. {@code own} is the dealer's own seed (the
-   * secret bits of daBits), never sent.
+   * handedOut[k]: corrections of the k-th Material were handed out; kinds[0] the kinds announced (-1 once released),
+   * kinds[1] 1 once its end was logged. {@code own} is the dealer's own seed (the
+   * secret bits of daBits), never sent. A session is kept until its deadline, done or not, so that its
+   * corrections go out once: the parties' seeds are derived, and a request made again would meet the same ones.
    */
-  private record Session(ByteString id, List<String> parties, List<ByteString> seedIds, byte[][] seeds, byte[] own,
+  private record Session(ByteString id, List<String> parties, byte[][] seeds, byte[] own,
       boolean[] handedOut, long deadline, int[] kinds) {
     /** Marks a kind handed out; false when it already was. */
     synchronized boolean handOut(int slot) {
@@ -62,21 +65,34 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       return true;
     }
 
-    /** Every kind of corrections the designated party announced went out: nothing is left to hand out. */
+    /** Every kind of corrections the designated party announced went out (or it released the session): nothing is left. */
     synchronized boolean done() {
-      if (kinds[0] <= 0) return false;
+      if (kinds[0] < 0) return true;
+      if (kinds[0] == 0) return false;
       int given = 0;
       for (boolean h : handedOut) if (h) given++;
       return given >= kinds[0];
     }
+
+    /** Ends the session early (a Release): kept until its deadline, nothing more handed out. */
+    synchronized void release() {
+      kinds[0] = -1;
+    }
+
+    /** True the first time only: the session's end is logged once. */
+    synchronized boolean end() {
+      if (kinds[1] != 0) return false;
+      kinds[1] = 1;
+      return true;
+    }
   }
 
-  /** Forgets a session once everything was handed out: what a Release call did, without the call. */
-  private void forgetIfDone(Session s) {
-    if (s.done() && sessions.remove(s.id(), s)) ended(s, "material handed out");
+  /** Logs a session's end once it is done (its entry stays until the deadline, refusing more; chunks still being made use its seeds). */
+  private void forgetIfDone(Session s, String why) {
+    if (s.done() && s.end()) ended(s, why);
   }
 
-  /** The session id as the parties log it: its first 4 bytes in hex. */
+  /** The session id as the parties log it: its first 4 bytes in hex (of a dealer session's key too: it starts with the id). */
   static String shortId(ByteString id) {
     return java.util.HexFormat.of().formatHex(id.toByteArray(), 0, Math.min(4, id.size()));
   }
@@ -96,7 +112,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
   private final Intersections intersections = new Intersections();
-  private final IssuedSeeds issued = new IssuedSeeds();
+  private final SeedKeys keys = new SeedKeys();
   /** Corrections up to this many longs (64 KiB) are computed on the transport thread: no hand-off for small sessions. */
   private static final long SMALL_LONGS = 8192;
   /** Where corrections are computed: handlers run on the transport threads, which must stay free for seeds. */
@@ -108,11 +124,10 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   @Override
-  public void seeds(SeedsRequest req, StreamObserver<SeedsReply> resp) {
+  public void seedKey(SeedKeyRequest req, StreamObserver<SeedKeyReply> resp) {
     try {
       ownMaterial(req.getParty());
-      SeedsReply reply = issued.issue(req.getParty(), req.getCount());
-      bytesSent.addAndGet((long) reply.getSeedsCount() * Prg.SEED_BYTES);
+      SeedKeyReply reply = keys.issue(req.getParty());
       resp.onNext(reply);
       resp.onCompleted();
     } catch (StatusRuntimeException | Failure e) {
@@ -121,10 +136,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   /**
-   * The session's state, created by the designated party's first request, which takes every party's seed;
-   * every later request must name the same parties and seeds.
+   * The session's state, created by the designated party's first request, which derives every party's seed from
+   * the keys it names; later requests of the session must name the same parties. A request naming other keys (the
+   * designated party's guess of a peer's key was outdated) is a session of its own.
    */
-  private Session open(ByteString id, List<String> parties, List<ByteString> seedIds, long deadline) {
+  private Session open(ByteString id, List<String> parties, List<ByteString> keyIds, long deadline) {
     sessionId(id);
     if (parties.size() < 2 || parties.size() > MAX_PARTIES || new HashSet<>(parties).size() != parties.size()) {
       throw invalid("a session needs 2 to %d distinct parties, got %s", MAX_PARTIES, parties);
@@ -133,15 +149,16 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (deadline <= now || deadline > now + MAX_SESSION_MS) {
       throw invalid("session deadline must be in the future and at most one hour away");
     }
-    Session s = sessions.computeIfAbsent(id, x -> {
-      byte[][] seeds = issued.take(parties, seedIds); // refused: no session, every seed still where it was
+    ByteString key = id;
+    for (ByteString k : keyIds) key = key.concat(k);
+    Session s = sessions.computeIfAbsent(key, x -> {
+      byte[][] seeds = keys.seeds(parties, keyIds, id, deadline);
       smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session start", "session", shortId(id), "parties", parties.size(),
           "requester", smpc.net.Tls.caller());
-      return new Session(id, List.copyOf(parties), List.copyOf(seedIds), seeds, Prg.freshSeed(), new boolean[Material.values().length],
-          deadline, new int[1]);
+      return new Session(x, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[Material.values().length], deadline, new int[2]);
     });
     if (!s.parties().equals(parties)) throw precondition("session was opened with parties %s, not %s", s.parties(), parties);
-    if (!s.seedIds().equals(seedIds)) throw precondition("session was opened with other seeds than this request names");
+    if (s.deadline() != deadline) throw precondition("session was opened with another deadline");
     return s;
   }
 
@@ -152,7 +169,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       if (req.getPartiesCount() == 0 || !req.getParties(0).equals(req.getParty())) {
         throw denied("only the designated party (the first of the session's parties) receives corrections, not '%s'", req.getParty());
       }
-      Session s = open(req.getSessionId(), req.getPartiesList(), req.getSeedIdsList(), req.getDeadlineUnixMs());
+      Session s = open(req.getSessionId(), req.getPartiesList(), req.getKeyIdsList(), req.getDeadlineUnixMs());
       if (req.getStart() < 0 || req.getCount() < 1 || req.getCount() > Limits.MAX_VECTOR || req.getStart() > Limits.MAX_VECTOR - req.getCount()) {
         throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
       }
@@ -162,10 +179,10 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       MatrixSchedule matrices = kind == Material.MATRIX_TRIPLE ? MatrixSchedule.of(req.getMatShapesList()) : null;
       if (req.getKinds() < 0 || req.getKinds() > Material.values().length) throw invalid("kinds %d out of range", req.getKinds());
       // once per session and kind, like a seed: a second request means someone else asked
-      if (!s.handOut(kind.ordinal())) throw denied("the corrections of %s for this session were already handed out", kind.noun);
+      if (s.done() || !s.handOut(kind.ordinal())) throw denied("the corrections of %s for this session were already handed out", kind.noun);
       if (req.getKinds() > 0) {
         synchronized (s) {
-          s.kinds()[0] = req.getKinds();
+          if (s.kinds()[0] >= 0) s.kinds()[0] = req.getKinds();
         }
       }
       int per = kind.correctionWords;
@@ -181,7 +198,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
         bytesSent.addAndGet(chunk.length);
         return CorrectionsChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk)).build();
       });
-      forgetIfDone(s);
+      forgetIfDone(s, "material handed out");
     } catch (StatusRuntimeException | Failure e) {
       resp.onError(Statuses.status(e));
     }
@@ -219,12 +236,18 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       resp.onError(Statuses.status(e));
       return;
     }
-    Session s = sessions.get(req.getSessionId());
-    if (s != null && !s.parties().get(0).equals(req.getParty())) {
-      resp.onError(Statuses.status(denied("only the designated party '%s' may release the session", s.parties().get(0))));
-      return;
+    // the session under every key set its designated party asked with (an entry's key starts with the session id)
+    List<Session> found = sessions.values().stream().filter(x -> x.id().startsWith(req.getSessionId())).toList();
+    for (Session s : found) {
+      if (!s.parties().get(0).equals(req.getParty())) {
+        resp.onError(Statuses.status(denied("only the designated party '%s' may release the session", s.parties().get(0))));
+        return;
+      }
     }
-    if (s != null && sessions.remove(req.getSessionId(), s)) ended(s, "released");
+    for (Session s : found) {
+      s.release();
+      forgetIfDone(s, "released");
+    }
     resp.onNext(ReleaseReply.getDefaultInstance());
     resp.onCompleted();
   }
@@ -232,7 +255,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
     resp.onNext(StatusReply.newBuilder().setRole("dealer").setName("dealer").setVersion(Version.VERSION)
-        .setActiveSessions(sessions.size()).setBytesSent(bytesSent.get())
+        .setActiveSessions((int) sessions.values().stream().filter(x -> !x.done()).count()).setBytesSent(bytesSent.get())
         .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build());
     resp.onCompleted();
   }
@@ -241,7 +264,6 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   void expire() {
     long now = System.currentTimeMillis();
     intersections.expire(now);
-    issued.expire(now);
     int before = sessions.size();
     sessions.values().removeIf(s -> s.deadline() < now);
     int dropped = before - sessions.size();

@@ -17,7 +17,7 @@ import smpc.core.testing.Seeded;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
 import smpc.proto.ReleaseRequest;
-import smpc.proto.SeedsRequest;
+import smpc.proto.SeedKeyRequest;
 import smpc.proto.StatusRequest;
 import smpc.proto.TruncRun;
 
@@ -64,15 +64,15 @@ class DealerFuzzTest {
     long deadline = System.currentTimeMillis() + (rnd.nextBoolean() ? 60_000 : -rnd.nextInt(10_000));
     try {
       switch (rnd.nextInt(3)) {
-        case 0 -> stub.seeds(SeedsRequest.newBuilder().setParty(party).setCount(rnd.nextInt(300) - 20).build());
+        case 0 -> stub.seedKey(SeedKeyRequest.newBuilder().setParty(party).build());
         case 1 -> {
           long start = switch (rnd.nextInt(3)) { case 0 -> -rnd.nextInt(100); case 1 -> Long.MAX_VALUE - rnd.nextInt(3); default -> rnd.nextInt(100); };
           long count = switch (rnd.nextInt(4)) { case 0 -> -rnd.nextInt(100); case 1 -> 1L << (31 + rnd.nextInt(32)); default -> rnd.nextInt(2000); };
           CorrectionsRequest.Builder r = CorrectionsRequest.newBuilder().setSessionId(session).setParty(party).addAllParties(parties)
               .setStart(start).setCount(count).setDeadlineUnixMs(deadline).setMaterial(rnd.nextInt(7))
               .setFracBits(rnd.nextInt(80) - 8);
-          for (String p : parties) { // real seeds of the named parties, random ids, or none
-            r.addSeedIds(rnd.nextBoolean() && !p.isEmpty() ? stub.seeds(SeedsRequest.newBuilder().setParty(p).setCount(1).build()).getIds(0)
+          for (String p : parties) { // real keys of the named parties, random ids, or none
+            r.addKeyIds(rnd.nextBoolean() && !p.isEmpty() ? stub.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId()
                 : ByteString.copyFrom(new byte[rnd.nextInt(20)]));
           }
           for (int k = rnd.nextInt(3); k > 0; k--) {
@@ -92,9 +92,9 @@ class DealerFuzzTest {
   void validSessionsStillWorkAfterwards() {
     ByteString s = DealerServiceTest.newSession();
     DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
-    List<ByteString> ids = List.of("alice", "bob").stream().map(p -> stub.seeds(SeedsRequest.newBuilder().setParty(p).setCount(1).build()).getIds(0)).toList();
+    List<ByteString> ids = List.of("alice", "bob").stream().map(p -> stub.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId()).toList();
     var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(s).setParty("alice").setStart(0).setCount(8)
-        .addAllParties(List.of("alice", "bob")).addAllSeedIds(ids).setMaterial(Material.TRIPLE.ordinal())
+        .addAllParties(List.of("alice", "bob")).addAllKeyIds(ids).setMaterial(Material.TRIPLE.ordinal())
         .setDeadlineUnixMs(System.currentTimeMillis() + 60_000).build());
     long bytes = 0;
     while (it.hasNext()) bytes += it.next().getData().size();

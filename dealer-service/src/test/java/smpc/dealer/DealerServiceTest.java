@@ -12,12 +12,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import smpc.net.Grpc;
+import smpc.core.protocol.SessionSeeds;
 import smpc.core.protocol.Streams;
 import smpc.core.ring.Packing;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.CorrectionsRequest;
 import smpc.proto.DealerGrpc;
-import smpc.proto.SeedsRequest;
+import smpc.proto.SeedKeyRequest;
 import smpc.proto.StatusRequest;
 
 /** The dealer over real gRPC on loopback. */
@@ -46,21 +47,28 @@ class DealerServiceTest {
     return ByteString.copyFrom(id);
   }
 
-  /** A seed issued ahead of a session, as SeedBatch fetches them. */
-  record Issued(ByteString id, byte[] seed) {}
+  /** Every session of these tests ends at this deadline (a party's seed is derived from the session id and deadline). */
+  static final long DEADLINE = System.currentTimeMillis() + 600_000;
 
-  static Issued seed(String party) {
-    var r = stub.seeds(SeedsRequest.newBuilder().setParty(party).setCount(1).build());
-    return new Issued(r.getIds(0), r.getSeeds(0).toByteArray());
+  /** A party's seed key, as smpc.party.DealerKeys fetches it. */
+  record Key(ByteString id, byte[] key) {
+    byte[] seed(ByteString session) {
+      return SessionSeeds.seed(key, session.toByteArray(), DEADLINE);
+    }
   }
 
-  static List<Issued> seeds() {
-    return PARTIES.stream().map(DealerServiceTest::seed).toList();
+  static Key key(String party) {
+    var r = stub.seedKey(SeedKeyRequest.newBuilder().setParty(party).build());
+    return new Key(r.getKeyId(), r.getKey().toByteArray());
   }
 
-  static CorrectionsRequest.Builder request(ByteString session, List<Issued> seeds, String party, long start, long count) {
+  static List<Key> keys() {
+    return PARTIES.stream().map(DealerServiceTest::key).toList();
+  }
+
+  static CorrectionsRequest.Builder request(ByteString session, List<Key> keys, String party, long start, long count) {
     return CorrectionsRequest.newBuilder().setSessionId(session).setParty(party).setStart(start).setCount(count).addAllParties(PARTIES)
-        .addAllSeedIds(seeds.stream().map(Issued::id).toList()).setDeadlineUnixMs(System.currentTimeMillis() + 60_000);
+        .addAllKeyIds(keys.stream().map(Key::id).toList()).setDeadlineUnixMs(DEADLINE);
   }
 
   static long[] corrections(CorrectionsRequest.Builder req) {
@@ -73,40 +81,44 @@ class DealerServiceTest {
     return Packing.fromBytes(out.toByteArray());
   }
 
-  static long[] corrections(ByteString session, List<Issued> seeds, long start, long count) {
-    return corrections(request(session, seeds, "alice", start, count));
+  static long[] corrections(ByteString session, List<Key> keys, long start, long count) {
+    return corrections(request(session, keys, "alice", start, count));
   }
 
   /**
-   * Each party's seed comes ahead of the session; the designated party names them all, and its corrections
-   * complete valid triples from exactly those seeds. Once the announced kinds went out, the dealer forgets the
-   * session without a Release call, and the seeds are gone: a second session naming them is refused.
+   * Each party derives its seed from its key and the session; the designated party names every party's key, and its
+   * corrections complete valid triples from exactly those seeds. Once the announced kinds went out the session is no
+   * longer active, and it is still refused a second time: its seeds would be the same.
    */
   @Test
-  void theCorrectionsMatchTheSeedsNamedAndEachSeedServesOneSession() {
-    List<Issued> seeds = seeds();
+  void theCorrectionsMatchTheSeedsDerivedFromTheKeysNamedAndGoOutOnce() {
+    List<Key> keys = keys();
+    ByteString s = newSession();
     int open = stub.status(StatusRequest.getDefaultInstance()).getActiveSessions();
-    long[] c0 = corrections(request(newSession(), seeds, "alice", 0, 10).setKinds(1));
+    long[] c0 = corrections(request(s, keys, "alice", 0, 10).setKinds(1));
     assertThat(c0).hasSize(10);
     assertThat(stub.status(StatusRequest.getDefaultInstance()).getActiveSessions()).isEqualTo(open);
     long[][][] abc = new long[3][][];
-    for (int i = 0; i < 3; i++) abc[i] = Streams.tripleShares(seeds.get(i).seed(), i == 0, 0, 10);
+    for (int i = 0; i < 3; i++) abc[i] = Streams.tripleShares(keys.get(i).seed(s), i == 0, 0, 10);
     for (int k = 0; k < 10; k++) {
       long a = abc[0][0][k] + abc[1][0][k] + abc[2][0][k], b = abc[0][1][k] + abc[1][1][k] + abc[2][1][k];
       assertThat(c0[k] + abc[1][2][k] + abc[2][2][k]).isEqualTo(a * b);
     }
-    assertThatThrownBy(() -> corrections(newSession(), seeds, 0, 10)).isInstanceOf(StatusRuntimeException.class)
-        .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("the seed party alice named for this session is not one the dealer holds");
+    assertThatThrownBy(() -> corrections(request(s, keys, "alice", 0, 10).setKinds(1))).isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("already handed out");
+    // another session under the same keys gets other seeds
+    assertThat(keys.get(1).seed(newSession())).isNotEqualTo(keys.get(1).seed(s));
   }
 
   @Test
   void partiesExpandValidTriplesFromTheirOwnSeedsAndTheCorrections() {
-    List<Issued> seeds = seeds();
-    long[] c0 = corrections(newSession(), seeds, 1000, 300_000); // spans several 1 MiB chunks
+    List<Key> keys = keys();
+    ByteString s = newSession();
+    long[] c0 = corrections(s, keys, 1000, 300_000); // spans several 1 MiB chunks
     assertThat(c0).hasSize(300_000);
     long[][] sums = new long[3][300_000];
     for (int i = 0; i < 3; i++) {
-      long[][] abc = Streams.tripleShares(seeds.get(i).seed(), i == 0, 1000, 300_000);
+      long[][] abc = Streams.tripleShares(keys.get(i).seed(s), i == 0, 1000, 300_000);
       for (int k = 0; k < 300_000; k++) {
         sums[0][k] += abc[0][k];
         sums[1][k] += abc[1][k];
@@ -118,55 +130,48 @@ class DealerServiceTest {
 
   @Test
   void aPartyCannotObtainAnotherPartysMaterial() {
-    List<Issued> seeds = seeds();
+    List<Key> keys = keys();
     // only the designated party receives corrections
-    assertThatThrownBy(() -> corrections(request(newSession(), seeds, "bob", 0, 10))).hasMessageContaining("PERMISSION_DENIED")
+    assertThatThrownBy(() -> corrections(request(newSession(), keys, "bob", 0, 10))).hasMessageContaining("PERMISSION_DENIED")
         .hasMessageContaining("only the designated party (the first of the session's parties) receives corrections, not 'bob'");
-    // a seed is taken only in its own party's place: bob's seed named as carol's is refused, and the refusal takes
-    // no seed (all or none), so the session with the right ids still runs
-    List<Issued> swapped = List.of(seeds.get(0), seeds.get(1), seeds.get(1));
-    assertThatThrownBy(() -> corrections(newSession(), swapped, 0, 4)).hasMessageContaining("the seed party carol named");
-    assertThatThrownBy(() -> corrections(newSession(), seeds.subList(0, 2), 0, 4)).hasMessageContaining("name one seed id per party: 2 ids for 3 parties");
+    // a key is looked up in its own party's place only: bob's key named as carol's is refused
+    List<Key> swapped = List.of(keys.get(0), keys.get(1), keys.get(1));
+    assertThatThrownBy(() -> corrections(newSession(), swapped, 0, 4)).hasMessageContaining("the seed key of party carol");
+    assertThatThrownBy(() -> corrections(newSession(), keys.subList(0, 2), 0, 4)).hasMessageContaining("name one seed key per party: 2 key ids for 3 parties");
     ByteString s = newSession();
-    assertThat(corrections(s, seeds, 0, 4)).hasSize(4);
+    assertThat(corrections(s, keys, 0, 4)).hasSize(4);
     // the corrections, too, are handed out once per session and kind: a second request (say, by party 1 of a
     // 2-party session claiming to be party 0, to learn c = a*b) is refused
-    assertThatThrownBy(() -> corrections(s, seeds, 0, 4)).hasMessageContaining("already handed out");
-    // another kind of the same session must name the same seeds
-    assertThatThrownBy(() -> corrections(request(s, seeds(), "alice", 0, 4).setMaterial(1).setFracBits(16)))
-        .hasMessageContaining("session was opened with other seeds than this request names");
+    assertThatThrownBy(() -> corrections(s, keys, 0, 4)).hasMessageContaining("already handed out");
+    // a released session is refused too (its seeds would be the same), until its deadline
+    ByteString r = newSession();
+    assertThat(corrections(request(r, keys, "alice", 0, 4).setMaterial(1).setFracBits(16))).hasSize(8);
+    stub.release(smpc.proto.ReleaseRequest.newBuilder().setSessionId(r).setParty("alice").build());
+    assertThatThrownBy(() -> corrections(r, keys, 0, 4)).hasMessageContaining("already handed out");
+  }
+
+  /** A party's newest keys are kept; an older one than that is refused, naming the party. */
+  @Test
+  void aPartyKeepsItsNewestKeysOnly() {
+    Key old = key("bob");
+    for (int k = 0; k < SeedKeys.MAX_PER_PARTY; k++) key("bob");
+    List<Key> keys = List.of(key("alice"), old, key("carol"));
+    assertThatThrownBy(() -> corrections(newSession(), keys, 0, 4)).hasMessageContaining("FAILED_PRECONDITION")
+        .hasMessageContaining("the seed key of party bob that this session names is not one the dealer holds");
   }
 
   @Test
   void badRequestsGetClearStatusesAndTheDealerStaysUp() {
     ByteString s = newSession();
-    List<Issued> seeds = seeds();
-    assertThatThrownBy(() -> corrections(request(ByteString.copyFromUtf8("short"), seeds, "alice", 0, 1)))
+    List<Key> keys = keys();
+    assertThatThrownBy(() -> corrections(request(ByteString.copyFromUtf8("short"), keys, "alice", 0, 1)))
         .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("16 bytes");
-    assertThatThrownBy(() -> stub.seeds(SeedsRequest.newBuilder().setParty("alice").setCount(0).build()))
-        .hasMessageContaining("ask for 1 to 256 seeds at a time, not 0");
-    assertThatThrownBy(() -> stub.seeds(SeedsRequest.newBuilder().setParty("alice").setCount(257).build()))
-        .hasMessageContaining("ask for 1 to 256 seeds at a time, not 257");
-    assertThat(corrections(s, seeds, 0, 4)).hasSize(4);
-    assertThatThrownBy(() -> corrections(request(s, seeds, "alice", 0, 4).setMaterial(1).clearParties().addAllParties(List.of("alice", "bob"))
-        .clearSeedIds().addAllSeedIds(List.of(seeds.get(0).id(), seeds.get(1).id())))).hasMessageContaining("opened with parties");
-    assertThatThrownBy(() -> corrections(newSession(), seeds(), -1, 10)).hasMessageContaining("out of bounds");
-    assertThatThrownBy(() -> corrections(newSession(), seeds(), 0, 0)).hasMessageContaining("out of bounds");
+    assertThat(corrections(s, keys, 0, 4)).hasSize(4);
+    assertThatThrownBy(() -> corrections(request(s, keys, "alice", 0, 4).setMaterial(1).setDeadlineUnixMs(DEADLINE - 1)))
+        .hasMessageContaining("opened with another deadline");
+    assertThatThrownBy(() -> corrections(newSession(), keys(), -1, 10)).hasMessageContaining("out of bounds");
+    assertThatThrownBy(() -> corrections(newSession(), keys(), 0, 0)).hasMessageContaining("out of bounds");
     assertThat(stub.status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
-  }
-
-  /** What the dealer holds for a party is bounded: a party that asks for more than it uses loses its oldest seeds. */
-  @Test
-  void aPartyHoldsAtMostItsCapOfSeeds() {
-    IssuedSeeds issued = new IssuedSeeds();
-    var first = issued.issue("mallory", 1);
-    for (int k = 0; k < IssuedSeeds.MAX_PER_PARTY / IssuedSeeds.MAX_BATCH; k++) issued.issue("mallory", IssuedSeeds.MAX_BATCH);
-    assertThat(issued.size()).isEqualTo(IssuedSeeds.MAX_PER_PARTY);
-    var bobs = issued.issue("bob", 1);
-    assertThatThrownBy(() -> issued.take(List.of("mallory", "bob"), List.of(first.getIds(0), bobs.getIds(0))))
-        .hasMessageContaining("the seed party mallory named for this session is not one the dealer holds");
-    issued.expire(System.currentTimeMillis() + IssuedSeeds.LIFETIME_MS + 1);
-    assertThat(issued.size()).isZero();
   }
 
   /**

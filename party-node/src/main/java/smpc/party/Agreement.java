@@ -23,8 +23,8 @@ import smpc.proto.SessionStats;
  * all), so every party fails, each by its own check. The exchange overlaps with the dealer fetch; it costs
  * one message per ordered pair of parties and a wait for the last party to start. Each message also carries
  * the sender's audit log head ({@link AuditAttempt}), so the audit's cross-check needs no message of its own,
- * and what the session's start needs of the receiver and is no secret: the id of the sender's dealer seed
- * ({@link SeedBatch}) and the seeds of its input sharings ({@link smpc.core.protocol.InputSeeds}), which
+ * and what the session's start needs of the receiver and is no secret: the id of the sender's dealer seed key
+ * ({@link DealerKeys}) and the seeds of its input sharings ({@link smpc.core.protocol.InputSeeds}), which
  * then take no round of their own. A receiver reads these only once the digests agree.
  */
 final class Agreement {
@@ -115,9 +115,9 @@ final class Agreement {
         peer, Digests.hex(Arrays.copyOf(theirs, Digests.BYTES)), me, Digests.hex(session));
   }
 
-  /** What goes to each peer after the head: this party's dealer seed id (when it drew one), then its input seeds for that peer. */
-  static java.util.function.IntFunction<byte[]> payload(SeedBatch.Seed drawn, smpc.core.protocol.InputSeeds inputs) {
-    byte[] id = drawn == null ? new byte[0] : drawn.id().toByteArray();
+  /** What goes to each peer after the head: this party's dealer key id (when the plan uses the dealer), then its input seeds for that peer. */
+  static java.util.function.IntFunction<byte[]> payload(ByteString keyId, smpc.core.protocol.InputSeeds inputs) {
+    byte[] id = keyId == null ? new byte[0] : keyId.toByteArray();
     return j -> {
       byte[] seeds = inputs.forPeer(j), out = Arrays.copyOf(id, id.length + seeds.length);
       System.arraycopy(seeds, 0, out, id.length, seeds.length);
@@ -126,20 +126,20 @@ final class Agreement {
   }
 
   /**
-   * After {@link #await}: files each peer's input seeds and returns every party's dealer seed id in party order
-   * (empty when the plan uses no dealer material: then no party drew one).
+   * After {@link #await}: files each peer's input seeds and returns every party's dealer key id in party order
+   * (empty when the plan uses no dealer material: then no party sent one).
    */
-  List<ByteString> seedIds(SeedBatch.Seed drawn, smpc.core.protocol.InputSeeds inputs) {
+  List<ByteString> keyIds(ByteString mine, smpc.core.protocol.InputSeeds inputs) {
     List<ByteString> ids = new java.util.ArrayList<>();
-    int idBytes = drawn == null ? 0 : SeedBatch.ID_BYTES;
+    int idBytes = mine == null ? 0 : smpc.core.protocol.SessionSeeds.KEY_ID_BYTES;
     for (int j = 0; j < s.parties.size(); j++) {
       if (j == s.me) {
-        if (drawn != null) ids.add(drawn.id());
+        if (mine != null) ids.add(mine);
         continue;
       }
       byte[] p = payloads[j];
-      if (p.length < idBytes) throw invalid("malformed agreement message from %s: no dealer seed id", s.parties.get(j));
-      if (drawn != null) ids.add(ByteString.copyFrom(p, 0, idBytes));
+      if (p.length < idBytes) throw invalid("malformed agreement message from %s: no dealer key id", s.parties.get(j));
+      if (mine != null) ids.add(ByteString.copyFrom(p, 0, idBytes));
       inputs.receive(j, Arrays.copyOfRange(p, idBytes, p.length));
     }
     return ids;

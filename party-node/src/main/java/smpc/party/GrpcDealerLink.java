@@ -21,9 +21,12 @@ import smpc.proto.Plan;
 import smpc.proto.ReleaseRequest;
 
 /**
- * This party's dealer material for one session: its seed, drawn from its batch ({@link SeedBatch}) before the
- * session started, and for the designated party the plan's corrections, asked for as soon as the plan agreement
- * names every party's seed and streamed a few blocks ahead of their use ({@link CorrectionsWindow}).
+ * This party's dealer material for one session: its seed, derived from its key ({@link DealerKeys}), and for the
+ * designated party the plan's corrections, streamed a few blocks ahead of their use ({@link CorrectionsWindow}). The
+ * designated party asks for them as the session starts, naming the key ids its peers announced last time, so the
+ * dealer's round trip overlaps the agreement; the agreement then tells the ids this session uses, and if one
+ * differs (a peer fetched a new key) it asks again with those. Until then a refusal of the first request (a key
+ * the dealer no longer holds) is held, not failed: the second request decides.
  */
 final class GrpcDealerLink implements DealerLink {
   private final Session session;
@@ -36,24 +39,50 @@ final class GrpcDealerLink implements DealerLink {
   private final AtomicLong bytes = new AtomicLong();
   /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
   private final int kinds;
-  /** Every party's seed id, in the session's party order (the designated party names them to the dealer). */
-  private final List<ByteString> seedIds;
+  /** The key ids the corrections were asked with; null until asked. */
+  private List<ByteString> asked;
+  /** Asked with guessed key ids and not confirmed yet: a dealer's refusal waits in {@code held}. */
+  private boolean provisional;
+  private RuntimeException held;
 
-  /**
-   * @param seed this party's seed for the session; null when the plan declares no dealer material
-   * @param seedIds each party's seed id, from the agreement messages
-   */
-  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits, byte[] seed, List<ByteString> seedIds) {
+  /** @param seed this party's seed for the session; null when the plan declares no dealer material */
+  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits, byte[] seed) {
     this.session = session;
     this.peers = peers;
     this.fracBits = fracBits;
     this.plan = plan;
     this.seed = seed;
-    this.seedIds = seedIds;
-    if (seed != null) bytes.addAndGet(seed.length); // fetched ahead in a batch; each session's share of it is its seed
-    List<Material> declared = Material.declared(plan);
-    kinds = declared.size();
-    if (session.me == 0) for (Material m : declared) corrections.put(m, fetch(m, m.in(plan)));
+    if (seed != null) bytes.addAndGet(seed.length); // derived, not sent: counted as the dealer's 16 bytes it stands for
+    kinds = Material.declared(plan).size();
+  }
+
+  /** The designated party asks for every declared kind's corrections, naming each party's key ({@code guess}: not confirmed yet). */
+  synchronized void request(List<ByteString> keyIds, boolean guess) {
+    if (session.me != 0 || kinds == 0) return;
+    corrections.values().forEach(CorrectionsWindow::cancel);
+    corrections.clear();
+    asked = keyIds;
+    provisional = guess;
+    held = null;
+    for (Material m : Material.declared(plan)) corrections.put(m, fetch(m, m.in(plan), keyIds));
+  }
+
+  /**
+   * After the agreement, with the key ids every party announced: the designated party asks now if it has not,
+   * again if it guessed otherwise, and else lets a refusal it held fail the session.
+   */
+  void confirm(List<ByteString> keyIds) {
+    RuntimeException failed;
+    synchronized (this) {
+      if (session.me != 0 || kinds == 0) return;
+      if (asked == null || !asked.equals(keyIds)) {
+        request(keyIds, false);
+        return;
+      }
+      provisional = false;
+      failed = held;
+    }
+    if (failed != null) session.fail(failed);
   }
 
   /** Calls end at the session's deadline. */
@@ -70,13 +99,13 @@ final class GrpcDealerLink implements DealerLink {
   }
 
   /** A kind's corrections for the session, streamed in chunks and filed as they come on the transport thread. */
-  private CorrectionsWindow fetch(Material kind, long count) {
+  private CorrectionsWindow fetch(Material kind, long count, List<ByteString> keyIds) {
     if (count > smpc.core.protocol.Limits.MAX_VECTOR) {
       throw invalid("plan needs %d dealer items, more than the %d one session may use", count, smpc.core.protocol.Limits.MAX_VECTOR);
     }
     CorrectionsRequest req = CorrectionsRequest.newBuilder().setSessionId(session.id)
         .setParty(peers.me).setStart(0).setCount(count).addAllParties(session.parties)
-        .setDeadlineUnixMs(session.deadline).setMaterial(kind.ordinal()).setFracBits(fracBits).setKinds(kinds).addAllSeedIds(seedIds)
+        .setDeadlineUnixMs(session.deadline).setMaterial(kind.ordinal()).setFracBits(fracBits).setKinds(kinds).addAllKeyIds(keyIds)
         .addAllTruncRuns(kind == Material.TRUNC_PAIR ? plan.getTruncRunsList() : List.of())
         .addAllMatShapes(kind == Material.MATRIX_TRIPLE ? plan.getMatShapesList() : List.of()).build();
     CorrectionsWindow w = new CorrectionsWindow(session, kind, count, this::fail, bytes::addAndGet);
@@ -86,6 +115,12 @@ final class GrpcDealerLink implements DealerLink {
 
   private RuntimeException fail(RuntimeException e) {
     RuntimeException d = fromDealer(e, peers.dealer);
+    synchronized (this) {
+      if (provisional) {
+        if (held == null) held = d;
+        return d;
+      }
+    }
     session.fail(d);
     return d;
   }
@@ -106,7 +141,10 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public long[][] corrections(Material kind, long start, int count) {
-    CorrectionsWindow w = corrections.get(kind);
+    CorrectionsWindow w;
+    synchronized (this) {
+      w = corrections.get(kind);
+    }
     if (w == null) throw invalid("plan uses dealer %s it did not declare", kind.noun);
     return w.take(start, count);
   }
@@ -117,13 +155,13 @@ final class GrpcDealerLink implements DealerLink {
   }
 
   /** Ends the corrections streams still open once the session is over. */
-  void close() {
+  synchronized void close() {
     corrections.values().forEach(CorrectionsWindow::cancel);
   }
 
   /** True when the designated party asked the dealer for corrections. */
-  boolean used() {
-    return !corrections.isEmpty();
+  synchronized boolean used() {
+    return asked != null;
   }
 
   /**

@@ -79,7 +79,15 @@ final class Mailbox {
 
   /** Marks a session over and drops everything buffered for it. */
   void end(ByteString session) {
-    ended.put(session, System.currentTimeMillis() + ENDED_MS);
+    end(session, 0);
+  }
+
+  /**
+   * Marks a session over, remembered at least until {@code deadline} (a session that ran here is never run again
+   * while its deadline allows: its dealer seed is derived from its id and deadline, smpc.core.protocol.SessionSeeds).
+   */
+  void end(ByteString session, long deadline) {
+    ended.put(session, Math.max(System.currentTimeMillis() + ENDED_MS, deadline));
     drop(k -> k.session().equals(session));
   }
 

@@ -64,8 +64,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final Authorizer authorizer;
   private final AuditLog audit;
   private final Alignment alignment;
-  /** This party's dealer seeds, a batch ahead of its sessions. */
-  private final SeedBatch seeds;
+  /** This party's dealer seed key, and the key ids its peers last announced. */
+  private final DealerKeys keys;
   /** Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. */
   private final Map<ByteString, EarlyAbort> earlyAborts = new ConcurrentHashMap<>();
 
@@ -80,7 +80,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     this.quotas = quotas;
     this.consents = consents;
     this.peers = peers;
-    this.seeds = new SeedBatch(peers);
+    this.keys = new DealerKeys(peers);
     this.store = store;
     this.mailbox = mailbox;
     this.io = io;
@@ -198,18 +198,19 @@ final class PartyService extends PartyGrpc.PartyImplBase {
           "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
       Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
-      SeedBatch.Seed drawn = null;
-      boolean agreed = false;
+      boolean usesDealer = !Material.declared(asked.getPlan()).isEmpty(), agreed = false;
       List<ValueStore.Ingest> staged = new java.util.ArrayList<>(); // values a streamed plan writes as it runs
       long t0 = System.nanoTime();
       try {
         GrpcTransport net = new GrpcTransport(s, peers, mailbox);
         String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
-        // this party's dealer seed and input seeds go with its agreement messages: no round of their own
-        drawn = Material.declared(asked.getPlan()).isEmpty() ? null : seeds.next(s);
+        // this party's dealer key id and input seeds go with its agreement messages: no round of their own. Its seed
+        // is derived from the key (the session id is this session's alone: open refuses one that ran before its deadline)
+        DealerKeys.Key key = usesDealer ? keys.current(s) : null;
+        ByteString keyId = key == null ? null : key.id();
         InputSeeds inputSeeds = InputSeeds.draw(asked.getPlan(), s.me, s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
-        Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), Agreement.payload(drawn, inputSeeds), net, mailbox);
+        Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), Agreement.payload(keyId, inputSeeds), net, mailbox);
         attempt.started(s, agreement);
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
@@ -220,9 +221,17 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         store.checkCommit(planned);
         List<String> consented = consents.admit(caller, req.getPlan(), s.parties, agreement.computation);
         attempt.consents(consented);
+        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits,
+            key == null ? null : smpc.core.protocol.SessionSeeds.seed(key.key(), s.id.toByteArray(), s.deadline));
+        List<ByteString> guessed = key == null || s.me != 0 ? null : keys.guess(s.parties, s.me, keyId);
+        if (guessed != null) dealer.request(guessed, true); // overlaps the agreement
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         agreed = true;
-        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits, drawn == null ? null : drawn.seed(), agreement.seedIds(drawn, inputSeeds));
+        List<ByteString> keyIds = agreement.keyIds(keyId, inputSeeds);
+        if (usesDealer) {
+          keys.learn(s.parties, keyIds);
+          dealer.confirm(keyIds);
+        }
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).inputSeeds(inputSeeds)
             .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {})
             .stream(r -> chunks(r).forEach(m -> download.send(m, () -> s.failure.isDone() || System.currentTimeMillis() > s.deadline)),
@@ -251,14 +260,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             "parties", s.parties.size(), "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
         staged.forEach(ValueStore.Ingest::abort); // its segments are not a value: drop them now
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
-        // failed after the agreement, when the designated party asks the dealer: the dealer may have restarted and
-        // lost this party's batch, so the next session fetches fresh seeds (a refusal before it says nothing of that)
-        if (drawn != null && agreed) seeds.discard();
+        // failed after the agreement, where a dealer that restarted and lost this party's key shows: a new key
+        // for the next sessions (a refusal before it says nothing of that)
+        if (usesDealer && agreed) keys.refresh();
         throw e;
       } finally {
         if (ticket != null) ticket.close();
         if (dealer != null) dealer.close();
-        mailbox.end(s.id);
+        mailbox.end(s.id, s.deadline); // refused again until its deadline passed: its seeds are this session's alone
         peers.streams.ended(s);
         active.remove(s.id);
       }

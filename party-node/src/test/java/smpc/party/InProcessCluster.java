@@ -141,6 +141,14 @@ final class InProcessCluster implements ProtocolSuite.Harness {
     return calls.stream().map(CompletableFuture::join).toList();
   }
 
+  /** Aborts a session at every party, as a coordinator does once one party failed (smpc.sdk.Sessions). */
+  void abort(ByteString session) {
+    for (int i = 0; i < parties.size(); i++) {
+      PartyGrpc.newBlockingStub(clients.get(i)).withDeadlineAfter(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+          .abort(smpc.proto.AbortRequest.newBuilder().setSessionId(session).setReason("a party failed").build());
+    }
+  }
+
   /** One party's Execute call, as a coordinator (honest or not) makes it. */
   CompletableFuture<ProtocolSuite.Result> execute(int party, ExecuteRequest req) {
     CompletableFuture<List<ExecuteReply>> replies = new CompletableFuture<>();

@@ -23,7 +23,7 @@ import smpc.proto.DealerGrpc;
 import smpc.proto.ExecuteRequest;
 import smpc.proto.Kind;
 import smpc.proto.Plan;
-import smpc.proto.SeedsRequest;
+import smpc.proto.SeedKeyRequest;
 import smpc.proto.ValueInfo;
 
 /**
@@ -91,36 +91,57 @@ class SessionStartTest {
     assertThat(Packing.fromByteString(run.get(2).revealed().get(0).getData())).containsExactly(expected());
     for (ProtocolSuite.Result r : run) {
       assertThat(r.stats().getRounds()).as("one Beaver round and the reveal").isEqualTo(2);
-      assertThat(r.stats().getDealerBytes()).isGreaterThanOrEqualTo(16); // its seed, drawn from its batch
+      assertThat(r.stats().getDealerBytes()).isGreaterThanOrEqualTo(16); // its seed, derived from its key
     }
     List<InProcessCluster.Sent> sent = cluster.sent(session);
     assertThat(sent).extracting(InProcessCluster.Sent::tag).as("no sharing message").noneMatch(t -> t.startsWith("s/"));
     for (InProcessCluster.Sent m : sent.stream().filter(m -> m.tag().equals(Agreement.TAG)).toList()) {
-      // digest, audit log head, dealer seed id, and a 16-byte seed from each input's owner
+      // digest, audit log head, dealer key id, and a 16-byte seed from each input's owner
       long owned = m.from().equals("carol") ? 0 : 1;
       assertThat(m.bytes()).as("%s to %s", m.from(), m.to()).isEqualTo(2 * Digests.BYTES + 16 + 16 * owned);
     }
   }
 
   /**
-   * The dealer drops a party's oldest seeds when it asks for too many (as it forgets them all when it restarts):
-   * the next session that names one fails with the dealer's reason, and the one after runs on fresh seeds.
+   * A session's seeds are derived from its id and deadline, so a party never runs one session id twice while its
+   * deadline allows, even long after the first run ended.
    */
   @Test
-  void aSeedTheDealerNoLongerHoldsFailsOneSessionAndTheNextFetchesFreshOnes() {
+  void aSessionIdRunsOnceWithinItsDeadline() {
+    ByteString session = freshId();
+    long deadline = System.currentTimeMillis() + 3_600_000; // longer than an ended session is otherwise remembered
+    ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(session).addAllParties(cluster.parties())
+        .setDeadlineUnixMs(deadline).setPlan(plan()).setFracBits(LocalProtocol.FRAC_BITS).build();
+    List<java.util.concurrent.CompletableFuture<ProtocolSuite.Result>> first = java.util.stream.IntStream.range(0, 3)
+        .mapToObj(i -> cluster.execute(i, req)).toList();
+    assertThat(Packing.fromByteString(first.get(2).join().revealed().get(0).getData())).containsExactly(expected());
+    first.forEach(java.util.concurrent.CompletableFuture::join);
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(cluster.execute(i, req)::join).hasMessageContaining("session was aborted or already ran");
+    }
+  }
+
+  /**
+   * The dealer keeps a party's newest keys only (and forgets them all when it restarts): the next session that names
+   * bob's older key fails with the dealer's reason, bob fetches a new key, and the session after runs, its designated
+   * party's guess of bob's key corrected by the agreement.
+   */
+  @Test
+  void aKeyTheDealerNoLongerHoldsFailsOneSessionAndTheNextRunsOnANewOne() throws Exception {
     assertThat(Packing.fromByteString(cluster.run(plan()).get(2).revealed().get(0).getData())).containsExactly(expected());
     ManagedChannel ch = cluster.dealerChannel();
-    try {
-      for (int k = 0; k < 4; k++) { // 1,024 newer seeds push out bob's batch (plaintext: the dealer takes the name as given)
-        DealerGrpc.newBlockingStub(ch).seeds(SeedsRequest.newBuilder().setParty("bob").setCount(256).build());
-      }
+    try { // newer keys push out bob's (plaintext: the dealer takes the name as given)
+      for (int k = 0; k < 64; k++) DealerGrpc.newBlockingStub(ch).seedKey(SeedKeyRequest.newBuilder().setParty("bob").build());
     } finally {
       ch.shutdownNow();
     }
-    // every party's session fails (the designated party's by the dealer's refusal, the others' when it stops
-    // answering them), and each drops its batch; a coordinator waits for them all before it reports (smpc.sdk.Sessions)
-    List<java.util.concurrent.CompletableFuture<ProtocolSuite.Result>> calls = execute(plan(), freshId());
-    assertThatThrownBy(calls.get(0)::join).hasMessageContaining("the seed party bob named for this session is not one the dealer holds");
+    Thread.sleep(DealerKeys.REFRESH_MS + 100); // a key is fetched again at most this often
+    // the designated party's session fails by the dealer's refusal; the coordinator then aborts the others (as
+    // smpc.sdk.Sessions does), and each party, its session failed past the agreement, fetches a new key
+    ByteString failing = freshId();
+    List<java.util.concurrent.CompletableFuture<ProtocolSuite.Result>> calls = execute(plan(), failing);
+    assertThatThrownBy(calls.get(0)::join).hasMessageContaining("the seed key of party bob that this session names is not one the dealer holds");
+    cluster.abort(failing);
     for (var c : calls) assertThatThrownBy(c::join).isInstanceOf(java.util.concurrent.CompletionException.class);
     assertThat(Packing.fromByteString(cluster.run(plan()).get(2).revealed().get(0).getData())).containsExactly(expected());
   }

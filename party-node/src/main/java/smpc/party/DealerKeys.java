@@ -1,0 +1,127 @@
+package smpc.party;
+
+import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import smpc.core.protocol.SessionSeeds;
+import smpc.proto.DealerGrpc;
+import smpc.proto.SeedKeyReply;
+import smpc.proto.SeedKeyRequest;
+
+/**
+ * This party's seed key from the dealer, from which both derive its seed of each session ({@link SessionSeeds}),
+ * and the key ids its peers last announced in their agreement messages. With them the designated party asks the
+ * dealer for its corrections as the session starts, naming every party's key, instead of after the agreement; a
+ * guess that proves outdated costs that session one more request ({@link GrpcDealerLink#confirm}).
+ *
+ * <p>The key is fetched by the first session that needs one, and again, in the background, after a session failed
+ * past its agreement (the dealer may have restarted and lost it; at most every {@link #REFRESH_MS}). It lives in
+ * memory only: a restarted party has a new key, so a session id it ran before its restart derives another seed.
+ */
+final class DealerKeys {
+  private static final Logger LOG = Logger.getLogger(DealerKeys.class.getName());
+  static final long REFRESH_MS = 1_000;
+
+  record Key(ByteString id, byte[] key, long fetched) {}
+
+  private final Peers peers;
+  private volatile Key current;
+  private volatile boolean refreshing;
+  private final Map<String, ByteString> announced = new ConcurrentHashMap<>();
+
+  DealerKeys(Peers peers) {
+    this.peers = peers;
+  }
+
+  /** The current key: fetched now when there is none yet, or the new one when a refresh is under way. */
+  Key current(Session s) {
+    Key k = current;
+    if (k != null && !refreshing) return k;
+    synchronized (this) {
+      long until = s.deadline;
+      while (refreshing && System.currentTimeMillis() < until) { // a session that starts after a failure uses the new key
+        try {
+          wait(Math.max(1, until - System.currentTimeMillis()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw smpc.core.Errors.unavailable("interrupted while fetching the dealer key");
+        }
+      }
+      if (current != null) return current;
+      try {
+        current = key(DealerGrpc.newBlockingStub(peers.dealerChannel())
+            .withDeadlineAfter(Math.max(1, s.deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS).seedKey(request()));
+      } catch (StatusRuntimeException e) {
+        throw GrpcDealerLink.fromDealer(e, peers.dealer);
+      }
+      return current;
+    }
+  }
+
+  /** Fetches a new key in the background, unless the current one is younger than {@link #REFRESH_MS}. */
+  synchronized void refresh() {
+    Key k = current;
+    if (refreshing || (k != null && System.currentTimeMillis() - k.fetched() < REFRESH_MS)) return;
+    refreshing = true;
+    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(60, TimeUnit.SECONDS).seedKey(request(), new StreamObserver<>() {
+      @Override
+      public void onNext(SeedKeyReply r) {
+        try {
+          current = key(r);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "dealer sent a malformed seed key", e);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done();
+        LOG.log(Level.FINE, "seed key refresh failed", t); // the next failed session tries again
+      }
+
+      @Override
+      public void onCompleted() {
+        done();
+      }
+    });
+  }
+
+  private synchronized void done() {
+    refreshing = false;
+    notifyAll();
+  }
+
+  private SeedKeyRequest request() {
+    return SeedKeyRequest.newBuilder().setParty(peers.me).build();
+  }
+
+  private static Key key(SeedKeyReply r) {
+    if (r.getKeyId().size() != SessionSeeds.KEY_ID_BYTES || r.getKey().size() != SessionSeeds.KEY_BYTES) {
+      throw smpc.core.Errors.unavailable("the dealer sent a malformed seed key");
+    }
+    return new Key(r.getKeyId(), r.getKey().toByteArray(), System.currentTimeMillis());
+  }
+
+  /** Every party's key id as this party last learnt it ({@code mine} at {@code me}); null when a peer's is unknown yet. */
+  List<ByteString> guess(List<String> parties, int me, ByteString mine) {
+    List<ByteString> out = new ArrayList<>();
+    for (int j = 0; j < parties.size(); j++) {
+      ByteString id = j == me ? mine : announced.get(parties.get(j));
+      if (id == null) return null;
+      out.add(id);
+    }
+    return out;
+  }
+
+  /** Remembers the key ids the parties announced in a session's agreement. */
+  void learn(List<String> parties, List<ByteString> ids) {
+    for (int j = 0; j < ids.size(); j++) if (!parties.get(j).equals(peers.me)) announced.put(parties.get(j), ids.get(j));
+  }
+}
