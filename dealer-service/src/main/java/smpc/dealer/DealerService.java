@@ -21,6 +21,7 @@ import smpc.net.Chunks;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.Material;
 import smpc.core.protocol.MatrixSchedule;
+import smpc.core.protocol.SessionSeeds;
 import smpc.core.protocol.Streams;
 import smpc.core.protocol.TruncSchedule;
 import smpc.core.ring.Packing;
@@ -49,6 +50,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final Logger LOG = Logger.getLogger(DealerService.class.getName());
   private static final long MAX_SESSION_MS = 3_600_000;
   private static final int MAX_PARTIES = 64;
+  /** Sessions are kept until their deadlines (their corrections go out once): at most this many at a time. */
+  static final int MAX_SESSIONS = 200_000;
 
   /**
    * handedOut[k]: corrections of the k-th Material were handed out; kinds[0] the kinds announced (-1 once released),
@@ -92,7 +95,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (s.done() && s.end()) ended(s, why);
   }
 
-  /** The session id as the parties log it: its first 4 bytes in hex (of a dealer session's key too: it starts with the id). */
+  /** The session id as the parties log it: its first 4 bytes in hex. */
   static String shortId(ByteString id) {
     return java.util.HexFormat.of().formatHex(id.toByteArray(), 0, Math.min(4, id.size()));
   }
@@ -136,9 +139,9 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   /**
-   * The session's state, created by the designated party's first request, which derives every party's seed from
-   * the keys it names; later requests of the session must name the same parties. A request naming other keys (the
-   * designated party's guess of a peer's key was outdated) is a session of its own.
+   * The session's state, created by the designated party's first request of its context (id, deadline, parties and
+   * key ids: {@link SessionSeeds#context}), which derives every party's seed. Another context is another session,
+   * with seeds no honest party of this one uses (a guess of a peer's key that proved outdated makes one).
    */
   private Session open(ByteString id, List<String> parties, List<ByteString> keyIds, long deadline) {
     sessionId(id);
@@ -149,17 +152,18 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (deadline <= now || deadline > now + MAX_SESSION_MS) {
       throw invalid("session deadline must be in the future and at most one hour away");
     }
-    ByteString key = id;
-    for (ByteString k : keyIds) key = key.concat(k);
-    Session s = sessions.computeIfAbsent(key, x -> {
-      byte[][] seeds = keys.seeds(parties, keyIds, id, deadline);
+    if (keyIds.size() != parties.size()) throw invalid("name one seed key per party: %d key ids for %d parties", keyIds.size(), parties.size());
+    byte[] context = SessionSeeds.context(id.toByteArray(), deadline, parties, keyIds.stream().map(ByteString::toByteArray).toList());
+    Session found = sessions.get(ByteString.copyFrom(context));
+    if (found == null && sessions.size() >= MAX_SESSIONS) {
+      throw smpc.core.Errors.exhausted("the dealer holds %d sessions until their deadlines: try again later", MAX_SESSIONS);
+    }
+    return sessions.computeIfAbsent(ByteString.copyFrom(context), x -> {
+      byte[][] seeds = keys.seeds(parties, keyIds, context);
       smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session start", "session", shortId(id), "parties", parties.size(),
           "requester", smpc.net.Tls.caller());
-      return new Session(x, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[Material.values().length], deadline, new int[2]);
+      return new Session(id, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[Material.values().length], deadline, new int[2]);
     });
-    if (!s.parties().equals(parties)) throw precondition("session was opened with parties %s, not %s", s.parties(), parties);
-    if (s.deadline() != deadline) throw precondition("session was opened with another deadline");
-    return s;
   }
 
   @Override
@@ -236,8 +240,8 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       resp.onError(Statuses.status(e));
       return;
     }
-    // the session under every key set its designated party asked with (an entry's key starts with the session id)
-    List<Session> found = sessions.values().stream().filter(x -> x.id().startsWith(req.getSessionId())).toList();
+    // the session under every context its designated party asked with
+    List<Session> found = sessions.values().stream().filter(x -> x.id().equals(req.getSessionId())).toList();
     for (Session s : found) {
       if (!s.parties().get(0).equals(req.getParty())) {
         resp.onError(Statuses.status(denied("only the designated party '%s' may release the session", s.parties().get(0))));

@@ -40,8 +40,8 @@ final class SeedKeys {
     return SeedKeyReply.newBuilder().setKeyId(ByteString.copyFrom(id)).setKey(ByteString.copyFrom(key)).build();
   }
 
-  /** Every party's seed of the session, from the key each id names. */
-  synchronized byte[][] seeds(List<String> parties, List<ByteString> keyIds, ByteString sessionId, long deadline) {
+  /** Every party's seed of the session of {@code context} ({@link SessionSeeds#context}), from the key each id names. */
+  synchronized byte[][] seeds(List<String> parties, List<ByteString> keyIds, byte[] context) {
     if (keyIds.size() != parties.size()) throw invalid("name one seed key per party: %d key ids for %d parties", keyIds.size(), parties.size());
     byte[][] seeds = new byte[parties.size()][];
     for (int j = 0; j < parties.size(); j++) {
@@ -51,7 +51,7 @@ final class SeedKeys {
         throw precondition("the seed key of party %s that this session names is not one the dealer holds (replaced, or issued "
             + "before the dealer restarted): run it again, the parties fetch fresh keys", parties.get(j));
       }
-      seeds[j] = SessionSeeds.seed(key, sessionId.toByteArray(), deadline);
+      seeds[j] = SessionSeeds.seed(key, context);
     }
     return seeds;
   }

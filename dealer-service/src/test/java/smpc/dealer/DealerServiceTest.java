@@ -52,8 +52,10 @@ class DealerServiceTest {
 
   /** A party's seed key, as smpc.party.DealerKeys fetches it. */
   record Key(ByteString id, byte[] key) {
-    byte[] seed(ByteString session) {
-      return SessionSeeds.seed(key, session.toByteArray(), DEADLINE);
+    /** Its seed in the session {@code session} of the three parties with {@code keys}. */
+    byte[] seed(ByteString session, List<Key> keys) {
+      return SessionSeeds.seed(key, SessionSeeds.context(session.toByteArray(), DEADLINE, PARTIES,
+          keys.stream().map(k -> k.id().toByteArray()).toList()));
     }
   }
 
@@ -99,7 +101,7 @@ class DealerServiceTest {
     assertThat(c0).hasSize(10);
     assertThat(stub.status(StatusRequest.getDefaultInstance()).getActiveSessions()).isEqualTo(open);
     long[][][] abc = new long[3][][];
-    for (int i = 0; i < 3; i++) abc[i] = Streams.tripleShares(keys.get(i).seed(s), i == 0, 0, 10);
+    for (int i = 0; i < 3; i++) abc[i] = Streams.tripleShares(keys.get(i).seed(s, keys), i == 0, 0, 10);
     for (int k = 0; k < 10; k++) {
       long a = abc[0][0][k] + abc[1][0][k] + abc[2][0][k], b = abc[0][1][k] + abc[1][1][k] + abc[2][1][k];
       assertThat(c0[k] + abc[1][2][k] + abc[2][2][k]).isEqualTo(a * b);
@@ -107,7 +109,7 @@ class DealerServiceTest {
     assertThatThrownBy(() -> corrections(request(s, keys, "alice", 0, 10).setKinds(1))).isInstanceOf(StatusRuntimeException.class)
         .hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("already handed out");
     // another session under the same keys gets other seeds
-    assertThat(keys.get(1).seed(newSession())).isNotEqualTo(keys.get(1).seed(s));
+    assertThat(keys.get(1).seed(newSession(), keys)).isNotEqualTo(keys.get(1).seed(s, keys));
   }
 
   @Test
@@ -118,7 +120,7 @@ class DealerServiceTest {
     assertThat(c0).hasSize(300_000);
     long[][] sums = new long[3][300_000];
     for (int i = 0; i < 3; i++) {
-      long[][] abc = Streams.tripleShares(keys.get(i).seed(s), i == 0, 1000, 300_000);
+      long[][] abc = Streams.tripleShares(keys.get(i).seed(s, keys), i == 0, 1000, 300_000);
       for (int k = 0; k < 300_000; k++) {
         sums[0][k] += abc[0][k];
         sums[1][k] += abc[1][k];
@@ -150,6 +152,41 @@ class DealerServiceTest {
     assertThatThrownBy(() -> corrections(r, keys, 0, 4)).hasMessageContaining("already handed out");
   }
 
+  /**
+   * The attack the context binding stops: the designated party asks for the same session's corrections again under
+   * another key of its own (or a made-up list of parties). Were bob's and carol's seeds the same in both, their c_i
+   * would cancel in c₀ − c₀′ and leave linear equations in the sums of their masks. They are not: a seed is a PRF of
+   * the whole context, so the second request meets seeds no honest party of the session uses.
+   */
+  @Test
+  void anotherContextOfTheSameSessionMeetsOtherSeeds() {
+    List<Key> keys = keys(), other = List.of(key("alice"), keys.get(1), keys.get(2));
+    ByteString s = newSession();
+    long[] c0 = corrections(s, keys, 0, 16), c0b = corrections(s, other, 0, 16);
+    assertThat(keys.get(1).seed(s, other)).isNotEqualTo(keys.get(1).seed(s, keys));
+    assertThat(keys.get(2).seed(s, other)).isNotEqualTo(keys.get(2).seed(s, keys));
+    // each answer completes triples with the seeds of its own context only
+    for (List<Key> ks : List.of(keys, other)) {
+      long[] c = ks == keys ? c0 : c0b;
+      long[][][] abc = new long[3][][];
+      for (int i = 0; i < 3; i++) abc[i] = Streams.tripleShares(ks.get(i).seed(s, ks), i == 0, 0, 16);
+      for (int k = 0; k < 16; k++) {
+        long a = abc[0][0][k] + abc[1][0][k] + abc[2][0][k], b = abc[0][1][k] + abc[1][1][k] + abc[2][1][k];
+        assertThat(c[k] + abc[1][2][k] + abc[2][2][k]).isEqualTo(a * b);
+      }
+    }
+    // bob's terms do not cancel between the two: c0 − c0b is not what it would be with bob's and carol's seeds shared
+    long[][] aliceA = Streams.tripleShares(keys.get(0).seed(s, keys), true, 0, 16), aliceB = Streams.tripleShares(other.get(0).seed(s, other), true, 0, 16);
+    long[][] bob = Streams.tripleShares(keys.get(1).seed(s, keys), false, 0, 16), carol = Streams.tripleShares(keys.get(2).seed(s, keys), false, 0, 16);
+    int cancelled = 0;
+    for (int k = 0; k < 16; k++) {
+      long a = aliceA[0][k] + bob[0][k] + carol[0][k], b = aliceA[1][k] + bob[1][k] + carol[1][k];
+      long a2 = aliceB[0][k] + bob[0][k] + carol[0][k], b2 = aliceB[1][k] + bob[1][k] + carol[1][k];
+      if (c0[k] - c0b[k] == a * b - a2 * b2) cancelled++;
+    }
+    assertThat(cancelled).isZero();
+  }
+
   /** A party's newest keys are kept; an older one than that is refused, naming the party. */
   @Test
   void aPartyKeepsItsNewestKeysOnly() {
@@ -167,8 +204,6 @@ class DealerServiceTest {
     assertThatThrownBy(() -> corrections(request(ByteString.copyFromUtf8("short"), keys, "alice", 0, 1)))
         .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("16 bytes");
     assertThat(corrections(s, keys, 0, 4)).hasSize(4);
-    assertThatThrownBy(() -> corrections(request(s, keys, "alice", 0, 4).setMaterial(1).setDeadlineUnixMs(DEADLINE - 1)))
-        .hasMessageContaining("opened with another deadline");
     assertThatThrownBy(() -> corrections(newSession(), keys(), -1, 10)).hasMessageContaining("out of bounds");
     assertThatThrownBy(() -> corrections(newSession(), keys(), 0, 0)).hasMessageContaining("out of bounds");
     assertThat(stub.status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");

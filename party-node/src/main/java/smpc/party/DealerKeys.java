@@ -23,11 +23,13 @@ import smpc.proto.SeedKeyRequest;
  *
  * <p>The key is fetched by the first session that needs one, and again, in the background, after a session failed
  * past its agreement (the dealer may have restarted and lost it; at most every {@link #REFRESH_MS}). It lives in
- * memory only: a restarted party has a new key, so a session id it ran before its restart derives another seed.
+ * memory only: a restarted party fetches a new one, so a session id it ran before its restart derives another seed.
  */
 final class DealerKeys {
   private static final Logger LOG = Logger.getLogger(DealerKeys.class.getName());
   static final long REFRESH_MS = 1_000;
+  /** How long a session waits for a key fetched for it. */
+  static final long FETCH_MS = 10_000;
 
   record Key(ByteString id, byte[] key, long fetched) {}
 
@@ -56,8 +58,9 @@ final class DealerKeys {
       }
       if (current != null) return current;
       try {
-        current = key(DealerGrpc.newBlockingStub(peers.dealerChannel())
-            .withDeadlineAfter(Math.max(1, s.deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS).seedKey(request()));
+        // under this object's lock (one fetch for every session waiting): bounded well below a session's hour
+        long wait = Math.min(FETCH_MS, Math.max(1, s.deadline - System.currentTimeMillis()));
+        current = key(DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).seedKey(request()));
       } catch (StatusRuntimeException e) {
         throw GrpcDealerLink.fromDealer(e, peers.dealer);
       }

@@ -31,57 +31,70 @@ import smpc.proto.ReleaseRequest;
 final class GrpcDealerLink implements DealerLink {
   private final Session session;
   private final Peers peers;
-  private final byte[] seed;
-  /** The designated party's corrections of each kind the plan declares. */
-  private final EnumMap<Material, CorrectionsWindow> corrections = new EnumMap<>(Material.class);
+  /** This party's key: its seed is derived from it once the agreement gave every party's key id. */
+  private final DealerKeys.Key key;
+  private volatile byte[] seed;
+  /** The designated party's corrections of each kind the plan declares; replaced whole when it asks again. */
+  private volatile EnumMap<Material, CorrectionsWindow> corrections = new EnumMap<>(Material.class);
   private final Plan plan;
   private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
   /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
   private final int kinds;
   /** The key ids the corrections were asked with; null until asked. */
-  private List<ByteString> asked;
-  /** Asked with guessed key ids and not confirmed yet: a dealer's refusal waits in {@code held}. */
-  private boolean provisional;
-  private RuntimeException held;
+  private volatile List<ByteString> asked;
+  /**
+   * Bumped by each request: a window of an earlier one reports nothing. While {@code provisional} (asked with guessed
+   * key ids, not confirmed yet) a dealer's refusal waits in {@code held}. No lock: the windows call {@link #fail} holding
+   * their own, and this link cancels them.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean provisional;
+  private final java.util.concurrent.atomic.AtomicReference<RuntimeException> held = new java.util.concurrent.atomic.AtomicReference<>();
 
-  /** @param seed this party's seed for the session; null when the plan declares no dealer material */
-  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits, byte[] seed) {
+  /** @param key this party's dealer key; null when the plan declares no dealer material */
+  GrpcDealerLink(Session session, Peers peers, Plan plan, int fracBits, DealerKeys.Key key) {
     this.session = session;
     this.peers = peers;
     this.fracBits = fracBits;
     this.plan = plan;
-    this.seed = seed;
-    if (seed != null) bytes.addAndGet(seed.length); // derived, not sent: counted as the dealer's 16 bytes it stands for
+    this.key = key;
     kinds = Material.declared(plan).size();
   }
 
-  /** The designated party asks for every declared kind's corrections, naming each party's key ({@code guess}: not confirmed yet). */
-  synchronized void request(List<ByteString> keyIds, boolean guess) {
+  /**
+   * The designated party asks for every declared kind's corrections, naming each party's key ({@code guess}: ids it
+   * expects, not confirmed yet); the windows of an earlier request are cancelled.
+   */
+  void request(List<ByteString> keyIds, boolean guess) {
     if (session.me != 0 || kinds == 0) return;
-    corrections.values().forEach(CorrectionsWindow::cancel);
-    corrections.clear();
-    asked = keyIds;
+    int gen = generation.incrementAndGet();
+    EnumMap<Material, CorrectionsWindow> old = corrections;
+    held.set(null);
     provisional = guess;
-    held = null;
-    for (Material m : Material.declared(plan)) corrections.put(m, fetch(m, m.in(plan), keyIds));
+    asked = keyIds;
+    EnumMap<Material, CorrectionsWindow> fresh = new EnumMap<>(Material.class);
+    for (Material m : Material.declared(plan)) fresh.put(m, fetch(m, m.in(plan), keyIds, gen));
+    corrections = fresh;
+    old.values().forEach(CorrectionsWindow::cancel);
   }
 
   /**
-   * After the agreement, with the key ids every party announced: the designated party asks now if it has not,
-   * again if it guessed otherwise, and else lets a refusal it held fail the session.
+   * After the agreement, with the key ids every party announced: derives this party's seed, and the designated party
+   * asks now if it has not, again if it guessed otherwise, and else lets a refusal it held fail the session.
    */
   void confirm(List<ByteString> keyIds) {
-    RuntimeException failed;
-    synchronized (this) {
-      if (session.me != 0 || kinds == 0) return;
-      if (asked == null || !asked.equals(keyIds)) {
-        request(keyIds, false);
-        return;
-      }
-      provisional = false;
-      failed = held;
+    if (key == null) return;
+    seed = smpc.core.protocol.SessionSeeds.seed(key.key(), smpc.core.protocol.SessionSeeds.context(session.id.toByteArray(),
+        session.deadline, session.parties, keyIds.stream().map(ByteString::toByteArray).toList()));
+    bytes.addAndGet(seed.length); // derived, not sent: counted as the dealer's 16 bytes it stands for
+    if (session.me != 0 || kinds == 0) return;
+    if (asked == null || !asked.equals(keyIds)) {
+      request(keyIds, false);
+      return;
     }
+    provisional = false;
+    RuntimeException failed = held.get();
     if (failed != null) session.fail(failed);
   }
 
@@ -99,7 +112,7 @@ final class GrpcDealerLink implements DealerLink {
   }
 
   /** A kind's corrections for the session, streamed in chunks and filed as they come on the transport thread. */
-  private CorrectionsWindow fetch(Material kind, long count, List<ByteString> keyIds) {
+  private CorrectionsWindow fetch(Material kind, long count, List<ByteString> keyIds, int gen) {
     if (count > smpc.core.protocol.Limits.MAX_VECTOR) {
       throw invalid("plan needs %d dealer items, more than the %d one session may use", count, smpc.core.protocol.Limits.MAX_VECTOR);
     }
@@ -108,18 +121,18 @@ final class GrpcDealerLink implements DealerLink {
         .setDeadlineUnixMs(session.deadline).setMaterial(kind.ordinal()).setFracBits(fracBits).setKinds(kinds).addAllKeyIds(keyIds)
         .addAllTruncRuns(kind == Material.TRUNC_PAIR ? plan.getTruncRunsList() : List.of())
         .addAllMatShapes(kind == Material.MATRIX_TRIPLE ? plan.getMatShapesList() : List.of()).build();
-    CorrectionsWindow w = new CorrectionsWindow(session, kind, count, this::fail, bytes::addAndGet);
+    CorrectionsWindow w = new CorrectionsWindow(session, kind, count, e -> fail(e, gen), bytes::addAndGet);
     asyncStub().corrections(req, w);
     return w;
   }
 
-  private RuntimeException fail(RuntimeException e) {
+  /** A window's failure: nothing when a later request replaced it, held while its request is a guess, else the session's. */
+  private RuntimeException fail(RuntimeException e, int gen) {
     RuntimeException d = fromDealer(e, peers.dealer);
-    synchronized (this) {
-      if (provisional) {
-        if (held == null) held = d;
-        return d;
-      }
+    if (gen != generation.get()) return d;
+    if (provisional) {
+      held.compareAndSet(null, d);
+      if (provisional || gen != generation.get()) return d; // confirm re-reads it after clearing provisional
     }
     session.fail(d);
     return d;
@@ -135,16 +148,14 @@ final class GrpcDealerLink implements DealerLink {
 
   @Override
   public byte[] seed() {
-    if (seed == null) throw invalid("plan uses dealer material it did not declare");
-    return seed;
+    byte[] s = seed;
+    if (s == null) throw invalid("plan uses dealer material it did not declare");
+    return s;
   }
 
   @Override
   public long[][] corrections(Material kind, long start, int count) {
-    CorrectionsWindow w;
-    synchronized (this) {
-      w = corrections.get(kind);
-    }
+    CorrectionsWindow w = corrections.get(kind);
     if (w == null) throw invalid("plan uses dealer %s it did not declare", kind.noun);
     return w.take(start, count);
   }
@@ -155,12 +166,13 @@ final class GrpcDealerLink implements DealerLink {
   }
 
   /** Ends the corrections streams still open once the session is over. */
-  synchronized void close() {
+  void close() {
+    generation.incrementAndGet(); // what they report now is of no session
     corrections.values().forEach(CorrectionsWindow::cancel);
   }
 
   /** True when the designated party asked the dealer for corrections. */
-  synchronized boolean used() {
+  boolean used() {
     return asked != null;
   }
 

@@ -87,8 +87,13 @@ final class Mailbox {
    * while its deadline allows: its dealer seed is derived from its id and deadline, smpc.core.protocol.SessionSeeds).
    */
   void end(ByteString session, long deadline) {
-    ended.put(session, Math.max(System.currentTimeMillis() + ENDED_MS, deadline));
+    ended.merge(session, Math.max(System.currentTimeMillis() + ENDED_MS, deadline), Math::max); // never shortened
     drop(k -> k.session().equals(session));
+  }
+
+  /** Until when an ended session is refused (0 when it is not ended). */
+  long endedUntil(ByteString session) {
+    return ended.getOrDefault(session, 0L);
   }
 
   boolean isEnded(ByteString session) {

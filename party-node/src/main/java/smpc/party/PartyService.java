@@ -205,7 +205,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         GrpcTransport net = new GrpcTransport(s, peers, mailbox);
         String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
         // this party's dealer key id and input seeds go with its agreement messages: no round of their own. Its seed
-        // is derived from the key (the session id is this session's alone: open refuses one that ran before its deadline)
+        // is derived from its key and the session's context once the agreement gave every key id (SessionSeeds)
         DealerKeys.Key key = usesDealer ? keys.current(s) : null;
         ByteString keyId = key == null ? null : key.id();
         InputSeeds inputSeeds = InputSeeds.draw(asked.getPlan(), s.me, s.parties);
@@ -221,17 +221,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         store.checkCommit(planned);
         List<String> consented = consents.admit(caller, req.getPlan(), s.parties, agreement.computation);
         attempt.consents(consented);
-        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits,
-            key == null ? null : smpc.core.protocol.SessionSeeds.seed(key.key(), s.id.toByteArray(), s.deadline));
+        dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits, key);
         List<ByteString> guessed = key == null || s.me != 0 ? null : keys.guess(s.parties, s.me, keyId);
         if (guessed != null) dealer.request(guessed, true); // overlaps the agreement
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         agreed = true;
         List<ByteString> keyIds = agreement.keyIds(keyId, inputSeeds);
-        if (usesDealer) {
-          keys.learn(s.parties, keyIds);
-          dealer.confirm(keyIds);
-        }
+        if (usesDealer) keys.learn(s.parties, keyIds);
+        dealer.confirm(keyIds); // this party's seed; the designated party's corrections as the agreement names them
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).inputSeeds(inputSeeds)
             .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {})
             .stream(r -> chunks(r).forEach(m -> download.send(m, () -> s.failure.isDone() || System.currentTimeMillis() > s.deadline)),

@@ -119,6 +119,12 @@ class SessionStartTest {
     for (int i = 0; i < 3; i++) {
       assertThatThrownBy(cluster.execute(i, req)::join).hasMessageContaining("session was aborted or already ran");
     }
+    // an Abort after the run (which ends the id again, for the usual ten minutes) does not shorten that
+    cluster.abort(session);
+    Mailbox box = new Mailbox(1 << 20);
+    box.end(session, deadline);
+    box.end(session);
+    assertThat(box.endedUntil(session)).isEqualTo(deadline);
   }
 
   /**

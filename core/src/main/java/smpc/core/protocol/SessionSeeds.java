@@ -3,21 +3,26 @@ package smpc.core.protocol;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import smpc.core.ring.Prg;
 
 /**
  * A party's dealer seed for one session, derived from a key the party and the dealer share (the dealer's SeedKey
- * call) rather than fetched: seed = HMAC-SHA256(key, label ‖ session id ‖ deadline), first 16 bytes. Both sides
- * compute it when the session starts, so no party waits for the dealer before its first opening, and the designated
- * party asks for its corrections at once, naming each party's key id.
+ * call) rather than fetched: seed = HMAC-SHA256(key, context), first 16 bytes, where the context is a hash of the
+ * session id, its deadline, its parties in order and every party's key id. Each party computes it once the plan
+ * agreement told it the others' key ids, so no party waits for the dealer, and the designated party asks for its
+ * corrections as the session starts, naming the key ids it expects.
  *
- * <p>A seed must never serve two sessions: two openings under one mask reveal the difference of what they mask. A
- * party therefore refuses a session id it already ran within its deadline (smpc.party.UsedSessions), and the deadline
- * is part of the input, so the same id after its deadline (which every party refuses anyway) would be a new seed.
- * The dealer hands out each session's corrections once per kind and key set (smpc.dealer.DealerService).
+ * <p>The whole context is bound, not the session id alone: corrections are c₀ = a·b − Σ c_i, and two of them over
+ * the same honest parties' seeds but another key of the requester (or another list of parties) would cancel those
+ * parties' terms and reveal their masks. Any other context gives seeds no honest party uses. And a seed must never
+ * serve two sessions: two openings under one mask reveal the difference of what they mask, so a party refuses a
+ * session id it already ran until its deadline has passed (smpc.party.Mailbox), the dealer hands out a context's
+ * corrections once per kind until then (smpc.dealer.DealerService), and after it every party refuses the session.
  */
 public final class SessionSeeds {
   public static final int KEY_BYTES = 32;
@@ -34,18 +39,39 @@ public final class SessionSeeds {
 
   private SessionSeeds() {}
 
-  /** This party's seed of session {@code sessionId} ending at {@code deadlineUnixMs}, under {@code key}. */
-  public static byte[] seed(byte[] key, byte[] sessionId, long deadlineUnixMs) {
+  /** The session's context: SHA-256 over the label, id, deadline, parties (length-prefixed, in order) and key ids. */
+  public static byte[] context(byte[] sessionId, long deadlineUnixMs, List<String> parties, List<byte[]> keyIds) {
+    if (keyIds.size() != parties.size()) throw new IllegalArgumentException(keyIds.size() + " key ids for " + parties.size() + " parties");
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(LABEL);
+      d.update(ByteBuffer.allocate(12).putInt(sessionId.length).putLong(deadlineUnixMs).array());
+      d.update(sessionId);
+      d.update(ByteBuffer.allocate(4).putInt(parties.size()).array());
+      for (int j = 0; j < parties.size(); j++) {
+        byte[] name = parties.get(j).getBytes(StandardCharsets.UTF_8), id = keyIds.get(j);
+        d.update(ByteBuffer.allocate(8).putInt(name.length).putInt(id.length).array());
+        d.update(name);
+        d.update(id);
+      }
+      return d.digest();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  /** A party's seed in the session of {@code context}, under its {@code key}. */
+  public static byte[] seed(byte[] key, byte[] context) {
     if (key.length != KEY_BYTES) throw new IllegalArgumentException("a seed key has " + KEY_BYTES + " bytes, not " + key.length);
     Mac mac = MAC.get();
     try {
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      mac.update(context);
+      return Arrays.copyOf(mac.doFinal(), Prg.SEED_BYTES);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
+    } finally {
+      mac.reset();
     }
-    mac.update(LABEL);
-    mac.update(sessionId);
-    mac.update(ByteBuffer.allocate(8).putLong(deadlineUnixMs).array());
-    return Arrays.copyOf(mac.doFinal(), Prg.SEED_BYTES);
   }
 }
