@@ -50,8 +50,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final Logger LOG = Logger.getLogger(DealerService.class.getName());
   private static final long MAX_SESSION_MS = 3_600_000;
   private static final int MAX_PARTIES = 64;
-  /** Sessions are kept until their deadlines (their corrections go out once): at most this many at a time. */
-  static final int MAX_SESSIONS = 200_000;
+  /** Sessions are kept past their deadlines (their corrections go out once): at most this many per designated party. */
+  static final int MAX_SESSIONS_PER_PARTY = 50_000;
+  /** How long a session is kept after its deadline: a clock set back a little must not let its context open again. */
+  private static final long KEPT_AFTER_MS = 600_000;
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> perParty = new ConcurrentHashMap<>();
 
   /**
    * handedOut[k]: corrections of the k-th Material were handed out; kinds[0] the kinds announced (-1 once released),
@@ -154,12 +157,16 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     }
     if (keyIds.size() != parties.size()) throw invalid("name one seed key per party: %d key ids for %d parties", keyIds.size(), parties.size());
     byte[] context = SessionSeeds.context(id.toByteArray(), deadline, parties, keyIds.stream().map(ByteString::toByteArray).toList());
-    Session found = sessions.get(ByteString.copyFrom(context));
-    if (found == null && sessions.size() >= MAX_SESSIONS) {
-      throw smpc.core.Errors.exhausted("the dealer holds %d sessions until their deadlines: try again later", MAX_SESSIONS);
-    }
+    String designated = parties.get(0);
     return sessions.computeIfAbsent(ByteString.copyFrom(context), x -> {
       byte[][] seeds = keys.seeds(parties, keyIds, context);
+      // per designated party: one that opens sessions without end fills its own share, not everyone's
+      java.util.concurrent.atomic.AtomicInteger mine = perParty.computeIfAbsent(designated, p -> new java.util.concurrent.atomic.AtomicInteger());
+      if (mine.incrementAndGet() > MAX_SESSIONS_PER_PARTY) {
+        mine.decrementAndGet();
+        throw smpc.core.Errors.exhausted("party %s has %d sessions at the dealer until their deadlines: try again later", designated,
+            MAX_SESSIONS_PER_PARTY);
+      }
       smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session start", "session", shortId(id), "parties", parties.size(),
           "requester", smpc.net.Tls.caller());
       return new Session(id, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[Material.values().length], deadline, new int[2]);
@@ -173,7 +180,6 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       if (req.getPartiesCount() == 0 || !req.getParties(0).equals(req.getParty())) {
         throw denied("only the designated party (the first of the session's parties) receives corrections, not '%s'", req.getParty());
       }
-      Session s = open(req.getSessionId(), req.getPartiesList(), req.getKeyIdsList(), req.getDeadlineUnixMs());
       if (req.getStart() < 0 || req.getCount() < 1 || req.getCount() > Limits.MAX_VECTOR || req.getStart() > Limits.MAX_VECTOR - req.getCount()) {
         throw invalid("corrections range [%d, +%d) out of bounds", req.getStart(), req.getCount());
       }
@@ -182,6 +188,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       TruncSchedule schedule = kind == Material.TRUNC_PAIR ? TruncSchedule.of(req.getTruncRunsList(), req.getFracBits()) : null;
       MatrixSchedule matrices = kind == Material.MATRIX_TRIPLE ? MatrixSchedule.of(req.getMatShapesList()) : null;
       if (req.getKinds() < 0 || req.getKinds() > Material.values().length) throw invalid("kinds %d out of range", req.getKinds());
+      Session s = open(req.getSessionId(), req.getPartiesList(), req.getKeyIdsList(), req.getDeadlineUnixMs()); // a valid request only
       // once per session and kind, like a seed: a second request means someone else asked
       if (s.done() || !s.handOut(kind.ordinal())) throw denied("the corrections of %s for this session were already handed out", kind.noun);
       if (req.getKinds() > 0) {
@@ -264,12 +271,16 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     resp.onCompleted();
   }
 
-  /** Drops sessions past their deadline; called periodically. */
+  /** Drops sessions some minutes past their deadline (every party refuses them by then); called periodically. */
   void expire() {
     long now = System.currentTimeMillis();
     intersections.expire(now);
     int before = sessions.size();
-    sessions.values().removeIf(s -> s.deadline() < now);
+    sessions.values().removeIf(s -> {
+      boolean old = s.deadline() + KEPT_AFTER_MS < now;
+      if (old) perParty.get(s.parties().get(0)).decrementAndGet();
+      return old;
+    });
     int dropped = before - sessions.size();
     if (dropped > 0) LOG.fine(() -> "expired " + dropped + " dealer sessions");
   }

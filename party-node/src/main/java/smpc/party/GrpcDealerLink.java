@@ -74,9 +74,15 @@ final class GrpcDealerLink implements DealerLink {
     provisional = guess;
     asked = keyIds;
     EnumMap<Material, CorrectionsWindow> fresh = new EnumMap<>(Material.class);
-    for (Material m : Material.declared(plan)) fresh.put(m, fetch(m, m.in(plan), keyIds, gen));
+    try {
+      for (Material m : Material.declared(plan)) fresh.put(m, fetch(m, m.in(plan), keyIds, gen));
+    } catch (RuntimeException e) {
+      fresh.values().forEach(CorrectionsWindow::cancel); // started before a later kind failed: in no map close() sees
+      throw e;
+    } finally {
+      old.values().forEach(CorrectionsWindow::cancel);
+    }
     corrections = fresh;
-    old.values().forEach(CorrectionsWindow::cancel);
   }
 
   /**
