@@ -4,7 +4,6 @@ import smpc.net.Statuses;
 import smpc.core.Failure;
 import static smpc.core.Errors.denied;
 import static smpc.core.Errors.invalid;
-import static smpc.core.Errors.precondition;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
