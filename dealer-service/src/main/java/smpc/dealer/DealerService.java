@@ -155,7 +155,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       throw invalid("session deadline must be in the future and at most one hour away");
     }
     if (keyIds.size() != parties.size()) throw invalid("name one seed key per party: %d key ids for %d parties", keyIds.size(), parties.size());
-    byte[] context = SessionSeeds.context(id.toByteArray(), deadline, parties, keyIds.stream().map(ByteString::toByteArray).toList());
+    byte[] context = SessionSeeds.context(id, deadline, parties, keyIds);
     String designated = parties.get(0);
     return sessions.computeIfAbsent(ByteString.copyFrom(context), x -> {
       byte[][] seeds = keys.seeds(parties, keyIds, context);

@@ -54,8 +54,7 @@ class DealerServiceTest {
   record Key(ByteString id, byte[] key) {
     /** Its seed in the session {@code session} of the three parties with {@code keys}. */
     byte[] seed(ByteString session, List<Key> keys) {
-      return SessionSeeds.seed(key, SessionSeeds.context(session.toByteArray(), DEADLINE, PARTIES,
-          keys.stream().map(k -> k.id().toByteArray()).toList()));
+      return SessionSeeds.seed(key, SessionSeeds.context(session, DEADLINE, PARTIES, keys.stream().map(Key::id).toList()));
     }
   }
 

@@ -38,6 +38,7 @@ final class GrpcDealerLink implements DealerLink {
   private final int fracBits;
   private final AtomicLong bytes = new AtomicLong();
   /** Kinds of corrections the designated party fetches (the dealer forgets the session once all went out). */
+  private final List<Material> declared;
   private final int kinds;
   /** The key ids the corrections were asked with; null until asked. */
   private volatile List<ByteString> asked;
@@ -57,7 +58,8 @@ final class GrpcDealerLink implements DealerLink {
     this.fracBits = fracBits;
     this.plan = plan;
     this.key = key;
-    kinds = Material.declared(plan).size();
+    declared = Material.declared(plan);
+    kinds = declared.size();
   }
 
   /**
@@ -73,7 +75,7 @@ final class GrpcDealerLink implements DealerLink {
     asked = keyIds;
     EnumMap<Material, CorrectionsWindow> fresh = new EnumMap<>(Material.class);
     try {
-      for (Material m : Material.declared(plan)) fresh.put(m, fetch(m, m.in(plan), keyIds, gen));
+      for (Material m : declared) fresh.put(m, fetch(m, m.in(plan), keyIds, gen));
     } catch (RuntimeException e) {
       fresh.values().forEach(CorrectionsWindow::cancel); // started before a later kind failed: in no map close() sees
       throw e;
@@ -89,8 +91,8 @@ final class GrpcDealerLink implements DealerLink {
    */
   void confirm(List<ByteString> keyIds) {
     if (key == null) return;
-    seed = smpc.core.protocol.SessionSeeds.seed(key.key(), smpc.core.protocol.SessionSeeds.context(session.id.toByteArray(),
-        session.deadline, session.parties, keyIds.stream().map(ByteString::toByteArray).toList()));
+    seed = smpc.core.protocol.SessionSeeds.seed(key.key(), smpc.core.protocol.SessionSeeds.context(session.id, session.deadline,
+        session.parties, keyIds));
     bytes.addAndGet(seed.length); // derived, not sent: counted as the dealer's 16 bytes it stands for
     if (session.me != 0 || kinds == 0) return;
     if (asked == null || !asked.equals(keyIds)) {

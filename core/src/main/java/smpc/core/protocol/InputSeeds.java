@@ -27,6 +27,8 @@ public final class InputSeeds {
   private final Plan plan;
   /** The owner's seeds of each of its early steps, by step: one per party, null at the owner. */
   private final Map<Integer, byte[][]> drawn = new HashMap<>();
+  /** This party's early steps, in plan order. */
+  private List<Integer> mine = List.of();
   /** The seeds other owners sent, by step. */
   private final Map<Integer, Inputs.Share> received = new HashMap<>();
 
@@ -39,7 +41,8 @@ public final class InputSeeds {
   /** Draws this party's seeds of every early SHARE it owns. */
   public static InputSeeds draw(Plan plan, int me, List<String> parties) {
     InputSeeds s = new InputSeeds(me, parties, plan);
-    for (int pc : early(plan, parties.get(me))) {
+    s.mine = early(plan, parties.get(me));
+    for (int pc : s.mine) {
       byte[][] seeds = new byte[parties.size()][];
       for (int j = 0; j < seeds.length; j++) if (j != me) seeds[j] = Prg.freshSeed();
       s.drawn.put(pc, seeds);
@@ -64,7 +67,7 @@ public final class InputSeeds {
 
   /** What this party sends party {@code j}: its seed of each of its early steps, in plan order. */
   public byte[] forPeer(int j) {
-    List<Integer> steps = early(plan, parties.get(me));
+    List<Integer> steps = mine;
     byte[] out = new byte[steps.size() * Prg.SEED_BYTES];
     for (int k = 0; k < steps.size(); k++) System.arraycopy(drawn.get(steps.get(k))[j], 0, out, k * Prg.SEED_BYTES, Prg.SEED_BYTES);
     return out;

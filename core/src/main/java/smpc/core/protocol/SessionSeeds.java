@@ -1,5 +1,6 @@
 package smpc.core.protocol;
 
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -28,7 +29,7 @@ public final class SessionSeeds {
   public static final int KEY_BYTES = 32;
   public static final int KEY_ID_BYTES = 16;
   private static final byte[] LABEL = "smpc session seed v1".getBytes(StandardCharsets.US_ASCII);
-  /** One Mac per thread: Mac.getInstance looks the provider up each time (see Prg's cipher). */
+  /** One Mac and one digest per thread: getInstance looks the provider up each time (see Prg's cipher). */
   private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
     try {
       return Mac.getInstance("HmacSHA256");
@@ -37,27 +38,32 @@ public final class SessionSeeds {
     }
   });
 
-  private SessionSeeds() {}
-
-  /** The session's context: SHA-256 over the label, id, deadline, parties (length-prefixed, in order) and key ids. */
-  public static byte[] context(byte[] sessionId, long deadlineUnixMs, List<String> parties, List<byte[]> keyIds) {
-    if (keyIds.size() != parties.size()) throw new IllegalArgumentException(keyIds.size() + " key ids for " + parties.size() + " parties");
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(LABEL);
-      d.update(ByteBuffer.allocate(12).putInt(sessionId.length).putLong(deadlineUnixMs).array());
-      d.update(sessionId);
-      d.update(ByteBuffer.allocate(4).putInt(parties.size()).array());
-      for (int j = 0; j < parties.size(); j++) {
-        byte[] name = parties.get(j).getBytes(StandardCharsets.UTF_8), id = keyIds.get(j);
-        d.update(ByteBuffer.allocate(8).putInt(name.length).putInt(id.length).array());
-        d.update(name);
-        d.update(id);
-      }
-      return d.digest();
+      return MessageDigest.getInstance("SHA-256");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
+  });
+
+  private SessionSeeds() {}
+
+  /** The session's context: SHA-256 over the label, id, deadline, parties (length-prefixed, in order) and key ids. */
+  public static byte[] context(ByteString sessionId, long deadlineUnixMs, List<String> parties, List<ByteString> keyIds) {
+    if (keyIds.size() != parties.size()) throw new IllegalArgumentException(keyIds.size() + " key ids for " + parties.size() + " parties");
+    MessageDigest d = SHA256.get();
+    d.reset();
+    d.update(LABEL);
+    d.update(ByteBuffer.allocate(12).putInt(sessionId.size()).putLong(deadlineUnixMs).array());
+    d.update(sessionId.asReadOnlyByteBuffer());
+    d.update(ByteBuffer.allocate(4).putInt(parties.size()).array());
+    for (int j = 0; j < parties.size(); j++) {
+      byte[] name = parties.get(j).getBytes(StandardCharsets.UTF_8);
+      d.update(ByteBuffer.allocate(8).putInt(name.length).putInt(keyIds.get(j).size()).array());
+      d.update(name);
+      d.update(keyIds.get(j).asReadOnlyByteBuffer());
+    }
+    return d.digest();
   }
 
   /** A party's seed in the session of {@code context}, under its {@code key}. */
