@@ -124,8 +124,16 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private final java.util.concurrent.Executor compute;
   private final AtomicLong bytesSent = new AtomicLong();
 
+  /** At most this many sessions kept per designated party ({@link #MAX_SESSIONS_PER_PARTY} but in tests). */
+  private final int maxSessionsPerParty;
+
   DealerService(java.util.concurrent.Executor compute) {
+    this(compute, MAX_SESSIONS_PER_PARTY);
+  }
+
+  DealerService(java.util.concurrent.Executor compute, int maxSessionsPerParty) {
     this.compute = compute;
+    this.maxSessionsPerParty = maxSessionsPerParty;
   }
 
   @Override
@@ -161,10 +169,10 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       byte[][] seeds = keys.seeds(parties, keyIds, context);
       // per designated party: one that opens sessions without end fills its own share, not everyone's
       java.util.concurrent.atomic.AtomicInteger mine = perParty.computeIfAbsent(designated, p -> new java.util.concurrent.atomic.AtomicInteger());
-      if (mine.incrementAndGet() > MAX_SESSIONS_PER_PARTY) {
+      if (mine.incrementAndGet() > maxSessionsPerParty) {
         mine.decrementAndGet();
         throw smpc.core.Errors.exhausted("party %s has %d sessions at the dealer until their deadlines: try again later", designated,
-            MAX_SESSIONS_PER_PARTY);
+            maxSessionsPerParty);
       }
       smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session start", "session", shortId(id), "parties", parties.size(),
           "requester", smpc.net.Tls.caller());

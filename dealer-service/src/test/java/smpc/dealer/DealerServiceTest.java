@@ -196,6 +196,39 @@ class DealerServiceTest {
         .hasMessageContaining("the seed key of party bob that this session names is not one the dealer holds");
   }
 
+  /**
+   * The dealer keeps each session until past its deadline, at most so many per designated party: a party that
+   * opens sessions without end is refused more, with a message naming it, and the sessions other parties designate
+   * still open. (With the real cap of 50,000; here 2.)
+   */
+  @Test
+  void aDesignatedPartyHoldsAtMostItsShareOfSessions() throws Exception {
+    java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newCachedThreadPool();
+    io.grpc.Server server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, new DealerService(compute, 2));
+    ManagedChannel ch = Grpc.channel("127.0.0.1:" + server.getPort());
+    try {
+      var capped = DealerGrpc.newBlockingStub(ch);
+      java.util.Map<String, ByteString> ids = new java.util.HashMap<>();
+      for (String p : PARTIES) ids.put(p, capped.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId());
+      java.util.function.Function<List<String>, Long> open = parties -> {
+        var it = capped.corrections(CorrectionsRequest.newBuilder().setSessionId(newSession()).setParty(parties.get(0)).setStart(0)
+            .setCount(3).addAllParties(parties).addAllKeyIds(parties.stream().map(ids::get).toList()).setDeadlineUnixMs(DEADLINE).build());
+        long bytes = 0;
+        while (it.hasNext()) bytes += it.next().getData().size();
+        return bytes;
+      };
+      assertThat(open.apply(PARTIES)).isEqualTo(24);
+      assertThat(open.apply(PARTIES)).isEqualTo(24);
+      assertThatThrownBy(() -> open.apply(PARTIES)).hasMessageContaining("RESOURCE_EXHAUSTED")
+          .hasMessageContaining("party alice has 2 sessions at the dealer until their deadlines");
+      assertThat(open.apply(List.of("bob", "alice", "carol"))).isEqualTo(24);
+    } finally {
+      Grpc.close(ch);
+      server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      compute.shutdownNow();
+    }
+  }
+
   @Test
   void badRequestsGetClearStatusesAndTheDealerStaysUp() {
     ByteString s = newSession();
