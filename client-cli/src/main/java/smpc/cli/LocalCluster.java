@@ -132,6 +132,17 @@ public final class LocalCluster {
       "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=45");
 
   /**
+   * C2 compiles a method after a twentieth of the calls it waits for by default (250, not 5,000; 750 calls and
+   * loop iterations together, not 15,000), while loops keep their own default thresholds. A small session (W1)
+   * calls most of its gRPC, Netty, TLS and protobuf methods a few times, so by default the servers were still
+   * compiling them after 3,500 sessions (C2 took 6.6 of their 15.5 ms of CPU per session) and ran them as profiled
+   * C1 code meanwhile. Scaling every threshold instead (-XX:CompileThresholdScaling) also compiled the big
+   * workloads' loops on young profiles: W3 1.6 times slower, the first W2 1.6 times longer (docs/performance.md).
+   */
+  static final List<String> JIT = List.of("-XX:Tier4InvocationThreshold=250", "-XX:Tier4MinInvocationThreshold=30",
+      "-XX:Tier4CompileThreshold=750");
+
+  /**
    * Starts one of the cluster's {@code processes} JVMs. They share this machine: left to the JVM's default
    * (1/4 of RAM each), 5 parties and the dealer could grow to 150 % of RAM, and the kernel's OOM killer would
    * end some process (perhaps not ours) instead of a clean OutOfMemoryError. So together their heaps get 3/4,
@@ -146,6 +157,7 @@ public final class LocalCluster {
     // pauses that stalled every party's session (W2 median 0.26–0.33 s against 0.42–0.54 s, half the RSS)
     cmd.add("-XX:+UseG1GC");
     cmd.addAll(RETURN_MEMORY);
+    cmd.addAll(JIT);
     double share = Math.min(25.0, 75.0 / processes);
     long ramMb = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getTotalMemorySize() >> 20;
