@@ -249,6 +249,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         List<ExecuteReply> parts = new java.util.ArrayList<>();
         for (Revealed r : out.revealed()) parts.addAll(chunks(r));
         parts.add(ExecuteReply.newBuilder().setStats(agreement.stamp(out.stats())).build());
+        mailbox.end(s.id, s.deadline); // before the reply: its caller may try the id again at once, and is told it ran
         download.start(parts.size(), parts::get);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
