@@ -136,8 +136,9 @@ public final class LocalCluster {
    * loop iterations together, not 15,000); a loop running on (on-stack replacement) keeps its default threshold.
    * A small session (W1) calls most of its gRPC, Netty, TLS and protobuf methods a few times, so by default the
    * servers were still compiling them after 3,500 sessions (C2 took 6.6 of their 15.5 ms of CPU per session) and
-   * ran them as profiled C1 code meanwhile: W1 4.8-5.0 ms median after 3,000 sessions, 3.7-3.9 ms with this. Scaling every threshold instead (-XX:CompileThresholdScaling) also compiled the big
-   * workloads' loops on young profiles: W3 1.6 times slower, the first W2 1.6 times longer (docs/performance.md).
+   * ran them as profiled C1 code meanwhile: W1 4.8-5.0 ms median after 3,000 sessions, 3.7-3.9 ms with this.
+   * Scaling every threshold instead (-XX:CompileThresholdScaling) also compiled the big workloads' loops on young
+   * profiles: W3 1.6 times slower, the first W2 1.6 times longer (docs/performance.md).
    */
   static final List<String> JIT = List.of("-XX:Tier4InvocationThreshold=250", "-XX:Tier4MinInvocationThreshold=30",
       "-XX:Tier4CompileThreshold=750");
