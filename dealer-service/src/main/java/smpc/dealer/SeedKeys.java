@@ -1,6 +1,5 @@
 package smpc.dealer;
 
-import static smpc.core.Errors.invalid;
 import static smpc.core.Errors.precondition;
 
 import com.google.protobuf.ByteString;
@@ -40,9 +39,8 @@ final class SeedKeys {
     return SeedKeyReply.newBuilder().setKeyId(ByteString.copyFrom(id)).setKey(ByteString.copyFrom(key)).build();
   }
 
-  /** Every party's seed of the session of {@code context} ({@link SessionSeeds#context}), from the key each id names. */
+  /** Every party's seed of the session of {@code context} ({@link SessionSeeds#context}), from the key each id names (one per party). */
   synchronized byte[][] seeds(List<String> parties, List<ByteString> keyIds, byte[] context) {
-    if (keyIds.size() != parties.size()) throw invalid("name one seed key per party: %d key ids for %d parties", keyIds.size(), parties.size());
     byte[][] seeds = new byte[parties.size()][];
     for (int j = 0; j < parties.size(); j++) {
       Map<ByteString, byte[]> theirs = byParty.get(parties.get(j));
