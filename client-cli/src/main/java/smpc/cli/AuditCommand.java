@@ -75,17 +75,22 @@ final class AuditCommand implements Callable<Integer> {
 
   private static void print(PrintWriter out, Audit.Log log) {
     out.printf("%-5s %-24s %-8s %-12s %-16s %-8s %s%n", "SEQ", "TIME", "OUTCOME", "CALL", "PRINCIPAL", "SESSION", "WHAT");
+    java.util.Map<String, Long> seqs = new java.util.HashMap<>();
     for (Audit.Record r : log.records()) {
+      seqs.put(r.hash(), r.seq());
       out.printf("%-5d %-24s %-8s %-12s %-16s %-8s %s%n", r.seq(), r.time(), r.outcome(), r.call(),
-          r.principal().isEmpty() ? "(plaintext)" : r.principal(), r.sessionId().isEmpty() ? "-" : r.sessionId().substring(0, 8), what(r));
+          r.principal().isEmpty() ? "(plaintext)" : r.principal(), r.sessionId().isEmpty() ? "-" : r.sessionId().substring(0, 8), what(r, seqs));
     }
   }
 
-  /** A record's inputs, outputs, consents and reason, as one line. */
-  private static String what(Audit.Record r) {
+  /** A record's inputs, outputs, consents and reason, as one line; an outcome's, the intent it ends. */
+  private static String what(Audit.Record r, java.util.Map<String, Long> seqs) {
     List<String> parts = new ArrayList<>();
     if (!r.subject().isEmpty()) parts.add(r.subject());
-    if (r.call().equals("Execute")) {
+    if (!r.intent().isEmpty()) {
+      Long at = seqs.get(r.intent());
+      parts.add(at != null ? "ends record " + at : "ends intent " + r.intent().substring(0, 16) + " (not in this log)");
+    } else if (r.call().equals("Execute")) {
       parts.add("computation " + r.computationDigest().substring(0, Math.min(16, r.computationDigest().length())));
       parts.add("inputs " + (r.inputs().isEmpty() ? "none" : String.join(", ", r.inputs().stream().map(i -> i.name()
           + (i.party().isEmpty() ? "" : "@" + i.party()) + (i.owners().isEmpty() ? "" : " (owners " + String.join(" ", i.owners()) + ")")).toList())));

@@ -106,18 +106,23 @@ class AuditIT {
   void auditPrintsTheLogAndChecksItAndTheSdkReadsItAsPlainJava() throws Exception {
     cluster.ok("eval", "a + b", "--reveal-to", "carol");
     String out = cluster.ok("audit", "--party", "carol");
-    assertThat(out).startsWith("SEQ   TIME").contains(" done     Execute ").contains("inputs a@alice (owners alice), b@bob (owners bob); outputs to carol")
-        .endsWith("the chain is intact\n");
+    assertThat(out).startsWith("SEQ   TIME").contains(" started  Execute ").contains("inputs a@alice (owners alice), b@bob (owners bob); outputs to carol")
+        .containsPattern(" done     Execute .* ends record \\d+\n").endsWith("the chain is intact\n");
     JsonNode json = Results.JSON.readTree(cluster.ok("audit", "--party", "carol", "--json"));
     assertThat(json.get("intact").asBoolean()).isTrue();
     JsonNode jsonRecords = json.get("records");
     assertThat(jsonRecords.get(jsonRecords.size() - 1).get("outcome").asText()).isEqualTo("done");
     try (Cluster sdk = cluster.sdk()) {
       List<Audit.Record> records = sdk.audit().records("carol");
-      Audit.Record r = records.get(records.size() - 1);
-      assertThat(r.principal()).isEqualTo("client-carol");
-      assertThat(r.outputs()).containsExactly(new Audit.Output("carol", ""));
-      assertThat(r.witnessed()).containsOnlyKeys("alice", "bob");
+      Audit.Record intent = records.get(records.size() - 2), outcome = records.get(records.size() - 1);
+      assertThat(intent.outcome()).isEqualTo("started");
+      assertThat(intent.principal()).isEqualTo("client-carol");
+      assertThat(intent.outputs()).containsExactly(new Audit.Output("carol", ""));
+      assertThat(intent.witnessed()).containsOnlyKeys("alice", "bob");
+      assertThat(outcome.outcome()).isEqualTo("done");
+      assertThat(outcome.intent()).isEqualTo(intent.hash());
+      assertThat(outcome.principal()).isEqualTo("client-carol");
+      assertThat(outcome.sessionId()).isEqualTo(intent.sessionId());
     }
     // acting as bob's client only, the CLI reads bob's log and cannot read alice's
     TestCluster.Result r = cluster.cli("--as", "bob", "audit", "--party", "alice");
@@ -138,10 +143,11 @@ class AuditIT {
     bob.onExit().get(30, TimeUnit.SECONDS);
     Path file = cluster.dir.resolve("data").resolve("bob").resolve("audit.log");
     List<byte[]> records = readFile(file);
-    int victim = records.size() - 2;
+    int victim = records.size() - 4; // the first session's intent and outcome, then the second's
     AuditRecord lost = AuditChain.parse(records.get(victim));
-    assertThat(lost.getOutcome()).isEqualTo(smpc.proto.AuditOutcome.AUDIT_DONE);
-    records.remove(victim);
+    assertThat(lost.getOutcome()).isEqualTo(smpc.proto.AuditOutcome.AUDIT_STARTED);
+    assertThat(AuditChain.parse(records.get(victim + 1)).getOutcome()).isEqualTo(smpc.proto.AuditOutcome.AUDIT_DONE);
+    records.subList(victim, victim + 2).clear();
     writeFile(file, rechain(records));
     cluster.ok("cluster", "up", "--parties", "alice,bob,carol", "--base-port", cluster.config().dealer().address().replaceAll(".*:", ""));
 
@@ -172,11 +178,17 @@ class AuditIT {
     Files.write(file, b.array());
   }
 
+  /** The log re-chained, each outcome pointed at its intent's new hash: a consistent rewrite. */
   private static List<byte[]> rechain(List<byte[]> log) {
     List<byte[]> out = new ArrayList<>();
+    java.util.Map<com.google.protobuf.ByteString, com.google.protobuf.ByteString> moved = new java.util.HashMap<>();
     for (byte[] r : log) {
       com.google.protobuf.ByteString prev = out.isEmpty() ? AuditChain.GENESIS : AuditChain.hash(out.get(out.size() - 1));
-      out.add(AuditChain.parse(r).toBuilder().setSeq(out.size()).setPrev(prev).build().toByteArray());
+      AuditRecord.Builder b = AuditChain.parse(r).toBuilder().setSeq(out.size()).setPrev(prev);
+      if (moved.containsKey(b.getIntent())) b.setIntent(moved.get(b.getIntent()));
+      byte[] bytes = b.build().toByteArray();
+      moved.put(AuditChain.hash(r), AuditChain.hash(bytes));
+      out.add(bytes);
     }
     return out;
   }

@@ -22,8 +22,12 @@ import smpc.proto.Instr;
 import smpc.proto.ValueInfo;
 
 /**
- * The audit record of one Execute call, filled as the session goes and written once when it ends: done,
- * refused (the rule's message) or failed (why). What it names comes from the plan as asked (inputs and the
+ * The audit records of one Execute call, filled as the session goes. A call refused or failed before the plan
+ * agreement passed has one record, written when it ends. A session that passed it has two: its intent
+ * ({@link AuditOutcome#AUDIT_STARTED}), written as it begins to run and synced meanwhile, and its outcome (done, or
+ * failed and why), written when it ends and naming the intent by hash. The reply waits for the intent's sync
+ * alone: the outcome reaches the disk with the next sync, so a session's run, not the disk, sets its latency
+ * (docs/security.md, "Audit log"). What a record names comes from the plan as asked (inputs and the
  * parties they come from, outputs and their recipients or stored names) and from this party's store (the
  * owners of what it holds); never a value.
  *
@@ -43,6 +47,9 @@ final class AuditAttempt {
   private final Map<String, ByteString> witnessed = new LinkedHashMap<>();
   private Session session;
   private Agreement agreement;
+  /** The intent record as written, and its sync (null until the session runs). */
+  private AuditLog.Written intent;
+  private java.util.concurrent.CompletableFuture<Void> intentSynced;
   private boolean ended;
 
   AuditAttempt(AuditLog log, Authorizer.Principal caller, ExecuteRequest asked, int fracBits, Function<String, ValueInfo> stored) {
@@ -64,16 +71,6 @@ final class AuditAttempt {
         case STORE -> record.addOutputs(AuditOutput.newBuilder().setName(i.getName()));
         default -> { }
       }
-    }
-  }
-
-  /**
-   * Replaces the owners recorded for the input {@code name} that this party holds (a shared value it loads,
-   * or its own private value it shares): the organisations whose inputs the value depends on.
-   */
-  void owners(String name, Collection<String> owners) {
-    for (AuditInput.Builder in : inputs.values()) {
-      if (in.getName().equals(name) && (in.getParty().isEmpty() || in.getParty().equals(log.me))) in.clearOwners().addAllOwners(owners);
     }
   }
 
@@ -105,12 +102,27 @@ final class AuditAttempt {
   }
 
   /**
-   * The session is done here: records it with every peer's head, which came with its digest. Throws, and the
-   * session then fails here, when the record cannot be written.
+   * The agreement passed and the session runs: writes its intent with every peer's head, which came with its
+   * digest, and starts syncing it.
+   */
+  void running() {
+    witness();
+    intent = log.write(full(AuditOutcome.AUDIT_STARTED));
+    intentSynced = log.synced(intent.end());
+  }
+
+  /**
+   * The session is done here: writes its outcome, and returns once its intent is on the disk. Throws, and the
+   * session then fails here, when either cannot be written.
    */
   void done() {
-    witness();
-    end(AuditOutcome.AUDIT_DONE, null);
+    ended = true;
+    log.write(outcome(AuditOutcome.AUDIT_DONE));
+    try {
+      intentSynced.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   /** The peers' heads that came (a failed session waits for nothing more). */
@@ -141,17 +153,31 @@ final class AuditAttempt {
     }
   }
 
+  /** Writes and syncs the record of how the attempt ended: its outcome after an intent, else the whole record. */
   private void end(AuditOutcome outcome, Throwable e) {
     if (ended) return;
     ended = true;
+    AuditRecord.Builder r = intent != null ? outcome(outcome) : full(outcome);
+    if (e != null) r.setReason(AuditLog.reason(e));
+    log.append(r);
+  }
+
+  /** Everything the attempt is about: the plan's inputs and outputs, consents used, the peers' heads. */
+  private AuditRecord.Builder full(AuditOutcome outcome) {
     if (record.getComputationDigest().isEmpty()) { // refused before the agreement: what was asked, as the peers digest it
       record.setComputationDigest(ByteString.copyFrom(Digests.computation(asked.getPlan(), asked.getPartiesList(), fracBits)));
     }
     List<AuditWitness> heads = new ArrayList<>();
     witnessed.forEach((p, h) -> heads.add(AuditWitness.newBuilder().setParty(p).setHead(h).build()));
-    inputs.values().forEach(record::addInputs);
-    record.addAllWitnessed(heads).setOutcome(outcome);
-    if (e != null) record.setReason(AuditLog.reason(e));
-    log.append(record);
+    AuditRecord.Builder r = record.clone();
+    inputs.values().forEach(r::addInputs);
+    return r.addAllWitnessed(heads).setOutcome(outcome);
+  }
+
+  /** An outcome after the intent: the session it ends, by id, digests, parties and the intent's hash. */
+  private AuditRecord.Builder outcome(AuditOutcome outcome) {
+    return AuditLog.record(null, "Execute").setPrincipal(record.getPrincipal()).setRole(record.getRole())
+        .setSessionId(record.getSessionId()).setComputationDigest(record.getComputationDigest()).setSessionDigest(record.getSessionDigest())
+        .addAllParties(record.getPartiesList()).setIntent(intent.hash()).setOutcome(outcome);
   }
 }

@@ -21,11 +21,11 @@ import smpc.proto.AuditOutcome;
 import smpc.proto.AuditRecord;
 
 /**
- * This party's audit log (docs/security.md, "Audit log"): one record per session attempt ({@link AuditAttempt}) and
- * per call outside sessions that was refused, appended to {@code DIR/audit.log} beside the value database
- * (a 0600 file) and synced to the disk before the call is answered (concurrent sessions share a sync); a party without a data directory keeps
- * it in memory. Records are chained by hash ({@link AuditChain}); the file is a sequence of records, each
- * preceded by its length as 4 big-endian bytes. A record names values, parties, principals and digests only,
+ * This party's audit log (docs/security.md, "Audit log"): the records of each session attempt ({@link AuditAttempt})
+ * and one per call outside sessions that was refused, appended to {@code DIR/audit.log} beside the value database
+ * (a 0600 file). A refusal is synced to the disk before the call is answered, a session's intent while the session
+ * runs (concurrent sessions share a sync); a party without a data directory keeps it in memory. Records are chained
+ * by hash ({@link AuditChain}); the file is a sequence of records, each preceded by its length as 4 big-endian bytes. A record names values, parties, principals and digests only,
  * never a share or a value.
  */
 final class AuditLog implements AutoCloseable {
@@ -43,8 +43,11 @@ final class AuditLog implements AutoCloseable {
   private ByteString head = AuditChain.GENESIS;
   /** One force at a time ({@link #sync}). */
   private final Object syncing = new Object();
-  /** Bytes of the file known to be on the disk. */
+  /** Forces the file while sessions run ({@link #synced}); null: in memory. */
+  private final java.util.concurrent.ExecutorService syncer;
+  /** Bytes of the file known to be on the disk, and the hash of the last record among them. */
   private volatile long durable;
+  private volatile ByteString durableHead = AuditChain.GENESIS;
   /** Why a force failed: the log then takes no more records. */
   private String broken;
 
@@ -53,6 +56,7 @@ final class AuditLog implements AutoCloseable {
     if (dir == null) {
       file = null;
       channel = null;
+      syncer = null;
       return;
     }
     file = PrivateFiles.directory(dir).resolve(FILE);
@@ -83,12 +87,29 @@ final class AuditLog implements AutoCloseable {
     count = n[0];
     durable = size;
     if (last[0] != null) head = AuditChain.hash(last[0]);
+    durableHead = head;
+    syncer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "audit-sync");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
-  /** The hash of the last record (what peers are told when a session starts), or {@link AuditChain#GENESIS}. */
-  synchronized ByteString head() {
+  /**
+   * What peers are told when a session starts: the hash of the last record on the disk (or {@link AuditChain#GENESIS}).
+   * Not the last one written: an outcome record waits for the next sync, and a peer must never vouch for a record
+   * that a crash of this machine could still take back.
+   */
+  ByteString head() {
+    return channel == null ? lastWritten() : durableHead;
+  }
+
+  private synchronized ByteString lastWritten() {
     return head;
   }
+
+  /** A record as written: its hash, and where it ends in the file (what {@link #synced} waits for). */
+  record Written(ByteString hash, long end) {}
 
   /**
    * Appends a record, chained to the one before, and returns its hash once it is on the disk. Writing is
@@ -97,8 +118,13 @@ final class AuditLog implements AutoCloseable {
    * written has completed, so no call is answered before its record is durable.
    */
   ByteString append(AuditRecord.Builder r) {
-    long end;
-    ByteString hash;
+    Written w = write(r);
+    if (channel != null) sync(w.end());
+    return w.hash();
+  }
+
+  /** Appends a record, chained to the one before, without waiting for the disk: {@link #synced} does. */
+  Written write(AuditRecord.Builder r) {
     synchronized (this) {
       if (broken != null) throw Errors.exhausted("party %s cannot write its audit log %s (%s); restart it", me, file, broken);
       byte[] bytes = r.setPrev(head).setSeq(count).setParty(me).build().toByteArray();
@@ -120,11 +146,17 @@ final class AuditLog implements AutoCloseable {
       }
       count++;
       head = AuditChain.hash(bytes);
-      end = size;
-      hash = head;
+      return new Written(head, size);
     }
-    if (channel != null) sync(end);
-    return hash;
+  }
+
+  /**
+   * Completes once the file is on the disk up to {@code end}: a force on this log's own thread, so that a session
+   * goes on meanwhile (its reply waits for this). Fails as {@link #sync} does.
+   */
+  java.util.concurrent.CompletableFuture<Void> synced(long end) {
+    if (channel == null || durable >= end) return java.util.concurrent.CompletableFuture.completedFuture(null);
+    return java.util.concurrent.CompletableFuture.runAsync(() -> sync(end), syncer);
   }
 
   /**
@@ -139,13 +171,16 @@ final class AuditLog implements AutoCloseable {
     synchronized (syncing) {
       if (durable >= end) return; // another thread's force covered this record
       long upTo;
+      ByteString upToHead;
       synchronized (this) {
         if (broken != null) throw Errors.exhausted("party %s cannot sync its audit log %s (%s); restart it", me, file, broken);
         upTo = size;
+        upToHead = head;
       }
       try {
         channel.force(false);
         durable = upTo;
+        durableHead = upToHead;
       } catch (IOException e) {
         synchronized (this) {
           broken = e.getMessage();
@@ -265,8 +300,18 @@ final class AuditLog implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     if (channel == null) return;
+    syncer.shutdown();
+    long end;
+    synchronized (this) {
+      end = size;
+    }
+    try {
+      sync(end); // the outcome records written since the last sync
+    } catch (RuntimeException e) {
+      LOG.warning("closing the audit log: " + e.getMessage());
+    }
     try {
       channel.close();
     } catch (IOException e) {

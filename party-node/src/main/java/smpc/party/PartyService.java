@@ -226,6 +226,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (guessed != null) dealer.request(guessed, true); // overlaps the agreement
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         agreed = true;
+        attempt.running(); // its intent syncs while the session runs; the reply waits for it (attempt.done)
         List<ByteString> keyIds = agreement.keyIds(keyId, inputSeeds);
         if (usesDealer) keys.learn(s.parties, keyIds);
         dealer.confirm(keyIds); // this party's seed; the designated party's corrections as the agreement names them

@@ -214,4 +214,34 @@ class AuditLogTest {
     assertThat(hashes).containsAll(told); // what each caller was told is a record of the file
     for (int t = 0; t < threads; t++) for (int k = 0; k < each; k++) assertThat(subjects).contains(t + "/" + k);
   }
+
+  /**
+   * A session's intent is synced while it runs and its outcome waits for the next sync: a peer is told only the head
+   * already on the disk (never a record a crash of the machine could take back), and closing the log syncs the rest.
+   */
+  @Test
+  void peersAreToldOnlyTheHeadOnTheDiskAndClosingSyncsTheRest() throws IOException {
+    ByteString intent, outcome;
+    try (AuditLog log = new AuditLog("alice", dir)) {
+      ByteString refused = log.append(AuditLog.record(BOB, "GetValue").setSubject("salary").setOutcome(AuditOutcome.AUDIT_REFUSED));
+      assertThat(log.head()).isEqualTo(refused);
+      AuditLog.Written w = log.write(AuditLog.record(BOB, "Execute").setSubject("s").setOutcome(AuditOutcome.AUDIT_STARTED));
+      intent = w.hash();
+      java.util.concurrent.CompletableFuture<Void> synced = log.synced(w.end());
+      synced.join();
+      assertThat(log.head()).isEqualTo(intent);
+      outcome = log.write(AuditLog.record(BOB, "Execute").setIntent(intent).setOutcome(AuditOutcome.AUDIT_DONE)).hash();
+      assertThat(log.head()).as("an outcome not synced yet").isEqualTo(intent);
+      assertThat(head(log)).as("the Audit call's head: the last record written").isEqualTo(outcome);
+      assertThat(log.synced(w.end())).isDone(); // already on the disk: no second force
+    }
+    List<byte[]> onDisk = fileRecords();
+    assertThat(onDisk).hasSize(3);
+    assertThat(AuditChain.hash(onDisk.get(1))).isEqualTo(intent);
+    assertThat(AuditChain.hash(onDisk.get(2))).isEqualTo(outcome);
+    assertThat(verifyFile()).isEmpty();
+    try (AuditLog reopened = new AuditLog("alice", dir)) {
+      assertThat(reopened.head()).isEqualTo(outcome); // what the file holds is on the disk
+    }
+  }
 }

@@ -89,29 +89,24 @@ class AuditSessionTest {
       InProcessCluster.Log log = cluster.audit(p);
       assertThat(AuditChain.verify(p, log.records(), log.head())).isEmpty();
       bytes.put(p, log.records());
-      AuditRecord store = null, reveal = null;
-      for (byte[] r : log.records()) {
-        AuditRecord rec = AuditChain.parse(r);
-        if (rec.getSessionDigest().equals(first.get(0).stats().getSessionDigest())) store = rec;
-        if (rec.getSessionDigest().equals(second.get(0).stats().getSessionDigest())) reveal = rec;
+      // each session: its intent (what it is about, written as it runs), then its outcome naming the intent
+      byte[][] store = records(log.records(), first.get(0).stats().getSessionDigest()), reveal = records(log.records(), second.get(0).stats().getSessionDigest());
+      for (byte[][] run : List.of(store, reveal)) {
+        AuditRecord intent = AuditChain.parse(run[0]), outcome = AuditChain.parse(run[1]);
+        assertThat(intent.getOutcome()).isEqualTo(AuditOutcome.AUDIT_STARTED);
+        assertThat(outcome.getOutcome()).isEqualTo(AuditOutcome.AUDIT_DONE);
+        assertThat(outcome.getIntent()).isEqualTo(AuditChain.hash(run[0]));
+        assertThat(outcome.getSessionId()).isEqualTo(intent.getSessionId());
+        assertThat(outcome.getInputsCount() + outcome.getOutputsCount() + outcome.getWitnessedCount()).isZero();
       }
-      assertThat(store.getOutcome()).isEqualTo(AuditOutcome.AUDIT_DONE);
-      assertThat(store.getCall()).isEqualTo("Execute");
-      assertThat(store.getParty()).isEqualTo(p);
-      assertThat(store.getPartiesList()).isEqualTo(PARTIES);
-      assertThat(store.getComputationDigest()).isEqualTo(first.get(0).stats().getComputationDigest());
-      assertThat(store.getInputsList()).containsExactly(AuditInput.newBuilder().setName("a").setParty("alice").addOwners("alice").build(),
-          AuditInput.newBuilder().setName("b").setParty("bob").addOwners("bob").build());
-      assertThat(store.getOutputsList()).containsExactly(AuditOutput.newBuilder().setName("ab").build());
-      assertThat(reveal.getOutcome()).isEqualTo(AuditOutcome.AUDIT_DONE);
-      assertThat(reveal.getInputsList()).containsExactly(AuditInput.newBuilder().setName("ab").addOwners("alice").addOwners("bob").build());
-      assertThat(reveal.getOutputsList()).containsExactly(AuditOutput.newBuilder().setRecipient("carol").build());
-      assertThat(reveal.getWitnessedList()).hasSize(2);
-      assertThat(reveal.getPrincipal()).isEmpty(); // a plaintext cluster: no certificate names the caller
+      checkStore(p, AuditChain.parse(store[0]), first);
+      checkReveal(AuditChain.parse(reveal[0]));
     }
-    // each party's record of the second session holds the head each peer's log had when it started there
+    // each party's intent of the second session holds the head each peer's log had on the disk when it started there
     for (String p : PARTIES) {
-      for (var w : lastWith(p, second.get(0).stats().getSessionDigest()).getWitnessedList()) {
+      AuditRecord intent = AuditChain.parse(records(bytes.get(p), second.get(0).stats().getSessionDigest())[0]);
+      assertThat(intent.getWitnessedList()).hasSize(2);
+      for (var w : intent.getWitnessedList()) {
         assertThat(bytes.get(w.getParty()).stream().map(AuditChain::hash)).contains(w.getHead());
       }
     }
@@ -126,8 +121,28 @@ class AuditSessionTest {
     }
   }
 
-  private static AuditRecord lastWith(String party, ByteString sessionDigest) {
-    return logs().get(party).stream().filter(r -> r.getSessionDigest().equals(sessionDigest)).reduce((x, y) -> y).orElseThrow();
+  /** A session's two records in a log, as stored: its intent and its outcome. */
+  private static byte[][] records(List<byte[]> log, ByteString sessionDigest) {
+    List<byte[]> run = log.stream().filter(r -> AuditChain.parse(r).getSessionDigest().equals(sessionDigest)).toList();
+    assertThat(run).hasSize(2);
+    return run.toArray(byte[][]::new);
+  }
+
+  private static void checkStore(String p, AuditRecord store, List<ProtocolSuite.Result> first) {
+    assertThat(store.getCall()).isEqualTo("Execute");
+    assertThat(store.getParty()).isEqualTo(p);
+    assertThat(store.getPartiesList()).isEqualTo(PARTIES);
+    assertThat(store.getComputationDigest()).isEqualTo(first.get(0).stats().getComputationDigest());
+    assertThat(store.getInputsList()).containsExactly(AuditInput.newBuilder().setName("a").setParty("alice").addOwners("alice").build(),
+        AuditInput.newBuilder().setName("b").setParty("bob").addOwners("bob").build());
+    assertThat(store.getOutputsList()).containsExactly(AuditOutput.newBuilder().setName("ab").build());
+  }
+
+  private static void checkReveal(AuditRecord reveal) {
+    assertThat(reveal.getInputsList()).containsExactly(AuditInput.newBuilder().setName("ab").addOwners("alice").addOwners("bob").build());
+    assertThat(reveal.getOutputsList()).containsExactly(AuditOutput.newBuilder().setRecipient("carol").build());
+    assertThat(reveal.getWitnessedList()).hasSize(2);
+    assertThat(reveal.getPrincipal()).isEmpty(); // a plaintext cluster: no certificate names the caller
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {

@@ -27,10 +27,16 @@ public final class Audit {
     this.conn = conn;
   }
 
-  /** One record: a session attempt ({@code call} Execute) or a refused call outside sessions. Digests in hex. */
+  /**
+   * One record: a session attempt ({@code call} Execute) or a refused call outside sessions. Digests and hashes in
+   * hex. {@code outcome} is started (a session's intent: what it reads and reveals, written as it runs), done,
+   * refused or failed; an outcome that follows an intent names it in {@code intent} (its hash) and repeats only
+   * the session's id, digests and parties.
+   */
   public record Record(long seq, Instant time, String party, String principal, String role, String call, String subject,
       String sessionId, String computationDigest, String sessionDigest, List<String> parties, List<Input> inputs,
-      List<Output> outputs, List<String> consents, String outcome, String reason, Map<String, String> witnessed, String hash) {}
+      List<Output> outputs, List<String> consents, String outcome, String reason, Map<String, String> witnessed, String intent,
+      String hash) {}
 
   /** An input of a session: a party's private value it shares ({@code party} set) or a shared value; who owns it. */
   public record Input(String name, String party, List<String> owners) {}
@@ -122,7 +128,8 @@ public final class Audit {
           case AUDIT_DONE -> "done";
           case AUDIT_REFUSED -> "refused";
           case AUDIT_FAILED -> "failed";
+          case AUDIT_STARTED -> "started";
           default -> "unknown";
-        }, r.getReason(), witnessed, hash);
+        }, r.getReason(), witnessed, AuditChain.hex(r.getIntent()), hash);
   }
 }

@@ -7,10 +7,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import smpc.proto.AuditOutcome;
 import smpc.proto.AuditRecord;
 import smpc.proto.AuditWitness;
@@ -78,26 +80,32 @@ public final class AuditChain {
   /**
    * What the parties' logs say against each other (empty: they agree). Every party of a session that one
    * party ran to completion must have a record of it, naming the same computation, run, parties, inputs and
-   * outputs; and every log head a party was sent at a session's start must be a record of the sender's log
-   * from before its own record of that session.
+   * outputs (a session's first record at each party: its intent, or the one record of an attempt that ended
+   * before it ran; an outcome record names its intent, which must be an earlier record of the same run); and
+   * every log head a party was sent at a session's start must be a record of the sender's log from before its
+   * own first record of that session.
    */
   public static List<String> crossCheck(Map<String, List<byte[]>> logs) {
     Map<String, List<AuditRecord>> parsed = new LinkedHashMap<>();
     Map<String, Map<ByteString, Integer>> position = new HashMap<>(); // party -> record hash -> position
     // party -> session digest -> its first record of that run (a refusal of a replayed session id has none)
     Map<String, Map<ByteString, Integer>> sessions = new HashMap<>();
+    Map<String, Set<ByteString>> done = new HashMap<>(); // party -> session digests it recorded done
     logs.forEach((party, log) -> {
       List<AuditRecord> records = new ArrayList<>();
       Map<ByteString, Integer> at = new HashMap<>(), ran = new HashMap<>();
+      Set<ByteString> finished = new HashSet<>();
       for (int i = 0; i < log.size(); i++) {
         AuditRecord r = parse(log.get(i));
         records.add(r);
         at.put(hash(log.get(i)), i);
         if (r != null && !r.getSessionDigest().isEmpty()) ran.putIfAbsent(r.getSessionDigest(), i);
+        if (r != null && r.getOutcome() == AuditOutcome.AUDIT_DONE) finished.add(r.getSessionDigest());
       }
       parsed.put(party, records);
       position.put(party, at);
       sessions.put(party, ran);
+      done.put(party, finished);
     });
     List<String> problems = new ArrayList<>();
     parsed.forEach((party, records) -> {
@@ -106,6 +114,15 @@ public final class AuditChain {
         if (r == null || r.getSessionDigest().isEmpty()) continue;
         String what = String.format("%s's record %d (session %s)", party, i, shortHex(r.getSessionId()));
         if (r.getOutcome() == AuditOutcome.AUDIT_DONE) {
+          // what the session was about: in its intent, or in this record itself in logs written before intents were
+          boolean whole = r.getIntent().isEmpty();
+          Integer from = whole ? null : position.get(party).get(r.getIntent());
+          AuditRecord mine = whole ? r : from == null || from >= i ? null : records.get(from);
+          if (mine == null || mine.getOutcome() != AuditOutcome.AUDIT_STARTED && !whole || !mine.getSessionDigest().equals(r.getSessionDigest())) {
+            problems.add(String.format("%s ends a session whose intent is no earlier record of %s's log: a record was removed or"
+                + " changed", what, party));
+            continue;
+          }
           for (String peer : r.getPartiesList()) {
             if (peer.equals(party) || !parsed.containsKey(peer)) continue;
             Integer j = sessions.get(peer).get(r.getSessionDigest());
@@ -113,8 +130,8 @@ public final class AuditChain {
             if (j == null) {
               problems.add(String.format("%s's log lacks session %s, which %s's record %d says ran to completion with %s", peer,
                   shortHex(r.getSessionId()), party, i, peer));
-            } else if (theirs != null && (party.compareTo(peer) < 0 || theirs.getOutcome() != AuditOutcome.AUDIT_DONE)) {
-              String differs = differs(r, theirs);
+            } else if (theirs != null && (party.compareTo(peer) < 0 || !done.get(peer).contains(r.getSessionDigest()))) {
+              String differs = differs(mine, theirs);
               if (differs != null) problems.add(String.format("%s and %s's record %d disagree on the %s", what, peer, j, differs));
             }
           }
