@@ -296,7 +296,7 @@ public final class PlanRunner implements SessionView {
     long[] x = Beaver.flatten(xs);
     int bits = in.getScale();
     long next = taken.getOrDefault(Material.TRUNC_PAIR, 0L);
-    if (x.length > 0 && (truncSchedule.bitsAt(next) != bits || truncSchedule.bitsAt(next + x.length - 1) != bits)) {
+    if (!truncSchedule.drops(next, x.length, bits)) {
       throw invalid("TRUNC drops %d bits but the plan's truncation schedule says otherwise", bits);
     }
     scatter(in, Truncation.truncate(this, tag("t/", pc), x, bits), xs);

@@ -48,13 +48,32 @@ public final class TruncSchedule {
 
   /** The bits pair {@code pos} drops. */
   public int bitsAt(long pos) {
+    return bits[run(pos)];
+  }
+
+  /**
+   * True when every pair from {@code from} to {@code from + count - 1} drops {@code bits}: a TRUNC instruction
+   * may take them (its corrections were made for exactly those bits). Every run it spans is checked, not only
+   * its ends: a run of other bits inside would give wrong results there.
+   */
+  public boolean drops(long from, long count, int bits) {
+    if (count <= 0) return true;
+    run(from + count - 1); // beyond the schedule: that error
+    for (int k = run(from); k < ends.length && (k == 0 ? 0 : ends[k - 1]) < from + count; k++) {
+      if (this.bits[k] != bits) return false;
+    }
+    return true;
+  }
+
+  /** The run that pair {@code pos} belongs to. */
+  private int run(long pos) {
     int lo = 0, hi = ends.length - 1;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (ends[mid] > pos) hi = mid;
       else lo = mid + 1;
     }
-    if (pos >= ends[lo]) throw invalid("truncation pair %d beyond the plan's schedule", pos);
-    return bits[lo];
+    if (pos < 0 || pos >= ends[lo]) throw invalid("truncation pair %d beyond the plan's schedule", pos);
+    return lo;
   }
 }

@@ -159,4 +159,20 @@ class FixedPointProtocolTest {
       assertThat(Math.abs(ones - bits / 2.0)).isLessThan(6 * Math.sqrt(bits / 4.0));
     }
   }
+
+  @Test
+  void aTruncationSpanningPairsMadeForOtherBitsIsRefused() {
+    List<String> parties = ProtocolTest.parties(3);
+    Map<String, ProtocolTest.Input> in = Map.of("x0", new ProtocolTest.Input(0, new long[] {1L << 20, 2L << 20, 3L << 20}));
+    // three pairs, the middle one made for 8 bits: the ends alone would pass a TRUNC of 16
+    var plan = smpc.proto.Plan.newBuilder()
+        .addInstrs(smpc.proto.Instr.newBuilder().setOp(Op.SHARE).addDst(0).setName("x0").setParty(parties.get(0)))
+        .addInstrs(smpc.proto.Instr.newBuilder().setOp(Op.TRUNC).setScale(F).addDst(1).addSrc(0))
+        .addTruncRuns(smpc.proto.TruncRun.newBuilder().setCount(1).setBits(F))
+        .addTruncRuns(smpc.proto.TruncRun.newBuilder().setCount(1).setBits(8))
+        .addTruncRuns(smpc.proto.TruncRun.newBuilder().setCount(1).setBits(F))
+        .addAllMaterial(Material.counts(Map.of(Material.TRUNC_PAIR, 3L))).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalProtocol.run(plan, parties, ProtocolTest.stores(parties, in), null))
+        .hasStackTraceContaining("TRUNC drops 16 bits but the plan's truncation schedule says otherwise");
+  }
 }
