@@ -89,7 +89,7 @@ final class AuditCommand implements Callable<Integer> {
     if (!r.subject().isEmpty()) parts.add(r.subject());
     if (!r.intent().isEmpty()) {
       Long at = seqs.get(r.intent());
-      parts.add(at != null ? "ends record " + at : "ends intent " + r.intent().substring(0, 16) + " (not in this log)");
+      parts.add(at != null ? "ends record " + at : "ends intent " + r.intent().substring(0, Math.min(16, r.intent().length())) + " (not in this log)");
     } else if (r.call().equals("Execute")) {
       parts.add("computation " + r.computationDigest().substring(0, Math.min(16, r.computationDigest().length())));
       parts.add("inputs " + (r.inputs().isEmpty() ? "none" : String.join(", ", r.inputs().stream().map(i -> i.name()

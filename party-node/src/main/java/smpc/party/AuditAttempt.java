@@ -32,8 +32,8 @@ import smpc.proto.ValueInfo;
  * owners of what it holds); never a value.
  *
  * <p>Cross-party check without a message of its own: when the session starts here, this party sends each peer
- * its log's head (the hash of its last record) attached to the plan agreement's digest ({@link Agreement}),
- * and its record keeps the heads its peers sent: each party vouches, in its own chained log, for what
+ * its log's head (the hash of its last record on the disk) attached to the plan agreement's digest ({@link Agreement}),
+ * and its intent keeps the heads its peers sent: each party vouches, in its own chained log, for what
  * its peers' logs held when they ran a session together (docs/security.md, "Audit log").
  */
 final class AuditAttempt {
@@ -109,20 +109,37 @@ final class AuditAttempt {
     witness();
     intent = log.write(full(AuditOutcome.AUDIT_STARTED));
     intentSynced = log.synced(intent.end());
+    // an intent that cannot reach the disk fails the session now, not after it ran
+    intentSynced.whenComplete((v, e) -> {
+      if (e != null) session.fail(cause(e));
+    });
   }
 
   /**
-   * The session is done here: writes its outcome, and returns once its intent is on the disk. Throws, and the
-   * session then fails here, when either cannot be written.
+   * Returns once the intent is on the disk: before this party keeps or hands out anything of the session (a
+   * stored value, a revealed block, its reply). Throws, and the session then fails here, when it cannot be.
    */
-  void done() {
-    ended = true;
-    log.write(outcome(AuditOutcome.AUDIT_DONE));
+  void awaitIntent() {
     try {
       intentSynced.join();
     } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      throw cause(e);
     }
+  }
+
+  private static RuntimeException cause(Throwable e) {
+    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return c instanceof RuntimeException r ? r : new IllegalStateException(c);
+  }
+
+  /**
+   * The session is done here: writes its outcome after its intent, which is on the disk ({@link #awaitIntent}).
+   * Throws, and the session then fails here (recorded by {@link #failed}), when it cannot be written.
+   */
+  void done() {
+    awaitIntent();
+    log.write(outcome(AuditOutcome.AUDIT_DONE));
+    ended = true;
   }
 
   /** The peers' heads that came (a failed session waits for nothing more). */

@@ -45,9 +45,10 @@ final class AuditLog implements AutoCloseable {
   private final Object syncing = new Object();
   /** Forces the file while sessions run ({@link #synced}); null: in memory. */
   private final java.util.concurrent.ExecutorService syncer;
-  /** Bytes of the file known to be on the disk, and the hash of the last record among them. */
+  /** Bytes of the file known to be on the disk, the hash of the last record among them, and their count. */
   private volatile long durable;
   private volatile ByteString durableHead = AuditChain.GENESIS;
+  private long durableCount;
   /** Why a force failed: the log then takes no more records. */
   private String broken;
 
@@ -85,9 +86,11 @@ final class AuditLog implements AutoCloseable {
       channel.truncate(size);
     }
     count = n[0];
-    durable = size;
     if (last[0] != null) head = AuditChain.hash(last[0]);
+    channel.force(false); // records an earlier process wrote but never synced (done outcomes): on the disk before peers hear of them
+    durable = size;
     durableHead = head;
+    durableCount = count;
     syncer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "audit-sync");
       t.setDaemon(true);
@@ -112,10 +115,10 @@ final class AuditLog implements AutoCloseable {
   record Written(ByteString hash, long end) {}
 
   /**
-   * Appends a record, chained to the one before, and returns its hash once it is on the disk. Writing is
-   * serialised (the chain needs an order); syncing is a group commit ({@link #sync}): concurrent sessions'
-   * records share one {@code force}, and a caller returns only when a force that began after its record was
-   * written has completed, so no call is answered before its record is durable.
+   * Appends a record, chained to the one before, and returns its hash once it is on the disk (a refusal, a
+   * failure). Writing is serialised (the chain needs an order); syncing is a group commit ({@link #sync}):
+   * concurrent sessions' records share one {@code force}, and a caller returns only when a force that began after
+   * its record was written has completed, so no such call is answered before its record is durable.
    */
   ByteString append(AuditRecord.Builder r) {
     Written w = write(r);
@@ -156,7 +159,12 @@ final class AuditLog implements AutoCloseable {
    */
   java.util.concurrent.CompletableFuture<Void> synced(long end) {
     if (channel == null || durable >= end) return java.util.concurrent.CompletableFuture.completedFuture(null);
-    return java.util.concurrent.CompletableFuture.runAsync(() -> sync(end), syncer);
+    try {
+      return java.util.concurrent.CompletableFuture.runAsync(() -> sync(end), syncer);
+    } catch (java.util.concurrent.RejectedExecutionException closing) { // the party is stopping: sync here
+      sync(end);
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
   }
 
   /**
@@ -164,30 +172,38 @@ final class AuditLog implements AutoCloseable {
    * written before it began, so the sessions that finished meanwhile wait for that one force instead of each
    * queueing for its own. A failed force leaves it unknown which of the written records reached the disk: the
    * log cuts the file back to what is known to be durable and refuses every later record (fail-stop, as
-   * after any lost fsync) — the sessions whose records were cut were never answered.
+   * after any lost fsync). The records cut belong to calls never answered, or are the outcomes of sessions that
+   * were, whose intents (synced before they were answered) stay.
    */
   private void sync(long end) {
     if (durable >= end) return;
     synchronized (syncing) {
       if (durable >= end) return; // another thread's force covered this record
-      long upTo;
+      long upTo, upToCount;
       ByteString upToHead;
       synchronized (this) {
         if (broken != null) throw Errors.exhausted("party %s cannot sync its audit log %s (%s); restart it", me, file, broken);
         upTo = size;
         upToHead = head;
+        upToCount = count;
       }
       try {
         channel.force(false);
+        synchronized (this) {
+          durableCount = upToCount;
+        }
         durable = upTo;
         durableHead = upToHead;
       } catch (IOException e) {
         synchronized (this) {
           broken = e.getMessage();
+          size = durable; // the Audit call reads what the file keeps
+          head = durableHead;
+          count = durableCount;
           try {
             channel.truncate(durable);
           } catch (IOException ignored) {
-            // the records after it were never acknowledged; the next start keeps what is whole
+            // the next start keeps what is whole
           }
         }
         throw Errors.exhausted("party %s cannot sync its audit log %s (%s)", me, file, e.getMessage());
@@ -312,10 +328,12 @@ final class AuditLog implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warning("closing the audit log: " + e.getMessage());
     }
-    try {
-      channel.close();
-    } catch (IOException e) {
-      LOG.warning("closing the audit log: " + e.getMessage());
+    synchronized (this) { // never in the middle of a record's write
+      try {
+        channel.close();
+      } catch (IOException e) {
+        LOG.warning("closing the audit log: " + e.getMessage());
+      }
     }
   }
 }

@@ -226,13 +226,16 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (guessed != null) dealer.request(guessed, true); // overlaps the agreement
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         agreed = true;
-        attempt.running(); // its intent syncs while the session runs; the reply waits for it (attempt.done)
+        attempt.running(); // its intent syncs while the session runs; what the session keeps or hands out waits for it
         List<ByteString> keyIds = agreement.keyIds(keyId, inputSeeds);
         if (usesDealer) keys.learn(s.parties, keyIds);
         dealer.confirm(keyIds); // this party's seed; the designated party's corrections as the agreement names them
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).inputSeeds(inputSeeds)
             .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {})
-            .stream(r -> chunks(r).forEach(m -> download.send(m, () -> s.failure.isDone() || System.currentTimeMillis() > s.deadline)),
+            .stream(r -> {
+              attempt.awaitIntent(); // no revealed block leaves before the session's intent is on the disk
+              chunks(r).forEach(m -> download.send(m, () -> s.failure.isDone() || System.currentTimeMillis() > s.deadline));
+            },
                 (name, length) -> {
                   ValueStore.Ingest w = store.stage(name, length); // written now, added by the commit below
                   staged.add(w);
@@ -240,6 +243,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
                 })
             .run();
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
+        attempt.awaitIntent(); // nothing is kept without the record of what the session read and revealed
         store.commit(s.id, withProvenance(out.stores(), req.getPlan()));
         smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",
             principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, "computation", smpc.core.protocol.Digests.hex(agreement.computation),

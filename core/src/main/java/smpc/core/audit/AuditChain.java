@@ -109,20 +109,28 @@ public final class AuditChain {
     });
     List<String> problems = new ArrayList<>();
     parsed.forEach((party, records) -> {
+      Set<ByteString> ended = new HashSet<>(); // intents that have their outcome
       for (int i = 0; i < records.size(); i++) {
         AuditRecord r = records.get(i);
         if (r == null || r.getSessionDigest().isEmpty()) continue;
         String what = String.format("%s's record %d (session %s)", party, i, shortHex(r.getSessionId()));
-        if (r.getOutcome() == AuditOutcome.AUDIT_DONE) {
-          // what the session was about: in its intent, or in this record itself in logs written before intents were
-          boolean whole = r.getIntent().isEmpty();
-          Integer from = whole ? null : position.get(party).get(r.getIntent());
-          AuditRecord mine = whole ? r : from == null || from >= i ? null : records.get(from);
-          if (mine == null || mine.getOutcome() != AuditOutcome.AUDIT_STARTED && !whole || !mine.getSessionDigest().equals(r.getSessionDigest())) {
-            problems.add(String.format("%s ends a session whose intent is no earlier record of %s's log: a record was removed or"
-                + " changed", what, party));
+        // what the session was about: in its intent, which must be its first record here (the one peers compare), or
+        // in this record itself (an attempt that ended before it ran, or a log written before intents were)
+        AuditRecord mine = r;
+        if (!r.getIntent().isEmpty()) {
+          Integer from = position.get(party).get(r.getIntent());
+          mine = from == null || from >= i || !from.equals(sessions.get(party).get(r.getSessionDigest())) ? null : records.get(from);
+          if (mine == null || mine.getOutcome() != AuditOutcome.AUDIT_STARTED) {
+            problems.add(String.format("%s ends a session whose intent is not its first, earlier record of %s's log: a record was"
+                + " removed, added or changed", what, party));
             continue;
           }
+          if (!ended.add(r.getIntent())) {
+            problems.add(String.format("%s ends its session a second time: its intent already has an outcome", what));
+            continue;
+          }
+        }
+        if (r.getOutcome() == AuditOutcome.AUDIT_DONE) {
           for (String peer : r.getPartiesList()) {
             if (peer.equals(party) || !parsed.containsKey(peer)) continue;
             Integer j = sessions.get(peer).get(r.getSessionDigest());

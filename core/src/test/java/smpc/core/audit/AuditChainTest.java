@@ -184,7 +184,7 @@ class AuditChainTest {
     logs.put("alice", rechain(alice));
     assertThat(AuditChain.verify("alice", logs.get("alice"), null)).isEmpty();
     assertThat(AuditChain.crossCheck(logs)).contains("alice's record 3 (session " + AuditChain.shortHex(S2) + ") ends a session whose"
-        + " intent is no earlier record of alice's log: a record was removed or changed");
+        + " intent is not its first, earlier record of alice's log: a record was removed, added or changed");
   }
 
   @Test
@@ -193,7 +193,31 @@ class AuditChainTest {
     List<byte[]> alice = logs.get("alice");
     alice.set(4, AuditChain.parse(alice.get(4)).toBuilder().setIntent(AuditChain.hash(alice.get(1))).build().toByteArray()); // s1's
     assertThat(AuditChain.crossCheck(logs)).containsExactly("alice's record 4 (session " + AuditChain.shortHex(S2) + ") ends a session"
-        + " whose intent is no earlier record of alice's log: a record was removed or changed");
+        + " whose intent is not its first, earlier record of alice's log: a record was removed, added or changed");
+  }
+
+  @Test
+  void anOutcomeNamingASecondAlteredIntentIsCaught() {
+    Map<String, List<byte[]>> logs = logs();
+    List<byte[]> bob = new ArrayList<>(logs.get("bob"));
+    // bob keeps his true intent of s2 (what alice compares), adds an altered one and ends s2 with it
+    byte[] altered = AuditChain.parse(bob.get(2)).toBuilder().setOutputs(0, AuditOutput.newBuilder().setRecipient("bob")).build().toByteArray();
+    byte[] outcome = AuditChain.parse(bob.get(3)).toBuilder().setIntent(AuditChain.hash(altered)).build().toByteArray();
+    bob.set(3, altered);
+    bob.add(outcome);
+    logs.put("bob", rechain(bob));
+    assertThat(AuditChain.verify("bob", logs.get("bob"), null)).isEmpty();
+    assertThat(AuditChain.crossCheck(logs)).containsExactly("bob's record 4 (session " + AuditChain.shortHex(S2) + ") ends a session whose"
+        + " intent is not its first, earlier record of bob's log: a record was removed, added or changed");
+  }
+
+  @Test
+  void aSessionEndedTwiceIsCaught() {
+    Map<String, List<byte[]>> logs = logs();
+    List<byte[]> alice = logs.get("alice");
+    append(logs, "alice", outcome(S2, AuditChain.hash(alice.get(3))).setOutcome(AuditOutcome.AUDIT_FAILED));
+    assertThat(AuditChain.crossCheck(logs)).containsExactly(
+        "alice's record 5 (session " + AuditChain.shortHex(S2) + ") ends its session a second time: its intent already has an outcome");
   }
 
   @Test
