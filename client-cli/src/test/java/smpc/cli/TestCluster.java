@@ -97,8 +97,22 @@ final class TestCluster implements AutoCloseable {
   /** Runs the CLI and asserts success. */
   String ok(String... args) {
     Result r = cli(args);
+    if (r.code() != 0) printLogTails(); // the parties' side of the failure, before close() deletes their logs
     assertThat(r.code()).as("smpc %s failed: %s", String.join(" ", args), r.err()).isZero();
     return r.out();
+  }
+
+  /** The last lines of each process's log (no share or value is ever logged) to stderr, where CI shows them. */
+  private void printLogTails() {
+    try (java.util.stream.Stream<Path> logs = Files.list(dir.resolve("logs"))) {
+      for (Path f : logs.sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        System.err.println("--- " + dir.relativize(f) + ", its last lines:");
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.err::println);
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      System.err.println("--- no logs to show: " + e);
+    }
   }
 
   ClusterConfig config() {
