@@ -2,6 +2,7 @@ package smpc.party;
 
 import smpc.net.Statuses;
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CompletableFuture;
@@ -45,8 +46,11 @@ final class GrpcTransport implements Transport {
           .setData(UnsafeByteOperations.unsafeWrap(payload, off, Math.min(chunk, payload.length - off))).build();
     });
     long wait = Math.max(1, session.deadline - System.currentTimeMillis());
-    PeerGrpc.newStub(peers.channel(party)).withOnReadyThreshold(smpc.net.Grpc.QUEUED)
-        .withDeadlineAfter(wait, TimeUnit.MILLISECONDS).deliver(up);
+    // not in the Execute call's context: gRPC cancels that when the call completes, and a message the session does not
+    // wait for (the plan agreement's) may still be on its way then. Its deadline and the session's failure bound it.
+    io.grpc.ManagedChannel channel = peers.channel(party);
+    Context.ROOT.run(() -> PeerGrpc.newStub(channel).withOnReadyThreshold(smpc.net.Grpc.QUEUED)
+        .withDeadlineAfter(wait, TimeUnit.MILLISECONDS).deliver(up));
     up.start();
     return up.reply.handle((ok, err) -> {
       if (err == null) return null;

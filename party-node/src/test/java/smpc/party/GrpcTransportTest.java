@@ -1,0 +1,55 @@
+package smpc.party;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Context;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import smpc.core.protocol.Limits;
+
+/** A session's messages to a peer, over real gRPC (in process). */
+class GrpcTransportTest {
+  /**
+   * A message too large for the shared stream goes by a Deliver call of its own. The plan agreement does not wait for
+   * its messages, so its sender's Execute call may complete (and gRPC cancel that call's context) while one is still on
+   * its way: the message must arrive all the same, or the peer waits for it until the session's deadline.
+   */
+  @Test
+  void aMessageSentByDeliverArrivesAfterTheSendersCallEnded() throws Exception {
+    String name = "transport-" + System.nanoTime();
+    Mailbox bobs = new Mailbox(1L << 30);
+    ExecutorService serverThreads = Executors.newFixedThreadPool(2);
+    Server bob = InProcessServerBuilder.forName(name).executor(serverThreads)
+        .addService(new PeerService(bobs, new Peers("bob", Map.of("alice", "unused"), "dealer", a -> null))).build().start();
+    Peers alice = new Peers("alice", Map.of("bob", name), "dealer", a -> InProcessChannelBuilder.forName(a).build());
+    try {
+      ByteString id = ByteString.copyFrom(new byte[16]);
+      long deadline = System.currentTimeMillis() + 30_000;
+      GrpcTransport net = new GrpcTransport(new Session(id, List.of("alice", "bob"), 0, deadline), alice, new Mailbox(1L << 20));
+      byte[] message = new byte[3 * Limits.CHUNK_BYTES + 5]; // several chunks: still on its way when the call ends
+      message[message.length - 1] = 7;
+      Context.CancellableContext execute = Context.current().withCancellation();
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Void>[] sent = new CompletableFuture[1];
+      execute.run(() -> sent[0] = net.send(1, "a", message));
+      execute.cancel(null); // the Execute call that sent it has completed
+      sent[0].get(20, TimeUnit.SECONDS);
+      ByteString got = bobs.take(new Session(id, List.of("alice", "bob"), 1, deadline), "alice", "a");
+      assertThat(got.size()).isEqualTo(message.length);
+      assertThat(got.byteAt(message.length - 1)).isEqualTo((byte) 7);
+    } finally {
+      alice.close();
+      bob.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      serverThreads.shutdownNow();
+    }
+  }
+}
