@@ -47,7 +47,8 @@ final class GrpcTransport implements Transport {
     });
     long wait = Math.max(1, session.deadline - System.currentTimeMillis());
     // not in the Execute call's context: gRPC cancels that when the call completes, and a message the session does not
-    // wait for (the plan agreement's) may still be on its way then. Its deadline and the session's failure bound it.
+    // wait for (the plan agreement's) may still be on its way then. The session's deadline bounds the call (a peer
+    // where the session ended refuses the message, which ends it sooner).
     io.grpc.ManagedChannel channel = peers.channel(party);
     Context.ROOT.run(() -> PeerGrpc.newStub(channel).withOnReadyThreshold(smpc.net.Grpc.QUEUED)
         .withDeadlineAfter(wait, TimeUnit.MILLISECONDS).deliver(up));
