@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -49,7 +51,7 @@ final class AuditAttempt {
   private Agreement agreement;
   /** The intent record as written, and its sync (null until the session runs). */
   private AuditLog.Written intent;
-  private java.util.concurrent.CompletableFuture<Void> intentSynced;
+  private CompletableFuture<Void> intentSynced;
   private boolean ended;
 
   AuditAttempt(AuditLog log, Authorizer.Principal caller, ExecuteRequest asked, int fracBits, Function<String, ValueInfo> stored) {
@@ -122,13 +124,13 @@ final class AuditAttempt {
   void awaitIntent() {
     try {
       intentSynced.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       throw cause(e);
     }
   }
 
   private static RuntimeException cause(Throwable e) {
-    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     return c instanceof RuntimeException r ? r : new IllegalStateException(c);
   }
 

@@ -11,6 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -25,7 +29,8 @@ import smpc.proto.AuditRecord;
  * and one per call outside sessions that was refused, appended to {@code DIR/audit.log} beside the value database
  * (a 0600 file). A refusal is synced to the disk before the call is answered, a session's intent while the session
  * runs (concurrent sessions share a sync); a party without a data directory keeps it in memory. Records are chained
- * by hash ({@link AuditChain}); the file is a sequence of records, each preceded by its length as 4 big-endian bytes. A record names values, parties, principals and digests only,
+ * by hash ({@link AuditChain}); the file is a sequence of records, each preceded by its length as 4 big-endian bytes.
+ * A record names values, parties, principals and digests only,
  * never a share or a value.
  */
 final class AuditLog implements AutoCloseable {
@@ -44,7 +49,7 @@ final class AuditLog implements AutoCloseable {
   /** One force at a time ({@link #sync}). */
   private final Object syncing = new Object();
   /** Forces the file while sessions run ({@link #synced}); null: in memory. */
-  private final java.util.concurrent.ExecutorService syncer;
+  private final ExecutorService syncer;
   /** Bytes of the file known to be on the disk, the hash of the last record among them, and their count. */
   private volatile long durable;
   private volatile ByteString durableHead = AuditChain.GENESIS;
@@ -91,7 +96,7 @@ final class AuditLog implements AutoCloseable {
     durable = size;
     durableHead = head;
     durableCount = count;
-    syncer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    syncer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "audit-sync");
       t.setDaemon(true);
       return t;
@@ -157,13 +162,13 @@ final class AuditLog implements AutoCloseable {
    * Completes once the file is on the disk up to {@code end}: a force on this log's own thread, so that a session
    * goes on meanwhile (its reply waits for this). Fails as {@link #sync} does.
    */
-  java.util.concurrent.CompletableFuture<Void> synced(long end) {
-    if (channel == null || durable >= end) return java.util.concurrent.CompletableFuture.completedFuture(null);
+  CompletableFuture<Void> synced(long end) {
+    if (channel == null || durable >= end) return CompletableFuture.completedFuture(null);
     try {
-      return java.util.concurrent.CompletableFuture.runAsync(() -> sync(end), syncer);
-    } catch (java.util.concurrent.RejectedExecutionException closing) { // the party is stopping: sync here
+      return CompletableFuture.runAsync(() -> sync(end), syncer);
+    } catch (RejectedExecutionException closing) { // the party is stopping: sync here
       sync(end);
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(null);
     }
   }
 
@@ -191,9 +196,9 @@ final class AuditLog implements AutoCloseable {
         channel.force(false);
         synchronized (this) {
           durableCount = upToCount;
+          durable = upTo;
+          durableHead = upToHead;
         }
-        durable = upTo;
-        durableHead = upToHead;
       } catch (IOException e) {
         synchronized (this) {
           broken = e.getMessage();
