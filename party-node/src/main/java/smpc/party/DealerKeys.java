@@ -21,9 +21,10 @@ import smpc.proto.SeedKeyRequest;
  * dealer for its corrections as the session starts, naming every party's key, instead of after the agreement; a
  * guess that proves outdated costs that session one more request ({@link GrpcDealerLink#confirm}).
  *
- * <p>The key is fetched by the first session that needs one, and again, in the background, after a session failed
- * past its agreement (the dealer may have restarted and lost it; at most every {@link #REFRESH_MS}). It lives in
- * memory only: a restarted party fetches a new one, so a session id it ran before its restart derives another seed.
+ * <p>The key is fetched as the party starts ({@link ConnectAhead}; else by the first session that needs one), and
+ * again, in the background, after a session failed past its agreement (the dealer may have restarted and lost it; at
+ * most every {@link #REFRESH_MS}). It lives in memory only: a restarted party fetches a new one, so a session id it
+ * ran before its restart derives another seed.
  */
 final class DealerKeys {
   private static final Logger LOG = Logger.getLogger(DealerKeys.class.getName());

@@ -103,6 +103,7 @@ public final class PartyNode implements AutoCloseable {
     Server server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
+    ConnectAhead.start(peerSet, party::fetchKeyAhead, sweeper);
     return new PartyNode(server, peerSet, store, io, sweeper, audit);
   }
 

@@ -89,6 +89,11 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     this.alignment = new Alignment(peers, store, mailbox, quotas);
   }
 
+  /** Fetches this party's dealer key before any session needs it ({@link ConnectAhead}). */
+  void fetchKeyAhead() {
+    keys.refresh();
+  }
+
   boolean isActive(ByteString session) {
     return active.containsKey(session);
   }

@@ -42,6 +42,11 @@ final class PeerStreams implements AutoCloseable {
     return l != null && l.send(s, message);
   }
 
+  /** Opens {@code party}'s stream ahead of the first message ({@link ConnectAhead}); false when it could not be. */
+  boolean open(String party) {
+    return link(party) != null;
+  }
+
   /** Forgets a session that ended (it no longer fails when a stream breaks). */
   void ended(Session s) {
     for (Link l : links.values()) l.users.remove(s.id, s);

@@ -52,12 +52,21 @@ final class Peers implements AutoCloseable {
    * thread. Called from session threads, which may wait for a channel to reconnect after a peer restarted.
    */
   ManagedChannel channel(String party) {
-    return Grpc.revive(channels.computeIfAbsent(party, p -> connect.apply(address(p))), REVIVE_MS);
+    return Grpc.revive(channelAsIs(party), REVIVE_MS);
+  }
+
+  /** The channel to a peer as it is, never waiting for it to connect (for {@link ConnectAhead}). */
+  ManagedChannel channelAsIs(String party) {
+    return channels.computeIfAbsent(party, p -> connect.apply(address(p)));
+  }
+
+  ManagedChannel dealerChannelAsIs() {
+    return channels.computeIfAbsent("\0dealer", p -> connect.apply(dealer));
   }
 
   /** Direct too: seeds and corrections are filed into futures on the transport thread; release's blocking call runs its own. */
   ManagedChannel dealerChannel() {
-    return Grpc.revive(channels.computeIfAbsent("\0dealer", p -> connect.apply(dealer)), REVIVE_MS);
+    return Grpc.revive(dealerChannelAsIs(), REVIVE_MS);
   }
 
   @Override

@@ -57,6 +57,7 @@ final class InProcessCluster implements ProtocolSuite.Harness {
   private final List<PartyNode> nodes = new ArrayList<>();
   private final List<ManagedChannel> clients = new ArrayList<>();
   private final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
 
   /** A message one party sent another, as it went on the wire (its first chunk). */
   record Sent(ByteString session, String from, String to, String tag, long bytes) {}
@@ -72,17 +73,18 @@ final class InProcessCluster implements ProtocolSuite.Harness {
       Map<String, String> peers = new HashMap<>();
       for (String p : parties) if (!p.equals(name)) peers.put(p, prefix + p);
       nodes.add(PartyNode.start(name, InProcessServerBuilder.forName(prefix + name).directExecutor(),
-          address -> InProcessChannelBuilder.forName(address).directExecutor().intercept(recorder(address.substring(prefix.length())))
+          address -> InProcessChannelBuilder.forName(address).directExecutor().intercept(recorder(name, address.substring(prefix.length())))
               .build(), peers, prefix + "dealer", fracBits, 1L << 30));
       clients.add(InProcessChannelBuilder.forName(prefix + name).build());
     }
   }
 
-  /** Records the peer messages that go out on a channel to {@code to}. */
-  private ClientInterceptor recorder(String to) {
+  /** Records the calls {@code from} starts on a channel to {@code to}, and the peer messages that go out on it. */
+  private ClientInterceptor recorder(String from, String to) {
     return new ClientInterceptor() {
       @Override
       public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        calls.add(new Call(from, to, method.getBareMethodName()));
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
           @Override
           public void sendMessage(Q message) {
@@ -94,6 +96,14 @@ final class InProcessCluster implements ProtocolSuite.Harness {
         };
       }
     };
+  }
+
+  /** A call a party started, to a peer or the dealer (named by its server name: "dealer"). */
+  record Call(String from, String to, String method) {}
+
+  /** Every call the parties started so far (Stream, Deliver, SeedKey, Corrections, ...). */
+  List<Call> calls() {
+    return List.copyOf(calls);
   }
 
   /** Every message sent between parties in a session so far. */
