@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
+import smpc.sdk.ChannelPool;
 
 /**
  * The CLI agent: a long-lived JVM of one user that runs {@link AgentClient#SERVED} commands for that user's
@@ -87,6 +88,7 @@ public final class Agent {
     if (agent.server == null) System.exit(0); // another agent answers there
     Smpc.quietGrpc();
     Runtime.getRuntime().addShutdownHook(new Thread(agent::removeSocket));
+    ClusterOptions.pool = new ChannelPool(); // kept for every command: no handshakes of their own
     Thread warmUp = new Thread(Agent::warmUp, "agent-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();

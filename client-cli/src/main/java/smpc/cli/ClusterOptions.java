@@ -6,6 +6,7 @@ import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import smpc.sdk.ChannelPool;
 import smpc.sdk.Cluster;
 import smpc.sdk.ClusterConfig;
 import smpc.sdk.SmpcException;
@@ -23,6 +24,11 @@ final class ClusterOptions {
   private int timeoutSeconds = 60;
   private String as;
   ClientInterceptor[] interceptors = {}; // set on the root's instance by Smpc
+  /**
+   * The channels the agent keeps for all its commands (null in a command's own JVM): a command it runs finds its
+   * TLS connections made (the agent's interceptor, {@link Cancellation}, never blocks).
+   */
+  static volatile ChannelPool pool;
   /** The principals the commands' connections picked per action (on the root's instance), in order of first use. */
   final java.util.List<String> picked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -103,7 +109,9 @@ final class ClusterOptions {
     int t = timeoutSeconds();
     if (t < 1) throw SmpcException.usage("--timeout must be at least 1 second, got %d", t);
     java.util.List<String> picked = root().picked;
-    return Cluster.connect(config(), root().interceptors).withTimeout(Duration.ofSeconds(t))
+    ChannelPool kept = pool;
+    return (kept != null ? Cluster.connect(config(), kept, root().interceptors) : Cluster.connect(config(), root().interceptors))
+        .withTimeout(Duration.ofSeconds(t))
         .onPicked(p -> { if (!picked.contains(p)) picked.add(p); });
   }
 }

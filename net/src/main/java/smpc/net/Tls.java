@@ -97,9 +97,19 @@ public record Tls(Path dir, String principal, String pin) {
   }
 
   private SslContext context(boolean server) {
-    List<Object> key = new ArrayList<>(List.of(server, this));
-    for (String f : new String[] {Trust.DIR, principal + ".pem", principal + ".key"}) key.add(dir.resolve(f).toFile().lastModified());
+    List<Object> key = new ArrayList<>(List.of(server));
+    key.addAll(versioned());
     return CONTEXTS.computeIfAbsent(key, k -> build(server));
+  }
+
+  /**
+   * This identity with the versions of the files it is made of (the trust directory, the certificate, the key):
+   * what a cached SSL context or channel is kept under, so that renewed files get a new one.
+   */
+  public List<Object> versioned() {
+    List<Object> key = new ArrayList<>(List.of(this));
+    for (String f : new String[] {Trust.DIR, principal + ".pem", principal + ".key"}) key.add(dir.resolve(f).toFile().lastModified());
+    return key;
   }
 
   /**

@@ -25,8 +25,8 @@ public final class Cluster implements AutoCloseable {
   private final Values values;
   private final Consent consent;
 
-  private Cluster(ClusterConfig config, ClientInterceptor[] interceptors) {
-    this.conn = new Connection(config, interceptors);
+  private Cluster(ClusterConfig config, ChannelPool pool, ClientInterceptor[] interceptors) {
+    this.conn = new Connection(config, pool, interceptors);
     Sessions[] s = new Sessions[1];
     this.values = new Values(conn, () -> s[0].changed());
     this.sessions = s[0] = new Sessions(conn, values);
@@ -35,7 +35,15 @@ public final class Cluster implements AutoCloseable {
 
   /** Connects to the cluster; interceptors see every call (auditing, metrics). */
   public static Cluster connect(ClusterConfig config, ClientInterceptor... interceptors) {
-    return new Cluster(config, interceptors);
+    return new Cluster(config, null, interceptors);
+  }
+
+  /**
+   * Connects on {@code pool}'s channels, which outlive this cluster object (its close leaves them open): for a
+   * long-lived client that connects often. Its interceptors must never block (see {@link ChannelPool}).
+   */
+  public static Cluster connect(ClusterConfig config, ChannelPool pool, ClientInterceptor... interceptors) {
+    return new Cluster(config, java.util.Objects.requireNonNull(pool), interceptors);
   }
 
   /** The cluster of $SMPC_CLUSTER or ~/.smpc/cluster.json, else the default local endpoints. */

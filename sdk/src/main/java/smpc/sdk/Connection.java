@@ -1,6 +1,8 @@
 package smpc.sdk;
 
+import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.Map;
@@ -25,14 +27,18 @@ final class Connection {
   private final java.util.Set<String> announced = ConcurrentHashMap.newKeySet();
   private final ClientInterceptor[] interceptors;
   private final String principal; // null: picked per action
+  /** Channels kept beyond this connection, or null: its own, closed with it. */
+  private final ChannelPool pool;
   // our own network threads, stopped on close: gRPC's shared ones outlive a channel in native code, and the
-  // JVM waits for such threads at exit (0.3 s off every CLI command)
-  private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup loops = Grpc.clientLoops();
+  // JVM waits for such threads at exit (0.3 s off every CLI command); none with a pool, which has its own
+  private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup loops;
 
-  Connection(ClusterConfig config, ClientInterceptor[] interceptors) {
+  Connection(ClusterConfig config, ChannelPool pool, ClientInterceptor[] interceptors) {
     this.config = config;
     this.interceptors = interceptors;
     this.principal = config.principal();
+    this.pool = pool;
+    this.loops = pool == null ? Grpc.clientLoops() : null;
   }
 
   /** The configured principal, or null when each action picks its own. */
@@ -58,25 +64,36 @@ final class Connection {
   }
 
   /** The channel to a party (null: the dealer), revived first if an earlier failure left it failing. */
-  ManagedChannel channel(String party) {
+  Channel channel(String party) {
     return channel(party, principalFor(party));
   }
 
   /** The channel to a party (null: the dealer) presenting {@code as}, revived first if an earlier failure left it failing. */
-  ManagedChannel channel(String party, String as) {
+  Channel channel(String party, String as) {
     // a channel left failing by a process that has since restarted reconnects at once (callers' threads only)
-    return Grpc.revive(channelAsIs(party, as), 3_000);
+    return intercepted(Grpc.revive(managed(party, as), 3_000));
   }
 
-  ManagedChannel channelAsIs(String party, String as) {
+  Channel channelAsIs(String party, String as) {
+    return intercepted(managed(party, as));
+  }
+
+  /** A pool's channel carries no connection's interceptors: this connection's wrap it for its own calls. */
+  private Channel intercepted(ManagedChannel c) {
+    return pool == null ? c : ClientInterceptors.intercept(c, interceptors);
+  }
+
+  private ManagedChannel managed(String party, String as) {
     String addr = party == null ? config.dealer().address() : address(party);
     String who = config.tls() != null ? as : null;
     // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
     // (one hand-off less per call), unless a caller's interceptors might block
     // pinned: the handshake refuses any server but this party (or the dealer), certified by its own organisation
     String target = party == null ? smpc.net.Tls.DEALER_NAME : party;
-    ManagedChannel c = channels.computeIfAbsent(addr + " " + who,
-        k -> Grpc.channel(addr, who == null ? null : config.identity(who).pinned(target), interceptors.length == 0, loops, interceptors));
+    ManagedChannel c = channels.computeIfAbsent(addr + " " + who, k -> {
+      smpc.net.Tls tls = who == null ? null : config.identity(who).pinned(target);
+      return pool != null ? pool.channel(addr, tls) : Grpc.channel(addr, tls, interceptors.length == 0, loops, interceptors);
+    });
     if (who != null && principal == null && announced.add(who)) picked.accept(who);
     return c;
   }
@@ -91,6 +108,7 @@ final class Connection {
   }
 
   void close() {
+    if (pool != null) return; // the pool's channels outlive this connection
     Grpc.close(channels.values());
     Grpc.stop(loops);
   }
