@@ -103,13 +103,36 @@ public record Tls(Path dir, String principal, String pin) {
   }
 
   /**
-   * This identity with the versions of the files it is made of (the trust directory, the certificate, the key):
-   * what a cached SSL context or channel is kept under, so that renewed files get a new one.
+   * This identity with a digest of the files it is made of (the trusted CAs and revocation lists, the certificate,
+   * the key): what a cached SSL context or channel is kept under, so that changed files get a new one, however
+   * they were changed (a copy that keeps the files' times included). The files are a few kilobytes.
    */
   public List<Object> versioned() {
-    List<Object> key = new ArrayList<>(List.of(this));
-    for (String f : new String[] {Trust.DIR, principal + ".pem", principal + ".key"}) key.add(dir.resolve(f).toFile().lastModified());
-    return key;
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    List<Path> files = new ArrayList<>();
+    try (var listed = Files.list(dir.resolve(Trust.DIR))) {
+      listed.filter(Files::isRegularFile).sorted().forEach(files::add);
+    } catch (IOException none) {
+      // no trust directory: Trust.of refuses this identity
+    }
+    files.add(dir.resolve(principal + ".pem"));
+    files.add(dir.resolve(principal + ".key"));
+    for (Path f : files) {
+      md.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+      try {
+        byte[] b = Files.readAllBytes(f);
+        md.update(java.nio.ByteBuffer.allocate(9).put((byte) 0).putLong(b.length).array());
+        md.update(b);
+      } catch (IOException unreadable) {
+        md.update((byte) 1);
+      }
+    }
+    return List.of(this, java.util.HexFormat.of().formatHex(md.digest()));
   }
 
   /**

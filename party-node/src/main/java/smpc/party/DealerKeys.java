@@ -70,11 +70,16 @@ final class DealerKeys {
   }
 
   /** Fetches a new key in the background, unless the current one is younger than {@link #REFRESH_MS}. */
-  synchronized void refresh() {
+  void refresh() {
+    refresh(60_000);
+  }
+
+  /** The same, the dealer given {@code timeoutMs} to answer (sessions that start meanwhile wait for it). */
+  synchronized void refresh(long timeoutMs) {
     Key k = current;
     if (refreshing || (k != null && System.currentTimeMillis() - k.fetched() < REFRESH_MS)) return;
     refreshing = true;
-    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(60, TimeUnit.SECONDS).seedKey(request(), new StreamObserver<>() {
+    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).seedKey(request(), new StreamObserver<>() {
       @Override
       public void onNext(SeedKeyReply r) {
         try {

@@ -23,9 +23,12 @@ public final class PartyNode implements AutoCloseable {
   private final ExecutorService io;
   private final ScheduledExecutorService sweeper;
   private final AuditLog audit;
+  private final ConnectAhead ahead;
 
-  private PartyNode(Server server, Peers peers, ValueStore store, ExecutorService io, ScheduledExecutorService sweeper, AuditLog audit) {
+  private PartyNode(Server server, Peers peers, ValueStore store, ExecutorService io, ScheduledExecutorService sweeper, AuditLog audit,
+      ConnectAhead ahead) {
     this.audit = audit;
+    this.ahead = ahead;
     this.server = server;
     this.peers = peers;
     this.store = store;
@@ -103,8 +106,8 @@ public final class PartyNode implements AutoCloseable {
     Server server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet));
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
-    ConnectAhead.start(peerSet, party::fetchKeyAhead, sweeper);
-    return new PartyNode(server, peerSet, store, io, sweeper, audit);
+    ConnectAhead ahead = ConnectAhead.start(peerSet, party::fetchKeyAhead);
+    return new PartyNode(server, peerSet, store, io, sweeper, audit, ahead);
   }
 
   public int port() {
@@ -122,6 +125,7 @@ public final class PartyNode implements AutoCloseable {
 
   @Override
   public void close() {
+    ahead.close();
     server.shutdownNow();
     sweeper.shutdownNow();
     io.shutdownNow();

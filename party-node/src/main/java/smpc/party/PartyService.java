@@ -91,7 +91,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   /** Fetches this party's dealer key before any session needs it ({@link ConnectAhead}). */
   void fetchKeyAhead() {
-    keys.refresh();
+    keys.refresh(DealerKeys.FETCH_MS); // a session starting meanwhile waits no longer than for a fetch of its own
   }
 
   boolean isActive(ByteString session) {

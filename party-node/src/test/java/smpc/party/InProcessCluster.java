@@ -148,6 +148,8 @@ final class InProcessCluster implements ProtocolSuite.Harness {
         .setDeadlineUnixMs(System.currentTimeMillis() + TIMEOUT_MS).setPlan(plan).setFracBits(fracBits).build();
     List<CompletableFuture<ProtocolSuite.Result>> calls = new ArrayList<>();
     for (int i = 0; i < parties.size(); i++) calls.add(execute(i, req));
+    // every party's call ends before the first failure is thrown: what a test then reads (audit logs) is written
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
     return calls.stream().map(CompletableFuture::join).toList();
   }
 

@@ -3,41 +3,104 @@ package smpc.sdk;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import smpc.net.Grpc;
 import smpc.net.Tls;
 
 /**
  * Channels kept across connections, for a long-lived client that opens many short ones (the CLI's agent runs
  * each command on a connection of its own): a connection then finds its TLS connections made instead of
- * shaking hands with every process it calls. One channel per address and identity, the identity including the
- * server it is pinned to and the versions of its files (renewed certificates get a new channel); each
- * connection's interceptors wrap the channel for its own calls. The channels run their callbacks on the network
- * threads, as a connection without interceptors does: the interceptors of the connections that use a pool must
- * never block.
+ * shaking hands with every process it calls. One channel per address and identity (the principal, the server it
+ * is pinned to), made anew when the identity's files changed (their contents: certificate, key, trusted CAs and
+ * revocation lists) or after {@link #MAX_AGE_MS}, so that the server's certificate is checked again as a fresh
+ * connection would; a replaced channel closes once the last connection holding it closed. Each connection's
+ * interceptors wrap the channel for its own calls, and callbacks run on gRPC's executor, not the shared network
+ * threads: a connection whose callback blocks (a progress line to a stalled terminal) holds up no other.
  */
 public final class ChannelPool implements AutoCloseable {
-  private final Map<List<Object>, ManagedChannel> channels = new ConcurrentHashMap<>();
-  private final EventLoopGroup loops = Grpc.clientLoops();
+  /** The longest a channel is handed out: its server's certificate is checked again at least this often. */
+  static final long MAX_AGE_MS = 10 * 60_000;
 
-  /** The channel to {@code address} presenting {@code tls} (null: plaintext), made at its first use. */
-  ManagedChannel channel(String address, Tls tls) {
-    List<Object> key = new ArrayList<>(List.of(address));
-    if (tls != null) key.addAll(tls.versioned());
-    return channels.computeIfAbsent(key, k -> Grpc.channel(address, tls, true, loops));
+  /** A channel and the connections holding it. */
+  static final class Lease {
+    final ManagedChannel channel;
+    private final List<Object> files;
+    private final long born = System.currentTimeMillis();
+    private int holders;
+    private boolean retired;
+
+    private Lease(ManagedChannel channel, List<Object> files) {
+      this.channel = channel;
+      this.files = files;
+    }
   }
 
-  /** How many channels the pool holds: one per address and identity used so far. */
-  public int size() {
-    return channels.size();
+  private final Map<List<Object>, Lease> current = new HashMap<>();
+  private final Set<Lease> open = new HashSet<>();
+  private final EventLoopGroup loops = Grpc.clientLoops();
+  private boolean closed;
+
+  /** The channel to {@code address} presenting {@code tls} (null: plaintext), held until {@link #release}. */
+  synchronized Lease acquire(String address, Tls tls) {
+    if (closed) throw new IllegalStateException("the channel pool is closed");
+    List<Object> key = java.util.Arrays.asList(address, tls);
+    List<Object> files = tls == null ? List.of() : tls.versioned();
+    Lease l = current.get(key);
+    if (l != null && (!l.files.equals(files) || System.currentTimeMillis() - l.born > MAX_AGE_MS)) {
+      current.remove(key);
+      retire(l);
+      l = null;
+    }
+    if (l == null) {
+      l = new Lease(Grpc.channel(address, tls, false, loops), files);
+      current.put(key, l);
+      open.add(l);
+    }
+    l.holders++;
+    return l;
+  }
+
+  /** A connection no longer uses the channel: a replaced one closes with its last holder. */
+  synchronized void release(Lease l) {
+    l.holders--;
+    if (l.retired && l.holders == 0) close(l);
+  }
+
+  private void retire(Lease l) {
+    l.retired = true;
+    if (l.holders == 0) close(l);
+  }
+
+  private void close(Lease l) {
+    open.remove(l);
+    l.channel.shutdown(); // calls in flight finish
+  }
+
+  /** How many channels are handed out: one per address and identity used so far. */
+  public synchronized int size() {
+    return current.size();
+  }
+
+  /** How many channels are open: those handed out, and replaced ones that a connection still holds. */
+  public synchronized int open() {
+    return open.size();
   }
 
   /** Closes every channel (after the calls in flight, up to 2 s) and stops the network threads. */
   @Override
   public void close() {
-    Grpc.close(channels.values());
+    List<ManagedChannel> channels = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      open.forEach(l -> channels.add(l.channel));
+      open.clear();
+      current.clear();
+    }
+    Grpc.close(channels);
     Grpc.stop(loops);
   }
 }

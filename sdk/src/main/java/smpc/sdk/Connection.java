@@ -29,6 +29,8 @@ final class Connection {
   private final String principal; // null: picked per action
   /** Channels kept beyond this connection, or null: its own, closed with it. */
   private final ChannelPool pool;
+  /** The pool's channels this connection holds (released on close). */
+  private final java.util.Queue<ChannelPool.Lease> leases = new java.util.concurrent.ConcurrentLinkedQueue<>();
   // our own network threads, stopped on close: gRPC's shared ones outlive a channel in native code, and the
   // JVM waits for such threads at exit (0.3 s off every CLI command); none with a pool, which has its own
   private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup loops;
@@ -92,7 +94,10 @@ final class Connection {
     String target = party == null ? smpc.net.Tls.DEALER_NAME : party;
     ManagedChannel c = channels.computeIfAbsent(addr + " " + who, k -> {
       smpc.net.Tls tls = who == null ? null : config.identity(who).pinned(target);
-      return pool != null ? pool.channel(addr, tls) : Grpc.channel(addr, tls, interceptors.length == 0, loops, interceptors);
+      if (pool == null) return Grpc.channel(addr, tls, interceptors.length == 0, loops, interceptors);
+      ChannelPool.Lease l = pool.acquire(addr, tls);
+      leases.add(l);
+      return l.channel;
     });
     if (who != null && principal == null && announced.add(who)) picked.accept(who);
     return c;
@@ -108,7 +113,10 @@ final class Connection {
   }
 
   void close() {
-    if (pool != null) return; // the pool's channels outlive this connection
+    if (pool != null) { // the pool's channels outlive this connection
+      leases.forEach(pool::release);
+      return;
+    }
     Grpc.close(channels.values());
     Grpc.stop(loops);
   }
