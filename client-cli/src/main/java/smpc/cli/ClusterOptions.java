@@ -24,10 +24,7 @@ final class ClusterOptions {
   private int timeoutSeconds = 60;
   private String as;
   ClientInterceptor[] interceptors = {}; // set on the root's instance by Smpc
-  /**
-   * The channels the agent keeps for all its commands (null in a command's own JVM): a command it runs finds its
-   * TLS connections made (the agent's interceptor, {@link Cancellation}, never blocks).
-   */
+  /** The channels the agent keeps for all its commands (null in a command's own JVM): a command finds its TLS connections made. */
   static volatile ChannelPool pool;
   /** The principals the commands' connections picked per action (on the root's instance), in order of first use. */
   final java.util.List<String> picked = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -40,7 +40,7 @@ public final class Cluster implements AutoCloseable {
 
   /**
    * Connects on {@code pool}'s channels, which outlive this cluster object (its close leaves them open): for a
-   * long-lived client that connects often. Its interceptors must never block (see {@link ChannelPool}).
+   * long-lived client that connects often (see {@link ChannelPool}).
    */
   public static Cluster connect(ClusterConfig config, ChannelPool pool, ClientInterceptor... interceptors) {
     return new Cluster(config, java.util.Objects.requireNonNull(pool), interceptors);

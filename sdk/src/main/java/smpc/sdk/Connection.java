@@ -114,7 +114,7 @@ final class Connection {
 
   void close() {
     if (pool != null) { // the pool's channels outlive this connection
-      leases.forEach(pool::release);
+      for (ChannelPool.Lease l; (l = leases.poll()) != null; ) pool.release(l); // once each, however often closed
       return;
     }
     Grpc.close(channels.values());
