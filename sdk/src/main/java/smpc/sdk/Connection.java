@@ -89,7 +89,8 @@ final class Connection {
     String addr = party == null ? config.dealer().address() : address(party);
     String who = config.tls() != null ? as : null;
     // the SDK's own callbacks only file replies and complete futures: they run on the transport thread
-    // (one hand-off less per call), unless a caller's interceptors might block
+    // (one hand-off less per call), unless a caller's interceptors might block; a pool's channels never do
+    // (their threads serve every connection of the pool, and a caller's callback, a progress line, may block)
     // pinned: the handshake refuses any server but this party (or the dealer), certified by its own organisation
     String target = party == null ? smpc.net.Tls.DEALER_NAME : party;
     ManagedChannel c = channels.computeIfAbsent(addr + " " + who, k -> {
