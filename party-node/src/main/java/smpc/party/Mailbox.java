@@ -6,14 +6,22 @@ import static smpc.core.Errors.precondition;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Messages from peers, keyed by (session, sender, step). A message may arrive before this party has
  * started the session, so slots exist independently of sessions; they are dropped when the session
  * ends, or after a grace period for sessions that never start here.
+ *
+ * <p>Every buffered byte has one owner that gives it back exactly once: a message still arriving in chunks
+ * ({@link Arriving}), a filed message (its slot), or the session step that took it. When a session ends,
+ * everything it holds is given back at once, also a message that is half here (its call is ended with it)
+ * and one filed while the session ended: a peer whose session failed may still be sending, and
+ * {@code buffered_bytes} must say what is really waiting.
  */
 final class Mailbox {
   private static final ByteString CONSUMED = ByteString.EMPTY;
@@ -22,10 +30,41 @@ final class Mailbox {
 
   private record Key(ByteString session, String from, String tag) {}
 
-  private record Slot(CompletableFuture<ByteString> message, long created) {}
+  private record Slot(CompletableFuture<ByteString> message, long created, AtomicBoolean released) {
+    Slot(CompletableFuture<ByteString> message, long created) {
+      this(message, created, new AtomicBoolean());
+    }
+  }
+
+  /** Bytes reserved for a message arriving in chunks; {@code onDrop} ends its call when the session ends first. */
+  final class Arriving {
+    private final ByteString session;
+    private final long bytes;
+    private final Runnable onDrop;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    private Arriving(ByteString session, long bytes, Runnable onDrop) {
+      this.session = session;
+      this.bytes = bytes;
+      this.onDrop = onDrop;
+    }
+
+    /** Gives the bytes back (the message failed); true the first time only. */
+    boolean cancel() {
+      if (!done.compareAndSet(false, true)) return false;
+      release(bytes);
+      forget(this);
+      return true;
+    }
+
+    private void drop() {
+      if (cancel()) onDrop.run();
+    }
+  }
 
   private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
   private final Map<ByteString, Long> ended = new ConcurrentHashMap<>(); // id -> forget after
+  private final Map<ByteString, Set<Arriving>> arriving = new ConcurrentHashMap<>();
   private final AtomicLong buffered = new AtomicLong();
   private final long maxBuffered;
 
@@ -46,8 +85,37 @@ final class Mailbox {
     }
   }
 
-  void release(long bytes) {
+  private void release(long bytes) {
     buffered.addAndGet(-bytes);
+  }
+
+  /**
+   * Reserves room for a message that arrives in chunks, given back by {@link #deliver(Arriving, String, String,
+   * ByteString)} or {@link Arriving#cancel}, or by the session's end, which then runs {@code onDrop}.
+   */
+  Arriving arriving(ByteString session, long bytes, Runnable onDrop) {
+    reserve(session, bytes);
+    Arriving a = new Arriving(session, bytes, onDrop);
+    arriving.computeIfAbsent(session, k -> ConcurrentHashMap.newKeySet()).add(a);
+    if (ended.containsKey(session)) { // it ended meanwhile, perhaps before the set above was there to drop
+      a.cancel();
+      throw precondition("session %s is over", Session.shortId(session));
+    }
+    return a;
+  }
+
+  private void forget(Arriving a) {
+    arriving.computeIfPresent(a.session, (k, set) -> {
+      set.remove(a);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  /** Files a message that arrived whole; refused (its bytes given back) when its session ended first. */
+  void deliver(Arriving a, String from, String tag, ByteString payload) {
+    if (!a.done.compareAndSet(false, true)) throw precondition("session %s is over", Session.shortId(a.session));
+    forget(a);
+    deliver(a.session, from, tag, payload); // the bytes are the slot's now
   }
 
   /** Files a complete message (its bytes were reserved). A second message for the same step is refused. */
@@ -56,18 +124,36 @@ final class Mailbox {
       release(payload.size());
       throw precondition("session %s is over", Session.shortId(session));
     }
-    if (!slot(new Key(session, from, tag)).message().complete(payload)) {
+    Key k = new Key(session, from, tag);
+    Slot slot = slot(k);
+    if (!slot.message().complete(payload)) {
       release(payload.size());
       throw exists("duplicate message %s from %s in session %s", tag, from, Session.shortId(session));
+    }
+    // the session ended between the check above and now: its end may have missed this slot, so drop it here (each
+    // drop gives the bytes back at most once)
+    if (ended.containsKey(session)) {
+      slots.remove(k, slot);
+      releaseSlot(slot);
     }
   }
 
   /** Waits for a message until the session's deadline or failure. */
   ByteString take(Session s, String from, String tag) {
     Key k = new Key(s.id, from, tag);
-    ByteString m = s.await(slot(k).message(), "party " + from + " (step " + tag + ")");
-    slots.put(k, new Slot(CompletableFuture.completedFuture(CONSUMED), System.currentTimeMillis()));
-    release(m.size());
+    Slot slot = slot(k);
+    ByteString m;
+    try {
+      m = s.await(slot.message(), "party " + from + " (step " + tag + ")");
+    } catch (RuntimeException e) {
+      if (ended.containsKey(s.id) && slots.remove(k, slot)) releaseSlot(slot); // made after the session's end dropped all
+      throw e;
+    }
+    Slot taken = new Slot(CompletableFuture.completedFuture(CONSUMED), System.currentTimeMillis());
+    taken.released().set(true);
+    slots.put(k, taken);
+    releaseSlot(slot);
+    if (ended.containsKey(s.id)) slots.remove(k, taken); // ended meanwhile: its end may have run before the put
     return m;
   }
 
@@ -89,6 +175,8 @@ final class Mailbox {
   void end(ByteString session, long deadline) {
     ended.merge(session, Math.max(System.currentTimeMillis() + ENDED_MS, deadline), Math::max); // never shortened
     drop(k -> k.session().equals(session));
+    Set<Arriving> half = arriving.remove(session);
+    if (half != null) half.forEach(Arriving::drop);
   }
 
   /** Until when an ended session is refused (0 when it is not ended). */
@@ -104,24 +192,23 @@ final class Mailbox {
   void sweep(java.util.function.Predicate<ByteString> active) {
     long now = System.currentTimeMillis();
     ended.values().removeIf(t -> t < now);
-    slots.entrySet().removeIf(e -> {
-      boolean old = e.getValue().created() < now - ORPHAN_MS && !active.test(e.getKey().session());
-      if (old) releaseSlot(e.getValue());
-      return old;
-    });
+    for (var e : slots.entrySet()) {
+      if (e.getValue().created() < now - ORPHAN_MS && !active.test(e.getKey().session()) && slots.remove(e.getKey(), e.getValue())) {
+        releaseSlot(e.getValue());
+      }
+    }
   }
 
   private void drop(java.util.function.Predicate<Key> which) {
-    slots.entrySet().removeIf(e -> {
-      if (!which.test(e.getKey())) return false;
-      releaseSlot(e.getValue());
-      return true;
-    });
+    for (var e : slots.entrySet()) {
+      if (which.test(e.getKey()) && slots.remove(e.getKey(), e.getValue())) releaseSlot(e.getValue());
+    }
   }
 
+  /** Gives back a filed message's bytes, once, whoever drops it first. */
   private void releaseSlot(Slot s) {
     ByteString m = s.message().getNow(null);
-    if (m != null) release(m.size());
+    if (m != null && s.released().compareAndSet(false, true)) release(m.size());
   }
 
   long bufferedBytes() {

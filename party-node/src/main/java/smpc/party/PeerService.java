@@ -101,19 +101,21 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   public StreamObserver<Envelope> deliver(StreamObserver<DeliverAck> resp) {
     String caller = Tls.caller(), role = Tls.callerRole();
+    // synchronized: the session's end may drop a message half here from another thread (Mailbox.Arriving)
     return new StreamObserver<>() {
       private ByteString session;
       private String from;
       private String tag;
-      private long total = -1; // bytes of the whole message, once its first chunk came
+      private Mailbox.Arriving reserved; // the whole message's bytes, once its first chunk came
+      private long total;
       private ByteString data = ByteString.EMPTY; // the chunks so far, joined without copying
       private boolean failed;
 
       @Override
-      public void onNext(Envelope e) {
+      public synchronized void onNext(Envelope e) {
         if (failed) return;
         try {
-          if (total < 0) start(e);
+          if (reserved == null) start(e);
           else if (!e.getSessionId().equals(session) || !e.getFrom().equals(from) || !e.getTag().equals(tag)) {
             throw invalid("chunk headers changed within one message");
           }
@@ -129,37 +131,46 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
       private void start(Envelope e) {
         check(e, caller, role);
-        mailbox.reserve(e.getSessionId(), e.getTotalBytes());
+        reserved = mailbox.arriving(e.getSessionId(), e.getTotalBytes(), this::dropped);
         total = e.getTotalBytes();
         session = e.getSessionId();
         from = e.getFrom();
         tag = e.getTag();
       }
 
+      /** Its session ended here before the whole message came: the call ends now, not at the sender's deadline. */
+      private synchronized void dropped() {
+        fail(Status.FAILED_PRECONDITION.withDescription("session " + Session.shortId(session) + " is over").asRuntimeException());
+      }
+
       private void fail(StatusRuntimeException ex) {
+        if (failed) return;
         failed = true;
-        if (total >= 0) mailbox.release(total);
+        if (reserved != null) reserved.cancel();
         data = null;
         resp.onError(ex);
       }
 
       @Override
-      public void onError(Throwable t) {
-        if (total >= 0 && !failed) mailbox.release(total);
+      public synchronized void onError(Throwable t) {
+        if (reserved != null) reserved.cancel();
         failed = true;
         data = null;
       }
 
       @Override
-      public void onCompleted() {
+      public synchronized void onCompleted() {
         if (failed) return;
+        failed = true; // nothing more to give back from here on
         try {
-          if (total < 0) throw invalid("empty message stream");
-          if (data.size() != total) throw invalid("message truncated: %d of %d bytes", data.size(), total);
+          if (reserved == null) throw invalid("empty message stream");
+          if (data.size() != total) {
+            reserved.cancel();
+            throw invalid("message truncated: %d of %d bytes", data.size(), total);
+          }
           ByteString done = data;
           data = null;
-          failed = true; // nothing more to release from here on
-          mailbox.deliver(session, from, tag, done);
+          mailbox.deliver(reserved, from, tag, done);
           resp.onNext(DeliverAck.getDefaultInstance());
           resp.onCompleted();
         } catch (StatusRuntimeException | Failure ex) {

@@ -52,4 +52,42 @@ class GrpcTransportTest {
       serverThreads.shutdownNow();
     }
   }
+
+  /**
+   * A peer whose session failed may still be sending a large message when this party's session ends: the session's
+   * end gives its bytes back and ends the call at once (it held them, counted as buffered, until the sender's
+   * deadline, and FaultIT saw 16 MiB buffered on a survivor).
+   */
+  @Test
+  void aMessageHalfHereWhenItsSessionEndsIsDroppedWithItsCall() throws Exception {
+    String name = "transport-" + System.nanoTime();
+    Mailbox bobs = new Mailbox(1L << 30);
+    ExecutorService serverThreads = Executors.newFixedThreadPool(2);
+    Server bob = InProcessServerBuilder.forName(name).executor(serverThreads)
+        .addService(new PeerService(bobs, new Peers("bob", Map.of("alice", "unused"), "dealer", a -> null))).build().start();
+    io.grpc.ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
+    try {
+      ByteString id = ByteString.copyFrom(new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+      CompletableFuture<Throwable> ended = new CompletableFuture<>();
+      io.grpc.stub.StreamObserver<smpc.proto.Envelope> call = smpc.proto.PeerGrpc.newStub(ch).deliver(new io.grpc.stub.StreamObserver<>() {
+        @Override public void onNext(smpc.proto.DeliverAck ack) {}
+        @Override public void onError(Throwable t) { ended.complete(t); }
+        @Override public void onCompleted() { ended.complete(null); }
+      });
+      int total = 3 * Limits.CHUNK_BYTES;
+      call.onNext(smpc.proto.Envelope.newBuilder().setSessionId(id).setFrom("alice").setTag("big").setTotalBytes(total)
+          .setData(ByteString.copyFrom(new byte[Limits.CHUNK_BYTES])).build());
+      long until = System.currentTimeMillis() + 20_000;
+      while (bobs.bufferedBytes() != total && System.currentTimeMillis() < until) Thread.sleep(10);
+      assertThat(bobs.bufferedBytes()).as("the whole message reserved at its first chunk").isEqualTo(total);
+      bobs.end(id);
+      assertThat(bobs.bufferedBytes()).isZero();
+      assertThat(ended.get(20, TimeUnit.SECONDS)).isNotNull().hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("is over");
+      assertThat(bobs.slotCount()).isZero();
+    } finally {
+      ch.shutdownNow();
+      bob.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      serverThreads.shutdownNow();
+    }
+  }
 }

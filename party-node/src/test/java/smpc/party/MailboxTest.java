@@ -1,0 +1,116 @@
+package smpc.party;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** What a party buffers for its peers' messages is given back, exactly once, whatever the order of arrival and end. */
+class MailboxTest {
+  private static ByteString id(int i) {
+    byte[] b = new byte[16];
+    b[0] = (byte) i;
+    b[1] = (byte) (i >> 8);
+    return ByteString.copyFrom(b);
+  }
+
+  @Test
+  void aMessageHalfHereWhenItsSessionEndsIsGivenBackAndItsCallEnded() {
+    Mailbox box = new Mailbox(1 << 20);
+    AtomicInteger dropped = new AtomicInteger();
+    Mailbox.Arriving a = box.arriving(id(1), 1000, dropped::incrementAndGet);
+    assertThat(box.bufferedBytes()).isEqualTo(1000);
+    box.end(id(1));
+    assertThat(box.bufferedBytes()).isZero();
+    assertThat(dropped).hasValue(1);
+    // the rest of it comes all the same: refused, nothing counted twice
+    assertThatThrownBy(() -> box.deliver(a, "bob", "t", ByteString.copyFrom(new byte[1000]))).hasMessageContaining("is over");
+    assertThat(a.cancel()).isFalse();
+    assertThat(box.bufferedBytes()).isZero();
+    assertThat(box.slotCount()).isZero();
+    assertThatThrownBy(() -> box.arriving(id(1), 10, () -> {})).hasMessageContaining("is over");
+    assertThat(box.bufferedBytes()).isZero();
+  }
+
+  @Test
+  void aCancelledMessageIsGivenBackOnceAndItsSessionsEndDoesNotCallIt() {
+    Mailbox box = new Mailbox(1 << 20);
+    AtomicInteger dropped = new AtomicInteger();
+    Mailbox.Arriving a = box.arriving(id(2), 500, dropped::incrementAndGet);
+    assertThat(a.cancel()).isTrue();
+    assertThat(a.cancel()).isFalse();
+    box.end(id(2));
+    assertThat(box.bufferedBytes()).isZero();
+    assertThat(dropped).hasValue(0);
+  }
+
+  /**
+   * Peers file messages of many sessions while those sessions end, in seeded random order: once every session has
+   * ended, nothing is counted as buffered and no slot is left (a message filed just as its session ended stayed for
+   * two minutes, counted, before).
+   */
+  @Test
+  void messagesFiledWhileTheirSessionsEndLeaveNothingBehind() throws Exception {
+    long seed = new Random().nextLong();
+    Random rnd = new Random(seed);
+    for (int round = 0; round < 20; round++) {
+      Mailbox box = new Mailbox(1L << 30);
+      int sessions = 50;
+      List<Runnable> work = new ArrayList<>();
+      for (int s = 0; s < sessions; s++) {
+        ByteString sid = id(s);
+        for (int m = 0; m < 4; m++) {
+          String tag = "m" + m;
+          int size = 1 + rnd.nextInt(100);
+          if (rnd.nextBoolean()) {
+            work.add(() -> {
+              try {
+                box.reserve(sid, size);
+                box.deliver(sid, "bob", tag, ByteString.copyFrom(new byte[size]));
+              } catch (RuntimeException refused) {
+                // the session was over
+              }
+            });
+          } else {
+            work.add(() -> {
+              try {
+                Mailbox.Arriving a = box.arriving(sid, size, () -> {});
+                box.deliver(a, "carol", tag, ByteString.copyFrom(new byte[size]));
+              } catch (RuntimeException refused) {
+                // the session was over
+              }
+            });
+          }
+        }
+        work.add(() -> box.end(sid));
+      }
+      java.util.Collections.shuffle(work, rnd);
+      int threads = 4;
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> ts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int from = t;
+        Thread th = new Thread(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          for (int i = from; i < work.size(); i += threads) work.get(i).run();
+        });
+        th.start();
+        ts.add(th);
+      }
+      go.countDown();
+      for (Thread th : ts) th.join();
+      assertThat(box.bufferedBytes()).as("bytes left counted (seed %d, round %d)", seed, round).isZero();
+      assertThat(box.slotCount()).as("slots left (seed %d, round %d)", seed, round).isZero();
+    }
+  }
+}
