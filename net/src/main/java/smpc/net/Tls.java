@@ -198,7 +198,8 @@ public record Tls(Path dir, String principal, String pin) {
 
   /**
    * Puts the verified peer certificate's principal and role in the call's context, after checking that its
-   * own organisation's CA issued it and has not revoked it since (so a revocation ends open connections' calls too).
+   * own organisation's CA issued it, that it has not expired and has not been revoked since (so an expiry or a
+   * revocation ends open connections' calls too).
    */
   ServerInterceptor identity() {
     Trust trust = Trust.of(dir);
@@ -213,10 +214,10 @@ public record Tls(Path dir, String principal, String pin) {
         try {
           Certificate[] presented = ssl.getPeerCertificates();
           X509Certificate[] chain = java.util.Arrays.copyOf(presented, presented.length, X509Certificate[].class);
-          // the chain is verified once per connection; revocation, which can change under it, at every call
+          // the chain is verified once per connection; expiry and revocation, which can come while it is open, at every call
           Trust.Identity who = ssl.getValue(VERIFIED) instanceof Trust.Identity known ? known : trust.verify(chain, "UNKNOWN", false, null);
           ssl.putValue(VERIFIED, who);
-          trust.requireNotRevoked(who, chain[0]);
+          trust.requireCurrent(who, chain[0]);
           Context ctx = Context.current().withValue(CALLER, who.principal()).withValue(ROLE, who.role());
           return Contexts.interceptCall(ctx, call, headers, next);
         } catch (SSLPeerUnverifiedException | java.security.cert.CertificateException e) {

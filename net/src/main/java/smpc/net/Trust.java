@@ -34,7 +34,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>Revocation is a plain file rather than a signed CRL: it is read only by the processes of the host it
  * is on, whose operator already decides which CAs to trust, so a signature would add a key to keep and
- * nothing to check. Each list is re-read when its modification time changes (looked at every 2 s at most).
+ * nothing to check. Each list is re-read every 2 s at most, whatever its modification time says (a copy that
+ * kept the old time, or two changes within the clock's resolution, would otherwise go unseen).
  */
 public final class Trust {
   public static final String DIR = "trust";
@@ -55,30 +56,51 @@ public final class Trust {
     }
   }
 
-  private record Revoked(long modified, Set<BigInteger> serials, long checkedAt) {}
+  private record Revoked(Set<BigInteger> serials, long checkedAt) {}
 
   private static final ConcurrentHashMap<Path, Trust> LOADED = new ConcurrentHashMap<>();
 
   private final Path dir;
-  private final long listed; // the directory's modification time: a CA added or removed makes a new bundle
+  private final String version; // a digest of the CA files: a CA added, removed or replaced makes a new bundle
   private final Map<String, X509Certificate> authorities;
   private final Map<String, X509ExtendedTrustManager> anchoredAt = new LinkedHashMap<>();
   private final X509ExtendedTrustManager anyAuthority;
   private final ConcurrentHashMap<String, Revoked> revoked = new ConcurrentHashMap<>();
 
-  private Trust(Path dir) {
+  private Trust(Path dir, String version) {
     this.dir = dir;
-    this.listed = dir.toFile().lastModified();
+    this.version = version;
     this.authorities = authorities(dir);
     if (authorities.isEmpty()) throw invalid("TLS: %s holds no organisation's CA certificate (ORG.pem; `smpc certs init` makes them)", dir);
     authorities.forEach((org, ca) -> anchoredAt.put(org, pkix(List.of(ca))));
     anyAuthority = pkix(authorities.values());
   }
 
-  /** The bundle in {@code tlsDir/trust}, loaded once per process (revocation lists are re-read as they change). */
+  /**
+   * The bundle in {@code tlsDir/trust}, loaded again only when its CA files' contents changed (the revocation lists
+   * are re-read as they change). A running server keeps the bundle it started with; a client's new connection gets
+   * the current one.
+   */
   public static Trust of(Path tlsDir) {
     Path dir = tlsDir.toAbsolutePath().normalize().resolve(DIR);
-    return LOADED.compute(dir, (d, old) -> old != null && old.listed == d.toFile().lastModified() ? old : new Trust(d));
+    String version = version(dir);
+    return LOADED.compute(dir, (d, old) -> old != null && old.version.equals(version) ? old : new Trust(d, version));
+  }
+
+  /** A SHA-256 of the CA files' names and contents (a few kilobytes); by contents, not times, as Tls#versioned. */
+  private static String version(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pem")).sorted().toList()) {
+        byte[] b = Files.readAllBytes(f);
+        md.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update(java.nio.ByteBuffer.allocate(9).put((byte) 0).putLong(b.length).array());
+        md.update(b);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      return ""; // unreadable: the constructor says what is wrong
+    }
   }
 
   /** The organisation that is the authority for a principal, or null if the name and role make no principal. */
@@ -121,6 +143,21 @@ public final class Trust {
     return who;
   }
 
+  /**
+   * Refuses a certificate past its validity or revoked by its organisation. A connection outlives both, so a
+   * server checks them at every call, not only at the handshake.
+   */
+  void requireCurrent(Identity who, X509Certificate leaf) throws Refused {
+    try {
+      leaf.checkValidity();
+    } catch (java.security.cert.CertificateExpiredException e) {
+      throw new Refused("certificate of %s '%s' expired at %s", who.role(), who.principal(), leaf.getNotAfter().toInstant());
+    } catch (java.security.cert.CertificateNotYetValidException e) {
+      throw new Refused("certificate of %s '%s' is not valid before %s", who.role(), who.principal(), leaf.getNotBefore().toInstant());
+    }
+    requireNotRevoked(who, leaf);
+  }
+
   void requireNotRevoked(Identity who, X509Certificate leaf) throws Refused {
     if (isRevoked(who.organisation(), leaf.getSerialNumber())) {
       throw new Refused("certificate of %s '%s' (serial %s) is revoked by %s", who.role(), who.principal(), leaf.getSerialNumber().toString(16), who.organisation());
@@ -132,12 +169,8 @@ public final class Trust {
     long now = System.nanoTime();
     Revoked r = revoked.get(org);
     if (r == null || now - r.checkedAt() > RECHECK_NANOS) {
-      r = revoked.compute(org, (o, old) -> {
-        Path file = dir.resolve(o + REVOKED);
-        long modified = file.toFile().lastModified(); // 0 when absent
-        if (old != null && old.modified() == modified) return new Revoked(modified, old.serials(), now);
-        return new Revoked(modified, serials(file), now);
-      });
+      r = revoked.compute(org, (o, old) -> old != null && now - old.checkedAt() <= RECHECK_NANOS ? old // another call read it
+          : new Revoked(serials(dir.resolve(o + REVOKED)), now));
     }
     return r.serials().contains(serial);
   }

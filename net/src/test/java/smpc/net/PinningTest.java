@@ -156,4 +156,33 @@ class PinningTest {
       }
     }
   }
+
+  /** A caller's certificate that expires while its connection is open: its next call on that connection is refused. */
+  @Test
+  void aCallerWhoseCertificateExpiredIsRefusedOnAnOpenConnection() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("expiring"));
+    Files.createDirectories(own.resolve(Trust.DIR));
+    for (String org : new String[] {"alice", "bob", "dealer"}) Files.copy(dir.resolve(Trust.DIR).resolve(org + ".pem"), own.resolve(Trust.DIR).resolve(org + ".pem"));
+    java.time.Instant expires = java.time.Instant.now().plusSeconds(6);
+    TestPki.issue(own, alice, "client-alice", Tls.CLIENT, false, expires);
+    TestPki.issue(own, bob, "bob", Tls.PARTY, true);
+    try (Counting bobServer = Counting.serve(own, "bob")) {
+      ManagedChannel ch = Grpc.channel(bobServer.address(), new Tls(own, "client-alice").pinned("bob"));
+      try {
+        PartyGrpc.PartyBlockingStub stub = PartyGrpc.newBlockingStub(ch);
+        assertThatThrownBy(() -> stub.listValues(ListRequest.getDefaultInstance())) // connected while valid
+            .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+        while (java.time.Instant.now().isBefore(expires.plusSeconds(1))) Thread.sleep(100);
+        assertThatThrownBy(() -> stub.withDeadlineAfter(5, TimeUnit.SECONDS).listValues(ListRequest.getDefaultInstance()))
+            .satisfies(e -> {
+              Status st = Status.fromThrowable(e);
+              assertThat(st.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              assertThat(st.getDescription()).startsWith("refused the client's certificate: certificate of client 'client-alice' expired at ");
+            });
+        assertThat(bobServer.calls()).hasValue(1);
+      } finally {
+        Grpc.close(ch);
+      }
+    }
+  }
 }

@@ -78,8 +78,13 @@ public final class TestPki {
    * {@code tlsDir/cn.pem} and {@code tlsDir/cn.key}; {@code serverAuth} adds that usage (and localhost names).
    */
   public static X509Certificate issue(Path tlsDir, Ca by, String cn, String ou, boolean serverAuth) throws Exception {
+    return issue(tlsDir, by, cn, ou, serverAuth, Instant.now().plus(Duration.ofDays(1)));
+  }
+
+  /** As above, valid until {@code notAfter}. */
+  public static X509Certificate issue(Path tlsDir, Ca by, String cn, String ou, boolean serverAuth, Instant notAfter) throws Exception {
     KeyPair k = keyPair();
-    JcaX509v3CertificateBuilder b = builder(name(cn, ou), X500Name.getInstance(by.cert().getSubjectX500Principal().getEncoded()), k.getPublic());
+    JcaX509v3CertificateBuilder b = builder(name(cn, ou), X500Name.getInstance(by.cert().getSubjectX500Principal().getEncoded()), k.getPublic(), notAfter);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
     b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(serverAuth
@@ -104,9 +109,12 @@ public final class TestPki {
   }
 
   private static JcaX509v3CertificateBuilder builder(X500Name subject, X500Name issuer, java.security.PublicKey key) {
-    Instant now = Instant.now();
+    return builder(subject, issuer, key, Instant.now().plus(Duration.ofDays(1)));
+  }
+
+  private static JcaX509v3CertificateBuilder builder(X500Name subject, X500Name issuer, java.security.PublicKey key, Instant notAfter) {
     return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, new SecureRandom()).add(BigInteger.ONE),
-        Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), subject, key);
+        Date.from(Instant.now().minus(Duration.ofMinutes(5))), Date.from(notAfter), subject, key);
   }
 
   private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey key) throws Exception {

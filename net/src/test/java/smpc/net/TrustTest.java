@@ -111,4 +111,54 @@ class TrustTest {
     // the same principal's other certificates still work
     assertThat(t.verify(new X509Certificate[] {other}, "UNKNOWN", false, null).principal()).isEqualTo("client-carol");
   }
+
+  /**
+   * A CA file replaced in place, the directory's time unchanged (a copy that keeps times, or an edit within the
+   * clock's resolution), makes a new bundle: the old CA's certificates are refused, the new one's accepted.
+   */
+  @Test
+  void aCaReplacedInPlaceIsUsedAtOnce() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("replacing"));
+    TestPki.Ca first = TestPki.ca("carol").trustedIn(own);
+    X509Certificate byFirst = TestPki.issue(own.resolve("a"), first, "client-carol", Tls.CLIENT, false);
+    assertThat(Trust.of(own).verify(new X509Certificate[] {byFirst}, "UNKNOWN", false, null).principal()).isEqualTo("client-carol");
+    Path trustDir = own.resolve(Trust.DIR);
+    var dirTime = Files.getLastModifiedTime(trustDir);
+    var fileTime = Files.getLastModifiedTime(trustDir.resolve("carol.pem"));
+    TestPki.Ca second = TestPki.ca("carol").trustedIn(own);
+    Files.setLastModifiedTime(trustDir.resolve("carol.pem"), fileTime);
+    Files.setLastModifiedTime(trustDir, dirTime);
+    X509Certificate bySecond = TestPki.issue(own.resolve("b"), second, "client-carol", Tls.CLIENT, false);
+    assertThatThrownBy(() -> Trust.of(own).verify(new X509Certificate[] {byFirst}, "UNKNOWN", false, null))
+        .isInstanceOf(Trust.Refused.class).hasMessageContaining("is not valid from carol's authority");
+    assertThat(Trust.of(own).verify(new X509Certificate[] {bySecond}, "UNKNOWN", false, null).principal()).isEqualTo("client-carol");
+  }
+
+  /** A revocation list replaced by a copy that kept the old list's time is read all the same. */
+  @Test
+  void aRevocationListCopiedWithItsOldTimeIsRead() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("revoking-copy"));
+    TestPki.Ca carol = TestPki.ca("carol").trustedIn(own);
+    X509Certificate client = TestPki.issue(own, carol, "client-carol", Tls.CLIENT, false);
+    Path list = own.resolve(Trust.DIR).resolve("carol" + Trust.REVOKED);
+    Files.writeString(list, "# none yet\n");
+    Trust t = Trust.of(own);
+    assertThat(t.isRevoked("carol", client.getSerialNumber())).isFalse();
+    var time = Files.getLastModifiedTime(list);
+    Files.writeString(list, client.getSerialNumber().toString(16) + "\n");
+    Files.setLastModifiedTime(list, time);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < until && !t.isRevoked("carol", client.getSerialNumber())) Thread.sleep(100);
+    assertThat(t.isRevoked("carol", client.getSerialNumber())).isTrue();
+  }
+
+  @Test
+  void anExpiredCertificateIsNotCurrent() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("expiring"));
+    X509Certificate expired = TestPki.issue(own, alice, "client-alice", Tls.CLIENT, false, java.time.Instant.now().minusSeconds(60));
+    Trust.Identity who = new Trust.Identity("client-alice", Tls.CLIENT, "alice");
+    assertThatThrownBy(() -> trust().requireCurrent(who, expired)).isInstanceOf(Trust.Refused.class)
+        .hasMessageStartingWith("certificate of client 'client-alice' expired at ");
+    trust().requireCurrent(who, clientAlice);
+  }
 }
