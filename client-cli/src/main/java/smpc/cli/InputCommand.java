@@ -50,48 +50,31 @@ final class InputCommand implements Callable<Integer> {
     if (csv != null && !values.isEmpty()) throw SmpcException.usage("give VALUEs or --csv, not both");
     boolean matrix = columns != null || allColumns || except != null;
     if (matrix && (csv == null || column != null)) throw SmpcException.usage("--columns and --all-columns read --csv FILE, without --column");
-    CsvColumns.Table table = matrix ? CsvColumns.read(csv, columns, allColumns, except) : null;
-    List<Csv.Line> cells = !matrix && csv != null ? Csv.column(csv, column) : null;
-    List<String> texts = matrix ? table.cells() : cells != null ? cells.stream().map(Csv.Line::text).toList() : values;
-    BigDecimal[] v = new BigDecimal[texts.size()];
-    boolean real = false;
-    for (int i = 0; i < v.length; i++) {
-      String where = matrix ? csv.getFileName() + " line " + table.lines().get(i / table.columns().size()) + " column " + table.columns().get(i % table.columns().size())
-          : cells != null ? csv.getFileName() + " line " + cells.get(i).number() : "value " + (i + 1);
-      v[i] = Csv.number(texts.get(i), where);
-      real |= texts.get(i).contains(".") || texts.get(i).toLowerCase().contains("e");
-    }
+    if (csv != null && !matrix && column == null) throw SmpcException.usage("--csv needs --column");
+    if (csv != null && !Files.isReadable(csv)) throw SmpcException.usage("cannot read CSV file %s", csv);
     try (Cluster c = cluster.connect()) {
       c.vm(party);
       var cat = c.catalog();
       if (cat.contains(name)) throw SmpcException.usage("value '%s' already exists (on %s)", name, String.join(", ", cat.holders(name)));
-      if (real) {
-        int f = c.config().fracBitsOrDefault();
-        for (int i = 0; i < v.length; i++) {
-          String w = v[i].abs().compareTo(smpc.core.ring.FixedPoint.limit(f)) < 0 ? InputPrecision.warning(texts.get(i), v[i], f) : null;
-          if (w != null) spec.commandLine().getErr().println("smpc: warning: " + w);
+      NumberColumn v = new NumberColumn(name, c.config().fracBitsOrDefault(), w -> spec.commandLine().getErr().println("smpc: warning: " + w));
+      String shape;
+      if (matrix) { // a matrix's columns are read whole (CsvColumns); a single column streams
+        CsvColumns.Table table = CsvColumns.read(csv, columns, allColumns, except);
+        int cols = table.columns().size();
+        for (int i = 0; i < table.cells().size(); i++) {
+          v.add(table.cells().get(i), csv.getFileName() + " line " + table.lines().get(i / cols) + " column " + table.columns().get(i % cols));
         }
-      }
-      if (matrix && real) {
-        c.inputRealMatrix(party, name, v, table.columns().size());
-      } else if (real) {
-        c.inputReal(party, name, v);
+        if (v.real()) c.inputFixedPointMatrix(party, name, v.values(), cols);
+        else c.inputMatrix(party, name, v.values(), cols);
+        shape = table.rows() + "x" + cols + " matrix";
       } else {
-        long[] ints = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-          try {
-            ints[i] = v[i].longValueExact();
-          } catch (ArithmeticException e) {
-            throw SmpcException.usage("value out of range: '%s' (%s) does not fit in 64 bits", texts.get(i),
-                cells != null ? csv.getFileName() + " line " + cells.get(i).number()
-                    : matrix ? csv.getFileName() + " line " + table.lines().get(i / table.columns().size()) : "value " + (i + 1));
-          }
-        }
-        if (matrix) c.inputMatrix(party, name, ints, table.columns().size());
-        else c.input(party, name, ints);
+        if (csv != null) Csv.column(csv, column, (text, line) -> v.add(text, csv.getFileName() + " line " + line));
+        else for (String x : values) v.add(x, null);
+        if (v.real()) c.inputFixedPoint(party, name, v.values());
+        else c.input(party, name, v.values());
+        shape = v.size() == 1 ? "scalar" : v.size() + " elements";
       }
-      spec.commandLine().getOut().printf("stored %s on %s (%s%s)%n", name, party, real ? "real " : "",
-          matrix ? table.rows() + "x" + table.columns().size() + " matrix" : v.length == 1 ? "scalar" : v.length + " elements");
+      spec.commandLine().getOut().printf("stored %s on %s (%s%s)%n", name, party, v.real() ? "real " : "", shape);
       return 0;
     }
   }
@@ -106,16 +89,39 @@ final class InputCommand implements Callable<Integer> {
 
     /** The column's cells, each with its line number. */
     static List<Line> column(Path file, String column) {
-      if (column == null) throw SmpcException.usage("--csv needs --column");
-      List<Line> lines = numbered(file);
-      int col = index(fields(lines.get(0).text()), column, file);
       List<Line> v = new java.util.ArrayList<>();
-      for (Line line : lines.subList(1, lines.size())) {
-        List<String> f = fields(line.text());
-        if (col >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, line.number(), col + 1);
-        v.add(new Line(line.number(), f.get(col)));
-      }
+      column(file, column, (text, line) -> v.add(new Line(line, text)));
       return v;
+    }
+
+    /** A cell and its line number. */
+    interface Cell {
+      void accept(String text, int line);
+    }
+
+    /** Gives each data row's cell of the column, with its line number, reading the file a line at a time. */
+    static void column(Path file, String column, Cell cell) {
+      if (column == null) throw SmpcException.usage("--csv needs --column");
+      if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
+      try (java.io.BufferedReader in = Files.newBufferedReader(file)) {
+        int number = 0, col = -1;
+        boolean data = false;
+        for (String text; (text = in.readLine()) != null; ) {
+          if (++number == 1 && text.startsWith("\uFEFF")) text = text.substring(1);
+          if (text.isBlank()) continue;
+          List<String> f = fields(text);
+          if (col < 0) {
+            col = index(f, column, file);
+            continue;
+          }
+          if (col >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, number, col + 1);
+          data = true;
+          cell.accept(f.get(col), number);
+        }
+        if (!data) throw SmpcException.usage("CSV file %s has no data rows", file);
+      } catch (IOException e) {
+        throw SmpcException.usage("cannot read CSV file %s: %s (expected UTF-8 text)", file, e.getClass().getSimpleName());
+      }
     }
 
     /** The file's non-blank lines with their numbers: a header and at least one data row. */

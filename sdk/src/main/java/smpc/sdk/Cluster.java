@@ -145,6 +145,16 @@ public final class Cluster implements AutoCloseable {
     return values.inputReal(party, name, data);
   }
 
+  /** Stores a private real value on {@code party} given encoded with the cluster's fractional bits (see {@link Values#inputFixedPoint}). */
+  public ValueMeta inputFixedPoint(String party, String name, long[] encoded) {
+    return values.inputFixedPoint(party, name, encoded);
+  }
+
+  /** Stores a private real matrix on {@code party} given encoded (see {@link Values#inputFixedPointMatrix}). */
+  public ValueMeta inputFixedPointMatrix(String party, String name, long[] encoded, int cols) {
+    return values.inputFixedPointMatrix(party, name, encoded, cols);
+  }
+
   /** Stores a private integer matrix on {@code party}: {@code data} row by row, {@code cols} to a row. */
   public ValueMeta inputMatrix(String party, String name, long[] data, int cols) {
     return values.inputMatrix(party, name, data, cols);

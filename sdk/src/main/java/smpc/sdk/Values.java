@@ -53,6 +53,19 @@ public final class Values {
     return ValueMeta.of(input(party, name, encode(name, values), DType.REAL, columns(name, values.length, cols)));
   }
 
+  /**
+   * Stores a private real value given encoded, round(x·2^f) with the cluster's fractional bits
+   * ({@code smpc.core.ring.FixedPoint.encode}): eight bytes a value, for inputs too long to hold as BigDecimals.
+   */
+  public ValueMeta inputFixedPoint(String party, String name, long[] encoded) {
+    return ValueMeta.of(input(party, name, encoded, DType.REAL, 0));
+  }
+
+  /** A private real matrix given encoded as {@link #inputFixedPoint}: row by row, {@code cols} to a row. */
+  public ValueMeta inputFixedPointMatrix(String party, String name, long[] encoded, int cols) {
+    return ValueMeta.of(input(party, name, encoded, DType.REAL, columns(name, encoded.length, cols)));
+  }
+
   private static int columns(String name, int length, int cols) {
     if (cols < 1 || length % cols != 0) throw SmpcException.usage("matrix '%s' of %d elements does not have rows of %d", name, length, cols);
     return cols;

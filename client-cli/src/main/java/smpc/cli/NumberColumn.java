@@ -1,0 +1,81 @@
+package smpc.cli;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import smpc.core.ring.FixedPoint;
+import smpc.sdk.SmpcException;
+
+/**
+ * A column of numbers as it is read, one cell at a time, packed: integers exactly, and from the first real on
+ * (a decimal point or an exponent) every value as a real, round(x·2^f) with the cluster's fractional bits, the
+ * integers read before it converted. Eight bytes a value, so a file of 10^8 rows is read in about 0.8 GB where
+ * its lines as text took several (the CLI ran out of memory).
+ */
+final class NumberColumn {
+  private final String name;
+  private final int fracBits;
+  private final Consumer<String> warn;
+  private long[] values = new long[1024];
+  private int size;
+  private boolean real;
+
+  /** {@code warn} is told of each real whose encoding loses most of its digits ({@link InputPrecision}). */
+  NumberColumn(String name, int fracBits, Consumer<String> warn) {
+    this.name = name;
+    this.fracBits = fracBits;
+    this.warn = warn;
+  }
+
+  /** Adds a value; {@code line} names its place in a file ("data.csv line 7"), null for one given on the command line. */
+  void add(String text, String line) {
+    String where = line != null ? line : "value " + (size + 1);
+    BigDecimal x = InputCommand.Csv.number(text, where);
+    boolean isReal = text.contains(".") || text.toLowerCase(java.util.Locale.ROOT).contains("e");
+    if (isReal && !real) {
+      real = true;
+      for (int i = 0; i < size; i++) values[i] = encode(BigDecimal.valueOf(values[i]), "element " + (i + 1) + " of '" + name + "'");
+    }
+    long v;
+    if (real) {
+      if (x.abs().compareTo(FixedPoint.limit(fracBits)) < 0) {
+        String w = InputPrecision.warning(text, x, fracBits);
+        if (w != null) warn.accept(w);
+      }
+      v = encode(x, "element " + (size + 1) + " of '" + name + "'" + (line != null ? " (" + line + ")" : ""));
+    } else {
+      try {
+        v = x.longValueExact();
+      } catch (ArithmeticException e) {
+        throw SmpcException.usage("value out of range: '%s' (%s) does not fit in 64 bits", text, where);
+      }
+    }
+    if (size == values.length) {
+      if (size == Integer.MAX_VALUE - 8) throw SmpcException.usage("value '%s' has too many elements", name);
+      values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, 2L * size));
+    }
+    values[size++] = v;
+  }
+
+  private long encode(BigDecimal x, String what) {
+    try {
+      return FixedPoint.encode(x, fracBits, what);
+    } catch (smpc.core.Failure e) {
+      throw SmpcException.from(e, null);
+    }
+  }
+
+  boolean real() {
+    return real;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The values read (encoded when {@link #real}), trimmed. */
+  long[] values() {
+    if (values.length != size) values = Arrays.copyOf(values, size);
+    return values;
+  }
+}
