@@ -1,6 +1,7 @@
 package smpc.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.math.BigDecimal;
@@ -56,7 +57,8 @@ final class InputCommand implements Callable<Integer> {
       c.vm(party);
       var cat = c.catalog();
       if (cat.contains(name)) throw SmpcException.usage("value '%s' already exists (on %s)", name, String.join(", ", cat.holders(name)));
-      NumberColumn v = new NumberColumn(name, c.config().fracBitsOrDefault(), w -> spec.commandLine().getErr().println("smpc: warning: " + w));
+      NumberColumn v = new NumberColumn(name, c.config().fracBitsOrDefault(), w -> spec.commandLine().getErr().println("smpc: warning: " + w),
+          csv != null && !matrix ? Csv.rows(csv) : values.size());
       String shape;
       if (matrix) { // a matrix's columns are read whole (CsvColumns); a single column streams
         CsvColumns.Table table = CsvColumns.read(csv, columns, allColumns, except);
@@ -140,6 +142,35 @@ final class InputCommand implements Callable<Integer> {
       }
       if (lines.size() < 2) throw SmpcException.usage("CSV file %s has no data rows", file);
       return lines;
+    }
+
+    /**
+     * How many data rows a regular file has (its lines that are not blank, but the header), counted over its bytes
+     * without decoding them; 0 for anything else (a pipe can be read once only). An estimate for sizing only: a line of
+     * other white space (U+3000, say) counts, and lines ended by a lone CR do not.
+     */
+    static int rows(Path file) {
+      if (!Files.isRegularFile(file)) return 0;
+      long rows = 0;
+      boolean filled = false;
+      try (InputStream in = Files.newInputStream(file)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          for (int i = 0; i < n; i++) {
+            byte b = buf[i];
+            if (b == '\n') {
+              if (filled) rows++;
+              filled = false;
+            } else if (b != ' ' && b != '\t' && b != '\r' && b != 0x0B && b != '\f') {
+              filled = true;
+            }
+          }
+        }
+      } catch (IOException e) {
+        return 0; // reading it says why
+      }
+      if (filled) rows++;
+      return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, rows - 1));
     }
 
     /** A column by header name or 1-based index. */

@@ -74,5 +74,9 @@ class NumberColumnTest {
     for (int i = 0; i < 3000; i++) assertThat(c.values()[i]).isEqualTo((i + 1) * 7L - 5000);
     assertThat(lines.get(0)).isEqualTo(2);
     assertThat(lines.get(1000)).isEqualTo(1003); // the blank line after row 1000 is counted
+    assertThat(InputCommand.Csv.rows(f)).isEqualTo(3000); // room for exactly the rows: the column is never copied
+    Files.writeString(f, "v\r\n1\r\n \t\r\n2"); // CRLF, a blank line, no newline at the end
+    assertThat(InputCommand.Csv.rows(f)).isEqualTo(2);
+    assertThat(InputCommand.Csv.rows(Path.of("/dev/null"))).isZero();
   }
 }
