@@ -53,29 +53,32 @@ final class InputCommand implements Callable<Integer> {
     if (matrix && (csv == null || column != null)) throw SmpcException.usage("--columns and --all-columns read --csv FILE, without --column");
     if (csv != null && !matrix && column == null) throw SmpcException.usage("--csv needs --column");
     if (csv != null && !Files.isReadable(csv)) throw SmpcException.usage("cannot read CSV file %s", csv);
+    // read before any connection: a typo is named even with the cluster down, and nothing is sent before all is read
+    int fracBits = cluster.config(false).fracBitsOrDefault();
+    NumberColumn v = new NumberColumn(name, fracBits, w -> spec.commandLine().getErr().println("smpc: warning: " + w),
+        csv != null && !matrix ? Csv.rows(csv) : values.size());
+    String shape;
+    int cols = 0;
+    if (matrix) { // a matrix's columns are read whole (CsvColumns); a single column streams
+      CsvColumns.Table table = CsvColumns.read(csv, columns, allColumns, except);
+      cols = table.columns().size();
+      for (int i = 0; i < table.cells().size(); i++) {
+        v.add(table.cells().get(i), csv.getFileName() + " line " + table.lines().get(i / cols) + " column " + table.columns().get(i % cols));
+      }
+      shape = table.rows() + "x" + cols + " matrix";
+    } else {
+      if (csv != null) Csv.column(csv, column, (text, line) -> v.add(text, csv.getFileName() + " line " + line));
+      else for (String x : values) v.add(x, null);
+      shape = v.size() == 1 ? "scalar" : v.size() + " elements";
+    }
     try (Cluster c = cluster.connect()) {
       c.vm(party);
       var cat = c.catalog();
       if (cat.contains(name)) throw SmpcException.usage("value '%s' already exists (on %s)", name, String.join(", ", cat.holders(name)));
-      NumberColumn v = new NumberColumn(name, c.config().fracBitsOrDefault(), w -> spec.commandLine().getErr().println("smpc: warning: " + w),
-          csv != null && !matrix ? Csv.rows(csv) : values.size());
-      String shape;
-      if (matrix) { // a matrix's columns are read whole (CsvColumns); a single column streams
-        CsvColumns.Table table = CsvColumns.read(csv, columns, allColumns, except);
-        int cols = table.columns().size();
-        for (int i = 0; i < table.cells().size(); i++) {
-          v.add(table.cells().get(i), csv.getFileName() + " line " + table.lines().get(i / cols) + " column " + table.columns().get(i % cols));
-        }
-        if (v.real()) c.inputFixedPointMatrix(party, name, v.values(), cols);
-        else c.inputMatrix(party, name, v.values(), cols);
-        shape = table.rows() + "x" + cols + " matrix";
-      } else {
-        if (csv != null) Csv.column(csv, column, (text, line) -> v.add(text, csv.getFileName() + " line " + line));
-        else for (String x : values) v.add(x, null);
-        if (v.real()) c.inputFixedPoint(party, name, v.values());
-        else c.input(party, name, v.values());
-        shape = v.size() == 1 ? "scalar" : v.size() + " elements";
-      }
+      if (matrix && v.real()) c.inputFixedPointMatrix(party, name, v.values(), cols, fracBits);
+      else if (matrix) c.inputMatrix(party, name, v.values(), cols);
+      else if (v.real()) c.inputFixedPoint(party, name, v.values(), fracBits);
+      else c.input(party, name, v.values());
       spec.commandLine().getOut().printf("stored %s on %s (%s%s)%n", name, party, v.real() ? "real " : "", shape);
       return 0;
     }

@@ -33,7 +33,7 @@ final class NumberColumn {
     this.name = name;
     this.fracBits = fracBits;
     this.warn = warn;
-    this.values = new long[Math.max(16, expected)];
+    this.values = new long[Math.max(16, Math.min(expected, smpc.core.protocol.Limits.MAX_VECTOR))];
   }
 
   /** Adds a value; {@code line} names its place in a file ("data.csv line 7"), null for one given on the command line. */
@@ -60,8 +60,10 @@ final class NumberColumn {
       }
     }
     if (size == values.length) {
-      if (size == Integer.MAX_VALUE - 8) throw SmpcException.usage("value '%s' has too many elements", name);
-      values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, 2L * size));
+      if (size >= smpc.core.protocol.Limits.MAX_VECTOR) {
+        throw SmpcException.usage("value '%s' has more than %d elements (%s)", name, smpc.core.protocol.Limits.MAX_VECTOR, where);
+      }
+      values = Arrays.copyOf(values, (int) Math.min(smpc.core.protocol.Limits.MAX_VECTOR, 2L * size));
     }
     values[size++] = v;
   }

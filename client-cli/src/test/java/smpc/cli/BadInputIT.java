@@ -78,6 +78,22 @@ class BadInputIT {
     assertThat(cluster.cli(cmd, "--bogus").code()).isEqualTo(2);
   }
 
+  /** Reals given encoded: the cluster's fractional bits and the reals' range are checked before anything is sent. */
+  @org.junit.jupiter.api.Test
+  void encodedRealsAreCheckedByTheSdk() {
+    try (smpc.sdk.Cluster c = cluster.sdk()) {
+      int f = c.config().fracBitsOrDefault();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.inputFixedPoint("alice", "fp", new long[] {1L << f}, f + 1))
+          .hasMessage("value 'fp' is encoded with %d fractional bits, the cluster uses %d", f + 1, f);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.inputFixedPoint("alice", "fp", new long[] {3L << f, Long.MIN_VALUE}, f))
+          .hasMessageStartingWith("value out of range: element 2 of 'fp' is -");
+      assertThat(c.catalog().contains("fp")).isFalse();
+      c.inputFixedPoint("alice", "fp", new long[] {3L << f, -(5L << (f - 1))}, f); // 3 and -2.5
+      assertThat(c.sessions().evaluate("fp * 2", "alice", null, c.parties()).revealed().get(0)).containsExactly(6L << f, -(5L << f));
+      c.delete("fp");
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void emptyVectorsAreRefusedByTheSdkAndByTheParty() {
     try (smpc.sdk.Cluster c = cluster.sdk()) {

@@ -66,6 +66,8 @@ public final class Trust {
   private final Map<String, X509ExtendedTrustManager> anchoredAt = new LinkedHashMap<>();
   private final X509ExtendedTrustManager anyAuthority;
   private final ConcurrentHashMap<String, Revoked> revoked = new ConcurrentHashMap<>();
+  private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+  private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("#.*");
 
   private Trust(Path dir, String version) {
     this.dir = dir;
@@ -168,9 +170,16 @@ public final class Trust {
   boolean isRevoked(String org, BigInteger serial) {
     long now = System.nanoTime();
     Revoked r = revoked.get(org);
-    if (r == null || now - r.checkedAt() > RECHECK_NANOS) {
-      r = revoked.compute(org, (o, old) -> old != null && now - old.checkedAt() <= RECHECK_NANOS ? old // another call read it
-          : new Revoked(serials(dir.resolve(o + REVOKED)), now));
+    if (r == null) {
+      r = revoked.computeIfAbsent(org, o -> new Revoked(serials(dir.resolve(o + REVOKED)), now));
+    } else if (now - r.checkedAt() > RECHECK_NANOS && refreshing.add(org)) {
+      // one call reads the file again (on a transport thread), the others go on with the list read 2 s ago meanwhile
+      try {
+        r = new Revoked(serials(dir.resolve(org + REVOKED)), now);
+        revoked.put(org, r);
+      } finally {
+        refreshing.remove(org);
+      }
     }
     return r.serials().contains(serial);
   }
@@ -180,7 +189,7 @@ public final class Trust {
     Set<BigInteger> s = new HashSet<>();
     if (!Files.exists(file)) return s;
     try (Stream<String> lines = Files.lines(file)) {
-      lines.map(l -> l.replaceAll("#.*", "").replace(":", "").trim()).filter(l -> !l.isEmpty()).forEach(l -> {
+      lines.map(l -> COMMENT.matcher(l).replaceAll("").replace(":", "").trim()).filter(l -> !l.isEmpty()).forEach(l -> {
         try {
           s.add(new BigInteger(l, 16));
         } catch (NumberFormatException e) {

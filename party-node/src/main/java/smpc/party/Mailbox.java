@@ -58,7 +58,12 @@ final class Mailbox {
     }
 
     private void drop() {
-      if (cancel()) onDrop.run();
+      if (!cancel()) return;
+      try {
+        onDrop.run();
+      } catch (RuntimeException e) { // the session's end goes on: its other messages, its slots, its stream users
+        java.util.logging.Logger.getLogger(Mailbox.class.getName()).warning("ending a message's call failed: " + e);
+      }
     }
   }
 
@@ -96,7 +101,11 @@ final class Mailbox {
   Arriving arriving(ByteString session, long bytes, Runnable onDrop) {
     reserve(session, bytes);
     Arriving a = new Arriving(session, bytes, onDrop);
-    arriving.computeIfAbsent(session, k -> ConcurrentHashMap.newKeySet()).add(a);
+    arriving.compute(session, (k, set) -> { // added within the map's step: a forget() that empties the set cannot lose it
+      Set<Arriving> to = set != null ? set : ConcurrentHashMap.newKeySet();
+      to.add(a);
+      return to;
+    });
     if (ended.containsKey(session)) { // it ended meanwhile, perhaps before the set above was there to drop
       a.cancel();
       throw precondition("session %s is over", Session.shortId(session));

@@ -113,4 +113,43 @@ class MailboxTest {
       assertThat(box.slotCount()).as("slots left (seed %d, round %d)", seed, round).isZero();
     }
   }
+
+  /**
+   * Messages start arriving for one session from several threads while others of that session give up theirs: every
+   * one still arriving when the session ends is dropped with it (a registration could land in a set another thread
+   * had just emptied and removed, out of the end's reach).
+   */
+  @Test
+  void everyMessageStillArrivingIsDroppedAtItsSessionsEnd() throws Exception {
+    long seed = new Random().nextLong();
+    for (int round = 0; round < 200; round++) {
+      Mailbox box = new Mailbox(1L << 30);
+      ByteString sid = id(round);
+      AtomicInteger dropped = new AtomicInteger(), pending = new AtomicInteger();
+      List<Thread> ts = new ArrayList<>();
+      CountDownLatch go = new CountDownLatch(1);
+      for (int t = 0; t < 4; t++) {
+        Random rnd = new Random(seed + 31L * round + t);
+        Thread th = new Thread(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          for (int i = 0; i < 200; i++) {
+            Mailbox.Arriving a = box.arriving(sid, 1, dropped::incrementAndGet);
+            if (rnd.nextInt(4) == 0) pending.incrementAndGet();
+            else a.cancel();
+          }
+        });
+        th.start();
+        ts.add(th);
+      }
+      go.countDown();
+      for (Thread th : ts) th.join();
+      box.end(sid);
+      assertThat(dropped.get()).as("messages dropped at the end (seed %d, round %d)", seed, round).isEqualTo(pending.get());
+      assertThat(box.bufferedBytes()).isZero();
+    }
+  }
 }

@@ -146,13 +146,13 @@ public final class Cluster implements AutoCloseable {
   }
 
   /** Stores a private real value on {@code party} given encoded with the cluster's fractional bits (see {@link Values#inputFixedPoint}). */
-  public ValueMeta inputFixedPoint(String party, String name, long[] encoded) {
-    return values.inputFixedPoint(party, name, encoded);
+  public ValueMeta inputFixedPoint(String party, String name, long[] encoded, int fracBits) {
+    return values.inputFixedPoint(party, name, encoded, fracBits);
   }
 
   /** Stores a private real matrix on {@code party} given encoded (see {@link Values#inputFixedPointMatrix}). */
-  public ValueMeta inputFixedPointMatrix(String party, String name, long[] encoded, int cols) {
-    return values.inputFixedPointMatrix(party, name, encoded, cols);
+  public ValueMeta inputFixedPointMatrix(String party, String name, long[] encoded, int cols, int fracBits) {
+    return values.inputFixedPointMatrix(party, name, encoded, cols, fracBits);
   }
 
   /** Stores a private integer matrix on {@code party}: {@code data} row by row, {@code cols} to a row. */

@@ -54,16 +54,30 @@ public final class Values {
   }
 
   /**
-   * Stores a private real value given encoded, round(x·2^f) with the cluster's fractional bits
+   * Stores a private real value given encoded, round(x·2^f) with {@code fracBits} = f
    * ({@code smpc.core.ring.FixedPoint.encode}): eight bytes a value, for inputs too long to hold as BigDecimals.
+   * Refused unless f is the cluster's and every x is within the reals' range, as {@link #inputReal} checks.
    */
-  public ValueMeta inputFixedPoint(String party, String name, long[] encoded) {
-    return ValueMeta.of(input(party, name, encoded, DType.REAL, 0));
+  public ValueMeta inputFixedPoint(String party, String name, long[] encoded, int fracBits) {
+    return ValueMeta.of(input(party, name, checked(name, encoded, fracBits), DType.REAL, 0));
   }
 
   /** A private real matrix given encoded as {@link #inputFixedPoint}: row by row, {@code cols} to a row. */
-  public ValueMeta inputFixedPointMatrix(String party, String name, long[] encoded, int cols) {
-    return ValueMeta.of(input(party, name, encoded, DType.REAL, columns(name, encoded.length, cols)));
+  public ValueMeta inputFixedPointMatrix(String party, String name, long[] encoded, int cols, int fracBits) {
+    return ValueMeta.of(input(party, name, checked(name, encoded, fracBits), DType.REAL, columns(name, encoded.length, cols)));
+  }
+
+  private long[] checked(String name, long[] encoded, int fracBits) {
+    int f = conn.config.fracBitsOrDefault();
+    if (fracBits != f) throw SmpcException.usage("value '%s' is encoded with %d fractional bits, the cluster uses %d", name, fracBits, f);
+    long bound = 1L << (62 - f); // |x| < 2^(62-2f), so |round(x·2^f)| <= 2^(62-f)
+    for (int i = 0; i < encoded.length; i++) {
+      if (encoded[i] > bound || encoded[i] < -bound) {
+        throw SmpcException.usage("value out of range: element %d of '%s' is %s, but reals must stay below 2^%d = %s in magnitude", i + 1,
+            name, smpc.core.ring.FixedPoint.decode(encoded[i], f).toPlainString(), 62 - 2 * f, smpc.core.ring.FixedPoint.limit(f).toPlainString());
+      }
+    }
+    return encoded;
   }
 
   private static int columns(String name, int length, int cols) {
