@@ -18,6 +18,24 @@ import smpc.core.protocol.Limits;
 
 /** A session's messages to a peer, over real gRPC (in process). */
 class GrpcTransportTest {
+  /** Bob's open-value endpoint in process, with its mailbox and threads. */
+  private record Bob(String name, Mailbox mailbox, Server server, ExecutorService threads) implements AutoCloseable {
+    static Bob start() throws java.io.IOException {
+      String name = "transport-" + System.nanoTime();
+      Mailbox box = new Mailbox(1L << 30);
+      ExecutorService threads = Executors.newFixedThreadPool(2);
+      Server server = InProcessServerBuilder.forName(name).executor(threads)
+          .addService(new PeerService(box, new Peers("bob", Map.of("alice", "unused"), "dealer", a -> null))).build().start();
+      return new Bob(name, box, server, threads);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      threads.shutdownNow();
+    }
+  }
+
   /**
    * A message too large for the shared stream goes by a Deliver call of its own. The plan agreement does not wait for
    * its messages, so its sender's Execute call may complete (and gRPC cancel that call's context) while one is still on
@@ -25,31 +43,27 @@ class GrpcTransportTest {
    */
   @Test
   void aMessageSentByDeliverArrivesAfterTheSendersCallEnded() throws Exception {
-    String name = "transport-" + System.nanoTime();
-    Mailbox bobs = new Mailbox(1L << 30);
-    ExecutorService serverThreads = Executors.newFixedThreadPool(2);
-    Server bob = InProcessServerBuilder.forName(name).executor(serverThreads)
-        .addService(new PeerService(bobs, new Peers("bob", Map.of("alice", "unused"), "dealer", a -> null))).build().start();
-    Peers alice = new Peers("alice", Map.of("bob", name), "dealer", a -> InProcessChannelBuilder.forName(a).build());
-    try {
-      ByteString id = ByteString.copyFrom(new byte[16]);
-      long deadline = System.currentTimeMillis() + 30_000;
-      GrpcTransport net = new GrpcTransport(new Session(id, List.of("alice", "bob"), 0, deadline), alice, new Mailbox(1L << 20));
-      byte[] message = new byte[3 * Limits.CHUNK_BYTES + 5]; // several chunks: still on its way when the call ends
-      message[message.length - 1] = 7;
-      Context.CancellableContext execute = Context.current().withCancellation();
-      @SuppressWarnings("unchecked")
-      CompletableFuture<Void>[] sent = new CompletableFuture[1];
-      execute.run(() -> sent[0] = net.send(1, "a", message));
-      execute.cancel(null); // the Execute call that sent it has completed
-      sent[0].get(20, TimeUnit.SECONDS);
-      ByteString got = bobs.take(new Session(id, List.of("alice", "bob"), 1, deadline), "alice", "a");
-      assertThat(got.size()).isEqualTo(message.length);
-      assertThat(got.byteAt(message.length - 1)).isEqualTo((byte) 7);
-    } finally {
-      alice.close();
-      bob.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-      serverThreads.shutdownNow();
+    try (Bob bob = Bob.start()) {
+      Mailbox bobs = bob.mailbox();
+      Peers alice = new Peers("alice", Map.of("bob", bob.name()), "dealer", a -> InProcessChannelBuilder.forName(a).build());
+      try {
+        ByteString id = ByteString.copyFrom(new byte[16]);
+        long deadline = System.currentTimeMillis() + 30_000;
+        GrpcTransport net = new GrpcTransport(new Session(id, List.of("alice", "bob"), 0, deadline), alice, new Mailbox(1L << 20));
+        byte[] message = new byte[3 * Limits.CHUNK_BYTES + 5]; // several chunks: still on its way when the call ends
+        message[message.length - 1] = 7;
+        Context.CancellableContext execute = Context.current().withCancellation();
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] sent = new CompletableFuture[1];
+        execute.run(() -> sent[0] = net.send(1, "a", message));
+        execute.cancel(null); // the Execute call that sent it has completed
+        sent[0].get(20, TimeUnit.SECONDS);
+        ByteString got = bobs.take(new Session(id, List.of("alice", "bob"), 1, deadline), "alice", "a");
+        assertThat(got.size()).isEqualTo(message.length);
+        assertThat(got.byteAt(message.length - 1)).isEqualTo((byte) 7);
+      } finally {
+        alice.close();
+      }
     }
   }
 
@@ -60,34 +74,30 @@ class GrpcTransportTest {
    */
   @Test
   void aMessageHalfHereWhenItsSessionEndsIsDroppedWithItsCall() throws Exception {
-    String name = "transport-" + System.nanoTime();
-    Mailbox bobs = new Mailbox(1L << 30);
-    ExecutorService serverThreads = Executors.newFixedThreadPool(2);
-    Server bob = InProcessServerBuilder.forName(name).executor(serverThreads)
-        .addService(new PeerService(bobs, new Peers("bob", Map.of("alice", "unused"), "dealer", a -> null))).build().start();
-    io.grpc.ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
-    try {
-      ByteString id = ByteString.copyFrom(new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
-      CompletableFuture<Throwable> ended = new CompletableFuture<>();
-      io.grpc.stub.StreamObserver<smpc.proto.Envelope> call = smpc.proto.PeerGrpc.newStub(ch).deliver(new io.grpc.stub.StreamObserver<>() {
-        @Override public void onNext(smpc.proto.DeliverAck ack) {}
-        @Override public void onError(Throwable t) { ended.complete(t); }
-        @Override public void onCompleted() { ended.complete(null); }
-      });
-      int total = 3 * Limits.CHUNK_BYTES;
-      call.onNext(smpc.proto.Envelope.newBuilder().setSessionId(id).setFrom("alice").setTag("big").setTotalBytes(total)
-          .setData(ByteString.copyFrom(new byte[Limits.CHUNK_BYTES])).build());
-      long until = System.currentTimeMillis() + 20_000;
-      while (bobs.bufferedBytes() != total && System.currentTimeMillis() < until) Thread.sleep(10);
-      assertThat(bobs.bufferedBytes()).as("the whole message reserved at its first chunk").isEqualTo(total);
-      bobs.end(id);
-      assertThat(bobs.bufferedBytes()).isZero();
-      assertThat(ended.get(20, TimeUnit.SECONDS)).isNotNull().hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("is over");
-      assertThat(bobs.slotCount()).isZero();
-    } finally {
-      ch.shutdownNow();
-      bob.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-      serverThreads.shutdownNow();
+    try (Bob bob = Bob.start()) {
+      Mailbox bobs = bob.mailbox();
+      io.grpc.ManagedChannel ch = InProcessChannelBuilder.forName(bob.name()).build();
+      try {
+        ByteString id = ByteString.copyFrom(new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        io.grpc.stub.StreamObserver<smpc.proto.Envelope> call = smpc.proto.PeerGrpc.newStub(ch).deliver(new io.grpc.stub.StreamObserver<>() {
+          @Override public void onNext(smpc.proto.DeliverAck ack) {}
+          @Override public void onError(Throwable t) { ended.complete(t); }
+          @Override public void onCompleted() { ended.complete(null); }
+        });
+        int total = 3 * Limits.CHUNK_BYTES;
+        call.onNext(smpc.proto.Envelope.newBuilder().setSessionId(id).setFrom("alice").setTag("big").setTotalBytes(total)
+            .setData(ByteString.copyFrom(new byte[Limits.CHUNK_BYTES])).build());
+        long until = System.currentTimeMillis() + 20_000;
+        while (bobs.bufferedBytes() != total && System.currentTimeMillis() < until) Thread.sleep(10);
+        assertThat(bobs.bufferedBytes()).as("the whole message reserved at its first chunk").isEqualTo(total);
+        bobs.end(id);
+        assertThat(bobs.bufferedBytes()).isZero();
+        assertThat(ended.get(20, TimeUnit.SECONDS)).isNotNull().hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("is over");
+        assertThat(bobs.slotCount()).isZero();
+      } finally {
+        ch.shutdownNow();
+      }
     }
   }
 }
