@@ -3,6 +3,7 @@ package smpc.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import smpc.sdk.SmpcException;
 
 /** Several columns of a CSV file with a header row, read as a matrix: the chosen fields of each row, row by row. */
@@ -21,10 +22,31 @@ final class CsvColumns {
    * a one-line usage error for an unknown or repeated column, a short row, or no column left.
    */
   static Table read(Path file, List<String> columns, boolean all, List<String> except) {
+    List<String> names = new ArrayList<>(), cells = new ArrayList<>();
+    List<Integer> rowLines = new ArrayList<>();
+    stream(file, columns, all, except, names::addAll, (row, line) -> {
+      cells.addAll(row);
+      rowLines.add(line);
+    });
+    return new Table(names, cells, rowLines);
+  }
+
+  /**
+   * As {@link #read}, a line at a time: {@code header} gets the chosen columns' names before any row, {@code row}
+   * each data row's chosen cells.
+   */
+  static void stream(Path file, List<String> columns, boolean all, List<String> except, Consumer<List<String>> header,
+      InputCommand.Csv.Row row) {
     if (all == (columns != null && !columns.isEmpty())) throw SmpcException.usage("give --columns C1,C2,... or --all-columns, one of them");
     if (!all && except != null && !except.isEmpty()) throw SmpcException.usage("--except goes with --all-columns");
-    List<InputCommand.Csv.Line> lines = InputCommand.Csv.numbered(file);
-    List<String> header = InputCommand.Csv.fields(lines.get(0).text());
+    InputCommand.Csv.rows(file, fields -> {
+      List<Integer> chosen = chosen(file, fields, columns, all, except);
+      header.accept(chosen.stream().map(fields::get).toList());
+      return chosen;
+    }, row);
+  }
+
+  private static List<Integer> chosen(Path file, List<String> header, List<String> columns, boolean all, List<String> except) {
     List<Integer> chosen = new ArrayList<>();
     if (all) {
       List<Integer> skip = new ArrayList<>();
@@ -38,16 +60,6 @@ final class CsvColumns {
         chosen.add(j);
       }
     }
-    List<String> cells = new ArrayList<>();
-    List<Integer> rowLines = new ArrayList<>();
-    for (InputCommand.Csv.Line line : lines.subList(1, lines.size())) {
-      List<String> f = InputCommand.Csv.fields(line.text());
-      for (int j : chosen) {
-        if (j >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, line.number(), j + 1);
-        cells.add(f.get(j));
-      }
-      rowLines.add(line.number());
-    }
-    return new Table(chosen.stream().map(header::get).toList(), cells, rowLines);
+    return chosen;
   }
 }

@@ -56,18 +56,31 @@ final class InputCommand implements Callable<Integer> {
     // read before any connection: a typo is named even with the cluster down, and nothing is sent before all is read
     int fracBits = cluster.config(false).fracBitsOrDefault();
     NumberColumn v = new NumberColumn(name, fracBits, w -> spec.commandLine().getErr().println("smpc: warning: " + w),
-        csv != null && !matrix ? Csv.rows(csv) : values.size());
+        csv != null && !matrix ? Csv.countRows(csv) : values.size());
     String shape;
     int cols = 0;
-    if (matrix) { // a matrix's columns are read whole (CsvColumns); a single column streams
-      CsvColumns.Table table = CsvColumns.read(csv, columns, allColumns, except);
-      cols = table.columns().size();
-      for (int i = 0; i < table.cells().size(); i++) {
-        v.add(table.cells().get(i), csv.getFileName() + " line " + table.lines().get(i / cols) + " column " + table.columns().get(i % cols));
-      }
-      shape = table.rows() + "x" + cols + " matrix";
+    if (matrix) {
+      String file = csv.getFileName().toString();
+      List<String> names = new java.util.ArrayList<>();
+      int[] rows = {0};
+      long fileRows = Csv.countRows(csv);
+      CsvColumns.stream(csv, columns, allColumns, except, chosen -> {
+        names.addAll(chosen);
+        v.expect(fileRows * chosen.size());
+      }, (cells, line) -> {
+        for (int j = 0; j < cells.size(); j++) {
+          int k = j;
+          v.add(cells.get(j), () -> file + " line " + line + " column " + names.get(k));
+        }
+        rows[0]++;
+      });
+      cols = names.size();
+      shape = rows[0] + "x" + cols + " matrix";
     } else {
-      if (csv != null) Csv.column(csv, column, (text, line) -> v.add(text, csv.getFileName() + " line " + line));
+      if (csv != null) {
+        String file = csv.getFileName().toString();
+        Csv.column(csv, column, (text, line) -> v.add(text, () -> file + " line " + line));
+      }
       else for (String x : values) v.add(x, null);
       shape = v.size() == 1 ? "scalar" : v.size() + " elements";
     }
@@ -104,24 +117,42 @@ final class InputCommand implements Callable<Integer> {
       void accept(String text, int line);
     }
 
+    /** A data row's chosen cells and its line number. */
+    interface Row {
+      void accept(List<String> cells, int line);
+    }
+
     /** Gives each data row's cell of the column, with its line number, reading the file a line at a time. */
     static void column(Path file, String column, Cell cell) {
       if (column == null) throw SmpcException.usage("--csv needs --column");
+      rows(file, header -> List.of(index(header, column, file)), (cells, line) -> cell.accept(cells.get(0), line));
+    }
+
+    /**
+     * Reads the file a line at a time: {@code pick} chooses the columns (their indices) from the header's fields,
+     * and {@code row} gets each data row's chosen cells, in that order, with the row's line number.
+     */
+    static void rows(Path file, java.util.function.Function<List<String>, List<Integer>> pick, Row row) {
       if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
       try (java.io.BufferedReader in = Files.newBufferedReader(file)) {
-        int number = 0, col = -1;
+        int number = 0;
+        List<Integer> chosen = null;
         boolean data = false;
         for (String text; (text = in.readLine()) != null; ) {
           if (++number == 1 && text.startsWith("\uFEFF")) text = text.substring(1);
           if (text.isBlank()) continue;
           List<String> f = fields(text);
-          if (col < 0) {
-            col = index(f, column, file);
+          if (chosen == null) {
+            chosen = pick.apply(f);
             continue;
           }
-          if (col >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, number, col + 1);
+          List<String> cells = new java.util.ArrayList<>(chosen.size());
+          for (int j : chosen) {
+            if (j >= f.size()) throw SmpcException.usage("%s line %d has no column %d", file, number, j + 1);
+            cells.add(f.get(j));
+          }
           data = true;
-          cell.accept(f.get(col), number);
+          row.accept(cells, number);
         }
         if (!data) throw SmpcException.usage("CSV file %s has no data rows", file);
       } catch (IOException e) {
@@ -152,7 +183,7 @@ final class InputCommand implements Callable<Integer> {
      * without decoding them; 0 for anything else (a pipe can be read once only). An estimate for sizing only: a line of
      * other white space (U+3000, say) counts, and lines ended by a lone CR do not.
      */
-    static int rows(Path file) {
+    static int countRows(Path file) {
       if (!Files.isRegularFile(file)) return 0;
       long rows = 0;
       boolean filled = false;
@@ -194,10 +225,15 @@ final class InputCommand implements Callable<Integer> {
     }
 
     static BigDecimal number(String text, String where) {
+      return number(text, () -> where);
+    }
+
+    /** As above, {@code where} made only for the error. */
+    static BigDecimal number(String text, java.util.function.Supplier<String> where) {
       try {
         return new BigDecimal(text.trim());
       } catch (NumberFormatException e) {
-        throw SmpcException.usage("not a number: '%s' (%s)", text, where);
+        throw SmpcException.usage("not a number: '%s' (%s)", text, where.get());
       }
     }
   }

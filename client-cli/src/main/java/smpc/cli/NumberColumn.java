@@ -26,7 +26,7 @@ final class NumberColumn {
   }
 
   /**
-   * With room for {@code expected} values (a file's count, {@link InputCommand.Csv#rows}): a column that fills it
+   * With room for {@code expected} values (a file's count, {@link InputCommand.Csv#countRows}): a column that fills it
    * exactly is never copied, where growing by doubling and trimming held up to 2.3 times its size at once.
    */
   NumberColumn(String name, int fracBits, Consumer<String> warn, int expected) {
@@ -36,14 +36,26 @@ final class NumberColumn {
     this.values = new long[Math.max(16, Math.min(expected, smpc.core.protocol.Limits.MAX_VECTOR))];
   }
 
-  /** Adds a value; {@code line} names its place in a file ("data.csv line 7"), null for one given on the command line. */
-  void add(String text, String line) {
-    String where = line != null ? line : "value " + (size + 1);
+  /** Makes room for {@code expected} values in all, before the first is added (a matrix's size is known at its header). */
+  void expect(long expected) {
+    if (size == 0) values = new long[(int) Math.max(16, Math.min(expected, smpc.core.protocol.Limits.MAX_VECTOR))];
+  }
+
+  /**
+   * Adds a value; {@code line} names its place in a file ("data.csv line 7"), asked only for an error or a warning
+   * (10^8 such strings took seconds); null for a value given on the command line.
+   */
+  void add(String text, java.util.function.Supplier<String> line) {
+    int n = size + 1;
+    java.util.function.Supplier<String> where = line != null ? line : () -> "value " + n;
     BigDecimal x = InputCommand.Csv.number(text, where);
     boolean isReal = text.contains(".") || text.toLowerCase(java.util.Locale.ROOT).contains("e");
     if (isReal && !real) {
       real = true;
-      for (int i = 0; i < size; i++) values[i] = encode(BigDecimal.valueOf(values[i]), "element " + (i + 1) + " of '" + name + "'");
+      for (int i = 0; i < size; i++) {
+        int k = i + 1;
+        values[i] = encode(BigDecimal.valueOf(values[i]), () -> "element " + k + " of '" + name + "'");
+      }
     }
     long v;
     if (real) {
@@ -51,26 +63,27 @@ final class NumberColumn {
         String w = InputPrecision.warning(text, x, fracBits);
         if (w != null) warn.accept(w);
       }
-      v = encode(x, "element " + (size + 1) + " of '" + name + "'" + (line != null ? " (" + line + ")" : ""));
+      v = encode(x, () -> "element " + n + " of '" + name + "'" + (line != null ? " (" + line.get() + ")" : ""));
     } else {
       try {
         v = x.longValueExact();
       } catch (ArithmeticException e) {
-        throw SmpcException.usage("value out of range: '%s' (%s) does not fit in 64 bits", text, where);
+        throw SmpcException.usage("value out of range: '%s' (%s) does not fit in 64 bits", text, where.get());
       }
     }
     if (size == values.length) {
       if (size >= smpc.core.protocol.Limits.MAX_VECTOR) {
-        throw SmpcException.usage("value '%s' has more than %d elements (%s)", name, smpc.core.protocol.Limits.MAX_VECTOR, where);
+        throw SmpcException.usage("value '%s' has more than %d elements (%s)", name, smpc.core.protocol.Limits.MAX_VECTOR, where.get());
       }
       values = Arrays.copyOf(values, (int) Math.min(smpc.core.protocol.Limits.MAX_VECTOR, 2L * size));
     }
     values[size++] = v;
   }
 
-  private long encode(BigDecimal x, String what) {
+  /** FixedPoint.encode, naming the value ({@code what}, made only then) when it is out of range. */
+  private long encode(BigDecimal x, java.util.function.Supplier<String> what) {
     try {
-      return FixedPoint.encode(x, fracBits, what);
+      return FixedPoint.encode(x, fracBits, x.abs().compareTo(FixedPoint.limit(fracBits)) >= 0 ? what.get() : name);
     } catch (smpc.core.Failure e) {
       throw SmpcException.from(e, null);
     }

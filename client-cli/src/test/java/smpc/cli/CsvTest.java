@@ -33,4 +33,26 @@ class CsvTest {
     assertThat(InputCommand.Csv.column(f, "a")).extracting(InputCommand.Csv.Line::number).containsExactly(2, 4);
     assertThatThrownBy(() -> LogregCommand.Table.read(f)).hasMessage("not a number: 'x' (gaps.csv line 4)");
   }
+
+  @Test
+  void matrixColumnsAreReadRowByRowInTheChosenOrder() throws Exception {
+    Path f = dir.resolve("m.csv");
+    Files.writeString(f, "\uFEFFid,a,b,c\n1,10,20,30\n\n2,11,21,31\n");
+    CsvColumns.Table t = CsvColumns.read(f, java.util.List.of("c", "a"), false, null);
+    assertThat(t.columns()).containsExactly("c", "a");
+    assertThat(t.cells()).containsExactly("30", "10", "31", "11");
+    assertThat(t.lines()).containsExactly(2, 4);
+    CsvColumns.Table all = CsvColumns.read(f, null, true, java.util.List.of("id"));
+    assertThat(all.columns()).containsExactly("a", "b", "c");
+    assertThat(all.rows()).isEqualTo(2);
+    java.util.List<String> names = new java.util.ArrayList<>();
+    java.util.List<Integer> lines = new java.util.ArrayList<>();
+    CsvColumns.stream(f, java.util.List.of("b"), false, null, names::addAll, (cells, line) -> {
+      assertThat(names).as("the names come before the rows").containsExactly("b");
+      lines.add(line);
+    });
+    assertThat(lines).containsExactly(2, 4);
+    Files.writeString(f, "a,b\n1,2\n3\n");
+    assertThatThrownBy(() -> CsvColumns.read(f, java.util.List.of("a", "b"), false, null)).hasMessage("%s line 3 has no column 2", f);
+  }
 }

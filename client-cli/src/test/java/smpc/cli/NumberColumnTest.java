@@ -45,11 +45,11 @@ class NumberColumnTest {
   void errorsNameTheCellAndLossesAreSaid() {
     List<String> warnings = new ArrayList<>();
     NumberColumn c = new NumberColumn("r", 16, warnings::add);
-    c.add("1e-9", "d.csv line 2");
+    c.add("1e-9", () -> "d.csv line 2");
     assertThat(warnings).singleElement().asString().startsWith("1e-9 is stored as 0");
-    assertThatThrownBy(() -> c.add("5e9", "d.csv line 3")).isInstanceOf(SmpcException.class)
+    assertThatThrownBy(() -> c.add("5e9", () -> "d.csv line 3")).isInstanceOf(SmpcException.class)
         .hasMessageStartingWith("value out of range: element 2 of 'r' (d.csv line 3) is 5000000000");
-    assertThatThrownBy(() -> c.add("x1", "d.csv line 4")).hasMessage("not a number: 'x1' (d.csv line 4)");
+    assertThatThrownBy(() -> c.add("x1", () -> "d.csv line 4")).hasMessage("not a number: 'x1' (d.csv line 4)");
     NumberColumn ints = new NumberColumn("i", 16, w -> {});
     assertThatThrownBy(() -> ints.add("99999999999999999999", null))
         .hasMessage("value out of range: '99999999999999999999' (value 1) does not fit in 64 bits");
@@ -68,15 +68,15 @@ class NumberColumnTest {
     List<Integer> lines = new ArrayList<>();
     InputCommand.Csv.column(f, "v", (text, line) -> {
       lines.add(line);
-      c.add(text, "long.csv line " + line);
+      c.add(text, () -> "long.csv line " + line);
     });
     assertThat(c.size()).isEqualTo(3000);
     for (int i = 0; i < 3000; i++) assertThat(c.values()[i]).isEqualTo((i + 1) * 7L - 5000);
     assertThat(lines.get(0)).isEqualTo(2);
     assertThat(lines.get(1000)).isEqualTo(1003); // the blank line after row 1000 is counted
-    assertThat(InputCommand.Csv.rows(f)).isEqualTo(3000); // room for exactly the rows: the column is never copied
+    assertThat(InputCommand.Csv.countRows(f)).isEqualTo(3000); // room for exactly the rows: the column is never copied
     Files.writeString(f, "v\r\n1\r\n \t\r\n2"); // CRLF, a blank line, no newline at the end
-    assertThat(InputCommand.Csv.rows(f)).isEqualTo(2);
-    assertThat(InputCommand.Csv.rows(Path.of("/dev/null"))).isZero();
+    assertThat(InputCommand.Csv.countRows(f)).isEqualTo(2);
+    assertThat(InputCommand.Csv.countRows(Path.of("/dev/null"))).isZero();
   }
 }
