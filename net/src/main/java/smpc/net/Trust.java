@@ -146,18 +146,25 @@ public final class Trust {
   }
 
   /**
-   * Refuses a certificate past its validity or revoked by its organisation. A connection outlives both, so a
-   * server checks them at every call, not only at the handshake.
+   * Refuses a certificate past its validity, one whose organisation's CA certificate is past its own, or one revoked
+   * by its organisation. A connection outlives all three, so a server checks them at every call, not only at the
+   * handshake.
    */
   void requireCurrent(Identity who, X509Certificate leaf) throws Refused {
-    try {
-      leaf.checkValidity();
-    } catch (java.security.cert.CertificateExpiredException e) {
-      throw new Refused("certificate of %s '%s' expired at %s", who.role(), who.principal(), leaf.getNotAfter().toInstant());
-    } catch (java.security.cert.CertificateNotYetValidException e) {
-      throw new Refused("certificate of %s '%s' is not valid before %s", who.role(), who.principal(), leaf.getNotBefore().toInstant());
-    }
+    requireValid(leaf, String.format("certificate of %s '%s'", who.role(), who.principal()));
+    X509Certificate ca = authorities.get(who.organisation());
+    if (ca != null) requireValid(ca, String.format("the CA certificate of %s, which issued %s '%s',", who.organisation(), who.role(), who.principal()));
     requireNotRevoked(who, leaf);
+  }
+
+  private static void requireValid(X509Certificate cert, String what) throws Refused {
+    try {
+      cert.checkValidity();
+    } catch (java.security.cert.CertificateExpiredException e) {
+      throw new Refused("%s expired at %s", what, cert.getNotAfter().toInstant());
+    } catch (java.security.cert.CertificateNotYetValidException e) {
+      throw new Refused("%s is not valid before %s", what, cert.getNotBefore().toInstant());
+    }
   }
 
   void requireNotRevoked(Identity who, X509Certificate leaf) throws Refused {

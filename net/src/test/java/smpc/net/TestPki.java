@@ -65,9 +65,14 @@ public final class TestPki {
 
   /** A new CA for {@code org}. */
   public static Ca ca(String org) throws Exception {
+    return ca(org, Instant.now().plus(Duration.ofDays(1)));
+  }
+
+  /** A new CA for {@code org}, valid until {@code notAfter}. */
+  public static Ca ca(String org, Instant notAfter) throws Exception {
     KeyPair k = keyPair();
     X500Name name = name("test CA " + org, "ca");
-    JcaX509v3CertificateBuilder b = builder(name, name, k.getPublic());
+    JcaX509v3CertificateBuilder b = builder(name, name, k.getPublic(), notAfter);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     return new Ca(org, k.getPrivate(), sign(b, k.getPrivate()));

@@ -160,5 +160,11 @@ class TrustTest {
     assertThatThrownBy(() -> trust().requireCurrent(who, expired)).isInstanceOf(Trust.Refused.class)
         .hasMessageStartingWith("certificate of client 'client-alice' expired at ");
     trust().requireCurrent(who, clientAlice);
+    // a certificate still valid whose organisation's CA certificate has expired
+    Path lapsed = Files.createDirectories(dir.resolve("lapsed-ca"));
+    TestPki.Ca carol = TestPki.ca("carol", java.time.Instant.now().minusSeconds(60)).trustedIn(lapsed);
+    X509Certificate client = TestPki.issue(lapsed, carol, "client-carol", Tls.CLIENT, false);
+    assertThatThrownBy(() -> Trust.of(lapsed).requireCurrent(new Trust.Identity("client-carol", Tls.CLIENT, "carol"), client))
+        .isInstanceOf(Trust.Refused.class).hasMessageStartingWith("the CA certificate of carol, which issued client 'client-carol', expired at ");
   }
 }
