@@ -108,12 +108,6 @@ public record Tls(Path dir, String principal, String pin) {
    * they were changed (a copy that keeps the files' times included). The files are a few kilobytes.
    */
   public List<Object> versioned() {
-    java.security.MessageDigest md;
-    try {
-      md = java.security.MessageDigest.getInstance("SHA-256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
     List<Path> files = new ArrayList<>();
     try (var listed = Files.list(dir.resolve(Trust.DIR))) {
       listed.filter(Files::isRegularFile).sorted().forEach(files::add);
@@ -122,17 +116,7 @@ public record Tls(Path dir, String principal, String pin) {
     }
     files.add(dir.resolve(principal + ".pem"));
     files.add(dir.resolve(principal + ".key"));
-    for (Path f : files) {
-      md.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-      try {
-        byte[] b = Files.readAllBytes(f);
-        md.update(java.nio.ByteBuffer.allocate(9).put((byte) 0).putLong(b.length).array());
-        md.update(b);
-      } catch (IOException unreadable) {
-        md.update((byte) 1);
-      }
-    }
-    return List.of(this, java.util.HexFormat.of().formatHex(md.digest()));
+    return List.of(this, Trust.digest(files));
   }
 
   /**

@@ -89,20 +89,38 @@ public final class Trust {
     return LOADED.compute(dir, (d, old) -> old != null && old.version.equals(version) ? old : new Trust(d, version));
   }
 
-  /** A SHA-256 of the CA files' names and contents (a few kilobytes); by contents, not times, as Tls#versioned. */
+  /** A digest of the CA files (by contents, not times); "" when the directory cannot be listed. */
   private static String version(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pem")).sorted().toList()) {
-        byte[] b = Files.readAllBytes(f);
-        md.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        md.update(java.nio.ByteBuffer.allocate(9).put((byte) 0).putLong(b.length).array());
-        md.update(b);
-      }
-      return java.util.HexFormat.of().formatHex(md.digest());
-    } catch (IOException | java.security.GeneralSecurityException e) {
+      return digest(files.filter(f -> f.getFileName().toString().endsWith(".pem")).sorted().toList());
+    } catch (IOException e) {
       return ""; // unreadable: the constructor says what is wrong
     }
+  }
+
+  /**
+   * A SHA-256 of files' names and contents (a few kilobytes of certificates and keys), an unreadable file counted
+   * as such: what a cached bundle, SSL context or channel is kept under, so that files changed in any way (a copy
+   * that kept their times included) make a new one.
+   */
+  static String digest(List<Path> files) {
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    for (Path f : files) {
+      md.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        byte[] b = Files.readAllBytes(f);
+        md.update(java.nio.ByteBuffer.allocate(9).put((byte) 0).putLong(b.length).array());
+        md.update(b);
+      } catch (IOException unreadable) {
+        md.update((byte) 1);
+      }
+    }
+    return java.util.HexFormat.of().formatHex(md.digest());
   }
 
   /** The organisation that is the authority for a principal, or null if the name and role make no principal. */

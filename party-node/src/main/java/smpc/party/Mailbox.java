@@ -39,7 +39,8 @@ final class Mailbox {
   /** Bytes reserved for a message arriving in chunks; {@code onDrop} ends its call when the session ends first. */
   final class Arriving {
     private final ByteString session;
-    private final long bytes;
+    /** The whole message's size. */
+    final long bytes;
     private final Runnable onDrop;
     private final AtomicBoolean done = new AtomicBoolean();
 

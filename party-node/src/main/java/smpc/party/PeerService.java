@@ -107,7 +107,6 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       private String from;
       private String tag;
       private Mailbox.Arriving reserved; // the whole message's bytes, once its first chunk came
-      private long total;
       private ByteString data = ByteString.EMPTY; // the chunks so far, joined without copying
       private boolean failed;
 
@@ -119,9 +118,9 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           else if (!e.getSessionId().equals(session) || !e.getFrom().equals(from) || !e.getTag().equals(tag)) {
             throw invalid("chunk headers changed within one message");
           }
-          if (e.getOffset() != data.size() || e.getData().size() > total - data.size()) {
+          if (e.getOffset() != data.size() || e.getData().size() > reserved.bytes - data.size()) {
             throw invalid("chunk at offset %d with %d bytes does not continue a %d-byte message at %d",
-                e.getOffset(), e.getData().size(), total, data.size());
+                e.getOffset(), e.getData().size(), reserved.bytes, data.size());
           }
           data = data.concat(e.getData());
         } catch (StatusRuntimeException | Failure ex) {
@@ -132,7 +131,6 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       private void start(Envelope e) {
         check(e, caller, role);
         reserved = mailbox.arriving(e.getSessionId(), e.getTotalBytes(), this::dropped);
-        total = e.getTotalBytes();
         session = e.getSessionId();
         from = e.getFrom();
         tag = e.getTag();
@@ -164,9 +162,9 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         failed = true; // nothing more to give back from here on
         try {
           if (reserved == null) throw invalid("empty message stream");
-          if (data.size() != total) {
+          if (data.size() != reserved.bytes) {
             reserved.cancel();
-            throw invalid("message truncated: %d of %d bytes", data.size(), total);
+            throw invalid("message truncated: %d of %d bytes", data.size(), reserved.bytes);
           }
           ByteString done = data;
           data = null;
