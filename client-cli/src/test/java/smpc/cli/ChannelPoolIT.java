@@ -71,4 +71,27 @@ class ChannelPoolIT {
       assertThat(pool.size()).isGreaterThan(4);
     }
   }
+
+  @Test
+  void aChannelNoConnectionHoldsIsClosedOnceOlderThanTheLimitWhateverItsAddress() throws Exception {
+    try (TestCluster cluster = TestCluster.start("alice", "bob", "carol"); ChannelPool pool = new ChannelPool(1_000)) {
+      try (Cluster asCarol = Cluster.connect(cluster.config().withAs("carol"), pool)) {
+        assertThat(asCarol.catalog().contains("c")).isFalse();
+      }
+      int each = pool.size();
+      assertThat(each).isPositive();
+      try (Cluster asAlice = Cluster.connect(cluster.config().withAs("alice"), pool)) {
+        asAlice.input("alice", "a", new long[] {25});
+        assertThat(asAlice.catalog().contains("a")).isTrue(); // a channel to each party now
+        assertThat(pool.size()).isEqualTo(2 * each);
+        Thread.sleep(1_100); // carol's channels (no connection holds them) and alice's (held) pass the limit
+        try (Cluster asBob = Cluster.connect(cluster.config().withAs("bob"), pool)) {
+          assertThat(asBob.catalog().contains("a")).isFalse();
+          assertThat(pool.size()).as("carol's channels dropped, alice's held ones kept, bob's new").isEqualTo(2 * each);
+          assertThat(pool.open()).as("carol's closed").isEqualTo(2 * each);
+        }
+        assertThat(asAlice.catalog().contains("a")).as("a held channel still serves its connection").isTrue();
+      }
+    }
+  }
 }

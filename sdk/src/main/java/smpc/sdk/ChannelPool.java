@@ -17,7 +17,9 @@ import smpc.net.Tls;
  * shaking hands with every process it calls. One channel per address and identity (the principal, the server it
  * is pinned to), made anew when the identity's files changed (their contents: certificate, key, trusted CAs and
  * revocation lists) or after {@link #MAX_AGE_MS}, so that the server's certificate is checked again as a fresh
- * connection would; a replaced channel closes once the last connection holding it closed. Each connection's
+ * connection would; a replaced channel closes once the last connection holding it closed, and one no connection
+ * holds is closed at the first acquire after that age whatever its address (the agent lives on while clusters
+ * come and go: without that it kept a channel per address and identity ever used until it exited). Each connection's
  * interceptors wrap the channel for its own calls, and callbacks run on gRPC's executor, not the shared network
  * threads: a connection whose callback blocks (a progress line to a stalled terminal) holds up no other.
  */
@@ -39,18 +41,35 @@ public final class ChannelPool implements AutoCloseable {
     }
   }
 
+  private final long maxAgeMs;
   private final Map<List<Object>, Lease> current = new HashMap<>();
   private final Set<Lease> open = new HashSet<>();
   private final EventLoopGroup loops = Grpc.clientLoops();
   private boolean closed;
+
+  public ChannelPool() {
+    this(MAX_AGE_MS);
+  }
+
+  /** @param maxAgeMs the longest a channel is handed out, and kept once no connection holds it */
+  public ChannelPool(long maxAgeMs) {
+    if (maxAgeMs <= 0) throw new IllegalArgumentException("a channel's age limit must be positive, got " + maxAgeMs + " ms");
+    this.maxAgeMs = maxAgeMs;
+  }
 
   /** The channel to {@code address} presenting {@code tls} (null: plaintext), held until {@link #release}. */
   synchronized Lease acquire(String address, Tls tls) {
     if (closed) throw new IllegalStateException("the channel pool is closed");
     List<Object> key = java.util.Arrays.asList(address, tls);
     List<Object> files = tls == null ? List.of() : tls.versioned();
+    long now = System.currentTimeMillis();
+    current.values().removeIf(old -> {
+      boolean stale = old.holders == 0 && now - old.born > maxAgeMs;
+      if (stale) retire(old);
+      return stale;
+    });
     Lease l = current.get(key);
-    if (l != null && (!l.files.equals(files) || System.currentTimeMillis() - l.born > MAX_AGE_MS)) {
+    if (l != null && (!l.files.equals(files) || now - l.born > maxAgeMs)) {
       current.remove(key);
       retire(l);
       l = null;
@@ -80,7 +99,7 @@ public final class ChannelPool implements AutoCloseable {
     l.channel.shutdown(); // calls in flight finish
   }
 
-  /** How many channels are handed out: one per address and identity used so far. */
+  /** How many channels are handed out: one per address and identity used within the age limit, or still held. */
   public synchronized int size() {
     return current.size();
   }
