@@ -34,7 +34,9 @@ import smpc.sdk.SmpcException;
     "`smpc cluster up` started); \"-\" otherwise. rss_mb and live_mb: the largest resident memory and heap in use after a " +
     "collection (what a party needs, not what its JVM keeps) among the computing parties, sampled from their status during " +
     "the workload; rss_after_mb and live_after_mb the same --settle-seconds after it. first_s: the workload's first run " +
-    "(on a fresh cluster when fresh_cluster). W1 is timed at least 100 times, for its p99_s."})
+    "(on a fresh cluster when fresh_cluster). W1 is timed at least 100 times, for its p99_s. server_cpu_ms: the CPU the " +
+    "parties and the dealer spent per timed run, all their threads (JIT and collector too), when their PIDs are known; " +
+    "the JSON's cpu_ms splits it by process and adds the bench's own (client: the SDK and the bench's checks)."})
 final class BenchCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin ClusterOptions cluster;
 
@@ -70,6 +72,10 @@ final class BenchCommand implements Callable<Integer> {
   /** The current workload's first run, warm-up or not, in seconds. */
   private double firstSeconds;
 
+  /** The current cluster's processes (empty when their PIDs are unknown), and their CPU per timed run of the workload. */
+  private Map<String, Long> processes = Map.of();
+  private Map<String, Double> cpuPerRun = Map.of();
+
   private record Run(double seconds, long rounds, long bytesSent, long dealerBytes, boolean correct) {}
 
   @Override
@@ -86,14 +92,15 @@ final class BenchCommand implements Callable<Integer> {
       config = started;
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (!json) out.printf("%-4s %8s %10s %10s %10s %10s %10s %14s %7s %16s %13s %11s %13s %7s %7s %12s %13s %s%n", "", "size", "median_s",
+    if (!json) out.printf("%-4s %8s %10s %10s %10s %10s %10s %14s %7s %16s %13s %11s %13s %7s %7s %12s %13s %13s %s%n", "", "size", "median_s",
         "min_s", "max_s", "p99_s", "first_s", "ops_per_s", "rounds", "bytes_per_party", "dealer_bytes", "peak_rss_mb", "dealer_rss_mb",
-        "rss_mb", "live_mb", "rss_after_mb", "live_after_mb", "correct");
+        "rss_mb", "live_mb", "rss_after_mb", "live_after_mb", "server_cpu_ms", "correct");
     boolean allCorrect = true;
     try (Cluster c = Cluster.connect(config, cluster.interceptors()).withTimeout(Duration.ofSeconds(cluster.timeoutSeconds()))) {
       for (String w : workloads) {
         Map<String, Long> pids = pids(config);
         pids.values().forEach(BenchCommand::resetPeak);
+        processes = pids;
         int n = w.equals("W1") ? 1 : w.equals("W5") ? 456 : size != null ? size : w.equals("W2") ? 1_000_000 : 100_000;
         MemoryWatch watch = new MemoryWatch(c); // a daemon thread: a failing workload ends the bench
         List<Run> runs = switch (w) {
@@ -312,11 +319,13 @@ final class BenchCommand implements Callable<Integer> {
       warmCorrect &= r.correct();
     }
     List<Run> runs = new ArrayList<>();
+    Map<String, Long> cpu = CpuWatch.now(processes);
     for (int i = 0; i < timed; i++) {
       Run r = run.get();
       if (firstSeconds < 0) firstSeconds = r.seconds();
       runs.add(warmCorrect ? r : new Run(r.seconds(), r.rounds(), r.bytesSent(), r.dealerBytes(), false));
     }
+    cpuPerRun = CpuWatch.perRun(cpu, CpuWatch.now(processes), timed);
     return runs;
   }
 
@@ -370,7 +379,10 @@ final class BenchCommand implements Callable<Integer> {
           .put("first_s", firstSeconds).put("fresh_cluster", fresh).put("ops_per_s", n / median)
           .put("rounds", first.rounds()).put("bytes_per_party", perParty).put("dealer_bytes", first.dealerBytes())
           .put("peak_rss_mb", peak).put("dealer_peak_rss_mb", dealer).put("rss_mb", rss).put("live_mb", live)
-          .put("rss_after_mb", rssAfter).put("live_after_mb", liveAfter).put("settle_s", settleSeconds).put("correct", correct);
+          .put("rss_after_mb", rssAfter).put("live_after_mb", liveAfter).put("settle_s", settleSeconds).put("correct", correct)
+          .put("server_cpu_ms", CpuWatch.servers(cpuPerRun));
+      ObjectNode cpu = o.putObject("cpu_ms");
+      cpuPerRun.forEach(cpu::put);
       if (w.equals("W5")) {
         o.put("epochs", W5_EPOCHS).put("s_per_epoch", median / W5_EPOCHS).put("bytes_per_party_per_epoch", perParty / W5_EPOCHS)
             .put("dealer_bytes_per_epoch", first.dealerBytes() / W5_EPOCHS);
@@ -379,9 +391,10 @@ final class BenchCommand implements Callable<Integer> {
       parties.forEach(p -> each.put(p, peaks.get(p)));
       out.println(new ObjectMapper().writeValueAsString(o));
     } else {
-      out.printf("%-4s %8d %10.4f %10.4f %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %11s %13s %7s %7s %12s %13s %s%n", w, n, median, s[0],
+      Double serverCpu = CpuWatch.servers(cpuPerRun);
+      out.printf("%-4s %8d %10.4f %10.4f %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %11s %13s %7s %7s %12s %13s %13s %s%n", w, n, median, s[0],
           s[s.length - 1], p99, firstSeconds, n / median, first.rounds(), perParty, first.dealerBytes(), orDash(peak), orDash(dealer),
-          orDash(rss), orDash(live), orDash(rssAfter), orDash(liveAfter), correct);
+          orDash(rss), orDash(live), orDash(rssAfter), orDash(liveAfter), serverCpu != null ? String.format("%.2f", serverCpu) : "-", correct);
     }
     out.flush();
     return correct;

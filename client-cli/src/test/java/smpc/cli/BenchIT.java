@@ -42,6 +42,15 @@ class BenchIT {
         assertThat(o.get("rss_mb").asLong()).isPositive().isGreaterThanOrEqualTo(o.get("live_mb").asLong());
         assertThat(o.get("live_mb").asLong()).isPositive();
         assertThat(o.get("rss_after_mb").asLong()).isPositive();
+        // CPU per timed run from the operating system's accounting, by process; the servers' sum
+        JsonNode cpu = o.get("cpu_ms");
+        assertThat(cpu.fieldNames()).toIterable().containsExactlyInAnyOrder("alice", "bob", "carol", "dealer", "client");
+        assertThat(o.get("server_cpu_ms").asDouble()).isCloseTo(cpu.get("alice").asDouble() + cpu.get("bob").asDouble()
+            + cpu.get("carol").asDouble() + cpu.get("dealer").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
+      }
+      // over W1's 100 sessions each server is seen working (the accounting counts 10 ms ticks: W2's two small runs may not show the dealer's)
+      for (String p : List.of("alice", "bob", "carol", "dealer")) {
+        assertThat(byWorkload.get("W1").get("cpu_ms").get(p).asDouble()).as(p).isPositive();
       }
       assertThat(byWorkload).containsOnlyKeys("W1", "W2", "W3", "W4a", "W4b", "W4c", "W6");
       assertThat(byWorkload.get("W1").get("size").asInt()).isEqualTo(1);
