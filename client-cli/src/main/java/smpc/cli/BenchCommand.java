@@ -35,7 +35,8 @@ import smpc.sdk.SmpcException;
     "collection (what a party needs, not what its JVM keeps) among the computing parties, sampled from their status during " +
     "the workload; rss_after_mb and live_after_mb the same --settle-seconds after it. first_s: the workload's first run " +
     "(on a fresh cluster when fresh_cluster). W1 is timed at least 100 times, for its p99_s. server_cpu_ms: the CPU the " +
-    "parties and the dealer spent per timed run, all their threads (JIT and collector too), when their PIDs are known; " +
+    "parties and the dealer spent per timed run (W5: the training and its test predictions), all their threads (JIT and " +
+    "collector too), when their PIDs are known; " +
     "the JSON's cpu_ms splits it by process and adds the bench's own (client: the SDK and the bench's checks)."})
 final class BenchCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin ClusterOptions cluster;
@@ -380,7 +381,7 @@ final class BenchCommand implements Callable<Integer> {
           .put("rounds", first.rounds()).put("bytes_per_party", perParty).put("dealer_bytes", first.dealerBytes())
           .put("peak_rss_mb", peak).put("dealer_peak_rss_mb", dealer).put("rss_mb", rss).put("live_mb", live)
           .put("rss_after_mb", rssAfter).put("live_after_mb", liveAfter).put("settle_s", settleSeconds).put("correct", correct)
-          .put("server_cpu_ms", CpuWatch.servers(cpuPerRun));
+          .put("server_cpu_ms", CpuWatch.servers(cpuPerRun, processes.keySet()));
       ObjectNode cpu = o.putObject("cpu_ms");
       cpuPerRun.forEach(cpu::put);
       if (w.equals("W5")) {
@@ -391,7 +392,7 @@ final class BenchCommand implements Callable<Integer> {
       parties.forEach(p -> each.put(p, peaks.get(p)));
       out.println(new ObjectMapper().writeValueAsString(o));
     } else {
-      Double serverCpu = CpuWatch.servers(cpuPerRun);
+      Double serverCpu = CpuWatch.servers(cpuPerRun, processes.keySet());
       out.printf("%-4s %8d %10.4f %10.4f %10.4f %10.4f %10.4f %14.0f %7d %16d %13d %11s %13s %7s %7s %12s %13s %13s %s%n", w, n, median, s[0],
           s[s.length - 1], p99, firstSeconds, n / median, first.rounds(), perParty, first.dealerBytes(), orDash(peak), orDash(dealer),
           orDash(rss), orDash(live), orDash(rssAfter), orDash(liveAfter), serverCpu != null ? String.format("%.2f", serverCpu) : "-", correct);

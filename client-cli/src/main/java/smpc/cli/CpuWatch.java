@@ -34,9 +34,9 @@ final class CpuWatch {
     return ms;
   }
 
-  /** The servers' CPU per run (every process but the client), or null when none is known. */
-  static Double servers(Map<String, Double> perRun) {
-    return perRun.entrySet().stream().filter(e -> !e.getKey().equals(CLIENT)).map(Map.Entry::getValue)
-        .reduce(Double::sum).orElse(null);
+  /** The servers' CPU per run (every process of {@code processes}), or null when one of them (or all) was not measured. */
+  static Double servers(Map<String, Double> perRun, java.util.Set<String> processes) {
+    if (processes.isEmpty() || !perRun.keySet().containsAll(processes)) return null;
+    return processes.stream().mapToDouble(perRun::get).sum();
   }
 }
