@@ -12,10 +12,12 @@ import smpc.core.ring.FixedPoint;
 final class InputPrecision {
   private InputPrecision() {}
 
-  /** A one-line warning for {@code x} (given as {@code text}), or null when its encoding keeps at least half its digits. */
-  static String warning(String text, BigDecimal x, int f) {
+  /**
+   * A one-line warning for {@code x} (given as {@code text}, encoded as {@code enc} with f fractional bits), or null
+   * when its encoding keeps at least half its digits.
+   */
+  static String warning(String text, BigDecimal x, long enc, int f) {
     if (x.signum() == 0) return null;
-    long enc = FixedPoint.encode(x, f, text);
     if (enc == 0) {
       return String.format("%s is stored as 0: reals are kept in steps of 2^-%d (about %s); scale the data up", text, f,
           BigDecimal.ONE.divide(BigDecimal.valueOf(2).pow(f)).round(new MathContext(2)).toString());

@@ -59,11 +59,9 @@ final class NumberColumn {
     }
     long v;
     if (real) {
-      if (x.abs().compareTo(FixedPoint.limit(fracBits)) < 0) {
-        String w = InputPrecision.warning(text, x, fracBits);
-        if (w != null) warn.accept(w);
-      }
       v = encode(x, () -> "element " + n + " of '" + name + "'" + (line != null ? " (" + line.get() + ")" : ""));
+      String w = InputPrecision.warning(text, x, v, fracBits);
+      if (w != null) warn.accept(w);
     } else {
       try {
         v = x.longValueExact();

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /** Real inputs that fixed-point encoding turns into 0, or robs of more than half their digits, are warned of. */
 class InputPrecisionTest {
   static String warn(String text) {
-    return InputPrecision.warning(text, new BigDecimal(text), 16);
+    BigDecimal x = new BigDecimal(text);
+    return InputPrecision.warning(text, x, smpc.core.ring.FixedPoint.encode(x, 16, text), 16);
   }
 
   @Test

@@ -70,12 +70,10 @@ public final class Values {
   private long[] checked(String name, long[] encoded, int fracBits) {
     int f = conn.config.fracBitsOrDefault();
     if (fracBits != f) throw SmpcException.usage("value '%s' is encoded with %d fractional bits, the cluster uses %d", name, fracBits, f);
-    long bound = 1L << (62 - f); // |x| < 2^(62-2f), so |round(x·2^f)| <= 2^(62-f)
-    for (int i = 0; i < encoded.length; i++) {
-      if (encoded[i] > bound || encoded[i] < -bound) {
-        throw SmpcException.usage("value out of range: element %d of '%s' is %s, but reals must stay below 2^%d = %s in magnitude", i + 1,
-            name, smpc.core.ring.FixedPoint.decode(encoded[i], f).toPlainString(), 62 - 2 * f, smpc.core.ring.FixedPoint.limit(f).toPlainString());
-      }
+    try {
+      for (int i = 0; i < encoded.length; i++) smpc.core.ring.FixedPoint.requireEncodable(encoded[i], f, "element " + (i + 1) + " of '" + name + "'");
+    } catch (smpc.core.Failure e) {
+      throw SmpcException.from(e, null);
     }
     return encoded;
   }

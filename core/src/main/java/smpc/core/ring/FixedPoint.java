@@ -28,6 +28,19 @@ public final class FixedPoint {
     return x.multiply(BigDecimal.valueOf(1L << f)).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
   }
 
+  /**
+   * An already encoded value, checked as {@link #encode} checks a real: every x below {@link #limit} in magnitude
+   * encodes to at most 2^(62-f) (rounding can reach it), so that is the bound; an error naming {@code what} beyond it.
+   */
+  public static long requireEncodable(long v, int f, String what) {
+    long bound = 1L << (62 - f);
+    if (v > bound || v < -bound) {
+      throw invalid("value out of range: %s is %s, but reals must stay below 2^%d = %s in magnitude",
+          what, decode(v, f).toPlainString(), 62 - 2 * f, limit(f).toPlainString());
+    }
+    return v;
+  }
+
   /** The exact value of v / 2^scale. */
   public static BigDecimal decode(long v, int scale) {
     return new BigDecimal(v).divide(BigDecimal.valueOf(2).pow(scale));
