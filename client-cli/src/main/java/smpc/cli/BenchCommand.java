@@ -37,7 +37,10 @@ import smpc.sdk.SmpcException;
     "(on a fresh cluster when fresh_cluster). W1 is timed at least 100 times, for its p99_s. server_cpu_ms: the CPU the " +
     "parties and the dealer spent per timed run (W5: the training and its test predictions), all their threads (JIT and " +
     "collector too), when their PIDs are known; " +
-    "the JSON's cpu_ms splits it by process and adds the bench's own (client: the SDK and the bench's checks)."})
+    "the JSON's cpu_ms splits it by process and adds the bench's own (client: the SDK and the bench's checks).",
+    "The smpc script runs the bench with the JVM's own JIT and collector, as an SDK application runs, where other " +
+    "commands get a quick-starting C1-only JVM. W1 once warm (its servers' and its client's JIT done) takes thousands of " +
+    "sessions in one bench: --workload W1 --repeat 5000 --warmup 12000 --warmup-seconds 0."})
 final class BenchCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin ClusterOptions cluster;
 
