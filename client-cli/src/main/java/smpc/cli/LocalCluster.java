@@ -137,7 +137,7 @@ public final class LocalCluster {
    * above the 45 % that starts a concurrent cycle, so G1 marked almost without pause. With a 64 MB floor each party
    * paused 37-56 times instead of 92-212 over 17,000 W1 sessions, the servers spent 2.9-3.3 ms of CPU per session
    * instead of 3.7-4.0, W1 took 2.0-2.2 ms median instead of 2.5-2.6, and a party's peak resident memory fell from
-   * 280-295 MB to 206-228 MB (docs/performance.md, "A heap floor").
+   * 280-295 MB to 206-228 MB (docs/performance.md, "W1 once warm").
    */
   static final long HEAP_FLOOR_MB = 64;
 
@@ -174,7 +174,9 @@ public final class LocalCluster {
         .getTotalMemorySize() >> 20;
     long maxMb = party ? Math.min(PARTY_HEAP_MB, (long) (ramMb * share / 100)) : (long) (ramMb * share / 100);
     cmd.add(party ? "-Xmx" + maxMb + "m" : String.format(java.util.Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", share));
-    cmd.add("-Xms" + Math.min(HEAP_FLOOR_MB, maxMb) + "m"); // never above the maximum, which the JVM would refuse
+    // never above the maximum, which the JVM would refuse; an operator who sizes the heap sizes its floor too
+    boolean sized = SERVER_JAVA_OPTS.stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-Xms") || o.startsWith("-XX:MaxRAM"));
+    if (!sized) cmd.add("-Xms" + Math.min(HEAP_FLOOR_MB, maxMb) + "m");
     cmd.addAll(SERVER_JAVA_OPTS); // after ours, so that an operator's -Xmx or GC choice wins
     cmd.addAll(args);
     File log = logDir.resolve(name + ".log").toFile();
