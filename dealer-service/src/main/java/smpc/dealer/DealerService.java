@@ -49,19 +49,29 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private static final Logger LOG = Logger.getLogger(DealerService.class.getName());
   private static final long MAX_SESSION_MS = 3_600_000;
   private static final int MAX_PARTIES = 64;
-  /** Sessions are kept past their deadlines (their corrections go out once): at most this many per designated party. */
+  /** Sessions with corrections still to hand out: at most this many per designated party. */
   static final int MAX_SESSIONS_PER_PARTY = 50_000;
+  /**
+   * Sessions that handed out all they announced are kept past their deadlines as their context alone (about 140 bytes
+   * each, where a whole session took about 600): at most this many per designated party. Kept whole and counted with
+   * the others, they stopped one client's W1 after 50,000 sessions in 3 minutes (each kept 11 minutes: its 60 s
+   * deadline and {@link #KEPT_AFTER_MS}), a cap of 76 small sessions a second; this one is 380 a second for 1-minute
+   * deadlines, in at most 70 MB per designated party.
+   */
+  static final int MAX_SPENT_PER_PARTY = 500_000;
   /** How long a session is kept after its deadline: a clock set back a little must not let its context open again. */
   private static final long KEPT_AFTER_MS = 600_000;
   private final Map<String, java.util.concurrent.atomic.AtomicInteger> perParty = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> spentPerParty = new ConcurrentHashMap<>();
 
   /**
    * handedOut[k]: corrections of the k-th Material were handed out; kinds[0] the kinds announced (-1 once released),
    * kinds[1] 1 once its end was logged. {@code own} is the dealer's own seed (the
-   * secret bits of daBits), never sent. A session is kept until its deadline, done or not, so that its
-   * corrections go out once: the parties' seeds are derived, and a request made again would meet the same ones.
+   * secret bits of daBits), never sent. A session is kept until past its deadline, so that its corrections go out
+   * once: the parties' seeds are derived, and a request made again would meet the same ones. Once done, only its
+   * context is kept ({@link #spent}), which is all a request made again needs to be refused.
    */
-  private record Session(ByteString id, List<String> parties, byte[][] seeds, byte[] own,
+  private record Session(ByteString id, ByteString context, List<String> parties, byte[][] seeds, byte[] own,
       boolean[] handedOut, long deadline, int[] kinds) {
     /** Marks a kind handed out; false when it already was. */
     synchronized boolean handOut(int slot) {
@@ -92,10 +102,26 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     }
   }
 
-  /** Logs a session's end once it is done (its entry stays until the deadline, refusing more; chunks still being made use its seeds). */
+  /**
+   * Logs a session's end once it is done, and keeps only its context until the deadline (refusing it again; chunks still
+   * being made hold the session itself). The context is among the spent ones before the session leaves: an open of it
+   * meanwhile finds one or the other.
+   */
   private void forgetIfDone(Session s, String why) {
-    if (s.done() && s.end()) ended(s, why);
+    if (!s.done() || !s.end()) return;
+    ended(s, why);
+    String designated = s.parties().get(0);
+    spent.put(s.context(), new Spent(designated, s.deadline()));
+    spentPerParty.computeIfAbsent(designated, p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    if (sessions.remove(s.context(), s)) perParty.get(designated).decrementAndGet();
   }
+
+  /** A session that handed out everything, by its context: who designated it (for its share) and its deadline. */
+  private record Spent(String designated, long deadline) {}
+
+  /** What an open of a spent context returns: done, so every request of it is refused as already handed out. */
+  private static final Session SPENT = new Session(ByteString.EMPTY, ByteString.EMPTY, List.of(), new byte[0][], new byte[0],
+      new boolean[0], 0, new int[] {-1, 1});
 
   /** The session id as the parties log it: its first 4 bytes in hex. */
   static String shortId(ByteString id) {
@@ -116,6 +142,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
+  private final Map<ByteString, Spent> spent = new ConcurrentHashMap<>();
   private final Intersections intersections = new Intersections();
   private final SeedKeys keys = new SeedKeys();
   /** Corrections up to this many longs (64 KiB) are computed on the transport thread: no hand-off for small sessions. */
@@ -124,16 +151,17 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private final java.util.concurrent.Executor compute;
   private final AtomicLong bytesSent = new AtomicLong();
 
-  /** At most this many sessions kept per designated party ({@link #MAX_SESSIONS_PER_PARTY} but in tests). */
-  private final int maxSessionsPerParty;
+  /** At most this many sessions kept whole, and spent, per designated party (the constants but in tests). */
+  private final int maxSessionsPerParty, maxSpentPerParty;
 
   DealerService(java.util.concurrent.Executor compute) {
-    this(compute, MAX_SESSIONS_PER_PARTY);
+    this(compute, MAX_SESSIONS_PER_PARTY, MAX_SPENT_PER_PARTY);
   }
 
-  DealerService(java.util.concurrent.Executor compute, int maxSessionsPerParty) {
+  DealerService(java.util.concurrent.Executor compute, int maxSessionsPerParty, int maxSpentPerParty) {
     this.compute = compute;
     this.maxSessionsPerParty = maxSessionsPerParty;
+    this.maxSpentPerParty = maxSpentPerParty;
   }
 
   @Override
@@ -165,9 +193,14 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (keyIds.size() != parties.size()) throw invalid("name one seed key per party: %d key ids for %d parties", keyIds.size(), parties.size());
     byte[] context = SessionSeeds.context(id, deadline, parties, keyIds);
     String designated = parties.get(0);
-    return sessions.computeIfAbsent(ByteString.copyFrom(context), x -> {
+    Session s = sessions.computeIfAbsent(ByteString.copyFrom(context), ctx -> {
+      if (spent.containsKey(ctx)) return null; // it ran: refused as handed out, never opened again before its deadline
       byte[][] seeds = keys.seeds(parties, keyIds, context);
       // per designated party: one that opens sessions without end fills its own share, not everyone's
+      if (spentPerParty.getOrDefault(designated, new java.util.concurrent.atomic.AtomicInteger()).get() >= maxSpentPerParty) {
+        throw smpc.core.Errors.exhausted("party %s has %d finished sessions at the dealer until their deadlines: try again later",
+            designated, maxSpentPerParty);
+      }
       java.util.concurrent.atomic.AtomicInteger mine = perParty.computeIfAbsent(designated, p -> new java.util.concurrent.atomic.AtomicInteger());
       if (mine.incrementAndGet() > maxSessionsPerParty) {
         mine.decrementAndGet();
@@ -176,8 +209,9 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       }
       smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session start", "session", shortId(id), "parties", parties.size(),
           "requester", smpc.net.Tls.caller());
-      return new Session(id, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[Material.values().length], deadline, new int[2]);
+      return new Session(id, ctx, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[Material.values().length], deadline, new int[2]);
     });
+    return s != null ? s : SPENT;
   }
 
   @Override
@@ -286,6 +320,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     sessions.values().removeIf(s -> {
       boolean old = s.deadline() + KEPT_AFTER_MS < now;
       if (old) perParty.get(s.parties().get(0)).decrementAndGet();
+      return old;
+    });
+    spent.values().removeIf(s -> {
+      boolean old = s.deadline() + KEPT_AFTER_MS < now;
+      if (old) spentPerParty.get(s.designated()).decrementAndGet();
       return old;
     });
     int dropped = before - sessions.size();

@@ -201,10 +201,48 @@ class DealerServiceTest {
    * opens sessions without end is refused more, with a message naming it, and the sessions other parties designate
    * still open. (With the real cap of 50,000; here 2.)
    */
+  /**
+   * A session that handed out all it announced no longer counts among the sessions its designated party holds: it
+   * is kept as its context only, which still refuses it until past its deadline, and those are capped on their own.
+   * (Caps 2 and 5 here; 50,000 and 500,000 for real.)
+   */
+  @Test
+  void finishedSessionsAreKeptByTheirContextAndCappedOnTheirOwn() throws Exception {
+    java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newCachedThreadPool();
+    io.grpc.Server server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, new DealerService(compute, 2, 5));
+    ManagedChannel ch = Grpc.channel("127.0.0.1:" + server.getPort());
+    try {
+      var capped = DealerGrpc.newBlockingStub(ch);
+      java.util.Map<String, ByteString> ids = new java.util.HashMap<>();
+      for (String p : PARTIES) ids.put(p, capped.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId());
+      java.util.function.Function<ByteString, Long> run = sid -> {
+        var it = capped.corrections(CorrectionsRequest.newBuilder().setSessionId(sid).setParty("alice").setStart(0).setCount(3)
+            .setKinds(1).addAllParties(PARTIES).addAllKeyIds(PARTIES.stream().map(ids::get).toList()).setDeadlineUnixMs(DEADLINE).build());
+        long bytes = 0;
+        while (it.hasNext()) bytes += it.next().getData().size();
+        return bytes;
+      };
+      List<ByteString> ran = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) { // more than the 2 unfinished sessions alice may hold
+        ran.add(newSession());
+        assertThat(run.apply(ran.get(i))).isEqualTo(24);
+      }
+      for (ByteString sid : ran) { // each still refused: its context is kept
+        assertThatThrownBy(() -> run.apply(sid)).hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("already handed out");
+      }
+      assertThatThrownBy(() -> run.apply(newSession())).hasMessageContaining("RESOURCE_EXHAUSTED")
+          .hasMessageContaining("party alice has 5 finished sessions at the dealer until their deadlines");
+    } finally {
+      Grpc.close(ch);
+      server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      compute.shutdownNow();
+    }
+  }
+
   @Test
   void aDesignatedPartyHoldsAtMostItsShareOfSessions() throws Exception {
     java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newCachedThreadPool();
-    io.grpc.Server server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, new DealerService(compute, 2));
+    io.grpc.Server server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, new DealerService(compute, 2, 1000));
     ManagedChannel ch = Grpc.channel("127.0.0.1:" + server.getPort());
     try {
       var capped = DealerGrpc.newBlockingStub(ch);
