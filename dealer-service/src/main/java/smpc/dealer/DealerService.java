@@ -55,7 +55,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
    * Sessions that handed out all they announced are kept past their deadlines as their context alone (about 140 bytes
    * each, where a whole session took about 600): at most this many per designated party. Kept whole and counted with
    * the others, they stopped one client's W1 after 50,000 sessions in 3 minutes (each kept 11 minutes: its 60 s
-   * deadline and {@link #KEPT_AFTER_MS}), a cap of 76 small sessions a second; this one is 380 a second for 1-minute
+   * deadline and {@link #KEPT_AFTER_MS}), a cap of 76 small sessions a second; this one is 750 a second for 1-minute
    * deadlines, in at most 70 MB per designated party.
    */
   static final int MAX_SPENT_PER_PARTY = 500_000;
