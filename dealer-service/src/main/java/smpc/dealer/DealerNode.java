@@ -49,7 +49,13 @@ public final class DealerNode implements AutoCloseable {
     DealerService dealer = new DealerService(compute);
     Server server = serve.start(dealer);
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("dealer-expiry"));
-    sweeper.scheduleAtFixedRate(dealer::expire, 5, 5, TimeUnit.SECONDS);
+    sweeper.scheduleAtFixedRate(() -> { // an exception would cancel every later sweep, and the caps would fill for good
+      try {
+        dealer.expire();
+      } catch (RuntimeException e) {
+        java.util.logging.Logger.getLogger(DealerNode.class.getName()).log(java.util.logging.Level.WARNING, "expiry sweep failed", e);
+      }
+    }, 5, 5, TimeUnit.SECONDS);
     return new DealerNode(server, sweeper, compute);
   }
 

@@ -111,13 +111,18 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (!s.done() || !s.end()) return;
     ended(s, why);
     String designated = s.parties().get(0);
-    spent.put(s.context(), new Spent(designated, s.deadline()));
-    spentPerParty.computeIfAbsent(designated, p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    java.util.concurrent.atomic.AtomicInteger count = counter(spentPerParty, designated);
+    count.incrementAndGet(); // before the entry, which a sweep may drop (and count down) at once
+    spent.put(s.context(), new Spent(count, s.deadline()));
     if (sessions.remove(s.context(), s)) perParty.get(designated).decrementAndGet();
   }
 
-  /** A session that handed out everything, by its context: who designated it (for its share) and its deadline. */
-  private record Spent(String designated, long deadline) {}
+  /** A session that handed out everything, by its context: its designated party's count of them, and its deadline. */
+  private record Spent(java.util.concurrent.atomic.AtomicInteger count, long deadline) {}
+
+  private static java.util.concurrent.atomic.AtomicInteger counter(Map<String, java.util.concurrent.atomic.AtomicInteger> m, String party) {
+    return m.computeIfAbsent(party, p -> new java.util.concurrent.atomic.AtomicInteger());
+  }
 
   /** What an open of a spent context returns: done, so every request of it is refused as already handed out. */
   private static final Session SPENT = new Session(ByteString.EMPTY, ByteString.EMPTY, List.of(), new byte[0][], new byte[0],
@@ -195,13 +200,14 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     String designated = parties.get(0);
     Session s = sessions.computeIfAbsent(ByteString.copyFrom(context), ctx -> {
       if (spent.containsKey(ctx)) return null; // it ran: refused as handed out, never opened again before its deadline
-      byte[][] seeds = keys.seeds(parties, keyIds, context);
-      // per designated party: one that opens sessions without end fills its own share, not everyone's
-      if (spentPerParty.getOrDefault(designated, new java.util.concurrent.atomic.AtomicInteger()).get() >= maxSpentPerParty) {
+      byte[][] seeds = keys.seeds(parties, keyIds, context); // first: an unknown key id refuses it before anything is counted
+      // per designated party: one that opens sessions without end fills its own share, not everyone's (the finished
+      // ones' cap is checked here, so up to the sessions open may still finish past it)
+      if (counter(spentPerParty, designated).get() >= maxSpentPerParty) {
         throw smpc.core.Errors.exhausted("party %s has %d finished sessions at the dealer until their deadlines: try again later",
             designated, maxSpentPerParty);
       }
-      java.util.concurrent.atomic.AtomicInteger mine = perParty.computeIfAbsent(designated, p -> new java.util.concurrent.atomic.AtomicInteger());
+      java.util.concurrent.atomic.AtomicInteger mine = counter(perParty, designated);
       if (mine.incrementAndGet() > maxSessionsPerParty) {
         mine.decrementAndGet();
         throw smpc.core.Errors.exhausted("party %s has %d sessions at the dealer until their deadlines: try again later", designated,
@@ -317,16 +323,14 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     long now = System.currentTimeMillis();
     intersections.expire(now);
     int before = sessions.size();
-    sessions.values().removeIf(s -> {
-      boolean old = s.deadline() + KEPT_AFTER_MS < now;
-      if (old) perParty.get(s.parties().get(0)).decrementAndGet();
-      return old;
-    });
-    spent.values().removeIf(s -> {
-      boolean old = s.deadline() + KEPT_AFTER_MS < now;
-      if (old) spentPerParty.get(s.designated()).decrementAndGet();
-      return old;
-    });
+    // counted down only by whoever removes the entry: a session may finish (and move to the spent) meanwhile
+    for (var e : sessions.entrySet()) {
+      Session s = e.getValue();
+      if (s.deadline() + KEPT_AFTER_MS < now && sessions.remove(e.getKey(), s)) perParty.get(s.parties().get(0)).decrementAndGet();
+    }
+    for (var e : spent.entrySet()) {
+      if (e.getValue().deadline() + KEPT_AFTER_MS < now && spent.remove(e.getKey(), e.getValue())) e.getValue().count().decrementAndGet();
+    }
     int dropped = before - sessions.size();
     if (dropped > 0) LOG.fine(() -> "expired " + dropped + " dealer sessions");
   }

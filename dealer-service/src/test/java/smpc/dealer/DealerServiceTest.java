@@ -196,11 +196,54 @@ class DealerServiceTest {
         .hasMessageContaining("the seed key of party bob that this session names is not one the dealer holds");
   }
 
+  /** A dealer of its own with the given caps (sessions whole, and finished) per designated party, and the parties' key ids. */
+  private static final class Capped implements AutoCloseable {
+    final java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newCachedThreadPool();
+    final io.grpc.Server server;
+    final ManagedChannel ch;
+    final DealerGrpc.DealerBlockingStub stub;
+    final java.util.Map<String, ByteString> ids = new java.util.HashMap<>();
+
+    Capped(int whole, int finished) throws java.io.IOException {
+      server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, new DealerService(compute, whole, finished));
+      ch = Grpc.channel("127.0.0.1:" + server.getPort());
+      stub = DealerGrpc.newBlockingStub(ch);
+      for (String p : PARTIES) ids.put(p, stub.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId());
+    }
+
+    /** The bytes of 3 triples' corrections of session {@code sid}, asked by its designated party; kinds 0 announces none. */
+    long corrections(ByteString sid, List<String> parties, int kinds) {
+      var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(sid).setParty(parties.get(0)).setStart(0).setCount(3)
+          .setKinds(kinds).addAllParties(parties).addAllKeyIds(parties.stream().map(ids::get).toList()).setDeadlineUnixMs(DEADLINE).build());
+      long bytes = 0;
+      while (it.hasNext()) bytes += it.next().getData().size();
+      return bytes;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      Grpc.close(ch);
+      server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      compute.shutdownNow();
+    }
+  }
+
   /**
    * The dealer keeps each session until past its deadline, at most so many per designated party: a party that
    * opens sessions without end is refused more, with a message naming it, and the sessions other parties designate
    * still open. (With the real cap of 50,000; here 2.)
    */
+  @Test
+  void aDesignatedPartyHoldsAtMostItsShareOfSessions() throws Exception {
+    try (Capped dealer = new Capped(2, 1000)) {
+      assertThat(dealer.corrections(newSession(), PARTIES, 0)).isEqualTo(24);
+      assertThat(dealer.corrections(newSession(), PARTIES, 0)).isEqualTo(24);
+      assertThatThrownBy(() -> dealer.corrections(newSession(), PARTIES, 0)).hasMessageContaining("RESOURCE_EXHAUSTED")
+          .hasMessageContaining("party alice has 2 sessions at the dealer until their deadlines");
+      assertThat(dealer.corrections(newSession(), List.of("bob", "alice", "carol"), 0)).isEqualTo(24);
+    }
+  }
+
   /**
    * A session that handed out all it announced no longer counts among the sessions its designated party holds: it
    * is kept as its context only, which still refuses it until past its deadline, and those are capped on their own.
@@ -208,62 +251,18 @@ class DealerServiceTest {
    */
   @Test
   void finishedSessionsAreKeptByTheirContextAndCappedOnTheirOwn() throws Exception {
-    java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newCachedThreadPool();
-    io.grpc.Server server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, new DealerService(compute, 2, 5));
-    ManagedChannel ch = Grpc.channel("127.0.0.1:" + server.getPort());
-    try {
-      var capped = DealerGrpc.newBlockingStub(ch);
-      java.util.Map<String, ByteString> ids = new java.util.HashMap<>();
-      for (String p : PARTIES) ids.put(p, capped.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId());
-      java.util.function.Function<ByteString, Long> run = sid -> {
-        var it = capped.corrections(CorrectionsRequest.newBuilder().setSessionId(sid).setParty("alice").setStart(0).setCount(3)
-            .setKinds(1).addAllParties(PARTIES).addAllKeyIds(PARTIES.stream().map(ids::get).toList()).setDeadlineUnixMs(DEADLINE).build());
-        long bytes = 0;
-        while (it.hasNext()) bytes += it.next().getData().size();
-        return bytes;
-      };
+    try (Capped dealer = new Capped(2, 5)) {
       List<ByteString> ran = new java.util.ArrayList<>();
       for (int i = 0; i < 5; i++) { // more than the 2 unfinished sessions alice may hold
         ran.add(newSession());
-        assertThat(run.apply(ran.get(i))).isEqualTo(24);
+        assertThat(dealer.corrections(ran.get(i), PARTIES, 1)).isEqualTo(24);
       }
       for (ByteString sid : ran) { // each still refused: its context is kept
-        assertThatThrownBy(() -> run.apply(sid)).hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("already handed out");
+        assertThatThrownBy(() -> dealer.corrections(sid, PARTIES, 1)).hasMessageContaining("PERMISSION_DENIED")
+            .hasMessageContaining("already handed out");
       }
-      assertThatThrownBy(() -> run.apply(newSession())).hasMessageContaining("RESOURCE_EXHAUSTED")
+      assertThatThrownBy(() -> dealer.corrections(newSession(), PARTIES, 1)).hasMessageContaining("RESOURCE_EXHAUSTED")
           .hasMessageContaining("party alice has 5 finished sessions at the dealer until their deadlines");
-    } finally {
-      Grpc.close(ch);
-      server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-      compute.shutdownNow();
-    }
-  }
-
-  @Test
-  void aDesignatedPartyHoldsAtMostItsShareOfSessions() throws Exception {
-    java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newCachedThreadPool();
-    io.grpc.Server server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, new DealerService(compute, 2, 1000));
-    ManagedChannel ch = Grpc.channel("127.0.0.1:" + server.getPort());
-    try {
-      var capped = DealerGrpc.newBlockingStub(ch);
-      java.util.Map<String, ByteString> ids = new java.util.HashMap<>();
-      for (String p : PARTIES) ids.put(p, capped.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId());
-      java.util.function.Function<List<String>, Long> open = parties -> {
-        var it = capped.corrections(CorrectionsRequest.newBuilder().setSessionId(newSession()).setParty(parties.get(0)).setStart(0)
-            .setCount(3).addAllParties(parties).addAllKeyIds(parties.stream().map(ids::get).toList()).setDeadlineUnixMs(DEADLINE).build());
-        long bytes = 0;
-        while (it.hasNext()) bytes += it.next().getData().size();
-        return bytes;
-      };
-      assertThat(open.apply(PARTIES)).isEqualTo(24);
-      assertThat(open.apply(PARTIES)).isEqualTo(24);
-      assertThatThrownBy(() -> open.apply(PARTIES)).hasMessageContaining("RESOURCE_EXHAUSTED")
-          .hasMessageContaining("party alice has 2 sessions at the dealer until their deadlines");
-      assertThat(open.apply(List.of("bob", "alice", "carol"))).isEqualTo(24);
-    } finally {
-      Grpc.close(ch);
-      server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-      compute.shutdownNow();
     }
   }
 
