@@ -60,7 +60,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
    */
   static final int MAX_SPENT_PER_PARTY = 500_000;
   /** How long a session is kept after its deadline: a clock set back a little must not let its context open again. */
-  private static final long KEPT_AFTER_MS = 600_000;
+  static final long KEPT_AFTER_MS = 600_000;
   private final Map<String, java.util.concurrent.atomic.AtomicInteger> perParty = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.atomic.AtomicInteger> spentPerParty = new ConcurrentHashMap<>();
 
@@ -320,7 +320,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
 
   /** Drops sessions some minutes past their deadline (every party refuses them by then); called periodically. */
   void expire() {
-    long now = System.currentTimeMillis();
+    expire(System.currentTimeMillis());
+  }
+
+  /** As {@link #expire()}, at the given time (tests). */
+  void expire(long now) {
     intersections.expire(now);
     int before = sessions.size();
     // counted down only by whoever removes the entry: a session may finish (and move to the spent) meanwhile

@@ -199,13 +199,15 @@ class DealerServiceTest {
   /** A dealer of its own with the given caps (sessions whole, and finished) per designated party, and the parties' key ids. */
   private static final class Capped implements AutoCloseable {
     final java.util.concurrent.ExecutorService compute = java.util.concurrent.Executors.newCachedThreadPool();
+    final DealerService service;
     final io.grpc.Server server;
     final ManagedChannel ch;
     final DealerGrpc.DealerBlockingStub stub;
     final java.util.Map<String, ByteString> ids = new java.util.HashMap<>();
 
     Capped(int whole, int finished) throws java.io.IOException {
-      server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, new DealerService(compute, whole, finished));
+      service = new DealerService(compute, whole, finished);
+      server = Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, service);
       ch = Grpc.channel("127.0.0.1:" + server.getPort());
       stub = DealerGrpc.newBlockingStub(ch);
       for (String p : PARTIES) ids.put(p, stub.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId());
@@ -263,6 +265,25 @@ class DealerServiceTest {
       }
       assertThatThrownBy(() -> dealer.corrections(newSession(), PARTIES, 1)).hasMessageContaining("RESOURCE_EXHAUSTED")
           .hasMessageContaining("party alice has 5 finished sessions at the dealer until their deadlines");
+    }
+  }
+
+  /**
+   * Past its deadline and the margin after it, a session is forgotten, finished or not, and no longer counts toward
+   * its designated party's caps: the party may open others.
+   */
+  @Test
+  void sessionsPastTheirDeadlineAndMarginNoLongerCount() throws Exception {
+    try (Capped dealer = new Capped(2, 1)) {
+      assertThat(dealer.corrections(newSession(), PARTIES, 0)).isEqualTo(24); // announced nothing: kept whole
+      assertThat(dealer.corrections(newSession(), PARTIES, 1)).isEqualTo(24); // finished: kept as its context
+      assertThatThrownBy(() -> dealer.corrections(newSession(), PARTIES, 0)).hasMessageContaining("1 finished sessions");
+      dealer.service.expire(DEADLINE + DealerService.KEPT_AFTER_MS); // not past the margin yet
+      assertThatThrownBy(() -> dealer.corrections(newSession(), PARTIES, 0)).hasMessageContaining("1 finished sessions");
+      dealer.service.expire(DEADLINE + DealerService.KEPT_AFTER_MS + 1);
+      assertThat(dealer.corrections(newSession(), PARTIES, 0)).isEqualTo(24); // both counts are back to nothing
+      assertThat(dealer.corrections(newSession(), PARTIES, 0)).isEqualTo(24);
+      assertThatThrownBy(() -> dealer.corrections(newSession(), PARTIES, 0)).hasMessageContaining("2 sessions at the dealer");
     }
   }
 
