@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import smpc.net.Version;
 import smpc.net.Chunks;
+import smpc.core.protocol.ExpiringIds;
 import smpc.core.protocol.Limits;
 import smpc.core.protocol.Material;
 import smpc.core.protocol.MatrixSchedule;
@@ -52,17 +53,18 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   /** Sessions with corrections still to hand out: at most this many per designated party. */
   static final int MAX_SESSIONS_PER_PARTY = 50_000;
   /**
-   * Sessions that handed out all they announced are kept past their deadlines as their context alone (about 140 bytes
-   * each, where a whole session took about 600): at most this many per designated party. Kept whole and counted with
-   * the others, they stopped one client's W1 after 50,000 sessions in 3 minutes (each kept 11 minutes: its 60 s
-   * deadline and {@link #KEPT_AFTER_MS}), a cap of 76 small sessions a second; this one is 750 a second for 1-minute
-   * deadlines, in at most 70 MB per designated party.
+   * Sessions that handed out all they announced are kept past their deadlines as their context alone (41 bytes a slot
+   * of {@link #spent}, at most half of them used, where a whole session took about 600): at most this many per designated
+   * party. Kept whole and counted with the others, they stopped one client's W1 after 50,000 sessions in 3 minutes (each
+   * kept 11 minutes: its 60 s deadline and {@link #KEPT_AFTER_MS}), a cap of 76 small sessions a second; this one is 750
+   * a second for 1-minute deadlines, in about 45 MB per designated party (2^20 slots).
    */
   static final int MAX_SPENT_PER_PARTY = 500_000;
   /** How long a session is kept after its deadline: a clock set back a little must not let its context open again. */
   static final long KEPT_AFTER_MS = 600_000;
   private final Map<String, java.util.concurrent.atomic.AtomicInteger> perParty = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicInteger> spentPerParty = new ConcurrentHashMap<>();
+  /** Each designated party's tag in {@link #spent}, which counts its contexts there. */
+  private final Map<String, Integer> tags = new java.util.HashMap<>();
 
   /**
    * handedOut[k]: corrections of the k-th Material were handed out; kinds[0] the kinds announced (-1 once released),
@@ -111,14 +113,22 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (!s.done() || !s.end()) return;
     ended(s, why);
     String designated = s.parties().get(0);
-    java.util.concurrent.atomic.AtomicInteger count = counter(spentPerParty, designated);
-    count.incrementAndGet(); // before the entry, which a sweep may drop (and count down) at once
-    spent.put(s.context(), new Spent(count, s.deadline()));
+    spent.put(s.context(), s.deadline() + KEPT_AFTER_MS, tag(designated)); // counted with the entry, under one lock
     if (sessions.remove(s.context(), s)) perParty.get(designated).decrementAndGet();
   }
 
-  /** A session that handed out everything, by its context: its designated party's count of them, and its deadline. */
-  private record Spent(java.util.concurrent.atomic.AtomicInteger count, long deadline) {}
+  /** The tag that counts a designated party's spent contexts (ExpiringIds: up to 256 parties). */
+  private int tag(String designated) {
+    synchronized (tags) {
+      Integer t = tags.get(designated);
+      if (t != null) return t;
+      if (tags.size() >= ExpiringIds.TAGS) {
+        throw smpc.core.Errors.exhausted("the dealer counts finished sessions of at most %d designated parties", ExpiringIds.TAGS);
+      }
+      tags.put(designated, tags.size());
+      return tags.size() - 1;
+    }
+  }
 
   private static java.util.concurrent.atomic.AtomicInteger counter(Map<String, java.util.concurrent.atomic.AtomicInteger> m, String party) {
     return m.computeIfAbsent(party, p -> new java.util.concurrent.atomic.AtomicInteger());
@@ -147,7 +157,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
-  private final Map<ByteString, Spent> spent = new ConcurrentHashMap<>();
+  /**
+   * The contexts of sessions that handed out everything, each until past its deadline, counted per designated party: flat
+   * arrays, since objects kept 11 minutes each are what slowed a warm dealer's young collections (ExpiringIds).
+   */
+  private final ExpiringIds spent = new ExpiringIds(SessionSeeds.CONTEXT_BYTES);
   private final Intersections intersections = new Intersections();
   private final SeedKeys keys = new SeedKeys();
   /** Corrections up to this many longs (64 KiB) are computed on the transport thread: no hand-off for small sessions. */
@@ -199,11 +213,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     byte[] context = SessionSeeds.context(id, deadline, parties, keyIds);
     String designated = parties.get(0);
     Session s = sessions.computeIfAbsent(ByteString.copyFrom(context), ctx -> {
-      if (spent.containsKey(ctx)) return null; // it ran: refused as handed out, never opened again before its deadline
+      if (spent.contains(ctx)) return null; // it ran: refused as handed out, never opened again before its deadline
       byte[][] seeds = keys.seeds(parties, keyIds, context); // first: an unknown key id refuses it before anything is counted
       // per designated party: one that opens sessions without end fills its own share, not everyone's (the finished
       // ones' cap is checked here, so up to the sessions open may still finish past it)
-      if (counter(spentPerParty, designated).get() >= maxSpentPerParty) {
+      if (spent.count(tag(designated)) >= maxSpentPerParty) {
         throw smpc.core.Errors.exhausted("party %s has %d finished sessions at the dealer until their deadlines: try again later",
             designated, maxSpentPerParty);
       }
@@ -332,9 +346,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       Session s = e.getValue();
       if (s.deadline() + KEPT_AFTER_MS < now && sessions.remove(e.getKey(), s)) perParty.get(s.parties().get(0)).decrementAndGet();
     }
-    for (var e : spent.entrySet()) {
-      if (e.getValue().deadline() + KEPT_AFTER_MS < now && spent.remove(e.getKey(), e.getValue())) e.getValue().count().decrementAndGet();
-    }
+    spent.expire(now);
     int dropped = before - sessions.size();
     if (dropped > 0) LOG.fine(() -> "expired " + dropped + " dealer sessions");
   }

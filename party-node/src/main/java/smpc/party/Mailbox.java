@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import smpc.core.protocol.ExpiringIds;
 
 /**
  * Messages from peers, keyed by (session, sender, step). A message may arrive before this party has
@@ -27,6 +28,8 @@ final class Mailbox {
   private static final ByteString CONSUMED = ByteString.EMPTY;
   private static final long ORPHAN_MS = 120_000;
   private static final long ENDED_MS = 600_000;
+  /** A session id's size (PartyService and PeerService refuse every other). */
+  private static final int ID_BYTES = 16;
 
   private record Key(ByteString session, String from, String tag) {}
 
@@ -69,7 +72,8 @@ final class Mailbox {
   }
 
   private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
-  private final Map<ByteString, Long> ended = new ConcurrentHashMap<>(); // id -> forget after
+  /** Ended sessions, each until when it is refused: flat arrays, no objects kept 10 minutes (ExpiringIds). */
+  private final ExpiringIds ended = new ExpiringIds(ID_BYTES);
   private final Map<ByteString, Set<Arriving>> arriving = new ConcurrentHashMap<>();
   private final AtomicLong buffered = new AtomicLong();
   private final long maxBuffered;
@@ -84,7 +88,7 @@ final class Mailbox {
 
   /** Reserves room for an incoming message of {@code bytes} bytes, or refuses it. */
   void reserve(ByteString session, long bytes) {
-    if (ended.containsKey(session)) throw precondition("session %s is over", Session.shortId(session));
+    if (isEnded(session)) throw precondition("session %s is over", Session.shortId(session));
     if (buffered.addAndGet(bytes) > maxBuffered) {
       buffered.addAndGet(-bytes);
       throw Status.RESOURCE_EXHAUSTED.withDescription("party message buffer full; retry later").asRuntimeException();
@@ -107,7 +111,7 @@ final class Mailbox {
       to.add(a);
       return to;
     });
-    if (ended.containsKey(session)) { // it ended meanwhile, perhaps before the set above was there to drop
+    if (isEnded(session)) { // it ended meanwhile, perhaps before the set above was there to drop
       a.cancel();
       throw precondition("session %s is over", Session.shortId(session));
     }
@@ -130,7 +134,7 @@ final class Mailbox {
 
   /** Files a complete message (its bytes were reserved). A second message for the same step is refused. */
   void deliver(ByteString session, String from, String tag, ByteString payload) {
-    if (ended.containsKey(session)) {
+    if (isEnded(session)) {
       release(payload.size());
       throw precondition("session %s is over", Session.shortId(session));
     }
@@ -142,7 +146,7 @@ final class Mailbox {
     }
     // the session ended between the check above and now: its end may have missed this slot, so drop it here (each
     // drop gives the bytes back at most once)
-    if (ended.containsKey(session)) {
+    if (isEnded(session)) {
       slots.remove(k, slot);
       releaseSlot(slot);
     }
@@ -156,14 +160,14 @@ final class Mailbox {
     try {
       m = s.await(slot.message(), "party " + from + " (step " + tag + ")");
     } catch (RuntimeException e) {
-      if (ended.containsKey(s.id) && slots.remove(k, slot)) releaseSlot(slot); // made after the session's end dropped all
+      if (isEnded(s.id) && slots.remove(k, slot)) releaseSlot(slot); // made after the session's end dropped all
       throw e;
     }
     Slot taken = new Slot(CompletableFuture.completedFuture(CONSUMED), System.currentTimeMillis());
     taken.released().set(true);
     slots.put(k, taken);
     releaseSlot(slot);
-    if (ended.containsKey(s.id)) slots.remove(k, taken); // ended meanwhile: its end may have run before the put
+    if (isEnded(s.id)) slots.remove(k, taken); // ended meanwhile: its end may have run before the put
     return m;
   }
 
@@ -183,7 +187,8 @@ final class Mailbox {
    * while its deadline allows: its dealer seed is derived from its id and deadline, smpc.core.protocol.SessionSeeds).
    */
   void end(ByteString session, long deadline) {
-    ended.merge(session, Math.max(System.currentTimeMillis() + ENDED_MS, deadline), Math::max); // never shortened
+    // never shortened; an id of another size never starts a session here (Execute and peers refuse it): nothing to keep
+    if (session.size() == ID_BYTES) ended.put(session, Math.max(System.currentTimeMillis() + ENDED_MS, deadline));
     drop(k -> k.session().equals(session));
     Set<Arriving> half = arriving.remove(session);
     if (half != null) half.forEach(Arriving::drop);
@@ -191,17 +196,17 @@ final class Mailbox {
 
   /** Until when an ended session is refused (0 when it is not ended). */
   long endedUntil(ByteString session) {
-    return ended.getOrDefault(session, 0L);
+    return session.size() == ID_BYTES ? ended.until(session) : 0;
   }
 
   boolean isEnded(ByteString session) {
-    return ended.containsKey(session);
+    return session.size() == ID_BYTES && ended.contains(session);
   }
 
   /** Drops messages of sessions that never started here and forgets long-ended sessions. */
   void sweep(java.util.function.Predicate<ByteString> active) {
     long now = System.currentTimeMillis();
-    ended.values().removeIf(t -> t < now);
+    ended.expire(now);
     for (var e : slots.entrySet()) {
       if (e.getValue().created() < now - ORPHAN_MS && !active.test(e.getKey().session()) && slots.remove(e.getKey(), e.getValue())) {
         releaseSlot(e.getValue());

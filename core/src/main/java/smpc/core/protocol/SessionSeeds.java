@@ -28,6 +28,8 @@ import smpc.core.ring.Prg;
 public final class SessionSeeds {
   public static final int KEY_BYTES = 32;
   public static final int KEY_ID_BYTES = 16;
+  /** A session context's size (a SHA-256 digest, {@link #context}). */
+  public static final int CONTEXT_BYTES = 32;
   private static final byte[] LABEL = "smpc session seed v1".getBytes(StandardCharsets.US_ASCII);
   /** One Mac and one digest per thread: getInstance looks the provider up each time (see Prg's cipher). */
   private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {

@@ -1,0 +1,184 @@
+package smpc.core.protocol;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+
+/**
+ * Ids of a fixed size (session ids, session contexts) remembered until a time each, so that what ran is refused
+ * again until then; optionally counted by a small tag (the dealer's designated party). Kept in a few flat arrays
+ * (open addressing, linear probing, at most half full): the id, its time and a tag byte, 25 or 41 bytes a slot,
+ * where a {@code ConcurrentHashMap} of ByteString to Long took about 120 bytes an entry in 4 objects. Those objects
+ * made a warm party's young collections slower: each lives 10 minutes, so each was copied through the survivor
+ * spaces up to 15 times (about 1 MB copied per collection under W1, docs/performance.md "Ids kept without objects").
+ *
+ * <p>Slots are found by a hash keyed with a random seed of this process, so ids a client picks cannot be made to
+ * crowd one run of slots. Expiry removes by backward shift (Knuth, TAOCP vol. 3, 6.4, Algorithm R): no tombstones,
+ * nothing allocated unless the table grows or shrinks. All methods are synchronized; every call is short, but
+ * {@link #expire} scans the whole table (a sweep every few seconds).
+ */
+public final class ExpiringIds {
+  private static final int MIN_CAPACITY = 1 << 10;
+  /** Tags 0 to 255: one byte a slot. */
+  public static final int TAGS = 256;
+
+  private final int words;
+  private final long seed = new SecureRandom().nextLong();
+  private long[] keys; // words per slot
+  private long[] until; // 0: the slot is empty
+  private byte[] tags;
+  private final int[] counts = new int[TAGS];
+  private int size;
+
+  /** @param idBytes the size of every id, a multiple of 8 */
+  public ExpiringIds(int idBytes) {
+    if (idBytes <= 0 || idBytes % 8 != 0) throw new IllegalArgumentException("id size must be a positive multiple of 8: " + idBytes);
+    words = idBytes / 8;
+    allocate(MIN_CAPACITY);
+  }
+
+  /** Until when {@code id} is remembered; 0 when it is not. */
+  public synchronized long until(ByteString id) {
+    int slot = find(id);
+    return slot < 0 ? 0 : until[slot];
+  }
+
+  public synchronized boolean contains(ByteString id) {
+    return find(id) >= 0;
+  }
+
+  /** Remembers {@code id} until {@code untilMs} (never shortened: a later time only), counted under tag 0. */
+  public void put(ByteString id, long untilMs) {
+    put(id, untilMs, 0);
+  }
+
+  /** As {@link #put(ByteString, long)}, counted under {@code tag} (0 to 255) while it is kept; an id kept already keeps its tag. */
+  public synchronized void put(ByteString id, long untilMs, int tag) {
+    if (untilMs <= 0) throw new IllegalArgumentException("an id is kept until a time after 0");
+    if (tag < 0 || tag >= TAGS) throw new IllegalArgumentException("tag must be 0 to " + (TAGS - 1) + ": " + tag);
+    int slot = find(id);
+    if (slot >= 0) {
+      until[slot] = Math.max(until[slot], untilMs);
+      return;
+    }
+    if (2 * (size + 1) > until.length) resize(2 * until.length);
+    slot = home(id);
+    while (until[slot] != 0) slot = next(slot);
+    for (int w = 0; w < words; w++) keys[slot * words + w] = word(id, w);
+    until[slot] = untilMs;
+    tags[slot] = (byte) tag;
+    counts[tag]++;
+    size++;
+  }
+
+  /** How many ids are kept under {@code tag}. */
+  public synchronized int count(int tag) {
+    return counts[tag];
+  }
+
+  public synchronized int size() {
+    return size;
+  }
+
+  /** Forgets every id kept until before {@code nowMs} (counted down under its tag); returns how many. */
+  public synchronized int expire(long nowMs) {
+    int dropped = 0;
+    for (int slot = 0; slot < until.length; ) {
+      if (until[slot] != 0 && until[slot] < nowMs) {
+        int tag = tags[slot] & 0xff;
+        counts[tag]--;
+        size--;
+        dropped++;
+        // the slot is filled again from later in its run (or left empty): look at it once more
+        if (delete(slot)) continue;
+      }
+      slot++;
+    }
+    if (until.length > MIN_CAPACITY && 8 * size < until.length) resize(until.length / 2);
+    return dropped;
+  }
+
+  /** Empties {@code slot}, moving later entries of its run back (Algorithm R); true when one moved into it. */
+  private boolean delete(int slot) {
+    int hole = slot;
+    boolean filled = false;
+    for (int j = next(hole); until[j] != 0; j = next(j)) {
+      int home = homeOfSlot(j);
+      // the entry at j may move to the hole unless its home lies cyclically in (hole, j]
+      boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (stays) continue;
+      System.arraycopy(keys, j * words, keys, hole * words, words);
+      until[hole] = until[j];
+      tags[hole] = tags[j];
+      filled |= hole == slot;
+      hole = j;
+    }
+    until[hole] = 0;
+    return filled;
+  }
+
+  private int find(ByteString id) {
+    if (id.size() != 8 * words) throw new IllegalArgumentException("an id here has " + 8 * words + " bytes, got " + id.size());
+    for (int slot = home(id); until[slot] != 0; slot = next(slot)) {
+      if (matches(slot, id)) return slot;
+    }
+    return -1;
+  }
+
+  private boolean matches(int slot, ByteString id) {
+    for (int w = 0; w < words; w++) if (keys[slot * words + w] != word(id, w)) return false;
+    return true;
+  }
+
+  private int home(ByteString id) {
+    long h = seed;
+    for (int w = 0; w < words; w++) h = mix(h ^ word(id, w));
+    return (int) (h & (until.length - 1));
+  }
+
+  private int homeOfSlot(int slot) {
+    long h = seed;
+    for (int w = 0; w < words; w++) h = mix(h ^ keys[slot * words + w]);
+    return (int) (h & (until.length - 1));
+  }
+
+  private int next(int slot) {
+    return (slot + 1) & (until.length - 1);
+  }
+
+  private static long word(ByteString id, int w) {
+    long v = 0;
+    for (int b = 0; b < 8; b++) v = v << 8 | (id.byteAt(8 * w + b) & 0xff);
+    return v;
+  }
+
+  /** MurmurHash3's 64-bit finalizer: a bijection whose every output bit depends on every input bit. */
+  private static long mix(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ h >>> 33;
+  }
+
+  private void allocate(int capacity) {
+    keys = new long[capacity * words];
+    until = new long[capacity];
+    tags = new byte[capacity];
+  }
+
+  private void resize(int capacity) {
+    long[] oldKeys = keys, oldUntil = until;
+    byte[] oldTags = tags;
+    allocate(capacity);
+    for (int s = 0; s < oldUntil.length; s++) {
+      if (oldUntil[s] == 0) continue;
+      long h = seed;
+      for (int w = 0; w < words; w++) h = mix(h ^ oldKeys[s * words + w]);
+      int slot = (int) (h & (capacity - 1));
+      while (until[slot] != 0) slot = next(slot);
+      System.arraycopy(oldKeys, s * words, keys, slot * words, words);
+      until[slot] = oldUntil[s];
+      tags[slot] = oldTags[s];
+    }
+  }
+}
