@@ -53,11 +53,12 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   /** Sessions with corrections still to hand out: at most this many per designated party. */
   static final int MAX_SESSIONS_PER_PARTY = 50_000;
   /**
-   * Sessions that handed out all they announced are kept past their deadlines as their context alone (41 bytes a slot
+   * Sessions that handed out all they announced are kept past their deadlines as their context alone (44 bytes a slot
    * of {@link #spent}, at most half of them used, where a whole session took about 600): at most this many per designated
-   * party. Kept whole and counted with the others, they stopped one client's W1 after 50,000 sessions in 3 minutes (each
-   * kept 11 minutes: its 60 s deadline and {@link #KEPT_AFTER_MS}), a cap of 76 small sessions a second; this one is 750
-   * a second for 1-minute deadlines, in about 45 MB per designated party (2^20 slots).
+   * party, checked as a session opens (so the sessions open then may finish past it). Kept whole and counted with the
+   * others, they stopped one client's W1 after 50,000 sessions in 3 minutes (each kept 11 minutes: its 60 s deadline and
+   * {@link #KEPT_AFTER_MS}), a cap of 76 small sessions a second; this one is 750 a second for 1-minute deadlines, in
+   * 2^20 slots (46 MB) up to 524,288 contexts, twice that past them.
    */
   static final int MAX_SPENT_PER_PARTY = 500_000;
   /** How long a session is kept after its deadline: a clock set back a little must not let its context open again. */
@@ -117,16 +118,10 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     if (sessions.remove(s.context(), s)) perParty.get(designated).decrementAndGet();
   }
 
-  /** The tag that counts a designated party's spent contexts (ExpiringIds: up to 256 parties). */
+  /** The tag that counts a designated party's spent contexts: one per party that was ever designated (each has a seed key). */
   private int tag(String designated) {
     synchronized (tags) {
-      Integer t = tags.get(designated);
-      if (t != null) return t;
-      if (tags.size() >= ExpiringIds.TAGS) {
-        throw smpc.core.Errors.exhausted("the dealer counts finished sessions of at most %d designated parties", ExpiringIds.TAGS);
-      }
-      tags.put(designated, tags.size());
-      return tags.size() - 1;
+      return tags.computeIfAbsent(designated, p -> tags.size());
     }
   }
 

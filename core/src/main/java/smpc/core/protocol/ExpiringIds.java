@@ -6,34 +6,44 @@ import java.security.SecureRandom;
 /**
  * Ids of a fixed size (session ids, session contexts) remembered until a time each, so that what ran is refused
  * again until then; optionally counted by a small tag (the dealer's designated party). Kept in a few flat arrays
- * (open addressing, linear probing, at most half full): the id, its time and a tag byte, 25 or 41 bytes a slot,
+ * (open addressing, linear probing, at most half full): the id, its time and a tag, 28 or 44 bytes a slot,
  * where a {@code ConcurrentHashMap} of ByteString to Long took about 120 bytes an entry in 4 objects. Those objects
  * made a warm party's young collections slower: each lives 10 minutes, so each was copied through the survivor
  * spaces up to 15 times (about 1 MB copied per collection under W1, docs/performance.md "Ids kept without objects").
  *
- * <p>Slots are found by a hash keyed with a random seed of this process, so ids a client picks cannot be made to
- * crowd one run of slots. Expiry removes by backward shift (Knuth, TAOCP vol. 3, 6.4, Algorithm R): no tombstones,
- * nothing allocated unless the table grows or shrinks. All methods are synchronized; every call is short, but
- * {@link #expire} scans the whole table (a sweep every few seconds).
+ * <p>Slots are found by a hash seeded at random in each process, so where ids fall is not known in advance (not a keyed
+ * PRF such as SipHash: the dealer's contexts are SHA-256 outputs, and session ids come from authorised callers).
+ * Expiry removes by backward shift (Knuth, TAOCP vol. 3, 6.4, Algorithm R): no tombstones, nothing allocated unless
+ * the table grows or shrinks. All methods are synchronized; every call is short, but {@link #expire} scans the
+ * whole table (a sweep every few seconds: about 2 ms for a party's 2^19 slots at 400 sessions a second) and a
+ * growth copies it.
  */
 public final class ExpiringIds {
-  private static final int MIN_CAPACITY = 1 << 10;
-  /** Tags 0 to 255: one byte a slot. */
-  public static final int TAGS = 256;
+  /** Slots at most: 2^26 (about 2.9 GB of 32-byte ids), far below where an index of a key word would overflow. */
+  static final int MAX_CAPACITY = 1 << 26;
 
   private final int words;
-  private final long seed = new SecureRandom().nextLong();
+  private final int minCapacity;
+  private final long seed;
   private long[] keys; // words per slot
   private long[] until; // 0: the slot is empty
-  private byte[] tags;
-  private final int[] counts = new int[TAGS];
+  private int[] tags;
+  private int[] counts = new int[1];
   private int size;
 
   /** @param idBytes the size of every id, a multiple of 8 */
   public ExpiringIds(int idBytes) {
+    this(idBytes, 1 << 10, new SecureRandom().nextLong());
+  }
+
+  /** As {@link #ExpiringIds(int)} with a first capacity (a power of 2) and the hash's seed given (tests). */
+  ExpiringIds(int idBytes, int minCapacity, long hashSeed) {
     if (idBytes <= 0 || idBytes % 8 != 0) throw new IllegalArgumentException("id size must be a positive multiple of 8: " + idBytes);
+    if (Integer.bitCount(minCapacity) != 1) throw new IllegalArgumentException("capacity must be a power of 2: " + minCapacity);
     words = idBytes / 8;
-    allocate(MIN_CAPACITY);
+    this.minCapacity = minCapacity;
+    seed = hashSeed;
+    resize(minCapacity);
   }
 
   /** Until when {@code id} is remembered; 0 when it is not. */
@@ -51,28 +61,32 @@ public final class ExpiringIds {
     put(id, untilMs, 0);
   }
 
-  /** As {@link #put(ByteString, long)}, counted under {@code tag} (0 to 255) while it is kept; an id kept already keeps its tag. */
+  /** As {@link #put(ByteString, long)}, counted under {@code tag} (0 or more) while it is kept; an id kept already keeps its tag. */
   public synchronized void put(ByteString id, long untilMs, int tag) {
     if (untilMs <= 0) throw new IllegalArgumentException("an id is kept until a time after 0");
-    if (tag < 0 || tag >= TAGS) throw new IllegalArgumentException("tag must be 0 to " + (TAGS - 1) + ": " + tag);
+    if (tag < 0) throw new IllegalArgumentException("a tag is 0 or more: " + tag);
     int slot = find(id);
     if (slot >= 0) {
       until[slot] = Math.max(until[slot], untilMs);
       return;
     }
-    if (2 * (size + 1) > until.length) resize(2 * until.length);
+    if (2L * (size + 1) > until.length) {
+      if (until.length >= MAX_CAPACITY) throw smpc.core.Errors.exhausted("%d ids are kept already: try again later", size);
+      resize(2 * until.length);
+    }
+    if (tag >= counts.length) counts = java.util.Arrays.copyOf(counts, Math.max(tag + 1, 2 * counts.length));
     slot = home(id);
     while (until[slot] != 0) slot = next(slot);
     for (int w = 0; w < words; w++) keys[slot * words + w] = word(id, w);
     until[slot] = untilMs;
-    tags[slot] = (byte) tag;
+    tags[slot] = tag;
     counts[tag]++;
     size++;
   }
 
   /** How many ids are kept under {@code tag}. */
   public synchronized int count(int tag) {
-    return counts[tag];
+    return tag >= 0 && tag < counts.length ? counts[tag] : 0;
   }
 
   public synchronized int size() {
@@ -84,7 +98,7 @@ public final class ExpiringIds {
     int dropped = 0;
     for (int slot = 0; slot < until.length; ) {
       if (until[slot] != 0 && until[slot] < nowMs) {
-        int tag = tags[slot] & 0xff;
+        int tag = tags[slot];
         counts[tag]--;
         size--;
         dropped++;
@@ -93,7 +107,11 @@ public final class ExpiringIds {
       }
       slot++;
     }
-    if (until.length > MIN_CAPACITY && 8 * size < until.length) resize(until.length / 2);
+    if (until.length > minCapacity && 8L * size < until.length) { // a quarter full at once, not a halving per sweep
+      int capacity = minCapacity;
+      while (capacity < 4L * size) capacity *= 2;
+      resize(capacity);
+    }
     return dropped;
   }
 
@@ -129,7 +147,8 @@ public final class ExpiringIds {
     return true;
   }
 
-  private int home(ByteString id) {
+  /** The slot where a search for {@code id} starts (tests place ids with it). */
+  int home(ByteString id) {
     long h = seed;
     for (int w = 0; w < words; w++) h = mix(h ^ word(id, w));
     return (int) (h & (until.length - 1));
@@ -160,25 +179,31 @@ public final class ExpiringIds {
     return h ^ h >>> 33;
   }
 
-  private void allocate(int capacity) {
-    keys = new long[capacity * words];
-    until = new long[capacity];
-    tags = new byte[capacity];
+  int capacity() {
+    return until.length;
   }
 
+  /**
+   * Moves every entry to new arrays of {@code capacity} slots, all three made before any is used: an allocation that
+   * fails leaves the table as it was, never keys of one size beside times of another (which would find nothing).
+   */
   private void resize(int capacity) {
-    long[] oldKeys = keys, oldUntil = until;
-    byte[] oldTags = tags;
-    allocate(capacity);
-    for (int s = 0; s < oldUntil.length; s++) {
-      if (oldUntil[s] == 0) continue;
-      long h = seed;
-      for (int w = 0; w < words; w++) h = mix(h ^ oldKeys[s * words + w]);
-      int slot = (int) (h & (capacity - 1));
-      while (until[slot] != 0) slot = next(slot);
-      System.arraycopy(oldKeys, s * words, keys, slot * words, words);
-      until[slot] = oldUntil[s];
-      tags[slot] = oldTags[s];
+    long[] newKeys = new long[capacity * words], newUntil = new long[capacity];
+    int[] newTags = new int[capacity];
+    if (until != null) {
+      for (int s = 0; s < until.length; s++) {
+        if (until[s] == 0) continue;
+        long h = seed;
+        for (int w = 0; w < words; w++) h = mix(h ^ keys[s * words + w]);
+        int slot = (int) (h & (capacity - 1));
+        while (newUntil[slot] != 0) slot = (slot + 1) & (capacity - 1);
+        System.arraycopy(keys, s * words, newKeys, slot * words, words);
+        newUntil[slot] = until[s];
+        newTags[slot] = tags[s];
+      }
     }
+    keys = newKeys;
+    until = newUntil;
+    tags = newTags;
   }
 }
