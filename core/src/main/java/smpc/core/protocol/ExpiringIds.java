@@ -48,12 +48,12 @@ public final class ExpiringIds {
 
   /** Until when {@code id} is remembered; 0 when it is not. */
   public synchronized long until(ByteString id) {
-    int slot = find(id);
+    int slot = find(words(id));
     return slot < 0 ? 0 : until[slot];
   }
 
   public synchronized boolean contains(ByteString id) {
-    return find(id) >= 0;
+    return find(words(id)) >= 0;
   }
 
   /** Remembers {@code id} until {@code untilMs} (never shortened: a later time only), counted under tag 0. */
@@ -65,7 +65,8 @@ public final class ExpiringIds {
   public synchronized void put(ByteString id, long untilMs, int tag) {
     if (untilMs <= 0) throw new IllegalArgumentException("an id is kept until a time after 0");
     if (tag < 0) throw new IllegalArgumentException("a tag is 0 or more: " + tag);
-    int slot = find(id);
+    long[] k = words(id);
+    int slot = find(k);
     if (slot >= 0) {
       until[slot] = Math.max(until[slot], untilMs);
       return;
@@ -75,9 +76,9 @@ public final class ExpiringIds {
       resize(2 * until.length);
     }
     if (tag >= counts.length) counts = java.util.Arrays.copyOf(counts, Math.max(tag + 1, 2 * counts.length));
-    slot = home(id);
+    slot = slot(hash(k, 0), until.length);
     while (until[slot] != 0) slot = next(slot);
-    for (int w = 0; w < words; w++) keys[slot * words + w] = word(id, w);
+    System.arraycopy(k, 0, keys, slot * words, words);
     until[slot] = untilMs;
     tags[slot] = tag;
     counts[tag]++;
@@ -120,7 +121,7 @@ public final class ExpiringIds {
     int hole = slot;
     boolean filled = false;
     for (int j = next(hole); until[j] != 0; j = next(j)) {
-      int home = homeOfSlot(j);
+      int home = slot(hash(keys, j * words), until.length);
       // the entry at j may move to the hole unless its home lies cyclically in (hole, j]
       boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
       if (stays) continue;
@@ -134,40 +135,40 @@ public final class ExpiringIds {
     return filled;
   }
 
-  private int find(ByteString id) {
-    if (id.size() != 8 * words) throw new IllegalArgumentException("an id here has " + 8 * words + " bytes, got " + id.size());
-    for (int slot = home(id); until[slot] != 0; slot = next(slot)) {
-      if (matches(slot, id)) return slot;
+  /** The slot holding the id of words {@code k}, or -1. */
+  private int find(long[] k) {
+    for (int slot = slot(hash(k, 0), until.length); until[slot] != 0; slot = next(slot)) {
+      if (java.util.Arrays.equals(keys, slot * words, slot * words + words, k, 0, words)) return slot;
     }
     return -1;
   }
 
-  private boolean matches(int slot, ByteString id) {
-    for (int w = 0; w < words; w++) if (keys[slot * words + w] != word(id, w)) return false;
-    return true;
-  }
-
   /** The slot where a search for {@code id} starts (tests place ids with it). */
-  int home(ByteString id) {
-    long h = seed;
-    for (int w = 0; w < words; w++) h = mix(h ^ word(id, w));
-    return (int) (h & (until.length - 1));
+  synchronized int home(ByteString id) {
+    return slot(hash(words(id), 0), until.length);
   }
 
-  private int homeOfSlot(int slot) {
+  /** The id as big-endian words, once per call rather than once per slot compared. */
+  private long[] words(ByteString id) {
+    if (id.size() != 8 * words) throw new IllegalArgumentException("an id here has " + 8 * words + " bytes, got " + id.size());
+    long[] k = new long[words];
+    id.asReadOnlyByteBuffer().asLongBuffer().get(k);
+    return k;
+  }
+
+  /** The hash of the id whose words start at {@code k[at]}: every key word mixed in after the seed. */
+  private long hash(long[] k, int at) {
     long h = seed;
-    for (int w = 0; w < words; w++) h = mix(h ^ keys[slot * words + w]);
-    return (int) (h & (until.length - 1));
+    for (int w = 0; w < words; w++) h = mix(h ^ k[at + w]);
+    return h;
+  }
+
+  private static int slot(long hash, int capacity) {
+    return (int) (hash & (capacity - 1));
   }
 
   private int next(int slot) {
     return (slot + 1) & (until.length - 1);
-  }
-
-  private static long word(ByteString id, int w) {
-    long v = 0;
-    for (int b = 0; b < 8; b++) v = v << 8 | (id.byteAt(8 * w + b) & 0xff);
-    return v;
   }
 
   /** MurmurHash3's 64-bit finalizer: a bijection whose every output bit depends on every input bit. */
@@ -193,9 +194,7 @@ public final class ExpiringIds {
     if (until != null) {
       for (int s = 0; s < until.length; s++) {
         if (until[s] == 0) continue;
-        long h = seed;
-        for (int w = 0; w < words; w++) h = mix(h ^ keys[s * words + w]);
-        int slot = (int) (h & (capacity - 1));
+        int slot = slot(hash(keys, s * words), capacity);
         while (newUntil[slot] != 0) slot = (slot + 1) & (capacity - 1);
         System.arraycopy(keys, s * words, newKeys, slot * words, words);
         newUntil[slot] = until[s];
