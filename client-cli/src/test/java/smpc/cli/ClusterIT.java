@@ -268,7 +268,13 @@ class ClusterIT {
     java.util.List<smpc.core.expr.Compiler.Output> out = java.util.List.of(smpc.core.expr.Compiler.Output.reveal(
         smpc.core.expr.Parser.parse("(st_a*st_b) - 5*(st_a+st_b)"), "alice"));
     try (Cluster c = cluster.sdk()) {
-      for (int i = 0; i < 3; i++) assertThat(c.evaluate(out, c.parties()).revealed().get(0)).containsExactly(875);
+      // the plan of each is compiled once and kept with the catalog: the kept one must be each's own
+      java.util.List<smpc.core.expr.Compiler.Output> sum = java.util.List.of(smpc.core.expr.Compiler.Output.reveal(
+          smpc.core.expr.Parser.parse("st_a + st_b"), "alice"));
+      for (int i = 0; i < 3; i++) {
+        assertThat(c.evaluate(out, c.parties()).revealed().get(0)).containsExactly(875);
+        assertThat(c.evaluate(sum, c.parties()).revealed().get(0)).containsExactly(75);
+      }
       // another client replaces st_b by a vector, then deletes st_a
       cluster.ok("rm", "st_b");
       cluster.ok("input", "--party", "bob", "--name", "st_b", "50", "2");

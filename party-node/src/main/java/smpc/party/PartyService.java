@@ -199,8 +199,6 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       // every STORE's owner is the caller's organisation from here on, never the request's
       ExecuteRequest req = attempt.refusing(() -> asked.toBuilder().setPlan(authorizer.execute(caller, asked.getPlan(), asked.getPartiesList(), store::info)).build());
       Session s = attempt.refusing(() -> open(req, caller));
-      smpc.net.LogFormat.event(LOG, Level.INFO, "session start", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
-          "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
       Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
       boolean usesDealer = !Material.declared(asked.getPlan()).isEmpty(), agreed = false;
@@ -216,6 +214,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         InputSeeds inputSeeds = InputSeeds.draw(asked.getPlan(), s.me, s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
         Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), Agreement.payload(keyId, inputSeeds), net, mailbox);
+        // logged once the agreement's messages left (and the end once the reply did): a log line costs tens of
+        // microseconds that peers and the caller need not wait for
+        smpc.net.LogFormat.event(LOG, Level.INFO, "session start", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
+            "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
         attempt.started(s, agreement);
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
@@ -250,17 +252,17 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (s.failure.isCompletedExceptionally()) s.failure.join(); // aborted after the last step: keep nothing
         attempt.awaitIntent(); // nothing is kept without the record of what the session read and revealed
         store.commit(s.id, withProvenance(out.stores(), req.getPlan()));
-        smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",
-            principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, "computation", smpc.core.protocol.Digests.hex(agreement.computation),
-            "session_digest", smpc.core.protocol.Digests.hex(agreement.session),
-            "parties", s.parties.size(), "rounds", out.stats().getRounds(), "bytes_sent", out.stats().getBytesSent(),
-            "duration_ms", (System.nanoTime() - t0) / 1_000_000);
         attempt.done();
         List<ExecuteReply> parts = new java.util.ArrayList<>();
         for (Revealed r : out.revealed()) parts.addAll(chunks(r));
         parts.add(ExecuteReply.newBuilder().setStats(agreement.stamp(out.stats())).build());
         mailbox.end(s.id, s.deadline); // before the reply: its caller may try the id again at once, and is told it ran
         download.start(parts.size(), parts::get);
+        smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",
+            principal != null ? principal : smpc.core.protocol.Digests.PLAINTEXT, "computation", smpc.core.protocol.Digests.hex(agreement.computation),
+            "session_digest", smpc.core.protocol.Digests.hex(agreement.session),
+            "parties", s.parties.size(), "rounds", out.stats().getRounds(), "bytes_sent", out.stats().getBytesSent(),
+            "duration_ms", (System.nanoTime() - t0) / 1_000_000);
       } catch (RuntimeException | OutOfMemoryError e) {
         s.fail(e);
         attempt.failed(e);

@@ -56,7 +56,7 @@ public final class Sessions {
     Known known = this.known;
     if (!stores && known != null && known.parties().equals(parties)) {
       try {
-        return evaluate(outputs, parties, known.catalog()::info, known.catalog());
+        return evaluate(outputs, parties, known.catalog()::info, known.catalog(), known.plans());
       } catch (SmpcException e) {
         if (!e.isUsageError()) throw e;
         this.known = null; // perhaps stale: read it again
@@ -103,8 +103,28 @@ public final class Sessions {
     }
   }
 
-  /** The catalog of some parties as this connection last read it, for evaluations that store nothing. */
-  private record Known(List<String> parties, Catalog catalog) {}
+  /**
+   * The catalog of some parties as this connection last read it, for evaluations that store nothing, and the plans
+   * compiled against it: a program that runs the same computation again skips the compiler (about 7 % of an SDK
+   * client's CPU in a small session such as the seed's). The compiler is deterministic and a plan holds no randomness (each run
+   * has its own session id), so a plan compiled once is the plan compiled again; it goes with the catalog.
+   */
+  private record Known(List<String> parties, Catalog catalog, Map<PlanKey, Compiler.Compiled> plans) {
+    Known(List<String> parties, Catalog catalog) {
+      this(parties, catalog, java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PlanKey, Compiler.Compiled> eldest) {
+          return size() > PLANS_KEPT;
+        }
+      }));
+    }
+  }
+
+  /** Everything besides the catalog that a compiled plan depends on. */
+  private record PlanKey(List<Compiler.Output> outputs, int fracBits, Numerics numerics) {}
+
+  /** Plans kept per catalog, the least recently used dropped first. */
+  static final int PLANS_KEPT = 64;
 
   private volatile Known known;
 
@@ -122,6 +142,12 @@ public final class Sessions {
   }
 
   Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties, Function<String, ValueInfo> resolve, Catalog cat) {
+    return evaluate(outputs, parties, resolve, cat, null);
+  }
+
+  /** @param plans plans compiled earlier against the same catalog, to use and add to; null compiles afresh */
+  Evaluation evaluate(List<Compiler.Output> outputs, List<String> parties, Function<String, ValueInfo> resolve, Catalog cat,
+      Map<PlanKey, Compiler.Compiled> plans) {
     for (String p : parties) conn.address(p);
     for (Compiler.Output o : outputs) {
       if (o.revealTo() != null) conn.address(o.revealTo()); // an unknown party: say so, with the closest name
@@ -129,15 +155,11 @@ public final class Sessions {
         throw SmpcException.usage("value '%s' already exists (on %s)", o.storeAs(), String.join(", ", cat.holders(o.storeAs())));
       }
     }
-    Compiler.Compiled c;
-    try {
-      c = Compiler.compile(outputs, parties, resolve, conn.config.fracBitsOrDefault(), numerics);
-    } catch (smpc.core.Failure e) {
-      if (cat != null && e.getMessage().startsWith("unknown value name")) {
-        String missing = e.getMessage().replaceFirst("^unknown value name '(.*)'$", "$1");
-        throw SmpcException.usage("%s%s", e.getMessage(), cat.hint(missing));
-      }
-      throw SmpcException.from(e, null);
+    PlanKey key = new PlanKey(List.copyOf(outputs), conn.config.fracBitsOrDefault(), numerics);
+    Compiler.Compiled c = plans == null ? null : plans.get(key);
+    if (c == null) {
+      c = compile(outputs, parties, resolve, cat, key);
+      if (plans != null) plans.put(key, c);
     }
     ByteString sid = newSessionId();
     try {
@@ -146,6 +168,19 @@ public final class Sessions {
       // only what this session stored: a concurrent session may have stored the same name and succeeded
       for (Compiler.Output o : outputs) if (o.storeAs() != null) deleteQuietly(o.storeAs(), parties, sid);
       throw e;
+    }
+  }
+
+  private static Compiler.Compiled compile(List<Compiler.Output> outputs, List<String> parties, Function<String, ValueInfo> resolve,
+      Catalog cat, PlanKey key) {
+    try {
+      return Compiler.compile(outputs, parties, resolve, key.fracBits(), key.numerics());
+    } catch (smpc.core.Failure e) {
+      if (cat != null && e.getMessage().startsWith("unknown value name")) {
+        String missing = e.getMessage().replaceFirst("^unknown value name '(.*)'$", "$1");
+        throw SmpcException.usage("%s%s", e.getMessage(), cat.hint(missing));
+      }
+      throw SmpcException.from(e, null);
     }
   }
 
