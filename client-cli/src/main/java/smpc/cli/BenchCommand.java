@@ -73,6 +73,11 @@ final class BenchCommand implements Callable<Integer> {
       "After each workload, wait S seconds and report the memory the parties then hold (default: ${DEFAULT-VALUE}).")
   double settleSeconds;
 
+  @Option(names = "--against", paramLabel = "FILE", description = "W1 only: time it on this cluster and on the running cluster of"
+      + " cluster file FILE in alternate sessions from this one client (--repeat pairs), to compare two builds' servers on a"
+      + " noisy machine; reports each one's p50, p99 and servers' CPU and the median difference over pairs.")
+  java.nio.file.Path against;
+
   /** The current workload's first run, warm-up or not, in seconds. */
   private double firstSeconds;
 
@@ -87,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
     if (repeat < 1 || warmup < 0 || warmupSeconds < 0 || settleSeconds < 0 || (size != null && size < 1)) {
       throw SmpcException.usage("--repeat and --size must be positive, --warmup, --warmup-seconds and --settle-seconds not negative");
     }
+    if (against != null) return paired();
     ClusterConfig config = cluster.config(false);
     ClusterConfig started = null;
     java.nio.file.Path tmp = null;
@@ -225,6 +231,21 @@ final class BenchCommand implements Callable<Integer> {
     for (String p : partyNames) c.vm(p);
     if (partyNames.size() < 2) throw SmpcException.usage("--parties needs at least 2 parties");
     return partyNames;
+  }
+
+  /** --against: W1 on two running clusters in alternate sessions ({@link PairedW1}). */
+  private int paired() {
+    if (!workloads.equals(List.of("W1"))) throw SmpcException.usage("--against compares W1 only: add --workload W1");
+    if (!java.nio.file.Files.exists(against)) throw SmpcException.usage("cluster file %s does not exist", against);
+    ClusterConfig mine = cluster.config(), theirs = ClusterConfig.load(against);
+    Duration timeout = Duration.ofSeconds(cluster.timeoutSeconds());
+    try (Cluster a = Cluster.connect(mine, cluster.interceptors()).withTimeout(timeout);
+        Cluster b = Cluster.connect(theirs, cluster.interceptors()).withTimeout(timeout)) {
+      PairedW1.Result r = PairedW1.run(new PairedW1.Side(a, ps(a), pids(mine)), new PairedW1.Side(b, ps(b), pids(theirs)), warmup,
+          warmupSeconds, Math.max(repeat, 100));
+      spec.commandLine().getOut().println(PairedW1.report(r, against.toString(), json));
+      return r.correct() ? 0 : 1;
+    }
   }
 
   private List<Run> w1(Cluster c) {

@@ -105,13 +105,6 @@ final class InputCommand implements Callable<Integer> {
     /** A non-blank line and its number in the file (1-based). */
     record Line(int number, String text) {}
 
-    /** The column's cells, each with its line number. */
-    static List<Line> column(Path file, String column) {
-      List<Line> v = new java.util.ArrayList<>();
-      column(file, column, (text, line) -> v.add(new Line(line, text)));
-      return v;
-    }
-
     /** A cell and its line number. */
     interface Cell {
       void accept(String text, int line);

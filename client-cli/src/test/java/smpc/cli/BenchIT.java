@@ -74,4 +74,40 @@ class BenchIT {
       }
     }
   }
+
+  /** --against: W1 on two clusters in alternate sessions, both results checked; a wrong answer fails it; W1 only. */
+  @Test
+  void twoClustersCompareInAlternateSessions() throws Exception {
+    try (TestCluster mine = TestCluster.start("alice", "bob", "carol"); TestCluster theirs = TestCluster.start("alice", "bob", "carol")) {
+      String[] args = {"bench", "--json", "--workload", "W1", "--against", theirs.file.toString(), "--repeat", "1", "--warmup", "2",
+          "--warmup-seconds", "0"};
+      TestCluster.Result r = mine.cli(args);
+      assertThat(r.code()).as(r.err()).isZero();
+      JsonNode o = JSON.readTree(r.out().strip());
+      assertThat(o.get("pairs").asInt()).as("at least 100 pairs, for the p99").isEqualTo(100);
+      assertThat(o.get("correct").asBoolean()).isTrue();
+      for (String side : List.of("this", "other")) {
+        JsonNode s = o.get(side);
+        assertThat(s.get("p50_s").asDouble()).as(line(side, r)).isPositive().isLessThanOrEqualTo(s.get("p99_s").asDouble());
+        assertThat(s.get("server_cpu_ms").asDouble()).as("%s: each cluster's own servers", side).isPositive();
+      }
+      double difference = o.get("median_difference_s").asDouble();
+      assertThat(Math.abs(difference)).isLessThan(Math.max(o.get("this").get("p99_s").asDouble(), o.get("other").get("p99_s").asDouble()));
+      assertThat(o.get("this_faster_share").asDouble()).isBetween(0.0, 1.0);
+      // the store holds nothing of the bench afterwards, on either cluster
+      assertThat(mine.cli("list").out()).doesNotContain("_bench_");
+      assertThat(theirs.cli("list").out()).doesNotContain("_bench_");
+
+      TestCluster.Result wrong = mine.cli(new io.grpc.ClientInterceptor[] {new CorruptResults()}, args);
+      assertThat(wrong.code()).as(wrong.out() + wrong.err()).isEqualTo(1);
+      assertThat(JSON.readTree(wrong.out().strip()).get("correct").asBoolean()).isFalse();
+      TestCluster.Result w2 = mine.cli("bench", "--workload", "W2", "--against", theirs.file.toString());
+      assertThat(w2.code()).isEqualTo(2);
+      assertThat(w2.err()).contains("--against compares W1 only: add --workload W1");
+    }
+  }
+
+  private static String line(String side, TestCluster.Result r) {
+    return side + ": " + r.out();
+  }
 }

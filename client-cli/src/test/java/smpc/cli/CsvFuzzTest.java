@@ -44,7 +44,7 @@ class CsvFuzzTest {
     try {
       Files.writeString(f, content);
       for (Runnable read : new Runnable[] {
-          () -> InputCommand.Csv.column(f, "1"),
+          () -> CsvTest.column(f, "1"),
           () -> CsvColumns.read(f, java.util.List.of("2", "1"), false, null),
           () -> CsvColumns.read(f, null, true, java.util.List.of("1")),
           () -> LogregCommand.Table.read(f).labels(0, f),

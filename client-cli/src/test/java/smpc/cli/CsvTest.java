@@ -13,12 +13,19 @@ import smpc.sdk.SmpcException;
 class CsvTest {
   @TempDir Path dir;
 
+  /** The column's cells as {@link InputCommand.Csv#column} gives them, each with its line number. */
+  static java.util.List<InputCommand.Csv.Line> column(Path file, String column) {
+    java.util.List<InputCommand.Csv.Line> v = new java.util.ArrayList<>();
+    InputCommand.Csv.column(file, column, (text, line) -> v.add(new InputCommand.Csv.Line(line, text)));
+    return v;
+  }
+
   @Test
   void aByteOrderMarkDoesNotHideTheFirstColumn() throws Exception {
     Path f = dir.resolve("bom.csv");
     Files.write(f, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
     Files.writeString(f, "salary,id\n5000,1\n6100,2\n", java.nio.file.StandardOpenOption.APPEND);
-    assertThat(InputCommand.Csv.column(f, "salary")).extracting(InputCommand.Csv.Line::text).containsExactly("5000", "6100");
+    assertThat(column(f, "salary")).extracting(InputCommand.Csv.Line::text).containsExactly("5000", "6100");
     assertThat(LogregCommand.Table.read(f).column("salary", f)).isZero();
   }
 
@@ -26,11 +33,11 @@ class CsvTest {
   void errorsNameTheFilesLineNumbers() throws Exception {
     Path f = dir.resolve("gaps.csv");
     Files.writeString(f, "a,b\n\n1,2\n\n3\n");
-    assertThatThrownBy(() -> InputCommand.Csv.column(f, "b")).isInstanceOf(SmpcException.class)
+    assertThatThrownBy(() -> column(f, "b")).isInstanceOf(SmpcException.class)
         .hasMessage("%s line 5 has no column 2", f);
     assertThatThrownBy(() -> LogregCommand.Table.read(f)).hasMessage("%s line 5 has 1 fields, the header 2", f);
     Files.writeString(f, "a,b\n1,2\n\nx,4\n");
-    assertThat(InputCommand.Csv.column(f, "a")).extracting(InputCommand.Csv.Line::number).containsExactly(2, 4);
+    assertThat(column(f, "a")).extracting(InputCommand.Csv.Line::number).containsExactly(2, 4);
     assertThatThrownBy(() -> LogregCommand.Table.read(f)).hasMessage("not a number: 'x' (gaps.csv line 4)");
   }
 
