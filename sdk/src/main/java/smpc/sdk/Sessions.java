@@ -105,7 +105,7 @@ public final class Sessions {
 
   /**
    * The catalog of some parties as this connection last read it, for evaluations that store nothing, and the plans
-   * compiled against it: a program that runs the same computation again skips the compiler (about 7 % of an SDK
+   * compiled against it: a program that runs the same computation again skips the compiler (about a tenth of an SDK
    * client's CPU in a small session such as the seed's). The compiler is deterministic and a plan holds no randomness (each run
    * has its own session id), so a plan compiled once is the plan compiled again; it goes with the catalog.
    */
