@@ -92,7 +92,10 @@ final class BenchCommand implements Callable<Integer> {
     if (repeat < 1 || warmup < 0 || warmupSeconds < 0 || settleSeconds < 0 || (size != null && size < 1)) {
       throw SmpcException.usage("--repeat and --size must be positive, --warmup, --warmup-seconds and --settle-seconds not negative");
     }
-    if (against != null) return paired();
+    if (against != null) {
+      if (!workloads.equals(List.of("W1"))) throw SmpcException.usage("--against compares W1 only: add --workload W1");
+      return PairedW1.command(cluster, against, this::ps, warmup, warmupSeconds, Math.max(repeat, 100), json, spec.commandLine().getOut());
+    }
     ClusterConfig config = cluster.config(false);
     ClusterConfig started = null;
     java.nio.file.Path tmp = null;
@@ -233,21 +236,6 @@ final class BenchCommand implements Callable<Integer> {
     return partyNames;
   }
 
-  /** --against: W1 on two running clusters in alternate sessions ({@link PairedW1}). */
-  private int paired() {
-    if (!workloads.equals(List.of("W1"))) throw SmpcException.usage("--against compares W1 only: add --workload W1");
-    if (!java.nio.file.Files.exists(against)) throw SmpcException.usage("cluster file %s does not exist", against);
-    ClusterConfig mine = cluster.config(), theirs = ClusterConfig.load(against);
-    Duration timeout = Duration.ofSeconds(cluster.timeoutSeconds());
-    try (Cluster a = Cluster.connect(mine, cluster.interceptors()).withTimeout(timeout);
-        Cluster b = Cluster.connect(theirs, cluster.interceptors()).withTimeout(timeout)) {
-      PairedW1.Result r = PairedW1.run(new PairedW1.Side(a, ps(a), pids(mine)), new PairedW1.Side(b, ps(b), pids(theirs)), warmup,
-          warmupSeconds, Math.max(repeat, 100));
-      spec.commandLine().getOut().println(PairedW1.report(r, against.toString(), json));
-      return r.correct() ? 0 : 1;
-    }
-  }
-
   private List<Run> w1(Cluster c) {
     List<String> p = ps(c);
     c.input(p.get(0), "_bench_a", new long[] {25});
@@ -358,7 +346,7 @@ final class BenchCommand implements Callable<Integer> {
    * The PIDs of the dealer and parties when this bench started them or the cluster file records them (`smpc cluster
    * up`), only those still running our jars; empty for a remote cluster, whose memory we cannot see.
    */
-  private static Map<String, Long> pids(ClusterConfig config) {
+  static Map<String, Long> pids(ClusterConfig config) {
     Map<String, Long> pids = new java.util.LinkedHashMap<>();
     List<ClusterConfig.Node> all = new ArrayList<>(config.parties());
     all.add(config.dealer());

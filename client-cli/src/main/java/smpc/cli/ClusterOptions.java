@@ -94,6 +94,16 @@ final class ClusterOptions {
     return root().as != null ? c.withAs(root().as) : c;
   }
 
+  /** Another running cluster's file (bench --against), read as this command's own: --as applies to it too. */
+  ClusterConfig other(Path file) {
+    if (!java.nio.file.Files.exists(file)) {
+      throw SmpcException.usage("%s", java.nio.file.Files.exists(stopped(file)) ? String.format("no cluster is up: `smpc cluster down`"
+          + " stopped the cluster of %s; `smpc cluster up` starts it again", file) : "cluster file " + file + " does not exist");
+    }
+    ClusterConfig c = ClusterConfig.load(file);
+    return root().as != null ? c.withAs(root().as) : c;
+  }
+
   ClientInterceptor[] interceptors() {
     return root().interceptors;
   }

@@ -2,16 +2,22 @@ package smpc.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import smpc.sdk.Cluster;
+import smpc.sdk.ClusterConfig;
 import smpc.sdk.Evaluation;
+import smpc.sdk.SmpcException;
 
 /**
  * W1 on two clusters in alternate sessions from one client ({@code smpc bench --workload W1 --against FILE}): the way to
  * compare two builds' servers on a noisy machine. On this project's 2-core reference machine one build's W1 median moved
- * from 2.4 to 3.7 ms between fresh clusters an hour apart, more than most changes the latency work makes
+ * from 2.4 to 3.7 ms between fresh clusters run one after another, more than most changes the latency work makes
  * (docs/performance.md); sessions that alternate see the same machine, client and minute, so each pair's difference
  * is the two clusters' own. Within a pair the order alternates, so neither cluster always runs right after the other.
  */
@@ -40,13 +46,41 @@ final class PairedW1 {
     }
   }
 
+  /**
+   * The command: checks that FILE is another cluster and that both answer, runs, prints the report; returns the exit
+   * code (1 when a result was wrong).
+   */
+  static int command(ClusterOptions options, Path against, Function<Cluster, List<String>> parties, int warmup, double warmupSeconds,
+      int pairs, boolean json, PrintWriter out) {
+    ClusterConfig mine = options.config(), theirs = options.other(against);
+    List<String> here = addresses(mine);
+    if (addresses(theirs).stream().anyMatch(here::contains)) {
+      throw SmpcException.usage("--against %s names this same cluster: give the file of another one", against);
+    }
+    if (!Cluster.isUp(mine)) throw SmpcException.usage("the cluster of %s is not up: `smpc cluster up` starts it", options.clusterFile());
+    if (!Cluster.isUp(theirs)) throw SmpcException.usage("the cluster of %s is not up: `smpc cluster up` starts it", against);
+    Duration timeout = Duration.ofSeconds(options.timeoutSeconds());
+    try (Cluster a = Cluster.connect(mine, options.interceptors()).withTimeout(timeout);
+        Cluster b = Cluster.connect(theirs, options.interceptors()).withTimeout(timeout)) {
+      Result r = run(new Side(a, parties.apply(a), BenchCommand.pids(mine)), new Side(b, parties.apply(b), BenchCommand.pids(theirs)),
+          warmup, warmupSeconds, pairs);
+      out.println(report(r, against.toString(), json));
+      return r.correct() ? 0 : 1;
+    }
+  }
+
+  private static List<String> addresses(ClusterConfig c) {
+    return java.util.stream.Stream.concat(c.parties().stream(), java.util.stream.Stream.of(c.dealer())).map(ClusterConfig.Node::address)
+        .toList();
+  }
+
   /** Runs {@code warmup} untimed pairs (and for at least {@code warmupSeconds}), then {@code pairs} timed ones. */
   static Result run(Side mine, Side theirs, int warmup, double warmupSeconds, int pairs) {
-    for (Side s : List.of(mine, theirs)) {
-      s.cluster().input(s.parties().get(0), "_bench_a", new long[] {25});
-      s.cluster().input(s.parties().get(1), "_bench_b", new long[] {50});
-    }
     try {
+      for (Side s : List.of(mine, theirs)) {
+        s.cluster().input(s.parties().get(0), "_bench_a", new long[] {25});
+        s.cluster().input(s.parties().get(1), "_bench_b", new long[] {50});
+      }
       boolean[] correct = {true};
       long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
       for (int i = 0; i < warmup || System.nanoTime() < end; i++) {
@@ -70,9 +104,15 @@ final class PairedW1 {
       return new Result(a, b, CpuWatch.servers(perMine, mine.pids().keySet()), CpuWatch.servers(perTheirs, theirs.pids().keySet()),
           client == null ? null : client / 2, correct[0]);
     } finally {
+      // each value on each side on its own: an input that failed halfway, or a side that went down, leaves none behind
       for (Side s : List.of(mine, theirs)) {
-        s.cluster().delete("_bench_a");
-        s.cluster().delete("_bench_b");
+        for (String name : List.of("_bench_a", "_bench_b")) {
+          try {
+            s.cluster().delete(name);
+          } catch (RuntimeException absent) {
+            // never stored, or that side is gone: nothing to remove there
+          }
+        }
       }
     }
   }
@@ -94,21 +134,19 @@ final class PairedW1 {
       ObjectNode o = m.createObjectNode().put("workload", "W1").put("paired", true).put("against", against).put("pairs", r.mine().length);
       side(o.putObject("this"), r.mine(), r.mineCpuMs());
       side(o.putObject("other"), r.theirs(), r.theirsCpuMs());
-      o.put("median_difference_s", r.medianDifference()).put("this_faster_share", r.fasterShare());
-      if (r.clientCpuMs() != null) o.put("client_cpu_ms", r.clientCpuMs());
+      o.put("median_difference_s", r.medianDifference()).put("this_faster_share", r.fasterShare()).put("client_cpu_ms", r.clientCpuMs());
       return o.put("correct", r.correct()).toString();
     }
-    return String.format("W1 in %d alternate pairs: this cluster p50 %.3f ms, p99 %.3f ms, servers' CPU %s ms per session;%n"
-        + "  %s: p50 %.3f ms, p99 %.3f ms, servers' CPU %s ms per session;%n"
-        + "  this minus that, median over pairs: %+.3f ms (this one faster in %.0f %% of pairs)%s",
-        r.mine().length, median(r.mine()) * 1e3, quantile(r.mine(), 0.99) * 1e3, ms(r.mineCpuMs()), against,
-        median(r.theirs()) * 1e3, quantile(r.theirs(), 0.99) * 1e3, ms(r.theirsCpuMs()), r.medianDifference() * 1e3,
-        100 * r.fasterShare(), r.correct() ? "" : String.format("%n  SOME RESULTS WERE WRONG"));
+    return String.format("W1 in %d alternate pairs: this cluster p50 %.6f s, p99 %.6f s, servers' CPU %s ms per session;%n"
+        + "  %s: p50 %.6f s, p99 %.6f s, servers' CPU %s ms per session;%n"
+        + "  this minus that, median over pairs: %+.6f s (this one faster in %.1f %% of pairs); client's CPU %s ms per session%s",
+        r.mine().length, median(r.mine()), quantile(r.mine(), 0.99), ms(r.mineCpuMs()), against, median(r.theirs()),
+        quantile(r.theirs(), 0.99), ms(r.theirsCpuMs()), r.medianDifference(), 100 * r.fasterShare(), ms(r.clientCpuMs()),
+        r.correct() ? "" : String.format("%n  SOME RESULTS WERE WRONG"));
   }
 
   private static void side(ObjectNode o, double[] s, Double cpu) {
-    o.put("p50_s", median(s)).put("p99_s", quantile(s, 0.99));
-    if (cpu != null) o.put("server_cpu_ms", cpu);
+    o.put("p50_s", median(s)).put("p99_s", quantile(s, 0.99)).put("server_cpu_ms", cpu); // null when its PIDs are unknown
   }
 
   private static String ms(Double cpu) {

@@ -101,9 +101,26 @@ class BenchIT {
       TestCluster.Result wrong = mine.cli(new io.grpc.ClientInterceptor[] {new CorruptResults()}, args);
       assertThat(wrong.code()).as(wrong.out() + wrong.err()).isEqualTo(1);
       assertThat(JSON.readTree(wrong.out().strip()).get("correct").asBoolean()).isFalse();
+      assertThat(mine.cli("list").out()).doesNotContain("_bench_");
+      assertThat(theirs.cli("list").out()).doesNotContain("_bench_");
       TestCluster.Result w2 = mine.cli("bench", "--workload", "W2", "--against", theirs.file.toString());
       assertThat(w2.code()).isEqualTo(2);
       assertThat(w2.err()).contains("--against compares W1 only: add --workload W1");
+      // not another cluster, no file, a cluster that does not answer: refused before anything is stored
+      java.nio.file.Path missing = theirs.file.resolveSibling("nothing.json");
+      assertThat(mine.cli("bench", "--workload", "W1", "--against", missing.toString()).err())
+          .contains("cluster file " + missing + " does not exist");
+      assertThat(mine.cli("bench", "--workload", "W1", "--against", mine.file.toString()).err())
+          .contains("--against " + mine.file + " names this same cluster");
+      com.fasterxml.jackson.databind.node.ObjectNode gone = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(theirs.file.toFile());
+      for (JsonNode node : gone.get("parties")) ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("address", "127.0.0.1:1");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) gone.get("dealer")).put("address", "127.0.0.1:1");
+      java.nio.file.Path down = theirs.file.resolveSibling("down.json");
+      JSON.writeValue(down.toFile(), gone);
+      TestCluster.Result notUp = mine.cli("bench", "--workload", "W1", "--against", down.toString());
+      assertThat(notUp.code()).isEqualTo(2);
+      assertThat(notUp.err()).contains("the cluster of " + down + " is not up");
+      assertThat(mine.cli("list").out()).doesNotContain("_bench_");
     }
   }
 

@@ -214,8 +214,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         InputSeeds inputSeeds = InputSeeds.draw(asked.getPlan(), s.me, s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
         Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), Agreement.payload(keyId, inputSeeds), net, mailbox);
-        // logged once the agreement's messages left (and the end once the reply did): a log line costs tens of
-        // microseconds that peers and the caller need not wait for
+        // logged once the agreement's messages are sent (and the end once the reply is): a log line costs tens of
+        // microseconds that peers and the caller need not wait for. A session refused before this logs its failure only
         smpc.net.LogFormat.event(LOG, Level.INFO, "session start", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
             "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
         attempt.started(s, agreement);

@@ -17,7 +17,7 @@ import smpc.proto.Instr;
 import smpc.proto.Op;
 import smpc.proto.Plan;
 
-/** Each party logs one line when a session starts and one when it ends, both naming the session. */
+/** Each party logs one line when a session starts and one when it ends (after its reply left), both naming the session. */
 class SessionLogTest {
   @Test
   void sessionStartAndEndAreOneEventEachWithTheSessionId() throws Exception {
@@ -38,6 +38,11 @@ class SessionLogTest {
           .addInstrs(Instr.newBuilder().setOp(Op.CONST).addDst(0).setConstant(ByteString.copyFrom(Packing.toBytes(new long[] {7}))))
           .addInstrs(Instr.newBuilder().setOp(Op.REVEAL).addSrc(0).setParty("alice")).build();
       c.run(plan);
+      // the end line follows the reply (off the caller's path): wait for it, up to 10 s
+      long until = System.currentTimeMillis() + 10_000;
+      while (records.stream().filter(r -> r.getMessage().equals("session end")).count() < 2 && System.currentTimeMillis() < until) {
+        Thread.sleep(5);
+      }
     } finally {
       log.removeHandler(capture);
     }
