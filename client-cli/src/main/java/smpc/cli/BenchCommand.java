@@ -237,14 +237,11 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private List<Run> w1(Cluster c) {
-    List<String> p = ps(c);
-    c.input(p.get(0), "_bench_a", new long[] {25});
-    c.input(p.get(1), "_bench_b", new long[] {50});
+    W1.input(c, ps(c));
     try {
-      return time(c, "(_bench_a*_bench_b) - 5*(_bench_a+_bench_b)", (got, scale) -> got[0] == 875, Math.max(repeat, 100));
+      return time(c, W1.EXPRESSION, (got, scale) -> W1.correct(got), Math.max(repeat, 100));
     } finally {
-      c.delete("_bench_a");
-      c.delete("_bench_b");
+      W1.NAMES.forEach(c::delete);
     }
   }
 

@@ -24,8 +24,6 @@ import smpc.sdk.SmpcException;
 final class PairedW1 {
   private PairedW1() {}
 
-  static final String EXPR = "(_bench_a*_bench_b) - 5*(_bench_a+_bench_b)";
-
   /** One cluster: its client, computing parties (the last one receives the result) and its processes' PIDs. */
   record Side(Cluster cluster, List<String> parties, Map<String, Long> pids) {}
 
@@ -77,10 +75,7 @@ final class PairedW1 {
   /** Runs {@code warmup} untimed pairs (and for at least {@code warmupSeconds}), then {@code pairs} timed ones. */
   static Result run(Side mine, Side theirs, int warmup, double warmupSeconds, int pairs) {
     try {
-      for (Side s : List.of(mine, theirs)) {
-        s.cluster().input(s.parties().get(0), "_bench_a", new long[] {25});
-        s.cluster().input(s.parties().get(1), "_bench_b", new long[] {50});
-      }
+      for (Side s : List.of(mine, theirs)) W1.input(s.cluster(), s.parties());
       boolean[] correct = {true};
       long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
       for (int i = 0; i < warmup || System.nanoTime() < end; i++) {
@@ -106,7 +101,7 @@ final class PairedW1 {
     } finally {
       // each value on each side on its own: an input that failed halfway, or a side that went down, leaves none behind
       for (Side s : List.of(mine, theirs)) {
-        for (String name : List.of("_bench_a", "_bench_b")) {
+        for (String name : W1.NAMES) {
           try {
             s.cluster().delete(name);
           } catch (RuntimeException absent) {
@@ -120,10 +115,9 @@ final class PairedW1 {
   /** One session's seconds; a wrong result clears {@code correct[0]}. */
   private static double once(Side s, boolean[] correct) {
     long t0 = System.nanoTime();
-    Evaluation ev = s.cluster().sessions().evaluate(EXPR, s.parties().get(s.parties().size() - 1), null, s.parties());
+    Evaluation ev = s.cluster().sessions().evaluate(W1.EXPRESSION, s.parties().get(s.parties().size() - 1), null, s.parties());
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long[] got = ev.revealed().get(0);
-    if (got.length != 1 || got[0] != 875) correct[0] = false;
+    if (!W1.correct(ev.revealed().get(0))) correct[0] = false;
     return seconds;
   }
 

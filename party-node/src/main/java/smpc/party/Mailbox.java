@@ -28,8 +28,6 @@ final class Mailbox {
   private static final ByteString CONSUMED = ByteString.EMPTY;
   private static final long ORPHAN_MS = 120_000;
   private static final long ENDED_MS = 600_000;
-  /** A session id's size (PartyService and PeerService refuse every other). */
-  private static final int ID_BYTES = 16;
 
   private record Key(ByteString session, String from, String tag) {}
 
@@ -73,7 +71,7 @@ final class Mailbox {
 
   private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
   /** Ended sessions, each until when it is refused: flat arrays, no objects kept 10 minutes (ExpiringIds). */
-  private final ExpiringIds ended = new ExpiringIds(ID_BYTES);
+  private final ExpiringIds ended = new ExpiringIds(Session.ID_BYTES);
   private final Map<ByteString, Set<Arriving>> arriving = new ConcurrentHashMap<>();
   private final AtomicLong buffered = new AtomicLong();
   private final long maxBuffered;
@@ -188,7 +186,7 @@ final class Mailbox {
    */
   void end(ByteString session, long deadline) {
     // never shortened; an id of another size never starts a session here (Execute and peers refuse it): nothing to keep
-    if (session.size() == ID_BYTES) ended.put(session, Math.max(System.currentTimeMillis() + ENDED_MS, deadline));
+    if (session.size() == Session.ID_BYTES) ended.put(session, Math.max(System.currentTimeMillis() + ENDED_MS, deadline));
     drop(k -> k.session().equals(session));
     Set<Arriving> half = arriving.remove(session);
     if (half != null) half.forEach(Arriving::drop);
@@ -196,11 +194,11 @@ final class Mailbox {
 
   /** Until when an ended session is refused (0 when it is not ended). */
   long endedUntil(ByteString session) {
-    return session.size() == ID_BYTES ? ended.until(session) : 0;
+    return session.size() == Session.ID_BYTES ? ended.until(session) : 0;
   }
 
   boolean isEnded(ByteString session) {
-    return session.size() == ID_BYTES && ended.contains(session);
+    return session.size() == Session.ID_BYTES && ended.contains(session);
   }
 
   /** Drops messages of sessions that never started here and forgets long-ended sessions. */

@@ -328,7 +328,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   private Session open(ExecuteRequest req, Authorizer.Principal caller) {
     ByteString id = req.getSessionId();
-    if (id.size() != 16) throw invalid("session id must have 16 bytes, got %d", id.size());
+    if (id.size() != Session.ID_BYTES) throw invalid("session id must have %d bytes, got %d", Session.ID_BYTES, id.size());
     List<String> parties = req.getPartiesList();
     if (parties.size() < 2 || new HashSet<>(parties).size() != parties.size()) {
       throw invalid("a session needs at least 2 distinct parties, got %s", parties);

@@ -32,7 +32,9 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   /** A message's first (or only) envelope: well-formed, and sent by the caller's own certificate as itself, a peer. */
   private void check(Envelope e, String caller, String role) {
-    if (e.getSessionId().size() != 16) throw invalid("session id must have 16 bytes, got %d", e.getSessionId().size());
+    if (e.getSessionId().size() != Session.ID_BYTES) {
+      throw invalid("session id must have %d bytes, got %d", Session.ID_BYTES, e.getSessionId().size());
+    }
     if (e.getFrom().isEmpty() || e.getFrom().length() > 128) throw invalid("sender name missing or too long");
     if (caller != null && !(Tls.PARTY.equals(role) && caller.equals(e.getFrom()) && peers.isPeer(caller))) {
       throw Errors.denied("%s '%s' may not deliver messages as '%s': only that party, a peer of %s, may", role, caller,

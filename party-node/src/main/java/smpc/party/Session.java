@@ -12,6 +12,9 @@ import smpc.core.Errors;
 
 /** A running session on this party: who takes part, until when, and whether it already failed. */
 final class Session {
+  /** A session id's size: Execute and peer messages refuse every other (Mailbox keeps ended ones at this size). */
+  static final int ID_BYTES = 16;
+
   final ByteString id;
   final List<String> parties;
   final int me;
