@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import smpc.core.protocol.RevealRoutes;
 
 /**
  * Mutual TLS: a process presents the certificate of its principal ({@code dir/NAME.pem}, {@code dir/NAME.key})
@@ -71,6 +72,18 @@ public record Tls(Path dir, String principal, String pin) {
    */
   public Tls pinned(String server) {
     return new Tls(dir, principal, server);
+  }
+
+  /**
+   * Where a session's parties send their shares of a result revealed to a party P ({@link RevealRoutes}, docs/security.md
+   * "Reveals"): straight to a party's own caller when that caller is P's client (P's own organisation) or the party's
+   * own client (given only a share its organisation's party holds already), else to P. Every party derives the same
+   * routes from the callers the session digest binds (the one caller, or the request's list of each party's), by name:
+   * only clients run sessions, and a client's organisation is its name's (client-P). No callers (plaintext): through P.
+   */
+  public static RevealRoutes revealRoutes(List<String> parties, List<String> callers) {
+    if (callers == null) return RevealRoutes.VIA_RECIPIENT;
+    return (j, recipient) -> callers.get(j).equals(CLIENT_PREFIX + recipient) || callers.get(j).equals(CLIENT_PREFIX + parties.get(j));
   }
 
   /** Party names may not collide with the other principals. */

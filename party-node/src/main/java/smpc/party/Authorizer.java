@@ -160,6 +160,12 @@ final class Authorizer {
     return String.join(",", declared);
   }
 
+  /** Each party's caller, in session order: the request's list (once {@link #requesters} checked it), else the one caller; null on a plaintext server. */
+  static List<String> callers(Principal p, List<String> declared, int parties) {
+    if (p == null) return null;
+    return declared.isEmpty() ? java.util.Collections.nCopies(parties, p.name()) : declared;
+  }
+
   /** The owner of what a STORE keeps here: the caller's organisation, after the store's checks. */
   private String store(Principal p, Instr i, List<String> parties, Function<String, ValueInfo> stored) {
     if (!i.getOwner().isEmpty() && !i.getOwner().equals(p.org())) {

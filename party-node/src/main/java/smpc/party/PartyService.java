@@ -224,7 +224,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
           ValueInfo v = store.info(name);
           return v == null ? 0 : v.getLength();
         });
-        List<PlanRunner.Store> planned = PlanRunner.plannedStores(req.getPlan(), peers.me);
+        List<PlanRunner.Store> planned = smpc.core.protocol.Outputs.planned(req.getPlan(), peers.me);
         store.checkCommit(planned);
         List<String> consented = consents.admit(caller, req.getPlan(), s.parties, agreement.computation);
         attempt.consents(consented);
@@ -238,6 +238,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (usesDealer) keys.learn(s.parties, keyIds);
         dealer.confirm(keyIds); // this party's seed; the designated party's corrections as the agreement names them
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).inputSeeds(inputSeeds)
+            .revealRoutes(Tls.revealRoutes(s.parties, Authorizer.callers(caller, req.getRequestersList(), s.parties.size())))
             .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {})
             .stream(r -> {
               attempt.awaitIntent(); // no revealed block leaves before the session's intent is on the disk

@@ -159,10 +159,12 @@ public final class Consent {
               + " go to " + Tls.CLIENT_PREFIX + o.party() + " only, and this client asks as " + receiver));
         }
       }
+      // the parties route reveals by the callers the session will have (on a plaintext cluster, none: every share to the recipient)
+      smpc.core.protocol.RevealRoutes routes = Tls.revealRoutes(parties, conn.config.tls() == null ? null : parties.stream().map(who::get).toList());
       Estimate.Cost c = Estimate.of(Sessions.withoutOwners(plan), parties, conn.config.fracBitsOrDefault(), name -> {
         var v = resolve.apply(name);
         return v == null ? 0 : v.getLength();
-      });
+      }, routes);
       rounds += c.rounds();
       peak = Math.max(peak, c.peakMemoryBytes());
       for (int i = 0; i < parties.size(); i++) {

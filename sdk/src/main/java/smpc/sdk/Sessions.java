@@ -3,7 +3,6 @@ package smpc.sdk;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Numerics;
-import smpc.core.ring.Packing;
 import smpc.proto.AbortRequest;
-import smpc.proto.ExecuteReply;
 import smpc.proto.ExecuteRequest;
 import smpc.proto.Instr;
 import smpc.proto.Kind;
@@ -23,13 +20,13 @@ import smpc.proto.NameRequest;
 import smpc.proto.Op;
 import smpc.proto.PartyGrpc;
 import smpc.proto.Plan;
-import smpc.proto.Revealed;
 import smpc.proto.SessionStats;
 import smpc.proto.ValueInfo;
 
 /**
  * Computations: compiles outputs into a plan, runs it as one session on every party at once, and collects
- * what is revealed to the caller. Parties exchange openings among themselves; this side never sees a share.
+ * what is revealed to the caller. Parties exchange openings among themselves; this side sees no share but the
+ * parts of an output revealed to it that parties send it straight, which it adds up ({@link Replies}).
  */
 public final class Sessions {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -275,18 +272,19 @@ public final class Sessions {
     ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(sid).addAllParties(parties)
         .setDeadlineUnixMs(System.currentTimeMillis() + conn.timeout.toMillis()).setPlan(plan)
         .setFracBits(conn.config.fracBitsOrDefault()).addAllRequesters(several ? who.values() : List.of()).build();
-    Map<String, CompletableFuture<PartyResult>> calls = new LinkedHashMap<>();
+    Map<String, CompletableFuture<SessionStats>> calls = new LinkedHashMap<>();
+    Replies replies = new Replies();
     CompletableFuture<Void> firstFailure = new CompletableFuture<>();
     for (String p : parties) {
-      CompletableFuture<PartyResult> f = new CompletableFuture<>();
+      CompletableFuture<SessionStats> f = new CompletableFuture<>();
       f.whenComplete((r, e) -> { if (e != null) firstFailure.complete(null); });
       calls.put(p, f);
       PartyGrpc.newStub(conn.channel(p, who.get(p))).withDeadlineAfter(conn.timeout.toMillis() + 2000, TimeUnit.MILLISECONDS)
-          .execute(req, observer(f, conn.progress));
+          .execute(req, replies.observer(p, f, conn.progress));
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new));
     CompletableFuture.anyOf(all, firstFailure).exceptionally(e -> null).join();
-    if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls, sid);
+    if (calls.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally)) return collect(calls, replies, sid);
     for (String p : parties) abort(p, who.get(p), sid, "a party failed");
     try {
       all.get(5, TimeUnit.SECONDS);
@@ -301,19 +299,10 @@ public final class Sessions {
     return java.util.HexFormat.of().formatHex(sid.toByteArray(), 0, Math.min(4, sid.size()));
   }
 
-  private Evaluation collect(Map<String, CompletableFuture<PartyResult>> calls, ByteString sid) {
+  private Evaluation collect(Map<String, CompletableFuture<SessionStats>> calls, Replies replies, ByteString sid) {
     Map<String, PartyStats> stats = new LinkedHashMap<>();
-    Map<Integer, long[]> revealed = new java.util.TreeMap<>();
-    Map<Integer, Integer> scales = new java.util.TreeMap<>();
-    Map<Integer, Long> cols = new java.util.TreeMap<>();
-    calls.forEach((p, f) -> {
-      PartyResult r = f.join();
-      stats.put(p, PartyStats.of(r.stats()));
-      revealed.putAll(r.revealed());
-      scales.putAll(r.scales());
-      cols.putAll(r.cols());
-    });
-    return new Evaluation(List.copyOf(revealed.values()), List.copyOf(scales.values()), stats, logId(sid), List.copyOf(cols.values()));
+    calls.forEach((p, f) -> stats.put(p, PartyStats.of(f.join())));
+    return replies.evaluation(stats, logId(sid));
   }
 
   /**
@@ -321,10 +310,10 @@ public final class Sessions {
    * limit), then a party whose call never finished or ended otherwise, then one aborted by a peer's failure;
    * aborts this coordinator sent are consequences.
    */
-  private SmpcException cause(Map<String, CompletableFuture<PartyResult>> calls) {
+  private SmpcException cause(Map<String, CompletableFuture<SessionStats>> calls) {
     SmpcException best = null;
     int bestRank = Integer.MAX_VALUE;
-    for (Map.Entry<String, CompletableFuture<PartyResult>> e : calls.entrySet()) {
+    for (Map.Entry<String, CompletableFuture<SessionStats>> e : calls.entrySet()) {
       String party = e.getKey(), where = conn.where(party);
       int rank;
       SmpcException ex;
@@ -373,47 +362,4 @@ public final class Sessions {
       }
     }
   }
-
-  /** What one party's Execute stream brings: its revealed outputs (reassembled from chunks) and its stats. */
-  private record PartyResult(Map<Integer, long[]> revealed, Map<Integer, Integer> scales, Map<Integer, Long> cols, SessionStats stats) {}
-
-  private static StreamObserver<ExecuteReply> observer(CompletableFuture<PartyResult> f,
-      java.util.function.BiConsumer<Integer, Integer> progress) {
-    return new StreamObserver<>() {
-      private final Map<Integer, long[]> revealed = new java.util.TreeMap<>();
-      private final Map<Integer, Integer> scales = new java.util.TreeMap<>();
-      private final Map<Integer, Long> cols = new java.util.TreeMap<>();
-      private SessionStats stats;
-
-      @Override
-      public void onNext(ExecuteReply r) {
-        if (r.hasStats()) {
-          stats = r.getStats();
-          return;
-        }
-        if (r.hasProgress()) {
-          progress.accept(r.getProgress().getRoundsDone(), r.getProgress().getRoundsTotal());
-          return;
-        }
-        Revealed part = r.getRevealed();
-        scales.put(part.getOutput(), part.getScale());
-        cols.put(part.getOutput(), part.getCols());
-        long[] out = revealed.computeIfAbsent(part.getOutput(), k -> new long[Math.toIntExact(part.getLength())]);
-        long[] data = Packing.fromByteString(part.getData());
-        System.arraycopy(data, 0, out, Math.toIntExact(part.getOffset()), data.length);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        f.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        if (stats == null) f.completeExceptionally(SmpcException.failure("a party ended its reply without statistics"));
-        else f.complete(new PartyResult(revealed, scales, cols, stats));
-      }
-    };
-  }
-
 }

@@ -85,7 +85,7 @@ public final class Blocks {
       rounds += in.getOp() == Op.SHARE || pc >= layout.tail() ? r : r * layout.blocks();
       prev = in;
     }
-    return Math.toIntExact(rounds + (PlanRunner.storesAnywhere(plan) ? 1 : 0));
+    return Math.toIntExact(rounds + (Outputs.keptAnywhere(plan) ? 1 : 0));
   }
 
   /** The longest register or constant of the plan. */

@@ -36,6 +36,11 @@ public final class Estimate {
    *     private value it SHAREs without declaring the length
    */
   public static Cost of(Plan plan, List<String> parties, int fracBits, ToLongFunction<String> storedLength) {
+    return of(plan, parties, fracBits, storedLength, RevealRoutes.VIA_RECIPIENT);
+  }
+
+  /** As above, the parties' shares of unnamed reveals sent as {@code routes} says (a share for a caller goes to no peer). */
+  public static Cost of(Plan plan, List<String> parties, int fracBits, ToLongFunction<String> storedLength, RevealRoutes routes) {
     int p = parties.size();
     if (p < 1) throw invalid("a session needs at least one party");
     TruncSchedule.of(plan.getTruncRunsList(), fracBits); // a plan its parties would refuse has no cost
@@ -51,9 +56,11 @@ public final class Estimate {
         case TRUNC -> everyone(sent, Truncation.openedWords(n));
         case COMPARE -> everyone(sent, Comparison.openedWords(n));
         case NORM -> everyone(sent, Normalization.openedWords(n, Costs.normBits(in)));
-        case REVEAL -> { // every other party sends its share to the target
+        case REVEAL -> { // every other party sends its share to the target, unless it goes to the party's caller
           int target = index(parties, in.getParty());
-          for (int i = 0; i < p; i++) if (i != target) sent[i] += 8 * n;
+          for (int i = 0; i < p; i++) {
+            if (i != target && (!in.getName().isEmpty() || !routes.toCaller(i, in.getParty()))) sent[i] += 8 * n;
+          }
         }
         default -> { }
       }

@@ -8,18 +8,21 @@ import smpc.core.ring.Packing;
 import smpc.proto.DType;
 import smpc.proto.Instr;
 import smpc.proto.Kind;
+import smpc.proto.Op;
+import smpc.proto.Plan;
 import smpc.proto.Revealed;
 import smpc.proto.ValueInfo;
 
 /**
  * What a session keeps on one party, written a block at a time: each REVEAL to this party (packed as the
- * reply carries it, and as a value when the plan names it) and each STORE (this party's share). Outputs
+ * reply carries it, and as a value when the plan names it), this party's share of one that goes straight to its
+ * caller ({@link RevealRoutes}), and each STORE (this party's share). Outputs
  * keep plan order whatever the blocks. In a streamed plan, when the party gives a sink and a writer, nothing
  * is held whole: each block of a reveal goes to the client as it is opened, and each block of a value to keep
  * is written to the party's store as it is made, so a 10^8-element result never sits whole on the party.
  * Without them (or in a plan that runs whole) outputs are whole vectors.
  */
-final class Outputs {
+public final class Outputs {
   private final List<String> parties;
   private final int me;
   private final int fracBits;
@@ -32,7 +35,7 @@ final class Outputs {
   private static final class Slot {
     final Instr in;
     final long total;
-    final boolean revealed; // a REVEAL to this party (else a STORE)
+    final boolean revealed; // a REVEAL to this party or its caller (else a STORE)
     byte[] packed; // a reveal's reply, when kept for the end
     long[] kept; // the value kept, when held whole
     StoredValue.Writer writer; // the value kept, when written a block at a time
@@ -42,6 +45,26 @@ final class Outputs {
       this.total = total;
       this.revealed = revealed;
     }
+  }
+
+  /** Names the plan would store on party {@code me}, with their replace flags, so they can be checked up front. */
+  public static List<PlanRunner.Store> planned(Plan plan, String me) {
+    List<PlanRunner.Store> out = new ArrayList<>();
+    for (Instr in : plan.getInstrsList()) {
+      boolean keep = in.getOp() == Op.STORE
+          || (in.getOp() == Op.REVEAL && !in.getName().isEmpty() && in.getParty().equals(me));
+      if (keep) {
+        ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).build();
+        out.add(new PlanRunner.Store(new StoredValue(info, null), in.getReplace()));
+      }
+    }
+    return out;
+  }
+
+  /** Whether the plan keeps anything on any party (a STORE, a named REVEAL): then its parties confirm before keeping it. */
+  static boolean keptAnywhere(Plan plan) {
+    return plan.getInstrsList().stream().anyMatch(i -> i.getOp() == Op.STORE
+        || (i.getOp() == Op.REVEAL && !i.getName().isEmpty()));
   }
 
   Outputs(List<String> parties, int me, int fracBits) {

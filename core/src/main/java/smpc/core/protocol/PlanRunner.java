@@ -3,7 +3,6 @@ package smpc.core.protocol;
 import static smpc.core.Errors.invalid;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import smpc.proto.Op;
 import smpc.proto.Plan;
 import smpc.proto.Revealed;
 import smpc.proto.SessionStats;
-import smpc.proto.ValueInfo;
 
 /**
  * Runs one party's side of a plan. Every party runs the same plan in the same order, so their
@@ -31,20 +29,6 @@ public final class PlanRunner implements SessionView {
 
   /** A value to keep when the session succeeds; {@code replace} allows replacing the owner's private value. */
   public record Store(StoredValue value, boolean replace) {}
-
-  /** Names the plan would store on party {@code me}, with their replace flags, so they can be checked up front. */
-  public static List<Store> plannedStores(Plan plan, String me) {
-    List<Store> out = new ArrayList<>();
-    for (Instr in : plan.getInstrsList()) {
-      boolean keep = in.getOp() == Op.STORE
-          || (in.getOp() == Op.REVEAL && !in.getName().isEmpty() && in.getParty().equals(me));
-      if (keep) {
-        ValueInfo info = ValueInfo.newBuilder().setName(in.getName()).build();
-        out.add(new Store(new StoredValue(info, null), in.getReplace()));
-      }
-    }
-    return out;
-  }
 
   private final int me;
   private final List<String> parties;
@@ -77,6 +61,7 @@ public final class PlanRunner implements SessionView {
   private final MatrixProducts matrices;
   private int rounds;
   private java.util.function.IntConsumer onRound = r -> {};
+  private RevealRoutes routes = RevealRoutes.VIA_RECIPIENT;
 
   /** @param fracBits the session's fixed-point fractional bits (what a TRUNC drops) */
   public PlanRunner(int me, List<String> parties, Plan plan, Transport net, DealerLink dealer,
@@ -118,6 +103,12 @@ public final class PlanRunner implements SessionView {
     return this;
   }
 
+  /** Where each party's share of an unnamed reveal goes (every party must be given the same routes). */
+  public PlanRunner revealRoutes(RevealRoutes routes) {
+    this.routes = routes;
+    return this;
+  }
+
   /** Told the rounds done so far after each step that communicates (on the running thread). */
   public PlanRunner onRound(java.util.function.IntConsumer listener) {
     this.onRound = listener;
@@ -141,7 +132,7 @@ public final class PlanRunner implements SessionView {
       steps(tail, plan.getInstrsCount());
       regs.drainAndClear();
     }
-    if (storesAnywhere(plan)) barrier();
+    if (Outputs.keptAnywhere(plan)) barrier();
     messages.awaitSends();
     SessionStats stats = SessionStats.newBuilder()
         .setRounds(rounds).setBytesSent(messages.bytesSent()).setBytesReceived(messages.bytesReceived())
@@ -161,11 +152,6 @@ public final class PlanRunner implements SessionView {
       if (steps > 0) onRound.accept(rounds);
       prev = in;
     }
-  }
-
-  static boolean storesAnywhere(Plan plan) {
-    return plan.getInstrsList().stream().anyMatch(i -> i.getOp() == Op.STORE
-        || (i.getOp() == Op.REVEAL && !i.getName().isEmpty()));
   }
 
   /**
@@ -372,21 +358,26 @@ public final class PlanRunner implements SessionView {
     return out;
   }
 
-  /** Every party sends its share to the target only; the target reconstructs. */
+  /**
+   * Every party sends its share to the target, which adds them up, or (its route says so, and the result is not kept
+   * at the target) hands it to its own caller, which adds up every party's part: {@link RevealRoutes}.
+   */
   private void reveal(int pc, Instr in) {
     int target = index(in.getParty());
+    boolean kept = !in.getName().isEmpty();
     long[] x = src(in, 0);
-    String tag = tag("r/", pc);
     outputs.output(pc);
-    if (target != me) {
-      messages.send(target, tag, Packing.toBytes(x));
-      return;
+    if (target != me && !kept && routes.toCaller(me, in.getParty())) {
+      outputs.revealed(pc, in, total(x), from, x); // this party's share, for its caller
+    } else if (target != me) {
+      messages.send(target, tag("r/", pc), Packing.toBytes(x));
+    } else {
+      long[] sum = x.clone();
+      for (int j = 0; j < parties.size(); j++) {
+        if (j != me && (kept || !routes.toCaller(j, in.getParty()))) messages.receiveInto(j, tag("r/", pc), sum, false, "reveal share");
+      }
+      outputs.revealed(pc, in, total(sum), from, sum);
     }
-    long[] sum = x.clone();
-    for (int j = 0; j < parties.size(); j++) {
-      if (j != me) messages.receiveInto(j, tag, sum, false, "reveal share");
-    }
-    outputs.revealed(pc, in, total(sum), from, sum);
   }
 
   private void stage(int pc, Instr in) {

@@ -32,6 +32,12 @@ public final class LocalProtocol {
   /** As above, each party streaming in blocks of {@code block} elements. */
   public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
       List<Message> log, int block) {
+    return run(plan, parties, stores, log, block, RevealRoutes.VIA_RECIPIENT);
+  }
+
+  /** As above, each party's shares of unnamed reveals routed by {@code routes}. */
+  public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
+      List<Message> log, int block, RevealRoutes routes) {
     int n = parties.size();
     byte[][] seeds = new byte[n][];
     for (int i = 0; i < n; i++) seeds[i] = Prg.freshSeed();
@@ -99,7 +105,7 @@ public final class LocalProtocol {
             return 0;
           }
         };
-        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i), FRAC_BITS, block).inputSeeds(early.get(i));
+        PlanRunner runner = new PlanRunner(me, parties, plan, net, dealer, stores.get(i), FRAC_BITS, block).inputSeeds(early.get(i)).revealRoutes(routes);
         results.add(CompletableFuture.supplyAsync(runner::run, pool));
       }
       return results.stream().map(CompletableFuture::join).toList();
