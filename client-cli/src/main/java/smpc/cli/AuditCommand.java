@@ -95,7 +95,8 @@ final class AuditCommand implements Callable<Integer> {
       parts.add("inputs " + (r.inputs().isEmpty() ? "none" : String.join(", ", r.inputs().stream().map(i -> i.name()
           + (i.party().isEmpty() ? "" : "@" + i.party()) + (i.owners().isEmpty() ? "" : " (owners " + String.join(" ", i.owners()) + ")")).toList())));
       parts.add("outputs " + (r.outputs().isEmpty() ? "none" : String.join(", ", r.outputs().stream().map(o -> o.recipient().isEmpty()
-          ? "stored as " + o.name() : "to " + o.recipient() + (o.name().isEmpty() ? "" : " as " + o.name())).toList())));
+          ? "stored as " + o.name() : "to " + o.recipient() + (o.name().isEmpty() ? "" : " as " + o.name())
+          + (o.shareTo().isEmpty() ? "" : " (its share to " + o.shareTo() + ")")).toList())));
       if (!r.consents().isEmpty()) parts.add("consents " + String.join(", ", r.consents()));
     }
     if (!r.reason().isEmpty()) parts.add(r.reason());

@@ -106,6 +106,7 @@ class AuditIT {
   void auditPrintsTheLogAndChecksItAndTheSdkReadsItAsPlainJava() throws Exception {
     cluster.ok("eval", "a + b", "--reveal-to", "carol");
     String out = cluster.ok("audit", "--party", "carol");
+    assertThat(cluster.ok("audit", "--party", "alice")).contains("outputs to carol (its share to client-alice)");
     assertThat(out).startsWith("SEQ   TIME").contains(" started  Execute ").contains("inputs a@alice (owners alice), b@bob (owners bob); outputs to carol")
         .containsPattern(" done     Execute .* ends record \\d+\n").endsWith("the chain is intact\n");
     JsonNode json = Results.JSON.readTree(cluster.ok("audit", "--party", "carol", "--json"));
@@ -117,7 +118,10 @@ class AuditIT {
       Audit.Record intent = records.get(records.size() - 2), outcome = records.get(records.size() - 1);
       assertThat(intent.outcome()).isEqualTo("started");
       assertThat(intent.principal()).isEqualTo("client-carol");
-      assertThat(intent.outputs()).containsExactly(new Audit.Output("carol", ""));
+      assertThat(intent.outputs()).containsExactly(new Audit.Output("carol", "", ""));
+      // alice, asked by her own client, gave it her share (docs/security.md "Reveals"), and says so
+      List<Audit.Record> alice = sdk.audit().records("alice");
+      assertThat(alice.get(alice.size() - 2).outputs()).containsExactly(new Audit.Output("carol", "", "client-alice"));
       assertThat(intent.witnessed()).containsOnlyKeys("alice", "bob");
       assertThat(outcome.outcome()).isEqualTo("done");
       assertThat(outcome.intent()).isEqualTo(intent.hash());

@@ -27,7 +27,8 @@ import smpc.sdk.ClusterConfig;
  * Real processes over mutual TLS, a hand-made coordinator (raw gRPC) asking each party as a different client: a
  * party gives its caller its share of a result revealed to alice only when that caller is alice's client or its own
  * organisation's (docs/security.md "Reveals"); else the share goes to alice, who adds it to hers. The parts the
- * callers got add up to the result; the SDK's own sessions give the seed's 875 with every share sent straight.
+ * callers got add up to the result; a request whose caller does not add up parts gets the whole result from alice;
+ * the SDK's own sessions give the seed's 875 with every share sent straight.
  */
 class RevealRoutesIT {
   @Test
@@ -48,30 +49,44 @@ class RevealRoutesIT {
       new SecureRandom().nextBytes(id);
       ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(ByteString.copyFrom(id)).addAllParties(config.partyNames())
           .setDeadlineUnixMs(System.currentTimeMillis() + 1000L * Waits.SECONDS).setPlan(plan).setFracBits(config.fracBitsOrDefault())
-          .addAllRequesters(callers).build();
-      List<ManagedChannel> channels = new ArrayList<>();
-      List<CompletableFuture<List<long[]>>> calls = new ArrayList<>();
-      try {
-        for (int i = 0; i < 3; i++) {
-          ManagedChannel ch = Grpc.channel(config.parties().get(i).address(), config.identity(callers.get(i)));
-          channels.add(ch);
-          calls.add(CompletableFuture.supplyAsync(() -> {
-            List<long[]> parts = new ArrayList<>();
-            PartyGrpc.newBlockingStub(ch).withDeadlineAfter(Waits.SECONDS + 10, TimeUnit.SECONDS).execute(req).forEachRemaining((ExecuteReply r) -> {
-              if (r.hasRevealed()) parts.add(Packing.fromByteString(r.getRevealed().getData()));
-            });
-            return parts;
-          }));
-        }
-        List<long[]> alice = Waits.get(calls.get(0), "alice's reply"), bob = Waits.get(calls.get(1), "bob's reply"),
-            carol = Waits.get(calls.get(2), "carol's reply");
-        assertThat(carol).as("carol's caller is neither alice's client nor carol's: nothing of the result").isEmpty();
-        assertThat(bob).as("bob's own client gets bob's share").hasSize(1);
-        assertThat(alice).as("alice's client gets alice's share and carol's, added").hasSize(1);
-        assertThat(alice.get(0)[0] + bob.get(0)[0]).isEqualTo(25 * 50 + 1);
-      } finally {
-        Grpc.close(channels);
+          .addAllRequesters(callers).setCallerAddsParts(true).build();
+      List<long[]>[] got = run(config, callers, req);
+      assertThat(got[2]).as("carol's caller is neither alice's client nor carol's: nothing of the result").isEmpty();
+      assertThat(got[1]).as("bob's own client gets bob's share").hasSize(1);
+      assertThat(got[0]).as("alice's client gets alice's share and carol's, added").hasSize(1);
+      assertThat(got[0].get(0)[0] + got[1].get(0)[0]).isEqualTo(25 * 50 + 1);
+
+      // a caller that does not add up parts (an older client) gets the whole result from alice, as in the seed
+      new SecureRandom().nextBytes(id);
+      got = run(config, callers, req.toBuilder().setSessionId(ByteString.copyFrom(id)).setCallerAddsParts(false).build());
+      assertThat(got[1]).isEmpty();
+      assertThat(got[2]).isEmpty();
+      assertThat(got[0]).singleElement().satisfies(v -> assertThat(v).containsExactly(25 * 50 + 1));
+    }
+  }
+
+  /** Each party's revealed parts, its Execute call made as {@code callers}' entry for it. */
+  @SuppressWarnings("unchecked")
+  private static List<long[]>[] run(ClusterConfig config, List<String> callers, ExecuteRequest req) throws Exception {
+    List<ManagedChannel> channels = new ArrayList<>();
+    List<CompletableFuture<List<long[]>>> calls = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        ManagedChannel ch = Grpc.channel(config.parties().get(i).address(), config.identity(callers.get(i)));
+        channels.add(ch);
+        calls.add(CompletableFuture.supplyAsync(() -> {
+          List<long[]> parts = new ArrayList<>();
+          PartyGrpc.newBlockingStub(ch).withDeadlineAfter(Waits.SECONDS + 10, TimeUnit.SECONDS).execute(req).forEachRemaining((ExecuteReply r) -> {
+            if (r.hasRevealed()) parts.add(Packing.fromByteString(r.getRevealed().getData()));
+          });
+          return parts;
+        }));
       }
+      List<long[]>[] out = new List[3];
+      for (int i = 0; i < 3; i++) out[i] = Waits.get(calls.get(i), callers.get(i) + "'s call to party " + i);
+      return out;
+    } finally {
+      Grpc.close(channels);
     }
   }
 }

@@ -58,7 +58,7 @@ final class Agreement {
     attached = new byte[s.parties.size()][];
     payloads = new byte[s.parties.size()][];
     computation = Digests.computation(req.getPlan(), s.parties, fracBits);
-    session = Digests.session(computation, s.id.toByteArray(), s.deadline, principal);
+    session = Digests.session(computation, s.id.toByteArray(), s.deadline, principal, req.getCallerAddsParts());
     // a send that fails fails the session itself (GrpcTransport): nothing to wait for here
     for (int j = 0; j < s.parties.size(); j++) {
       if (j == s.me) continue;

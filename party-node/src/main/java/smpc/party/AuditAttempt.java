@@ -54,7 +54,9 @@ final class AuditAttempt {
   private CompletableFuture<Void> intentSynced;
   private boolean ended;
 
-  AuditAttempt(AuditLog log, Authorizer.Principal caller, ExecuteRequest asked, int fracBits, Function<String, ValueInfo> stored) {
+  /** @param routes where this party's shares of reveals go (a share given to the caller is recorded as such) */
+  AuditAttempt(AuditLog log, Authorizer.Principal caller, ExecuteRequest asked, int fracBits, Function<String, ValueInfo> stored,
+      smpc.core.protocol.RevealRoutes routes) {
     this.log = log;
     this.asked = asked;
     this.fracBits = fracBits;
@@ -69,7 +71,12 @@ final class AuditAttempt {
           AuditInput.Builder in = AuditInput.newBuilder().setName(i.getName()).addAllOwners(i.getProvenanceList());
           return i.getProvenanceCount() == 0 && v != null && !v.getOwner().isEmpty() ? in.addOwners(v.getOwner()) : in;
         });
-        case REVEAL -> record.addOutputs(AuditOutput.newBuilder().setRecipient(i.getParty()).setName(i.getName()));
+        case REVEAL -> {
+          AuditOutput.Builder o = AuditOutput.newBuilder().setRecipient(i.getParty()).setName(i.getName());
+          int me = asked.getPartiesList().indexOf(log.me);
+          if (i.getName().isEmpty() && me >= 0 && !i.getParty().equals(log.me) && routes.toCaller(me, i.getParty())) o.setShareTo(caller.name());
+          record.addOutputs(o);
+        }
         case STORE -> record.addOutputs(AuditOutput.newBuilder().setName(i.getName()));
         default -> { }
       }

@@ -278,8 +278,8 @@ final class AuditLog implements AutoCloseable {
 
   /** Starts the record of an Execute call (see {@link AuditAttempt}). */
   AuditAttempt attempt(Authorizer.Principal caller, smpc.proto.ExecuteRequest asked, int fracBits,
-      java.util.function.Function<String, smpc.proto.ValueInfo> stored) {
-    return new AuditAttempt(this, caller, asked, fracBits, stored);
+      java.util.function.Function<String, smpc.proto.ValueInfo> stored, smpc.core.protocol.RevealRoutes routes) {
+    return new AuditAttempt(this, caller, asked, fracBits, stored, routes);
   }
 
   /** Runs an authorisation check of a call outside sessions; a refusal is recorded before it reaches the caller. */

@@ -4,7 +4,9 @@ import static smpc.core.Errors.denied;
 
 import java.util.List;
 import java.util.function.Function;
+import smpc.core.protocol.RevealRoutes;
 import smpc.net.Tls;
+import smpc.proto.ExecuteRequest;
 import smpc.proto.Instr;
 import smpc.proto.Op;
 import smpc.proto.Plan;
@@ -160,10 +162,15 @@ final class Authorizer {
     return String.join(",", declared);
   }
 
-  /** Each party's caller, in session order: the request's list (once {@link #requesters} checked it), else the one caller; null on a plaintext server. */
-  static List<String> callers(Principal p, List<String> declared, int parties) {
-    if (p == null) return null;
-    return declared.isEmpty() ? java.util.Collections.nCopies(parties, p.name()) : declared;
+  /**
+   * Where the session's parties send their shares of unnamed reveals ({@link Tls#revealRoutes}), from each party's caller:
+   * the request's list (which {@link #requesters} checks against this party's caller before anything is sent), else
+   * the one caller; every share to the recipient when the caller does not add up parts, or on a plaintext server.
+   */
+  static RevealRoutes revealRoutes(Principal p, ExecuteRequest req) {
+    if (p == null || !req.getCallerAddsParts()) return RevealRoutes.VIA_RECIPIENT;
+    List<String> declared = req.getRequestersList();
+    return Tls.revealRoutes(req.getPartiesList(), declared.isEmpty() ? java.util.Collections.nCopies(req.getPartiesCount(), p.name()) : declared);
   }
 
   /** The owner of what a STORE keeps here: the caller's organisation, after the store's checks. */

@@ -25,6 +25,7 @@ import smpc.net.Tls;
 import smpc.net.Version;
 import smpc.net.Chunks;
 import smpc.core.protocol.Disclosure;
+import smpc.core.protocol.RevealRoutes;
 import smpc.core.protocol.InputSeeds;
 import smpc.core.protocol.Material;
 import smpc.core.protocol.Limits;
@@ -195,7 +196,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     Chunks.Download<ExecuteReply> download = Chunks.download(resp);
     offload(resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
-      AuditAttempt attempt = audit.attempt(caller, asked, fracBits, store::info);
+      RevealRoutes routes = Authorizer.revealRoutes(caller, asked);
+      AuditAttempt attempt = audit.attempt(caller, asked, fracBits, store::info, routes);
       // every STORE's owner is the caller's organisation from here on, never the request's
       ExecuteRequest req = attempt.refusing(() -> asked.toBuilder().setPlan(authorizer.execute(caller, asked.getPlan(), asked.getPartiesList(), store::info)).build());
       Session s = attempt.refusing(() -> open(req, caller));
@@ -238,7 +240,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (usesDealer) keys.learn(s.parties, keyIds);
         dealer.confirm(keyIds); // this party's seed; the designated party's corrections as the agreement names them
         PlanRunner.Outcome out = new PlanRunner(s.me, s.parties, req.getPlan(), net, dealer, store::get, fracBits).inputSeeds(inputSeeds)
-            .revealRoutes(Tls.revealRoutes(s.parties, Authorizer.callers(caller, req.getRequestersList(), s.parties.size())))
+            .revealRoutes(routes)
             .onRound(s.me == 0 ? ProgressReports.to(download, req.getPlan()) : r -> {})
             .stream(r -> {
               attempt.awaitIntent(); // no revealed block leaves before the session's intent is on the disk

@@ -5,17 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import smpc.core.protocol.RevealRoutes;
+import smpc.net.Tls;
+import smpc.proto.ExecuteRequest;
 
 /**
- * The authorisation rule of reveal routes (smpc.net.Tls.revealRoutes, docs/security.md "Reveals"): a party's share of a result revealed to P goes
- * to its own caller only when that caller is P's client or the party's own client; on a plaintext server, to P.
+ * The authorisation rule of reveal routes (smpc.net.Tls.revealRoutes, docs/security.md "Reveals"): a party's share of a
+ * result revealed to P goes to its own caller only when that caller is P's client or the party's own client, and only
+ * for a caller that adds up parts; on a plaintext server, to P.
  */
 class RevealRoutesRuleTest {
   private static final List<String> PARTIES = List.of("alice", "bob", "carol");
+  private static final Authorizer.Principal ALICE = new Authorizer.Principal("client-alice", Tls.CLIENT, "alice");
 
   @Test
   void aShareGoesToTheCallerOnlyWhenItIsTheRecipientsClientOrThePartysOwn() {
-    RevealRoutes r = smpc.net.Tls.revealRoutes(PARTIES, List.of("client-alice", "client-bob", "client-bob"));
+    RevealRoutes r = Tls.revealRoutes(PARTIES, List.of("client-alice", "client-bob", "client-bob"));
     assertThat(r.toCaller(0, "alice")).as("alice's client, revealed to alice").isTrue();
     assertThat(r.toCaller(1, "alice")).as("bob's own client").isTrue();
     assertThat(r.toCaller(2, "alice")).as("bob's client asking carol, revealed to alice").isFalse();
@@ -25,23 +29,30 @@ class RevealRoutesRuleTest {
 
   @Test
   void oneCallerAsksEveryPartyUnlessTheRequestNamesEach() {
-    Authorizer.Principal alice = new Authorizer.Principal("client-alice", "client", "alice");
-    List<String> one = Authorizer.callers(alice, List.of(), 3);
-    assertThat(one).containsExactly("client-alice", "client-alice", "client-alice");
-    RevealRoutes r = smpc.net.Tls.revealRoutes(PARTIES, one);
+    ExecuteRequest one = ExecuteRequest.newBuilder().addAllParties(PARTIES).setCallerAddsParts(true).build();
+    RevealRoutes r = Authorizer.revealRoutes(ALICE, one);
     for (int j = 0; j < 3; j++) {
       assertThat(r.toCaller(j, "alice")).as("party %d, revealed to the caller's organisation", j).isTrue();
       assertThat(r.toCaller(j, "bob")).as("party %d, revealed to bob", j).isEqualTo(j == 0);
     }
-    assertThat(Authorizer.callers(alice, List.of("client-alice", "client-bob", "x"), 3)).containsExactly("client-alice", "client-bob", "x");
-    assertThat(Authorizer.callers(null, List.of(), 3)).isNull();
-    RevealRoutes plaintext = smpc.net.Tls.revealRoutes(PARTIES, null);
-    for (int j = 0; j < 3; j++) assertThat(plaintext.toCaller(j, "alice")).isFalse();
+    RevealRoutes each = Authorizer.revealRoutes(ALICE, one.toBuilder().addAllRequesters(List.of("client-alice", "client-bob", "client-bob")).build());
+    assertThat(each.toCaller(1, "alice")).as("bob's own client, as the request names it").isTrue();
+    assertThat(each.toCaller(2, "alice")).as("bob's client asking carol").isFalse();
+  }
+
+  @Test
+  void everyShareGoesToTheRecipientForACallerThatDoesNotAddPartsOrOnAPlaintextServer() {
+    ExecuteRequest old = ExecuteRequest.newBuilder().addAllParties(PARTIES).build();
+    ExecuteRequest adds = old.toBuilder().setCallerAddsParts(true).build();
+    for (int j = 0; j < 3; j++) {
+      assertThat(Authorizer.revealRoutes(ALICE, old).toCaller(j, "alice")).as("a client that does not add parts").isFalse();
+      assertThat(Authorizer.revealRoutes(null, adds).toCaller(j, "alice")).as("plaintext").isFalse();
+    }
   }
 
   @Test
   void aCallerNamedLikeAPartyIsNoClient() {
-    RevealRoutes r = smpc.net.Tls.revealRoutes(PARTIES, List.of("alice", "bob", "carol"));
+    RevealRoutes r = Tls.revealRoutes(PARTIES, List.of("alice", "bob", "carol"));
     for (int j = 0; j < 3; j++) assertThat(r.toCaller(j, PARTIES.get(j))).isFalse();
   }
 }

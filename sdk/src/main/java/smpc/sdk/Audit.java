@@ -41,8 +41,12 @@ public final class Audit {
   /** An input of a session: a party's private value it shares ({@code party} set) or a shared value; who owns it. */
   public record Input(String name, String party, List<String> owners) {}
 
-  /** An output: revealed to {@code recipient} (kept under {@code name} if set), or stored shared as {@code name}. */
-  public record Output(String recipient, String name) {}
+  /**
+   * An output: revealed to {@code recipient} (kept under {@code name} if set), or stored shared as {@code name};
+   * {@code shareTo}: the principal this party gave its share of it to, when it went straight to its caller
+   * (docs/security.md "Reveals"), else empty.
+   */
+  public record Output(String recipient, String name, String shareTo) {}
 
   /** A party's log as read, and what is wrong with its chain (empty: intact). */
   public record Log(String party, List<Record> records, List<String> problems) {
@@ -123,7 +127,7 @@ public final class Audit {
     return new Record(r.getSeq(), Instant.ofEpochMilli(r.getTimeUnixMs()), r.getParty(), r.getPrincipal(), r.getRole(), r.getCall(),
         r.getSubject(), AuditChain.hex(r.getSessionId()), AuditChain.hex(r.getComputationDigest()), AuditChain.hex(r.getSessionDigest()),
         List.copyOf(r.getPartiesList()), r.getInputsList().stream().map(i -> new Input(i.getName(), i.getParty(), List.copyOf(i.getOwnersList()))).toList(),
-        r.getOutputsList().stream().map(o -> new Output(o.getRecipient(), o.getName())).toList(), List.copyOf(r.getConsentsList()),
+        r.getOutputsList().stream().map(o -> new Output(o.getRecipient(), o.getName(), o.getShareTo())).toList(), List.copyOf(r.getConsentsList()),
         switch (r.getOutcome()) {
           case AUDIT_DONE -> "done";
           case AUDIT_REFUSED -> "refused";

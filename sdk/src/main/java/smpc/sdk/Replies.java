@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import smpc.core.protocol.Limits;
 import smpc.proto.ExecuteReply;
 import smpc.proto.Revealed;
 import smpc.proto.SessionStats;
@@ -58,12 +59,15 @@ final class Replies {
 
   /** Adds a part of an output (ring elements at its offset, mod 2^64); refuses one that does not fit what came before. */
   private synchronized void add(Revealed part) {
-    long[] out = outputs.computeIfAbsent(part.getOutput(), k -> new long[Math.toIntExact(part.getLength())]);
+    if (part.getLength() < 0 || part.getLength() > Limits.MAX_VECTOR || part.getData().size() % 8 != 0) {
+      throw SmpcException.failure("a part of revealed output %d is malformed", part.getOutput());
+    }
+    long[] out = outputs.computeIfAbsent(part.getOutput(), k -> new long[(int) part.getLength()]);
     LongBuffer data = part.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
     Integer scale = scales.putIfAbsent(part.getOutput(), part.getScale());
     Long shape = cols.putIfAbsent(part.getOutput(), part.getCols());
-    if (out.length != part.getLength() || part.getOffset() < 0 || part.getOffset() + data.remaining() > out.length
-        || part.getData().size() % 8 != 0 || (scale != null && scale != part.getScale()) || (shape != null && shape != part.getCols())) {
+    if (out.length != part.getLength() || part.getOffset() < 0 || part.getOffset() > out.length - data.remaining()
+        || (scale != null && scale != part.getScale()) || (shape != null && shape != part.getCols())) {
       throw SmpcException.failure("a part of revealed output %d does not fit the parts before it", part.getOutput());
     }
     for (int i = (int) part.getOffset(); data.hasRemaining(); i++) out[i] += data.get();

@@ -271,7 +271,8 @@ public final class Sessions {
     Plan plan = withoutOwners(asked);
     ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(sid).addAllParties(parties)
         .setDeadlineUnixMs(System.currentTimeMillis() + conn.timeout.toMillis()).setPlan(plan)
-        .setFracBits(conn.config.fracBitsOrDefault()).addAllRequesters(several ? who.values() : List.of()).build();
+        .setFracBits(conn.config.fracBitsOrDefault()).addAllRequesters(several ? who.values() : List.of())
+        .setCallerAddsParts(true).build(); // Replies adds up every part: shares may come straight (docs/security.md "Reveals")
     Map<String, CompletableFuture<SessionStats>> calls = new LinkedHashMap<>();
     Replies replies = new Replies();
     CompletableFuture<Void> firstFailure = new CompletableFuture<>();

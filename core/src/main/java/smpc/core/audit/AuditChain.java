@@ -167,13 +167,18 @@ public final class AuditChain {
     if (!a.getSessionId().equals(b.getSessionId())) return "session id";
     if (!a.getPartiesList().equals(b.getPartiesList())) return "parties";
     if (!Arrays.equals(inputs(a), inputs(b))) return "inputs";
-    if (!a.getOutputsList().equals(b.getOutputsList())) return "outputs";
+    if (!Arrays.equals(outputs(a), outputs(b))) return "outputs";
     return null;
   }
 
   /** A record's inputs by name and party: each party knows the owners of what it holds only. */
   private static String[] inputs(AuditRecord r) {
     return r.getInputsList().stream().map(i -> i.getName() + "@" + i.getParty()).toArray(String[]::new);
+  }
+
+  /** A record's outputs as every party records them: where a party's own share went (share_to) is its own. */
+  private static String[] outputs(AuditRecord r) {
+    return r.getOutputsList().stream().map(o -> o.getRecipient() + "\u0000" + o.getName()).toArray(String[]::new);
   }
 
   /** How records are named in messages: the first 8 bytes, in hex. */

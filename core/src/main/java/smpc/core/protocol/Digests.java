@@ -39,7 +39,8 @@ public final class Digests {
   public static final String PLAINTEXT = "(plaintext)";
 
   private static final String COMPUTATION = "smpc computation digest v1";
-  private static final String SESSION = "smpc session digest v1";
+  /** v2: binds whether the caller adds up the parts of reveals (RevealRoutes), so that a party of v1, which would route shares otherwise, fails the agreement. */
+  private static final String SESSION = "smpc session digest v2";
 
   private Digests() {}
 
@@ -66,9 +67,9 @@ public final class Digests {
   /**
    * The session digest: one run ({@code sessionId}, {@code deadlineUnixMs}) of a computation, requested by
    * {@code principal} (the name on the caller's certificate; null on a plaintext cluster, which encodes
-   * unlike any name).
+   * unlike any name), whose caller adds up the parts of reveals or not ({@code callerAddsParts}: where shares go).
    */
-  public static byte[] session(byte[] computation, byte[] sessionId, long deadlineUnixMs, String principal) {
+  public static byte[] session(byte[] computation, byte[] sessionId, long deadlineUnixMs, String principal, boolean callerAddsParts) {
     if (computation.length != BYTES) throw new IllegalArgumentException("a computation digest has " + BYTES + " bytes");
     MessageDigest md = sha256();
     try (DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), md))) {
@@ -79,6 +80,7 @@ public final class Digests {
       out.writeLong(deadlineUnixMs);
       out.writeBoolean(principal != null);
       if (principal != null) string(out, principal);
+      out.writeBoolean(callerAddsParts);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -177,6 +177,16 @@ class AuditChainTest {
   }
 
   @Test
+  void whereAPartysOwnShareWentIsItsOwnRecord() {
+    Map<String, List<byte[]>> logs = logs();
+    List<byte[]> bob = logs.get("bob");
+    // bob gave its share of the output to its caller (docs/security.md "Reveals"); alice, the recipient, did not
+    logs.put("bob", rewrite(bob, 2, r -> r.setOutputs(0, r.getOutputs(0).toBuilder().setShareTo("client-bob"))));
+    assertThat(AuditChain.parse(logs.get("bob").get(2)).getOutputs(0).getShareTo()).isEqualTo("client-bob");
+    assertThat(AuditChain.crossCheck(logs)).isEmpty();
+  }
+
+  @Test
   void anOutcomeWhoseIntentWasRemovedIsCaught() {
     Map<String, List<byte[]>> logs = logs();
     List<byte[]> alice = logs.get("alice");

@@ -44,8 +44,8 @@ class DigestsTest {
   void theSameComputationHasTheSameDigests() {
     byte[] c = computation(plan());
     assertThat(c).hasSize(Digests.BYTES).isEqualTo(computation(plan()));
-    assertThat(Digests.session(c, SESSION_ID, DEADLINE, "client-alice"))
-        .isEqualTo(Digests.session(computation(plan()), SESSION_ID.clone(), DEADLINE, "client-alice"));
+    assertThat(Digests.session(c, SESSION_ID, DEADLINE, "client-alice", true))
+        .isEqualTo(Digests.session(computation(plan()), SESSION_ID.clone(), DEADLINE, "client-alice", true));
     assertThat(Digests.hex(c)).matches("[0-9a-f]{64}");
   }
 
@@ -100,16 +100,17 @@ class DigestsTest {
   void theSessionDigestNamesOneRunByOnePrincipal() {
     byte[] c = computation(plan());
     Set<String> seen = new HashSet<>();
-    seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, "client-alice")));
+    seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, "client-alice", true)));
     byte[] otherId = SESSION_ID.clone();
     otherId[15] = 1;
-    assertThat(seen.add(Digests.hex(Digests.session(c, otherId, DEADLINE, "client-alice")))).as("session id").isTrue();
-    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE + 1, "client-alice")))).as("deadline").isTrue();
-    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, "client-bob")))).as("principal").isTrue();
-    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, "admin")))).as("principal").isTrue();
-    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, null)))).as("plaintext").isTrue();
-    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, Digests.PLAINTEXT)))).as("a name is never plaintext").isTrue();
+    assertThat(seen.add(Digests.hex(Digests.session(c, otherId, DEADLINE, "client-alice", true)))).as("session id").isTrue();
+    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE + 1, "client-alice", true)))).as("deadline").isTrue();
+    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, "client-bob", true)))).as("principal").isTrue();
+    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, "admin", true)))).as("principal").isTrue();
+    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, null, true)))).as("plaintext").isTrue();
+    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, "client-alice", false)))).as("where reveals' shares go").isTrue();
+    assertThat(seen.add(Digests.hex(Digests.session(c, SESSION_ID, DEADLINE, Digests.PLAINTEXT, true)))).as("a name is never plaintext").isTrue();
     byte[] otherComputation = Digests.computation(plan(), PARTIES, 20);
-    assertThat(seen.add(Digests.hex(Digests.session(otherComputation, SESSION_ID, DEADLINE, "client-alice")))).as("computation").isTrue();
+    assertThat(seen.add(Digests.hex(Digests.session(otherComputation, SESSION_ID, DEADLINE, "client-alice", true)))).as("computation").isTrue();
   }
 }
