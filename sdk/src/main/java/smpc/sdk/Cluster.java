@@ -16,7 +16,8 @@ import smpc.proto.StatusRequest;
 /**
  * A connection to a running cluster, the coordinator's side: {@link #values()} stores inputs on their owners
  * and lists what the parties hold, {@link #sessions()} runs computations, {@link #vm} gives TinySMPC's
- * VirtualMachine vocabulary on top. It never receives a share: parties exchange openings among themselves.
+ * VirtualMachine vocabulary on top. Parties exchange openings among themselves: it receives no share but the parts of
+ * a result revealed to its organisation, which it adds up (docs/security.md "Reveals").
  * The most common calls of both halves are here too.
  */
 public final class Cluster implements AutoCloseable {
