@@ -185,6 +185,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       Session s = active.get(req.getSessionId());
       boolean now = audit.check(caller, "Abort", Session.shortId(req.getSessionId()), () -> authorizer.abort(caller, s != null ? s.requester : null));
       if (s != null) s.fail(Status.ABORTED.withDescription("session aborted: " + req.getReason()).asRuntimeException());
+      // ended here, failed elsewhere (a coordinator aborts every party then), perhaps at the dealer, which no longer holds
+      // this party's key: the designated party's opening no longer waits for the dealer, so this party may have
+      // finished. A new key, as after a failure of its own past the agreement (at most every DealerKeys.REFRESH_MS)
+      else if (mailbox.isEnded(req.getSessionId())) keys.refresh();
       else if (now) mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
       else earlyAbort(req.getSessionId(), caller);
       reply(resp, AbortReply.newBuilder().setWasRunning(s != null).build());

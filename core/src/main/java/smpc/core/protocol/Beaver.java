@@ -32,24 +32,30 @@ final class Beaver {
     if (2L * n + m > 2L * Limits.MAX_LENGTH) throw invalid("one MUL step opens %d elements, more than %d", 2L * n + m, 2L * Limits.MAX_LENGTH);
     boolean designated = s.designated();
     long[] a = null, b = null, c = null, qa = null, qc = null;
+    long tripleStart = 0, squareStart = 0;
     if (n > 0) {
-      long start = s.take(Material.TRIPLE, n);
-      long[][] abc = Streams.tripleShares(s.dealer().seed(), designated, start, n);
+      tripleStart = s.take(Material.TRIPLE, n);
+      long[][] abc = Streams.tripleShares(s.dealer().seed(), designated, tripleStart, n);
       a = abc[0];
       b = abc[1];
-      c = designated ? s.dealer().corrections(Material.TRIPLE, start, n)[0] : abc[2];
+      c = abc[2]; // the designated party's is the dealer's correction, fetched after the opening
     }
     if (m > 0) {
-      long start = s.take(Material.SQUARE, m);
-      long[][] ac = Streams.squareShares(s.dealer().seed(), designated, start, m);
+      squareStart = s.take(Material.SQUARE, m);
+      long[][] ac = Streams.squareShares(s.dealer().seed(), designated, squareStart, m);
       qa = ac[0];
-      qc = designated ? s.dealer().corrections(Material.SQUARE, start, m)[0] : ac[1];
+      qc = ac[1];
     }
     byte[] mine = Packing.allocate(2 * n + m); // d and e, then the squares' d, masked a block at a time into the message
     masked(mine, 0, x, a);
     masked(mine, n, y, b);
     masked(mine, 2 * n, q, qa);
     long[] de = s.openPacked(tag, mine, false);
+    // the designated party's c comes from the dealer, and the product needs it, the opening not: asked for only now, the
+    // opening leaves without waiting for the dealer, whose round trip then overlaps the opening's (over a wide-area
+    // link, one link delay less in a session's first multiplication)
+    if (designated && n > 0) c = s.dealer().corrections(Material.TRIPLE, tripleStart, n)[0];
+    if (designated && m > 0) qc = s.dealer().corrections(Material.SQUARE, squareStart, m)[0];
     for (int i = 0; i < n; i++) { // a's own array (fresh from the PRG) takes the product: a[i] is read before it is written
       long d = de[i], e = de[n + i];
       a[i] = c[i] + d * b[i] + e * a[i] + (designated ? d * e : 0);

@@ -196,13 +196,14 @@ final class Comparison {
     boolean designated = s.designated();
     long start = s.take(Material.AND_TRIPLE, n);
     long[][] abc = Streams.andShares(s.dealer().seed(), designated, start, n);
-    long[] a = abc[0], b = abc[1], c = designated ? s.dealer().corrections(Material.AND_TRIPLE, start, n)[0] : abc[2];
+    long[] a = abc[0], b = abc[1], c = abc[2];
     long[] de = new long[2 * n];
     for (int t = 0; t < n; t++) {
       de[t] = u[t] ^ a[t];
       de[n + t] = v[t] ^ b[t];
     }
     de = s.open(tag, de, true);
+    if (designated) c = s.dealer().corrections(Material.AND_TRIPLE, start, n)[0]; // after the opening, as Beaver's c
     long[] z = new long[n];
     for (int t = 0; t < n; t++) {
       long d = de[t], e = de[n + t];

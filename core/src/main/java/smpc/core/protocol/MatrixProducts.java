@@ -46,11 +46,12 @@ final class MatrixProducts {
     }
     boolean designated = s.designated();
     long[][] a = new long[count][], b = new long[count][], c = new long[count][];
+    long[] starts = new long[count];
     int[][] shape = new int[count][];
     long total = 0;
     for (int j = 0; j < count; j++) {
       long n = dims[3 * j], m = dims[3 * j + 1], k = dims[3 * j + 2];
-      long start = s.take(Material.MATRIX_TRIPLE, (int) Math.max(0, Math.min(n * k, Limits.MAX_LENGTH)));
+      long start = starts[j] = s.take(Material.MATRIX_TRIPLE, (int) Math.max(0, Math.min(n * k, Limits.MAX_LENGTH)));
       int t = schedule.startingAt(start);
       long[] planned = schedule.shape(t);
       int g = (int) planned[3];
@@ -73,7 +74,7 @@ final class MatrixProducts {
       long[][] abc = Streams.matrixShares(s.dealer().seed(), designated, schedule, t, g == 0 ? null : mask(g));
       a[j] = abc[0];
       b[j] = abc[1];
-      c[j] = designated ? s.dealer().corrections(Material.MATRIX_TRIPLE, start, (int) (n * k))[0] : abc[2];
+      c[j] = abc[2]; // the designated party's is the dealer's correction, asked for after the opening (as Beaver's c)
       total += m * k + (g == 0 || schedule.opensMask(t) ? left : 0);
     }
     if (total > Limits.MAX_LENGTH) throw invalid("one MATMUL step opens %d elements, more than %d", total, Limits.MAX_LENGTH);
@@ -86,6 +87,9 @@ final class MatrixProducts {
       off = putDifference(masked, off, operands[2 * j + 1], b[j]);
     }
     long[] de = s.openPacked(tag, Packing.toBytes(masked), false);
+    for (int j = 0; designated && j < count; j++) {
+      c[j] = s.dealer().corrections(Material.MATRIX_TRIPLE, starts[j], shape[j][0] * shape[j][2])[0];
+    }
     long[][] z = new long[count][];
     off = 0;
     for (int j = 0; j < count; j++) {

@@ -38,6 +38,12 @@ public final class LocalProtocol {
   /** As above, each party's shares of unnamed reveals routed by {@code routes}. */
   public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
       List<Message> log, int block, RevealRoutes routes) {
+    return run(plan, parties, stores, log, block, routes, kind -> { });
+  }
+
+  /** As above, {@code asked} told of each kind the designated party asks the dealer's corrections of, before they come. */
+  public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
+      List<Message> log, int block, RevealRoutes routes, java.util.function.Consumer<Material> asked) {
     int n = parties.size();
     byte[][] seeds = new byte[n][];
     for (int i = 0; i < n; i++) seeds[i] = Prg.freshSeed();
@@ -91,6 +97,7 @@ public final class LocalProtocol {
 
           @Override
           public long[][] corrections(Material kind, long start, int count) {
+            asked.accept(kind);
             long all = kind.in(plan);
             if (kind != Material.MATRIX_TRIPLE || start < 0 || start + count > all) {
               return Streams.corrections(kind, seeds, dealerSeed, truncation, matrices, start, count);
