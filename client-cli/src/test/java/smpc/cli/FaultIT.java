@@ -9,7 +9,8 @@ import smpc.sdk.Cluster;
 
 /**
  * A party dies (SIGKILL) in the middle of a session: the session fails fast naming it, nothing hangs, the rest
- * go on, and the restarted party still holds every value it acknowledged.
+ * go on, and the restarted party still holds every value it acknowledged. The dealer restarts: one session fails, the
+ * next runs.
  */
 class FaultIT {
   @Test
@@ -58,6 +59,29 @@ class FaultIT {
       assertThat(c.ok("eval", "w + t", "--reveal-to", "carol")).isEqualTo("16\n");
       long sumY = java.util.Arrays.stream(new Random(2).longs(n).toArray()).sum(); // wraps like the ring
       assertThat(c.ok("eval", "sum(y)", "--reveal-to", "alice")).isEqualTo(sumY + "\n");
+    }
+  }
+
+  /**
+   * The dealer restarts and holds no party's seed key any more: the first session fails naming a key, as it says "run
+   * it again, the parties fetch fresh keys", and the next one runs. Each party fetches its new key after a session of
+   * its own failed past the agreement, or, having finished it, when the coordinator aborts it; the fetch must outlive the
+   * call that started it (a gRPC context ends with its call).
+   */
+  @Test
+  void afterTheDealerRestartsTheSecondSessionRuns() throws Exception {
+    try (TestCluster c = TestCluster.start("alice", "bob", "carol")) {
+      c.ok("input", "--party", "alice", "--name", "a", "25");
+      c.ok("input", "--party", "bob", "--name", "b", "50");
+      assertThat(c.ok("eval", "(a*b) - 5*(a+b)", "--reveal-to", "alice")).isEqualTo("875\n");
+      ProcessHandle dealer = ProcessHandle.of(c.config().dealer().pid()).orElseThrow();
+      dealer.destroyForcibly();
+      dealer.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      c.ok("cluster", "up", "--parties", "alice,bob,carol", "--base-port", c.config().dealer().address().replaceAll(".*:", ""));
+      TestCluster.Result first = c.cli("eval", "(a*b) - 5*(a+b)", "--reveal-to", "alice");
+      assertThat(first.code()).as(first.err()).isNotZero();
+      assertThat(first.err()).contains("that this session names is not one the dealer holds").contains("run it again");
+      assertThat(c.ok("eval", "(a*b) - 5*(a+b)", "--reveal-to", "alice")).isEqualTo("875\n");
     }
   }
 }

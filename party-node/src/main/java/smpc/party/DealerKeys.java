@@ -79,6 +79,12 @@ final class DealerKeys {
     Key k = current;
     if (refreshing || (k != null && System.currentTimeMillis() - k.fetched() < REFRESH_MS)) return;
     refreshing = true;
+    // in a context of its own: the caller's (a failed session's call, an Abort) is cancelled as soon as that call ends,
+    // and with it a fetch started under it, which then never replaced the key the dealer no longer holds
+    io.grpc.Context.current().fork().run(() -> fetch(timeoutMs));
+  }
+
+  private void fetch(long timeoutMs) {
     DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).seedKey(request(), new StreamObserver<>() {
       @Override
       public void onNext(SeedKeyReply r) {
@@ -92,7 +98,7 @@ final class DealerKeys {
       @Override
       public void onError(Throwable t) {
         done();
-        LOG.log(Level.FINE, "seed key refresh failed", t); // the next failed session tries again
+        LOG.log(Level.WARNING, "seed key refresh failed", t); // the next failed session tries again
       }
 
       @Override
