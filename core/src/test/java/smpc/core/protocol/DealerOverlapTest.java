@@ -3,19 +3,13 @@ package smpc.core.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Parser;
+import smpc.core.ring.Packing;
 import smpc.core.testing.Seeded;
-import smpc.core.testing.Seeds;
-import smpc.proto.DType;
-import smpc.proto.Kind;
 import smpc.proto.Plan;
-import smpc.proto.ValueInfo;
 
 /**
  * The designated party sends its Beaver opening before it asks the dealer for its corrections (Beaver.multiply): the
@@ -27,65 +21,34 @@ class DealerOverlapTest {
   @Seeded(value = 2, parties = {2, 3, 5})
   void theDesignatedPartysOpeningDoesNotWaitForTheDealer(int n, long seed) {
     Random rnd = new Random(seed);
-    List<String> names = ProtocolTest.parties(n);
+    LocalProtocol.Stores p = new LocalProtocol.Stores(n);
     int len = 1 + rnd.nextInt(100);
-    long[] a = new long[len], b = new long[len];
-    for (int i = 0; i < len; i++) {
-      a[i] = Seeds.anyLong(rnd);
-      b[i] = Seeds.anyLong(rnd);
-    }
-    List<Map<String, StoredValue>> stores = new ArrayList<>();
-    for (int j = 0; j < n; j++) stores.add(new HashMap<>());
-    Map<String, ValueInfo> catalog = new HashMap<>();
-    for (String name : List.of("a", "b")) {
-      int owner = name.equals("a") ? 0 : n - 1;
-      ValueInfo info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT).setOwner(names.get(owner))
-          .addProvenance(names.get(owner)).setLength(len).build();
-      catalog.put(name, info);
-      stores.get(owner).put(name, new StoredValue(info, name.equals("a") ? a : b));
-    }
-    Plan plan = Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse("a * b + a * a"), names.get(n - 1))), names, catalog::get,
-        LocalProtocol.FRAC_BITS).plan();
+    long[] a = LocalProtocol.anyLongs(rnd, len), b = LocalProtocol.anyLongs(rnd, len);
+    p.input("a", 0, a, 0);
+    p.input("b", n - 1, b, 0);
+    Plan plan = Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse("a * b + a * a"), p.names.get(n - 1))), p.names,
+        p.catalog::get, LocalProtocol.FRAC_BITS).plan();
     assertThat(Material.TRIPLE.in(plan)).isPositive();
     assertThat(Material.SQUARE.in(plan)).isPositive();
-    List<LocalProtocol.Message> log = new ArrayList<>();
     List<Material> asked = new ArrayList<>();
-    List<Function<String, StoredValue>> reads = stores.stream().map(s -> (Function<String, StoredValue>) s::get).toList();
-    List<PlanRunner.Outcome> out = LocalProtocol.run(plan, names, reads, log, Blocks.DEFAULT, RevealRoutes.VIA_RECIPIENT,
-        afterOpening(log, asked, seed));
+    long[] got = run(p, plan, asked, seed);
     assertThat(asked).containsExactlyInAnyOrder(Material.TRIPLE, Material.SQUARE);
-    long[] got = smpc.core.ring.Packing.fromByteString(out.get(n - 1).revealed().get(0).getData());
     for (int i = 0; i < len; i++) assertThat(got[i]).as("seed %d, element %d", seed, i).isEqualTo(a[i] * b[i] + a[i] * a[i]);
   }
 
   @Seeded(value = 2, parties = {2, 3, 5})
   void aMatrixProductsOpeningDoesNotWaitForTheDealerEither(int n, long seed) {
     Random rnd = new Random(seed);
-    List<String> names = ProtocolTest.parties(n);
+    LocalProtocol.Stores p = new LocalProtocol.Stores(n);
     int rows = 1 + rnd.nextInt(5), inner = 1 + rnd.nextInt(5), cols = 1 + rnd.nextInt(5);
-    long[] x = new long[rows * inner], y = new long[inner * cols];
-    for (int i = 0; i < x.length; i++) x[i] = Seeds.anyLong(rnd);
-    for (int i = 0; i < y.length; i++) y[i] = Seeds.anyLong(rnd);
-    List<Map<String, StoredValue>> stores = new ArrayList<>();
-    for (int j = 0; j < n; j++) stores.add(new HashMap<>());
-    Map<String, ValueInfo> catalog = new HashMap<>();
-    for (String name : List.of("x", "y")) {
-      int owner = name.equals("x") ? 0 : n - 1;
-      long[] v = name.equals("x") ? x : y;
-      ValueInfo info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT).setOwner(names.get(owner))
-          .addProvenance(names.get(owner)).setLength(v.length).setCols(name.equals("x") ? inner : cols).build();
-      catalog.put(name, info);
-      stores.get(owner).put(name, new StoredValue(info, v));
-    }
-    Plan plan = Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse("x @ y"), names.get(n - 1))), names, catalog::get,
+    long[] x = LocalProtocol.anyLongs(rnd, rows * inner), y = LocalProtocol.anyLongs(rnd, inner * cols);
+    p.input("x", 0, x, inner);
+    p.input("y", n - 1, y, cols);
+    Plan plan = Compiler.compile(List.of(Compiler.Output.reveal(Parser.parse("x @ y"), p.names.get(n - 1))), p.names, p.catalog::get,
         LocalProtocol.FRAC_BITS).plan();
-    List<LocalProtocol.Message> log = new ArrayList<>();
     List<Material> asked = new ArrayList<>();
-    List<Function<String, StoredValue>> reads = stores.stream().map(s -> (Function<String, StoredValue>) s::get).toList();
-    List<PlanRunner.Outcome> out = LocalProtocol.run(plan, names, reads, log, Blocks.DEFAULT, RevealRoutes.VIA_RECIPIENT,
-        afterOpening(log, asked, seed));
+    long[] got = run(p, plan, asked, seed);
     assertThat(asked).contains(Material.MATRIX_TRIPLE);
-    long[] got = smpc.core.ring.Packing.fromByteString(out.get(n - 1).revealed().get(0).getData());
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         long want = 0;
@@ -95,14 +58,19 @@ class DealerOverlapTest {
     }
   }
 
-  /** The designated party's dealer link: refuses corrections of a kind before its opening of that step left. */
-  private static java.util.function.Consumer<Material> afterOpening(List<LocalProtocol.Message> log, List<Material> asked, long seed) {
-    return kind -> {
+  /**
+   * Runs the plan, the designated party's dealer link refusing corrections of a kind before its opening of that step
+   * left (and listing the kinds in {@code asked}); what the last party had revealed.
+   */
+  private static long[] run(LocalProtocol.Stores p, Plan plan, List<Material> asked, long seed) {
+    List<LocalProtocol.Message> log = new ArrayList<>();
+    List<PlanRunner.Outcome> out = LocalProtocol.run(plan, p.names, p.reads(), log, Blocks.DEFAULT, RevealRoutes.VIA_RECIPIENT, kind -> {
       synchronized (log) {
         boolean opened = log.stream().anyMatch(m -> m.from() == 0 && m.tag().startsWith(kind == Material.MATRIX_TRIPLE ? "mm/" : "m/"));
         if (!opened) throw new IllegalStateException("seed " + seed + ": the designated party asked for " + kind + " before its opening left");
         asked.add(kind);
       }
-    };
+    });
+    return Packing.fromByteString(out.get(p.names.size() - 1).revealed().get(0).getData());
   }
 }

@@ -1,6 +1,7 @@
 package smpc.core.protocol;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import smpc.core.ring.Prg;
+import smpc.proto.DType;
+import smpc.proto.Kind;
 import smpc.proto.Plan;
+import smpc.proto.ValueInfo;
 
 /**
  * Runs the real PlanRunner for n parties in threads of one JVM, with an in-memory network and dealer,
@@ -23,6 +27,37 @@ public final class LocalProtocol {
   public record Message(int from, int to, String tag, byte[] payload) {}
 
   public static final int FRAC_BITS = 16;
+
+  /** The parties' stores of a test session: integer private values by owner, and the catalog the compiler reads. */
+  public static final class Stores {
+    public final List<String> names;
+    public final List<Map<String, StoredValue>> byParty = new ArrayList<>();
+    public final Map<String, ValueInfo> catalog = new HashMap<>();
+
+    public Stores(int n) {
+      names = ProtocolTest.parties(n);
+      for (int j = 0; j < n; j++) byParty.add(new HashMap<>());
+    }
+
+    /** Party {@code owner}'s private value {@code v}, a matrix of {@code cols} columns (0: a vector). */
+    public void input(String name, int owner, long[] v, int cols) {
+      ValueInfo info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT).setOwner(names.get(owner))
+          .addProvenance(names.get(owner)).setLength(v.length).setCols(cols).build();
+      catalog.put(name, info);
+      byParty.get(owner).put(name, new StoredValue(info, v));
+    }
+
+    public List<Function<String, StoredValue>> reads() {
+      return byParty.stream().map(m -> (Function<String, StoredValue>) m::get).toList();
+    }
+  }
+
+  /** {@code len} ring elements drawn from {@code rnd}, every bit pattern possible. */
+  public static long[] anyLongs(java.util.Random rnd, int len) {
+    long[] v = new long[len];
+    for (int i = 0; i < len; i++) v[i] = smpc.core.testing.Seeds.anyLong(rnd);
+    return v;
+  }
 
   public static List<PlanRunner.Outcome> run(Plan plan, List<String> parties, List<Function<String, StoredValue>> stores,
       List<Message> log) {

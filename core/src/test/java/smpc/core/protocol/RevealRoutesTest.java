@@ -3,21 +3,16 @@ package smpc.core.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Function;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Parser;
 import smpc.core.ring.Packing;
 import smpc.core.testing.Seeded;
-import smpc.core.testing.Seeds;
-import smpc.proto.DType;
 import smpc.proto.Instr;
-import smpc.proto.Kind;
 import smpc.proto.Op;
 import smpc.proto.Plan;
 import smpc.proto.Revealed;
@@ -36,27 +31,21 @@ class RevealRoutesTest {
   @Seeded(value = 3, parties = {2, 3, 5})
   void partsSentStraightToTheCallersAddUpToTheResult(int n, long seed) {
     Random rnd = new Random(seed);
-    List<String> names = ProtocolTest.parties(n);
+    LocalProtocol.Stores parties = new LocalProtocol.Stores(n);
+    List<String> names = parties.names;
     int len = SIZES[rnd.nextInt(SIZES.length)], to = rnd.nextInt(n);
     boolean[] direct = new boolean[n];
     for (int j = 0; j < n; j++) direct[j] = rnd.nextBoolean();
-    long[] a = new long[len], b = new long[len];
-    for (int i = 0; i < len; i++) {
-      a[i] = Seeds.anyLong(rnd);
-      b[i] = Seeds.anyLong(rnd);
-    }
-    List<Map<String, StoredValue>> stores = new ArrayList<>();
-    for (int j = 0; j < n; j++) stores.add(new HashMap<>());
-    Map<String, ValueInfo> catalog = new HashMap<>();
-    input(stores, catalog, names, "a", 0, a);
-    input(stores, catalog, names, "b", 1 % n, b);
+    long[] a = LocalProtocol.anyLongs(rnd, len), b = LocalProtocol.anyLongs(rnd, len);
+    parties.input("a", 0, a, 0);
+    parties.input("b", 1 % n, b, 0);
+    Map<String, ValueInfo> catalog = parties.catalog;
     String recipient = names.get(to);
     List<Compiler.Output> outputs = List.of(Compiler.Output.reveal(Parser.parse("(a*b) - 5*(a+b)"), recipient),
         new Compiler.Output(Parser.parse("a - b"), recipient, "kept", null), Compiler.Output.reveal(Parser.parse("a + b"), recipient));
     Plan plan = Compiler.compile(outputs, names, catalog::get, LocalProtocol.FRAC_BITS).plan();
     List<LocalProtocol.Message> log = new ArrayList<>();
-    List<Function<String, StoredValue>> reads = stores.stream().map(s -> (Function<String, StoredValue>) s::get).toList();
-    List<PlanRunner.Outcome> out = LocalProtocol.run(plan, names, reads, log, BLOCK, (j, p) -> p.equals(recipient) && direct[j]);
+    List<PlanRunner.Outcome> out = LocalProtocol.run(plan, names, parties.reads(), log, BLOCK, (j, p) -> p.equals(recipient) && direct[j]);
 
     Estimate.Cost cost = Estimate.of(plan, names, LocalProtocol.FRAC_BITS, name -> catalog.get(name).getLength(),
         (j, p) -> p.equals(recipient) && direct[j]);
@@ -104,13 +93,5 @@ class RevealRoutesTest {
     long[] d = new long[a.length];
     for (int i = 0; i < a.length; i++) d[i] = a[i] - b[i];
     return d;
-  }
-
-  private static void input(List<Map<String, StoredValue>> stores, Map<String, ValueInfo> catalog, List<String> names, String name,
-      int owner, long[] v) {
-    ValueInfo info = ValueInfo.newBuilder().setName(name).setKind(Kind.PRIVATE).setDtype(DType.INT).setOwner(names.get(owner))
-        .addProvenance(names.get(owner)).setLength(v.length).build();
-    catalog.put(name, info);
-    stores.get(owner).put(name, new StoredValue(info, v));
   }
 }
