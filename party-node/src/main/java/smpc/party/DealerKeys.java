@@ -78,11 +78,15 @@ final class DealerKeys {
   synchronized void refresh(long timeoutMs) {
     Key k = current;
     if (refreshing || (k != null && System.currentTimeMillis() - k.fetched() < REFRESH_MS)) return;
-    refreshing = true;
-    // in a context of its own: the caller's (a failed session's call, an Abort) is cancelled as soon as that call ends,
-    // and with it a fetch started under it, which then never replaced the key the dealer no longer holds
-    io.grpc.Context.current().fork().run(() -> fetch(timeoutMs));
+    refreshing = true; // now: the next session waits for the new key
+    // on a thread of its own, outside the caller's gRPC context: that context (a failed session's call, an Abort) is
+    // cancelled as soon as its call ends, and with it a fetch started under it, which then never replaced the key the
+    // dealer no longer holds; and reviving the dealer's channel may wait, which a network thread must not
+    FETCHER.execute(() -> fetch(timeoutMs));
   }
+
+  private static final java.util.concurrent.Executor FETCHER =
+      java.util.concurrent.Executors.newSingleThreadExecutor(smpc.net.Grpc.daemonThreads("dealer-key"));
 
   private void fetch(long timeoutMs) {
     DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).seedKey(request(), new StreamObserver<>() {
