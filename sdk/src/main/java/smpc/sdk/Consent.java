@@ -160,7 +160,7 @@ public final class Consent {
         }
       }
       // the parties route reveals by the callers the session will have (on a plaintext cluster, none: every share to the recipient)
-      smpc.core.protocol.RevealRoutes routes = Tls.revealRoutes(parties, conn.config.tls() == null ? null : parties.stream().map(who::get).toList());
+      smpc.core.protocol.RevealRoutes routes = sessions.routes(parties, who);
       Estimate.Cost c = Estimate.of(Sessions.withoutOwners(plan), parties, conn.config.fracBitsOrDefault(), name -> {
         var v = resolve.apply(name);
         return v == null ? 0 : v.getLength();

@@ -274,7 +274,7 @@ public final class Sessions {
         .setFracBits(conn.config.fracBitsOrDefault()).addAllRequesters(several ? who.values() : List.of())
         .setCallerAddsParts(true).build(); // Replies adds up every part: shares may come straight (docs/security.md "Reveals")
     Map<String, CompletableFuture<SessionStats>> calls = new LinkedHashMap<>();
-    Replies replies = new Replies();
+    Replies replies = new Replies(plan, parties, routes(parties, who));
     CompletableFuture<Void> firstFailure = new CompletableFuture<>();
     for (String p : parties) {
       CompletableFuture<SessionStats> f = new CompletableFuture<>();
@@ -293,6 +293,14 @@ public final class Sessions {
       // failures are inspected below; a party that never answers is covered by its deadline
     }
     throw cause(calls).inSession(logId(sid));
+  }
+
+  /**
+   * Where the parties will send their shares of unnamed reveals: by the callers the session will have, one per party
+   * ({@code who}); on a plaintext cluster there are none, and every share goes to the recipient.
+   */
+  smpc.core.protocol.RevealRoutes routes(List<String> parties, Map<String, String> who) {
+    return smpc.net.Tls.revealRoutes(parties, conn.config.tls() == null ? null : parties.stream().map(who::get).toList());
   }
 
   /** A session's id as the parties' and the dealer's logs name it: its first 4 bytes in hex. */
