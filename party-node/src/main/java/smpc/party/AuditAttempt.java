@@ -61,6 +61,7 @@ final class AuditAttempt {
     this.asked = asked;
     this.fracBits = fracBits;
     record = AuditLog.record(caller, "Execute").setSessionId(asked.getSessionId()).addAllParties(asked.getPartiesList());
+    int me = asked.getPartiesList().indexOf(log.me);
     for (Instr i : asked.getPlan().getInstrsList()) {
       switch (i.getOp()) {
         // the owners each LOAD and SHARE declares, which every holder checked against its own record
@@ -73,7 +74,6 @@ final class AuditAttempt {
         });
         case REVEAL -> {
           AuditOutput.Builder o = AuditOutput.newBuilder().setRecipient(i.getParty()).setName(i.getName());
-          int me = asked.getPartiesList().indexOf(log.me);
           if (i.getName().isEmpty() && me >= 0 && !i.getParty().equals(log.me) && routes.toCaller(me, i.getParty())) o.setShareTo(caller.name());
           record.addOutputs(o);
         }

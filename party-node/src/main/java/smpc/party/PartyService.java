@@ -293,6 +293,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   /** Each value the session keeps records whose inputs it depends on (the union: a copy never drops an owner). */
   private static List<PlanRunner.Store> withProvenance(List<PlanRunner.Store> stores, smpc.proto.Plan plan) {
+    if (stores.isEmpty()) return stores; // a session that keeps nothing (W1) need not trace its outputs' inputs
     Map<String, java.util.SortedSet<String>> owners = new java.util.HashMap<>();
     for (Disclosure.Output o : Disclosure.outputs(plan)) {
       if (!o.name().isEmpty()) owners.computeIfAbsent(o.name(), k -> new java.util.TreeSet<>()).addAll(o.owners());
