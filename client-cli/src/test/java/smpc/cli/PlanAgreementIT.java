@@ -65,13 +65,13 @@ class PlanAgreementIT {
             }
           }));
         }
-        String digest = "\\(session digest [0-9a-f]{64}\\)";
+        String digest = "\\(session digest [0-9a-f]{64}\\)", why = ": one of them was sent another request, or they run different versions of smpc \\(every party must run the same one\\)";
         assertThat(Waits.get(calls.get(0), "party 0's refusal"))
-            .matches("FAILED_PRECONDITION: plan disagreement: party bob runs a different computation " + digest + " than alice " + digest);
+            .matches("FAILED_PRECONDITION: plan disagreement: party bob runs a different computation " + digest + " than alice " + digest + why);
         assertThat(Waits.get(calls.get(1), "party 1's refusal"))
-            .matches("FAILED_PRECONDITION: plan disagreement: party alice runs a different computation " + digest + " than bob " + digest);
+            .matches("FAILED_PRECONDITION: plan disagreement: party alice runs a different computation " + digest + " than bob " + digest + why);
         assertThat(Waits.get(calls.get(2), "party 2's refusal"))
-            .matches("FAILED_PRECONDITION: plan disagreement: party bob runs a different computation " + digest + " than carol " + digest);
+            .matches("FAILED_PRECONDITION: plan disagreement: party bob runs a different computation " + digest + " than carol " + digest + why);
       } finally {
         Grpc.close(channels);
       }

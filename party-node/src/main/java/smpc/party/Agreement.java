@@ -105,13 +105,18 @@ final class Agreement {
     }
   }
 
+  static final String VERSION_HINT = ": one of them was sent another request, or they run different versions of smpc (every party must run the same one)";
+
   private void check(int j, byte[] theirs) {
     if (theirs.length >= 2 * Digests.BYTES && Arrays.equals(theirs, 0, Digests.BYTES, session, 0, Digests.BYTES)) return;
     String peer = s.parties.get(j), me = s.parties.get(s.me);
     if (theirs.length < 2 * Digests.BYTES) {
       throw precondition("plan disagreement: party %s sent a malformed session digest (%d bytes) to %s", peer, theirs.length, me);
     }
-    throw precondition("plan disagreement: party %s runs a different computation (session digest %s) than %s (session digest %s)",
+    // the agreement carries no version: a party of another version computes other digests (their label names the version
+    // of their layout), so the message names that cause beside a coordinator's different requests
+    throw precondition("plan disagreement: party %s runs a different computation (session digest %s) than %s (session digest %s)"
+        + VERSION_HINT,
         peer, Digests.hex(Arrays.copyOf(theirs, Digests.BYTES)), me, Digests.hex(session));
   }
 
