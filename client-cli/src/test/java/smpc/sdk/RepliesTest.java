@@ -101,6 +101,10 @@ class RepliesTest {
         .hasMessageContaining("at element 0, where its parts so far end at 2");
     Replies gap = new Replies(plan(reveal("p1", "")), ps, ownClients(ps));
     assertThatThrownBy(() -> gap.add("p2", part(0, 4, 2, new long[] {1, 2}))).hasMessageContaining("at element 2, where its parts so far end at 0");
+    Replies misfit = new Replies(plan(reveal("p1", "")), ps, ownClients(ps));
+    misfit.add("p0", part(0, 9, 0, new long[] {1})); // a first part with a wrong length: the next honest one names its sender
+    assertThatThrownBy(() -> misfit.add("p1", part(0, 4, 0, new long[] {1, 2, 3, 4})))
+        .hasMessageContaining("a part of revealed output 0 does not fit the part p0 sent first");
     Replies shortOne = new Replies(plan(reveal("p1", "")), ps, ownClients(ps));
     for (String p : ps) shortOne.add(p, part(0, 4, 0, p.equals("p2") ? new long[] {1, 2} : new long[] {1, 2, 3, 4}));
     assertThatThrownBy(() -> evaluation(shortOne)).hasMessageContaining("p2's reply left revealed output 0 incomplete (2 of 4 elements)");

@@ -38,6 +38,8 @@ final class Replies {
   private final Map<Integer, long[]> outputs = new TreeMap<>();
   private final Map<Integer, Integer> scales = new TreeMap<>();
   private final Map<Integer, Long> cols = new TreeMap<>();
+  /** By output number: the party whose part came first and set its length, scale and shape (named when another's differs). */
+  private final Map<Integer, String> first = new HashMap<>();
 
   /** The replies of a session running {@code plan} on {@code parties}, whose shares of unnamed reveals go as {@code routes} say. */
   Replies(Plan plan, List<String> parties, RevealRoutes routes) {
@@ -100,13 +102,16 @@ final class Replies {
       throw SmpcException.failure("a part of revealed output %d at element %d, where its parts so far end at %d (one left out or sent twice)",
           part.getOutput(), part.getOffset(), byParty.getOrDefault(party, 0L));
     }
+    String setter = first.putIfAbsent(part.getOutput(), party);
     long[] out = outputs.computeIfAbsent(part.getOutput(), k -> new long[(int) part.getLength()]);
     LongBuffer data = part.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
     Integer scale = scales.putIfAbsent(part.getOutput(), part.getScale());
     Long shape = cols.putIfAbsent(part.getOutput(), part.getCols());
     if (out.length != part.getLength() || part.getOffset() < 0 || part.getOffset() > out.length - data.remaining()
         || (scale != null && scale != part.getScale()) || (shape != null && shape != part.getCols())) {
-      throw SmpcException.failure("a part of revealed output %d does not fit the parts before it", part.getOutput());
+      // either this party or the one whose part came first is wrong: the message names both
+      throw SmpcException.failure("a part of revealed output %d does not fit %s (length, offset, scale or shape)", part.getOutput(),
+          setter == null || setter.equals(party) ? "its parts before it" : "the part " + setter + " sent first");
     }
     byParty.put(party, part.getOffset() + data.remaining());
     for (int i = (int) part.getOffset(); data.hasRemaining(); i++) out[i] += data.get();
