@@ -142,6 +142,13 @@ public record Tls(Path dir, String principal, String pin) {
   private SslContext build(boolean server) {
     try {
       X509Certificate[] chain = certificates(principal + ".pem");
+      // the file's name is whom this process says it is (and, for a client, where the SDK expects its shares to
+      // come from: Tls.revealRoutes); the peers see the certificate's. Two names for one identity are refused here
+      String named = Trust.commonName(chain[0]);
+      if (named != null && !named.equals(principal)) {
+        throw new IllegalStateException(String.format("%s.pem names %s, not %s: each principal's certificate file carries its own name",
+            principal, named, principal));
+      }
       PrivateKey key = pkcs8(principal + ".key", chain[0].getPublicKey().getAlgorithm());
       SslContextBuilder b = server
           ? key != null ? GrpcSslContexts.configure(SslContextBuilder.forServer(key, chain)) : GrpcSslContexts.forServer(file(principal + ".pem"), file(principal + ".key"))

@@ -233,6 +233,15 @@ public final class Trust {
     return new Identity(who.principal(), who.role(), organisation(who.principal(), who.role()));
   }
 
+  /** The principal (CN) a certificate names, or null when it names none or its subject is unreadable; unverified. */
+  public static String commonName(X509Certificate cert) {
+    try {
+      return name(cert).principal();
+    } catch (Refused e) {
+      return null;
+    }
+  }
+
   private static Identity name(X509Certificate cert) throws Refused {
     String cn = null, ou = null;
     try {

@@ -123,6 +123,20 @@ class PinningTest {
     }
   }
 
+  /** A certificate file under another principal's name: the process refuses to present it, naming both. */
+  @Test
+  void aCertificateFileUnderAnotherPrincipalsNameIsRefused() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("renamed"));
+    Files.createDirectories(own.resolve(Trust.DIR));
+    for (String org : new String[] {"alice", "bob", "dealer"}) Files.copy(dir.resolve(Trust.DIR).resolve(org + ".pem"), own.resolve(Trust.DIR).resolve(org + ".pem"));
+    TestPki.issue(own, bob, "client-bob", Tls.CLIENT, false);
+    Files.copy(own.resolve("client-bob.pem"), own.resolve("client-alice.pem"));
+    Files.copy(own.resolve("client-bob.key"), own.resolve("client-alice.key"));
+    assertThatThrownBy(() -> new Tls(own, "client-alice").client())
+        .hasMessageContaining("client-alice.pem names client-bob, not client-alice: each principal's certificate file carries its own name");
+    assertThat(new Tls(own, "client-bob").client()).isNotNull(); // the same certificate under its own name
+  }
+
   @Test
   void aRevokedCallerIsRefusedWithoutARestartEvenOnAnOpenConnection() throws Exception {
     Path own = Files.createDirectories(dir.resolve("revoking"));
