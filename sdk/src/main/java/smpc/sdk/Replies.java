@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import smpc.core.protocol.Limits;
@@ -31,25 +30,34 @@ import smpc.proto.SessionStats;
  * routes do not name fails the session, where it would otherwise give a wrong result without a word.
  */
 final class Replies {
-  /** By output number: the parties whose parts make it up (its recipient, and each party that routes its share to its caller). */
-  private final List<Set<String>> senders = new ArrayList<>();
-  /** By output number and party: how many elements of it that party has sent so far. */
-  private final Map<Integer, Map<String, Long>> covered = new HashMap<>();
-  private final Map<Integer, long[]> outputs = new TreeMap<>();
-  private final Map<Integer, Integer> scales = new TreeMap<>();
-  private final Map<Integer, Long> cols = new TreeMap<>();
-  /** By output number: the party whose part came first and set its length, scale and shape (named when another's differs). */
-  private final Map<Integer, String> first = new HashMap<>();
+  /** One output: who sends parts of it, how far each has come, and the sum so far (its header set by the first part). */
+  private static final class Sum {
+    /** Its recipient, and each party that routes its share to its caller. */
+    final Set<String> senders;
+    /** By sender: how many elements it has sent so far. */
+    final Map<String, Long> covered = new HashMap<>();
+    long[] values; // null until the first part, which sets the length, scale and shape
+    int scale;
+    long cols;
+    String first; // the party whose part came first (named when another's does not fit it)
+
+    Sum(Set<String> senders) {
+      this.senders = senders;
+    }
+  }
+
+  /** By output number: every party numbers the REVEALs in plan order (smpc.core.protocol.Outputs). */
+  private final List<Sum> sums = new ArrayList<>();
 
   /** The replies of a session running {@code plan} on {@code parties}, whose shares of unnamed reveals go as {@code routes} say. */
   Replies(Plan plan, List<String> parties, RevealRoutes routes) {
     for (Instr in : plan.getInstrsList()) {
-      if (in.getOp() != Op.REVEAL) continue; // every party numbers the REVEALs in plan order (smpc.core.protocol.Outputs)
+      if (in.getOp() != Op.REVEAL) continue;
       Set<String> from = new LinkedHashSet<>(List.of(in.getParty()));
       for (int j = 0; j < parties.size(); j++) {
         if (in.getName().isEmpty() && routes.toCaller(j, in.getParty())) from.add(parties.get(j));
       }
-      senders.add(from);
+      sums.add(new Sum(from));
     }
   }
 
@@ -91,44 +99,50 @@ final class Replies {
    * before, one the routes do not give the party to send, and one that does not start where the party's last one ended.
    */
   synchronized void add(String party, Revealed part) {
+    int k = part.getOutput();
     if (part.getLength() < 0 || part.getLength() > Limits.MAX_VECTOR || part.getData().size() % 8 != 0) {
-      throw SmpcException.failure("a part of revealed output %d is malformed", part.getOutput());
+      throw SmpcException.failure("a part of revealed output %d is malformed", k);
     }
-    if (part.getOutput() < 0 || part.getOutput() >= senders.size() || !senders.get(part.getOutput()).contains(party)) {
-      throw SmpcException.failure("a part of revealed output %d, which the session's routes do not give this party to send", part.getOutput());
+    if (k < 0 || k >= sums.size() || !sums.get(k).senders.contains(party)) {
+      throw SmpcException.failure("a part of revealed output %d, which the session's routes do not give this party to send", k);
     }
-    Map<String, Long> byParty = covered.computeIfAbsent(part.getOutput(), k -> new HashMap<>());
-    if (part.getOffset() != byParty.getOrDefault(party, 0L)) {
+    Sum sum = sums.get(k);
+    long done = sum.covered.getOrDefault(party, 0L);
+    if (part.getOffset() != done) {
       throw SmpcException.failure("a part of revealed output %d at element %d, where its parts so far end at %d (one left out or sent twice)",
-          part.getOutput(), part.getOffset(), byParty.getOrDefault(party, 0L));
+          k, part.getOffset(), done);
     }
-    String setter = first.putIfAbsent(part.getOutput(), party);
-    long[] out = outputs.computeIfAbsent(part.getOutput(), k -> new long[(int) part.getLength()]);
+    if (sum.values == null) {
+      sum.values = new long[(int) part.getLength()];
+      sum.scale = part.getScale();
+      sum.cols = part.getCols();
+      sum.first = party;
+    }
     LongBuffer data = part.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-    Integer scale = scales.putIfAbsent(part.getOutput(), part.getScale());
-    Long shape = cols.putIfAbsent(part.getOutput(), part.getCols());
-    if (out.length != part.getLength() || part.getOffset() < 0 || part.getOffset() > out.length - data.remaining()
-        || (scale != null && scale != part.getScale()) || (shape != null && shape != part.getCols())) {
+    if (sum.values.length != part.getLength() || part.getOffset() > sum.values.length - data.remaining()
+        || sum.scale != part.getScale() || sum.cols != part.getCols()) {
       // either this party or the one whose part came first is wrong: the message names both
-      throw SmpcException.failure("a part of revealed output %d does not fit %s (length, offset, scale or shape)", part.getOutput(),
-          setter == null || setter.equals(party) ? "its parts before it" : "the part " + setter + " sent first");
+      throw SmpcException.failure("a part of revealed output %d does not fit %s (length, offset, scale or shape)", k,
+          sum.first.equals(party) ? "its parts before it" : "the part " + sum.first + " sent first");
     }
-    byParty.put(party, part.getOffset() + data.remaining());
-    for (int i = (int) part.getOffset(); data.hasRemaining(); i++) out[i] += data.get();
+    sum.covered.put(party, done + data.remaining());
+    for (int i = (int) part.getOffset(); data.hasRemaining(); i++) sum.values[i] += data.get();
   }
 
   /** The session's outputs, in plan order, once every party's reply ended. */
   synchronized Evaluation evaluation(Map<String, PartyStats> stats, String sessionId) {
-    for (int k = 0; k < senders.size(); k++) {
-      long length = outputs.containsKey(k) ? outputs.get(k).length : 0;
-      for (String p : senders.get(k)) {
-        Long got = covered.getOrDefault(k, Map.of()).get(p);
+    for (int k = 0; k < sums.size(); k++) {
+      Sum sum = sums.get(k);
+      for (String p : sum.senders) { // the recipient is always one, so every output that passes has its values
+        Long got = sum.covered.get(p);
         if (got == null) throw SmpcException.failure("%s's reply has no part of revealed output %d: its sum would be wrong", p, k);
-        if (got != length) {
-          throw SmpcException.failure("%s's reply left revealed output %d incomplete (%d of %d elements): its sum would be wrong", p, k, got, length);
+        if (got != sum.values.length) {
+          throw SmpcException.failure("%s's reply left revealed output %d incomplete (%d of %d elements): its sum would be wrong", p, k, got,
+              sum.values.length);
         }
       }
     }
-    return new Evaluation(List.copyOf(outputs.values()), List.copyOf(scales.values()), stats, sessionId, List.copyOf(cols.values()));
+    return new Evaluation(sums.stream().map(x -> x.values).toList(), sums.stream().map(x -> x.scale).toList(), stats, sessionId,
+        sums.stream().map(x -> x.cols).toList());
   }
 }
