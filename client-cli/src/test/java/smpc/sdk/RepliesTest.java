@@ -141,4 +141,20 @@ class RepliesTest {
     r.add("p2", part(0, 1, 0, new long[] {6}));
     assertThat(evaluation(r).revealed().get(0)).containsExactly(11);
   }
+
+  /**
+   * A part's length is a claim: the coordinator holds what came, never what a party says will come. 64 outputs each
+   * claimed at the largest vector (a GiB of elements each, far beyond this JVM's heap) with one element sent fail
+   * with a message, not with the coordinator out of memory.
+   */
+  @Test
+  void aClaimedLengthIsNotAllocatedBeforeItsElementsCome() {
+    List<String> ps = parties(3);
+    Instr[] reveals = new Instr[64];
+    java.util.Arrays.fill(reveals, reveal("p0", "kept"));
+    Replies r = new Replies(plan(reveals), ps, ownClients(ps));
+    for (int k = 0; k < reveals.length; k++) r.add("p0", part(k, smpc.core.protocol.Limits.MAX_VECTOR, 0, new long[] {k}));
+    assertThatThrownBy(() -> evaluation(r))
+        .hasMessageContaining("p0's reply left revealed output 0 incomplete (1 of " + smpc.core.protocol.Limits.MAX_VECTOR + " elements)");
+  }
 }

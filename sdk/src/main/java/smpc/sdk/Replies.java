@@ -4,6 +4,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +37,8 @@ final class Replies {
     final Set<String> senders;
     /** By sender: how many elements it has sent so far. */
     final Map<String, Long> covered = new HashMap<>();
-    long[] values; // null until the first part, which sets the length, scale and shape
+    long[] values; // null until the first part, which sets the length, scale and shape; grown as parts come
+    long length; // the elements the first part said the output has
     int scale;
     long cols;
     String first; // the party whose part came first (named when another's does not fit it)
@@ -113,19 +115,26 @@ final class Replies {
           k, part.getOffset(), done);
     }
     if (sum.values == null) {
-      sum.values = new long[(int) part.getLength()];
+      sum.values = new long[0];
+      sum.length = part.getLength();
       sum.scale = part.getScale();
       sum.cols = part.getCols();
       sum.first = party;
     }
     LongBuffer data = part.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-    if (sum.values.length != part.getLength() || part.getOffset() > sum.values.length - data.remaining()
+    if (sum.length != part.getLength() || part.getOffset() > sum.length - data.remaining()
         || sum.scale != part.getScale() || sum.cols != part.getCols()) {
       // either this party or the one whose part came first is wrong: the message names both
       throw SmpcException.failure("a part of revealed output %d does not fit %s (length, offset, scale or shape)", k,
           sum.first.equals(party) ? "its parts before it" : "the part " + sum.first + " sent first");
     }
     sum.covered.put(party, done + data.remaining());
+    int end = (int) part.getOffset() + data.remaining();
+    if (end > sum.values.length) {
+      // grown to what has come (doubling, at most the length claimed), never allocated from a claim: a party that
+      // says an output has 2^27 elements and sends one makes the coordinator hold one, not a GiB per output
+      sum.values = Arrays.copyOf(sum.values, (int) Math.min(sum.length, Math.max(end, 2L * sum.values.length)));
+    }
     for (int i = (int) part.getOffset(); data.hasRemaining(); i++) sum.values[i] += data.get();
   }
 
@@ -136,9 +145,9 @@ final class Replies {
       for (String p : sum.senders) { // the recipient is always one, so every output that passes has its values
         Long got = sum.covered.get(p);
         if (got == null) throw SmpcException.failure("%s's reply has no part of revealed output %d: its sum would be wrong", p, k);
-        if (got != sum.values.length) {
+        if (got != sum.length) {
           throw SmpcException.failure("%s's reply left revealed output %d incomplete (%d of %d elements): its sum would be wrong", p, k, got,
-              sum.values.length);
+              sum.length);
         }
       }
     }
