@@ -1,8 +1,6 @@
 package smpc.net;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -17,7 +15,7 @@ import java.util.logging.Logger;
 public final class LogFormat extends Formatter {
   private final boolean json;
 
-  private LogFormat(boolean json) {
+  LogFormat(boolean json) {
     this.json = json;
   }
 
@@ -41,24 +39,46 @@ public final class LogFormat extends Formatter {
     log.log(r);
   }
 
+  /**
+   * The line of {@code r}. Fields are written straight from the record's key/value array, in order (a key given
+   * twice appears twice): a party logs two lines per session, and a map, an entry per field and each value's
+   * text made twice were a tenth of what a one-element session allocated.
+   */
   @Override
   public String format(LogRecord r) {
-    Map<String, Object> fields = new LinkedHashMap<>();
     Object[] kv = r.getParameters();
-    String message = kv != null && kv.length % 2 == 0 ? r.getMessage() : formatMessage(r);
-    if (kv != null && kv.length % 2 == 0) for (int i = 0; i < kv.length; i += 2) fields.put(String.valueOf(kv[i]), kv[i + 1]);
-    if (r.getThrown() != null) fields.put("error", Statuses.describe(r.getThrown()));
-    String source = r.getLoggerName() == null ? "" : r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1);
-    StringBuilder b = new StringBuilder();
+    boolean fields = kv != null && kv.length % 2 == 0;
+    String message = fields ? r.getMessage() : formatMessage(r);
+    String error = r.getThrown() == null ? null : Statuses.describe(r.getThrown());
+    String logger = r.getLoggerName();
+    String source = logger == null ? "" : logger.substring(logger.lastIndexOf('.') + 1);
+    StringBuilder b = new StringBuilder(160);
     if (json) {
       b.append("{\"time\":\"").append(Instant.ofEpochMilli(r.getMillis())).append("\",\"level\":\"").append(r.getLevel().getName())
           .append("\",\"source\":").append(quote(source)).append(",\"event\":").append(quote(message));
-      fields.forEach((k, v) -> b.append(',').append(quote(k)).append(':').append(v instanceof Number || v instanceof Boolean ? v : quote(String.valueOf(v))));
+      for (int i = 0; fields && i < kv.length; i += 2) jsonField(b, String.valueOf(kv[i]), kv[i + 1]);
+      if (error != null) jsonField(b, "error", error);
       return b.append("}\n").toString();
     }
     b.append(Instant.ofEpochMilli(r.getMillis())).append(' ').append(r.getLevel().getName()).append(' ').append(source).append(": ").append(message);
-    fields.forEach((k, v) -> b.append(' ').append(k).append('=').append(String.valueOf(v).contains(" ") ? quote(String.valueOf(v)) : v));
+    for (int i = 0; fields && i < kv.length; i += 2) textField(b, String.valueOf(kv[i]), kv[i + 1]);
+    if (error != null) textField(b, "error", error);
     return b.append('\n').toString();
+  }
+
+  private static void jsonField(StringBuilder b, String key, Object v) {
+    b.append(',').append(quote(key)).append(':').append(v instanceof Number || v instanceof Boolean ? v : quote(String.valueOf(v)));
+  }
+
+  /** key=value, the value quoted when it has a space. */
+  private static void textField(StringBuilder b, String key, Object v) {
+    b.append(' ').append(key).append('=');
+    if (v instanceof Number || v instanceof Boolean) {
+      b.append(v);
+    } else {
+      String text = String.valueOf(v);
+      b.append(text.indexOf(' ') >= 0 ? quote(text) : text);
+    }
   }
 
   private static String quote(String s) {

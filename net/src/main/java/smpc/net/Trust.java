@@ -169,19 +169,20 @@ public final class Trust {
    * handshake.
    */
   void requireCurrent(Identity who, X509Certificate leaf) throws Refused {
-    requireValid(leaf, String.format("certificate of %s '%s'", who.role(), who.principal()));
+    requireValid(leaf, () -> String.format("certificate of %s '%s'", who.role(), who.principal()));
     X509Certificate ca = authorities.get(who.organisation());
-    if (ca != null) requireValid(ca, String.format("the CA certificate of %s, which issued %s '%s',", who.organisation(), who.role(), who.principal()));
+    if (ca != null) requireValid(ca, () -> String.format("the CA certificate of %s, which issued %s '%s',", who.organisation(), who.role(), who.principal()));
     requireNotRevoked(who, leaf);
   }
 
-  private static void requireValid(X509Certificate cert, String what) throws Refused {
+  /** {@code what} names the certificate in the refusal, formatted only then: this runs on every call a process takes. */
+  private static void requireValid(X509Certificate cert, java.util.function.Supplier<String> what) throws Refused {
     try {
       cert.checkValidity();
     } catch (java.security.cert.CertificateExpiredException e) {
-      throw new Refused("%s expired at %s", what, cert.getNotAfter().toInstant());
+      throw new Refused("%s expired at %s", what.get(), cert.getNotAfter().toInstant());
     } catch (java.security.cert.CertificateNotYetValidException e) {
-      throw new Refused("%s is not valid before %s", what, cert.getNotBefore().toInstant());
+      throw new Refused("%s is not valid before %s", what.get(), cert.getNotBefore().toInstant());
     }
   }
 

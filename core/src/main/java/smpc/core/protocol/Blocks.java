@@ -53,8 +53,24 @@ public final class Blocks {
    */
   public record Layout(long length, long blocks, int tail) {}
 
-  /** The plan's {@link Layout}, worked out once: every party reaches the same from the same plan. */
+  /** The last layout worked out, and of what: a party asks three times per session (admission, progress, run). */
+  private record Last(java.lang.ref.WeakReference<Plan> plan, int block, Layout layout) {} // weak: a plan may carry large constants
+
+  private static volatile Last last;
+
+  /**
+   * The plan's {@link Layout}: every party reaches the same from the same plan. Kept for the last plan object asked
+   * about (a parsed plan never changes, so the same object has the same layout); concurrent sessions only replace it.
+   */
   public static Layout layout(Plan plan, int block) {
+    Last l = last;
+    if (l != null && l.plan.get() == plan && l.block == block) return l.layout;
+    Layout layout = layoutOf(plan, block);
+    last = new Last(new java.lang.ref.WeakReference<>(plan), block, layout);
+    return layout;
+  }
+
+  private static Layout layoutOf(Plan plan, int block) {
     long n = longest(plan);
     int tail = n > 1 ? tailOf(plan, n) : plan.getInstrsCount();
     if (n <= block || !uniform(plan, n, tail)) return new Layout(0, 1, plan.getInstrsCount());

@@ -52,9 +52,11 @@ public final class Digests {
       out.writeInt(parties.size());
       for (String p : parties) string(out, p);
       out.writeInt(fracBits);
-      out.writeLong(plan.getSerializedSize());
+      int size = plan.getSerializedSize();
+      out.writeLong(size);
       out.flush();
-      CodedOutputStream coded = CodedOutputStream.newInstance(out);
+      // a buffer no larger than the plan: the default 4 KB was the largest single allocation of a one-element session
+      CodedOutputStream coded = CodedOutputStream.newInstance(out, Math.max(16, Math.min(4096, size)));
       coded.useDeterministicSerialization();
       plan.writeTo(coded);
       coded.flush();

@@ -25,6 +25,8 @@ public final class ExpiringIds {
   private final int words;
   private final int minCapacity;
   private final long seed;
+  private final byte[] idBytes;
+  private final long[] idWords; // words(id)'s result, valid until the next call
   private long[] keys; // words per slot
   private long[] until; // 0: the slot is empty
   private int[] tags;
@@ -41,6 +43,8 @@ public final class ExpiringIds {
     if (idBytes <= 0 || idBytes % 8 != 0) throw new IllegalArgumentException("id size must be a positive multiple of 8: " + idBytes);
     if (Integer.bitCount(minCapacity) != 1) throw new IllegalArgumentException("capacity must be a power of 2: " + minCapacity);
     words = idBytes / 8;
+    this.idBytes = new byte[idBytes];
+    idWords = new long[words];
     this.minCapacity = minCapacity;
     seed = hashSeed;
     resize(minCapacity);
@@ -148,13 +152,20 @@ public final class ExpiringIds {
     return slot(hash(words(id), 0), until.length);
   }
 
-  /** The id as big-endian words, once per call rather than once per slot compared. */
+  /**
+   * The id as big-endian words, once per call rather than once per slot compared, in buffers this object reuses
+   * (every caller holds its lock): a party asks about an id for every message it takes, and buffer views and a new
+   * array per question were a few per cent of what a one-element session allocates.
+   */
   private long[] words(ByteString id) {
     if (id.size() != 8 * words) throw new IllegalArgumentException("an id here has " + 8 * words + " bytes, got " + id.size());
-    long[] k = new long[words];
-    id.asReadOnlyByteBuffer().asLongBuffer().get(k);
-    return k;
+    id.copyTo(idBytes, 0);
+    for (int w = 0; w < words; w++) idWords[w] = (long) BIG_ENDIAN.get(idBytes, 8 * w);
+    return idWords;
   }
+
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
   /** The hash of the id whose words start at {@code k[at]}: every key word mixed in after the seed. */
   private long hash(long[] k, int at) {

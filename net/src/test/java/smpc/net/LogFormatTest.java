@@ -1,0 +1,41 @@
+package smpc.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+
+/** One line per event: the fields in the order given, a value with a space quoted, an error last. */
+class LogFormatTest {
+  private static LogRecord record(String name, Throwable thrown, Object... keyValues) {
+    LogRecord r = new LogRecord(Level.INFO, name);
+    r.setLoggerName("smpc.party.PartyService");
+    r.setMillis(0);
+    r.setParameters(keyValues);
+    r.setThrown(thrown);
+    return r;
+  }
+
+  @Test
+  void aTextLineHasTheFieldsInOrderAndQuotesOnlyValuesWithSpaces() {
+    String line = new LogFormat(false).format(record("session end", new IllegalStateException("bob left"),
+        "session", "3f2a", "rounds", 2, "ok", true, "why", "peer \"bob\" left", "parties", "alice,bob"));
+    assertThat(line).isEqualTo("1970-01-01T00:00:00Z INFO PartyService: session end session=3f2a rounds=2 ok=true"
+        + " why=\"peer \\\"bob\\\" left\" parties=alice,bob error=\"bob left\"\n");
+  }
+
+  @Test
+  void aJsonLineQuotesTextAndKeepsNumbersAndBooleansBare() {
+    String line = new LogFormat(true).format(record("session start", null, "session", "3f2a", "rounds", 2L, "ok", false, "note", "a\tb"));
+    assertThat(line).isEqualTo("{\"time\":\"1970-01-01T00:00:00Z\",\"level\":\"INFO\",\"source\":\"PartyService\",\"event\":\"session start\","
+        + "\"session\":\"3f2a\",\"rounds\":2,\"ok\":false,\"note\":\"a\\tb\"}\n");
+  }
+
+  /** A record logged the ordinary way, with {0}-style parameters (an odd count), is a formatted message with no fields. */
+  @Test
+  void aPlainMessageIsFormattedWithItsParameters() {
+    String line = new LogFormat(false).format(record("listening on {0}", null, 50051));
+    assertThat(line).isEqualTo("1970-01-01T00:00:00Z INFO PartyService: listening on 50,051\n");
+  }
+}
