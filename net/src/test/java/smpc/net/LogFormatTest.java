@@ -38,4 +38,28 @@ class LogFormatTest {
     String line = new LogFormat(false).format(record("listening on {0}", null, 50051));
     assertThat(line).isEqualTo("1970-01-01T00:00:00Z INFO PartyService: listening on 50,051\n");
   }
+
+  /** install() sends each event to stderr as one UTF-8 line, INFO and above; what it replaced comes back after. */
+  @Test
+  void anInstalledProcessWritesEachEventAsOneLineOnStderr() {
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    java.util.logging.Handler[] before = root.getHandlers();
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    try {
+      System.setErr(new java.io.PrintStream(got, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(LogFormat.install("yaml")).isFalse();
+      assertThat(LogFormat.install("text")).isTrue();
+      java.util.logging.Logger log = java.util.logging.Logger.getLogger("smpc.dealer.DealerService");
+      LogFormat.event(log, Level.INFO, "session start", "session", "3f2a", "requester", "zoë");
+      LogFormat.event(log, Level.FINE, "not shown", "session", "3f2a");
+      log.log(Level.WARNING, "dealer key {0} expired", "k1");
+    } finally {
+      System.setErr(err);
+      for (java.util.logging.Handler h : root.getHandlers()) root.removeHandler(h);
+      for (java.util.logging.Handler h : before) root.addHandler(h);
+    }
+    assertThat(got.toString(java.nio.charset.StandardCharsets.UTF_8).lines().map(l -> l.substring(l.indexOf(' ') + 1)))
+        .containsExactly("INFO DealerService: session start session=3f2a requester=zoë", "WARNING DealerService: dealer key k1 expired");
+  }
 }
