@@ -93,7 +93,7 @@ public final class LogFormat extends Formatter {
     String error = r.getThrown() == null ? null : Statuses.describe(r.getThrown());
     String logger = r.getLoggerName();
     String source = logger == null ? "" : logger.substring(logger.lastIndexOf('.') + 1);
-    StringBuilder b = new StringBuilder(160);
+    StringBuilder b = new StringBuilder(512); // a session end line is about 400 characters: one array, not three as it grows
     if (json) {
       b.append("{\"time\":\"").append(Instant.ofEpochMilli(r.getMillis())).append("\",\"level\":\"").append(r.getLevel().getName())
           .append("\",\"source\":").append(quote(source)).append(",\"event\":").append(quote(message));
