@@ -28,13 +28,7 @@ final class Comparison {
     boolean designated = s.designated();
     long start = s.take(Material.COMPARE, n);
     long[][] bits = Streams.bitsShares(s.dealer().seed(), designated, start, n);
-    long[] ra = bits[0], rb = bits[1], bb = bits[2], ba = bits[3];
-    if (designated) {
-      long[][] corr = s.dealer().corrections(Material.COMPARE, start, n);
-      rb = corr[0];
-      bb = corr[1];
-      ba = corr[2];
-    }
+    long[] ra = bits[0], rb = bits[1], bb = bits[2], ba = bits[3]; // the designated party's rb, bb, ba: the dealer's, after the opening
     byte[] masked = Packing.allocate(n);
     long[] block = new long[Math.min(Packing.BLOCK, n)];
     for (int i0 = 0; i0 < n; i0 += block.length) {
@@ -43,6 +37,12 @@ final class Comparison {
       Packing.put(masked, i0, block, len);
     }
     long[] c = s.openPacked("c/" + tag, masked, false);
+    if (designated) { // asked for only now, as Beaver's c: the opening of x + r leaves without waiting for the dealer
+      long[][] corr = s.dealer().corrections(Material.COMPARE, start, n);
+      rb = corr[0];
+      bb = corr[1];
+      ba = corr[2];
+    }
     // generate and propagate; for x < 0 the borrow into bit 63 is wanted, out of 63 bits: they move up one
     // position above a neutral bit 0 (generate 0, propagate 1), so that the 64-bit tree's top yields it
     long[] g = new long[n], p = new long[n];
@@ -163,12 +163,7 @@ final class Comparison {
     boolean designated = s.designated();
     long start = s.take(Material.AND_PAIR, n);
     long[][] m = Streams.andPairShares(s.dealer().seed(), designated, start, n);
-    long[] a = m[0], b1 = m[1], b2 = m[2], c1 = m[3], c2 = m[4];
-    if (designated) {
-      long[][] corr = s.dealer().corrections(Material.AND_PAIR, start, n);
-      c1 = corr[0];
-      c2 = corr[1];
-    }
+    long[] a = m[0], b1 = m[1], b2 = m[2], c1 = m[3], c2 = m[4]; // the designated party's c1, c2: the dealer's, after the opening
     byte[] mine = Packing.allocate(3 * n);
     long[] block = new long[Math.min(Packing.BLOCK, n)];
     for (int i0 = 0; i0 < n; i0 += block.length) {
@@ -181,6 +176,11 @@ final class Comparison {
       Packing.put(mine, 2 * n + i0, block, len);
     }
     long[] de = s.openPacked(tag, mine, true);
+    if (designated) {
+      long[][] corr = s.dealer().corrections(Material.AND_PAIR, start, n);
+      c1 = corr[0];
+      c2 = corr[1];
+    }
     long[] z1 = b1, z2 = b2; // the PRG's fresh arrays take the results: b1[t], b2[t] are read before written
     for (int t = 0; t < n; t++) {
       long d = de[t], e1 = de[n + t], e2 = de[2 * n + t];

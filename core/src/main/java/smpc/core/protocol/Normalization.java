@@ -52,10 +52,11 @@ final class Normalization {
     boolean designated = s.designated();
     long start = s.take(Material.COMPARE, n);
     long[][] eda = Streams.bitsShares(s.dealer().seed(), designated, start, n);
-    long[] ra = eda[0], rb = designated ? s.dealer().corrections(Material.COMPARE, start, n)[0] : eda[1];
+    long[] ra = eda[0];
     long[] c = new long[n];
     for (int t = 0; t < n; t++) c[t] = x[t] + ra[t];
     c = s.open("c/" + tag, c, false);
+    long[] rb = designated ? s.dealer().corrections(Material.COMPARE, start, n)[0] : eda[1]; // after the opening, as Beaver's c
     long[] g = Comparison.borrows(s, tag, c, rb)[0];
     long mask = (1L << bits) - 1;
     long[] o = new long[n], sign = new long[n];

@@ -23,12 +23,7 @@ final class Truncation {
     boolean designated = s.designated();
     long start = s.take(Material.TRUNC_PAIR, n);
     long[][] pair = Streams.truncShares(s.dealer().seed(), designated, start, n);
-    long[] r = pair[0], hi = pair[1], msb = pair[2];
-    if (designated) {
-      long[][] corr = s.dealer().corrections(Material.TRUNC_PAIR, start, n);
-      hi = corr[0];
-      msb = corr[1];
-    }
+    long[] r = pair[0], hi = pair[1], msb = pair[2]; // the designated party's hi and msb: the dealer's, after the opening
     long offset = designated ? 1L << 62 : 0;
     byte[] masked = Packing.allocate(n);
     long[] block = new long[Math.min(Packing.BLOCK, n)];
@@ -38,6 +33,11 @@ final class Truncation {
       Packing.put(masked, i0, block, len);
     }
     long[] c = s.openPacked(tag, masked, false);
+    if (designated) { // asked for only now, as Beaver's c: the opening leaves without waiting for the dealer
+      long[][] corr = s.dealer().corrections(Material.TRUNC_PAIR, start, n);
+      hi = corr[0];
+      msb = corr[1];
+    }
     long unoffset = designated ? 1L << (62 - f) : 0;
     long[] z = new long[n];
     for (int i = 0; i < n; i++) {
