@@ -159,6 +159,14 @@ final class Authorizer {
     if (declared.size() != parties.size() || i < 0 || !declared.get(i).equals(p.name())) {
       throw denied("%s may not run a session whose request names %s as the principals asking its parties %s", p, declared, parties);
     }
+    // the digest binds the list joined by commas: only names without one make that join one list's alone (else a
+    // coordinator could send the parties lists that differ but join alike, each with its own caller in its place)
+    for (String name : declared) {
+      if (name.isEmpty() || name.indexOf(',') >= 0) {
+        throw denied("%s may not run a session whose request names '%s' among the principals asking its parties: no principal's name is empty or has a comma",
+            p, name);
+      }
+    }
     return String.join(",", declared);
   }
 

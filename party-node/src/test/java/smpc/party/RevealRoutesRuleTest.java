@@ -1,6 +1,7 @@
 package smpc.party;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,5 +55,20 @@ class RevealRoutesRuleTest {
   void aCallerNamedLikeAPartyIsNoClient() {
     RevealRoutes r = Tls.revealRoutes(PARTIES, List.of("alice", "bob", "carol"));
     for (int j = 0; j < 3; j++) assertThat(r.toCaller(j, PARTIES.get(j))).isFalse();
+  }
+
+  /**
+   * The session digest binds the requesters joined by commas. Three lists that join alike, each with its party's own
+   * caller in its place, would have the parties agree while each routed shares by another list: refused.
+   */
+  @Test
+  void aListOfRequestersThatCouldJoinLikeAnotherIsRefused() {
+    Authorizer bob = new Authorizer("bob");
+    Authorizer.Principal bobs = new Authorizer.Principal("client-bob", Tls.CLIENT, "bob");
+    assertThat(bob.requesters(bobs, List.of("client-alice", "client-bob", "client-carol"), PARTIES)).isEqualTo("client-alice,client-bob,client-carol");
+    for (List<String> odd : List.of(List.of("client-alice", "client-bob", ",client-carol"), List.of("", "client-bob", "client-carol"))) {
+      assertThatThrownBy(() -> bob.requesters(bobs, odd, PARTIES)).as("%s", odd)
+          .hasMessageContaining("names '" + odd.get(odd.get(0).isEmpty() ? 0 : 2) + "' among the principals asking its parties: no principal's name is empty or has a comma");
+    }
   }
 }
