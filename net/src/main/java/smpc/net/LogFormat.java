@@ -38,10 +38,17 @@ public final class LogFormat extends Formatter {
    * session was a twentieth of what a party allocated in a one-element session.
    */
   private static final class Stderr extends Handler {
+    private final java.io.PrintStream out = System.err; // as at install, as a ConsoleHandler keeps it
+
     Stderr(Formatter formatter) {
       setFormatter(formatter);
+      setLevel(Level.INFO);
       String level = LogManager.getLogManager().getProperty("java.util.logging.ConsoleHandler.level");
-      setLevel(level == null ? Level.INFO : Level.parse(level.trim()));
+      try {
+        if (level != null) setLevel(Level.parse(level.trim()));
+      } catch (IllegalArgumentException e) { // as a ConsoleHandler does: a level it cannot read leaves INFO
+        reportError("java.util.logging.ConsoleHandler.level '" + level + "' is no level: INFO", e, ErrorManager.GENERIC_FAILURE);
+      }
     }
 
     @Override
@@ -55,14 +62,14 @@ public final class LogFormat extends Formatter {
         return;
       }
       synchronized (this) { // a line at a time, never two interleaved
-        System.err.write(line, 0, line.length);
-        System.err.flush();
+        out.write(line, 0, line.length);
+        out.flush();
       }
     }
 
     @Override
     public void flush() {
-      System.err.flush();
+      out.flush();
     }
 
     @Override
@@ -97,29 +104,44 @@ public final class LogFormat extends Formatter {
     if (json) {
       b.append("{\"time\":\"").append(Instant.ofEpochMilli(r.getMillis())).append("\",\"level\":\"").append(r.getLevel().getName())
           .append("\",\"source\":").append(quote(source)).append(",\"event\":").append(quote(message));
-      for (int i = 0; fields && i < kv.length; i += 2) jsonField(b, String.valueOf(kv[i]), kv[i + 1]);
-      if (error != null) jsonField(b, "error", error);
+      for (int i = 0; fields && i < kv.length; i += 2) jsonField(b, String.valueOf(kv[i]), value(kv, i, error));
+      if (error != null && !hasError(kv, fields)) jsonField(b, "error", error);
       return b.append("}\n").toString();
     }
     b.append(Instant.ofEpochMilli(r.getMillis())).append(' ').append(r.getLevel().getName()).append(' ').append(source).append(": ").append(message);
-    for (int i = 0; fields && i < kv.length; i += 2) textField(b, String.valueOf(kv[i]), kv[i + 1]);
-    if (error != null) textField(b, "error", error);
+    for (int i = 0; fields && i < kv.length; i += 2) textField(b, String.valueOf(kv[i]), value(kv, i, error));
+    if (error != null && !hasError(kv, fields)) textField(b, "error", error);
     return b.append('\n').toString();
+  }
+
+  /** Field i's value; the record's exception, described, for a field named error (one error per line). */
+  private static Object value(Object[] kv, int i, String error) {
+    return error != null && "error".equals(kv[i]) ? error : kv[i + 1];
+  }
+
+  private static boolean hasError(Object[] kv, boolean fields) {
+    for (int i = 0; fields && i < kv.length; i += 2) if ("error".equals(kv[i])) return true;
+    return false;
   }
 
   private static void jsonField(StringBuilder b, String key, Object v) {
     b.append(',').append(quote(key)).append(':').append(v instanceof Number || v instanceof Boolean ? v : quote(String.valueOf(v)));
   }
 
-  /** key=value, the value quoted when it has a space. */
+  /** key=value, the value quoted when it has a space or a control character (a line break in a value never starts a line). */
   private static void textField(StringBuilder b, String key, Object v) {
     b.append(' ').append(key).append('=');
     if (v instanceof Number || v instanceof Boolean) {
       b.append(v);
     } else {
       String text = String.valueOf(v);
-      b.append(text.indexOf(' ') >= 0 ? quote(text) : text);
+      b.append(needsQuotes(text) ? quote(text) : text);
     }
+  }
+
+  private static boolean needsQuotes(String s) {
+    for (int i = 0; i < s.length(); i++) if (s.charAt(i) <= ' ') return true;
+    return false;
   }
 
   private static String quote(String s) {

@@ -62,4 +62,13 @@ class LogFormatTest {
     assertThat(got.toString(java.nio.charset.StandardCharsets.UTF_8).lines().map(l -> l.substring(l.indexOf(' ') + 1)))
         .containsExactly("INFO DealerService: session start session=3f2a requester=zoë", "WARNING DealerService: dealer key k1 expired");
   }
+
+  /** A value with a line break stays on its line; a record's exception is its one error field, where a field of that name was. */
+  @Test
+  void aValueNeverStartsALineAndALineHasOneError() {
+    String text = new LogFormat(false).format(record("session end", new IllegalStateException("bob left"), "error", "x", "name", "a\nb"));
+    assertThat(text).isEqualTo("1970-01-01T00:00:00Z INFO PartyService: session end error=\"bob left\" name=\"a\\nb\"\n");
+    String json = new LogFormat(true).format(record("session end", new IllegalStateException("bob left"), "error", "x"));
+    assertThat(json).endsWith(",\"error\":\"bob left\"}\n").containsOnlyOnce("\"error\"");
+  }
 }

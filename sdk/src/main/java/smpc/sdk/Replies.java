@@ -131,9 +131,12 @@ final class Replies {
     sum.covered.put(party, done + data.remaining());
     int end = (int) part.getOffset() + data.remaining();
     if (end > sum.values.length) {
-      // grown to what has come (doubling, at most the length claimed), never allocated from a claim: a party that
-      // says an output has 2^27 elements and sends one makes the coordinator hold one, not a GiB per output
-      sum.values = Arrays.copyOf(sum.values, (int) Math.min(sum.length, Math.max(end, 2L * sum.values.length)));
+      // grown with what has come, never allocated from a claim: a party that says an output has 2^27 elements and
+      // sends one makes the coordinator hold one, not a GiB per output. Doubling, straight to the whole length once
+      // that is half of it: the whole is allocated only after an eighth came, and old and new together never hold
+      // more than 1.5 times the output
+      long want = Math.max(end, 2L * sum.values.length);
+      sum.values = Arrays.copyOf(sum.values, (int) (want >= sum.length / 2 ? sum.length : want));
     }
     for (int i = (int) part.getOffset(); data.hasRemaining(); i++) sum.values[i] += data.get();
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Pattern;
 import smpc.core.expr.Compiler;
 import smpc.core.expr.Parser;
 import smpc.core.ring.Packing;
@@ -97,8 +98,9 @@ class DealerOverlapTest {
    * request of a kind waits for the k-th such opening (a matrix product asks once per product after its one opening,
    * a daBit after the opening of x + r it follows).
    */
-  private static final Map<Material, String> OPENING = Map.of(Material.TRIPLE, "m/", Material.SQUARE, "m/", Material.MATRIX_TRIPLE, "mm/",
-      Material.TRUNC_PAIR, "t/", Material.COMPARE, "c/", Material.AND_PAIR, "a", Material.AND_TRIPLE, "o", Material.DABIT, "c/");
+  private static final Map<Material, Pattern> OPENING = Map.of(Material.TRIPLE, Pattern.compile("m/"), Material.SQUARE, Pattern.compile("m/"),
+      Material.MATRIX_TRIPLE, Pattern.compile("mm/"), Material.TRUNC_PAIR, Pattern.compile("t/"), Material.COMPARE, Pattern.compile("c/"),
+      Material.AND_PAIR, Pattern.compile("a\\d+/"), Material.AND_TRIPLE, Pattern.compile("o\\d+/"), Material.DABIT, Pattern.compile("c/"));
 
   /** As {@link #runAll}, the last party's first revealed output. */
   private static long[] run(LocalProtocol.Stores p, Plan plan, List<Material> asked, long seed) {
@@ -113,8 +115,8 @@ class DealerOverlapTest {
     List<LocalProtocol.Message> log = new ArrayList<>();
     List<PlanRunner.Outcome> out = LocalProtocol.run(plan, p.names, p.reads(), log, Blocks.DEFAULT, RevealRoutes.VIA_RECIPIENT, kind -> {
       synchronized (log) {
-        String opening = OPENING.get(kind);
-        long left = log.stream().filter(m -> m.from() == 0 && opening != null && m.tag().startsWith(opening)).map(LocalProtocol.Message::tag)
+        Pattern opening = OPENING.get(kind); // a step's tag starts so (never the agreement's, "agree")
+        long left = log.stream().filter(m -> m.from() == 0 && opening != null && opening.matcher(m.tag()).lookingAt()).map(LocalProtocol.Message::tag)
             .distinct().count();
         long before = asked.stream().filter(k -> k == kind).count();
         boolean enough = kind == Material.MATRIX_TRIPLE ? left > 0 : left > before;
