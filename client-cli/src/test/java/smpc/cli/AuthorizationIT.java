@@ -324,4 +324,16 @@ class AuthorizationIT {
     assertStatus(adv.start("bob", "client-bob", lying).join(), Code.PERMISSION_DENIED,
         "client 'client-bob' may not run a session whose request names [client-alice, client-alice] as the principals asking its parties");
   }
+
+  /** The digest binds the requesters joined by commas: a list that could join like another (an empty name, a comma) is refused. */
+  @Test
+  void aRequestersListThatCouldJoinLikeAnotherIsRefused() {
+    var base = Adversary.request(Adversary.sessionId(), ALL, plan(share("bob", "b"), reveal("alice", "")), 15_000);
+    var comma = base.toBuilder().addAllRequesters(List.of("client-alice", "client-bob", ",client-carol")).build();
+    assertStatus(adv.start("bob", "client-bob", comma).join(), Code.PERMISSION_DENIED,
+        "client 'client-bob' may not run a session whose request names ',client-carol' among the principals asking its parties:"
+            + " no principal's name is empty or has a comma");
+    var empty = base.toBuilder().setSessionId(Adversary.sessionId()).addAllRequesters(List.of("", "client-bob", "client-carol")).build();
+    assertStatus(adv.start("bob", "client-bob", empty).join(), Code.PERMISSION_DENIED, "names '' among the principals asking its parties");
+  }
 }

@@ -32,6 +32,7 @@ public final class DealerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    smpc.net.Grpc.forgetFailedLookups();
     if (!smpc.net.LogFormat.install(logFormat)) throw new CommandLine.ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
     smpc.net.Tls identity = tls.resolve(smpc.net.Tls.DEALER_NAME, "dealer");
     DealerNode node = DealerNode.start(bind, port, identity);

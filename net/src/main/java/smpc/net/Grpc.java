@@ -49,6 +49,18 @@ public final class Grpc {
   /** Bytes a chunked sender may queue before waiting for onReady (gRPC's default is 32 KiB: one chunk at a time). */
   public static final int QUEUED = 4 << 20;
 
+  /**
+   * Makes a name that did not resolve resolve the moment its host is there. Parties and the dealer come up in any
+   * order, each on a host of its own, and a session revives a failed channel at once ({@link #revive}); but the JDK
+   * remembers a failed lookup for 10 s (the security property {@code networkaddress.cache.negative.ttl}), so a party
+   * that started before a peer's name existed failed that peer's sessions for up to 10 s after it came
+   * (OnePartyPerHostIT met it). Successful lookups keep the JDK's default. Call it first in a server's main: the JDK
+   * reads the setting at its first lookup.
+   */
+  public static void forgetFailedLookups() {
+    java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+  }
+
   /** A plaintext channel (development mode). */
   public static ManagedChannel channel(String address, ClientInterceptor... interceptors) {
     return channel(address, null, interceptors);

@@ -72,6 +72,7 @@ public final class PartyMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    smpc.net.Grpc.forgetFailedLookups();
     if (!smpc.net.LogFormat.install(logFormat)) throw new CommandLine.ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat + "'");
     if (name == null || name.isBlank()) throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--name=<name>'");
     Map<String, String> addresses = new LinkedHashMap<>();
