@@ -104,14 +104,12 @@ public final class LogFormat extends Formatter {
     if (json) {
       b.append("{\"time\":\"").append(Instant.ofEpochMilli(r.getMillis())).append("\",\"level\":\"").append(r.getLevel().getName())
           .append("\",\"source\":").append(quote(source)).append(",\"event\":").append(quote(message));
-      for (int i = 0; fields && i < kv.length; i += 2) jsonField(b, String.valueOf(kv[i]), value(kv, i, error));
-      if (error != null && !hasError(kv, fields)) jsonField(b, "error", error);
-      return b.append("}\n").toString();
+    } else {
+      b.append(Instant.ofEpochMilli(r.getMillis())).append(' ').append(r.getLevel().getName()).append(' ').append(source).append(": ").append(message);
     }
-    b.append(Instant.ofEpochMilli(r.getMillis())).append(' ').append(r.getLevel().getName()).append(' ').append(source).append(": ").append(message);
-    for (int i = 0; fields && i < kv.length; i += 2) textField(b, String.valueOf(kv[i]), value(kv, i, error));
-    if (error != null && !hasError(kv, fields)) textField(b, "error", error);
-    return b.append('\n').toString();
+    for (int i = 0; fields && i < kv.length; i += 2) field(b, String.valueOf(kv[i]), value(kv, i, error));
+    if (error != null && !hasError(kv, fields)) field(b, "error", error);
+    return b.append(json ? "}\n" : "\n").toString();
   }
 
   /** Field i's value; the record's exception, described, for a field named error (one error per line). */
@@ -124,18 +122,18 @@ public final class LogFormat extends Formatter {
     return false;
   }
 
-  private static void jsonField(StringBuilder b, String key, Object v) {
-    b.append(',').append(quote(key)).append(':').append(v instanceof Number || v instanceof Boolean ? v : quote(String.valueOf(v)));
-  }
-
-  /** key=value, the value quoted when it has a space or a control character (a line break in a value never starts a line). */
-  private static void textField(StringBuilder b, String key, Object v) {
-    b.append(' ').append(key).append('=');
+  /**
+   * One field: json's "key":value, or text's key=value; numbers and booleans bare, other values quoted (in text only
+   * when they have a space or a control character: a line break in a value never starts a line).
+   */
+  private void field(StringBuilder b, String key, Object v) {
+    if (json) b.append(',').append(quote(key)).append(':');
+    else b.append(' ').append(key).append('=');
     if (v instanceof Number || v instanceof Boolean) {
       b.append(v);
     } else {
       String text = String.valueOf(v);
-      b.append(needsQuotes(text) ? quote(text) : text);
+      b.append(json || needsQuotes(text) ? quote(text) : text);
     }
   }
 
