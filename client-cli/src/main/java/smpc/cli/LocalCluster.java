@@ -71,15 +71,19 @@ public final class LocalCluster {
     Node dealer = config.dealer();
     smpc.net.Tls tls = config.identity();
     List<String> security = config.tls() != null ? List.of("--tls-dir", config.tls().dir()) : List.of("--insecure");
-    if (!healthy(smpc.net.Tls.DEALER_NAME, dealer.address(), tls)) {
+    boolean dealerDown = !healthy(smpc.net.Tls.DEALER_NAME, dealer.address(), tls);
+    List<Node> partiesDown = config.parties().stream().filter(p -> !healthy(p.name(), p.address(), tls)).toList();
+    // refused before anything starts: a process that cannot bind would fail the whole start after the others came up
+    if (dealerDown) refuseIfTaken("dealer", dealer.address());
+    for (Node p : partiesDown) refuseIfTaken(p.name(), p.address());
+    if (dealerDown) {
       ClassDataArchives.Launch launch = ClassDataArchives.launch("dealer-service", lib, true);
       List<String> args = new ArrayList<>(launch.flags());
       args.addAll(List.of("-jar", launch.jar().toString(), "--port", port(dealer.address())));
       args.addAll(security);
       started.add(start("dealer", dealer.address(), args, logDir, config.parties().size() + 1, false));
     }
-    for (Node p : config.parties()) {
-      if (healthy(p.name(), p.address(), tls)) continue;
+    for (Node p : partiesDown) {
       // while the build trains, one party writes the party archive (all would write the same file)
       ClassDataArchives.Launch launch = ClassDataArchives.launch("party-node", lib, p == config.parties().get(0));
       List<String> args = new ArrayList<>(launch.flags());
@@ -202,14 +206,43 @@ public final class LocalCluster {
     long until = System.currentTimeMillis() + 1000L * START_SECONDS;
     while (System.currentTimeMillis() < until) {
       if (!s.process().isAlive()) {
-        throw SmpcException.failure("%s exited with code %d at start; see %s", s.name(), s.process().exitValue(),
-            logDir.resolve(s.name() + ".log"));
+        Path log = logDir.resolve(s.name() + ".log");
+        throw SmpcException.failure("%s exited with code %d at start%s; see %s", s.name(), s.process().exitValue(), lastError(log), log);
       }
       if (healthy(s.name(), s.address(), tls)) return;
       Thread.sleep(100);
     }
     throw SmpcException.failure("%s did not become healthy at %s within %d s; see %s", s.name(), s.address(), START_SECONDS,
         logDir.resolve(s.name() + ".log"));
+  }
+
+  /** Refuses a port that another process listens on (this cluster's own process there answered its health check). */
+  private static void refuseIfTaken(String name, String address) {
+    int port = Integer.parseInt(port(address));
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.setReuseAddress(true); // as the servers bind: a closed connection's TIME_WAIT does not count
+      s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw SmpcException.failure("port %d for %s is in use on this machine by another process; choose another --base-port"
+          + " (or stop what listens there)", port, name);
+    }
+  }
+
+  /** The last line of a server's log that says why it stopped at start ("party-node: error: ..."), or "". */
+  static String lastError(Path log) {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+      long from = Math.max(0, f.length() - 4096); // the end is enough: a start error is the log's last line
+      byte[] tail = new byte[(int) (f.length() - from)];
+      f.seek(from);
+      f.readFully(tail);
+      List<String> lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (lines.get(i).matches("(party-node|dealer-service): error: .*")) return ": " + lines.get(i).replaceFirst("^[^:]*: error: ", "");
+      }
+    } catch (IOException e) {
+      return "";
+    }
+    return "";
   }
 
   /** Whether {@code name} answers at {@code address} (pinned: another principal there counts as not up). */

@@ -2,6 +2,8 @@ package smpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A local cluster's life as a new user lives it: values cleared with reset, a clear word after `cluster down`,
- * `cluster up` again with another set of parties (their certificates issued), and the CLI run from another
+ * `cluster up` refused on a port another process holds, then again with another set of parties (their certificates issued), and the CLI run from another
  * working directory finding the certificates through the cluster file.
  */
 class ClusterLifeIT {
@@ -30,6 +32,20 @@ class ClusterLifeIT {
       TestCluster.Result after = c.cli("list");
       assertThat(after.code()).isEqualTo(2);
       assertThat(after.err()).contains("no cluster is up: `smpc cluster down` stopped the cluster of").contains("`smpc cluster up`");
+
+      // a port another process holds: refused by name before any process starts, and nothing half-started
+      int davePort = Integer.parseInt(base) + 3;
+      try (ServerSocket taken = new ServerSocket(davePort, 1, InetAddress.getLoopbackAddress())) {
+        TestCluster.Result refused = c.cli("cluster", "up", "--parties", "alice,bob,dave", "--base-port", base);
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("port " + davePort + " for dave is in use on this machine by another process;"
+            + " choose another --base-port");
+        for (int p = Integer.parseInt(base); p < davePort; p++) {
+          try (ServerSocket free = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(free.getLocalPort()).as("nothing started on %d", p).isEqualTo(p);
+          }
+        }
+      }
 
       c.ok("cluster", "up", "--parties", "alice,bob,dave", "--base-port", base);
       assertThat(Files.exists(c.dir.resolve("certs").resolve("dave.pem"))).as("dave's certificate issued").isTrue();

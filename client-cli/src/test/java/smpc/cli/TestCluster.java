@@ -40,10 +40,15 @@ final class TestCluster implements AutoCloseable {
   /** {@code tls} false: a plaintext (--insecure) cluster. */
   static TestCluster start(boolean tls, String... parties) throws IOException {
     TestCluster c = new TestCluster(Files.createTempDirectory("smpc-it"), List.of(parties));
-    List<String> args = new ArrayList<>(List.of("cluster", "up", "--parties", String.join(",", parties), "--base-port",
-        Integer.toString(freeBasePort(parties.length + 1))));
-    if (!tls) args.add("--insecure");
-    Result r = c.cli(args.toArray(String[]::new));
+    Result r = null;
+    // a port found free may be taken before a server binds it (CI once saw the dealer fail so); cluster up then
+    // starts nothing or stops what it started, and another run of ports is tried
+    for (int attempt = 0; attempt < 3 && (r == null || r.code() != 0 && r.err().contains("in use")); attempt++) {
+      List<String> args = new ArrayList<>(List.of("cluster", "up", "--parties", String.join(",", parties), "--base-port",
+          Integer.toString(freeBasePort(parties.length + 1))));
+      if (!tls) args.add("--insecure");
+      r = c.cli(args.toArray(String[]::new));
+    }
     if (r.code() != 0) {
       c.close();
       throw new IllegalStateException("cluster up failed: " + r.err());

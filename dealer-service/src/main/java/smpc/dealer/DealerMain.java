@@ -44,6 +44,6 @@ public final class DealerMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DealerMain()).execute(args));
+    System.exit(smpc.net.Startup.commandLine(new DealerMain()).execute(args));
   }
 }

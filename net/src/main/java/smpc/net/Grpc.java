@@ -120,9 +120,26 @@ public final class Grpc {
     for (BindableService s : services) b.addService(s);
     HealthStatusManager health = new HealthStatusManager();
     b.addService(health.getHealthService()).addService(ProtoReflectionServiceV1.newInstance());
-    Server server = b.build().start();
+    Server server;
+    try {
+      server = b.build().start();
+    } catch (IOException e) {
+      throw new IOException("cannot listen on " + bind + ":" + port + ": " + bindFailure(e), e);
+    }
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     return server;
+  }
+
+  /** Why a server could not bind, in words: Netty's native transport reports a port in use as "bind(..) failed with error(-98)". */
+  private static String bindFailure(IOException e) {
+    String last = e.getMessage();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return "the address is in use (another process listens there)";
+      }
+      if (t.getMessage() != null) last = t.getMessage();
+    }
+    return last;
   }
 
   /**

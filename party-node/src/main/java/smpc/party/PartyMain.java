@@ -105,6 +105,6 @@ public final class PartyMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new PartyMain()).execute(args));
+    System.exit(smpc.net.Startup.commandLine(new PartyMain()).execute(args));
   }
 }

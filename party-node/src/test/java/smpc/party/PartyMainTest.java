@@ -31,6 +31,19 @@ class PartyMainTest {
     assertThat(err.toString()).contains("Missing required option: '--name=<name>'");
   }
 
+  /** A port another process holds: exit 1 and one line naming it, not a stack trace (as the dealer, DealerMainTest). */
+  @Test
+  void aPortInUseIsOneLineNamingIt() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      StringWriter err = new StringWriter();
+      CommandLine cl = smpc.net.Startup.commandLine(new PartyMain()).setErr(new PrintWriter(err));
+      int code = cl.execute("--name", "alice", "--insecure", "--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString()).isEqualTo("party-node: error: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+          + ": the address is in use (another process listens there)" + System.lineSeparator());
+    }
+  }
+
   @Test
   void aNegativeMessageBufferIsAUsageError() {
     StringWriter err = new StringWriter();

@@ -1,0 +1,27 @@
+package smpc.net;
+
+import java.io.IOException;
+import picocli.CommandLine;
+
+/**
+ * The command line of a server process (party-node, dealer-service). A start that fails for a reason an operator
+ * can mend (a port in use, unreadable certificates) ends with exit code 1 and one line naming the problem, not a
+ * stack trace; anything else still shows its trace, as picocli does by default.
+ */
+public final class Startup {
+  private Startup() {}
+
+  public static CommandLine commandLine(Object command) {
+    CommandLine cl = new CommandLine(command);
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (!(ex instanceof IOException || ex instanceof smpc.core.Failure || ex instanceof IllegalArgumentException
+          || ex instanceof IllegalStateException)) {
+        throw ex;
+      }
+      cmd.getErr().println(cmd.getCommandName() + ": error: " + ex.getMessage());
+      cmd.getErr().flush();
+      return 1;
+    });
+    return cl;
+  }
+}
