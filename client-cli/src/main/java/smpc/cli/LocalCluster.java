@@ -104,7 +104,8 @@ public final class LocalCluster {
     return new ClusterConfig(newDealer, parties, config.fracBits(), logDir.toString(), config.tls(), config.as(), config.rounding());
   }
 
-  private record Started(String name, String address, Process process) {}
+  /** @param logFrom where this start's lines begin in its log (the log keeps earlier starts') */
+  private record Started(String name, String address, Process process, long logFrom) {}
 
   private static Node withPid(Node n, List<Started> started) {
     return started.stream().filter(s -> s.name().equals(n.name())).findFirst()
@@ -189,9 +190,10 @@ public final class LocalCluster {
     // two arenas brought the largest party back to 245-251 MB 30 s after W3/W2 at 10^7, against 266-362 MB
     // (docs/performance.md); an operator's own setting wins
     pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+    long from = log.length();
     Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    return new Started(name, address, p);
+    return new Started(name, address, p, from);
   }
 
   /** Extra JVM options for every process `cluster up` starts, from {@code $SMPC_SERVER_JAVA_OPTS} (split at spaces). */
@@ -207,7 +209,8 @@ public final class LocalCluster {
     while (System.currentTimeMillis() < until) {
       if (!s.process().isAlive()) {
         Path log = logDir.resolve(s.name() + ".log");
-        throw SmpcException.failure("%s exited with code %d at start%s; see %s", s.name(), s.process().exitValue(), lastError(log), log);
+        throw SmpcException.failure("%s exited with code %d at start%s; see %s", s.name(), s.process().exitValue(),
+            lastError(log, s.logFrom()), log);
       }
       if (healthy(s.name(), s.address(), tls)) return;
       Thread.sleep(100);
@@ -221,17 +224,20 @@ public final class LocalCluster {
     int port = Integer.parseInt(port(address));
     try (java.net.ServerSocket s = new java.net.ServerSocket()) {
       s.setReuseAddress(true); // as the servers bind: a closed connection's TIME_WAIT does not count
-      s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", port)); // where the servers bind (their --bind default)
     } catch (IOException e) {
       throw SmpcException.failure("port %d for %s is in use on this machine by another process; choose another --base-port"
           + " (or stop what listens there)", port, name);
     }
   }
 
-  /** The last line of a server's log that says why it stopped at start ("party-node: error: ..."), or "". */
-  static String lastError(Path log) {
+  /**
+   * The last line of a server's log from {@code start} on (this start's) that says why it stopped ("party-node:
+   * error: ..."), as ": ..."; or "".
+   */
+  static String lastError(Path log, long start) {
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
-      long from = Math.max(0, f.length() - 4096); // the end is enough: a start error is the log's last line
+      long from = Math.max(start, f.length() - 4096); // the end is enough: a start error is the log's last line
       byte[] tail = new byte[(int) (f.length() - from)];
       f.seek(from);
       f.readFully(tail);

@@ -18,6 +18,8 @@ public final class Startup {
           || ex instanceof IllegalStateException)) {
         throw ex;
       }
+      // the trace, for an operator whose logging configuration shows FINE
+      java.util.logging.Logger.getLogger(Startup.class.getName()).log(java.util.logging.Level.FINE, "start failed", ex);
       cmd.getErr().println(cmd.getCommandName() + ": error: " + ex.getMessage());
       cmd.getErr().flush();
       return 1;
