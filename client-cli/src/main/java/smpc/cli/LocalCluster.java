@@ -71,11 +71,12 @@ public final class LocalCluster {
     Node dealer = config.dealer();
     smpc.net.Tls tls = config.identity();
     List<String> security = config.tls() != null ? List.of("--tls-dir", config.tls().dir()) : List.of("--insecure");
-    boolean dealerDown = !healthy(smpc.net.Tls.DEALER_NAME, dealer.address(), tls);
-    List<Node> partiesDown = config.parties().stream().filter(p -> !healthy(p.name(), p.address(), tls)).toList();
-    // refused before anything starts: a process that cannot bind would fail the whole start after the others came up
-    if (dealerDown) refuseIfTaken("dealer", dealer.address());
-    for (Node p : partiesDown) refuseIfTaken(p.name(), p.address());
+    // a port another process holds is refused before anything starts: a process that cannot bind would fail the
+    // whole start after the others came up
+    boolean dealerDown = !healthy(smpc.net.Tls.DEALER_NAME, dealer.address(), tls)
+        && mustStart(dealer, smpc.net.Tls.DEALER_NAME, tls);
+    List<Node> partiesDown = new ArrayList<>();
+    for (Node p : config.parties()) if (!healthy(p.name(), p.address(), tls) && mustStart(p, p.name(), tls)) partiesDown.add(p);
     if (dealerDown) {
       ClassDataArchives.Launch launch = ClassDataArchives.launch("dealer-service", lib, true);
       List<String> args = new ArrayList<>(launch.flags());
@@ -219,15 +220,37 @@ public final class LocalCluster {
         logDir.resolve(s.name() + ".log"));
   }
 
-  /** Refuses a port that another process listens on (this cluster's own process there answered its health check). */
-  private static void refuseIfTaken(String name, String address) {
-    int port = Integer.parseInt(port(address));
+  /** How long `cluster up` waits for a process of this cluster that holds its port but has not answered yet. */
+  private static final int SLOW_SECONDS = 15;
+
+  /**
+   * Whether a node that did not answer its health check is to be started: yes when its port is free. A port held
+   * by this cluster's own process (alive, from the cluster file) is waited for a while, as a loaded machine may
+   * answer late; held by anything else, or by a process of ours that stays silent, the start is refused.
+   */
+  private static boolean mustStart(Node n, String principal, smpc.net.Tls tls) throws InterruptedException {
+    int port = Integer.parseInt(port(n.address()));
+    if (free(port)) return true;
+    if (n.pid() != null && ours(n.pid())) {
+      for (long until = System.currentTimeMillis() + 1000L * SLOW_SECONDS; System.currentTimeMillis() < until; Thread.sleep(200)) {
+        if (healthy(principal, n.address(), tls)) return false;
+        if (free(port)) return true; // it ended meanwhile
+      }
+      throw SmpcException.failure("%s (pid %d, started by this cluster's `cluster up`) holds port %d but has not answered for %d s;"
+          + " wait and run `smpc cluster up` again, or run `smpc cluster down`", n.name(), n.pid(), port, SLOW_SECONDS);
+    }
+    throw SmpcException.failure("port %d for %s is in use on this machine by another process; choose another --base-port"
+        + " (or stop what listens there)", port, n.name());
+  }
+
+  /** Whether a server could bind {@code port} where `cluster up` starts them (127.0.0.1, their --bind default). */
+  private static boolean free(int port) {
     try (java.net.ServerSocket s = new java.net.ServerSocket()) {
       s.setReuseAddress(true); // as the servers bind: a closed connection's TIME_WAIT does not count
-      s.bind(new java.net.InetSocketAddress("127.0.0.1", port)); // where the servers bind (their --bind default)
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      return true;
     } catch (IOException e) {
-      throw SmpcException.failure("port %d for %s is in use on this machine by another process; choose another --base-port"
-          + " (or stop what listens there)", port, name);
+      return false;
     }
   }
 
@@ -237,8 +260,10 @@ public final class LocalCluster {
    */
   static String lastError(Path log, long start) {
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
-      long from = Math.max(start, f.length() - 4096); // the end is enough: a start error is the log's last line
-      byte[] tail = new byte[(int) (f.length() - from)];
+      long length = f.length();
+      if (length <= start) return ""; // nothing written since, or the log was cut meanwhile
+      long from = Math.max(start, length - 4096); // the end is enough: a start error is the log's last line
+      byte[] tail = new byte[(int) (length - from)];
       f.seek(from);
       f.readFully(tail);
       List<String> lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).lines().toList();

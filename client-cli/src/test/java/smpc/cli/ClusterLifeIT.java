@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A local cluster's life as a new user lives it: values cleared with reset, a clear word after `cluster down`,
- * `cluster up` refused on a port another process holds, then again with another set of parties (their certificates issued), and the CLI run from another
+ * `cluster up` waiting for a party of its own that holds its port and naming it when it stays silent, refused on a
+ * port another process holds, then again with another set of parties (their certificates issued), and the CLI run from another
  * working directory finding the certificates through the cluster file.
  */
 class ClusterLifeIT {
@@ -28,6 +29,19 @@ class ClusterLifeIT {
       assertThat(c.ok("reset", "--party", "alice", "--yes")).isEqualTo("alice: deleted 2 values\n"); // a, and its share of ab
       assertThat(c.ok("list")).doesNotContain(" a ").contains("b ");
       String base = c.config().dealer().address().replaceAll(".*:", "");
+      // bob's own process holds its port and does not answer (stopped): waited for, then named, not started twice
+      long bob = c.config().parties().get(1).pid();
+      signal("STOP", bob);
+      try {
+        TestCluster.Result silent = c.cli("cluster", "up", "--parties", "alice,bob", "--base-port", base);
+        assertThat(silent.code()).isEqualTo(1);
+        assertThat(silent.err()).contains("bob (pid " + bob + ", started by this cluster's `cluster up`) holds port "
+            + (Integer.parseInt(base) + 2) + " but has not answered for 15 s");
+      } finally {
+        signal("CONT", bob);
+      }
+      assertThat(c.cli("cluster", "up", "--parties", "alice,bob", "--base-port", base).code()).isZero();
+      assertThat(c.config().parties().get(1).pid()).as("bob not started again").isEqualTo(bob);
       c.ok("cluster", "down");
       TestCluster.Result after = c.cli("list");
       assertThat(after.code()).isEqualTo(2);
@@ -36,15 +50,16 @@ class ClusterLifeIT {
       // a port another process holds: refused by name before any process starts, and nothing half-started
       int davePort = Integer.parseInt(base) + 3;
       try (ServerSocket taken = new ServerSocket(davePort, 1, InetAddress.getLoopbackAddress())) {
+        java.util.Map<Path, Long> logs = new java.util.HashMap<>();
+        try (var files = Files.list(c.dir.resolve("logs"))) {
+          for (Path f : files.toList()) logs.put(f, Files.size(f));
+        }
         TestCluster.Result refused = c.cli("cluster", "up", "--parties", "alice,bob,dave", "--base-port", base);
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("port " + davePort + " for dave is in use on this machine by another process;"
             + " choose another --base-port");
-        for (int p = Integer.parseInt(base); p < davePort; p++) {
-          try (ServerSocket free = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(free.getLocalPort()).as("nothing started on %d", p).isEqualTo(p);
-          }
-        }
+        for (var log : logs.entrySet()) assertThat(Files.size(log.getKey())).as("%s: nothing started", log.getKey()).isEqualTo(log.getValue());
+        assertThat(c.dir.resolve("logs").resolve("dave.log")).as("nothing started").doesNotExist();
       }
 
       c.ok("cluster", "up", "--parties", "alice,bob,dave", "--base-port", base);
@@ -55,6 +70,10 @@ class ClusterLifeIT {
       assertThat(c.ok("eval", "b + d", "--reveal-to", "dave")).isEqualTo("42\n");
       assertThat(c.ok("reset", "--yes")).isEqualTo("alice: deleted 0 values\nbob: deleted 2 values\ndave: deleted 1 value\n");
     }
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor()).isZero();
   }
 
   /** The CLI as a process started elsewhere, with a cluster file whose certificate path is relative to the file. */

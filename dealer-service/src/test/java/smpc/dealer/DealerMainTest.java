@@ -12,6 +12,7 @@ import picocli.CommandLine;
 /** The dealer-service command line: a start that cannot bind says so in one line (CI once met it as a bare exit 1). */
 class DealerMainTest {
   @Test
+  @org.junit.jupiter.api.Timeout(60) // a bind that succeeded would serve on: fail, not hang
   void aPortInUseIsOneLineNamingIt() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       StringWriter err = new StringWriter();
@@ -24,6 +25,7 @@ class DealerMainTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60)
   void unreadableCertificatesAreOneLineNamingTheFile() throws Exception {
     java.nio.file.Path empty = java.nio.file.Files.createTempDirectory("smpc-no-certs");
     try {

@@ -130,13 +130,16 @@ public final class Grpc {
     return server;
   }
 
-  /** Why a server could not bind, in words: Netty's native transport reports a port in use as "bind(..) failed with error(-98)". */
+  /**
+   * Why a server could not bind, in words. A port in use (EADDRINUSE) is said so: the JDK's transport reports it as
+   * "Address already in use", Netty's native one as "bind(..) failed with error(-98)" (Linux's number for it);
+   * anything else (an address this host does not have, a privileged port) keeps its own message.
+   */
   private static String bindFailure(IOException e) {
     String last = e.getMessage();
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
-        return "the address is in use (another process listens there)";
-      }
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("Address already in use") || m.contains("error(-98)")) return "the address is in use (another process listens there)";
       if (t.getMessage() != null) last = t.getMessage();
     }
     return last;

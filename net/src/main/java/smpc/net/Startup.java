@@ -20,7 +20,7 @@ public final class Startup {
       }
       // the trace, for an operator whose logging configuration shows FINE
       java.util.logging.Logger.getLogger(Startup.class.getName()).log(java.util.logging.Level.FINE, "start failed", ex);
-      cmd.getErr().println(cmd.getCommandName() + ": error: " + ex.getMessage());
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + (ex.getMessage() != null ? ex.getMessage() : ex));
       cmd.getErr().flush();
       return 1;
     });

@@ -33,6 +33,7 @@ class PartyMainTest {
 
   /** A port another process holds: exit 1 and one line naming it, not a stack trace (as the dealer, DealerMainTest). */
   @Test
+  @org.junit.jupiter.api.Timeout(60) // a bind that succeeded would serve on: fail, not hang
   void aPortInUseIsOneLineNamingIt() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       StringWriter err = new StringWriter();
