@@ -22,9 +22,9 @@ import smpc.proto.SeedKeyRequest;
  * guess that proves outdated costs that session one more request ({@link GrpcDealerLink#confirm}).
  *
  * <p>The key is fetched as the party starts ({@link ConnectAhead}; else by the first session that needs one), and
- * again, in the background, after a session failed past its agreement (the dealer may have restarted and lost it; at
- * most every {@link #REFRESH_MS}). It lives in memory only: a restarted party fetches a new one, so a session id it
- * ran before its restart derives another seed.
+ * again, in the background, after a session failed past its agreement on it (the dealer may have restarted and lost
+ * it), or when a session that ended here on it is aborted (it failed elsewhere, perhaps at the dealer). It lives in
+ * memory only: a restarted party fetches a new one, so a session id it ran before its restart derives another seed.
  */
 final class DealerKeys {
   private static final Logger LOG = Logger.getLogger(DealerKeys.class.getName());
@@ -38,6 +38,17 @@ final class DealerKeys {
   private volatile Key current;
   private volatile boolean refreshing;
   private final Map<String, ByteString> announced = new ConcurrentHashMap<>();
+  /**
+   * The key each of the last {@link #ENDED} sessions here named: a coordinator aborts a session that ended here when
+   * it failed elsewhere (at the dealer, for a key it lost), and this party's key is then as suspect.
+   */
+  private final Map<ByteString, ByteString> endedWith = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ByteString, ByteString> eldest) {
+      return size() > ENDED;
+    }
+  });
+  private static final int ENDED = 256;
 
   DealerKeys(Peers peers) {
     this.peers = peers;
@@ -45,8 +56,12 @@ final class DealerKeys {
 
   /** The current key: fetched now when there is none yet, or the new one when a refresh is under way. */
   Key current(Session s) {
-    Key k = current;
-    if (k != null && !refreshing) return k;
+    // the flag before the key: read the other way round, a refresh ending between the two reads left the old key
+    // (read first) looking current (the flag read after), and the session named a key the dealer had lost
+    if (!refreshing) {
+      Key k = current;
+      if (k != null) return k;
+    }
     synchronized (this) {
       long until = s.deadline;
       while (refreshing && System.currentTimeMillis() < until) { // a session that starts after a failure uses the new key
@@ -69,15 +84,38 @@ final class DealerKeys {
     }
   }
 
-  /** Fetches a new key in the background, unless the current one is younger than {@link #REFRESH_MS}. */
-  void refresh() {
-    refresh(60_000);
+  /** Session {@code session} names key {@code used} here (see {@link #afterAbort}). */
+  void named(ByteString session, Key used) {
+    if (used != null) endedWith.put(session, used.id());
+  }
+
+  /**
+   * A session that ended here was aborted (it failed elsewhere): a new key as after a failure of its own, or, when
+   * it is no longer known which key it named, unless the current one is younger than {@link #REFRESH_MS}.
+   */
+  void afterAbort(ByteString session) {
+    ByteString used = endedWith.get(session);
+    refresh(60_000, used);
+  }
+
+  /**
+   * After a session that named key {@code used} failed past its agreement: a new key unless the current one is
+   * another (fetched since). Not by age: a session may fail on a key fetched a moment before the dealer restarted, and
+   * a key kept for being young failed the next session too. One failed session, one fetch at most.
+   */
+  void refreshAfter(ByteString used) {
+    refresh(60_000, java.util.Objects.requireNonNull(used));
   }
 
   /** The same, the dealer given {@code timeoutMs} to answer (sessions that start meanwhile wait for it). */
   synchronized void refresh(long timeoutMs) {
+    refresh(timeoutMs, null);
+  }
+
+  private synchronized void refresh(long timeoutMs, ByteString used) {
     Key k = current;
-    if (refreshing || (k != null && System.currentTimeMillis() - k.fetched() < REFRESH_MS)) return;
+    boolean fresh = k != null && (used != null ? !k.id().equals(used) : System.currentTimeMillis() - k.fetched() < REFRESH_MS);
+    if (refreshing || fresh) return;
     refreshing = true; // now: the next session waits for the new key
     // on a thread of its own, outside the caller's gRPC context: that context (a failed session's call, an Abort) is
     // cancelled as soon as its call ends, and with it a fetch started under it, which then never replaced the key the

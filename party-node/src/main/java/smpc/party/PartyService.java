@@ -187,8 +187,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       if (s != null) s.fail(Status.ABORTED.withDescription("session aborted: " + req.getReason()).asRuntimeException());
       // ended here, failed elsewhere (a coordinator aborts every party then), perhaps at the dealer, which no longer holds
       // this party's key: the designated party's opening no longer waits for the dealer, so this party may have
-      // finished. A new key, as after a failure of its own past the agreement (at most every DealerKeys.REFRESH_MS)
-      else if (mailbox.isEnded(req.getSessionId())) keys.refresh();
+      // finished. A new key, as after a failure of its own past the agreement
+      else if (mailbox.isEnded(req.getSessionId())) keys.afterAbort(req.getSessionId());
       else if (now) mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
       else earlyAbort(req.getSessionId(), caller);
       reply(resp, AbortReply.newBuilder().setWasRunning(s != null).build());
@@ -207,6 +207,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       Session s = attempt.refusing(() -> open(req, caller));
       Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
+      DealerKeys.Key key = null;
       boolean usesDealer = !Material.declared(asked.getPlan()).isEmpty(), agreed = false;
       List<ValueStore.Ingest> staged = new java.util.ArrayList<>(); // values a streamed plan writes as it runs
       long t0 = System.nanoTime();
@@ -215,7 +216,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         String principal = authorizer.requesters(caller, req.getRequestersList(), s.parties);
         // this party's dealer key id and input seeds go with its agreement messages: no round of their own. Its seed
         // is derived from its key and the session's context once the agreement gave every key id (SessionSeeds)
-        DealerKeys.Key key = usesDealer ? keys.current(s) : null;
+        key = usesDealer ? keys.current(s) : null;
+        keys.named(s.id, key); // before anything can end it: an abort after its end knows the key it named
         ByteString keyId = key == null ? null : key.id();
         InputSeeds inputSeeds = InputSeeds.draw(asked.getPlan(), s.me, s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
@@ -279,7 +281,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
         // failed after the agreement, where a dealer that restarted and lost this party's key shows: a new key
         // for the next sessions (a refusal before it says nothing of that)
-        if (usesDealer && agreed) keys.refresh();
+        if (usesDealer && agreed && key != null) keys.refreshAfter(key.id());
         throw e;
       } finally {
         if (ticket != null) ticket.close();
