@@ -39,7 +39,7 @@ final class DealerKeys {
   private volatile boolean refreshing;
   private final Map<String, ByteString> announced = new ConcurrentHashMap<>();
   /**
-   * The key each of the last {@link #ENDED} sessions here named: a coordinator aborts a session that ended here when
+   * The key each of the last {@link #ENDED} sessions that ran here named: a coordinator aborts a session that ended here when
    * it failed elsewhere (at the dealer, for a key it lost), and this party's key is then as suspect.
    */
   private final Map<ByteString, ByteString> endedWith = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
@@ -84,7 +84,10 @@ final class DealerKeys {
     }
   }
 
-  /** Session {@code session} names key {@code used} here (see {@link #afterAbort}). */
+  /**
+   * Session {@code session} ran here on key {@code used} (see {@link #afterAbort}); only sessions that ran, so that
+   * refused ones cannot push out an honest session's entry.
+   */
   void named(ByteString session, Key used) {
     if (used != null) endedWith.put(session, used.id());
   }
@@ -127,7 +130,15 @@ final class DealerKeys {
       java.util.concurrent.Executors.newSingleThreadExecutor(smpc.net.Grpc.daemonThreads("dealer-key"));
 
   private void fetch(long timeoutMs) {
-    DealerGrpc.newStub(peers.dealerChannel()).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).seedKey(request(), new StreamObserver<>() {
+    io.grpc.Channel channel;
+    try {
+      channel = peers.dealerChannel();
+    } catch (RuntimeException e) { // else the sessions waiting for this fetch would wait until their deadlines
+      done();
+      LOG.log(Level.WARNING, "seed key refresh failed", e);
+      return;
+    }
+    DealerGrpc.newStub(channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).seedKey(request(), new StreamObserver<>() {
       @Override
       public void onNext(SeedKeyReply r) {
         try {

@@ -185,12 +185,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       Session s = active.get(req.getSessionId());
       boolean now = audit.check(caller, "Abort", Session.shortId(req.getSessionId()), () -> authorizer.abort(caller, s != null ? s.requester : null));
       if (s != null) s.fail(Status.ABORTED.withDescription("session aborted: " + req.getReason()).asRuntimeException());
-      // ended here, failed elsewhere (a coordinator aborts every party then), perhaps at the dealer, which no longer holds
-      // this party's key: the designated party's opening no longer waits for the dealer, so this party may have
-      // finished. A new key, as after a failure of its own past the agreement
-      else if (mailbox.isEnded(req.getSessionId())) keys.afterAbort(req.getSessionId());
-      else if (now) mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
-      else earlyAbort(req.getSessionId(), caller);
+      // past its agreement here, or ended here, and failed elsewhere (a coordinator aborts every party then), perhaps at
+      // the dealer, which no longer holds this party's key: the designated party's opening no longer waits for the
+      // dealer, so this party may finish or have finished. A new key, as after a failure of its own past the agreement
+      ByteString named = s != null ? s.dealerKey : null;
+      if (named != null) keys.refreshAfter(named); // also when it is past its last check and ends as if not aborted
+      if (mailbox.isEnded(req.getSessionId())) keys.afterAbort(req.getSessionId());
+      else if (s == null && now) mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
+      else if (s == null) earlyAbort(req.getSessionId(), caller);
       reply(resp, AbortReply.newBuilder().setWasRunning(s != null).build());
     });
   }
@@ -217,7 +219,6 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         // this party's dealer key id and input seeds go with its agreement messages: no round of their own. Its seed
         // is derived from its key and the session's context once the agreement gave every key id (SessionSeeds)
         key = usesDealer ? keys.current(s) : null;
-        keys.named(s.id, key); // before anything can end it: an abort after its end knows the key it named
         ByteString keyId = key == null ? null : key.id();
         InputSeeds inputSeeds = InputSeeds.draw(asked.getPlan(), s.me, s.parties);
         // the plan as asked: the owners stamped here are each party's own caller's organisation
@@ -241,6 +242,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         if (guessed != null) dealer.request(guessed, true); // overlaps the agreement
         agreement.await(); // every peer runs this very session: only now may anything secret-dependent leave
         agreed = true;
+        if (key != null) s.dealerKey = key.id(); // an abort from now on makes its key suspect
         attempt.running(); // its intent syncs while the session runs; what the session keeps or hands out waits for it
         List<ByteString> keyIds = agreement.keyIds(keyId, inputSeeds);
         if (usesDealer) keys.learn(s.parties, keyIds);
@@ -265,6 +267,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         List<ExecuteReply> parts = new java.util.ArrayList<>();
         for (Revealed r : out.revealed()) parts.addAll(chunks(r));
         parts.add(ExecuteReply.newBuilder().setStats(agreement.stamp(out.stats())).build());
+        keys.named(s.id, key); // before its end shows: an abort after it knows the key it named
         mailbox.end(s.id, s.deadline); // before the reply: its caller may try the id again at once, and is told it ran
         download.start(parts.size(), parts::get);
         smpc.net.LogFormat.event(LOG, Level.INFO, "session end", "session", Session.shortId(s.id), "principal",
@@ -279,8 +282,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
             "parties", s.parties.size(), "duration_ms", (System.nanoTime() - t0) / 1_000_000, "error", smpc.net.Statuses.describe(e));
         staged.forEach(ValueStore.Ingest::abort); // its segments are not a value: drop them now
         if (dealer != null && s.me == 0 && dealer.used()) io.execute(dealer::release); // the dealer forgets it now, not at its deadline
-        // failed after the agreement, where a dealer that restarted and lost this party's key shows: a new key
-        // for the next sessions (a refusal before it says nothing of that)
+        // failed after the agreement, where a dealer that restarted and lost this party's key shows: a new key for the
+        // next sessions, before the caller hears of it (a refusal before the agreement says nothing of that)
         if (usesDealer && agreed && key != null) keys.refreshAfter(key.id());
         throw e;
       } finally {
