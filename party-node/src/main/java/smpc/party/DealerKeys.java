@@ -23,8 +23,8 @@ import smpc.proto.SeedKeyRequest;
  *
  * <p>The key is fetched as the party starts ({@link ConnectAhead}; else by the first session that needs one), and
  * again, in the background, after a session failed past its agreement on it (the dealer may have restarted and lost
- * it), or when a session that ended here on it is aborted (it failed elsewhere, perhaps at the dealer). It lives in
- * memory only: a restarted party fetches a new one, so a session id it ran before its restart derives another seed.
+ * it), or when a session past its agreement on it is aborted, running or ended (it failed elsewhere, perhaps at the
+ * dealer). It lives in memory only: a restarted party fetches a new one, so a session id it ran before its restart derives another seed.
  */
 final class DealerKeys {
   private static final Logger LOG = Logger.getLogger(DealerKeys.class.getName());
@@ -39,8 +39,8 @@ final class DealerKeys {
   private volatile boolean refreshing;
   private final Map<String, ByteString> announced = new ConcurrentHashMap<>();
   /**
-   * The key each of the last {@link #ENDED} sessions that ran here named: a coordinator aborts a session that ended here when
-   * it failed elsewhere (at the dealer, for a key it lost), and this party's key is then as suspect.
+   * The key each of the last {@link #ENDED} sessions that ran here named: a coordinator aborts a session that ended
+   * here when it failed elsewhere (at the dealer, for a key it lost), and this party's key is then as suspect.
    */
   private final Map<ByteString, ByteString> endedWith = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
     @Override
