@@ -103,7 +103,16 @@ public final class PartyNode implements AutoCloseable {
     Consents consents = new Consents(name, dataDir);
     AuditLog audit = new AuditLog(name, dataDir);
     PartyService party = new PartyService(peerSet, store, mailbox, io, fracBits, new Quotas(name, quotas), consents, audit);
-    Server server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet));
+    Server server;
+    try {
+      server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet));
+    } catch (IOException | RuntimeException e) { // nothing serves (a port in use): let go of the data directory's locks,
+      io.shutdownNow();                          // threads and channels, for an embedding JVM that goes on
+      peerSet.close();
+      store.close();
+      audit.close();
+      throw e;
+    }
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
     ConnectAhead ahead = ConnectAhead.start(peerSet, party::fetchKeyAhead);

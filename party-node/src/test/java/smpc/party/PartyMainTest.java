@@ -45,6 +45,24 @@ class PartyMainTest {
     }
   }
 
+  /** A start that cannot bind lets go of its data directory: the same party starts on another port at once. */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aStartThatCannotBindLeavesItsDataDirectoryFree() throws Exception {
+    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("smpc-bind");
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PartyNode.start("alice", "127.0.0.1", taken.getLocalPort(),
+          java.util.Map.of(), "127.0.0.1:1", 16, 1 << 20, data, null)).hasMessageContaining("the address is in use");
+      try (PartyNode again = PartyNode.start("alice", "127.0.0.1", 0, java.util.Map.of(), "127.0.0.1:1", 16, 1 << 20, data, null)) {
+        assertThat(again.port()).isPositive();
+      }
+    } finally {
+      try (var files = java.nio.file.Files.walk(data)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
   @Test
   void aNegativeMessageBufferIsAUsageError() {
     StringWriter err = new StringWriter();
