@@ -244,7 +244,7 @@ public final class LocalCluster {
   }
 
   /** Whether a server could bind {@code port} where `cluster up` starts them (127.0.0.1, their --bind default). */
-  private static boolean free(int port) {
+  static boolean free(int port) {
     try (java.net.ServerSocket s = new java.net.ServerSocket()) {
       s.setReuseAddress(true); // as the servers bind: a closed connection's TIME_WAIT does not count
       s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
@@ -268,7 +268,8 @@ public final class LocalCluster {
       f.readFully(tail);
       List<String> lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
       for (int i = lines.size() - 1; i >= 0; i--) {
-        if (lines.get(i).matches("(party-node|dealer-service): error: .*")) return ": " + lines.get(i).replaceFirst("^[^:]*: error: ", "");
+        String reason = smpc.net.Startup.reason(lines.get(i));
+        if (reason != null) return ": " + reason;
       }
     } catch (IOException e) {
       return "";

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,13 +70,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   private static boolean allFree(int base, int n) {
-    for (int p = base; p < base + n; p++) {
-      try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-        s.setReuseAddress(true);
-      } catch (IOException e) {
-        return false;
-      }
-    }
+    for (int p = base; p < base + n; p++) if (!LocalCluster.free(p)) return false;
     return true;
   }
 

@@ -20,10 +20,19 @@ public final class Startup {
       }
       // the trace, for an operator whose logging configuration shows FINE
       java.util.logging.Logger.getLogger(Startup.class.getName()).log(java.util.logging.Level.FINE, "start failed", ex);
-      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + (ex.getMessage() != null ? ex.getMessage() : ex));
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ERROR + (ex.getMessage() != null ? ex.getMessage() : ex));
       cmd.getErr().flush();
       return 1;
     });
     return cl;
+  }
+
+  private static final String ERROR = ": error: ";
+  private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile("(?:party-node|dealer-service)[^:]*" + ERROR + "(.*)");
+
+  /** The reason in a line {@link #commandLine} printed for a start it could not make, or null for any other line. */
+  public static String reason(String line) {
+    java.util.regex.Matcher m = LINE.matcher(line);
+    return m.matches() ? m.group(1) : null;
   }
 }
