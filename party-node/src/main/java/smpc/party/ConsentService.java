@@ -8,14 +8,20 @@ import smpc.proto.Policy;
 import smpc.proto.RevokeReply;
 import smpc.proto.RevokeRequest;
 
-/** A party's consent endpoints: its own client grants and withdraws its organisation's consents ({@link Consents}). */
+/**
+ * A party's consent endpoints: its own client grants and withdraws its organisation's consents ({@link Consents}).
+ * Each call runs on the io pool: a consent is saved and synced to the disk before it is answered, which a network
+ * thread (it also carries peers' messages) must not wait for.
+ */
 final class ConsentService extends ConsentGrpc.ConsentImplBase {
   private final Consents consents;
   private final ValueStore store;
   private final Peers peers;
   private final Authorizer authorizer;
+  private final java.util.concurrent.Executor io;
 
-  ConsentService(String me, Consents consents, ValueStore store, Peers peers) {
+  ConsentService(String me, Consents consents, ValueStore store, Peers peers, java.util.concurrent.Executor io) {
+    this.io = io;
     this.consents = consents;
     this.store = store;
     this.peers = peers;
@@ -24,7 +30,7 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void approve(Approval req, StreamObserver<Approval> resp) {
-    PartyService.guard(resp, () -> {
+    PartyService.offload(io, resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
       authorizer.consent(caller, "approve computations");
       reply(resp, consents.approve(caller, req));
@@ -33,7 +39,7 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void setPolicy(Policy req, StreamObserver<Policy> resp) {
-    PartyService.guard(resp, () -> {
+    PartyService.offload(io, resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
       authorizer.consent(caller, "set policies");
       reply(resp, consents.setPolicy(caller, req, store.info(req.getValue()), peers.parties()));
@@ -42,7 +48,7 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void revoke(RevokeRequest req, StreamObserver<RevokeReply> resp) {
-    PartyService.guard(resp, () -> {
+    PartyService.offload(io, resp, () -> {
       authorizer.consent(authorizer.caller(), "revoke consents");
       reply(resp, RevokeReply.newBuilder().setRevoked(consents.revoke(req)).build());
     });
@@ -50,7 +56,7 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void listConsents(ListRequest req, StreamObserver<smpc.proto.Consents> resp) {
-    PartyService.guard(resp, () -> {
+    PartyService.offload(io, resp, () -> {
       authorizer.listConsents(authorizer.caller());
       reply(resp, consents.list());
     });

@@ -37,6 +37,7 @@ final class DealerKeys {
   private final Peers peers;
   private volatile Key current;
   private volatile boolean refreshing;
+  private final Object first = new Object(); // held while the first key is fetched (see current)
   private final Map<String, ByteString> announced = new ConcurrentHashMap<>();
   /**
    * The key each of the last {@link #ENDED} sessions that ran here named: a coordinator aborts a session that ended
@@ -73,14 +74,22 @@ final class DealerKeys {
         }
       }
       if (current != null) return current;
+    }
+    // the first key: one fetch for every session waiting, under a lock of its own. Never under this object's: an
+    // Abort runs refresh on a network thread, and if that thread also carried the dealer's connection, it waited for
+    // a lock whose holder waited for a reply only that thread could read (until the fetch's deadline, 10 s)
+    synchronized (first) {
+      if (current != null) return current;
       try {
-        // under this object's lock (one fetch for every session waiting): bounded well below a session's hour
-        long wait = Math.min(FETCH_MS, Math.max(1, s.deadline - System.currentTimeMillis()));
-        current = key(DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).seedKey(request()));
+        long wait = Math.min(FETCH_MS, Math.max(1, s.deadline - System.currentTimeMillis())); // well below a session's hour
+        Key k = key(DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).seedKey(request()));
+        synchronized (this) {
+          if (current == null) current = k; // a refresh that ended meanwhile brought a newer one
+          return current;
+        }
       } catch (StatusRuntimeException e) {
         throw GrpcDealerLink.fromDealer(e, peers.dealer);
       }
-      return current;
     }
   }
 

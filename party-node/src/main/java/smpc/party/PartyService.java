@@ -180,7 +180,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void abort(AbortRequest req, StreamObserver<AbortReply> resp) {
-    guard(resp, () -> {
+    offload(resp, () -> { // a refused Abort is synced to the audit log, and a key refresh may wait for the key's lock
       Authorizer.Principal caller = authorizer.caller();
       Session s = active.get(req.getSessionId());
       boolean now = audit.check(caller, "Abort", Session.shortId(req.getSessionId()), () -> authorizer.abort(caller, s != null ? s.requester : null));
@@ -406,6 +406,11 @@ final class PartyService extends PartyGrpc.PartyImplBase {
    * block: sessions wait for peers, the store may touch the disk), so that any failure becomes a clear status.
    */
   private void offload(StreamObserver<?> resp, Runnable handler) {
+    offload(io, resp, handler);
+  }
+
+  /** The same on {@code io}: for every service of a party whose handlers may block. */
+  static void offload(java.util.concurrent.Executor io, StreamObserver<?> resp, Runnable handler) {
     io.execute(Context.current().wrap(() -> guard(resp, handler)));
   }
 

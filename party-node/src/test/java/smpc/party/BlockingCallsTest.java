@@ -1,0 +1,120 @@
+package smpc.party;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import smpc.proto.AbortRequest;
+import smpc.proto.Approval;
+import smpc.proto.ConsentGrpc;
+import smpc.proto.ListRequest;
+import smpc.proto.PartyGrpc;
+import smpc.proto.Policy;
+import smpc.proto.RevokeRequest;
+
+/**
+ * The calls whose work may block (a sync to the disk, a lock a dealer fetch holds) hand it to the party's io pool:
+ * the server runs handlers on its network threads, which also carry the peers' messages, so a handler that waited
+ * there held up every session on that thread. Served here as a party serves them (handlers on the calling thread),
+ * with an io pool that runs nothing until the test lets it: no call is answered before its work ran on that pool.
+ */
+class BlockingCallsTest {
+  /** An io pool that holds every task until {@link #runAll}. */
+  private static final class HeldPool extends AbstractExecutorService {
+    final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void execute(Runnable r) {
+      tasks.add(r);
+    }
+
+    void runAll() {
+      for (Runnable r; (r = tasks.poll()) != null; ) r.run();
+    }
+
+    @Override public void shutdown() {}
+    @Override public List<Runnable> shutdownNow() { return List.of(); }
+    @Override public boolean isShutdown() { return false; }
+    @Override public boolean isTerminated() { return false; }
+    @Override public boolean awaitTermination(long t, TimeUnit u) { return true; }
+  }
+
+  private final HeldPool io = new HeldPool();
+  private Peers peers;
+  private ValueStore store;
+  private Server server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    String name = "blocking-calls-" + System.nanoTime();
+    peers = new Peers("alice", Map.of("bob", "unused"), "no-dealer-" + name, a -> InProcessChannelBuilder.forName(a).build());
+    store = new ValueStore("alice", null);
+    Consents consents = new Consents("alice", null);
+    PartyService party = new PartyService(peers, store, new Mailbox(1 << 20), io, 16, new Quotas("alice", Quotas.Limits.defaults()), consents,
+        new AuditLog("alice", null));
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(party).addService(new ConsentService("alice", consents, store, peers, io))
+        .build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow();
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    peers.close();
+    store.close();
+  }
+
+  /** Makes a call; its answer (a reply or an error) completes the future. */
+  private static <T> CompletableFuture<String> call(Consumer<StreamObserver<T>> call) {
+    CompletableFuture<String> answered = new CompletableFuture<>();
+    call.accept(new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        answered.complete("error: " + t.getMessage());
+      }
+
+      @Override
+      public void onCompleted() {
+        answered.complete("ok");
+      }
+    });
+    return answered;
+  }
+
+  @Test
+  void abortAndConsentCallsRunOnTheIoPool() throws Exception {
+    PartyGrpc.PartyStub party = PartyGrpc.newStub(channel);
+    ConsentGrpc.ConsentStub consent = ConsentGrpc.newStub(channel);
+    int before = io.tasks.size();
+    List<CompletableFuture<String>> calls = List.of(
+        BlockingCallsTest.<smpc.proto.AbortReply>call(o -> party.abort(AbortRequest.newBuilder().setSessionId(ByteString.copyFromUtf8("some session")).setReason("test").build(), o)),
+        BlockingCallsTest.<Approval>call(o -> consent.approve(Approval.getDefaultInstance(), o)),
+        BlockingCallsTest.<Policy>call(o -> consent.setPolicy(Policy.getDefaultInstance(), o)),
+        BlockingCallsTest.<smpc.proto.RevokeReply>call(o -> consent.revoke(RevokeRequest.getDefaultInstance(), o)),
+        BlockingCallsTest.<smpc.proto.Consents>call(o -> consent.listConsents(ListRequest.getDefaultInstance(), o)));
+    for (CompletableFuture<String> c : calls) assertThat(c).as("answered before its work ran on the io pool").isNotDone();
+    assertThat(io.tasks).hasSize(before + calls.size());
+
+    io.runAll();
+    for (CompletableFuture<String> c : calls) assertThat(c.get(10, TimeUnit.SECONDS)).isNotNull();
+  }
+}
