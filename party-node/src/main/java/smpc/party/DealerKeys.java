@@ -84,7 +84,8 @@ final class DealerKeys {
         long wait = Math.min(FETCH_MS, Math.max(1, s.deadline - System.currentTimeMillis())); // well below a session's hour
         Key k = key(DealerGrpc.newBlockingStub(peers.dealerChannel()).withDeadlineAfter(wait, TimeUnit.MILLISECONDS).seedKey(request()));
         synchronized (this) {
-          if (current == null) current = k; // a refresh that ended meanwhile brought a newer one
+          // a refresh's key, if one came meanwhile, is kept: both are keys the dealer held a moment ago (it keeps 32)
+          if (current == null) current = k;
           return current;
         }
       } catch (StatusRuntimeException e) {

@@ -22,7 +22,7 @@ import smpc.proto.ValueInfo;
  */
 final class InputUpload implements StreamObserver<InputChunk> {
   private final StreamObserver<ValueInfo> resp;
-  private final Consumer<Runnable> offload; // off the transport thread, failures as statuses
+  private final Consumer<Runnable> offload; // runs a step that may fail, failures as statuses
   private final ValueStore store;
   private final Quotas quotas;
   private final String me;
@@ -32,6 +32,41 @@ final class InputUpload implements StreamObserver<InputChunk> {
   private Quotas.Ticket memory;
   private ValueStore.Ingest ingest;
   private boolean failed;
+
+  /**
+   * An Input call's observer whose every callback runs on {@code pool}, in order, one chunk at a time (gRPC's manual flow
+   * control: the next chunk is asked for once this one is written). The network threads, which also carry the peers'
+   * messages, never wait for the disk: neither for a segment's write nor for a refused caller's audit record and its
+   * sync, which any certificate holder can provoke. A chunk not asked for yet waits in the HTTP/2 flow-control window.
+   */
+  static StreamObserver<InputChunk> onPool(StreamObserver<ValueInfo> resp, java.util.concurrent.Executor pool, ValueStore store, Quotas quotas,
+      String me, int fracBits, Consumer<String> allowed) {
+    io.grpc.stub.ServerCallStreamObserver<ValueInfo> call = (io.grpc.stub.ServerCallStreamObserver<ValueInfo>) resp;
+    call.disableAutoRequest();
+    java.util.concurrent.Executor serial = com.google.common.util.concurrent.MoreExecutors.newSequentialExecutor(pool);
+    io.grpc.Context context = io.grpc.Context.current(); // the caller's identity, for the audit record
+    InputUpload upload = new InputUpload(resp, handler -> PartyService.guard(resp, handler), store, quotas, me, fracBits, allowed);
+    call.request(1);
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(InputChunk c) {
+        serial.execute(context.wrap(() -> {
+          upload.onNext(c);
+          if (!upload.failed) call.request(1);
+        }));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        serial.execute(() -> upload.onError(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        serial.execute(context.wrap(upload::onCompleted));
+      }
+    };
+  }
 
   InputUpload(StreamObserver<ValueInfo> resp, Consumer<Runnable> offload, ValueStore store, Quotas quotas, String me, int fracBits,
       Consumer<String> allowed) {
@@ -81,7 +116,7 @@ final class InputUpload implements StreamObserver<InputChunk> {
   @Override
   public void onError(Throwable t) {
     failed = true;
-    offload.accept(this::abort); // may delete written segments: off the transport thread
+    offload.accept(this::abort); // may delete written segments
   }
 
   private void abort() {
@@ -93,7 +128,7 @@ final class InputUpload implements StreamObserver<InputChunk> {
   @Override
   public void onCompleted() {
     if (failed) return;
-    offload.accept(() -> { // storing may write to disk
+    offload.accept(() -> {
       try (Quotas.Ticket held = memory) { // the buffer is the store's (or garbage) once this ends
         if (info == null) throw invalid("empty input stream");
         ingest.add(info);

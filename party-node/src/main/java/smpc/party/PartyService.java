@@ -67,13 +67,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final Alignment alignment;
   /** This party's dealer seed key, and the key ids its peers last announced. */
   private final DealerKeys keys;
-  /** Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. */
-  private final Map<ByteString, EarlyAbort> earlyAborts = new ConcurrentHashMap<>();
-
-  private record EarlyAbort(Authorizer.Principal by, long until) {}
-
-  /** How long an early abort waits for its session: the coordinator sends both at once. */
-  private static final long EARLY_ABORT_MS = 600_000;
+  private final EarlyAborts earlyAborts = new EarlyAborts();
 
   PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas, Consents consents,
       AuditLog audit) {
@@ -102,13 +96,12 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public StreamObserver<InputChunk> input(StreamObserver<ValueInfo> resp) {
     Authorizer.Principal caller = authorizer.caller();
-    return new InputUpload(resp, handler -> offload(resp, handler), store, quotas, peers.me, fracBits,
-        name -> audit.check(caller, "Input", name, () -> authorizer.input(caller)));
+    return InputUpload.onPool(resp, io, store, quotas, peers.me, fracBits, name -> audit.check(caller, "Input", name, () -> authorizer.input(caller)));
   }
 
   @Override
   public void getValue(NameRequest req, StreamObserver<ValueChunk> resp) {
-    Chunks.Download<ValueChunk> download = Chunks.download(resp);
+    Chunks.Download<ValueChunk> download = Chunks.download(resp, io); // its chunks are read from the store: off the network threads
     Authorizer.Principal caller = authorizer.caller();
     offload(resp, () -> {
       audit.check(caller, "GetValue", req.getName(), () -> authorizer.read(caller, req.getName())); // before anything about the name is told
@@ -172,10 +165,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
-    reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
+    offload(resp, () -> reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
         .setStoredValues(store.size()).setActiveSessions(active.size()).setFracBits(fracBits)
         .setBufferedBytes(mailbox.bufferedBytes()).setPendingMessages(mailbox.slotCount())
-        .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build());
+        .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build())); // the store's count waits for its lock
   }
 
   @Override
@@ -192,7 +185,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       if (named != null) keys.refreshAfter(named); // also when it is past its last check and ends as if not aborted
       if (mailbox.isEnded(req.getSessionId())) keys.afterAbort(req.getSessionId());
       else if (s == null && now) mailbox.end(req.getSessionId()); // a session aborted before it started here never starts
-      else if (s == null) earlyAbort(req.getSessionId(), caller);
+      else if (s == null) earlyAborts.remember(req.getSessionId(), caller);
+      if (s == null) lateStart(req.getSessionId(), caller, now, req.getReason());
       reply(resp, AbortReply.newBuilder().setWasRunning(s != null).build());
     });
   }
@@ -355,8 +349,8 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     if (req.getFracBits() != 0 && req.getFracBits() != fracBits) {
       throw precondition("session uses %d fractional bits but %s is configured with %d", req.getFracBits(), peers.me, fracBits);
     }
-    EarlyAbort early = earlyAborts.remove(id);
-    if (early != null && early.by().equals(caller)) mailbox.end(id);
+    Authorizer.Principal early = earlyAborts.take(id);
+    if (early != null && early.equals(caller)) mailbox.end(id);
     if (mailbox.isEnded(id)) throw Status.ABORTED.withDescription("session was aborted or already ran").asRuntimeException();
     Session s = new Session(id, parties, me, req.getDeadlineUnixMs());
     s.requester = caller;
@@ -374,11 +368,18 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     return s;
   }
 
-  /** Remembers a client's abort of a session not running here (yet). */
-  private void earlyAbort(ByteString id, Authorizer.Principal by) {
-    long now = System.currentTimeMillis();
-    earlyAborts.values().removeIf(e -> e.until() < now);
-    if (earlyAborts.size() < 100_000) earlyAborts.put(id, new EarlyAbort(by, now + EARLY_ABORT_MS));
+  /**
+   * A start that raced with an Abort which found no session: open() writes {@code active}, then reads the mailbox's
+   * end and the early aborts; the Abort read {@code active}, then wrote those. Looking again after the write, one of
+   * the two sees the other: a session that started meanwhile fails here as if it had been running.
+   */
+  private void lateStart(ByteString id, Authorizer.Principal caller, boolean now, String reason) {
+    Session late = active.get(id);
+    if (late == null) return;
+    if (now || caller != null && caller.equals(late.requester)) { // as an early abort counts in open()
+      earlyAborts.forget(id);
+      late.fail(Status.ABORTED.withDescription("session aborted: " + reason).asRuntimeException());
+    }
   }
 
   /**

@@ -117,4 +117,32 @@ class BlockingCallsTest {
     io.runAll();
     for (CompletableFuture<String> c : calls) assertThat(c.get(10, TimeUnit.SECONDS)).isNotNull();
   }
+
+  /**
+   * An input's chunks are each handled on the io pool, the next asked for once one is written (a refused caller's
+   * audit record is synced there too), and Status, which counts the store's values under its lock, runs there as well.
+   */
+  @Test
+  void inputChunksAndStatusRunOnTheIoPool() throws Exception {
+    PartyGrpc.PartyStub party = PartyGrpc.newStub(channel);
+    int before = io.tasks.size();
+    CompletableFuture<String> status = BlockingCallsTest.<smpc.proto.StatusReply>call(o -> party.status(smpc.proto.StatusRequest.getDefaultInstance(), o));
+    CompletableFuture<String> input = BlockingCallsTest.<smpc.proto.ValueInfo>call(o -> {
+      StreamObserver<smpc.proto.InputChunk> up = party.input(o);
+      long[] x = {7, -3, 1L << 40};
+      up.onNext(smpc.proto.InputChunk.newBuilder().setName("x").setDtype(smpc.proto.DType.INT).setLength(x.length)
+          .setData(ByteString.copyFrom(smpc.core.ring.Packing.toBytes(new long[] {x[0], x[1]}))).build());
+      up.onNext(smpc.proto.InputChunk.newBuilder().setData(ByteString.copyFrom(smpc.core.ring.Packing.toBytes(new long[] {x[2]}))).build());
+      up.onCompleted();
+    });
+    assertThat(status).as("Status answered before it ran on the io pool").isNotDone();
+    assertThat(input).as("Input answered before its chunks ran on the io pool").isNotDone();
+    assertThat(store.info("x")).as("a chunk was handled on the network thread").isNull();
+    assertThat(io.tasks.size()).isGreaterThan(before);
+
+    io.runAll();
+    assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+    assertThat(input.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+    assertThat(store.get("x").read(0, 3)).containsExactly(7, -3, 1L << 40);
+  }
 }

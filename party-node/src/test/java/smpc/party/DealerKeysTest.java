@@ -45,6 +45,12 @@ class DealerKeysTest {
     }
   }
 
+  private static ByteString id(int n) {
+    byte[] id = new byte[SessionSeeds.KEY_ID_BYTES];
+    id[0] = (byte) n;
+    return ByteString.copyFrom(id);
+  }
+
   @Test
   void aRefreshNeverWaitsForTheFirstKeysFetch() throws Exception {
     String name = "held-dealer-" + System.nanoTime();
@@ -62,13 +68,15 @@ class DealerKeysTest {
         keys.refreshAfter(ByteString.copyFromUtf8("a key of an aborted session"));
         keys.refresh(DealerKeys.FETCH_MS);
       });
-      refreshed.get(20, TimeUnit.SECONDS); // the old code waited here until the held fetch ended
+      refreshed.get(3, TimeUnit.SECONDS); // the old code waited here until the held fetch's deadline (10 s)
       assertThat(first).as("the first fetch still waits for the dealer").isNotDone();
 
       dealer.answer.countDown();
       DealerKeys.Key k = first.get(20, TimeUnit.SECONDS);
       assertThat(k.id().size()).isEqualTo(SessionSeeds.KEY_ID_BYTES);
-      assertThat(keys.current(s)).as("the key every later session names").isNotNull();
+      for (long end = System.nanoTime() + 10_000_000_000L; dealer.keys.get() < 2 && System.nanoTime() < end; ) Thread.sleep(10);
+      assertThat(dealer.keys.get()).as("the first fetch and the refresh each got a key").isEqualTo(2);
+      assertThat(keys.current(s).id()).as("a later session names one of the two keys the dealer handed out").isIn(id(1), id(2));
     } finally {
       dealer.answer.countDown();
       peers.close();
