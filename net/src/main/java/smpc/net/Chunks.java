@@ -126,6 +126,7 @@ public final class Chunks {
     private IntFunction<T> chunk;
     private int count;
     private int next;
+    private volatile boolean waiting; // a send() waits for the client to be ready
 
     Download(ServerCallStreamObserver<T> out, java.util.concurrent.Executor pumpOn) {
       this.out = out;
@@ -133,8 +134,13 @@ public final class Chunks {
       out.setOnReadyThreshold(Grpc.QUEUED); // several chunks on their way at once, not one
       out.setOnCancelHandler(() -> {}); // a cancelled call just stops (pump checks), without exceptions
       out.setOnReadyHandler(() -> {
-        synchronized (this) {
-          notifyAll(); // a send() waiting for the client
+        // the lock only when a send() waits (it holds it only to check and to hand it out): a pump on another thread
+        // holds it while it makes chunks (the dealer's corrections, a value read from the disk), which this network
+        // thread, carrying other calls too, must not wait for
+        if (waiting) {
+          synchronized (this) {
+            notifyAll();
+          }
         }
         pumpOn.execute(this::pump);
       });
@@ -145,6 +151,16 @@ public final class Chunks {
      * producer never runs ahead of a slow reader); fails when the client left or {@code stop} says to give up.
      */
     public synchronized void send(T message, java.util.function.BooleanSupplier stop) {
+      waiting = true; // before the check: a ready handler after it then wakes the wait below
+      try {
+        awaitReady(stop);
+      } finally {
+        waiting = false;
+      }
+      out.onNext(message);
+    }
+
+    private void awaitReady(java.util.function.BooleanSupplier stop) {
       while (!out.isReady()) {
         if (out.isCancelled()) throw io.grpc.Status.CANCELLED.withDescription("the client stopped reading the reply").asRuntimeException();
         if (stop.getAsBoolean()) throw io.grpc.Status.ABORTED.withDescription("stopped while sending the reply").asRuntimeException();
@@ -155,7 +171,6 @@ public final class Chunks {
           throw io.grpc.Status.CANCELLED.withDescription("interrupted while sending the reply").asRuntimeException();
         }
       }
-      out.onNext(message);
     }
 
     /**
