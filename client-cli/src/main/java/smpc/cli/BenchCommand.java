@@ -40,7 +40,8 @@ import smpc.sdk.SmpcException;
     "the JSON's cpu_ms splits it by process and adds the bench's own (client: the SDK and the bench's checks).",
     "The smpc script runs the bench with the JVM's own JIT and collector, as an SDK application runs, where other " +
     "commands get a quick-starting C1-only JVM. W1 once warm (its servers' and its client's JIT done) takes thousands of " +
-    "sessions in one bench: --workload W1 --repeat 5000 --warmup 12000 --warmup-seconds 0."})
+    "sessions in one bench: --workload W1 --repeat 5000 --warmup 12000 --warmup-seconds 0; the servers' JIT a few tens of " +
+    "thousands: on a fresh cluster, read the second such bench."})
 final class BenchCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin ClusterOptions cluster;
 
