@@ -23,7 +23,7 @@ final class Session {
   final CompletableFuture<Void> failure = new CompletableFuture<>();
   /** The caller whose Execute runs it here (null on a plaintext server): it may abort it. */
   volatile Authorizer.Principal requester;
-  /** The dealer key this session named, once its agreement passed (null before, or when its plan uses no dealer). */
+  /** The dealer key this session named in its agreement message (null before it chose one, or when its plan uses no dealer). */
   volatile com.google.protobuf.ByteString dealerKey;
 
   Session(ByteString id, List<String> parties, int me, long deadline) {

@@ -156,4 +156,34 @@ class SessionStartTest {
           .containsExactly(expected());
     }
   }
+
+  /**
+   * An Abort that finds a session still waiting for its agreement makes the key it named suspect all the same: its id
+   * left with the agreement message, and the designated party may have named it to the dealer. (Neither the abort nor
+   * the session's failure, before its agreement passed, fetched a new key, and the next session failed again.)
+   */
+  @Test
+  void anAbortDuringTheAgreementMakesTheKeySuspect() throws Exception {
+    assertThat(Packing.fromByteString(cluster.run(plan()).get(2).revealed().get(0).getData())).containsExactly(expected());
+    ManagedChannel ch = cluster.dealerChannel();
+    try {
+      for (int k = 0; k < 64; k++) DealerGrpc.newBlockingStub(ch).seedKey(SeedKeyRequest.newBuilder().setParty("bob").build());
+    } finally {
+      ch.shutdownNow();
+    }
+    ByteString waiting = freshId();
+    ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(waiting).addAllParties(cluster.parties())
+        .setDeadlineUnixMs(System.currentTimeMillis() + 60_000).setPlan(plan()).setFracBits(LocalProtocol.FRAC_BITS).build();
+    // carol never starts it: alice and bob wait for her agreement message, bob's own (naming his lost key) sent
+    List<java.util.concurrent.CompletableFuture<ProtocolSuite.Result>> calls = List.of(cluster.execute(0, req), cluster.execute(1, req));
+    for (long end = System.nanoTime() + 20_000_000_000L; System.nanoTime() < end
+        && cluster.sent(waiting).stream().noneMatch(m -> m.from().equals("bob") && m.tag().equals(Agreement.TAG)); ) {
+      Thread.sleep(5);
+    }
+    assertThat(calls).as("both still wait for carol").noneMatch(java.util.concurrent.CompletableFuture::isDone);
+    cluster.abort(waiting);
+    for (var c : calls) assertThatThrownBy(c::join).hasMessageContaining("aborted");
+    assertThat(Packing.fromByteString(cluster.run(plan()).get(2).revealed().get(0).getData())).as("the session after the abort")
+        .containsExactly(expected());
+  }
 }
