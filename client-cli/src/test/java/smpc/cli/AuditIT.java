@@ -90,6 +90,16 @@ class AuditIT {
   }
 
   @Test
+  void aRefusedConsentIsRecordedToo() {
+    assertStatus(adv.refusalOfConsent("alice", "client-bob"), Code.PERMISSION_DENIED, "may not approve computations for alice (only client-alice may)");
+    AuditRecord r = last("alice");
+    assertThat(r.getCall()).isEqualTo("Approve");
+    assertThat(r.getSubject()).isEqualTo("0".repeat(64)); // the digest it would have approved
+    assertThat(r.getPrincipal()).isEqualTo("client-bob");
+    assertThat(r.getOutcome()).isEqualTo(smpc.proto.AuditOutcome.AUDIT_REFUSED);
+  }
+
+  @Test
   void aDeniedRevealIsRecordedAsRefusedWithTheRule() {
     assertStatus(adv.refusal("alice", "client-bob", ALL, plan(share("bob", "b"), reveal("alice", ""))), Code.PERMISSION_DENIED,
         "may not receive results revealed to alice");

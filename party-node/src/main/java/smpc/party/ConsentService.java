@@ -19,9 +19,12 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
   private final Peers peers;
   private final Authorizer authorizer;
   private final java.util.concurrent.Executor io;
+  private final AuditLog audit;
 
-  ConsentService(String me, Consents consents, ValueStore store, Peers peers, java.util.concurrent.Executor io) {
+  /** @param io the calls pool ({@link PartyNode#calls}); @param audit where a refused call is recorded, as every party call's */
+  ConsentService(String me, Consents consents, ValueStore store, Peers peers, java.util.concurrent.Executor io, AuditLog audit) {
     this.io = io;
+    this.audit = audit;
     this.consents = consents;
     this.store = store;
     this.peers = peers;
@@ -30,34 +33,36 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void approve(Approval req, StreamObserver<Approval> resp) {
-    PartyService.offload(io, resp, () -> {
+    Handlers.offload(io, resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
-      authorizer.consent(caller, "approve computations");
+      audit.check(caller, "Approve", smpc.core.protocol.Digests.hex(req.getComputationDigest().toByteArray()), () -> authorizer.consent(caller, "approve computations"));
       reply(resp, consents.approve(caller, req));
     });
   }
 
   @Override
   public void setPolicy(Policy req, StreamObserver<Policy> resp) {
-    PartyService.offload(io, resp, () -> {
+    Handlers.offload(io, resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
-      authorizer.consent(caller, "set policies");
+      audit.check(caller, "SetPolicy", req.getValue(), () -> authorizer.consent(caller, "set policies"));
       reply(resp, consents.setPolicy(caller, req, store.info(req.getValue()), peers.parties()));
     });
   }
 
   @Override
   public void revoke(RevokeRequest req, StreamObserver<RevokeReply> resp) {
-    PartyService.offload(io, resp, () -> {
-      authorizer.consent(authorizer.caller(), "revoke consents");
+    Handlers.offload(io, resp, () -> {
+      Authorizer.Principal caller = authorizer.caller();
+      audit.check(caller, "Revoke", req.getValue(), () -> authorizer.consent(caller, "revoke consents"));
       reply(resp, RevokeReply.newBuilder().setRevoked(consents.revoke(req)).build());
     });
   }
 
   @Override
   public void listConsents(ListRequest req, StreamObserver<smpc.proto.Consents> resp) {
-    PartyService.offload(io, resp, () -> {
-      authorizer.listConsents(authorizer.caller());
+    Handlers.offload(io, resp, () -> {
+      Authorizer.Principal caller = authorizer.caller();
+      audit.check(caller, "ListConsents", "", () -> authorizer.listConsents(caller));
       reply(resp, consents.list());
     });
   }

@@ -1,38 +1,58 @@
 package smpc.party;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Clients' aborts of sessions not running here yet: honoured only when the same principal starts it. The coordinator
- * sends its Aborts and Execute calls at once, so an Abort may arrive before the session it ends.
+ * sends its Aborts and Execute calls at once, so an Abort may arrive before the session it ends. Any client may send
+ * Aborts of ids that never run, so what is kept is bounded per principal and expires in the order it came (every
+ * entry waits as long): each call costs a constant time however many are kept (a scan of all of them per Abort made a
+ * flood of made-up ids cost a party seconds of CPU per thousand).
  */
 final class EarlyAborts {
   /** How long an early abort waits for its session. */
   private static final long WAIT_MS = 600_000;
-  /** At most this many kept: beyond, a client's early aborts are forgotten (its session then runs, as if sent late). */
-  private static final int MAX = 100_000;
+  /** At most this many kept per principal: beyond, its early aborts are forgotten (its session then runs, as if sent late). */
+  private static final int MAX_PER_PRINCIPAL = 10_000;
 
-  private record Entry(Authorizer.Principal by, long until) {}
+  private record Entry(ByteString id, Authorizer.Principal by, long until) {}
 
-  private final Map<ByteString, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<ByteString, Entry> entries = new HashMap<>();
+  private final ArrayDeque<Entry> byAge = new ArrayDeque<>(); // oldest first; may hold entries taken since
+  private final Map<Authorizer.Principal, Integer> perPrincipal = new HashMap<>();
 
   /** Remembers {@code by}'s abort of session {@code id}, which has not started here. */
-  void remember(ByteString id, Authorizer.Principal by) {
+  synchronized void remember(ByteString id, Authorizer.Principal by) {
     long now = System.currentTimeMillis();
-    entries.values().removeIf(e -> e.until() < now);
-    if (entries.size() < MAX) entries.put(id, new Entry(by, now + WAIT_MS));
+    for (Entry e; (e = byAge.peekFirst()) != null && e.until() < now; ) {
+      byAge.pollFirst();
+      if (entries.get(e.id()) == e) drop(e);
+    }
+    if (entries.containsKey(id) || perPrincipal.getOrDefault(by, 0) >= MAX_PER_PRINCIPAL) return;
+    Entry e = new Entry(id, by, now + WAIT_MS);
+    entries.put(id, e);
+    byAge.addLast(e);
+    perPrincipal.merge(by, 1, Integer::sum);
   }
 
   /** Who aborted session {@code id} before it started (forgotten now), or null. */
-  Authorizer.Principal take(ByteString id) {
-    Entry e = entries.remove(id);
-    return e == null ? null : e.by();
+  synchronized Authorizer.Principal take(ByteString id) {
+    Entry e = entries.get(id);
+    if (e == null) return null;
+    drop(e);
+    return e.by();
+  }
+
+  private void drop(Entry e) {
+    entries.remove(e.id());
+    perPrincipal.computeIfPresent(e.by(), (p, n) -> n > 1 ? n - 1 : null);
   }
 
   /** Forgets an early abort of {@code id} (its session was ended otherwise). */
   void forget(ByteString id) {
-    entries.remove(id);
+    take(id);
   }
 }

@@ -45,7 +45,7 @@ final class InputUpload implements StreamObserver<InputChunk> {
     call.disableAutoRequest();
     java.util.concurrent.Executor serial = com.google.common.util.concurrent.MoreExecutors.newSequentialExecutor(pool);
     io.grpc.Context context = io.grpc.Context.current(); // the call's (its caller, its cancellation), as on the network thread
-    InputUpload upload = new InputUpload(resp, handler -> PartyService.guard(resp, handler), store, quotas, me, fracBits, allowed);
+    InputUpload upload = new InputUpload(resp, handler -> Handlers.guard(resp, handler), store, quotas, me, fracBits, allowed);
     call.request(1);
     return new StreamObserver<>() {
       @Override

@@ -1,7 +1,6 @@
 package smpc.party;
 
 import smpc.net.Statuses;
-import smpc.core.Failure;
 import static smpc.core.Errors.denied;
 import static smpc.core.Errors.exists;
 import static smpc.core.Errors.invalid;
@@ -12,7 +11,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Context;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
 import java.util.List;
@@ -58,6 +56,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final ValueStore store;
   private final Mailbox mailbox;
   private final ExecutorService io;
+  private final java.util.concurrent.Executor calls;
   private final int fracBits;
   private final Quotas quotas;
   private final Consents consents;
@@ -69,8 +68,10 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final DealerKeys keys;
   private final EarlyAborts earlyAborts = new EarlyAborts();
 
-  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, int fracBits, Quotas quotas, Consents consents,
-      AuditLog audit) {
+  /** @param io sessions and alignments (they wait for the other parties); @param calls the rest ({@link PartyNode#calls}) */
+  PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, java.util.concurrent.Executor calls, int fracBits, Quotas quotas,
+      Consents consents, AuditLog audit) {
+    this.calls = calls;
     this.audit = audit;
     this.quotas = quotas;
     this.consents = consents;
@@ -96,14 +97,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public StreamObserver<InputChunk> input(StreamObserver<ValueInfo> resp) {
     Authorizer.Principal caller = authorizer.caller();
-    return InputUpload.onPool(resp, io, store, quotas, peers.me, fracBits, name -> audit.check(caller, "Input", name, () -> authorizer.input(caller)));
+    return InputUpload.onPool(resp, calls, store, quotas, peers.me, fracBits, name -> audit.check(caller, "Input", name, () -> authorizer.input(caller)));
   }
 
   @Override
   public void getValue(NameRequest req, StreamObserver<ValueChunk> resp) {
-    Chunks.Download<ValueChunk> download = Chunks.download(resp, io); // its chunks are read from the store: off the network threads
+    Chunks.Download<ValueChunk> download = Chunks.download(resp, calls); // its chunks are read from the store: off the network threads
     Authorizer.Principal caller = authorizer.caller();
-    offload(resp, () -> {
+    handle(resp, () -> {
       audit.check(caller, "GetValue", req.getName(), () -> authorizer.read(caller, req.getName())); // before anything about the name is told
       ValueInfo info = store.info(req.getName()); // checks first: the data is read only for an allowed caller
       if (info == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me);
@@ -125,7 +126,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void deleteValue(NameRequest req, StreamObserver<DeleteReply> resp) {
     Authorizer.Principal caller = authorizer.caller();
-    offload(resp, () -> {
+    handle(resp, () -> {
       audit.check(caller, "DeleteValue", req.getName(), () -> authorizer.delete(caller, req.getName(), store.info(req.getName())));
       boolean deleted = store.delete(req.getName(), req.getSessionId());
       if (deleted) consents.forget(req.getName());
@@ -136,7 +137,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void listValues(ListRequest req, StreamObserver<ListReply> resp) {
     Authorizer.Principal caller = authorizer.caller();
-    offload(resp, () -> {
+    handle(resp, () -> {
       audit.check(caller, "ListValues", "", () -> authorizer.list(caller));
       reply(resp, ListReply.newBuilder().addAllValues(store.list()).build());
     });
@@ -146,7 +147,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void audit(smpc.proto.AuditRequest req, StreamObserver<smpc.proto.AuditChunk> resp) {
     Chunks.Download<smpc.proto.AuditChunk> download = Chunks.download(resp);
     Authorizer.Principal caller = authorizer.caller();
-    offload(resp, () -> {
+    handle(resp, () -> {
       audit.check(caller, "Audit", "", () -> authorizer.audit(caller));
       List<smpc.proto.AuditChunk> parts = audit.chunks(req.getFrom());
       download.start(parts.size(), parts::get);
@@ -165,7 +166,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
-    offload(resp, () -> reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
+    handle(resp, () -> reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
         .setStoredValues(store.size()).setActiveSessions(active.size()).setFracBits(fracBits)
         .setBufferedBytes(mailbox.bufferedBytes()).setPendingMessages(mailbox.slotCount())
         .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build())); // the store's count waits for its lock
@@ -173,7 +174,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void abort(AbortRequest req, StreamObserver<AbortReply> resp) {
-    offload(resp, () -> { // a refused Abort is synced to the audit log, and a key refresh may wait for the key's lock
+    handle(resp, () -> { // a refused Abort is synced to the audit log, and a key refresh may wait for the key's lock
       Authorizer.Principal caller = authorizer.caller();
       Session s = active.get(req.getSessionId());
       boolean now = audit.check(caller, "Abort", Session.shortId(req.getSessionId()), () -> authorizer.abort(caller, s != null ? s.requester : null));
@@ -410,30 +411,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   /**
    * Runs a handler on the io pool (the server calls handlers on its transport threads, which must never
-   * block: sessions wait for peers, the store may touch the disk), so that any failure becomes a clear status.
+   * block: sessions wait for peers), so that any failure becomes a clear status.
    */
   private void offload(StreamObserver<?> resp, Runnable handler) {
-    offload(io, resp, handler);
+    Handlers.offload(io, resp, handler);
   }
 
-  /** The same on {@code io}: for every service of a party whose handlers may block. */
-  static void offload(java.util.concurrent.Executor io, StreamObserver<?> resp, Runnable handler) {
-    io.execute(Context.current().wrap(() -> guard(resp, handler)));
-  }
-
-  /** Runs a handler so that any failure becomes a clear status and never escapes to kill the process. */
-  static void guard(StreamObserver<?> resp, Runnable handler) {
-    try {
-      handler.run();
-    } catch (StatusRuntimeException | Failure e) {
-      resp.onError(Statuses.status(e));
-    } catch (IllegalArgumentException e) {
-      resp.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-    } catch (OutOfMemoryError e) {
-      resp.onError(Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this request").asRuntimeException());
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "internal error", e);
-      resp.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
-    }
+  /** Runs a call's handler on the calls pool ({@link PartyNode#calls}): its work may wait a little, never for a peer. */
+  private void handle(StreamObserver<?> resp, Runnable handler) {
+    Handlers.offload(calls, resp, handler);
   }
 }

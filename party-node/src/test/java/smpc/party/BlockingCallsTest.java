@@ -65,9 +65,10 @@ class BlockingCallsTest {
     peers = new Peers("alice", Map.of("bob", "unused"), "no-dealer-" + name, a -> InProcessChannelBuilder.forName(a).build());
     store = new ValueStore("alice", null);
     Consents consents = new Consents("alice", null);
-    PartyService party = new PartyService(peers, store, new Mailbox(1 << 20), io, 16, new Quotas("alice", Quotas.Limits.defaults()), consents,
-        new AuditLog("alice", null));
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(party).addService(new ConsentService("alice", consents, store, peers, io))
+    AuditLog audit = new AuditLog("alice", null);
+    PartyService party = new PartyService(peers, store, new Mailbox(1 << 20), io, io, 16, new Quotas("alice", Quotas.Limits.defaults()), consents,
+        audit);
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(party).addService(new ConsentService("alice", consents, store, peers, io, audit))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
@@ -144,5 +145,33 @@ class BlockingCallsTest {
     assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
     assertThat(input.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
     assertThat(store.get("x").read(0, 3)).containsExactly(7, -3, 1L << 40);
+  }
+
+  /** Calls that wait a little (a refused call's audit record synced, say) queue for a few threads, never one each. */
+  @Test
+  void theCallsPoolKeepsAFewThreadsHoweverManyCallsWait() throws Exception {
+    java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) PartyNode.calls();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      for (int i = 0; i < 200; i++) {
+        pool.execute(() -> {
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          done.incrementAndGet();
+        });
+      }
+      assertThat(pool.getPoolSize()).isBetween(1, 4);
+      release.countDown();
+      pool.shutdown();
+      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(done).hasValue(200);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
   }
 }
