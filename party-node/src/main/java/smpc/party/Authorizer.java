@@ -67,7 +67,12 @@ final class Authorizer {
 
   /** Input: a new private value of this party, stored by its own client only. */
   void input(Principal p) {
-    if (p != null && !ownClient(p)) throw denied("%s may not store values on %s (only %s may)", p, me, client());
+    if (!mayInput(p)) throw denied("%s may not store values on %s (only %s may)", p, me, client());
+  }
+
+  /** The rule of {@link #input}, without the refusal (nor its record). */
+  boolean mayInput(Principal p) {
+    return p == null || ownClient(p);
   }
 
   /** GetValue: a private value (this party's own, or a result revealed to it) goes to this party's client only. */

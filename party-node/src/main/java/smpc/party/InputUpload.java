@@ -38,9 +38,10 @@ final class InputUpload implements StreamObserver<InputChunk> {
    * control: the next chunk is asked for once this one is written). The network threads, which also carry the peers'
    * messages, never wait for the disk: neither for a segment's write nor for a refused caller's audit record and its
    * sync, which any certificate holder can provoke. A chunk not asked for yet waits in the HTTP/2 flow-control window.
+   * {@code permitted}: whether the caller may input here at all ({@code allowed} refuses and records it).
    */
-  static StreamObserver<InputChunk> onPool(StreamObserver<ValueInfo> resp, java.util.concurrent.Executor pool, ValueStore store, Quotas quotas,
-      String me, int fracBits, Consumer<String> allowed) {
+  static StreamObserver<InputChunk> onPool(StreamObserver<ValueInfo> resp, java.util.concurrent.Executor pool, boolean permitted, ValueStore store,
+      Quotas quotas, String me, int fracBits, Consumer<String> allowed) {
     io.grpc.stub.ServerCallStreamObserver<ValueInfo> call = (io.grpc.stub.ServerCallStreamObserver<ValueInfo>) resp;
     call.disableAutoRequest();
     java.util.concurrent.Executor serial = com.google.common.util.concurrent.MoreExecutors.newSequentialExecutor(pool);
@@ -49,7 +50,10 @@ final class InputUpload implements StreamObserver<InputChunk> {
     call.request(1);
     return new StreamObserver<>() {
       @Override
-      public void onNext(InputChunk c) {
+      public void onNext(InputChunk given) {
+        // a caller who may not input here is refused on the pool (its record synced first) at its first chunk: that
+        // chunk waits there without its data, so a flood of refused uploads queues names, not megabytes
+        InputChunk c = permitted ? given : given.toBuilder().clearData().build();
         serial.execute(context.wrap(() -> {
           upload.onNext(c);
           if (!upload.failed) call.request(1);

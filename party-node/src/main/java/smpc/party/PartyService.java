@@ -97,7 +97,9 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public StreamObserver<InputChunk> input(StreamObserver<ValueInfo> resp) {
     Authorizer.Principal caller = authorizer.caller();
-    return InputUpload.onPool(resp, calls, store, quotas, peers.me, fracBits, name -> audit.check(caller, "Input", name, () -> authorizer.input(caller)));
+    boolean permitted = authorizer.mayInput(caller); // a hint: the refusal and its record are made on the pool
+    return InputUpload.onPool(resp, calls, permitted, store, quotas, peers.me, fracBits,
+        name -> audit.check(caller, "Input", name, () -> authorizer.input(caller)));
   }
 
   @Override
