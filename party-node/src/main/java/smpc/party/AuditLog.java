@@ -294,7 +294,8 @@ final class AuditLog implements AutoCloseable {
     try {
       return rule.get();
     } catch (RuntimeException e) {
-      if (Statuses.status(e).getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+      Status.Code code = Statuses.status(e).getStatus().getCode();
+      if (code == Status.Code.PERMISSION_DENIED || code == Status.Code.RESOURCE_EXHAUSTED) { // refused by a rule, or busy
         AuditRecord.Builder r = record(caller, call).setSubject(subject).setOutcome(AuditOutcome.AUDIT_REFUSED).setReason(reason(e));
         try {
           append(r);

@@ -43,7 +43,7 @@ final class EarlyAborts {
     Entry e = entries.get(id);
     if (e == null) return null;
     drop(e);
-    return e.by();
+    return e.until() < System.currentTimeMillis() ? null : e.by(); // expired, though not dropped yet
   }
 
   private void drop(Entry e) {

@@ -67,6 +67,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   /** This party's dealer seed key, and the key ids its peers last announced. */
   private final DealerKeys keys;
   private final EarlyAborts earlyAborts = new EarlyAborts();
+  private final Starts starts = new Starts();
 
   /** @param io sessions and alignments (they wait for the other parties); @param calls the rest ({@link PartyNode#calls}) */
   PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, java.util.concurrent.Executor calls, int fracBits, Quotas quotas,
@@ -159,19 +160,27 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void align(smpc.proto.AlignRequest req, StreamObserver<smpc.proto.AlignReply> resp) {
     Authorizer.Principal caller = authorizer.caller();
-    offload(resp, () -> {
+    starts.start(io, calls, resp, checked -> {
       // its ids and its rows: this party's own client only, as for Input
       audit.check(caller, "Align", req.getName(), () -> authorizer.input(caller));
+      checked.run();
       reply(resp, alignment.run(req, caller, active));
+    }, () -> busy(caller, "Align", req.getName()));
+  }
+
+  /** A call refused for {@link Starts}' limit, recorded as every refusal is. */
+  private void busy(Authorizer.Principal caller, String call, String subject) {
+    audit.check(caller, call, subject, () -> {
+      throw smpc.core.Errors.exhausted("party %s is busy checking %d calls already; try again", peers.me, Starts.LIMIT);
     });
   }
 
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
-    handle(resp, () -> reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
+    reply(resp, StatusReply.newBuilder().setRole("party").setName(peers.me).setVersion(Version.VERSION)
         .setStoredValues(store.size()).setActiveSessions(active.size()).setFracBits(fracBits)
         .setBufferedBytes(mailbox.bufferedBytes()).setPendingMessages(mailbox.slotCount())
-        .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build())); // the store's count waits for its lock
+        .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build()); // no lock, no queue: answered under any load
   }
 
   @Override
@@ -197,13 +206,14 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void execute(ExecuteRequest asked, StreamObserver<ExecuteReply> resp) {
     Chunks.Download<ExecuteReply> download = Chunks.download(resp);
-    offload(resp, () -> {
-      Authorizer.Principal caller = authorizer.caller();
+    Authorizer.Principal caller = authorizer.caller();
+    starts.start(io, calls, resp, checked -> {
       RevealRoutes routes = Authorizer.revealRoutes(caller, asked);
       AuditAttempt attempt = audit.attempt(caller, asked, fracBits, store::info, routes);
       // every STORE's owner is the caller's organisation from here on, never the request's
       ExecuteRequest req = attempt.refusing(() -> asked.toBuilder().setPlan(authorizer.execute(caller, asked.getPlan(), asked.getPartiesList(), store::info)).build());
       Session s = attempt.refusing(() -> open(req, caller));
+      checked.run(); // refusals from here on are of a session that runs: bounded by quotas, not by Starts
       Quotas.Ticket ticket = null;
       GrpcDealerLink dealer = null;
       DealerKeys.Key key = null;
@@ -294,7 +304,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         peers.streams.ended(s);
         active.remove(s.id);
       }
-    });
+    }, () -> busy(caller, "Execute", Session.shortId(asked.getSessionId())));
   }
 
   /** Each value the session keeps records whose inputs it depends on (the union: a copy never drops an owner). */

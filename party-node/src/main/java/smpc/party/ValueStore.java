@@ -24,6 +24,7 @@ final class ValueStore implements AutoCloseable {
   static final int SEGMENT = ValueDb.SEGMENT;
 
   private final Map<String, ValueInfo> infos = new TreeMap<>();
+  private volatile int count; // infos.size(), written under this object's lock
   private final String me;
   private final ValueDb db;
 
@@ -32,6 +33,7 @@ final class ValueStore implements AutoCloseable {
     this.me = me;
     this.db = new ValueDb(dir);
     for (ValueInfo i : db.infos()) infos.put(i.getName(), i);
+    count = infos.size();
   }
 
   static String checkName(String name) {
@@ -185,6 +187,7 @@ final class ValueStore implements AutoCloseable {
           throw full("'" + name + "'", e);
         }
         infos.put(name, info);
+        count = infos.size();
       }
     }
 
@@ -210,6 +213,7 @@ final class ValueStore implements AutoCloseable {
     if (infos.containsKey(name)) throw exists("value '%s' already exists on %s", name, me);
     write(List.of(v));
     infos.put(name, v.info());
+    count = infos.size();
   }
 
   /** Checks that every value can be committed, before any session traffic. */
@@ -228,6 +232,7 @@ final class ValueStore implements AutoCloseable {
     List<StoredValue> values = batch.stream().map(PlanRunner.Store::value).toList();
     write(values);
     for (StoredValue v : values) infos.put(v.info().getName(), v.info());
+    count = infos.size();
   }
 
   /**
@@ -278,6 +283,7 @@ final class ValueStore implements AutoCloseable {
       throw exhausted("party %s: disk full deleting '%s' (%s)", me, name, e.getMessage().replaceFirst("^disk full: ", ""));
     }
     infos.remove(name);
+    count = infos.size();
     return true;
   }
 
@@ -290,8 +296,9 @@ final class ValueStore implements AutoCloseable {
     return db.segmentCount();
   }
 
-  synchronized int size() {
-    return infos.size();
+  /** Without the store's lock, which a commit holds while it syncs: Status reads it on a network thread. */
+  int size() {
+    return count;
   }
 
   @Override
