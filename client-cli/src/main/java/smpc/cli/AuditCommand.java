@@ -79,7 +79,7 @@ final class AuditCommand implements Callable<Integer> {
     for (Audit.Record r : log.records()) {
       seqs.put(r.hash(), r.seq());
       out.printf("%-5d %-24s %-8s %-12s %-16s %-8s %s%n", r.seq(), r.time(), r.outcome(), r.call(),
-          r.principal().isEmpty() ? "(plaintext)" : r.principal(), r.sessionId().isEmpty() ? "-" : r.sessionId().substring(0, 8), what(r, seqs));
+          r.principal().isEmpty() ? "(plaintext)" : r.principal(), r.sessionId().isEmpty() ? "-" : r.sessionId().substring(0, Math.min(8, r.sessionId().length())), what(r, seqs));
     }
   }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import smpc.core.audit.AuditChain;
 import smpc.proto.AuditRecord;
+import smpc.proto.ExecuteRequest;
 import smpc.proto.AuditRequest;
 import smpc.sdk.Audit;
 import smpc.sdk.Cluster;
@@ -87,6 +88,15 @@ class AuditIT {
     assertThat(r.getPrincipal()).isEqualTo("client-bob");
     assertThat(r.getRole()).isEqualTo("client");
     assertThat(r.getReason()).isEqualTo("PERMISSION_DENIED: client 'client-bob' may not read alice's private value 'a' (only client-alice may)");
+  }
+
+  @Test
+  void aRefusedSessionWithAShortIdIsListed() throws Exception {
+    ExecuteRequest req = ExecuteRequest.newBuilder().setSessionId(com.google.protobuf.ByteString.copyFromUtf8("abc")).addAllParties(ALL)
+        .setDeadlineUnixMs(System.currentTimeMillis() + 60_000).build();
+    assertThat(adv.start("alice", "client-alice", req).get(30, java.util.concurrent.TimeUnit.SECONDS).getDescription())
+        .contains("session id must have 16 bytes, got 3");
+    assertThat(cluster.ok("audit", "--party", "alice")).contains(" 616263 "); // its id, shorter than the 8 digits shown
   }
 
   @Test
