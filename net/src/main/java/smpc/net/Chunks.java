@@ -112,8 +112,17 @@ public final class Chunks {
    * service method is first called, so the handler prepares the download at once and starts it when ready.
    */
   public static <T> Download<T> download(StreamObserver<T> response) {
-    return download(response, Runnable::run);
+    return download(response, DIRECT);
   }
+
+  /** Chunks made on the thread that starts the download or signals readiness. */
+  private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+
+  /**
+   * How many chunks a pump on a pool makes before it lets the pool's other tasks go first (it goes on after them): a
+   * long value read by a fast client would otherwise hold one of a few threads for the whole value.
+   */
+  static final int CHUNKS_PER_TURN = 8;
 
   /** As {@link #download(StreamObserver)}, making and sending chunks on {@code pumpOn} (not on the thread that signals readiness). */
   public static <T> Download<T> download(StreamObserver<T> response, java.util.concurrent.Executor pumpOn) {
@@ -194,7 +203,13 @@ public final class Chunks {
     private synchronized void pump() {
       if (chunk == null || out.isCancelled()) return; // ready before there is anything to send, or the client left
       try {
-        while (next < count && out.isReady() && !out.isCancelled()) out.onNext(chunk.apply(next++));
+        for (int made = 0; next < count && out.isReady() && !out.isCancelled(); made++) {
+          if (made == CHUNKS_PER_TURN && pumpOn != DIRECT) {
+            pumpOn.execute(this::pump); // after what else waits for the pool
+            return;
+          }
+          out.onNext(chunk.apply(next++));
+        }
         if (next == count) {
           next++;
           out.onCompleted();

@@ -96,4 +96,21 @@ class ChunksTest {
     sent.get(10, TimeUnit.SECONDS);
     assertThat(stream.sent).containsExactly(7);
   }
+
+  /** A pump on a pool makes a few chunks per turn, then queues behind what else waits for the pool. */
+  @Test
+  void aPumpOnAPoolTakesTurns() throws Exception {
+    Stream stream = new Stream();
+    java.util.concurrent.ConcurrentLinkedQueue<Runnable> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Chunks.Download<Integer> download = Chunks.download(stream, pool::add);
+    download.start(20, k -> k);
+    pool.add(() -> stream.sent.add(-1)); // another call's task, queued after the pump's first turn
+    pool.poll().run();
+    assertThat(stream.sent).hasSize(Chunks.CHUNKS_PER_TURN);
+    pool.poll().run();
+    assertThat(stream.sent).as("the other task ran before the pump's second turn").endsWith(-1);
+    while (!pool.isEmpty()) pool.poll().run();
+    assertThat(stream.completed.getCount()).isZero();
+    assertThat(stream.sent.stream().filter(x -> x >= 0).toList()).isEqualTo(java.util.stream.IntStream.range(0, 20).boxed().toList());
+  }
 }
