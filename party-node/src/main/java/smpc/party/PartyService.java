@@ -185,7 +185,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
 
   @Override
   public void abort(AbortRequest req, StreamObserver<AbortReply> resp) {
-    handle(resp, () -> { // a refused Abort is synced to the audit log, and a key refresh may wait for the key's lock
+    handle(resp, () -> { // a refused Abort is synced to the audit log
       Authorizer.Principal caller = authorizer.caller();
       Session s = active.get(req.getSessionId());
       boolean now = audit.check(caller, "Abort", Session.shortId(req.getSessionId()), () -> authorizer.abort(caller, s != null ? s.requester : null));
@@ -419,14 +419,6 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private static <T> void reply(StreamObserver<T> resp, T value) {
     resp.onNext(value);
     resp.onCompleted();
-  }
-
-  /**
-   * Runs a handler on the io pool (the server calls handlers on its transport threads, which must never
-   * block: sessions wait for peers), so that any failure becomes a clear status.
-   */
-  private void offload(StreamObserver<?> resp, Runnable handler) {
-    Handlers.offload(io, resp, handler);
   }
 
   /** Runs a call's handler on the calls pool ({@link PartyNode#calls}): its work may wait a little, never for a peer. */
