@@ -366,14 +366,12 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     if (req.getFracBits() != 0 && req.getFracBits() != fracBits) {
       throw precondition("session uses %d fractional bits but %s is configured with %d", req.getFracBits(), peers.me, fracBits);
     }
-    Authorizer.Principal early = earlyAborts.take(id);
-    if (early != null && early.equals(caller)) mailbox.end(id);
+    if (earlyAborts.take(id, caller)) mailbox.end(id);
     if (mailbox.isEnded(id)) throw Status.ABORTED.withDescription("session was aborted or already ran").asRuntimeException();
     Session s = new Session(id, parties, me, req.getDeadlineUnixMs());
     s.requester = caller;
     if (active.putIfAbsent(id, s) != null) throw exists("session is already running");
-    Authorizer.Principal raced = earlyAborts.take(id);
-    if (raced != null && raced.equals(caller)) mailbox.end(id);
+    if (earlyAborts.take(id, caller)) mailbox.end(id);
     if (mailbox.isEnded(id)) { // an Abort raced with this start (see lateStart)
       active.remove(id);
       throw Status.ABORTED.withDescription("session was aborted").asRuntimeException();
@@ -396,7 +394,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     Session late = active.get(id);
     if (late == null) return;
     if (now || caller != null && caller.equals(late.requester)) { // as an early abort counts in open()
-      earlyAborts.forget(id);
+      earlyAborts.take(id, caller);
       late.fail(Status.ABORTED.withDescription("session aborted: " + reason).asRuntimeException());
     }
   }
