@@ -10,20 +10,20 @@ import smpc.proto.RevokeRequest;
 
 /**
  * A party's consent endpoints: its own client grants and withdraws its organisation's consents ({@link Consents}).
- * Each call runs on the io pool: a consent is saved and synced to the disk before it is answered, which a network
- * thread (it also carries peers' messages) must not wait for.
+ * Each call runs on the calls pool ({@link PartyNode#calls}): a consent is saved and synced to the disk before it is
+ * answered, which a network thread (it also carries peers' messages) must not wait for.
  */
 final class ConsentService extends ConsentGrpc.ConsentImplBase {
   private final Consents consents;
   private final ValueStore store;
   private final Peers peers;
   private final Authorizer authorizer;
-  private final java.util.concurrent.Executor io;
+  private final java.util.concurrent.Executor calls;
   private final AuditLog audit;
 
-  /** @param io the calls pool ({@link PartyNode#calls}); @param audit where a refused call is recorded, as every party call's */
-  ConsentService(String me, Consents consents, ValueStore store, Peers peers, java.util.concurrent.Executor io, AuditLog audit) {
-    this.io = io;
+  /** @param audit where a refused call is recorded, as every party call's */
+  ConsentService(String me, Consents consents, ValueStore store, Peers peers, java.util.concurrent.Executor calls, AuditLog audit) {
+    this.calls = calls;
     this.audit = audit;
     this.consents = consents;
     this.store = store;
@@ -33,7 +33,7 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void approve(Approval req, StreamObserver<Approval> resp) {
-    Handlers.offload(io, resp, () -> {
+    Handlers.offload(calls, resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
       audit.check(caller, "Approve", smpc.core.protocol.Digests.hex(req.getComputationDigest().toByteArray()), () -> authorizer.consent(caller, "approve computations"));
       reply(resp, consents.approve(caller, req));
@@ -42,7 +42,7 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void setPolicy(Policy req, StreamObserver<Policy> resp) {
-    Handlers.offload(io, resp, () -> {
+    Handlers.offload(calls, resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
       audit.check(caller, "SetPolicy", req.getValue(), () -> authorizer.consent(caller, "set policies"));
       reply(resp, consents.setPolicy(caller, req, store.info(req.getValue()), peers.parties()));
@@ -51,7 +51,7 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void revoke(RevokeRequest req, StreamObserver<RevokeReply> resp) {
-    Handlers.offload(io, resp, () -> {
+    Handlers.offload(calls, resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
       audit.check(caller, "Revoke", req.getValue(), () -> authorizer.consent(caller, "revoke consents"));
       reply(resp, RevokeReply.newBuilder().setRevoked(consents.revoke(req)).build());
@@ -60,7 +60,7 @@ final class ConsentService extends ConsentGrpc.ConsentImplBase {
 
   @Override
   public void listConsents(ListRequest req, StreamObserver<smpc.proto.Consents> resp) {
-    Handlers.offload(io, resp, () -> {
+    Handlers.offload(calls, resp, () -> {
       Authorizer.Principal caller = authorizer.caller();
       audit.check(caller, "ListConsents", "", () -> authorizer.listConsents(caller));
       reply(resp, consents.list());

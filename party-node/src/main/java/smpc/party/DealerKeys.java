@@ -75,9 +75,8 @@ final class DealerKeys {
       }
       if (current != null) return current;
     }
-    // the first key: one fetch for every session waiting, under a lock of its own. Never under this object's: an
-    // Abort runs refresh on a network thread, and if that thread also carried the dealer's connection, it waited for
-    // a lock whose holder waited for a reply only that thread could read (until the fetch's deadline, 10 s)
+    // the first key: one fetch for every session waiting, under a lock of its own. Never under this object's, which
+    // refresh takes: an Abort's refresh waited for the fetch (up to 10 s), on a network thread when Aborts ran there
     synchronized (first) {
       if (current != null) return current;
       try {

@@ -22,7 +22,6 @@ import smpc.proto.ValueInfo;
  */
 final class InputUpload implements StreamObserver<InputChunk> {
   private final StreamObserver<ValueInfo> resp;
-  private final Consumer<Runnable> offload; // runs a step that may fail, failures as statuses
   private final ValueStore store;
   private final Quotas quotas;
   private final String me;
@@ -46,7 +45,7 @@ final class InputUpload implements StreamObserver<InputChunk> {
     call.disableAutoRequest();
     java.util.concurrent.Executor serial = com.google.common.util.concurrent.MoreExecutors.newSequentialExecutor(pool);
     io.grpc.Context context = io.grpc.Context.current(); // the call's (its caller, its cancellation), as on the network thread
-    InputUpload upload = new InputUpload(resp, handler -> Handlers.guard(resp, handler), store, quotas, me, fracBits, allowed);
+    InputUpload upload = new InputUpload(resp, store, quotas, me, fracBits, allowed);
     call.request(1);
     return new StreamObserver<>() {
       @Override
@@ -72,10 +71,8 @@ final class InputUpload implements StreamObserver<InputChunk> {
     };
   }
 
-  InputUpload(StreamObserver<ValueInfo> resp, Consumer<Runnable> offload, ValueStore store, Quotas quotas, String me, int fracBits,
-      Consumer<String> allowed) {
+  private InputUpload(StreamObserver<ValueInfo> resp, ValueStore store, Quotas quotas, String me, int fracBits, Consumer<String> allowed) {
     this.resp = resp;
-    this.offload = offload;
     this.store = store;
     this.quotas = quotas;
     this.me = me;
@@ -120,7 +117,7 @@ final class InputUpload implements StreamObserver<InputChunk> {
   @Override
   public void onError(Throwable t) {
     failed = true;
-    offload.accept(this::abort); // may delete written segments
+    Handlers.guard(resp, this::abort); // may delete written segments
   }
 
   private void abort() {
@@ -132,7 +129,7 @@ final class InputUpload implements StreamObserver<InputChunk> {
   @Override
   public void onCompleted() {
     if (failed) return;
-    offload.accept(() -> {
+    Handlers.guard(resp, () -> {
       try (Quotas.Ticket held = memory) { // the buffer is the store's (or garbage) once this ends
         if (info == null) throw invalid("empty input stream");
         ingest.add(info);

@@ -190,9 +190,9 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       Session s = active.get(req.getSessionId());
       boolean now = audit.check(caller, "Abort", Session.shortId(req.getSessionId()), () -> authorizer.abort(caller, s != null ? s.requester : null));
       if (s != null) s.fail(Status.ABORTED.withDescription("session aborted: " + req.getReason()).asRuntimeException());
-      // past its agreement here, or ended here, and failed elsewhere (a coordinator aborts every party then), perhaps at
-      // the dealer, which no longer holds this party's key: the designated party's opening no longer waits for the
-      // dealer, so this party may finish or have finished. A new key, as after a failure of its own past the agreement
+      // its key named here (the agreement message sent), or ended here, and failed elsewhere (a coordinator aborts every
+      // party then), perhaps at the dealer, which no longer holds this party's key: the designated party's opening no
+      // longer waits for the dealer, so this party may finish or have finished. A new key, as after a failure of its own
       ByteString named = s != null ? s.dealerKey : null;
       if (named != null) keys.refreshAfter(named); // also when it is past its last check and ends as if not aborted
       if (mailbox.isEnded(req.getSessionId())) keys.afterAbort(req.getSessionId());

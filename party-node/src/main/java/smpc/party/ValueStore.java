@@ -32,8 +32,7 @@ final class ValueStore implements AutoCloseable {
   ValueStore(String me, java.nio.file.Path dir) throws java.io.IOException {
     this.me = me;
     this.db = new ValueDb(dir);
-    for (ValueInfo i : db.infos()) infos.put(i.getName(), i);
-    count = infos.size();
+    for (ValueInfo i : db.infos()) keep(i);
   }
 
   static String checkName(String name) {
@@ -186,8 +185,7 @@ final class ValueStore implements AutoCloseable {
         } catch (ValueDb.DiskFull e) {
           throw full("'" + name + "'", e);
         }
-        infos.put(name, info);
-        count = infos.size();
+        keep(info);
       }
     }
 
@@ -212,8 +210,7 @@ final class ValueStore implements AutoCloseable {
     String name = checkName(v.info().getName());
     if (infos.containsKey(name)) throw exists("value '%s' already exists on %s", name, me);
     write(List.of(v));
-    infos.put(name, v.info());
-    count = infos.size();
+    keep(v.info());
   }
 
   /** Checks that every value can be committed, before any session traffic. */
@@ -231,8 +228,7 @@ final class ValueStore implements AutoCloseable {
     checkCommit(batch);
     List<StoredValue> values = batch.stream().map(PlanRunner.Store::value).toList();
     write(values);
-    for (StoredValue v : values) infos.put(v.info().getName(), v.info());
-    count = infos.size();
+    for (StoredValue v : values) keep(v.info());
   }
 
   /**
@@ -294,6 +290,12 @@ final class ValueStore implements AutoCloseable {
   /** Segments on disk, whether or not a value names them (for tests of the clean-up). */
   int segmentCount() {
     return db.segmentCount();
+  }
+
+  /** Lists a value (under this object's lock), its count kept beside for {@link #size}. */
+  private void keep(ValueInfo info) {
+    infos.put(info.getName(), info);
+    count = infos.size();
   }
 
   /** Without the store's lock, which a commit holds while it syncs: Status reads it on a network thread. */
