@@ -130,12 +130,18 @@ final class InputCommand implements Callable<Integer> {
       try (java.io.BufferedReader in = Files.newBufferedReader(file)) {
         int number = 0;
         List<Integer> chosen = null;
-        boolean data = false;
+        boolean data = false, oneColumn = false;
+        int blank = 0; // in a one-column file, the first blank line after data: an error if data follows
         for (String text; (text = in.readLine()) != null; ) {
           if (++number == 1 && text.startsWith("\uFEFF")) text = text.substring(1);
-          if (text.isBlank()) continue;
+          if (text.isBlank()) {
+            if (data && oneColumn && blank == 0) blank = number;
+            continue;
+          }
+          if (blank != 0) throw blankLine(file, blank);
           List<String> f = fields(text);
           if (chosen == null) {
+            oneColumn = f.size() == 1;
             chosen = pick.apply(f);
             continue;
           }
@@ -153,6 +159,15 @@ final class InputCommand implements Callable<Integer> {
       }
     }
 
+    /**
+     * Blank lines are skipped, but in a one-column file one between data rows is refused: it is that file's empty
+     * cell (a missing value, refused as "not a number" in a wider file), and skipping it silently moved every later
+     * value up a row, against the other parties' rows.
+     */
+    private static SmpcException blankLine(Path file, int line) {
+      return SmpcException.usage("%s line %d is blank between data rows (a missing value?): fill it in or remove the line", file, line);
+    }
+
     /** The file's non-blank lines with their numbers: a header and at least one data row. */
     static List<Line> numbered(Path file) {
       if (!Files.isReadable(file)) throw SmpcException.usage("cannot read CSV file %s", file);
@@ -163,9 +178,15 @@ final class InputCommand implements Callable<Integer> {
         throw SmpcException.usage("cannot read CSV file %s: %s (expected UTF-8 text)", file, e.getClass().getSimpleName());
       }
       List<Line> lines = new java.util.ArrayList<>();
+      int blank = 0;
       for (int i = 0; i < all.size(); i++) {
         String text = i == 0 && all.get(0).startsWith("\uFEFF") ? all.get(0).substring(1) : all.get(i);
-        if (!text.isBlank()) lines.add(new Line(i + 1, text));
+        if (text.isBlank()) {
+          if (lines.size() > 1 && blank == 0 && fields(lines.get(0).text()).size() == 1) blank = i + 1;
+        } else {
+          if (blank != 0) throw blankLine(file, blank);
+          lines.add(new Line(i + 1, text));
+        }
       }
       if (lines.size() < 2) throw SmpcException.usage("CSV file %s has no data rows", file);
       return lines;
@@ -223,8 +244,12 @@ final class InputCommand implements Callable<Integer> {
 
     /** As above, {@code where} made only for the error. */
     static BigDecimal number(String text, java.util.function.Supplier<String> where) {
+      String t = text.trim();
+      if (t.length() > smpc.core.expr.Parser.MAX_LITERAL) { // parsing a number of a million digits takes seconds
+        throw SmpcException.usage("not a number: a cell of %d characters (%s); a number has at most %d", t.length(), where.get(), smpc.core.expr.Parser.MAX_LITERAL);
+      }
       try {
-        return new BigDecimal(text.trim());
+        return new BigDecimal(t);
       } catch (NumberFormatException e) {
         throw SmpcException.usage("not a number: '%s' (%s)", text, where.get());
       }

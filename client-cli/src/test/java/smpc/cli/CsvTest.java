@@ -41,6 +41,19 @@ class CsvTest {
     assertThatThrownBy(() -> LogregCommand.Table.read(f)).hasMessage("not a number: 'x' (gaps.csv line 4)");
   }
 
+  /** A one-column file's blank line between data rows is its empty cell: refused, where skipping it shifted the rows. */
+  @Test
+  void aOneColumnFilesBlankLineBetweenRowsIsAMissingValue() throws Exception {
+    Path f = dir.resolve("one.csv");
+    Files.writeString(f, "\nx\n1\n \n3\n");
+    assertThatThrownBy(() -> column(f, "x")).isInstanceOf(SmpcException.class)
+        .hasMessage("%s line 4 is blank between data rows (a missing value?): fill it in or remove the line", f);
+    assertThatThrownBy(() -> LogregCommand.Table.read(f))
+        .hasMessage("%s line 4 is blank between data rows (a missing value?): fill it in or remove the line", f);
+    Files.writeString(f, "\nx\n1\n3\n\n\n");
+    assertThat(column(f, "x")).extracting(InputCommand.Csv.Line::number).as("blank lines at the ends").containsExactly(3, 4);
+  }
+
   @Test
   void matrixColumnsAreReadRowByRowInTheChosenOrder() throws Exception {
     Path f = dir.resolve("m.csv");

@@ -10,7 +10,7 @@ import smpc.proto.RevokeRequest;
 
 /**
  * A party's consent endpoints: its own client grants and withdraws its organisation's consents ({@link Consents}).
- * Each call runs on the calls pool ({@link PartyNode#calls}): a consent is saved and synced to the disk before it is
+ * Each call runs on the calls pool ({@link CallsPool}): a consent is saved and synced to the disk before it is
  * answered, which a network thread (it also carries peers' messages) must not wait for.
  */
 final class ConsentService extends ConsentGrpc.ConsentImplBase {

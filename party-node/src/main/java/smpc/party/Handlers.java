@@ -25,6 +25,17 @@ final class Handlers {
     pool.execute(Context.current().wrap(() -> guard(resp, handler)));
   }
 
+  /**
+   * As {@link #offload}, for a call that only reads: skipped when its caller has gone (cancelled, or past its deadline)
+   * while it waited for a thread, so a flood of reads given up on costs no read each. Calls that change something
+   * (an Abort, a deletion, a consent) run even then: their caller may count on them having run.
+   */
+  static void offloadRead(Executor pool, StreamObserver<?> resp, Runnable handler) {
+    pool.execute(Context.current().wrap(() -> {
+      if (!Context.current().isCancelled()) guard(resp, handler);
+    }));
+  }
+
   /** Runs a handler so that any failure becomes a clear status and never escapes to kill the process. */
   static void guard(StreamObserver<?> resp, Runnable handler) {
     try {

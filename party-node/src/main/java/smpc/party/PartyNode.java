@@ -98,7 +98,7 @@ public final class PartyNode implements AutoCloseable {
       java.nio.file.Path dataDir, Quotas.Limits quotas, Function<String, ManagedChannel> connect, Serve serve) throws IOException {
     ValueStore.checkName(name);
     ExecutorService io = Executors.newCachedThreadPool(Grpc.daemonThreads("party-io"));
-    ExecutorService calls = calls();
+    CallsPool calls = new CallsPool();
     Peers peerSet = new Peers(name, peers, dealer, connect);
     Mailbox mailbox = new Mailbox(maxBufferedBytes);
     ValueStore store = new ValueStore(name, dataDir);
@@ -110,7 +110,7 @@ public final class PartyNode implements AutoCloseable {
       server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet, calls, audit));
     } catch (IOException | RuntimeException e) { // nothing serves (a port in use): let go of the data directory's locks,
       io.shutdownNow();                          // threads and channels, for an embedding JVM that goes on
-      calls.shutdownNow();
+      calls.threads().shutdownNow();
       peerSet.close();
       store.close();
       audit.close();
@@ -119,24 +119,8 @@ public final class PartyNode implements AutoCloseable {
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Grpc.daemonThreads("party-sweep"));
     sweeper.scheduleAtFixedRate(() -> mailbox.sweep(party::isActive), 10, 10, TimeUnit.SECONDS);
     ConnectAhead ahead = ConnectAhead.start(peerSet, party::fetchKeyAhead);
-    return new PartyNode(server, peerSet, store, List.of(io, calls), sweeper, audit, ahead);
+    return new PartyNode(server, peerSet, store, List.of(io, calls.threads()), sweeper, audit, ahead);
   }
-
-  /**
-   * The pool for calls whose work may wait a little (a record synced to the disk, a value's chunk read or written, a
-   * consent saved) but never for another party: a few threads, a queue beyond. On the sessions' unbounded pool a flood
-   * of refused calls (any certificate holder can send them; each waits for its audit record's sync) made a thread
-   * each: 12,000 threads and 900 MB for 30,000 refused inputs. Sessions and alignments, which wait for the other
-   * parties, keep the unbounded pool.
-   */
-  static ExecutorService calls() {
-    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(CALL_THREADS, CALL_THREADS, 30, TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), Grpc.daemonThreads("party-calls"));
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
-  }
-
-  private static final int CALL_THREADS = 4;
 
   public int port() {
     return server.getPort();

@@ -69,7 +69,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   private final EarlyAborts earlyAborts = new EarlyAborts();
   private final Starts starts = new Starts();
 
-  /** @param io sessions and alignments (they wait for the other parties); @param calls the rest ({@link PartyNode#calls}) */
+  /** @param io sessions and alignments (they wait for the other parties); @param calls the rest ({@link CallsPool}) */
   PartyService(Peers peers, ValueStore store, Mailbox mailbox, ExecutorService io, java.util.concurrent.Executor calls, int fracBits, Quotas quotas,
       Consents consents, AuditLog audit) {
     this.calls = calls;
@@ -107,7 +107,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void getValue(NameRequest req, StreamObserver<ValueChunk> resp) {
     Chunks.Download<ValueChunk> download = Chunks.download(resp, calls); // its chunks are read from the store: off the network threads
     Authorizer.Principal caller = authorizer.caller();
-    handle(resp, () -> {
+    Handlers.offloadRead(calls, resp, () -> {
       audit.check(caller, "GetValue", req.getName(), () -> authorizer.read(caller, req.getName())); // before anything about the name is told
       ValueInfo info = store.info(req.getName()); // checks first: the data is read only for an allowed caller
       if (info == null) throw notFound("value '%s' not found on %s", req.getName(), peers.me);
@@ -140,7 +140,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   @Override
   public void listValues(ListRequest req, StreamObserver<ListReply> resp) {
     Authorizer.Principal caller = authorizer.caller();
-    handle(resp, () -> {
+    Handlers.offloadRead(calls, resp, () -> {
       audit.check(caller, "ListValues", "", () -> authorizer.list(caller));
       reply(resp, ListReply.newBuilder().addAllValues(store.list()).build());
     });
@@ -150,7 +150,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
   public void audit(smpc.proto.AuditRequest req, StreamObserver<smpc.proto.AuditChunk> resp) {
     Chunks.Download<smpc.proto.AuditChunk> download = Chunks.download(resp);
     Authorizer.Principal caller = authorizer.caller();
-    handle(resp, () -> {
+    Handlers.offloadRead(calls, resp, () -> {
       audit.check(caller, "Audit", "", () -> authorizer.audit(caller));
       List<smpc.proto.AuditChunk> parts = audit.chunks(req.getFrom());
       download.start(parts.size(), parts::get);
@@ -165,13 +165,13 @@ final class PartyService extends PartyGrpc.PartyImplBase {
       audit.check(caller, "Align", req.getName(), () -> authorizer.input(caller));
       checked.run();
       reply(resp, alignment.run(req, caller, active));
-    }, () -> busy(caller, "Align", req.getName()));
+    }, why -> busy(caller, "Align", req.getName(), why));
   }
 
   /** A call refused for {@link Starts}' limit, recorded as every refusal is. */
-  private void busy(Authorizer.Principal caller, String call, String subject) {
+  private void busy(Authorizer.Principal caller, String call, String subject, String why) {
     audit.check(caller, call, subject, () -> {
-      throw smpc.core.Errors.exhausted("party %s is busy checking %d calls already; try again", peers.me, Starts.LIMIT);
+      throw smpc.core.Errors.exhausted("party %s is %s; try again", peers.me, why);
     });
   }
 
@@ -304,7 +304,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         peers.streams.ended(s);
         active.remove(s.id);
       }
-    }, () -> busy(caller, "Execute", Session.shortId(asked.getSessionId())));
+    }, why -> busy(caller, "Execute", Session.shortId(asked.getSessionId()), why));
   }
 
   /** Each value the session keeps records whose inputs it depends on (the union: a copy never drops an owner). */
@@ -419,7 +419,7 @@ final class PartyService extends PartyGrpc.PartyImplBase {
     resp.onCompleted();
   }
 
-  /** Runs a call's handler on the calls pool ({@link PartyNode#calls}): its work may wait a little, never for a peer. */
+  /** Runs a call's handler on the calls pool ({@link CallsPool}): its work may wait a little, never for a peer. */
   private void handle(StreamObserver<?> resp, Runnable handler) {
     Handlers.offload(calls, resp, handler);
   }

@@ -146,32 +146,4 @@ class BlockingCallsTest {
     assertThat(input.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
     assertThat(store.get("x").read(0, 3)).containsExactly(7, -3, 1L << 40);
   }
-
-  /** Calls that wait a little (a refused call's audit record synced, say) queue for a few threads, never one each. */
-  @Test
-  void theCallsPoolKeepsAFewThreadsHoweverManyCallsWait() throws Exception {
-    java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) PartyNode.calls();
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-    try {
-      for (int i = 0; i < 200; i++) {
-        pool.execute(() -> {
-          try {
-            release.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          done.incrementAndGet();
-        });
-      }
-      assertThat(pool.getPoolSize()).isBetween(1, 4);
-      release.countDown();
-      pool.shutdown();
-      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(done).hasValue(200);
-    } finally {
-      release.countDown();
-      pool.shutdownNow();
-    }
-  }
 }

@@ -32,16 +32,16 @@ class StartsTest {
     AtomicInteger busy = new AtomicInteger(), ran = new AtomicInteger();
     try {
       for (int i = 0; i < Starts.LIMIT; i++) {
-        starts.start(io, onCalls::add, IGNORED, checked -> {
+        starts.start("client-" + i % (Starts.LIMIT / Starts.PER_PRINCIPAL), io, onCalls::add, IGNORED, checked -> {
           inChecks.countDown();
           await(pass); // checking (a refusal's record syncing, say)
           checked.run();
           await(end); // the session goes on
           ran.incrementAndGet();
-        }, busy::incrementAndGet);
+        }, why -> busy.incrementAndGet());
       }
       assertThat(inChecks.await(10, TimeUnit.SECONDS)).isTrue();
-      starts.start(io, onCalls::add, IGNORED, checked -> ran.incrementAndGet(), busy::incrementAndGet);
+      starts.start("client-new", io, onCalls::add, IGNORED, checked -> ran.incrementAndGet(), why -> busy.incrementAndGet());
       assertThat(onCalls).as("the call beyond the limit goes to the calls pool").hasSize(1);
       onCalls.get(0).run();
       assertThat(busy).hasValue(1);
@@ -50,7 +50,7 @@ class StartsTest {
       CountDownLatch admitted = new CountDownLatch(1);
       for (long until = System.nanoTime() + 10_000_000_000L; admitted.getCount() > 0 && System.nanoTime() < until; ) {
         onCalls.clear();
-        starts.start(io, onCalls::add, IGNORED, checked -> admitted.countDown(), busy::incrementAndGet);
+        starts.start("client-new", io, onCalls::add, IGNORED, checked -> admitted.countDown(), why -> busy.incrementAndGet());
         if (admitted.getCount() > 0) Thread.sleep(5);
       }
       assertThat(admitted.await(10, TimeUnit.SECONDS)).as("a call admitted while the others still run").isTrue();
@@ -62,6 +62,37 @@ class StartsTest {
       assertThat(io.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(ran).hasValue(Starts.LIMIT);
+  }
+
+  /** One certificate's flood fills its own places only: another principal's call is still admitted. */
+  @Test
+  void onePrincipalTakesNoMoreThanItsShareOfTheChecks() throws Exception {
+    Starts starts = new Starts();
+    ExecutorService io = Executors.newCachedThreadPool();
+    List<Runnable> onCalls = new CopyOnWriteArrayList<>();
+    List<String> reasons = new CopyOnWriteArrayList<>();
+    CountDownLatch inChecks = new CountDownLatch(Starts.PER_PRINCIPAL), pass = new CountDownLatch(1), other = new CountDownLatch(1);
+    try {
+      for (int i = 0; i < Starts.PER_PRINCIPAL; i++) {
+        starts.start("mallory", io, onCalls::add, IGNORED, checked -> {
+          inChecks.countDown();
+          await(pass);
+        }, reasons::add);
+      }
+      assertThat(inChecks.await(10, TimeUnit.SECONDS)).isTrue();
+      starts.start("mallory", io, onCalls::add, IGNORED, checked -> {}, reasons::add);
+      assertThat(onCalls).hasSize(1);
+      onCalls.get(0).run();
+      assertThat(reasons).containsExactly("checking " + Starts.PER_PRINCIPAL + " calls of 'mallory' already");
+      starts.start("alice-client", io, onCalls::add, IGNORED, checked -> other.countDown(), reasons::add);
+      assertThat(other.await(10, TimeUnit.SECONDS)).as("another principal's call is admitted").isTrue();
+      assertThat(onCalls).hasSize(1);
+    } finally {
+      pass.countDown();
+      io.shutdown();
+      assertThat(io.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(starts.checking()).isZero();
   }
 
   private static void await(CountDownLatch l) {

@@ -15,6 +15,8 @@ import java.util.List;
 public final class Parser {
   /** Levels an expression tree may have: parentheses, calls, signs and each operator of a chain count one. */
   public static final int MAX_DEPTH = 200;
+  /** The longest number a user may write, in characters: far beyond what 64-bit fixed point keeps. */
+  public static final int MAX_LITERAL = 400;
 
   private final String src;
   private int pos;
@@ -164,6 +166,9 @@ public final class Parser {
         if (peek() == '+' || peek() == '-') pos++;
         if (!Character.isDigit(peek())) throw error("malformed exponent in '" + src.substring(start, pos) + "'");
         while (Character.isDigit(peek())) pos++;
+      }
+      if (pos - start > MAX_LITERAL) { // a million digits take seconds to parse
+        throw invalid("the number at column %d has %d characters; at most %d", start + 1, pos - start, MAX_LITERAL);
       }
       return new Expr.Dec(new java.math.BigDecimal(src.substring(start, pos)));
     }

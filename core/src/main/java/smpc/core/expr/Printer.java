@@ -8,7 +8,7 @@ public final class Printer {
 
   public static String show(Expr e) {
     if (e instanceof Expr.Num n) return Long.toString(n.value());
-    if (e instanceof Expr.Dec d) return d.value().toPlainString();
+    if (e instanceof Expr.Dec d) return smpc.core.ring.FixedPoint.shown(d.value());
     if (e instanceof Expr.Ref r) return r.name();
     if (e instanceof Expr.Neg n) return "-" + wrap(n.x());
     if (e instanceof Expr.Bin b) return wrap(b.left()) + " " + b.op().symbol() + " " + wrap(b.right());

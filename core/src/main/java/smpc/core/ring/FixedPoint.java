@@ -21,11 +21,24 @@ public final class FixedPoint {
 
   /** round(x * 2^f), half to even; an error naming {@code what} when x is out of range. */
   public static long encode(BigDecimal x, int f, String what) {
-    if (x.abs().compareTo(limit(f)) >= 0) {
+    if (x.abs().compareTo(limit(f)) >= 0) { // compared by exponent first: quick even for 1e999999999
       throw invalid("value out of range: %s is %s, but reals must stay below 2^%d = %s in magnitude",
-          what, x.toPlainString(), 62 - 2 * f, limit(f).toPlainString());
+          what, shown(x), 62 - 2 * f, limit(f).toPlainString());
     }
+    // below 10^-25 in magnitude x * 2^f rounds to 0 for every f up to 62 (2^62 < 10^19); rounding 1e-99999999 the
+    // long way divides by 10^99999999 and took minutes
+    if (x.precision() - x.scale() < -25) return 0;
     return x.multiply(BigDecimal.valueOf(1L << f)).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+  }
+
+  /**
+   * A decimal as a message shows it: plain for everyday magnitudes, else in scientific notation (1E+400 has 401 digits
+   * plain, 1e999999999 too many to print), and rounded to 20 significant digits.
+   */
+  public static String shown(BigDecimal x) {
+    BigDecimal r = x.precision() > 20 ? x.round(new java.math.MathContext(20)) : x;
+    int exponent = r.precision() - r.scale() - 1; // r = d.ddd * 10^exponent
+    return exponent >= -20 && exponent <= 40 ? r.toPlainString() : r.toString();
   }
 
   /**

@@ -52,6 +52,15 @@ class ParserTest {
   }
 
   @Test
+  void aNumberLongerThanTheLimitIsRefusedNamingItsPlace() {
+    String ok = "0." + "1".repeat(Parser.MAX_LITERAL - 2), tooLong = "0." + "1".repeat(Parser.MAX_LITERAL - 1);
+    assertThat(Parser.parse("x + " + ok)).isEqualTo(Expr.add(ref("x"), new Expr.Dec(new java.math.BigDecimal(ok))));
+    assertThatThrownBy(() -> Parser.parse("x + " + tooLong))
+        .hasMessage("the number at column 5 has " + (Parser.MAX_LITERAL + 1) + " characters; at most " + Parser.MAX_LITERAL);
+    assertThat(Printer.show(Parser.parse("x * 1e-999999999"))).isEqualTo("x * 1E-999999999");
+  }
+
+  @Test
   void printerRoundTrips() {
     String text = "(a * b) - (5 * (a + b))";
     assertThat(Printer.show(Parser.parse(text))).isEqualTo(text);

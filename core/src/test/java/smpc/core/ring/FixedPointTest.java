@@ -51,4 +51,27 @@ class FixedPointTest {
         .hasMessageContaining("value out of range: 'w' is 1073741824").hasMessageContaining("below 2^30");
     assertThat(FixedPoint.encode(new BigDecimal("-1073741823.99"), 16, "x")).isNegative();
   }
+
+  /** Extreme exponents get an answer at once: 1e-99999999 took minutes to round, 1e999999999 to print. */
+  @Test
+  void extremeExponentsAreHandledWithoutExpandingThem() {
+    assertThat(FixedPoint.encode(new BigDecimal("1e-99999999"), 16, "x")).isZero();
+    assertThat(FixedPoint.encode(new BigDecimal("-7e-26"), 62 / 2 - 1, "x")).isZero();
+    assertThat(FixedPoint.encode(new BigDecimal("0E-999999999"), 16, "x")).isZero();
+    assertThat(FixedPoint.encode(new BigDecimal("1e-20"), 16, "x")).isZero();
+    assertThat(FixedPoint.encode(new BigDecimal("1e-5"), 16, "x")).isEqualTo(1); // 0.655 units rounds to 1
+    assertThatThrownBy(() -> FixedPoint.encode(new BigDecimal("1e999999999"), 16, "'w'"))
+        .hasMessageContaining("'w' is 1E+999999999,");
+    assertThatThrownBy(() -> FixedPoint.encode(new BigDecimal("-1e400"), 16, "'w'")).hasMessageContaining("'w' is -1E+400,");
+  }
+
+  @Test
+  void messagesShowDecimalsShortly() {
+    assertThat(FixedPoint.shown(new BigDecimal("1073741824"))).isEqualTo("1073741824");
+    assertThat(FixedPoint.shown(new BigDecimal("0.000015"))).isEqualTo("0.000015");
+    assertThat(FixedPoint.shown(new BigDecimal("1e40"))).isEqualTo("10000000000000000000000000000000000000000");
+    assertThat(FixedPoint.shown(new BigDecimal("1e41"))).isEqualTo("1E+41");
+    assertThat(FixedPoint.shown(new BigDecimal("1e-21"))).isEqualTo("1E-21");
+    assertThat(FixedPoint.shown(new BigDecimal("1.23456789012345678901234567890"))).isEqualTo("1.2345678901234567890");
+  }
 }
