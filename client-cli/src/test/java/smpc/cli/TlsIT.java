@@ -80,6 +80,10 @@ class TlsIT {
     assertThat(as("client-bob", "eval", "b * 2", "--reveal-to", "bob").out()).isEqualTo("100\n");
     assertThat(as("client-alice", "eval", "a + 1", "--reveal-to", "alice").out()).isEqualTo("26\n");
     assertThat(cluster.ok("list")).contains("a ").doesNotContain(" z ");
+    // a client asks only its own party for the names: the others' audit logs hold bob's refused calls, not a refused
+    // listing for each of his commands
+    assertThat(as("client-alice", "audit", "--party", "alice").out())
+        .contains("client 'client-bob' may not store values on alice").doesNotContain("ListValues");
   }
 
   @Test

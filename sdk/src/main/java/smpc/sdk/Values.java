@@ -165,11 +165,19 @@ public final class Values {
   /** What the given parties store (metadata only), asked of all of them at once. */
   public Catalog catalog(List<String> parties) {
     Map<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> calls = new LinkedHashMap<>();
+    Catalog c = new Catalog();
+    // acting as one organisation's client, only its own party lists its names to it: the others refused, and each of
+    // those refusals went to their audit logs at every command of a deployed organisation's CLI
+    String own = conn.organisation();
+    boolean onlyOwn = own != null && parties.contains(own);
     for (String p : parties) {
+      if (onlyOwn && !p.equals(own)) {
+        c.unseen(p);
+        continue;
+      }
       calls.put(p, PartyGrpc.newFutureStub(conn.channel(p)).withDeadlineAfter(conn.timeout.toMillis(), TimeUnit.MILLISECONDS)
           .listValues(ListRequest.getDefaultInstance()));
     }
-    Catalog c = new Catalog();
     int seen = 0;
     SmpcException refusal = null;
     for (Map.Entry<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> e : calls.entrySet()) {
