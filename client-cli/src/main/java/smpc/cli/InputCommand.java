@@ -246,7 +246,7 @@ final class InputCommand implements Callable<Integer> {
     static BigDecimal number(String text, java.util.function.Supplier<String> where) {
       String t = text.trim();
       if (t.length() > smpc.core.expr.Parser.MAX_LITERAL) { // parsing a number of a million digits takes seconds
-        throw SmpcException.usage("not a number: a cell of %d characters (%s); a number has at most %d", t.length(), where.get(), smpc.core.expr.Parser.MAX_LITERAL);
+        throw SmpcException.usage("too long for a number: %d characters (%s); at most %d", t.length(), where.get(), smpc.core.expr.Parser.MAX_LITERAL);
       }
       try {
         return new BigDecimal(t);

@@ -58,6 +58,21 @@ class NumberColumnTest {
     assertThatThrownBy(() -> late.add("0.5", null)).hasMessageStartingWith("value out of range: element 1 of 'late' is 4000000000");
   }
 
+  /** Each answered at once with a short message: 1e-99999999 took minutes to round, 1e999999999 to print. */
+  @Test
+  void extremeNumbersGetQuickShortAnswers() {
+    List<String> warnings = new ArrayList<>();
+    NumberColumn c = new NumberColumn("r", 16, warnings::add);
+    c.add("1e-99999999", () -> "d.csv line 2");
+    assertThat(c.values()).containsExactly(0L);
+    assertThat(warnings).singleElement().asString().startsWith("1e-99999999 is stored as 0");
+    assertThatThrownBy(() -> c.add("-1e999999999", () -> "d.csv line 3"))
+        .hasMessageStartingWith("value out of range: element 2 of 'r' (d.csv line 3) is -1E+999999999, but");
+    String tooLong = "1".repeat(smpc.core.expr.Parser.MAX_LITERAL + 1);
+    assertThatThrownBy(() -> c.add(tooLong, () -> "d.csv line 4"))
+        .hasMessage("too long for a number: %d characters (d.csv line 4); at most %d", tooLong.length(), smpc.core.expr.Parser.MAX_LITERAL);
+  }
+
   @Test
   void aLongFileStreamsThroughTheColumnReaderInOrder() throws Exception {
     Path f = dir.resolve("long.csv");
