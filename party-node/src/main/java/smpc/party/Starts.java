@@ -32,7 +32,7 @@ final class Starts {
     start(Tls.caller() != null ? Tls.caller() : "", io, calls, resp, handler, busy);
   }
 
-  /** As above for the principal {@code who} (without TLS, ""). */
+  /** As above for the principal {@code who} (without TLS, "": no principals to tell apart, the one limit only). */
   void start(String who, Executor io, Executor calls, StreamObserver<?> resp, Consumer<Runnable> handler, Consumer<String> busy) {
     String full = take(who);
     if (full != null) {
@@ -61,7 +61,7 @@ final class Starts {
   private synchronized String take(String who) {
     if (total >= LIMIT) return "busy checking " + LIMIT + " calls already";
     int mine = checking.getOrDefault(who, 0);
-    if (mine >= PER_PRINCIPAL) return "checking " + PER_PRINCIPAL + " calls of '" + who + "' already";
+    if (mine >= PER_PRINCIPAL && !who.isEmpty()) return "checking " + PER_PRINCIPAL + " calls of '" + who + "' already";
     checking.put(who, mine + 1);
     total++;
     return null;
