@@ -123,9 +123,16 @@ final class Adversary implements AutoCloseable {
 
   /** Starts a session on one party as {@code principal}; the future completes with how its call ended (null: OK). */
   CompletableFuture<Status> start(String party, String principal, ExecuteRequest req) {
+    return start(party, principal, req, new java.util.concurrent.CopyOnWriteArrayList<>());
+  }
+
+  /** As above, keeping every reply the party streams back in {@code replies}. */
+  CompletableFuture<Status> start(String party, String principal, ExecuteRequest req, List<ExecuteReply> replies) {
     CompletableFuture<Status> done = new CompletableFuture<>();
     PartyGrpc.newStub(channel(party, principal)).withDeadlineAfter(60, TimeUnit.SECONDS).execute(req, new StreamObserver<>() {
-      public void onNext(ExecuteReply r) {}
+      public void onNext(ExecuteReply r) {
+        replies.add(r);
+      }
 
       public void onError(Throwable t) {
         done.complete(Status.fromThrowable(t));

@@ -206,6 +206,23 @@ class AuthorizationIT {
         "alice's consent is missing: the output revealed to bob depends on alice's 'salary' of alice");
   }
 
+  /**
+   * A party refuses before its agreement message leaves: it carries the party's input seeds, and bob's party, given
+   * alice's message while alice refused the consent, ran on and streamed its share of alice's input to client-bob.
+   */
+  @Test
+  void aSessionTheOwnersPartyRefusesHandsTheCallerNoShareOfHerInput() {
+    ByteString id = Adversary.sessionId();
+    smpc.proto.ExecuteRequest req = Adversary.request(id, List.of("alice", "bob"), plan(share("alice", "salary"), reveal("bob", "")), 15_000)
+        .toBuilder().setCallerAddsParts(true).build();
+    List<smpc.proto.ExecuteReply> atBob = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<Status> bob = adv.start("bob", "client-bob", req, atBob);
+    assertStatus(adv.start("alice", "client-bob", req).join(), Code.PERMISSION_DENIED, "alice's consent is missing");
+    adv.abort("bob", "client-bob", id); // as a coordinator would, told of alice's refusal
+    assertThat(bob.join().getCode()).isEqualTo(Code.ABORTED);
+    assertThat(atBob).as("replies of bob's party").noneMatch(smpc.proto.ExecuteReply::hasRevealed);
+  }
+
   @Test
   void ownClientReceivesResultsRevealedToAlice() {
     assertThat(adv.execute("client-alice", ALL, plan(load("pub", "alice"), reveal("alice", "pub_rev"))).values()).containsOnly(Status.OK);

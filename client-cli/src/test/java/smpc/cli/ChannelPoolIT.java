@@ -66,7 +66,8 @@ class ChannelPoolIT {
       // another identity gets channels of its own and acts as itself: bob's client is shown none of alice's values
       try (Cluster asBob = Cluster.connect(cluster.config().withAs("bob"), pool)) {
         assertThat(asBob.catalog().contains("b")).isTrue();
-        assertThat(asBob.catalog().contains("a")).isFalse();
+        assertThat(asBob.catalog().contains("a")).isFalse(); // asked of bob alone, on the channel bob's client had
+        assertThat(asBob.status()).containsKeys("alice", "carol"); // alice and carol called as bob's client: new channels
       }
       assertThat(pool.size()).isGreaterThan(4);
     }

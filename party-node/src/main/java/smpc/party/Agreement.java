@@ -50,14 +50,15 @@ final class Agreement {
    * @param attachment {@link Digests#BYTES} bytes sent after the digest (this party's audit log head)
    * @param payload what goes to party j after the attachment (nothing secret: it leaves before any check)
    */
-  Agreement(Session s, ExecuteRequest req, int fracBits, String principal, byte[] attachment, java.util.function.IntFunction<byte[]> payload,
+  /** @param computation {@link Digests#computation} of the plan as asked, which this party checked its consents against */
+  Agreement(Session s, ExecuteRequest req, byte[] computation, String principal, byte[] attachment, java.util.function.IntFunction<byte[]> payload,
       Transport net, Mailbox mailbox) {
     this.s = s;
     this.net = net;
     this.mailbox = mailbox;
     attached = new byte[s.parties.size()][];
     payloads = new byte[s.parties.size()][];
-    computation = Digests.computation(req.getPlan(), s.parties, fracBits);
+    this.computation = computation;
     session = Digests.session(computation, s.id.toByteArray(), s.deadline, principal, req.getCallerAddsParts());
     // a send that fails fails the session itself (GrpcTransport): nothing to wait for here
     for (int j = 0; j < s.parties.size(); j++) {

@@ -233,13 +233,9 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         // session named the lost key again: SessionStartTest, now and then)
         s.dealerKey = keyId;
         InputSeeds inputSeeds = InputSeeds.draw(asked.getPlan(), s.me, s.parties);
-        // the plan as asked: the owners stamped here are each party's own caller's organisation
-        Agreement agreement = new Agreement(s, asked, fracBits, principal, attempt.head(), Agreement.payload(keyId, inputSeeds), net, mailbox);
-        // logged once the agreement's messages are sent (and the end once the reply is): a log line costs tens of
-        // microseconds that peers and the caller need not wait for. A session refused before this logs its failure only
-        smpc.net.LogFormat.event(LOG, Level.INFO, "session start", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
-            "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
-        attempt.started(s, agreement);
+        // every local check before the agreement message leaves: it carries this party's input seeds, from which a peer
+        // derives its shares of this party's inputs, and a peer that went on without this party (a consent refused here
+        // after the message left) handed such a share to its own client (harmless, a PRG output, but never a client's)
         checkInputs(req.getPlan(), s);
         ticket = quotas.admit(Tls.caller(), req.getPlan(), s.parties.size(), name -> {
           ValueInfo v = store.info(name);
@@ -247,7 +243,15 @@ final class PartyService extends PartyGrpc.PartyImplBase {
         });
         List<PlanRunner.Store> planned = smpc.core.protocol.Outputs.planned(req.getPlan(), peers.me);
         store.checkCommit(planned);
-        List<String> consented = consents.admit(caller, req.getPlan(), s.parties, agreement.computation);
+        byte[] computation = smpc.core.protocol.Digests.computation(asked.getPlan(), s.parties, fracBits);
+        List<String> consented = consents.admit(caller, req.getPlan(), s.parties, computation);
+        // the plan as asked: the owners stamped here are each party's own caller's organisation
+        Agreement agreement = new Agreement(s, asked, computation, principal, attempt.head(), Agreement.payload(keyId, inputSeeds), net, mailbox);
+        // logged once the agreement's messages are sent (and the end once the reply is): a log line costs tens of
+        // microseconds that peers and the caller need not wait for. A session refused before this logs its failure only
+        smpc.net.LogFormat.event(LOG, Level.INFO, "session start", "session", Session.shortId(s.id), "caller", caller != null ? caller.name() : smpc.core.protocol.Digests.PLAINTEXT,
+            "parties", s.parties.size(), "instructions", req.getPlan().getInstrsCount());
+        attempt.started(s, agreement);
         attempt.consents(consented);
         dealer = new GrpcDealerLink(s, peers, req.getPlan(), fracBits, key);
         List<ByteString> guessed = key == null || s.me != 0 ? null : keys.guess(s.parties, s.me, keyId);

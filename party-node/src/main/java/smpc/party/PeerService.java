@@ -72,8 +72,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
             throw invalid("a streamed message must be whole and at most %d bytes: %d bytes at offset %d of %d",
                 Limits.CHUNK_BYTES, e.getData().size(), e.getOffset(), e.getTotalBytes());
           }
-          mailbox.reserve(e.getSessionId(), e.getTotalBytes());
-          mailbox.deliver(e.getSessionId(), e.getFrom(), e.getTag(), e.getData()); // releases what it refuses
+          Mailbox.Charge room = mailbox.reserve(e.getSessionId(), e.getFrom(), e.getTotalBytes());
+          mailbox.deliver(room, e.getSessionId(), e.getFrom(), e.getTag(), e.getData()); // releases what it refuses
         } catch (StatusRuntimeException | Failure x) {
           StatusRuntimeException ex = Statuses.status(x);
           if (ex.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
@@ -132,7 +132,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
       private void start(Envelope e) {
         check(e, caller, role);
-        reserved = mailbox.arriving(e.getSessionId(), e.getTotalBytes(), this::dropped);
+        reserved = mailbox.arriving(e.getSessionId(), e.getFrom(), e.getTotalBytes(), this::dropped);
         session = e.getSessionId();
         from = e.getFrom();
         tag = e.getTag();

@@ -24,8 +24,8 @@ class MailboxTest {
   void aMessageHalfHereWhenItsSessionEndsIsGivenBackAndItsCallEnded() {
     Mailbox box = new Mailbox(1 << 20);
     AtomicInteger dropped = new AtomicInteger();
-    Mailbox.Arriving a = box.arriving(id(1), 1000, dropped::incrementAndGet);
-    assertThat(box.bufferedBytes()).isEqualTo(1000);
+    Mailbox.Arriving a = box.arriving(id(1), "bob", 1000, dropped::incrementAndGet);
+    assertThat(box.bufferedBytes()).isEqualTo(1000 + Mailbox.OVERHEAD);
     box.end(id(1));
     assertThat(box.bufferedBytes()).isZero();
     assertThat(dropped).hasValue(1);
@@ -34,7 +34,7 @@ class MailboxTest {
     assertThat(a.cancel()).isFalse();
     assertThat(box.bufferedBytes()).isZero();
     assertThat(box.slotCount()).isZero();
-    assertThatThrownBy(() -> box.arriving(id(1), 10, () -> {})).hasMessageContaining("is over");
+    assertThatThrownBy(() -> box.arriving(id(1), "bob", 10, () -> {})).hasMessageContaining("is over");
     assertThat(box.bufferedBytes()).isZero();
   }
 
@@ -42,7 +42,7 @@ class MailboxTest {
   void aCancelledMessageIsGivenBackOnceAndItsSessionsEndDoesNotCallIt() {
     Mailbox box = new Mailbox(1 << 20);
     AtomicInteger dropped = new AtomicInteger();
-    Mailbox.Arriving a = box.arriving(id(2), 500, dropped::incrementAndGet);
+    Mailbox.Arriving a = box.arriving(id(2), "bob", 500, dropped::incrementAndGet);
     assertThat(a.cancel()).isTrue();
     assertThat(a.cancel()).isFalse();
     box.end(id(2));
@@ -71,8 +71,8 @@ class MailboxTest {
           if (rnd.nextBoolean()) {
             work.add(() -> {
               try {
-                box.reserve(sid, size);
-                box.deliver(sid, "bob", tag, ByteString.copyFrom(new byte[size]));
+                Mailbox.Charge room = box.reserve(sid, "bob", size);
+                box.deliver(room, sid, "bob", tag, ByteString.copyFrom(new byte[size]));
               } catch (RuntimeException refused) {
                 // the session was over
               }
@@ -80,7 +80,7 @@ class MailboxTest {
           } else {
             work.add(() -> {
               try {
-                Mailbox.Arriving a = box.arriving(sid, size, () -> {});
+                Mailbox.Arriving a = box.arriving(sid, "carol", size, () -> {});
                 box.deliver(a, "carol", tag, ByteString.copyFrom(new byte[size]));
               } catch (RuntimeException refused) {
                 // the session was over
@@ -137,7 +137,7 @@ class MailboxTest {
             return;
           }
           for (int i = 0; i < 200; i++) {
-            Mailbox.Arriving a = box.arriving(sid, 1, dropped::incrementAndGet);
+            Mailbox.Arriving a = box.arriving(sid, "bob", 1, dropped::incrementAndGet);
             if (rnd.nextInt(4) == 0) pending.incrementAndGet();
             else a.cancel();
           }
@@ -151,5 +151,47 @@ class MailboxTest {
       assertThat(dropped.get()).as("messages dropped at the end (seed %d, round %d)", seed, round).isEqualTo(pending.get());
       assertThat(box.bufferedBytes()).isZero();
     }
+  }
+
+  /**
+   * A peer acting against this party: empty messages under made-up session ids cost their slots against the buffer,
+   * and one sender holds at most half of it; the others' messages still come in.
+   */
+  @Test
+  void oneSenderHoldsOnlyItsShareOfTheBuffer() {
+    long max = 1 << 20;
+    Mailbox box = new Mailbox(max);
+    int fits = (int) (max / 2 / Mailbox.OVERHEAD);
+    for (int i = 0; i < fits; i++) {
+      box.deliver(box.reserve(id(i), "bob", 0), id(i), "bob", "t", ByteString.EMPTY);
+    }
+    assertThatThrownBy(() -> box.reserve(id(fits), "bob", 0)).hasMessageContaining("messages from bob fill half the party's message buffer");
+    assertThatThrownBy(() -> box.arriving(id(fits), "bob", 1, () -> {})).hasMessageContaining("messages from bob fill half");
+    assertThat(box.slotCount()).isEqualTo(fits);
+    assertThat(box.bufferedBytes()).isEqualTo(max / 2);
+    box.deliver(box.reserve(id(1), "carol", 1000), id(1), "carol", "t", ByteString.copyFrom(new byte[1000]));
+    Mailbox.Arriving other = box.arriving(id(2), "carol", max / 4, () -> {});
+    assertThatThrownBy(() -> box.arriving(id(2), "dave", max / 4, () -> {})).hasMessageContaining("party message buffer full");
+    other.cancel();
+    for (int i = 0; i < fits; i++) box.end(id(i));
+    assertThat(box.bufferedBytes()).isZero();
+    assertThat(box.slotCount()).isZero();
+  }
+
+  /** A message claimed large and never finished, for a session that never runs here, is dropped after the grace period. */
+  @Test
+  void aMessageNeverFinishedForASessionNotRunningHereIsDroppedBySweep() {
+    Mailbox box = new Mailbox(1 << 20);
+    AtomicInteger dropped = new AtomicInteger();
+    box.arriving(id(7), "bob", 200_000, dropped::incrementAndGet);
+    Mailbox.Arriving running = box.arriving(id(8), "bob", 1000, dropped::incrementAndGet);
+    long now = System.currentTimeMillis();
+    box.sweep(id(8)::equals, now);
+    assertThat(dropped).as("within the grace period").hasValue(0);
+    box.sweep(id(8)::equals, now + Mailbox.ORPHAN_MS + 1000);
+    assertThat(dropped).hasValue(1);
+    assertThat(box.bufferedBytes()).isEqualTo(1000 + Mailbox.OVERHEAD);
+    assertThat(running.cancel()).isTrue();
+    assertThat(box.bufferedBytes()).isZero();
   }
 }
