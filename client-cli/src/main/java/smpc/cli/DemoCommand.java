@@ -20,9 +20,16 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--base-port", paramLabel = "PORT",
+      description = "When no cluster answers, start the demo's own with its dealer at this port and the parties after it (default: 50050).")
+  Integer basePort;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (basePort != null && (basePort < 1 || basePort + ClusterConfig.DEFAULT_PARTIES.size() > 65535)) {
+      throw smpc.sdk.SmpcException.usage("base port %d out of range", basePort);
+    }
     ClusterConfig config = options.config(false);
     ClusterConfig started = null;
     Path tmp = null;
@@ -30,7 +37,8 @@ final class DemoCommand implements Callable<Integer> {
       out.println("No cluster answers; starting a local one (dealer, alice, bob, carol) ...");
       out.flush();
       tmp = Files.createTempDirectory("smpc-demo");
-      started = LocalCluster.up(LocalCluster.withCertificates(ClusterConfig.defaults(), tmp.resolve("certs")), tmp.resolve("logs"));
+      ClusterConfig local = basePort == null ? ClusterConfig.defaults() : ClusterConfig.local(ClusterConfig.DEFAULT_PARTIES, basePort);
+      started = LocalCluster.up(LocalCluster.withCertificates(local, tmp.resolve("certs")), tmp.resolve("logs"));
       config = started;
     }
     try (Cluster cluster = Cluster.connect(config, options.interceptors()).withTimeout(Duration.ofSeconds(options.timeoutSeconds()))) {

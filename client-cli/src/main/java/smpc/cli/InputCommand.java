@@ -251,6 +251,9 @@ final class InputCommand implements Callable<Integer> {
       try {
         return new BigDecimal(t);
       } catch (NumberFormatException e) {
+        if (t.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)[eE][+-]?\\d+")) { // 1e999999999999999999: beyond BigDecimal's exponents
+          throw SmpcException.usage("value out of range: '%s' (%s) has an exponent out of range", text, where.get());
+        }
         throw SmpcException.usage("not a number: '%s' (%s)", text, where.get());
       }
     }

@@ -35,7 +35,7 @@ class BadInputIT {
       "eval|u < v|--reveal-to|alice|2|vector lengths differ (3 and 2) in u < v",
       "eval|u < v < u|--reveal-to|alice|2|comparisons do not chain",
       "eval|u + w|--reveal-to|alice|2|values shared among different parties cannot be combined",
-      "eval|u * 3e9|--reveal-to|alice|2|value out of range: literal 3000000000",
+      "eval|u * 3e9|--reveal-to|alice|2|value out of range: a literal is 3000000000,",
       "eval|u / (2 - 2)|--reveal-to|alice|2|division by zero in u / (2 - 2)",
       "eval|sqrt(u, u)|--reveal-to|alice|2|sqrt takes 1 argument, got 2",
       "eval|sinh(u)|--reveal-to|alice|2|unknown function 'sinh'",

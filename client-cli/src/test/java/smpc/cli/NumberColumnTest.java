@@ -68,6 +68,8 @@ class NumberColumnTest {
     assertThat(warnings).singleElement().asString().startsWith("1e-99999999 is stored as 0");
     assertThatThrownBy(() -> c.add("-1e999999999", () -> "d.csv line 3"))
         .hasMessageStartingWith("value out of range: element 2 of 'r' (d.csv line 3) is -1E+999999999, but");
+    assertThatThrownBy(() -> c.add("1e999999999999999999", () -> "d.csv line 5"))
+        .hasMessage("value out of range: '1e999999999999999999' (d.csv line 5) has an exponent out of range");
     String tooLong = "1".repeat(smpc.core.expr.Parser.MAX_LITERAL + 1);
     assertThatThrownBy(() -> c.add(tooLong, () -> "d.csv line 4"))
         .hasMessage("too long for a number: %d characters (d.csv line 4); at most %d", tooLong.length(), smpc.core.expr.Parser.MAX_LITERAL);

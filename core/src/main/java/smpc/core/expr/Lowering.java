@@ -63,7 +63,7 @@ final class Lowering {
 
   private Node build(Expr e) {
     if (e instanceof Expr.Num num) return b.integer(num.value());
-    if (e instanceof Expr.Dec dec) return b.constant(new long[] {FixedPoint.encode(dec.value(), b.f, "literal " + Printer.show(e))}, b.f);
+    if (e instanceof Expr.Dec dec) return b.constant(new long[] {FixedPoint.encode(dec.value(), b.f, "a literal")}, b.f);
     if (e instanceof Expr.Ref ref) return lets.containsKey(ref.name()) ? lets.get(ref.name()) : leaf(ref.name());
     if (e instanceof Expr.Neg neg) {
       Node x = node(neg.x());

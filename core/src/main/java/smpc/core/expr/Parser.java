@@ -170,7 +170,11 @@ public final class Parser {
       if (pos - start > MAX_LITERAL) { // a million digits take seconds to parse
         throw invalid("the number at column %d has %d characters; at most %d", start + 1, pos - start, MAX_LITERAL);
       }
-      return new Expr.Dec(new java.math.BigDecimal(src.substring(start, pos)));
+      try {
+        return new Expr.Dec(new java.math.BigDecimal(src.substring(start, pos)));
+      } catch (NumberFormatException e) { // 1e999999999999999999: an exponent beyond what BigDecimal holds
+        throw invalid("the number at column %d has an exponent out of range", start + 1);
+      }
     }
     String digits = src.substring(start, pos);
     try {

@@ -58,6 +58,7 @@ class ParserTest {
     assertThatThrownBy(() -> Parser.parse("x + " + tooLong))
         .hasMessage("the number at column 5 has " + (Parser.MAX_LITERAL + 1) + " characters; at most " + Parser.MAX_LITERAL);
     assertThat(Printer.show(Parser.parse("x * 1e-999999999"))).isEqualTo("x * 1E-999999999");
+    assertThatThrownBy(() -> Parser.parse("x * 1e999999999999999999")).hasMessage("the number at column 5 has an exponent out of range");
   }
 
   @Test
