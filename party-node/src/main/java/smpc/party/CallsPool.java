@@ -28,8 +28,13 @@ final class CallsPool implements Executor {
   private int running; // workers taking turns, at most THREADS
 
   CallsPool() {
-    threads = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Grpc.daemonThreads("party-calls"));
+    this(new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Grpc.daemonThreads("party-calls")));
     threads.allowCoreThreadTimeOut(true);
+  }
+
+  /** On {@code threads}, which runs the workers (a test's runs them when it chooses). */
+  CallsPool(ThreadPoolExecutor threads) {
+    this.threads = threads;
   }
 
   /** Queues {@code task} under the calling principal (of the current gRPC context). */

@@ -162,7 +162,9 @@ class AuditSessionTest {
       AuditRecord r = last(p);
       assertThat(r.getOutcome()).isEqualTo(AuditOutcome.AUDIT_FAILED);
       assertThat(r.getReason()).isEqualTo("NOT_FOUND: value 'missing' not found on " + p);
-      assertThat(r.getSessionDigest()).hasSize(32); // it had started: the digests were compared
+      // its inputs are checked before the agreement message leaves (it carries the input seeds): no session digest sent
+      assertThat(r.getSessionDigest()).isEmpty();
+      assertThat(r.getComputationDigest()).hasSize(32);
       assertThat(r.getInputsList()).containsExactly(AuditInput.newBuilder().setName("missing").build());
     }
   }
