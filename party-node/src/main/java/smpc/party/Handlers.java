@@ -47,6 +47,10 @@ final class Handlers {
     } catch (OutOfMemoryError e) {
       resp.onError(Status.RESOURCE_EXHAUSTED.withDescription("party ran out of memory for this request").asRuntimeException());
     } catch (RuntimeException e) {
+      if (e instanceof java.util.concurrent.CompletionException && (e.getCause() instanceof StatusRuntimeException || e.getCause() instanceof Failure)) {
+        resp.onError(Statuses.status(e)); // a step's failure as a future gave it (a peer refused a message): its own status
+        return;
+      }
       LOG.log(Level.WARNING, "internal error", e);
       resp.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
     }
