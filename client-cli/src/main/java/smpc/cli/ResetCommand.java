@@ -36,6 +36,18 @@ final class ResetCommand implements Callable<Integer> {
         out.printf("%s: deleted %d value%s%n", p, gone.size(), gone.size() == 1 ? "" : "s");
       }
       out.flush();
+      // a shared value whose share on a reset party is gone can never be opened again: said now, not at its next use
+      if (!which.containsAll(c.parties())) {
+        List<String> broken = new java.util.ArrayList<>();
+        c.catalog().all().forEach((name, held) -> {
+          if (held.values().stream().anyMatch(m -> m.shared() && m.parties().stream().anyMatch(which::contains))) broken.add(name);
+        });
+        if (!broken.isEmpty()) {
+          spec.commandLine().getErr().printf("smpc: warning: shared value%s %s lost %s share%s and can no longer be used; remove %s with `smpc rm`%n",
+              broken.size() == 1 ? "" : "s", String.join(", ", broken), String.join(" and ", which) + "'s", broken.size() == 1 ? "" : "s",
+              broken.size() == 1 ? "it" : "them");
+        }
+      }
       return 0;
     }
   }

@@ -26,7 +26,9 @@ class ClusterLifeIT {
       TestCluster.Result unconfirmed = c.cli("reset", "--party", "alice");
       assertThat(unconfirmed.code()).isEqualTo(2);
       assertThat(unconfirmed.err()).contains("reset deletes every value stored on alice for good: add --yes");
-      assertThat(c.ok("reset", "--party", "alice", "--yes")).isEqualTo("alice: deleted 2 values\n"); // a, and its share of ab
+      TestCluster.Result reset = c.cli("reset", "--party", "alice", "--yes");
+      assertThat(reset.out()).isEqualTo("alice: deleted 2 values\n"); // a, and its share of ab
+      assertThat(reset.err()).contains("smpc: warning: shared value ab lost alice's share and can no longer be used; remove it with `smpc rm`");
       assertThat(c.ok("list")).doesNotContain(" a ").contains("b ");
       String base = c.config().dealer().address().replaceAll(".*:", "");
       // bob's own process holds its port and does not answer (stopped): waited for, then named, not started twice
