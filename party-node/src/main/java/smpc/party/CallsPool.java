@@ -40,8 +40,13 @@ final class CallsPool implements Executor {
   /** Queues {@code task} under the calling principal (of the current gRPC context). */
   @Override
   public void execute(Runnable task) {
+    execute(principal(), task);
+  }
+
+  /** The current call's principal, from its certificate; "" on a plaintext server, which has none to tell apart. */
+  static String principal() {
     String who = Tls.caller();
-    execute(who != null ? who : "", task);
+    return who != null ? who : "";
   }
 
   void execute(String principal, Runnable task) {

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import smpc.net.Tls;
 
 /**
  * Calls that run on the unbounded pool because they go on to wait for the other parties (Execute, Align) are checked
@@ -32,7 +31,7 @@ final class Starts {
    * then, or when it ends); when there is no place, runs {@code busy} on {@code calls} with the reason instead.
    */
   void start(Executor io, Executor calls, StreamObserver<?> resp, Consumer<Runnable> handler, Consumer<String> busy) {
-    start(Tls.caller() != null ? Tls.caller() : "", io, calls, resp, handler, busy);
+    start(CallsPool.principal(), io, calls, resp, handler, busy);
   }
 
   /** As above for the principal {@code who} (without TLS, "": no principals to tell apart, the one limit only). */
