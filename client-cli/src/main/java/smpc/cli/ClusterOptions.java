@@ -65,7 +65,7 @@ final class ClusterOptions {
   /**
    * The cluster file's cluster, else the default endpoints (the docker-compose stack's) with certificates
    * found as {@link ClusterConfig#defaults} says; never plaintext by accident: without a cluster file and
-   * certificates, or after `cluster down`, a usage error says that no cluster is up and how to start one.
+   * certificates, or after `cluster down`, an error (exit 1, as for an unreachable party) says that no cluster is up and how to start one.
    */
   ClusterConfig config() {
     return config(true);
@@ -81,11 +81,12 @@ final class ClusterOptions {
       boolean down = strict && java.nio.file.Files.exists(stopped(file));
       String downNote = String.format("no cluster is up: `smpc cluster down` stopped the cluster of %s; `smpc cluster up` starts it"
           + " again (stored values kept)", file);
-      if (root().clusterFile != null) throw SmpcException.usage("%s", down ? downNote : "cluster file " + file + " does not exist");
+      // no cluster is a failure to reach one (exit 1), as an unreachable party is; a --cluster naming no file is a usage error
+      if (root().clusterFile != null) throw down ? SmpcException.failure("%s", downNote) : SmpcException.usage("cluster file %s does not exist", file);
       c = ClusterConfig.defaults();
       // the default endpoints are the compose stack's, over TLS with the certificates found here: without them, no guessing
       if (strict && c.tls() == null && !"true".equals(System.getenv("SMPC_INSECURE"))) {
-        throw SmpcException.usage("%s", down ? downNote : String.format("no cluster is up: no cluster file at %s and no certificates"
+        throw SmpcException.failure("%s", down ? downNote : String.format("no cluster is up: no cluster file at %s and no certificates"
             + " in %s for the default endpoints; `smpc cluster up` starts a local cluster (for the docker-compose stack run from the"
             + " directory holding its certs/, or set SMPC_TLS_DIR; for a plaintext stack set SMPC_INSECURE=true)", file,
             Path.of("certs").toAbsolutePath()));
@@ -97,8 +98,10 @@ final class ClusterOptions {
   /** Another running cluster's file (bench --against), read as this command's own: --as applies to it too. */
   ClusterConfig other(Path file) {
     if (!java.nio.file.Files.exists(file)) {
-      throw SmpcException.usage("%s", java.nio.file.Files.exists(stopped(file)) ? String.format("no cluster is up: `smpc cluster down`"
-          + " stopped the cluster of %s; `smpc cluster up` starts it again", file) : "cluster file " + file + " does not exist");
+      if (java.nio.file.Files.exists(stopped(file))) {
+        throw SmpcException.failure("no cluster is up: `smpc cluster down` stopped the cluster of %s; `smpc cluster up` starts it again", file);
+      }
+      throw SmpcException.usage("cluster file %s does not exist", file);
     }
     ClusterConfig c = ClusterConfig.load(file);
     return root().as != null ? c.withAs(root().as) : c;

@@ -107,6 +107,7 @@ final class EvalCommand implements Callable<Integer> {
       Evaluation ev;
       try (SessionProgress progress = SessionProgress.show(c, spec.commandLine().getErr())) {
         ev = c.sessions().evaluate(expression, revealTo, name, computing);
+        progress.finished();
       }
       long[] values = revealTo != null ? ev.revealed().get(0) : null;
       int scale = revealTo != null ? ev.scales().get(0) : 0;

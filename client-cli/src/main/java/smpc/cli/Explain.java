@@ -43,7 +43,7 @@ final class Explain {
       }
       if (e.consents().isEmpty()) out.println("consents: none needed (the outputs depend on no party's values)");
       Explanation.Cost c = e.cost();
-      out.printf("cost: %d rounds; bytes sent %s; dealer bytes %s; material %s; peak memory %s per party%n", c.rounds(), perParty(c.bytesSent()),
+      out.printf("cost: %d round%s; bytes sent %s; dealer bytes %s; material %s; peak memory %s per party%n", c.rounds(), c.rounds() == 1 ? "" : "s", perParty(c.bytesSent()),
           perParty(c.dealerBytes()), c.material().isEmpty() ? "none" : c.material().toString().replaceAll("[{}]", ""),
           mib(c.peakMemoryBytes()));
     }

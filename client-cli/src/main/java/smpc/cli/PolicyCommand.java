@@ -41,10 +41,15 @@ final class PolicyCommand implements Callable<Integer> {
       if (value == null) {
         if (change != null) throw SmpcException.usage("name the value whose policy to set: smpc policy VALUE --allow P1,P2");
         for (String p : acting(c)) {
-          for (Consent.PolicyInfo i : c.consent().policies(p)) {
+          List<Consent.PolicyInfo> policies = c.consent().policies(p);
+          List<Consent.ApprovalInfo> approvals = c.consent().approvals(p);
+          if (policies.isEmpty() && approvals.isEmpty()) {
+            out.printf("%s: no policies and no approvals (only %s receives what depends on its values)%n", p, p);
+          }
+          for (Consent.PolicyInfo i : policies) {
             out.printf("%s: policy on '%s' admits %s (set by %s)%n", p, i.value(), String.join(", ", i.recipients()), i.grantedBy());
           }
-          for (Consent.ApprovalInfo a : c.consent().approvals(p)) {
+          for (Consent.ApprovalInfo a : approvals) {
             out.printf("%s: approval %s, %d use%s left%s (by %s): %s%n", p, a.digest(), a.uses(), a.uses() == 1 ? "" : "s",
                 a.expires() == null ? "" : ", until " + a.expires(), a.grantedBy(), a.summary());
           }

@@ -78,8 +78,8 @@ public final class Smpc {
     cl.setExecutionStrategy(parsed -> {
       int code = new CommandLine.RunLast().execute(parsed);
       if (code == 0 && !root.cluster.picked.isEmpty()) {
-        cl.getErr().printf("smpc: acted as %s (for each action the client of the party it concerns, consenting for its"
-            + " organisation's values; --as PARTY acts as one party's client only)%n", String.join(", ", root.cluster.picked));
+        cl.getErr().printf("smpc: acted as %s (each action as the client of the party it concerns; --as PARTY for one party's"
+            + " client only)%n", String.join(", ", root.cluster.picked));
       }
       return code;
     });
@@ -89,9 +89,9 @@ public final class Smpc {
     // a malformed command line is one line too, naming the problem and the help to read (not the whole usage)
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
-      java.util.List<String> near = ex instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : java.util.List.of();
+      java.util.List<String> near = ex instanceof CommandLine.UnmatchedArgumentException u ? Suggestions.of(cmd, u) : java.util.List.of();
       cmd.getErr().println("smpc: error: " + ex.getMessage() + (near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)")
-          + "; see `" + cmd.getCommandSpec().qualifiedName() + " --help`");
+          + Suggestions.dashedExpression(cmd, args) + "; see `" + cmd.getCommandSpec().qualifiedName() + " --help`");
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -178,6 +178,12 @@ class ConsentIT {
   }
 
   @Test
+  void anOrganisationWithoutConsentsIsToldSo() {
+    assertThat(cluster.ok("--as", "carol", "policy")).isEqualTo("carol: no policies and no approvals (only carol receives what depends on"
+        + " its values)\n");
+  }
+
+  @Test
   void anOwnerAlwaysComputesOnItsOwnValuesForItself() {
     assertThat(bob("eval", "b * 2 + 1", "--reveal-to", "bob").trim()).isEqualTo("101");
     assertThat(alice("eval", "a * 2", "--reveal-to", "alice").out().trim()).isEqualTo("50");

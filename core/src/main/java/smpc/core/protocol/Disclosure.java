@@ -33,7 +33,9 @@ public final class Disclosure {
   public record Input(String name, String party, SortedSet<String> owners) {
     @Override
     public String toString() {
-      return (party.isEmpty() ? "shared '" + name + "'" : party + "'s '" + name + "'") + " of " + String.join(", ", owners);
+      if (party.isEmpty()) return "shared '" + name + "' of " + String.join(", ", owners);
+      // a party's own input needs no "of alice"; a result kept at a party names whose inputs it came from
+      return party + "'s '" + name + "'" + (owners.equals(java.util.Set.of(party)) ? "" : " (from the inputs of " + String.join(", ", owners) + ")");
     }
   }
 

@@ -1,0 +1,86 @@
+package smpc.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * What a mistyped command line was probably meant to be. picocli's own suggestions rank by shared letter pairs,
+ * which offered "reveal or help or revoke" for `evel`; a typo is an edit or two away, or a prefix of the word.
+ */
+final class Suggestions {
+  private Suggestions() {}
+
+  /** The subcommands (for a word) or options (for a dashed argument) nearest the first unmatched argument. */
+  static List<String> of(CommandLine cmd, CommandLine.UnmatchedArgumentException ex) {
+    List<String> unmatched = ex.getUnmatched();
+    if (unmatched.isEmpty()) return List.of();
+    String word = unmatched.get(0);
+    List<String> names = new ArrayList<>();
+    if (word.startsWith("-")) {
+      word = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+      for (OptionSpec o : cmd.getCommandSpec().options()) {
+        for (String n : o.names()) if (n.startsWith("--")) names.add(n);
+      }
+    } else {
+      names.addAll(cmd.getSubcommands().keySet());
+    }
+    return nearest(word, names);
+  }
+
+  /** The names within a small edit distance of {@code word} (the nearest only), or that it begins or is begun by. */
+  static List<String> nearest(String word, List<String> names) {
+    int limit = word.length() <= 4 ? 1 : 2;
+    int best = Integer.MAX_VALUE;
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      int d = distance(word, n);
+      if (d > limit) continue;
+      if (d < best) {
+        best = d;
+        out.clear();
+      }
+      if (d == best) out.add(n);
+    }
+    if (out.isEmpty() && word.length() >= 3) {
+      for (String n : names) if (n.startsWith(word) || (word.startsWith(n) && n.length() >= 3)) out.add(n);
+    }
+    return out;
+  }
+
+  /** Edits (insert, delete, substitute, swap two neighbours) from a to b: the optimal string alignment distance. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+    for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  /**
+   * For a command that takes an expression: an argument that starts with '-' and is none of its options was
+   * probably the expression (`eval -a`), which picocli reads as an option; it goes after `--`. (A mistyped long
+   * option is not taken for one.)
+   */
+  static String dashedExpression(CommandLine cmd, String[] args) {
+    boolean takesExpression = cmd.getCommandSpec().positionalParameters().stream().anyMatch(p -> "EXPR".equals(p.paramLabel()));
+    if (!takesExpression) return "";
+    for (String a : args) {
+      if (a.equals("--")) return "";
+      if (a.length() > 1 && a.startsWith("-") && !a.startsWith("--") && cmd.getCommandSpec().findOption(a.contains("=") ? a.substring(0, a.indexOf('=')) : a) == null
+          && cmd.getParent() != null && cmd.getParent().getCommandSpec().findOption(a) == null) {
+        return String.format("; an expression that starts with '-' goes after `--`: smpc %s [OPTIONS] -- '%s'", cmd.getCommandName(), a);
+      }
+    }
+    return "";
+  }
+}
