@@ -21,13 +21,13 @@ final class ClusterCommand {
     @Spec CommandSpec spec;
 
     @Option(names = "--parties", split = ",", defaultValue = "alice,bob,carol", paramLabel = "P1,P2,...",
-        description = "Party names, in order (default: ${DEFAULT-VALUE}).")
+        description = "Party names, in order (default: the cluster file's, also after `cluster down`; else ${DEFAULT-VALUE}).")
     List<String> parties;
 
-    @Option(names = "--base-port", defaultValue = "50050", description = "Dealer port; parties follow (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--base-port", defaultValue = "50050", description = "Dealer port; parties follow (default: the cluster file's, as --parties; else ${DEFAULT-VALUE}).")
     int basePort;
 
-    @Option(names = "--frac-bits", defaultValue = "16", description = "Fixed-point fractional bits (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frac-bits", defaultValue = "16", description = "Fixed-point fractional bits (default: the cluster file's, as --parties; else ${DEFAULT-VALUE}).")
     int fracBits;
 
     @Option(names = "--rounding", paramLabel = "MODE", description = {"How this cluster's computations round every truncation of a",
@@ -42,26 +42,37 @@ final class ClusterCommand {
 
     @Override
     public Integer call() throws Exception {
+      Path file = cluster.clusterFile();
+      Path stopped = ClusterOptions.stopped(file);
+      // `cluster up` brings up the cluster of its file: what the user did not give again is the running or stopped one's
+      ClusterConfig previous = Files.exists(file) ? ClusterConfig.load(file) : Files.exists(stopped) ? ClusterConfig.load(stopped) : null;
+      var given = spec.commandLine().getParseResult();
+      if (previous != null) {
+        if (!given.hasMatchedOption("--parties")) parties = previous.partyNames();
+        if (!given.hasMatchedOption("--base-port")) basePort = port(previous.dealer().address());
+        if (!given.hasMatchedOption("--frac-bits")) fracBits = previous.fracBitsOrDefault();
+        if (rounding == null) rounding = previous.rounding();
+      }
       if (parties.size() < 2 || parties.stream().distinct().count() != parties.size()) {
         throw SmpcException.usage("a cluster needs at least 2 distinct party names, got %s", parties);
       }
       if (basePort < 1 || basePort + parties.size() > 65535) throw SmpcException.usage("base port %d out of range", basePort);
-      Path file = cluster.clusterFile();
       ClusterConfig wanted = ClusterConfig.local(parties, basePort);
       wanted = new ClusterConfig(wanted.dealer(), wanted.parties(), fracBits, null).withRounding(rounding);
       if (!insecure) wanted = LocalCluster.withCertificates(wanted, file.toAbsolutePath().getParent().resolve("certs"));
       if (Files.exists(file)) {
         ClusterConfig old = ClusterConfig.load(file);
         if (!old.partyNames().equals(parties) || !old.dealer().address().equals(wanted.dealer().address())) {
-          throw SmpcException.usage("cluster file %s describes another cluster (%s); run `smpc cluster down` first",
-              file, String.join(",", old.partyNames()));
+          throw SmpcException.usage("cluster file %s describes another cluster (%s, base port %d; asked for %s, base port %d): run"
+              + " `smpc cluster down` first, or name another file with --cluster", file, String.join(",", old.partyNames()),
+              port(old.dealer().address()), String.join(",", parties), basePort);
         }
         wanted = rounding != null ? old.withRounding(rounding) : old; // restart only what died, on the same ports
       }
       Path logs = file.toAbsolutePath().getParent().resolve("logs");
       ClusterConfig running = LocalCluster.up(wanted, logs);
       running.save(file);
-      Files.deleteIfExists(ClusterOptions.stopped(file));
+      Files.deleteIfExists(stopped);
       var out = spec.commandLine().getOut();
       out.printf("dealer     %s%n", running.dealer().address());
       running.parties().forEach(p -> out.printf("%-10s %s%n", p.name(), p.address()));
@@ -69,6 +80,10 @@ final class ClusterCommand {
       out.flush();
       return 0;
     }
+  }
+
+  private static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop exactly the processes `smpc cluster up` started.")

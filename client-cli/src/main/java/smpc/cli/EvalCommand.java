@@ -101,6 +101,7 @@ final class EvalCommand implements Callable<Integer> {
       throw SmpcException.from(e, null);
     }
     try (Cluster c = rounding.apply(withNumerics(cluster.connect(), numerics))) {
+      for (String w : InputPrecision.literals(expression, c.config().fracBitsOrDefault())) spec.commandLine().getErr().println("smpc: warning: " + w);
       List<String> computing = parties != null ? parties : c.parties();
       if (explain) return Explain.print(c.consent().explain(expression, revealTo, name, computing), json, spec.commandLine().getOut());
       Explanation estimate = stats ? c.consent().explain(expression, revealTo, name, computing) : null;

@@ -86,8 +86,12 @@ final class InputCommand implements Callable<Integer> {
     }
     try (Cluster c = cluster.connect()) {
       c.vm(party);
-      var cat = c.catalog();
+      var cat = c.values().catalogOfThoseUp(party); // the input needs only its party: one down elsewhere leaves just this check unmade there
       if (cat.contains(name)) throw SmpcException.usage("value '%s' already exists (on %s)", name, String.join(", ", cat.holders(name)));
+      if (!cat.down().isEmpty()) {
+        spec.commandLine().getErr().printf("smpc: warning: %s did not answer: whether '%s' is already a name there was not checked%n",
+            String.join(", ", cat.down()), name);
+      }
       if (matrix && v.real()) c.inputFixedPointMatrix(party, name, v.values(), cols, fracBits);
       else if (matrix) c.inputMatrix(party, name, v.values(), cols);
       else if (v.real()) c.inputFixedPoint(party, name, v.values(), fracBits);

@@ -13,6 +13,34 @@ final class InputPrecision {
   private InputPrecision() {}
 
   /**
+   * Warnings for the real literals of {@code expression} that encoding turns to 0 or keeps few digits of
+   * (`x * 1e-9` is `x * 0`); none when it does not parse or a literal is out of range (the compiler says so).
+   */
+  static java.util.List<String> literals(String expression, int f) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try {
+      literals(smpc.core.expr.Parser.parse(expression), f, out);
+    } catch (smpc.core.Failure e) {
+      return java.util.List.of();
+    }
+    return out;
+  }
+
+  private static void literals(smpc.core.expr.Expr e, int f, java.util.List<String> out) {
+    if (e instanceof smpc.core.expr.Expr.Dec d) {
+      String w = warning("the literal " + FixedPoint.shown(d.value()), d.value(), FixedPoint.encode(d.value(), f, "a literal"), f);
+      if (w != null && !out.contains(w)) out.add(w);
+    } else if (e instanceof smpc.core.expr.Expr.Neg n) {
+      literals(n.x(), f, out);
+    } else if (e instanceof smpc.core.expr.Expr.Bin b) {
+      literals(b.left(), f, out);
+      literals(b.right(), f, out);
+    } else if (e instanceof smpc.core.expr.Expr.Call c) {
+      for (smpc.core.expr.Expr a : c.args()) literals(a, f, out);
+    }
+  }
+
+  /**
    * A one-line warning for {@code x} (given as {@code text}, encoded as {@code enc} with f fractional bits), or null
    * when its encoding keeps at least half its digits.
    */

@@ -29,8 +29,9 @@ final class ListCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       var o = Results.JSON.createObjectNode();
       var values = o.putArray("values");
+      var all = c.catalog().all(); // asked before the header is printed: a command that fails prints only its error
       if (!json) out.printf("%-24s %-8s %-6s %10s  %s%n", "NAME", "KIND", "TYPE", "SHAPE", "HELD BY");
-      c.catalog().all().forEach((name, entries) -> {
+      all.forEach((name, entries) -> {
         if (name.startsWith("_sdk_")) return;
         // a row per value: a shared value once, but each party's own private value of this name (aligned rows, say)
         Map<String, ValueMeta> rows = new LinkedHashMap<>();

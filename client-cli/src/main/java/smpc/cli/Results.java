@@ -59,13 +59,22 @@ final class Results {
     return n;
   }
 
-  /** Warns on {@code err} (one line) when results are out of range; returns whether they were. */
+  /**
+   * Warns on {@code err} (one line) when results are out of range; returns whether they were. A real beyond the safe
+   * range but below 2^62 encoded may well be right: only a product of two reals needs the headroom (its 2f-bit
+   * product wraps at 2^(63-2f)); sums and products by integers are exact until the encoding itself, 2^(62-f), is
+   * reached. So the warning says "probably wrapped" only of encodings at or beyond 2^62, where any result has.
+   */
   static boolean warnOutOfRange(PrintWriter err, long[] values, int scale, int fracBits) {
     if (values == null) return false;
     int n = outOfRange(values, scale, fracBits);
     if (n == 0) return false;
-    err.printf("smpc: warning: %d of %d results lie outside the safe range (%s in magnitude): they probably wrapped modulo 2^64"
-        + " (docs/functions.md#range-of-reals)%n", n, values.length, scale == 0 ? "integers below 2^62" : "reals below 2^" + (62 - 2 * fracBits));
+    boolean wrapped = java.util.Arrays.stream(values).anyMatch(v -> v >= INTEGER_SAFE || v < -INTEGER_SAFE);
+    String range = scale == 0 ? "integers below 2^62" : "reals below 2^" + (62 - 2 * fracBits);
+    err.printf("smpc: warning: %d of %d results lie outside the safe range (%s in magnitude): %s (docs/functions.md#range-of-reals)%n",
+        n, values.length, range, wrapped || scale == 0 ? "they probably wrapped modulo 2^64"
+            : "right if they came from sums and products by integers (exact below 2^" + (62 - scale) + "), wrapped modulo 2^64 if from"
+                + " a product of two reals");
     err.flush();
     return true;
   }

@@ -54,9 +54,19 @@ final class StatusCommand implements Callable<Integer> {
       });
       out.flush();
       if (status.values().stream().noneMatch(ProcessStatus::up)) {
-        spec.commandLine().getErr().println("smpc: no process answers: `smpc cluster up` starts a local cluster, `docker-compose up -d` the compose stack");
+        // a process that answered but whose handshake failed is running: starting a cluster is not the remedy
+        boolean tls = status.values().stream().anyMatch(s -> s.error().getMessage().contains("certificate"));
+        spec.commandLine().getErr().println(tls
+            ? "smpc: no process accepted a TLS handshake: the certificates " + certificates(c) + " are not this cluster's (see each line; "
+                + "`--cluster FILE` or SMPC_TLS_DIR chooses others)"
+            : "smpc: no process answers: `smpc cluster up` starts a local cluster, `docker-compose up -d` the compose stack");
       }
       return Cluster.allHealthy(status) ? 0 : 1;
     }
+  }
+
+  private static String certificates(Cluster c) {
+    var tls = c.config().tls();
+    return tls == null ? "(none: plaintext)" : "in " + tls.dir();
   }
 }

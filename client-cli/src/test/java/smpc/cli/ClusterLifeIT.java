@@ -48,6 +48,16 @@ class ClusterLifeIT {
       TestCluster.Result after = c.cli("list");
       assertThat(after.code()).as("no cluster up is a failure, not a usage error").isEqualTo(1);
       assertThat(after.err()).contains("no cluster is up: `smpc cluster down` stopped the cluster of").contains("`smpc cluster up`");
+      // a plain `cluster up` brings the stopped cluster back as it was: its parties, on its ports, its values kept
+      c.ok("cluster", "up");
+      assertThat(c.config().dealer().address()).endsWith(":" + base);
+      assertThat(c.config().partyNames()).containsExactly("alice", "bob");
+      assertThat(c.ok("list")).contains("b ");
+      TestCluster.Result other = c.cli("cluster", "up", "--parties", "alice,bob,dave");
+      assertThat(other.code()).isEqualTo(2);
+      assertThat(other.err()).contains("describes another cluster (alice,bob, base port " + base + "; asked for alice,bob,dave, base port "
+          + base + ")");
+      c.ok("cluster", "down");
 
       // a port another process holds: refused by name before any process starts, and nothing half-started
       int davePort = Integer.parseInt(base) + 3;

@@ -46,6 +46,11 @@ class FaultIT {
         }
       }
       assertThat(c.ok("eval", "s * t + 1", "--reveal-to", "carol", "--parties", "alice,carol")).isEqualTo("43\n");
+      // an input to alice needs only alice: bob down leaves only the check that the name is new there unmade, and says so
+      TestCluster.Result in = c.cli("input", "--party", "alice", "--name", "u", "2");
+      assertThat(in.code()).as(in.err()).isZero();
+      assertThat(in.err()).contains("warning: bob did not answer: whether 'u' is already a name there was not checked");
+      assertThat(c.cli("input", "--party", "bob", "--name", "v", "2").err()).contains("party bob").contains("unreachable");
       TestCluster.Result status = c.cli("status");
       assertThat(status.code()).isEqualTo(1);
       assertThat(status.out()).containsPattern("bob .* DOWN");

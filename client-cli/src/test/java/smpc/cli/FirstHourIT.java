@@ -85,6 +85,11 @@ class FirstHourIT {
     assertThat(wrapped.code()).isZero();
     assertThat(JSON.readTree(wrapped.out()).get("probably_wrapped").asBoolean()).as(wrapped.out()).isTrue();
     assertThat(wrapped.err()).contains("smpc: warning: 1 of 1 results lie outside the safe range (reals below 2^30 in magnitude)");
+    // beyond the reals' safe range by a product with an integer: exact, and the warning says when it is
+    TestCluster.Result scaled = cluster.cli("eval", "big_a * 30000", "--reveal-to", "alice");
+    assertThat(scaled.out()).isEqualTo("30000000000000\n");
+    assertThat(scaled.err()).contains("1 of 1 results lie outside the safe range (reals below 2^30 in magnitude): right if they came from"
+        + " sums and products by integers (exact below 2^46), wrapped modulo 2^64 if from a product of two reals");
     TestCluster.Result ints = cluster.cli("eval", "price * 4611686018427387904", "--reveal-to", "alice");
     assertThat(ints.err()).contains("integers below 2^62");
     // what the bench computes, on its kind of inputs: no flag

@@ -25,4 +25,14 @@ class InputPrecisionTest {
       assertThat(warn(ok)).as(ok).isNull();
     }
   }
+
+  @Test
+  void anExpressionsLiteralsAreWarnedOfOnceEach() {
+    assertThat(InputPrecision.literals("x * 1e-99999999 + 2.5 - 1e-99999999", 16)).containsExactly(
+        "the literal 1E-99999999 is stored as 0: reals are kept in steps of 2^-16 (about 0.000015); scale the data up");
+    assertThat(InputPrecision.literals("sigmoid(-0.000001) * (x + 1e-9)", 16)).hasSize(2);
+    assertThat(InputPrecision.literals("x * 0.5 + 3 - sum(v) / 2.25", 16)).isEmpty();
+    assertThat(InputPrecision.literals("x * (", 16)).as("the compiler reports a syntax error").isEmpty();
+    assertThat(InputPrecision.literals("x * 1e400", 16)).as("the compiler reports the range").isEmpty();
+  }
 }

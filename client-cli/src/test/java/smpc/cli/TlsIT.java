@@ -182,6 +182,14 @@ class TlsIT {
           .listValues(smpc.proto.ListRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class);
     }
     assertThat(cluster.ok("status")).doesNotContain("DOWN");
+    // the CLI with another cluster's certificates: told that the handshakes failed, not to start a cluster
+    Path file = cluster.dir.resolve("other-ca.json");
+    cluster.config().withTls(new ClusterConfig.TlsConfig(other.toString(), null)).save(file);
+    TestCluster.Result r = cluster.cli("status", "--cluster", file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("refused the server's certificate");
+    assertThat(r.err()).contains("no process accepted a TLS handshake: the certificates in " + other + " are not this cluster's")
+        .doesNotContain("cluster up");
   }
 
   static void assertDenied(Runnable call, String message) {

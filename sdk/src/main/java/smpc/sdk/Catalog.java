@@ -22,6 +22,17 @@ public final class Catalog {
     unseen.add(party);
   }
 
+  private final java.util.Set<String> down = new java.util.TreeSet<>(); // parties that did not answer (Values.catalogOfThoseUp)
+
+  void down(String party) {
+    down.add(party);
+  }
+
+  /** The parties that did not answer when this catalog was asked for leniently: their names are not in it. */
+  public java.util.Set<String> down() {
+    return java.util.Collections.unmodifiableSet(down);
+  }
+
   /** What a missing name may mean when some parties did not list their values. */
   String unseenNote() {
     return unseen.isEmpty() ? "" : " (" + String.join(", ", new java.util.TreeSet<>(unseen)) + " list their values only to their own client)";

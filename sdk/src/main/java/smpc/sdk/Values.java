@@ -164,6 +164,19 @@ public final class Values {
 
   /** What the given parties store (metadata only), asked of all of them at once. */
   public Catalog catalog(List<String> parties) {
+    return catalog(parties, null);
+  }
+
+  /**
+   * What every party that answers stores; one that cannot be reached, other than {@code needed}, is in the result's
+   * {@link Catalog#down()} instead of failing the call. For checks that are a courtesy to the user (is this name new?),
+   * which a party down elsewhere should not turn into a refusal of an action that needs only {@code needed}.
+   */
+  public Catalog catalogOfThoseUp(String needed) {
+    return catalog(conn.config.partyNames(), needed);
+  }
+
+  private Catalog catalog(List<String> parties, String lenientExcept) {
     Map<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> calls = new LinkedHashMap<>();
     Catalog c = new Catalog();
     // acting as one organisation's client, only its own party lists its names to it: the others refused, and each of
@@ -186,7 +199,13 @@ public final class Values {
         seen++;
       } catch (java.util.concurrent.ExecutionException ex) {
         // acting as one party's client, the others' names are theirs: what it may use is in its own list
-        boolean refused = io.grpc.Status.fromThrowable(ex.getCause()).getCode() == io.grpc.Status.Code.PERMISSION_DENIED;
+        io.grpc.Status.Code code = io.grpc.Status.fromThrowable(ex.getCause()).getCode();
+        if (lenientExcept != null && !e.getKey().equals(lenientExcept)
+            && (code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED)) {
+          c.down(e.getKey());
+          continue;
+        }
+        boolean refused = code == io.grpc.Status.Code.PERMISSION_DENIED;
         if (!refused || conn.principal() == null) throw SmpcException.from(ex.getCause(), conn.where(e.getKey()));
         c.unseen(e.getKey());
         if (refusal == null) refusal = SmpcException.from(ex.getCause(), conn.where(e.getKey()));
