@@ -49,10 +49,19 @@ public final class BreastCancer {
     return java.util.Arrays.stream(rows).flatMapToDouble(java.util.Arrays::stream).mapToObj(BigDecimal::valueOf).toArray(BigDecimal[]::new);
   }
 
-  /** {@code java -cp client-cli/target/client-cli-*-all.jar examples/java/examples/BreastCancer.java [CLUSTER.json]}, from the project root. */
+  /**
+   * {@code java -cp client-cli/target/client-cli-*-all.jar examples/java/examples/BreastCancer.java [CLUSTER.json [DATA_DIR]]},
+   * from the project root (DATA_DIR defaults to examples/breast-cancer there).
+   */
   public static void main(String[] args) throws IOException {
+    Path data = args.length > 1 ? Path.of(args[1]) : Path.of("examples", "breast-cancer");
+    if (!Files.isRegularFile(data.resolve("train_features.csv"))) {
+      System.err.printf("BreastCancer: no train_features.csv in %s: run this from the project root, or give the data directory"
+          + " as the second argument (examples/breast-cancer in the project)%n", data.toAbsolutePath());
+      System.exit(2);
+    }
     try (Cluster c = args.length > 0 ? Cluster.connect(ClusterConfig.load(Path.of(args[0]))) : Cluster.connect()) {
-      run(c, Path.of("examples", "breast-cancer"), System.out);
+      run(c, data, System.out);
     }
   }
 }

@@ -91,6 +91,11 @@ final class AgentClient {
     return "on".equals(System.getProperty(ON_PROPERTY)) && dir != null && !dir.isBlank() ? new AgentClient(Path.of(dir), context()) : null;
   }
 
+  /** The socket of this directory's and environment's agent in {@code dir}, whether or not the launcher enabled agents. */
+  static Path socketHere(Path dir) {
+    return new AgentClient(dir, context()).socket;
+  }
+
   /**
    * After a successful `cluster up`, this context's agent starts (so that the first command after it is quick
    * too); after `cluster down`, it stops (no process of the user's outlives the cluster unasked).

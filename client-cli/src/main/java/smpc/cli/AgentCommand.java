@@ -85,15 +85,21 @@ final class AgentCommand {
     }
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true, description = {"Stop every agent of this user.",
+  @Command(name = "stop", mixinStandardHelpOptions = true, description = {"Stop every agent of this user (--here: only this directory's).",
       "Each finishes its running commands first; one that does not answer within 5 s (a stopped process) is killed."})
   static final class Stop implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--here", description = "Only the agent that commands run from this directory, with this"
+        + " environment, use (another cluster's agent keeps running).")
+    boolean here;
+
     @Override
     public Integer call() throws IOException {
       int stopped = 0, killed = 0;
+      Path mine = here ? AgentClient.socketHere(dir()) : null;
       for (Path p : sockets()) {
+        if (mine != null && !p.equals(mine)) continue;
         if (request(p, AgentClient.STOP, "killing it") != null) stopped++;
         else if (kill(p)) killed++;
       }

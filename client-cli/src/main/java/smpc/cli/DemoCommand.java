@@ -24,6 +24,17 @@ final class DemoCommand implements Callable<Integer> {
       description = "When no cluster answers, start the demo's own with its dealer at this port and the parties after it (default: 50050).")
   Integer basePort;
 
+  /** Whether something accepts connections at the dealer's address. */
+  private static boolean listening(ClusterConfig config) {
+    String a = config.dealer().address();
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(a.substring(0, a.lastIndexOf(':')), Integer.parseInt(a.substring(a.lastIndexOf(':') + 1))), 1000);
+      return true;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -33,7 +44,9 @@ final class DemoCommand implements Callable<Integer> {
     ClusterConfig config = options.config(false);
     ClusterConfig started = null;
     Path tmp = null;
-    if (!Cluster.isUp(config)) {
+    // a cluster that listens but is slow to answer (a loaded machine: TLS handshakes of cold JVMs) is given longer
+    // before the demo decides to start its own on the same ports, which would then fail as "in use"
+    if (!Cluster.isUp(config) && !(listening(config) && Cluster.isUp(config, Duration.ofSeconds(20)))) {
       out.println("No cluster answers; starting a local one (dealer, alice, bob, carol) ...");
       out.flush();
       tmp = Files.createTempDirectory("smpc-demo");

@@ -94,7 +94,10 @@ class AgentIT {
       assertThat(up.code()).as(up.err()).isZero();
       long last = awaitAgent(work, env);
       assertThat(last).isNotEqualTo(pid);
-      assertThat(smpc(work, env, "agent", "stop").out()).isEqualTo("stopped 1 agent\n");
+      // --here stops only this directory's agent: from another directory, none
+      assertThat(smpc(runtime, env, "agent", "stop", "--here").out()).isEqualTo("stopped 0 agents\n");
+      assertThat(ProcessHandle.of(last).map(ProcessHandle::isAlive)).as("another directory's agent").contains(true);
+      assertThat(smpc(work, env, "agent", "stop", "--here").out()).isEqualTo("stopped 1 agent\n");
       assertThat(ProcessHandle.of(last).map(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join().isAlive()).orElse(false)).isFalse();
       assertThat(socket).as("the agent removes its socket as it exits").doesNotExist();
 

@@ -225,7 +225,12 @@ public final class Cluster implements AutoCloseable {
 
   /** True when the dealer and every party of {@code config} answer within a few seconds. */
   public static boolean isUp(ClusterConfig config) {
-    try (Cluster c = connect(config).withTimeout(Duration.ofSeconds(3))) {
+    return isUp(config, Duration.ofSeconds(3));
+  }
+
+  /** As {@link #isUp(ClusterConfig)}, each process given {@code wait} to answer. */
+  public static boolean isUp(ClusterConfig config, Duration wait) {
+    try (Cluster c = connect(config).withTimeout(wait)) {
       return allHealthy(c.status());
     }
   }
