@@ -149,6 +149,9 @@ class TlsIT {
         assertThat(Status.fromThrowable(t).getDescription()).contains("may not deliver messages as 'bob'");
       }
     }
+    // each refused sender is in alice's audit log (a flood would be one counted record a minute per sender)
+    assertThat(cluster.ok("audit", "--party", "alice").lines().filter(l -> l.contains("Peer.Stream") && l.contains("client-bob")))
+        .as("alice's audit log").hasSize(1).first().asString().contains("refused").contains("may not deliver messages as 'bob'");
   }
 
   @Test

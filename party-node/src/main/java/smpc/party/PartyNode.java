@@ -107,7 +107,7 @@ public final class PartyNode implements AutoCloseable {
     PartyService party = new PartyService(peerSet, store, mailbox, io, calls, fracBits, new Quotas(name, quotas), consents, audit);
     Server server;
     try {
-      server = serve.start(party, new PeerService(mailbox, peerSet), new ConsentService(name, consents, store, peerSet, calls, audit));
+      server = serve.start(party, new PeerService(mailbox, peerSet, audit), new ConsentService(name, consents, store, peerSet, calls, audit));
     } catch (IOException | RuntimeException e) { // nothing serves (a port in use): let go of the data directory's locks,
       io.shutdownNow();                          // threads and channels, for an embedding JVM that goes on
       calls.threads().shutdownNow();

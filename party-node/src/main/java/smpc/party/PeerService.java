@@ -24,10 +24,12 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   private final Mailbox mailbox;
   private final Peers peers;
+  private final PeerRefusals refusals;
 
-  PeerService(Mailbox mailbox, Peers peers) {
+  PeerService(Mailbox mailbox, Peers peers, AuditLog audit) {
     this.mailbox = mailbox;
     this.peers = peers;
+    this.refusals = new PeerRefusals(audit);
   }
 
   /** A message's first (or only) envelope: well-formed, and sent by the caller's own certificate as itself, a peer. */
@@ -76,6 +78,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           mailbox.deliver(room, e.getSessionId(), e.getFrom(), e.getTag(), e.getData()); // releases what it refuses
         } catch (StatusRuntimeException | Failure x) {
           StatusRuntimeException ex = Statuses.status(x);
+          refusals.refused(caller, role, "Peer.Stream", ex, System.currentTimeMillis());
           if (ex.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
             closed = true;
             resp.onError(ex);
@@ -146,6 +149,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       private void fail(StatusRuntimeException ex) {
         if (failed) return;
         failed = true;
+        refusals.refused(caller, role, "Peer.Deliver", ex, System.currentTimeMillis());
         if (reserved != null) reserved.cancel();
         data = null;
         resp.onError(ex);

@@ -25,7 +25,8 @@ class GrpcTransportTest {
       Mailbox box = new Mailbox(1L << 30);
       ExecutorService threads = Executors.newFixedThreadPool(2);
       Server server = InProcessServerBuilder.forName(name).executor(threads)
-          .addService(new PeerService(box, new Peers("bob", Map.of("alice", "unused"), "dealer", a -> null))).build().start();
+          .addService(new PeerService(box, new Peers("bob", Map.of("alice", "unused"), "dealer", a -> null), new AuditLog("bob", null)))
+          .build().start();
       return new Bob(name, box, server, threads);
     }
 
