@@ -12,6 +12,7 @@ import smpc.proto.ValueInfo;
 public final class Catalog {
   private final Map<String, Map<String, ValueInfo>> byName = new TreeMap<>(); // name -> party -> info
   private final java.util.Set<String> unseen = new java.util.HashSet<>(); // parties that list their values only to their own client
+  private final java.util.Set<String> down = new java.util.TreeSet<>(); // parties that did not answer (Values.catalogOfThoseUp)
 
   void add(String party, List<ValueInfo> values) {
     for (ValueInfo v : values) byName.computeIfAbsent(v.getName(), n -> new LinkedHashMap<>()).put(party, v);
@@ -21,8 +22,6 @@ public final class Catalog {
   void unseen(String party) {
     unseen.add(party);
   }
-
-  private final java.util.Set<String> down = new java.util.TreeSet<>(); // parties that did not answer (Values.catalogOfThoseUp)
 
   void down(String party) {
     down.add(party);
