@@ -96,11 +96,16 @@ class LimitsIT {
       for (int k = 0; k < 1000; k++) calls.add(execute(bob, request(waits, 120_000)));
       long until = System.currentTimeMillis() + 1000L * Waits.SECONDS; // which 16 are admitted is up to alice's threads
       while (calls.stream().filter(CompletableFuture::isDone).count() < 984 && System.currentTimeMillis() < until) Thread.sleep(100);
+      Thread.sleep(1000); // a loaded machine may still be refusing the last of the burst
       List<Status> refused = calls.stream().filter(CompletableFuture::isDone).map(c -> Status.fromThrowable(c.join())).toList();
-      assertThat(refused).as("refusals within %d s", Waits.SECONDS).hasSize(984).allSatisfy(s -> {
+      // at most 16 held; the rest refused by the session quota or, when more than 32 of bob's calls are in their checks at
+      // once (a loaded machine), as busy (Starts): either way bob's burst holds no more than its share
+      assertThat(refused.size()).as("refusals within %d s", Waits.SECONDS).isBetween(984, 999);
+      assertThat(refused).allSatisfy(s -> {
         assertThat(s.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(s.getDescription())
-            .isEqualTo("principal client-bob already has 16 sessions open on alice (limit 16, --max-sessions-per-principal)");
+        assertThat(s.getDescription()).satisfiesAnyOf(
+            d -> assertThat(d).isEqualTo("principal client-bob already has 16 sessions open on alice (limit 16, --max-sessions-per-principal)"),
+            d -> assertThat(d).startsWith("party alice is checking 32 calls of 'client-bob' already"));
       });
       assertThat(cluster.ok("eval", "a + 1", "--reveal-to", "alice")).isEqualTo("26\n");
     } finally {

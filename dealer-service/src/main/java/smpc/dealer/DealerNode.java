@@ -29,7 +29,9 @@ public final class DealerNode implements AutoCloseable {
   public static DealerNode start(String bind, int port, smpc.net.Tls tls) throws IOException {
     // seeds are handed out on the transport thread (one hand-off less on every session's critical path)
     // an alignment's tags come in one message: 32 MiB holds 2 million (any id list a party takes in its 4 MiB request)
-    return start(dealer -> Grpc.serve(bind, port, tls, true, smpc.core.psi.DealerPsi.MAX_REQUEST_BYTES, dealer));
+    // (PendingRequests bounds what one principal's unfinished requests hold of those 32 MiB each)
+    PendingRequests pending = new PendingRequests(smpc.net.Tls::caller, smpc.net.Tls::callerRole);
+    return start(dealer -> Grpc.serve(bind, port, tls, true, smpc.core.psi.DealerPsi.MAX_REQUEST_BYTES, pending, dealer));
   }
 
   /**

@@ -115,7 +115,16 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     ended(s, why);
     String designated = s.parties().get(0);
     spent.put(s.context(), s.deadline() + KEPT_AFTER_MS, tag(designated)); // counted with the entry, under one lock
-    if (sessions.remove(s.context(), s)) perParty.get(designated).decrementAndGet();
+    if (sessions.remove(s.context(), s)) removed(s);
+  }
+
+  /** A session left {@link #sessions}: its designated party's count and the index by id follow. */
+  private void removed(Session s) {
+    perParty.get(s.parties().get(0)).decrementAndGet();
+    byId.computeIfPresent(s.id(), (id, set) -> {
+      set.remove(s);
+      return set.isEmpty() ? null : set;
+    });
   }
 
   /** The tag that counts a designated party's spent contexts: one per party that was ever designated (each has a seed key). */
@@ -152,6 +161,14 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   private final Map<ByteString, Session> sessions = new ConcurrentHashMap<>();
+  /** The sessions by id (a Release names only the id): a Release scanned every session, 18 ms each at 50,000 of them. */
+  private final Map<ByteString, java.util.Set<Session>> byId = new ConcurrentHashMap<>();
+  /**
+   * Corrections downloads open per designated party: each may hold {@code Grpc.QUEUED} bytes queued for a reader that
+   * does not read, and 3,000 such streams of one party once filled the dealer's memory and stalled everyone's sessions.
+   */
+  static final int MAX_DOWNLOADS_PER_PARTY = 64;
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> downloads = new ConcurrentHashMap<>();
   /**
    * The contexts of sessions that handed out everything, each until past its deadline, counted per designated party: flat
    * arrays, since objects kept 11 minutes each are what slowed a warm dealer's young collections (ExpiringIds).
@@ -161,8 +178,11 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   private final SeedKeys keys = new SeedKeys();
   /** Corrections up to this many longs (64 KiB) are computed on the transport thread: no hand-off for small sessions. */
   private static final long SMALL_LONGS = 8192;
-  /** Where corrections are computed: handlers run on the transport threads, which must stay free for seeds. */
-  private final java.util.concurrent.Executor compute;
+  /**
+   * Where corrections and alignments are computed: handlers run on the transport threads, which must stay free for
+   * seeds; each party's work in a lane of its own, so that one party's requests cannot take every thread.
+   */
+  private final PartyLanes lanes;
   private final AtomicLong bytesSent = new AtomicLong();
 
   /** At most this many sessions kept whole, and spent, per designated party (the constants but in tests). */
@@ -173,7 +193,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   }
 
   DealerService(java.util.concurrent.Executor compute, int maxSessionsPerParty, int maxSpentPerParty) {
-    this.compute = compute;
+    this.lanes = new PartyLanes(compute);
     this.maxSessionsPerParty = maxSessionsPerParty;
     this.maxSpentPerParty = maxSpentPerParty;
   }
@@ -224,7 +244,9 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       }
       smpc.net.LogFormat.event(LOG, java.util.logging.Level.INFO, "session start", "session", shortId(id), "parties", parties.size(),
           "requester", smpc.net.Tls.caller());
-      return new Session(id, ctx, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[Material.values().length], deadline, new int[2]);
+      Session made = new Session(id, ctx, List.copyOf(parties), seeds, Prg.freshSeed(), new boolean[Material.values().length], deadline, new int[2]);
+      byId.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(made);
+      return made;
     });
     return s != null ? s : SPENT;
   }
@@ -244,31 +266,61 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       TruncSchedule schedule = kind == Material.TRUNC_PAIR ? TruncSchedule.of(req.getTruncRunsList(), req.getFracBits()) : null;
       MatrixSchedule matrices = kind == Material.MATRIX_TRIPLE ? MatrixSchedule.of(req.getMatShapesList()) : null;
       if (req.getKinds() < 0 || req.getKinds() > Material.values().length) throw invalid("kinds %d out of range", req.getKinds());
-      Session s = open(req.getSessionId(), req.getPartiesList(), req.getKeyIdsList(), req.getDeadlineUnixMs()); // a valid request only
-      // once per session and kind, like a seed: a second request means someone else asked
-      if (s.done() || !s.handOut(kind.ordinal())) throw denied("the corrections of %s for this session were already handed out", kind.noun);
-      if (req.getKinds() > 0) {
-        synchronized (s) {
-          if (s.kinds()[0] >= 0) s.kinds()[0] = req.getKinds();
+      // counted before the kind is marked handed out: a refusal here leaves the session's material to a retry
+      Runnable release = reserveDownload(req.getParty());
+      try {
+        Session s = open(req.getSessionId(), req.getPartiesList(), req.getKeyIdsList(), req.getDeadlineUnixMs()); // a valid request only
+        // once per session and kind, like a seed: a second request means someone else asked
+        if (s.done() || !s.handOut(kind.ordinal())) throw denied("the corrections of %s for this session were already handed out", kind.noun);
+        if (req.getKinds() > 0) {
+          synchronized (s) {
+            if (s.kinds()[0] >= 0) s.kinds()[0] = req.getKinds();
+          }
         }
+        int per = kind.correctionWords;
+        int perChunk = kind.itemsPerChunk(); // the party maps items to chunks alike (CorrectionsWindow)
+        long count = req.getCount();
+        // a session's few items are made at once on the transport thread; many on the compute pool, chunk by chunk, in the
+        // designated party's lane; a matrix triple always there (one item is a whole product: 2048^3 held a thread 40 s)
+        boolean small = count * per <= SMALL_LONGS && kind != Material.MATRIX_TRIPLE;
+        Chunks.Download<CorrectionsChunk> download = Chunks.download(resp, small ? Runnable::run : lanes.of(req.getParty()));
+        var call = (io.grpc.stub.ServerCallStreamObserver<CorrectionsChunk>) resp;
+        call.setOnCloseHandler(release);
+        call.setOnCancelHandler(release); // replaces Chunks' own, a no-op too
+        download.start(Chunks.count(count, perChunk), k -> {
+          long from = req.getStart() + (long) k * perChunk;
+          int n = (int) Math.min(perChunk, count - (long) k * perChunk);
+          long[] out = interleave(Streams.corrections(kind, s.seeds(), s.own(), schedule, matrices, from, n));
+          byte[] chunk = Packing.toBytes(out);
+          bytesSent.addAndGet(chunk.length);
+          return CorrectionsChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk)).build();
+        });
+        forgetIfDone(s, "material handed out");
+      } catch (RuntimeException e) {
+        release.run();
+        throw e;
       }
-      int per = kind.correctionWords;
-      int perChunk = kind.itemsPerChunk(); // the party maps items to chunks alike (CorrectionsWindow)
-      long count = req.getCount();
-      // a session's few items are made at once on the transport thread; many on the compute pool, chunk by chunk
-      boolean small = count * per <= SMALL_LONGS;
-      Chunks.download(resp, small ? Runnable::run : compute).start(Chunks.count(count, perChunk), k -> {
-        long from = req.getStart() + (long) k * perChunk;
-        int n = (int) Math.min(perChunk, count - (long) k * perChunk);
-        long[] out = interleave(Streams.corrections(kind, s.seeds(), s.own(), schedule, matrices, from, n));
-        byte[] chunk = Packing.toBytes(out);
-        bytesSent.addAndGet(chunk.length);
-        return CorrectionsChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk)).build();
-      });
-      forgetIfDone(s, "material handed out");
     } catch (StatusRuntimeException | Failure e) {
       resp.onError(Statuses.status(e));
     }
+  }
+
+  /**
+   * Counts a corrections download of {@code party}, refused beyond {@link #MAX_DOWNLOADS_PER_PARTY} (each session opens
+   * one per kind it uses, and an honest party's sessions read theirs); the returned action, run at the call's close or
+   * cancellation (once, whichever comes), gives the place back.
+   */
+  private Runnable reserveDownload(String party) {
+    java.util.concurrent.atomic.AtomicInteger open = counter(downloads, party);
+    if (open.incrementAndGet() > MAX_DOWNLOADS_PER_PARTY) {
+      open.decrementAndGet();
+      throw smpc.core.Errors.exhausted("party %s has %d corrections downloads open at the dealer: try again later", party,
+          MAX_DOWNLOADS_PER_PARTY);
+    }
+    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (closed.compareAndSet(false, true)) open.decrementAndGet();
+    };
   }
 
   /** With TLS, a party receives only its own material: the caller's certificate must name req's party. */
@@ -281,7 +333,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       resp.onError(e);
       return;
     }
-    compute.execute(() -> { // the last party's request computes the PRF of every tag under every key: off the transport thread
+    lanes.of(req.getParty()).execute(() -> { // the last party's request computes the PRF of every tag under every key: off the transport thread
       try {
         intersections.offer(req, resp);
       } catch (StatusRuntimeException | Failure e) {
@@ -304,7 +356,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
       return;
     }
     // the session under every context its designated party asked with
-    List<Session> found = sessions.values().stream().filter(x -> x.id().equals(req.getSessionId())).toList();
+    List<Session> found = List.copyOf(byId.getOrDefault(req.getSessionId(), java.util.Set.of()));
     for (Session s : found) {
       if (!s.parties().get(0).equals(req.getParty())) {
         resp.onError(Statuses.status(denied("only the designated party '%s' may release the session", s.parties().get(0))));
@@ -322,7 +374,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> resp) {
     resp.onNext(StatusReply.newBuilder().setRole("dealer").setName("dealer").setVersion(Version.VERSION)
-        .setActiveSessions((int) sessions.values().stream().filter(x -> !x.done()).count()).setBytesSent(bytesSent.get())
+        .setActiveSessions(sessions.size()).setBytesSent(bytesSent.get()) // a done session leaves the map (forgetIfDone): no scan
         .setRssBytes(smpc.net.ProcessMemory.rssBytes()).setHeapLiveBytes(smpc.net.ProcessMemory.heapLiveBytes()).build());
     resp.onCompleted();
   }
@@ -339,7 +391,7 @@ final class DealerService extends DealerGrpc.DealerImplBase {
     // counted down only by whoever removes the entry: a session may finish (and move to the spent) meanwhile
     for (var e : sessions.entrySet()) {
       Session s = e.getValue();
-      if (s.deadline() + KEPT_AFTER_MS < now && sessions.remove(e.getKey(), s)) perParty.get(s.parties().get(0)).decrementAndGet();
+      if (s.deadline() + KEPT_AFTER_MS < now && sessions.remove(e.getKey(), s)) removed(s);
     }
     spent.expire(now);
     int dropped = before - sessions.size();

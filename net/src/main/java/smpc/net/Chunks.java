@@ -217,6 +217,10 @@ public final class Chunks {
       } catch (RuntimeException e) {
         next = count + 1;
         out.onError(status(e));
+      } catch (OutOfMemoryError e) { // a chunk or its buffer that did not fit: this call fails, not hangs to its deadline
+        next = count + 1;
+        out.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("out of memory while making the reply; try again later")
+            .asRuntimeException());
       }
     }
   }

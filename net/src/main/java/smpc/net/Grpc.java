@@ -112,10 +112,20 @@ public final class Grpc {
   /** @param maxInboundBytes the largest message a caller may send (gRPC's default is 4 MiB) */
   public static Server serve(String bind, int port, Tls tls, boolean direct, int maxInboundBytes, BindableService... services)
       throws IOException {
+    return serve(bind, port, tls, direct, maxInboundBytes, null, services);
+  }
+
+  /**
+   * @param perCaller an interceptor of every call, health and reflection included, that sees the caller's principal
+   *     ({@link Tls#caller}); null for none
+   */
+  public static Server serve(String bind, int port, Tls tls, boolean direct, int maxInboundBytes, io.grpc.ServerInterceptor perCaller,
+      BindableService... services) throws IOException {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)).flowControlWindow(WINDOW)
         .maxInboundMessageSize(maxInboundBytes);
     if (direct) b.directExecutor();
     b.intercept(Statuses.interceptor());
+    if (perCaller != null) b.intercept(perCaller); // added before the identity's: called after it, inside its context
     if (tls != null) b.sslContext(tls.server()).intercept(tls.identity());
     for (BindableService s : services) b.addService(s);
     HealthStatusManager health = new HealthStatusManager();

@@ -34,8 +34,16 @@ public final class MatrixSchedule {
     this.maskStart = maskStart;
   }
 
+  /**
+   * The most multiply-adds a session's matrix triples may cost the dealer (sum of n·m·k): 2^31, a 1024 x 1024 by 1024 x
+   * 2048 product, about two seconds of its CPU. The element counts alone let one item of 2048^3 hold a thread for 40 s,
+   * and 8192^3 for hours.
+   */
+  public static final long MAX_WORK = 1L << 31;
+
   public static MatrixSchedule of(List<MatShape> list) {
     if (list.isEmpty()) return NONE;
+    long work = 0;
     int t = list.size();
     long[][] shapes = new long[t][];
     long[] a = new long[t + 1], b = new long[t + 1], c = new long[t + 1];
@@ -45,6 +53,10 @@ public final class MatrixSchedule {
       long n = s.getN(), m = s.getM(), k = s.getK();
       if (n < 1 || m < 1 || k < 1 || n * m > Limits.MAX_LENGTH || m * k > Limits.MAX_LENGTH || n * k > Limits.MAX_LENGTH) {
         throw invalid("matrix triple of shape %d x %d times %d x %d out of range", n, m, m, k);
+      }
+      work += n * m * k; // each factor below 2^26 and each pair's product too: no overflow before the check
+      if (work > MAX_WORK) {
+        throw invalid("matrix products of %d multiply-adds in one session, more than the dealer's %d: split the computation", work, MAX_WORK);
       }
       int g = s.getMask();
       shapes[i] = new long[] {n, m, k, g, s.getOffset(), s.getRowStride(), s.getColStride(), g != 0 && g == masks.size() ? 1 : 0};
