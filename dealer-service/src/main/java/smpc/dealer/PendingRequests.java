@@ -13,16 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * At most a few calls per principal whose request has not arrived whole. gRPC holds a request until its last byte,
- * before any handler or rule runs, and the dealer takes requests of up to 32 MiB (an alignment's tags): 170 calls of
- * one client certificate, each sending all but the last byte of 32 MiB, once held 4.8 GB of its memory. Every dealer
- * call is unary or server-streaming, so an honest request follows its headers at once and waits here for
- * microseconds; one principal then holds at most {@link #PARTY} (a party) or {@link #OTHER} (a client or an
- * administrator, which only asks for Status) such requests, 128 or 64 MiB. Refused calls are RESOURCE_EXHAUSTED.
- * Without TLS there are no principals, and no limit (as for Starts at the parties).
+ * At most a few calls of a client or administrator whose request has not arrived whole. gRPC holds a request until its
+ * last byte, before any handler or rule runs, and the dealer takes requests of up to 32 MiB (an alignment's tags): 170
+ * calls of one client certificate, each sending all but the last byte of 32 MiB, once held 4.8 GB of its memory. A client
+ * or an administrator only asks the dealer for its Status, one call at a time, so {@link #OTHER} of them at once bound
+ * what one holds to 256 MiB; refused calls are RESOURCE_EXHAUSTED. A party is not limited here: one session asks for
+ * several kinds of corrections at once and the dealer reads their headers before their requests, so an honest party of
+ * eight concurrent sessions had dozens waiting for a moment (LoadIT). What a party's half-sent requests may hold is bounded
+ * only by the connection (open: Intersect's tags in chunks, and a 4 MiB limit, would bound it). Without TLS there are
+ * no principals, and no limit (as for Starts at the parties).
  */
 final class PendingRequests implements ServerInterceptor {
-  static final int PARTY = 4, OTHER = 2;
+  static final int OTHER = 8;
 
   private final Supplier<String> caller, role;
   private final Map<String, AtomicInteger> pending = new ConcurrentHashMap<>();
@@ -41,8 +43,8 @@ final class PendingRequests implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String who = caller.get();
-    if (who == null) return next.startCall(call, headers);
-    int limit = smpc.net.Tls.PARTY.equals(role.get()) ? PARTY : OTHER;
+    if (who == null || smpc.net.Tls.PARTY.equals(role.get())) return next.startCall(call, headers);
+    int limit = OTHER;
     AtomicInteger n = pending.computeIfAbsent(who, k -> new AtomicInteger());
     if (n.incrementAndGet() > limit) {
       n.decrementAndGet();

@@ -157,8 +157,23 @@ final class Emitter {
     if (n instanceof Node.Slice s) return i.setOp(Op.SLICE).setOffset(s.offset()).setLength(s.len());
     if (n instanceof Node.Concat c) return i.setOp(Op.CONCAT).addSrc(reg(c.b()));
     if (n instanceof Node.Lookup l) return i.setOp(Op.LOOKUP).setConstant(Packing.toByteString(l.table()));
-    if (n instanceof Node.Gather g) return i.setOp(Op.GATHER).setConstant(Packing.toByteString(g.indices()));
+    if (n instanceof Node.Gather g) return gather(i.setOp(Op.GATHER), g.indices(), g.x().len());
     throw new IllegalStateException(n.getClass().getSimpleName());
+  }
+
+  /** A GATHER as a pattern when its indices repeat each element or tile the vector (8 bytes, not 8 a pair), else as they are. */
+  private static Instr.Builder gather(Instr.Builder i, long[] idx, int n) {
+    if (n > 0 && idx.length > n && idx.length % n == 0) {
+      long k = idx.length / n;
+      boolean repeat = true, tile = true;
+      for (int t = 0; t < idx.length && (repeat || tile); t++) {
+        repeat &= idx[t] == t / k;
+        tile &= idx[t] == t % n;
+      }
+      byte pattern = repeat ? smpc.core.protocol.Rearranging.REPEAT : tile ? smpc.core.protocol.Rearranging.TILE : 0;
+      if (pattern != 0) return i.setModes(com.google.protobuf.ByteString.copyFrom(new byte[] {pattern})).setConstant(Packing.toByteString(new long[] {k}));
+    }
+    return i.setConstant(Packing.toByteString(idx));
   }
 
   /** Stores and reveals an output as it asks (a let-output is only a name for later outputs). */

@@ -48,7 +48,8 @@ final class Lengths {
     switch (in.getOp()) {
       case LOAD -> out[0] = in.getLength() > 0 ? in.getLength() : loaded.applyAsLong(in.getName());
       case SHARE -> out[0] = in.getLength() > 0 ? in.getLength() : shared.applyAsLong(in.getName());
-      case CONST, GATHER -> out[0] = in.getConstant().size() / 8;
+      case CONST -> out[0] = in.getConstant().size() / 8;
+      case GATHER -> out[0] = in.getModes().isEmpty() ? in.getConstant().size() / 8 : patternLength(in);
       case ADD, SUB -> out[0] = Math.max(source(in, 0), source(in, 1));
       case NEG -> out[0] = source(in, 0);
       case MUL_PUBLIC -> out[0] = Math.max(source(in, 0), in.getConstant().size() / 8);
@@ -155,6 +156,15 @@ final class Lengths {
   }
 
   /** The length of {@code in}'s source k (0 when it has none). */
+  /** A patterned GATHER's length; 0 for a malformed one, which the run refuses (as it does other malformed instructions). */
+  private long patternLength(Instr in) {
+    try {
+      return Rearranging.checkedPatternLength(source(in, 0), in.getModes().byteAt(0), PlanRunner.patternCount(in));
+    } catch (smpc.core.Failure e) {
+      return 0;
+    }
+  }
+
   long source(Instr in, int k) {
     return k < in.getSrcCount() ? regs.getOrDefault(in.getSrc(k), 0L) : 0;
   }

@@ -193,7 +193,8 @@ public final class PlanRunner implements SessionView {
         for (int k = 0; k < xs.length; k++) xs[k] = src(in, k);
         set(in, 0, Rearranging.concat(xs));
       }
-      case GATHER -> set(in, 0, Rearranging.gather(src(in, 0), constant(in)));
+      case GATHER -> set(in, 0, in.getModes().isEmpty() ? Rearranging.gather(src(in, 0), constant(in))
+          : Rearranging.gather(src(in, 0), in.getModes().byteAt(0), patternCount(in)));
       case MATMUL -> {
         long[][] operands = new long[in.getSrcCount()][];
         for (int k = 0; k < operands.length; k++) operands[k] = src(in, k);
@@ -409,6 +410,12 @@ public final class PlanRunner implements SessionView {
   }
 
   /** The instruction's public vector; in a streamed plan, a vector constant's elements of this block. */
+  /** A patterned GATHER's count: one mode byte and one int64. */
+  static long patternCount(Instr in) {
+    if (in.getModes().size() != 1 || in.getConstant().size() != 8) throw invalid("a patterned GATHER has one mode byte and one count");
+    return Packing.fromBytes(in.getConstant().asReadOnlyByteBuffer())[0];
+  }
+
   private long[] constant(Instr in) {
     com.google.protobuf.ByteString c = in.getConstant();
     if (streamed != 0 && c.size() == 8 * streamed) c = c.substring((int) (8 * from), (int) (8 * (from + len)));
