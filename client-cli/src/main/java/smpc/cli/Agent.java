@@ -43,7 +43,9 @@ public final class Agent {
   static final long IDLE_MINUTES = idleMinutes(System.getenv("SMPC_AGENT_IDLE_MINUTES"));
 
   /** How long a command whose caller was killed may take to end once its calls are cancelled. */
-  private static final long CANCEL_MS = 10_000;
+  static final long CANCEL_MS = 10_000;
+  /** How long it is left uninterrupted first, to delete its temporaries (a call interrupted fails, and so would they). */
+  static final long CLEAN_UP_MS = 2_000;
 
   /** Whether the command on this thread writes to a terminal: its caller's, not the agent's (which has none). */
   private static final ThreadLocal<Boolean> TERMINAL = new ThreadLocal<>();
@@ -275,9 +277,12 @@ public final class Agent {
       synchronized (finished) {
         if (finished[0]) return;
         cancellation.cancelAll();
-        worker.interrupt();
         try {
-          finished.wait(CANCEL_MS);
+          finished.wait(CLEAN_UP_MS); // its calls fail now: its finally blocks delete its temporaries, uninterrupted
+          if (!finished[0]) {
+            worker.interrupt(); // a wait that is not a call
+            finished.wait(CANCEL_MS);
+          }
         } catch (InterruptedException e) {
           // halt then
         }

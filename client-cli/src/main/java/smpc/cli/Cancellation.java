@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Cancels every call one command makes, as its own JVM's exit would (the agent's command whose caller was killed):
  * each party then sees its coordinator's calls cancelled and cancels the session. Calls started afterwards are
- * cancelled as they start, so the command ends at its next call.
+ * cancelled as they start, so the command ends at its next call, but for deletions: what it cleans up on its way out
+ * (its finally blocks) is still deleted.
  */
 final class Cancellation implements ClientInterceptor {
   private final Set<ClientCall<?, ?>> open = ConcurrentHashMap.newKeySet();
@@ -23,6 +24,8 @@ final class Cancellation implements ClientInterceptor {
 
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+    // a command's clean-up (its temporary values: logreg's copies of the inputs, say) still runs after a cancellation
+    if ("DeleteValue".equals(method.getBareMethodName())) return next.newCall(method, options);
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
       @Override
       public void start(Listener<R> listener, Metadata headers) {

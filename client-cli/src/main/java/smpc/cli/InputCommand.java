@@ -233,13 +233,37 @@ final class InputCommand implements Callable<Integer> {
       return col;
     }
 
+    /**
+     * A line's fields as RFC 4180 has them: a field in double quotes may hold commas and doubled quotes ("a,b" and
+     * "say ""hi"""); spaces around a field are dropped. Splitting at every comma misread such a field's remainder as
+     * the next column. A quoted field open at the line's end (a line break inside quotes) is refused.
+     */
     static List<String> fields(String line) {
-      return java.util.Arrays.stream(line.split(",", -1)).map(Csv::unquote).toList();
-    }
-
-    private static String unquote(String s) {
-      s = s.trim();
-      return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+      List<String> out = new java.util.ArrayList<>();
+      StringBuilder f = new StringBuilder();
+      boolean quoted = false, wasQuoted = false;
+      for (int i = 0; i < line.length(); i++) {
+        char ch = line.charAt(i);
+        if (quoted) {
+          if (ch != '"') f.append(ch);
+          else if (i + 1 < line.length() && line.charAt(i + 1) == '"') f.append(line.charAt(++i));
+          else quoted = false;
+        } else if (ch == ',') {
+          out.add(wasQuoted ? f.toString() : f.toString().trim());
+          f.setLength(0);
+          wasQuoted = false;
+        } else if (wasQuoted && Character.isWhitespace(ch)) {
+          continue; // spaces after a closing quote
+        } else if (ch == '"' && f.toString().isBlank()) {
+          f.setLength(0);
+          quoted = wasQuoted = true;
+        } else {
+          f.append(ch);
+        }
+      }
+      if (quoted) throw SmpcException.usage("a quoted CSV field is not closed on its line: %s", line.length() > 60 ? line.substring(0, 60) + "..." : line);
+      out.add(wasQuoted ? f.toString() : f.toString().trim());
+      return out;
     }
 
     static BigDecimal number(String text, String where) {

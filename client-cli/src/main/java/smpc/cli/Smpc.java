@@ -118,9 +118,9 @@ public final class Smpc {
   }
 
   /** Runs one command line in this JVM: its exit code. */
-  static int run(String[] args) {
+  static int run(String[] args, ClientInterceptor... interceptors) {
     quietGrpc();
-    CommandLine cl = commandLine(args);
+    CommandLine cl = commandLine(args, interceptors);
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) { // picocli passes Errors on: one line instead of a stack trace

@@ -75,4 +75,17 @@ class CsvTest {
     Files.writeString(f, "a,b\n1,2\n3\n");
     assertThatThrownBy(() -> CsvColumns.read(f, java.util.List.of("a", "b"), false, null)).hasMessage("%s line 3 has no column 2", f);
   }
+
+  /** Quoted fields as RFC 4180 has them: a comma or a doubled quote inside is the field's own. */
+  @Test
+  void aQuotedFieldKeepsItsCommasAndQuotes() throws Exception {
+    assertThat(InputCommand.Csv.fields("\"a,b\",3")).containsExactly("a,b", "3");
+    assertThat(InputCommand.Csv.fields(" \"say \"\"hi\"\"\" , 4 ,")).containsExactly("say \"hi\"", "4", "");
+    assertThat(InputCommand.Csv.fields("1,2,3")).containsExactly("1", "2", "3");
+    assertThat(InputCommand.Csv.fields("\" x \",\"\"")).containsExactly(" x ", "");
+    assertThatThrownBy(() -> InputCommand.Csv.fields("\"open,1")).hasMessageContaining("a quoted CSV field is not closed on its line");
+    Path f = dir.resolve("quoted.csv");
+    Files.writeString(f, "name,age\n\"Smith, Jo\",33\n\"Lee\",41\n");
+    assertThat(column(f, "age")).extracting(InputCommand.Csv.Line::text).containsExactly("33", "41");
+  }
 }
