@@ -67,6 +67,10 @@ final class ClusterCommand {
               + " `smpc cluster down` first, or name another file with --cluster", file, String.join(",", old.partyNames()),
               port(old.dealer().address()), String.join(",", parties), basePort);
         }
+        if (fracBits != old.fracBitsOrDefault()) { // given (else it is the file's): the running processes keep theirs
+          throw SmpcException.usage("cluster file %s describes a cluster of %d fractional bits, asked for %d: run `smpc cluster down`"
+              + " first", file, old.fracBitsOrDefault(), fracBits);
+        }
         wanted = rounding != null ? old.withRounding(rounding) : old; // restart only what died, on the same ports
       }
       Path logs = file.toAbsolutePath().getParent().resolve("logs");

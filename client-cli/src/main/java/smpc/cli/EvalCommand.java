@@ -94,6 +94,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (revealTo == null && name == null) throw SmpcException.usage("say where the result goes: --reveal-to P and/or --name OUT");
+    InputCommand.usableName(name);
     Numerics numerics;
     try {
       numerics = Numerics.parse(numeric);

@@ -45,6 +45,14 @@ final class InputCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "VALUE", description = "Integers, or reals such as 2.5 or 1e-3.")
   List<String> values = List.of();
 
+  /** Refuses a new value's name that expressions cannot use: the parties store x-1, but an expression reads it as x minus 1. */
+  static void usableName(String name) {
+    if (name != null && name.contains("-")) {
+      throw SmpcException.usage("value name '%s' would read as a subtraction in expressions: use '_' instead of '-' ('%s')", name,
+          name.replace('-', '_'));
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     if (csv == null && values.isEmpty()) throw SmpcException.usage("give at least one VALUE, or --csv FILE --column COL");
@@ -52,7 +60,10 @@ final class InputCommand implements Callable<Integer> {
     boolean matrix = columns != null || allColumns || except != null;
     if (matrix && (csv == null || column != null)) throw SmpcException.usage("--columns and --all-columns read --csv FILE, without --column");
     if (csv != null && !matrix && column == null) throw SmpcException.usage("--csv needs --column");
-    if (csv != null && !Files.isReadable(csv)) throw SmpcException.usage("cannot read CSV file %s", csv);
+    usableName(name);
+    if (csv != null && !Files.isReadable(csv)) {
+      throw SmpcException.usage("cannot read CSV file %s (%s)", csv.toAbsolutePath(), Files.exists(csv) ? "not readable" : "no such file");
+    }
     // read before any connection: a typo is named even with the cluster down, and nothing is sent before all is read
     int fracBits = cluster.config(false).fracBitsOrDefault();
     NumberColumn v = new NumberColumn(name, fracBits, w -> spec.commandLine().getErr().println("smpc: warning: " + w),

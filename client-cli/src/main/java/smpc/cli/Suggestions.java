@@ -35,7 +35,7 @@ final class Suggestions {
     int best = Integer.MAX_VALUE;
     List<String> out = new ArrayList<>();
     for (String n : names) {
-      int d = distance(word, n);
+      int d = smpc.sdk.Names.distance(word, n);
       if (d > limit) continue;
       if (d < best) {
         best = d;
@@ -47,23 +47,6 @@ final class Suggestions {
       for (String n : names) if (n.startsWith(word) || (word.startsWith(n) && n.length() >= 3)) out.add(n);
     }
     return out;
-  }
-
-  /** Edits (insert, delete, substitute, swap two neighbours) from a to b: the optimal string alignment distance. */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) d[i][0] = i;
-    for (int j = 0; j <= b.length(); j++) d[0][j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 
   /**

@@ -57,6 +57,9 @@ class ClusterLifeIT {
       assertThat(other.code()).isEqualTo(2);
       assertThat(other.err()).contains("describes another cluster (alice,bob, base port " + base + "; asked for alice,bob,dave, base port "
           + base + ")");
+      TestCluster.Result bits = c.cli("cluster", "up", "--frac-bits", "20");
+      assertThat(bits.code()).isEqualTo(2);
+      assertThat(bits.err()).contains("describes a cluster of 16 fractional bits, asked for 20");
       c.ok("cluster", "down");
 
       // a port another process holds: refused by name before any process starts, and nothing half-started
