@@ -223,6 +223,12 @@ class ClusterIT {
     cluster.ok("input", "--party", "alice", "--name", "p2", "3");
     cluster.ok("share", "p2", "--with", "bob");
     assertThat(cluster.ok("eval", "p2 * p2", "--reveal-to", "bob", "--parties", "alice,bob")).isEqualTo("9\n");
+    // a value of a party left out of --parties: said, not just "unknown"
+    cluster.ok("input", "--party", "carol", "--name", "conly", "4");
+    TestCluster.Result left = cluster.cli("eval", "p2 + conly", "--reveal-to", "alice", "--parties", "alice,bob");
+    assertThat(left.code()).isEqualTo(2);
+    assertThat(left.err()).contains("unknown value name 'conly'").contains("(carol is not among the computing parties: a value held there"
+        + " needs it in --parties)");
   }
 
   @Test

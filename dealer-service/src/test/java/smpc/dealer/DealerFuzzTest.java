@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
-import smpc.net.Grpc;
 import smpc.core.protocol.Material;
 import smpc.core.testing.Seeded;
 import smpc.proto.CorrectionsRequest;
@@ -27,18 +26,17 @@ import smpc.proto.TruncRun;
  * never UNKNOWN or INTERNAL, and the dealer keeps serving valid sessions.
  */
 class DealerFuzzTest {
-  static DealerNode dealer;
+  static LoopbackDealer dealer;
   static ManagedChannel channel;
 
   @BeforeAll
   static void start() throws Exception {
-    dealer = DealerNode.start("127.0.0.1", 0);
-    channel = Grpc.channel("127.0.0.1:" + dealer.port());
+    dealer = LoopbackDealer.start();
+    channel = dealer.channel();
   }
 
   @AfterAll
   static void stop() {
-    Grpc.close(channel);
     dealer.close();
   }
 

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import smpc.net.Grpc;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.DealerGrpc;
 import smpc.proto.ReleaseRequest;
@@ -24,19 +23,18 @@ import smpc.proto.ReleaseRequest;
  * Release among many sessions. Real gRPC on loopback, as {@link DealerServiceTest}.
  */
 class DealerLimitsTest {
-  static DealerNode dealer;
+  static LoopbackDealer dealer;
   static ManagedChannel channel;
 
   @BeforeAll
   static void start() throws Exception {
-    dealer = DealerNode.start("127.0.0.1", 0);
-    channel = Grpc.channel("127.0.0.1:" + dealer.port());
-    DealerServiceTest.stub = DealerGrpc.newBlockingStub(channel);
+    dealer = LoopbackDealer.start();
+    channel = dealer.channel();
+    DealerServiceTest.stub = DealerGrpc.newBlockingStub(channel); // its helpers, on this dealer
   }
 
   @AfterAll
   static void stop() {
-    Grpc.close(channel);
     dealer.close();
   }
 

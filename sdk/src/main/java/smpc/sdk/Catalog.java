@@ -32,9 +32,20 @@ public final class Catalog {
     return java.util.Collections.unmodifiableSet(down);
   }
 
-  /** What a missing name may mean when some parties did not list their values. */
+  private List<String> others = List.of(); // parties not asked (not computing): a name held only there is not here
+
+  void notAsked(List<String> parties) {
+    others = List.copyOf(parties);
+  }
+
+  /** What a missing name may mean when some parties did not list their values, or were not asked (not computing). */
   String unseenNote() {
-    return unseen.isEmpty() ? "" : " (" + String.join(", ", new java.util.TreeSet<>(unseen)) + " list their values only to their own client)";
+    String note = unseen.isEmpty() ? "" : " (" + String.join(", ", new java.util.TreeSet<>(unseen)) + " list their values only to their own client)";
+    if (!others.isEmpty()) {
+      note += " (" + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among the computing parties: a value held"
+          + " there needs " + (others.size() == 1 ? "it" : "them") + " in --parties)";
+    }
+    return note;
   }
 
   /** What to add to "unknown value name 'x'": the closest stored name, and which parties did not list theirs. */

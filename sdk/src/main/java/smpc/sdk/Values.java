@@ -179,6 +179,7 @@ public final class Values {
   private Catalog catalog(List<String> parties, String lenientExcept) {
     Map<String, com.google.common.util.concurrent.ListenableFuture<smpc.proto.ListReply>> calls = new LinkedHashMap<>();
     Catalog c = new Catalog();
+    c.notAsked(conn.config.partyNames().stream().filter(p -> !parties.contains(p)).toList());
     // acting as one organisation's client, only its own party lists its names to it: the others refused, and each of
     // those refusals went to their audit logs at every command of a deployed organisation's CLI
     String own = conn.organisation();
