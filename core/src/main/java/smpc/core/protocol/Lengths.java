@@ -155,7 +155,6 @@ final class Lengths {
     return Math.max(2, Math.min(62, in.getLength())) + 1;
   }
 
-  /** The length of {@code in}'s source k (0 when it has none). */
   /** A patterned GATHER's length; 0 for a malformed one, which the run refuses (as it does other malformed instructions). */
   private long patternLength(Instr in) {
     try {
@@ -165,6 +164,7 @@ final class Lengths {
     }
   }
 
+  /** The length of {@code in}'s source k (0 when it has none). */
   long source(Instr in, int k) {
     return k < in.getSrcCount() ? regs.getOrDefault(in.getSrc(k), 0L) : 0;
   }

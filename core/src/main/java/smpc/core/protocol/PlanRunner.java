@@ -409,13 +409,13 @@ public final class PlanRunner implements SessionView {
     return i;
   }
 
-  /** The instruction's public vector; in a streamed plan, a vector constant's elements of this block. */
   /** A patterned GATHER's count: one mode byte and one int64. */
   static long patternCount(Instr in) {
     if (in.getModes().size() != 1 || in.getConstant().size() != 8) throw invalid("a patterned GATHER has one mode byte and one count");
     return Packing.fromBytes(in.getConstant().asReadOnlyByteBuffer())[0];
   }
 
+  /** The instruction's public vector; in a streamed plan, a vector constant's elements of this block. */
   private long[] constant(Instr in) {
     com.google.protobuf.ByteString c = in.getConstant();
     if (streamed != 0 && c.size() == 8 * streamed) c = c.substring((int) (8 * from), (int) (8 * (from + len)));
