@@ -45,7 +45,7 @@ public final class Agent {
   /** How long a command whose caller was killed may take to end once its calls are cancelled. */
   static final long CANCEL_MS = 10_000;
   /** How long it is left uninterrupted first, to delete its temporaries (a call interrupted fails, and so would they). */
-  static final long CLEAN_UP_MS = 2_000;
+  static final long CLEAN_UP_MS = 5_000;
 
   /** Whether the command on this thread writes to a terminal: its caller's, not the agent's (which has none). */
   private static final ThreadLocal<Boolean> TERMINAL = new ThreadLocal<>();

@@ -32,8 +32,8 @@ record AlignedFeatures(Expr x, String y, int rows, int columns, Map<String, List
       c.vm(s.party());
       AlignCommand.Keyed t = AlignCommand.Keyed.read(s.file(), idColumn);
       String name = LogregCommand.temp(what + parts.size());
+      created.add(name); // before the upload: one cancelled (Ctrl-C) may still have been stored
       c.inputRealMatrix(s.party(), name, t.values(), t.columns().size());
-      created.add(name);
       parts.put(s.party(), new Alignment.Part(t.ids(), name));
       ids.put(s.party(), t.ids());
       xs.add(new Expr.Ref(name));
@@ -53,8 +53,8 @@ record AlignedFeatures(Expr x, String y, int rows, int columns, Map<String, List
       }
       y = LogregCommand.temp(what + "y");
       if (!parts.containsKey(labels.party())) {
-        c.input(labels.party(), y, v);
         created.add(y);
+        c.input(labels.party(), y, v);
         parts.put(labels.party(), new Alignment.Part(labelIds, y));
         ids.put(labels.party(), labelIds);
       } else { // the holder's features are aligned; its labels follow them by id, here at its own client
@@ -79,8 +79,8 @@ record AlignedFeatures(Expr x, String y, int rows, int columns, Map<String, List
         if (label == null) throw SmpcException.usage("%s has no label for the aligned id '%s'", labels.file(), common.get(k));
         v[k] = label;
       }
-      c.input(labels.party(), y, v);
       created.add(y);
+      c.input(labels.party(), y, v);
     }
     return new AlignedFeatures(xs.size() == 1 ? xs.get(0) : new Expr.Call("hstack", xs), y, r.size(), d, aligned);
   }

@@ -191,8 +191,8 @@ final class LogregCommand {
             SplitFeatures split = SplitFeatures.input(c, features, lt.rows().length, ls.file(), "x", created);
             d = split.columns();
             n = lt.rows().length;
+            created.add(y); // before the upload: one cancelled (Ctrl-C) may still have been stored
             c.input(ls.party(), y, yv);
-            created.add(y);
             labelOwner = ls.party();
             xExpr = split.x();
             yExpr = new Expr.Ref(y);
@@ -214,10 +214,10 @@ final class LogregCommand {
             d = t.header().size() - 1;
             n += t.rows().length;
             String xp = temp("x" + xs.size()), yp = temp("y" + ys.size());
+            created.add(xp); // before the uploads: one cancelled (Ctrl-C) may still have been stored
             c.inputReal(s.party(), xp, decimals(t.features(col)));
-            created.add(xp);
-            c.input(s.party(), yp, t.labels(col, s.file()));
             created.add(yp);
+            c.input(s.party(), yp, t.labels(col, s.file()));
             xs.add(new Expr.Ref(xp));
             ys.add(new Expr.Ref(yp));
           }

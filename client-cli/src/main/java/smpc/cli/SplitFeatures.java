@@ -36,8 +36,8 @@ record SplitFeatures(Expr x, int rows, int columns) {
         throw SmpcException.usage("%s has %d rows but %s has %d (rows are matched by file order)", s.file(), t.rows().length, rowsFrom, rows);
       }
       String name = LogregCommand.temp(what + parts.size());
+      created.add(name); // before the upload: one cancelled (Ctrl-C) may still have been stored
       c.inputRealMatrix(s.party(), name, LogregCommand.decimals(t.features(-1)), t.header().size());
-      created.add(name);
       parts.add(new Expr.Ref(name));
       d += t.header().size();
     }
