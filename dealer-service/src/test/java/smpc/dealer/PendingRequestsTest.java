@@ -47,7 +47,7 @@ class PendingRequestsTest {
 
   @Test
   void aPrincipalsUnfinishedRequestsAreCappedAndEachThatArrivesGivesItsPlaceBack() throws Exception {
-    PendingRequests pending = new PendingRequests(() -> who, () -> role);
+    PendingRequests pending = new PendingRequests(() -> who, () -> role, 60_000); // no call stalls within this test
     // a plaintext server of the dealer's kind (health included), the principal supplied by the test
     Server server = smpc.net.Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, pending);
     ManagedChannel ch = smpc.net.Grpc.channel("127.0.0.1:" + server.getPort());
@@ -61,14 +61,13 @@ class PendingRequestsTest {
       assertThat(refused.getDescription()).isEqualTo("client-bob has 8 requests still arriving at the dealer: try again when they have");
       for (Started s : calls) assertThat(s.ended()).isNotDone();
 
-      who = "admin-bob"; // another principal has places of its own; a party is not limited here
+      who = "admin-bob"; // another principal has places of its own; a party more (its sessions' requests come in bursts)
       calls.add(start(ch));
       Waits.until(() -> pending.pending("admin-bob") == 1);
       role = "party";
       who = "bob";
       for (int i = 0; i < PendingRequests.OTHER + 2; i++) calls.add(start(ch));
-      Thread.sleep(200);
-      for (Started s : calls) assertThat(s.ended()).isNotDone();
+      Waits.until(() -> pending.pending("bob") == PendingRequests.OTHER + 2);
 
       // client-bob's first request arrives whole: answered, and client-bob may start another
       who = "client-bob";
@@ -88,6 +87,42 @@ class PendingRequestsTest {
       calls.add(start(ch));
       Waits.until(() -> pending.pending("client-bob") == PendingRequests.OTHER);
       assertThat(calls.get(calls.size() - 1).ended()).isNotDone();
+    } finally {
+      for (Started s : calls) s.call().cancel("test over", null);
+      smpc.net.Grpc.close(ch);
+      server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Requests not whole after the stall time: a principal keeps {@link PendingRequests#STALLED} of them (the first), the
+   * rest are ended, and their places come back; a request that arrives in time is served (a party here, whose place
+   * limit alone would have let all of them wait).
+   */
+  @Test
+  void aPrincipalKeepsOnlyAFewRequestsThatDoNotArrive() throws Exception {
+    PendingRequests pending = new PendingRequests(() -> "bob", () -> "party", 300);
+    Server server = smpc.net.Grpc.serve("127.0.0.1", 0, null, true, 4 << 20, pending);
+    ManagedChannel ch = smpc.net.Grpc.channel("127.0.0.1:" + server.getPort());
+    List<Started> calls = new ArrayList<>();
+    try {
+      for (int i = 0; i < PendingRequests.STALLED + 3; i++) calls.add(start(ch));
+      Waits.until(() -> calls.stream().filter(c -> c.ended().isDone()).count() == 3);
+      int ended = 0;
+      for (Started c : calls) {
+        if (!c.ended().isDone()) continue;
+        ended++;
+        assertThat(c.ended().get().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(c.ended().get().getDescription()).isEqualTo("bob has 4 requests at the dealer that did not arrive in time: this one is ended");
+      }
+      assertThat(ended).isEqualTo(3);
+      assertThat(pending.pending("bob")).isEqualTo(PendingRequests.STALLED);
+      // a stalled request that does arrive is served, and gives its place back
+      Started late = calls.stream().filter(c -> !c.ended().isDone()).findFirst().orElseThrow();
+      late.call().sendMessage(HealthCheckRequest.getDefaultInstance());
+      late.call().halfClose();
+      assertThat(late.ended().get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+      Waits.until(() -> pending.pending("bob") == PendingRequests.STALLED - 1);
     } finally {
       for (Started s : calls) s.call().cancel("test over", null);
       smpc.net.Grpc.close(ch);
