@@ -98,6 +98,11 @@ final class ClusterCommand {
     @Override
     public Integer call() throws Exception {
       Path file = cluster.clusterFile();
+      if (!Files.exists(file) && Files.exists(ClusterOptions.stopped(file))) { // stopped already: as good as done
+        spec.commandLine().getOut().printf("nothing to stop: the cluster of %s is down already%n", file);
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
       if (!Files.exists(file)) throw SmpcException.usage("no cluster file at %s: nothing to stop", file);
       ClusterConfig config = ClusterConfig.load(file);
       List<String> stopped = LocalCluster.down(config);

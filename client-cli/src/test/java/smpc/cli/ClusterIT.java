@@ -224,6 +224,13 @@ class ClusterIT {
     cluster.ok("share", "p2", "--with", "bob");
     assertThat(cluster.ok("eval", "p2 * p2", "--reveal-to", "bob", "--parties", "alice,bob")).isEqualTo("9\n");
     // a value of a party left out of --parties: said, not just "unknown"
+    // one name private on two parties: the advice removes one of them, not both
+    cluster.ok("input", "--party", "alice", "--name", "dup", "1");
+    cluster.ok("--as", "bob", "input", "--party", "bob", "--name", "dup", "2");
+    TestCluster.Result amb = cluster.cli("eval", "dup", "--reveal-to", "alice");
+    assertThat(amb.err()).contains("name 'dup' is ambiguous: it is held as").contains("`smpc --as alice rm dup` removes alice's only");
+    assertThat(cluster.ok("--as", "alice", "rm", "dup")).isEqualTo("removed dup from alice\n");
+    assertThat(cluster.ok("eval", "dup", "--reveal-to", "bob")).isEqualTo("2\n");
     cluster.ok("input", "--party", "carol", "--name", "conly", "4");
     TestCluster.Result left = cluster.cli("eval", "p2 + conly", "--reveal-to", "alice", "--parties", "alice,bob");
     assertThat(left.code()).isEqualTo(2);

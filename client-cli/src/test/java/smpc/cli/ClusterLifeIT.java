@@ -61,6 +61,7 @@ class ClusterLifeIT {
       assertThat(bits.code()).isEqualTo(2);
       assertThat(bits.err()).contains("describes a cluster of 16 fractional bits, asked for 20");
       c.ok("cluster", "down");
+      assertThat(c.ok("cluster", "down")).as("down twice").startsWith("nothing to stop: the cluster of").endsWith("is down already\n");
 
       // a port another process holds: refused by name before any process starts, and nothing half-started
       int davePort = Integer.parseInt(base) + 3;

@@ -23,6 +23,16 @@ class NoClusterTest {
   }
 
   @Test
+  void aMalformedClusterFileIsOneLineNamingWhere() throws Exception {
+    Path file = dir.resolve("broken.json");
+    java.nio.file.Files.writeString(file, "{\n  \"dealer\" : {\n  \"parties\" : [ \n");
+    Result r = cli("list", "--cluster", file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).hasLineCount(1).startsWith("smpc: error: cluster file " + file + " is not a valid cluster file (line ")
+        .doesNotContain("REDACTED");
+  }
+
+  @Test
   void unreachableSuggestsStatusAndClusterUp() throws Exception {
     Path file = dir.resolve("cluster.json");
     ClusterConfig.local(List.of("alice", "bob", "carol"), TestCluster.freeBasePort(4)).save(file);

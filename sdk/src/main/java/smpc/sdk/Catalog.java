@@ -89,7 +89,10 @@ public final class Catalog {
     List<ValueInfo> priv = entries.values().stream().filter(v -> v.getKind() == Kind.PRIVATE).toList();
     List<ValueInfo> shared = entries.values().stream().filter(v -> v.getKind() == Kind.SHARED).toList();
     if (priv.size() + (shared.isEmpty() ? 0 : 1) > 1) {
-      throw SmpcException.usage("name '%s' is ambiguous: it is held as %s; remove one with `smpc rm`", name, describe(entries));
+      // a plain `smpc rm` removes the name everywhere: name the command that removes one party's only
+      String one = entries.entrySet().stream().filter(e -> e.getValue() == priv.get(0)).findFirst().orElseThrow().getKey();
+      throw SmpcException.usage("name '%s' is ambiguous: it is held as %s; `smpc --as %s rm %s` removes %s's only (a plain `smpc rm`"
+          + " removes every one)", name, describe(entries), one, name, one);
     }
     if (!priv.isEmpty()) return priv.get(0);
     ValueInfo s = shared.get(0);

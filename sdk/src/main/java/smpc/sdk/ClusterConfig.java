@@ -149,6 +149,11 @@ public record ClusterConfig(Node dealer, List<Node> parties, Integer fracBits, S
           : new TlsConfig(base.resolve(c.tls().dir()).normalize().toString(), c.tls().principal());
       String data = c.dataDir() == null ? null : base.resolve(c.dataDir()).normalize().toString();
       return new ClusterConfig(c.dealer(), c.parties(), c.fracBits(), data, tls, c.as(), c.rounding());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // one line: Jackson's message adds its source and location
+      var at = e.getLocation();
+      throw SmpcException.usage("cluster file %s is not a valid cluster file%s: %s", file,
+          at == null ? "" : String.format(" (line %d, column %d)", at.getLineNr(), at.getColumnNr()),
+          e.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\([^()]*\\[Source:[^\\]]*\\]\\)", ""));
     } catch (IOException e) {
       throw SmpcException.usage("cannot read cluster file %s: %s", file, e.getMessage());
     }
