@@ -18,26 +18,21 @@ final class InputPrecision {
    */
   static java.util.List<String> literals(String expression, int f) {
     java.util.List<String> out = new java.util.ArrayList<>();
+    java.util.ArrayDeque<smpc.core.expr.Expr> todo = new java.util.ArrayDeque<>();
     try {
-      literals(smpc.core.expr.Parser.parse(expression), f, out);
+      todo.push(smpc.core.expr.Parser.parse(expression));
+      while (!todo.isEmpty()) {
+        smpc.core.expr.Expr e = todo.pop();
+        java.util.List<smpc.core.expr.Expr> kids = e.children();
+        for (int k = kids.size() - 1; k >= 0; k--) todo.push(kids.get(k)); // popped in the expression's order
+        if (!(e instanceof smpc.core.expr.Expr.Dec d)) continue;
+        String w = warning("the literal " + FixedPoint.shown(d.value()), d.value(), FixedPoint.encode(d.value(), f, "a literal"), f);
+        if (w != null && !out.contains(w)) out.add(w);
+      }
     } catch (smpc.core.Failure e) {
       return java.util.List.of();
     }
     return out;
-  }
-
-  private static void literals(smpc.core.expr.Expr e, int f, java.util.List<String> out) {
-    if (e instanceof smpc.core.expr.Expr.Dec d) {
-      String w = warning("the literal " + FixedPoint.shown(d.value()), d.value(), FixedPoint.encode(d.value(), f, "a literal"), f);
-      if (w != null && !out.contains(w)) out.add(w);
-    } else if (e instanceof smpc.core.expr.Expr.Neg n) {
-      literals(n.x(), f, out);
-    } else if (e instanceof smpc.core.expr.Expr.Bin b) {
-      literals(b.left(), f, out);
-      literals(b.right(), f, out);
-    } else if (e instanceof smpc.core.expr.Expr.Call c) {
-      for (smpc.core.expr.Expr a : c.args()) literals(a, f, out);
-    }
   }
 
   /**

@@ -26,27 +26,7 @@ final class Suggestions {
     } else {
       names.addAll(cmd.getSubcommands().keySet());
     }
-    return nearest(word, names);
-  }
-
-  /** The names within a small edit distance of {@code word} (the nearest only), or that it begins or is begun by. */
-  static List<String> nearest(String word, List<String> names) {
-    int limit = word.length() <= 4 ? 1 : 2;
-    int best = Integer.MAX_VALUE;
-    List<String> out = new ArrayList<>();
-    for (String n : names) {
-      int d = smpc.sdk.Names.distance(word, n);
-      if (d > limit) continue;
-      if (d < best) {
-        best = d;
-        out.clear();
-      }
-      if (d == best) out.add(n);
-    }
-    if (out.isEmpty() && word.length() >= 3) {
-      for (String n : names) if (n.startsWith(word) || (word.startsWith(n) && n.length() >= 3)) out.add(n);
-    }
-    return out;
+    return smpc.sdk.Names.nearest(word, names);
   }
 
   /**

@@ -51,7 +51,7 @@ class SuggestionsTest {
 
   @Test
   void theNearestNamesOnly() {
-    assertThat(Suggestions.nearest("evl", List.of("eval", "reveal", "revoke"))).containsExactly("eval");
-    assertThat(Suggestions.nearest("rm", List.of("eval", "rm", "reset"))).containsExactly("rm");
+    assertThat(smpc.sdk.Names.nearest("evl", List.of("eval", "reveal", "revoke"))).containsExactly("eval");
+    assertThat(smpc.sdk.Names.nearest("rm", List.of("eval", "rm", "reset"))).containsExactly("rm");
   }
 }

@@ -3,14 +3,12 @@ package smpc.dealer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import smpc.core.protocol.Material;
 import smpc.core.testing.Seeded;
 import smpc.proto.CorrectionsRequest;
@@ -26,19 +24,7 @@ import smpc.proto.TruncRun;
  * never UNKNOWN or INTERNAL, and the dealer keeps serving valid sessions.
  */
 class DealerFuzzTest {
-  static LoopbackDealer dealer;
-  static ManagedChannel channel;
-
-  @BeforeAll
-  static void start() throws Exception {
-    dealer = LoopbackDealer.start();
-    channel = dealer.channel();
-  }
-
-  @AfterAll
-  static void stop() {
-    dealer.close();
-  }
+  @RegisterExtension static final LoopbackDealer dealer = new LoopbackDealer();
 
   private static void clean(RuntimeException e) {
     assertThat(Status.fromThrowable(e).getCode()).as("%s", e).isNotIn(Status.Code.UNKNOWN, Status.Code.INTERNAL);
@@ -48,7 +34,7 @@ class DealerFuzzTest {
   @Seeded(300)
   void badRequestsGetClearStatuses(long seed) {
     Random rnd = new Random(seed);
-    DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(dealer.channel()).withDeadlineAfter(5, TimeUnit.SECONDS);
     byte[] id = new byte[rnd.nextBoolean() ? 16 : rnd.nextInt(40)];
     if (rnd.nextBoolean()) rnd.nextBytes(id);
     ByteString session = ByteString.copyFrom(id);
@@ -83,13 +69,13 @@ class DealerFuzzTest {
     } catch (RuntimeException e) {
       clean(e);
     }
-    assertThat(DealerGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
+    assertThat(DealerGrpc.newBlockingStub(dealer.channel()).status(StatusRequest.getDefaultInstance()).getRole()).isEqualTo("dealer");
   }
 
   @RepeatedTest(20)
   void validSessionsStillWorkAfterwards() {
     ByteString s = DealerServiceTest.newSession();
-    DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    DealerGrpc.DealerBlockingStub stub = DealerGrpc.newBlockingStub(dealer.channel()).withDeadlineAfter(5, TimeUnit.SECONDS);
     List<ByteString> ids = List.of("alice", "bob").stream().map(p -> stub.seedKey(SeedKeyRequest.newBuilder().setParty(p).build()).getKeyId()).toList();
     var it = stub.corrections(CorrectionsRequest.newBuilder().setSessionId(s).setParty("alice").setStart(0).setCount(8)
         .addAllParties(List.of("alice", "bob")).addAllKeyIds(ids).setMaterial(Material.TRIPLE.ordinal())

@@ -3,7 +3,6 @@ package smpc.dealer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -11,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import smpc.proto.CorrectionsChunk;
 import smpc.proto.DealerGrpc;
 import smpc.proto.ReleaseRequest;
@@ -23,19 +22,11 @@ import smpc.proto.ReleaseRequest;
  * Release among many sessions. Real gRPC on loopback, as {@link DealerServiceTest}.
  */
 class DealerLimitsTest {
-  static LoopbackDealer dealer;
-  static ManagedChannel channel;
+  @RegisterExtension static final LoopbackDealer dealer = new LoopbackDealer();
 
   @BeforeAll
-  static void start() throws Exception {
-    dealer = LoopbackDealer.start();
-    channel = dealer.channel();
-    DealerServiceTest.stub = DealerGrpc.newBlockingStub(channel); // its helpers, on this dealer
-  }
-
-  @AfterAll
-  static void stop() {
-    dealer.close();
+  static void helpers() {
+    DealerServiceTest.stub = DealerGrpc.newBlockingStub(dealer.channel()); // its helpers, on this dealer
   }
 
   /** A corrections stream whose reader reads nothing: its call, and how it ended (null while open). */
@@ -44,7 +35,7 @@ class DealerLimitsTest {
   private static Unread unread(ByteString session, List<DealerServiceTest.Key> keys, long count) {
     CompletableFuture<Status> ended = new CompletableFuture<>();
     List<ClientCallStreamObserver<?>> call = new ArrayList<>();
-    DealerGrpc.newStub(channel).corrections(DealerServiceTest.request(session, keys, "alice", 0, count).build(),
+    DealerGrpc.newStub(dealer.channel()).corrections(DealerServiceTest.request(session, keys, "alice", 0, count).build(),
         new ClientResponseObserver<smpc.proto.CorrectionsRequest, CorrectionsChunk>() {
           @Override
           public void beforeStart(ClientCallStreamObserver<smpc.proto.CorrectionsRequest> c) {

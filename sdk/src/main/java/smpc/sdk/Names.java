@@ -1,6 +1,8 @@
 package smpc.sdk;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /** "Did you mean": the known name closest to a mistyped one, by edit distance. */
 public final class Names {
@@ -24,8 +26,31 @@ public final class Names {
     return best != null && name.length() > 2 && bestDistance <= Math.max(1, name.length() / 3) ? " (did you mean '" + best + "'?)" : "";
   }
 
+  /**
+   * Every name nearest {@code word} within a small edit distance (one for a word of up to 4 letters, else two), or,
+   * when none is, those it begins or is begun by: what a mistyped command or option was meant to be.
+   */
+  public static List<String> nearest(String word, Collection<String> names) {
+    int limit = word.length() <= 4 ? 1 : 2;
+    int best = Integer.MAX_VALUE;
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      int d = distance(word, n);
+      if (d > limit) continue;
+      if (d < best) {
+        best = d;
+        out.clear();
+      }
+      if (d == best) out.add(n);
+    }
+    if (out.isEmpty() && word.length() >= 3) {
+      for (String n : names) if (n.startsWith(word) || (word.startsWith(n) && n.length() >= 3)) out.add(n);
+    }
+    return out;
+  }
+
   /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours (optimal string alignment). */
-  public static int distance(String a, String b) {
+  static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) d[i][0] = i;
     for (int j = 0; j <= b.length(); j++) d[0][j] = j;

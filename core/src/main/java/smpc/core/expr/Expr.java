@@ -7,6 +7,14 @@ import java.util.List;
  * evaluates a repeated subexpression (or a name used twice) only once.
  */
 public sealed interface Expr {
+  /** The subexpressions this one reads directly (none for a literal or a name). */
+  default List<Expr> children() {
+    if (this instanceof Neg n) return List.of(n.x());
+    if (this instanceof Bin b) return List.of(b.left(), b.right());
+    if (this instanceof Call c) return c.args();
+    return List.of();
+  }
+
   /** A public integer literal. */
   record Num(long value) implements Expr {}
 

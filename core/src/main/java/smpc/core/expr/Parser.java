@@ -53,13 +53,7 @@ public final class Parser {
       int d = (Integer) top[1];
       deepest = Math.max(deepest, d);
       if (deepest > MAX_DEPTH) return deepest;
-      Object e = top[0];
-      if (e instanceof Expr.Neg n) todo.push(new Object[] {n.x(), d + 1});
-      if (e instanceof Expr.Bin b) {
-        todo.push(new Object[] {b.left(), d + 1});
-        todo.push(new Object[] {b.right(), d + 1});
-      }
-      if (e instanceof Expr.Call c) c.args().forEach(a -> todo.push(new Object[] {a, d + 1}));
+      for (Expr child : ((Expr) top[0]).children()) todo.push(new Object[] {child, d + 1});
     }
     return deepest;
   }
